@@ -1,0 +1,30 @@
+// Two projects: unit (no I/O) and integration (real Redis, store and the Microsoft emulator, started by test/stack).
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
+const roots = ['<rootDir>/shared', '<rootDir>/queues', '<rootDir>/services', '<rootDir>/test', '<rootDir>/bench'];
+const testPathIgnorePatterns = ['/node_modules/', '/.local/'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      roots,
+      transform,
+      testPathIgnorePatterns,
+      testMatch: ['**/*.test.ts'],
+      testRegex: undefined,
+      modulePathIgnorePatterns: ['\\.int\\.test\\.ts$'],
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      roots,
+      transform,
+      testPathIgnorePatterns,
+      testMatch: ['**/*.int.test.ts'],
+      testEnvironment: 'node',
+      testTimeout: 60000,
+      globalSetup: '<rootDir>/test/stack/src/jest-global-setup.ts',
+    },
+  ],
+};
