@@ -25,6 +25,7 @@ module.exports = {
       testEnvironment: 'node',
       testTimeout: 60000,
       globalSetup: '<rootDir>/test/stack/src/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/stack/src/jest-global-teardown.ts',
     },
   ],
 };

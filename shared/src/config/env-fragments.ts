@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+// Building blocks each service composes into its own env schema (no single schema every module depends on).
+
+const url = (protocols: string[], what: string) =>
+  z
+    .string()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a ${what} URL`)
+    .describe(`a ${what} URL`);
+
+export const logEnv = {
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('one of fatal, error, warn, info, debug, trace, silent'),
+};
+
+export const redisEnv = {
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis:// or rediss://'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" or "-" only')
+    .default('oc')
+    .describe('the BullMQ key prefix (wrapped in a Redis Cluster hash tag)'),
+};
+
+export const storeEnv = {
+  MONGO_URL: url(['mongodb:', 'mongodb+srv:'], 'mongodb:// or mongodb+srv://'),
+};
+
+export const secretsEnv = {
+  SECRETS_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]+)*$/,
+      'comma-separated keyId:base64key pairs, the current key first',
+    )
+    .describe('comma-separated keyId:base64(32 bytes) pairs, the current key first'),
+};
+
+export const microsoftEnv = {
+  MICROSOFT_LOGIN_URL: url(['https:'], 'https')
+    .default('https://login.microsoftonline.com')
+    .describe('the identity platform base URL (an https URL)'),
+  MICROSOFT_GRAPH_URL: url(['https:'], 'https')
+    .default('https://graph.microsoft.com/v1.0')
+    .describe('the Microsoft Graph base URL with version (an https URL)'),
+};
+
+export const httpEnv = {
+  HOST: z.string().default('0.0.0.0').describe('the address to listen on'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('a TCP port 0-65535'),
+};

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ConfigError, parseEnv } from './parse-env';
+import { redisEnv, secretsEnv, httpEnv } from './env-fragments';
+
+describe('parseEnv', () => {
+  it('parses and applies defaults', () => {
+    const cfg = parseEnv('svc', { ...redisEnv, ...httpEnv }, { REDIS_URL: 'redis://127.0.0.1:6379', PORT: '8080' });
+    expect(cfg).toEqual({ REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: 'oc', HOST: '0.0.0.0', PORT: 8080 });
+  });
+
+  it('names every missing or invalid variable and what it expects', () => {
+    let error: unknown;
+    try {
+      parseEnv('auth-gateway', { ...redisEnv, ...secretsEnv, ...httpEnv }, { PORT: '99999', SECRETS_KEYS: 'nope' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const e = error as ConfigError;
+    expect(e.problems.map((p) => p.variable).sort()).toEqual(['PORT', 'REDIS_URL', 'SECRETS_KEYS']);
+    expect(e.message).toContain('auth-gateway: invalid configuration');
+    expect(e.message).toMatch(/REDIS_URL: is required \(a redis:\/\/ or rediss:\/\/ URL\)/);
+    expect(e.message).toMatch(/SECRETS_KEYS: .*keyId:base64/);
+    expect(e.message).toMatch(/PORT: .*TCP port/);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(() => parseEnv('svc', { A: z.string() }, { A: '' })).toThrow(/A: is required/);
+  });
+});

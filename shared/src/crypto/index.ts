@@ -1,0 +1,1 @@
+export { createSecretBox, generateKeyringSpec, parseKeyring, SecretDecryptError, type SecretBox } from './secret-box';

@@ -1,0 +1,4 @@
+export * from './config';
+export * from './crypto';
+export * from './logger';
+export * from './store';

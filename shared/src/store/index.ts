@@ -1,0 +1,2 @@
+export { closeStore, connectStore, describeStoreUrl, StoreUnreachableError, type StoreOptions } from './connect';
+export * from './models';

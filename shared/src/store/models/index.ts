@@ -1,0 +1,46 @@
+import type { Connection, Model } from 'mongoose';
+import { calendarOperationSchema, type CalendarOperationDoc } from './calendar-operation';
+import { connectAttemptSchema, type ConnectAttemptDoc } from './connect-attempt';
+import { connectionSchema, type ConnectionDoc } from './connection';
+import { connectionActivitySchema, type ConnectionActivityDoc } from './connection-activity';
+import { inboxMessageSchema, type InboxMessageDoc } from './inbox-message';
+import { oauthAppSchema, type OAuthAppDoc } from './oauth-app';
+import { sendSchema, type SendDoc } from './send';
+import { workspaceSchema, type WorkspaceDoc } from './workspace';
+
+export * from './calendar-operation';
+export * from './connect-attempt';
+export * from './connection';
+export * from './connection-activity';
+export * from './inbox-message';
+export * from './oauth-app';
+export * from './send';
+export * from './workspace';
+export { newId } from './ids';
+
+export interface Models {
+  Workspace: Model<WorkspaceDoc>;
+  OAuthApp: Model<OAuthAppDoc>;
+  Connection: Model<ConnectionDoc>;
+  ConnectAttempt: Model<ConnectAttemptDoc>;
+  Send: Model<SendDoc>;
+  InboxMessage: Model<InboxMessageDoc>;
+  CalendarOperation: Model<CalendarOperationDoc>;
+  ConnectionActivity: Model<ConnectionActivityDoc>;
+}
+
+/** Registers every model on a connection and waits for their indexes (unique indexes carry invariants). */
+export async function createModels(conn: Connection): Promise<Models> {
+  const models: Models = {
+    Workspace: conn.model<WorkspaceDoc>('Workspace', workspaceSchema),
+    OAuthApp: conn.model<OAuthAppDoc>('OAuthApp', oauthAppSchema),
+    Connection: conn.model<ConnectionDoc>('Connection', connectionSchema),
+    ConnectAttempt: conn.model<ConnectAttemptDoc>('ConnectAttempt', connectAttemptSchema),
+    Send: conn.model<SendDoc>('Send', sendSchema),
+    InboxMessage: conn.model<InboxMessageDoc>('InboxMessage', inboxMessageSchema),
+    CalendarOperation: conn.model<CalendarOperationDoc>('CalendarOperation', calendarOperationSchema),
+    ConnectionActivity: conn.model<ConnectionActivityDoc>('ConnectionActivity', connectionActivitySchema),
+  };
+  await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
+  return models;
+}

@@ -1,0 +1,76 @@
+import { Schema } from 'mongoose';
+import { newId } from './ids';
+
+export type SendStatus = 'queued' | 'scheduled' | 'sending' | 'sent' | 'failed' | 'canceled';
+export type SendSource = 'sequence' | 'ai_sdr' | 'test' | 'other';
+
+export interface EmailAddress {
+  address: string;
+  name?: string;
+}
+
+export interface OutgoingMessage {
+  to: EmailAddress[];
+  cc?: EmailAddress[];
+  bcc?: EmailAddress[];
+  replyTo?: EmailAddress[];
+  subject: string;
+  body: { contentType: 'html' | 'text'; content: string };
+  /** Graph id of an earlier message to reply to (threading). */
+  replyToMessageId?: string;
+  attachments?: Array<{ name: string; contentType: string; contentBase64: string }>;
+}
+
+export interface SendDoc {
+  _id: string;
+  workspaceId: string;
+  connectionId: string;
+  idempotencyKey: string;
+  source: SendSource;
+  status: SendStatus;
+  message: OutgoingMessage;
+  sendAt: Date | null;
+  metadata: Record<string, unknown>;
+  /** Stamped on the Graph draft so a retry can find what was already sent. */
+  marker: string;
+  draftId: string | null;
+  sentMessageId: string | null;
+  internetMessageId: string | null;
+  conversationId: string | null;
+  attempts: number;
+  error: { kind: string; code: string; message: string } | null;
+  sentAt: Date | null;
+  failedAt: Date | null;
+  canceledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const sendSchema = new Schema<SendDoc>(
+  {
+    _id: { type: String, default: () => newId('send') },
+    workspaceId: { type: String, required: true },
+    connectionId: { type: String, required: true },
+    idempotencyKey: { type: String, required: true },
+    source: { type: String, enum: ['sequence', 'ai_sdr', 'test', 'other'], required: true },
+    status: { type: String, enum: ['queued', 'scheduled', 'sending', 'sent', 'failed', 'canceled'], required: true },
+    message: { type: Schema.Types.Mixed, required: true },
+    sendAt: { type: Date, default: null },
+    metadata: { type: Schema.Types.Mixed, default: () => ({}) },
+    marker: { type: String, required: true },
+    draftId: { type: String, default: null },
+    sentMessageId: { type: String, default: null },
+    internetMessageId: { type: String, default: null },
+    conversationId: { type: String, default: null },
+    attempts: { type: Number, default: 0 },
+    error: { type: Schema.Types.Mixed, default: null },
+    sentAt: { type: Date, default: null },
+    failedAt: { type: Date, default: null },
+    canceledAt: { type: Date, default: null },
+  },
+  { timestamps: true, collection: 'sends', minimize: false },
+);
+sendSchema.index({ connectionId: 1, idempotencyKey: 1 }, { unique: true });
+sendSchema.index({ workspaceId: 1, createdAt: -1 });
+sendSchema.index({ connectionId: 1, status: 1 });
+sendSchema.index({ marker: 1 });
