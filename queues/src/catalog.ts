@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { eventSchema } from './events';
+
+// The one queue catalog: every queue, its payload schema and its retry/retention defaults. Producers and workers
+// both import it; the worker runtime refuses to start unless each served queue has exactly one handler.
+
+const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[a-f0-9]{24}$`), `a ${prefix}_ id`);
+
+export interface QueueSpec<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  attempts: number;
+  backoff: { type: 'exponential' | 'fixed'; delay: number };
+  /** Completed jobs kept (count/age in seconds) for dashboards; failed ones longer, for operators. */
+  removeOnComplete: { count: number; age: number };
+  removeOnFail: { count: number; age: number };
+  /** Who consumes it: our workers, or the CRM (events). */
+  consumer: 'workers' | 'crm';
+  description: string;
+}
+
+const keep = { removeOnComplete: { count: 1000, age: 24 * 3600 }, removeOnFail: { count: 10000, age: 14 * 24 * 3600 } };
+
+export const catalog = {
+  'token-refresh': {
+    schema: z.object({
+      connectionId: id('conn'),
+      /** Why this refresh runs: scheduled ahead of expiry, on demand (a caller needs a token), or recovery after a secret rotation. */
+      reason: z.enum(['scheduled', 'on_demand', 'recovery']),
+      /** tokenVersion seen when scheduled: a stale job for an already-refreshed connection does nothing. */
+      tokenVersion: z.number().int().nonnegative().optional(),
+    }),
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 5_000 },
+    ...keep,
+    consumer: 'workers',
+    description: 'Refreshes one connection\'s access token ahead of expiry',
+  },
+  maintenance: {
+    schema: z.object({
+      task: z.enum(['refresh-sweep', 'app-secret-check', 'sync-sweep', 'activity-trim']),
+    }),
+    attempts: 3,
+    backoff: { type: 'fixed', delay: 10_000 },
+    removeOnComplete: { count: 100, age: 3600 },
+    removeOnFail: { count: 1000, age: 7 * 24 * 3600 },
+    consumer: 'workers',
+    description: 'Periodic sweeps that heal schedules from the store (the source of truth)',
+  },
+  'app-recovery': {
+    schema: z.object({ appId: id('app'), secretVersion: z.number().int().positive() }),
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    ...keep,
+    consumer: 'workers',
+    description: 'Retries connections marked because of an OAuth app\'s secret after the secret is updated',
+  },
+  send: {
+    schema: z.object({ sendId: id('send') }),
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 5_000 },
+    ...keep,
+    consumer: 'workers',
+    description: 'Sends one email from a connected mailbox, at most once',
+  },
+  'inbox-sync': {
+    schema: z.object({ connectionId: id('conn'), full: z.boolean().optional() }),
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 10_000 },
+    ...keep,
+    consumer: 'workers',
+    description: 'Pulls a mailbox\'s Inbox delta into the store',
+  },
+  calendar: {
+    schema: z.object({ operationId: id('cal') }),
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 5_000 },
+    ...keep,
+    consumer: 'workers',
+    description: 'Creates, updates or cancels a calendar event',
+  },
+  events: {
+    schema: eventSchema,
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { count: 10000, age: 7 * 24 * 3600 },
+    removeOnFail: { count: 10000, age: 30 * 24 * 3600 },
+    consumer: 'crm',
+    description: 'Product events for the CRM (connection.created, send.sent, message.received, ...)',
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueName = keyof typeof catalog;
+export type Payload<Q extends QueueName> = z.infer<(typeof catalog)[Q]['schema']>;
+export const queueNames = Object.keys(catalog) as QueueName[];
+export const workerQueueNames = queueNames.filter((q) => catalog[q].consumer === 'workers');

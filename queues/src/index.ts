@@ -1,0 +1,17 @@
+export { catalog, queueNames, workerQueueNames, type Payload, type QueueName, type QueueSpec } from './catalog';
+export { eventNames, eventSchema, type EventName, type ProductEvent } from './events';
+export { clusterSafePrefix } from './prefix';
+export { createRedis } from './redis';
+export { createQueueClient, InvalidPayloadError, jobOptionsFor, validatePayload, type EmitInput, type QueueClient } from './queue-client';
+export {
+  checkHandlers,
+  handlerFor,
+  HandlerMapError,
+  postpone,
+  startWorkers,
+  type Handler,
+  type HandlerRegistration,
+  type JobContext,
+  type RunningWorkers,
+  type WorkersOptions,
+} from './worker-runtime';

@@ -1,0 +1,95 @@
+import { Queue, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { catalog, type Payload, type QueueName } from './catalog';
+import { eventSchema, type EventName, type ProductEvent } from './events';
+import { clusterSafePrefix } from './prefix';
+
+export class InvalidPayloadError extends Error {
+  override name = 'InvalidPayloadError';
+  constructor(
+    readonly queue: string,
+    readonly issues: Array<{ path: string; message: string }>,
+  ) {
+    super(`invalid ${queue} payload: ${issues.map((i) => `${i.path || '(root)'} ${i.message}`).join('; ')}`);
+  }
+}
+
+export function validatePayload<Q extends QueueName>(queue: Q, payload: unknown): Payload<Q> {
+  const result = catalog[queue].schema.safeParse(payload);
+  if (!result.success) {
+    throw new InvalidPayloadError(
+      queue,
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  return result.data as Payload<Q>;
+}
+
+export function jobOptionsFor(queue: QueueName): JobsOptions {
+  const spec = catalog[queue];
+  return {
+    attempts: spec.attempts,
+    backoff: spec.backoff,
+    removeOnComplete: spec.removeOnComplete,
+    removeOnFail: spec.removeOnFail,
+  };
+}
+
+export interface EmitInput {
+  type: EventName;
+  workspaceId: string;
+  connectionId?: string;
+  appId?: string;
+  data: Record<string, unknown>;
+  /** Stable id for events that may be emitted twice (e.g. `send.sent` of one send): delivered once. */
+  id?: string;
+  occurredAt?: Date;
+}
+
+export interface QueueClient {
+  readonly prefix: string;
+  enqueue<Q extends QueueName>(queue: Q, payload: Payload<Q>, opts?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>): Promise<Job>;
+  emit(event: EmitInput): Promise<ProductEvent>;
+  queue(name: QueueName): Queue;
+  close(): Promise<void>;
+}
+
+/** The producer side of the catalog: validates every payload before it reaches Redis. */
+export function createQueueClient(opts: { connection: Redis; prefix: string }): QueueClient {
+  const prefix = clusterSafePrefix(opts.prefix);
+  const queues = new Map<QueueName, Queue>();
+  const queue = (name: QueueName): Queue => {
+    let q = queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: opts.connection, prefix, defaultJobOptions: jobOptionsFor(name) });
+      queues.set(name, q);
+    }
+    return q;
+  };
+
+  return {
+    prefix,
+    queue,
+    async enqueue(name, payload, jobOpts = {}) {
+      const data = validatePayload(name, payload);
+      return queue(name).add(name, data, { ...jobOptionsFor(name), ...jobOpts });
+    },
+    async emit(input) {
+      const occurredAt = (input.occurredAt ?? new Date()).toISOString();
+      const event = eventSchema.parse({
+        id: input.id ?? `${input.type}-${input.connectionId ?? input.appId ?? input.workspaceId}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+        type: input.type,
+        workspaceId: input.workspaceId,
+        connectionId: input.connectionId,
+        appId: input.appId,
+        occurredAt,
+        data: input.data,
+      });
+      await queue('events').add(event.type, event, { ...jobOptionsFor('events'), jobId: event.id.replace(/:/g, '_') });
+      return event;
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

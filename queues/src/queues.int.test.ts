@@ -1,0 +1,62 @@
+import { Queue, QueueEvents } from 'bullmq';
+import pino from 'pino';
+import { testIsolation } from '@outlook-connect/stack';
+import { createQueueClient } from './queue-client';
+import { createRedis } from './redis';
+import { handlerFor, startWorkers } from './worker-runtime';
+
+describe('queues on a real Redis', () => {
+  const iso = testIsolation('queues');
+  const producerRedis = createRedis(iso.redisUrl, 'producer');
+  const workerRedis = createRedis(iso.redisUrl, 'worker');
+  const client = createQueueClient({ connection: producerRedis, prefix: iso.queuePrefix });
+  const logger = pino({ level: 'silent' });
+
+  afterAll(async () => {
+    await client.close();
+    const keys = await producerRedis.keys(`{${iso.queuePrefix}}:*`);
+    if (keys.length) await producerRedis.del(...keys);
+    producerRedis.disconnect();
+    workerRedis.disconnect();
+  });
+
+  it('keeps every key of the queue inside one hash tag', async () => {
+    await client.enqueue('send', { sendId: 'send_0123456789abcdef01234567' });
+    const keys = await producerRedis.keys(`*${iso.queuePrefix}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const k of keys) expect(k.startsWith(`{${iso.queuePrefix}}:`)).toBe(true);
+  });
+
+  it('refuses an invalid payload on enqueue and fails one taken off the queue without retry', async () => {
+    await expect(client.enqueue('send', { sendId: 'nope' } as never)).rejects.toThrow(/invalid send payload/);
+
+    const seen: string[] = [];
+    const workers = startWorkers({
+      registrations: [handlerFor('calendar', async (p) => seen.push(p.operationId))],
+      served: ['calendar'],
+      connection: workerRedis,
+      prefix: iso.queuePrefix,
+      logger,
+    });
+    const raw = new Queue('calendar', { connection: producerRedis, prefix: `{${iso.queuePrefix}}` });
+    const events = new QueueEvents('calendar', { connection: createRedis(iso.redisUrl, 'worker'), prefix: `{${iso.queuePrefix}}` });
+    await events.waitUntilReady();
+    const bad = await raw.add('calendar', { operationId: 42 }, { attempts: 5 });
+    const good = await client.enqueue('calendar', { operationId: 'cal_0123456789abcdef01234567' });
+    await good.waitUntilFinished(events, 10_000);
+    await expect(bad.waitUntilFinished(events, 10_000)).rejects.toThrow(/invalid calendar payload/);
+    const failed = await raw.getJob(bad.id!);
+    expect(failed?.attemptsMade).toBe(1);
+    expect(seen).toEqual(['cal_0123456789abcdef01234567']);
+    await workers.close();
+    await events.close();
+    await raw.close();
+  });
+
+  it('delivers an event emitted twice with the same id once', async () => {
+    const input = { type: 'send.sent' as const, workspaceId: 'ws_1', connectionId: 'conn_1', data: { sendId: 's' }, id: 'send.sent-send_1' };
+    await client.emit(input);
+    await client.emit(input);
+    expect(await client.queue('events').count()).toBe(1);
+  });
+});

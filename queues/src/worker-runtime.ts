@@ -1,0 +1,110 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { catalog, workerQueueNames, type Payload, type QueueName } from './catalog';
+import { InvalidPayloadError, validatePayload } from './queue-client';
+import { clusterSafePrefix } from './prefix';
+
+export interface JobContext {
+  job: Job;
+  token?: string;
+  signal?: AbortSignal;
+  /** Child logger carrying queue, job id and connection id. */
+  log: Logger;
+}
+
+export type Handler<Q extends QueueName> = (payload: Payload<Q>, ctx: JobContext) => Promise<unknown>;
+
+export interface HandlerRegistration<Q extends QueueName = QueueName> {
+  queue: Q;
+  handle: Handler<Q>;
+  concurrency?: number;
+}
+
+/** Typed helper so each handler file can export a registration. */
+export function handlerFor<Q extends QueueName>(queue: Q, handle: Handler<Q>, concurrency?: number): HandlerRegistration<Q> {
+  return { queue, handle, concurrency };
+}
+
+export class HandlerMapError extends Error {
+  override name = 'HandlerMapError';
+}
+
+/** Every served queue needs exactly one handler, and every handler a queue in the catalog. */
+export function checkHandlers(registrations: HandlerRegistration[], served: readonly QueueName[] = workerQueueNames): void {
+  const problems: string[] = [];
+  for (const q of served) {
+    const n = registrations.filter((r) => r.queue === q).length;
+    if (n === 0) problems.push(`queue "${q}" has no handler`);
+    if (n > 1) problems.push(`queue "${q}" has ${n} handlers`);
+  }
+  for (const r of registrations) {
+    if (!(r.queue in catalog)) problems.push(`handler for unknown queue "${r.queue}"`);
+    else if (!served.includes(r.queue)) problems.push(`handler for queue "${r.queue}", which this process does not serve`);
+  }
+  if (problems.length) throw new HandlerMapError(`refusing to start workers: ${problems.join('; ')}`);
+}
+
+/** Postpones the current job without using an attempt (limits, Retry-After pauses). Throw what it returns. */
+export async function postpone(ctx: JobContext, untilMs: number): Promise<DelayedError> {
+  await ctx.job.moveToDelayed(Math.ceil(untilMs), ctx.token);
+  return new DelayedError();
+}
+
+export interface WorkersOptions {
+  registrations: HandlerRegistration[];
+  served?: readonly QueueName[];
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  defaultConcurrency?: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export function startWorkers(opts: WorkersOptions): RunningWorkers {
+  checkHandlers(opts.registrations, opts.served);
+  const prefix = clusterSafePrefix(opts.prefix);
+  const workers = opts.registrations.map((reg) => {
+    const worker = new Worker(
+      reg.queue,
+      async (job: Job, token?: string, signal?: AbortSignal) => {
+        const data = job.data as Record<string, unknown>;
+        const log = opts.logger.child({
+          queue: reg.queue,
+          jobId: job.id,
+          connectionId: typeof data?.connectionId === 'string' ? data.connectionId : undefined,
+          attempt: job.attemptsMade + 1,
+        });
+        let payload: Payload<typeof reg.queue>;
+        try {
+          // Validated again on the way out: a producer on an older version must not feed a handler bad data.
+          payload = validatePayload(reg.queue, job.data);
+        } catch (err) {
+          if (err instanceof InvalidPayloadError) {
+            log.error({ issues: err.issues }, 'job payload is invalid; failing without retry');
+            throw new UnrecoverableError(err.message);
+          }
+          throw err;
+        }
+        return reg.handle(payload, { job, token, signal, log });
+      },
+      { connection: opts.connection, prefix, concurrency: reg.concurrency ?? opts.defaultConcurrency ?? 10, autorun: true },
+    );
+    worker.on('failed', (job, err) => {
+      if (err instanceof DelayedError || err?.name === 'DelayedError') return;
+      opts.logger.warn({ queue: reg.queue, jobId: job?.id, err, attemptsMade: job?.attemptsMade }, 'job failed');
+    });
+    worker.on('error', (err) => opts.logger.error({ queue: reg.queue, err }, 'worker error'));
+    return worker;
+  });
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
