@@ -1,0 +1,4 @@
+export { ensureStack, type Stack } from './stack';
+export { testIsolation, type TestIsolation } from './testing';
+export { freePort, pingMongo, pingRedis, waitFor } from './probe';
+export { repoRoot, localDir, devCaDir } from './paths';

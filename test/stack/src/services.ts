@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProcess, type Started } from './child';
+import { ensureFerretDbBinary } from './ferretdb-build';
+import { localDir } from './paths';
+import { freePort, pingMongo, pingRedis, waitFor } from './probe';
+import { which } from './which';
+
+export interface Endpoint {
+  url: string;
+  /** What provides it: the given URL, or a process we started. */
+  source: string;
+  started?: Started;
+}
+
+export interface ServiceOptions {
+  /** Keep data across runs in this folder (sandbox); otherwise a fresh temp folder. */
+  dataDir?: string;
+  log?: (msg: string) => void;
+}
+
+function dataFolder(opts: ServiceOptions, name: string): string {
+  if (opts.dataDir) {
+    const dir = join(opts.dataDir, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+  return mkdtempSync(join(tmpdir(), `oc-${name}-`));
+}
+
+export async function ensureRedis(given: string | undefined, opts: ServiceOptions = {}): Promise<Endpoint> {
+  const log = opts.log ?? (() => undefined);
+  if (given) {
+    if (await pingRedis(given)) return { url: given, source: 'REDIS_URL' };
+    log(`REDIS_URL=${given} does not answer; starting a local redis-server instead`);
+  }
+  const server = which('redis-server');
+  if (!server) {
+    throw new Error(
+      'No Redis: REDIS_URL is not set or does not answer, and `redis-server` is not on PATH. Install Redis 7 ' +
+        '(apt-get install redis-server / brew install redis) or run `docker compose up -d redis` and set REDIS_URL=redis://127.0.0.1:6379.',
+    );
+  }
+  const port = await freePort();
+  const dir = dataFolder(opts, 'redis');
+  const started = startProcess(
+    'redis',
+    server,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '',
+      '--maxmemory-policy', 'noeviction', '--daemonize', 'no'],
+    join(localDir, 'logs', 'redis.log'),
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  await waitFor(() => pingRedis(url), 10_000, `redis-server on port ${port}`);
+  log(`started redis-server at ${url} (data ${dir})`);
+  return { url, source: 'redis-server', started };
+}
+
+export async function ensureStore(given: string | undefined, opts: ServiceOptions = {}): Promise<Endpoint> {
+  const log = opts.log ?? (() => undefined);
+  if (given) {
+    if (await pingMongo(given)) return { url: given, source: 'MONGO_URL' };
+    log(`MONGO_URL does not answer; starting a local store instead`);
+  }
+  const port = await freePort();
+  const url = `mongodb://127.0.0.1:${port}`;
+  const dir = dataFolder(opts, 'store');
+  const mongod = which('mongod');
+  const started = mongod
+    ? startProcess('mongod', mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1'], join(localDir, 'logs', 'mongod.log'))
+    : startProcess(
+        'ferretdb',
+        ensureFerretDbBinary(log),
+        ['-listen', `127.0.0.1:${port}`, '-handler', 'sqlite', '-sqlite-url', `file:${dir}/`],
+        join(localDir, 'logs', 'ferretdb.log'),
+      );
+  await waitFor(() => pingMongo(url, 500), 30_000, `${started.name} on port ${port}`);
+  log(`started ${started.name} at ${url} (data ${dir})`);
+  return { url, source: started.name, started };
+}

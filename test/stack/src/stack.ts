@@ -1,0 +1,28 @@
+import { ensureDevCa } from '@outlook-connect/ms-emulator';
+import { devCaDir } from './paths';
+import { ensureRedis, ensureStore, type Endpoint, type ServiceOptions } from './services';
+
+export interface Stack {
+  redis: Endpoint;
+  store: Endpoint;
+  caPath: string;
+  /** The variables a child process needs to use this stack and trust the Microsoft emulator. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Makes Redis, a MongoDB-compatible store and the emulator's dev CA available; reuses what already answers. */
+export async function ensureStack(opts: ServiceOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+  const env = opts.env ?? process.env;
+  const [redis, store] = await Promise.all([ensureRedis(env.REDIS_URL, opts), ensureStore(env.MONGO_URL, opts)]);
+  const { caPath } = ensureDevCa(devCaDir);
+  return {
+    redis,
+    store,
+    caPath,
+    env: { REDIS_URL: redis.url, MONGO_URL: store.url, NODE_EXTRA_CA_CERTS: caPath, OC_EMULATOR_CA_DIR: devCaDir },
+    async stop() {
+      await Promise.all([redis.started?.stop(), store.started?.stop()]);
+    },
+  };
+}
