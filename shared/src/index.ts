@@ -1,4 +1,5 @@
 export * from './config';
+export * from './connections';
 export * from './crypto';
 export * from './logger';
 export * from './store';

@@ -1,0 +1,2 @@
+export { defaultNextRefreshAt, grantIdentity, GrantIdentityError, type GrantIdentity } from './grant-identity';
+export { recordGrant, tokenContext, type RecordGrantInput, type RecordGrantResult } from './record-grant';

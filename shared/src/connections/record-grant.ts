@@ -1,0 +1,99 @@
+import type { SecretBox } from '../crypto';
+import type { MicrosoftTokens } from '../microsoft/msal-client';
+import type { ConnectionDoc, Models, ScopePresetName } from '../store';
+import { newId } from '../store';
+import { defaultNextRefreshAt, grantIdentity } from './grant-identity';
+
+export interface RecordGrantInput {
+  models: Pick<Models, 'Connection' | 'ConnectionActivity'>;
+  box: SecretBox;
+  workspaceId: string;
+  /** The OAuth app the grant was made through (its id in our store). */
+  app: { id: string } | { _id: string };
+  scopePreset: ScopePresetName;
+  /** What the user picked: `common`, a tenant GUID or a domain. */
+  tenant: string;
+  grant: MicrosoftTokens;
+  now?: Date;
+  /** When the first refresh is due; the token lifecycle owns the policy. Default: expiresAt - 10 min. */
+  nextRefreshAt?: Date;
+}
+
+export interface RecordGrantResult {
+  connection: ConnectionDoc;
+  /** False when an existing connection (same Microsoft user through the same app) was reconnected in place. */
+  created: boolean;
+}
+
+/** SecretBox contexts bind a ciphertext to its record and field. */
+export const tokenContext = (connectionId: string, field: 'accessToken' | 'refreshToken'): string =>
+  `connection:${connectionId}:${field}`;
+
+const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 11000;
+
+/**
+ * Stores a fresh grant: creates the connection, or reconnects the existing one for the same Microsoft user and app
+ * in place (same id, Active again, failures cleared). Tokens are stored only as SecretBox ciphertexts.
+ */
+export async function recordGrant(input: RecordGrantInput): Promise<RecordGrantResult> {
+  const appId = 'id' in input.app ? input.app.id : input.app._id;
+  const identity = grantIdentity(input.grant);
+  const now = input.now ?? new Date();
+  const key = { appId, tenantId: identity.tenantId, microsoftUserId: identity.microsoftUserId };
+
+  const fields = (connectionId: string) => ({
+    workspaceId: input.workspaceId,
+    status: 'active' as const,
+    statusReason: null,
+    scopePreset: input.scopePreset,
+    grantedScopes: input.grant.grantedScopes,
+    tenant: input.tenant,
+    homeAccountId: input.grant.homeAccountId,
+    mailbox: identity.mailbox,
+    displayName: identity.displayName,
+    accessTokenEnc: input.box.encrypt(input.grant.accessToken, tokenContext(connectionId, 'accessToken')),
+    refreshTokenEnc: input.grant.refreshToken
+      ? input.box.encrypt(input.grant.refreshToken, tokenContext(connectionId, 'refreshToken'))
+      : null,
+    accessTokenExpiresAt: input.grant.expiresAt,
+    lastRefreshAt: now,
+    nextRefreshAt: input.nextRefreshAt ?? defaultNextRefreshAt(input.grant.expiresAt),
+    refreshFailures: 0,
+    lastRefreshError: null,
+    disconnectedAt: null,
+  });
+
+  // Two tries: a concurrent first connect of the same user makes our insert lose (E11000); we then update theirs.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const existing = await input.models.Connection.findOne(key).lean();
+    if (existing) {
+      const updated = await input.models.Connection.findOneAndUpdate(
+        { _id: existing._id },
+        { $set: fields(existing._id), $inc: { tokenVersion: 1 } },
+        { returnDocument: 'after' },
+      ).lean();
+      if (!updated) continue; // deleted meanwhile: create it again
+      await logActivity(input, updated._id, 'reconnected', now);
+      return { connection: updated as ConnectionDoc, created: false };
+    }
+    const id = newId('conn');
+    try {
+      const created = await input.models.Connection.create({ _id: id, ...key, ...fields(id), tokenVersion: 1 });
+      await logActivity(input, id, 'connected', now);
+      return { connection: created.toObject() as ConnectionDoc, created: true };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  throw new Error('recordGrant: the connection changed concurrently twice; retry the callback');
+}
+
+async function logActivity(input: RecordGrantInput, connectionId: string, type: 'connected' | 'reconnected', at: Date) {
+  await input.models.ConnectionActivity.create({
+    workspaceId: input.workspaceId,
+    connectionId,
+    type,
+    at,
+    detail: { scopePreset: input.scopePreset, grantedScopes: input.grant.grantedScopes },
+  });
+}
