@@ -2,4 +2,5 @@ export * from './config';
 export * from './connections';
 export * from './crypto';
 export * from './logger';
+export * from './microsoft';
 export * from './store';

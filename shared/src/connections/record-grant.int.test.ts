@@ -3,7 +3,8 @@ import { testIsolation } from '@outlook-connect/stack';
 import { createSecretBox, generateKeyringSpec } from '../crypto';
 import type { MicrosoftTokens } from '../microsoft/msal-client';
 import { connectStore, createModels, type Models } from '../store';
-import { recordGrant, tokenContext } from './record-grant';
+import { recordGrant } from './record-grant';
+import { tokenContext } from './secret-contexts';
 
 describe('recordGrant on the real store', () => {
   const iso = testIsolation('recordgrant');

@@ -3,6 +3,7 @@ import type { MicrosoftTokens } from '../microsoft/msal-client';
 import type { ConnectionDoc, Models, ScopePresetName } from '../store';
 import { newId } from '../store';
 import { defaultNextRefreshAt, grantIdentity } from './grant-identity';
+import { tokenContext } from './secret-contexts';
 
 export interface RecordGrantInput {
   models: Pick<Models, 'Connection' | 'ConnectionActivity'>;
@@ -24,10 +25,6 @@ export interface RecordGrantResult {
   /** False when an existing connection (same Microsoft user through the same app) was reconnected in place. */
   created: boolean;
 }
-
-/** SecretBox contexts bind a ciphertext to its record and field. */
-export const tokenContext = (connectionId: string, field: 'accessToken' | 'refreshToken'): string =>
-  `connection:${connectionId}:${field}`;
 
 const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 11000;
 

@@ -2,3 +2,12 @@ export { ensureStack, type Stack } from './stack';
 export { testIsolation, type TestIsolation } from './testing';
 export { freePort, pingMongo, pingRedis, waitFor } from './probe';
 export { repoRoot, localDir, devCaDir } from './paths';
+export {
+  connectMailbox,
+  ConnectMailboxError,
+  seedOAuthApp,
+  type ConnectMailboxInput,
+  type FixtureEmulator,
+  type SeedOAuthAppInput,
+  type SeededOAuthApp,
+} from './fixtures';

@@ -1,0 +1,8 @@
+// SecretBox contexts bind each ciphertext to its record and field, so a value cannot be moved elsewhere.
+
+export const tokenContext = (connectionId: string, field: 'accessToken' | 'refreshToken'): string =>
+  `connection:${connectionId}:${field}`;
+
+export const clientSecretContext = (appId: string): string => `oauth-app:${appId}:clientSecret`;
+
+export const codeVerifierContext = (attemptId: string): string => `connect-attempt:${attemptId}:codeVerifier`;
