@@ -15,3 +15,6 @@ export {
   type RunningWorkers,
   type WorkersOptions,
 } from './worker-runtime';
+export * from './calendar';
+export * from './calendar-schemas';
+export { resolveTimeZone, localToUtcMs, toGraphUtc, type ResolvedTimeZone } from './calendar-time';
