@@ -17,6 +17,10 @@ export interface StatusReason {
 export interface SyncState {
   deltaLink?: string | null;
   generation: number;
+  /** The nextLink of the inbox pass in progress, so a crashed or yielded run resumes instead of restarting. */
+  pageLink?: string | null;
+  /** The generation a full pass in progress writes; null when no full pass is running. */
+  pendingGeneration?: number | null;
   initialSyncComplete: boolean;
   lastAttemptAt?: Date | null;
   lastSuccessAt?: Date | null;
@@ -100,6 +104,8 @@ export const connectionSchema = new Schema<ConnectionDoc>(
         {
           deltaLink: { type: String, default: null },
           generation: { type: Number, default: 0 },
+          pageLink: { type: String, default: null },
+          pendingGeneration: { type: Number, default: null },
           initialSyncComplete: { type: Boolean, default: false },
           lastAttemptAt: { type: Date, default: null },
           lastSuccessAt: { type: Date, default: null },

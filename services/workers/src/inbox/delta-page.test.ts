@@ -1,0 +1,83 @@
+import { fullPassRequest, fullPassWindowStart, InvalidDeltaPageError, isFullPass, planDeltaPage, runStart } from './delta-page';
+
+const msg = (id: string, extra: Record<string, unknown> = {}) => ({ id, receivedDateTime: '2024-05-01T10:00:00Z', subject: id, ...extra });
+
+describe('planDeltaPage', () => {
+  it('splits upserts and removals and follows the nextLink', () => {
+    const plan = planDeltaPage({
+      value: [msg('a'), { id: 'b', '@removed': { reason: 'deleted' } }, msg('c')],
+      '@odata.nextLink': 'https://graph/next',
+    });
+    expect(plan.upserts.map((m) => m.graphId)).toEqual(['a', 'c']);
+    expect(plan.removedIds).toEqual(['b']);
+    expect(plan.next).toEqual({ kind: 'next', link: 'https://graph/next' });
+  });
+
+  it('ends the pass on the deltaLink', () => {
+    expect(planDeltaPage({ value: [], '@odata.deltaLink': 'https://graph/delta' }).next).toEqual({ kind: 'done', deltaLink: 'https://graph/delta' });
+    expect(planDeltaPage({ '@odata.deltaLink': 'https://graph/delta' }).upserts).toEqual([]);
+  });
+
+  it('keeps the last state of an id listed twice', () => {
+    const removedLast = planDeltaPage({ value: [msg('a'), { id: 'a', '@removed': {} }], '@odata.deltaLink': 'd' });
+    expect(removedLast.upserts).toEqual([]);
+    expect(removedLast.removedIds).toEqual(['a']);
+    const changedLast = planDeltaPage({ value: [msg('a', { isRead: false }), msg('a', { isRead: true })], '@odata.deltaLink': 'd' });
+    expect(changedLast.upserts).toHaveLength(1);
+    expect(changedLast.upserts[0]?.isRead).toBe(true);
+  });
+
+  it('refuses a page without a link, a non-array value or an item without id', () => {
+    expect(() => planDeltaPage({ value: [] })).toThrow(InvalidDeltaPageError);
+    expect(() => planDeltaPage({ value: {}, '@odata.deltaLink': 'd' })).toThrow(InvalidDeltaPageError);
+    expect(() => planDeltaPage({ value: [{ subject: 'x' }], '@odata.deltaLink': 'd' })).toThrow(InvalidDeltaPageError);
+  });
+});
+
+describe('fullPassRequest / fullPassWindowStart', () => {
+  const now = Date.parse('2024-05-31T12:00:00.123Z');
+
+  it('filters on receivedDateTime from the window start, without milliseconds', () => {
+    const start = fullPassWindowStart(now, { initialWindowDays: 30 }, null);
+    expect(start.toISOString()).toBe('2024-05-01T12:00:00.123Z');
+    expect(fullPassRequest(start, ['id']).filter).toBe('receivedDateTime ge 2024-05-01T12:00:00Z');
+  });
+
+  it('reaches back to the oldest stored message, never forward of the window', () => {
+    expect(fullPassWindowStart(now, { initialWindowDays: 30 }, new Date('2024-03-01T00:00:00Z')).toISOString()).toBe('2024-03-01T00:00:00.000Z');
+    expect(fullPassWindowStart(now, { initialWindowDays: 30 }, new Date('2024-05-30T00:00:00Z')).toISOString()).toBe('2024-05-01T12:00:00.123Z');
+  });
+});
+
+describe('runStart', () => {
+  const fresh = { deltaLink: null, generation: 0, pageLink: null, pendingGeneration: null };
+
+  it('starts the first sync as a full pass of generation 1', () => {
+    expect(runStart(fresh, null)).toEqual({ kind: 'full', reason: 'initial', generation: 1 });
+  });
+
+  it('continues from the deltaLink with the current generation', () => {
+    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3 }, null)).toEqual({ kind: 'incremental', link: 'd', generation: 3 });
+  });
+
+  it('resumes a pass at its pageLink, full or incremental', () => {
+    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3, pageLink: 'p', pendingGeneration: 4 }, null)).toEqual({ kind: 'resume', link: 'p', full: true, generation: 4 });
+    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3, pageLink: 'p' }, null)).toEqual({ kind: 'resume', link: 'p', full: false, generation: 3 });
+  });
+
+  it('a resync writes the next generation and keeps reusing it until the pass completes', () => {
+    const synced = { ...fresh, deltaLink: 'd', generation: 3 };
+    expect(runStart(synced, 'resync')).toEqual({ kind: 'full', reason: 'resync', generation: 4 });
+    // the pass's own pageLink went bad: start over, same generation (nothing written twice, nothing orphaned)
+    expect(runStart({ ...synced, pageLink: 'p', pendingGeneration: 4 }, 'resync')).toEqual({ kind: 'full', reason: 'resync', generation: 4 });
+    // a crash before the first page was recorded
+    expect(runStart({ ...synced, pendingGeneration: 4 }, null)).toEqual({ kind: 'full', reason: 'resync', generation: 4 });
+  });
+
+  it('tells full passes from incremental ones', () => {
+    expect(isFullPass({ kind: 'full', reason: 'initial', generation: 1 })).toBe(true);
+    expect(isFullPass({ kind: 'resume', link: 'p', full: true, generation: 1 })).toBe(true);
+    expect(isFullPass({ kind: 'resume', link: 'p', full: false, generation: 1 })).toBe(false);
+    expect(isFullPass({ kind: 'incremental', link: 'd', generation: 1 })).toBe(false);
+  });
+});

@@ -1,0 +1,59 @@
+import { parseEnv } from '@outlook-connect/shared';
+import { z } from 'zod';
+
+// The inbox sync's knobs, parsed once from the environment (each service composes its own schema).
+
+const positiveInt = (def: number, what: string) => z.coerce.number().int().positive().default(def).describe(what);
+
+export const inboxEnv = {
+  INBOX_INITIAL_WINDOW_DAYS: positiveInt(30, 'days of Inbox history the first sync mirrors (a positive integer)'),
+  INBOX_POLL_INTERVAL_SEC: positiveInt(60, 'seconds between two syncs of one mailbox (a positive integer)'),
+  INBOX_POLL_JITTER: z.coerce.number().min(0).max(0.5).default(0.1).describe('a fraction 0..0.5 of the interval added or removed at random'),
+  INBOX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100).describe('messages per delta page (Prefer: odata.maxpagesize, 1..1000)'),
+  INBOX_MAX_PAGES_PER_RUN: positiveInt(50, 'delta pages one run pulls before yielding to other mailboxes (a positive integer)'),
+  INBOX_STALE_AFTER_INTERVALS: positiveInt(3, 'poll intervals without a successful sync before a connection is flagged stale'),
+  INBOX_MAX_BACKOFF_SEC: positiveInt(3600, 'the longest wait between two failed syncs, in seconds'),
+  INBOX_READ_HEADERS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('true or false: also $select internetMessageHeaders (In-Reply-To, References)'),
+};
+
+export interface InboxPolicy {
+  initialWindowDays: number;
+  pollIntervalMs: number;
+  /** Fraction of the interval; the next poll lands uniformly in interval * (1 +/- jitter). */
+  jitter: number;
+  pageSize: number;
+  maxPagesPerRun: number;
+  staleAfterIntervals: number;
+  maxBackoffMs: number;
+  readHeaders: boolean;
+}
+
+export const DEFAULT_INBOX_POLICY: InboxPolicy = {
+  initialWindowDays: 30,
+  pollIntervalMs: 60_000,
+  jitter: 0.1,
+  pageSize: 100,
+  maxPagesPerRun: 50,
+  staleAfterIntervals: 3,
+  maxBackoffMs: 3_600_000,
+  readHeaders: true,
+};
+
+/** Throws ConfigError naming every bad INBOX_* variable. */
+export function inboxPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): InboxPolicy {
+  const e = parseEnv('workers (inbox sync)', inboxEnv, env);
+  return {
+    initialWindowDays: e.INBOX_INITIAL_WINDOW_DAYS,
+    pollIntervalMs: e.INBOX_POLL_INTERVAL_SEC * 1000,
+    jitter: e.INBOX_POLL_JITTER,
+    pageSize: e.INBOX_PAGE_SIZE,
+    maxPagesPerRun: e.INBOX_MAX_PAGES_PER_RUN,
+    staleAfterIntervals: e.INBOX_STALE_AFTER_INTERVALS,
+    maxBackoffMs: e.INBOX_MAX_BACKOFF_SEC * 1000,
+    readHeaders: e.INBOX_READ_HEADERS,
+  };
+}
