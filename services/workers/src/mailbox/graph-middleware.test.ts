@@ -1,0 +1,133 @@
+import { Client, GraphError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { classifyMicrosoftError } from '@outlook-connect/shared';
+import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type MailboxGate } from '../contracts';
+import { connectionUnusableOf, mailboxBusyOf, MailboxRequestError } from './errors';
+import { MailboxAuthMiddleware, MailboxGateMiddleware } from './graph-middleware';
+
+/** Answers each request with the next scripted response and records what it saw. */
+class ScriptedFetch implements Middleware {
+  seen: Array<{ url: string; auth?: string; method?: string }> = [];
+  constructor(private readonly answers: Array<() => Response>) {}
+  async execute(context: Context): Promise<void> {
+    const headers = (context.options?.headers ?? {}) as Record<string, string>;
+    this.seen.push({ url: String(context.request), auth: headers.Authorization, method: context.options?.method });
+    const next = this.answers.shift();
+    if (!next) throw new Error('no scripted answer left');
+    context.response = next();
+  }
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+function fakeGate(overrides: Partial<MailboxGate> = {}) {
+  const pauses: Array<{ connectionId: string; untilMs: number; reason: string }> = [];
+  let inSlot = 0;
+  const gate: MailboxGate = {
+    async withSlot(_id, fn) {
+      inSlot += 1;
+      try {
+        return await fn();
+      } finally {
+        inSlot -= 1;
+      }
+    },
+    async pause(connectionId, untilMs, reason) {
+      pauses.push({ connectionId, untilMs, reason });
+    },
+    async pausedUntil() {
+      return null;
+    },
+    async reserveSend() {},
+    ...overrides,
+  };
+  return { gate, pauses, inSlot: () => inSlot };
+}
+
+function fakeTokens(): AccessTokens & { renewed: string[] } {
+  let version = 1;
+  const renewed: string[] = [];
+  const connection = {} as never;
+  return {
+    renewed,
+    async get() {
+      return { accessToken: `token-${version}`, connection };
+    },
+    async renew(_id, rejected) {
+      renewed.push(rejected);
+      version += 1;
+      return { accessToken: `token-${version}`, connection };
+    },
+  };
+}
+
+function client(opts: { tokens: AccessTokens; gate: MailboxGate; fetch: ScriptedFetch; now?: number }) {
+  return Client.initWithMiddleware({
+    baseUrl: 'https://graph.test',
+    defaultVersion: 'v1.0',
+    middleware: [
+      new MailboxAuthMiddleware('conn_1', opts.tokens, 'graph.test'),
+      new MailboxGateMiddleware({ connectionId: 'conn_1', gate: opts.gate, now: () => opts.now ?? 1_000, defaultPauseMs: 5_000 }),
+      opts.fetch,
+    ],
+  });
+}
+
+describe('mailbox Graph middleware', () => {
+  it('attaches the token and returns the answer', async () => {
+    const fetch = new ScriptedFetch([() => json(200, { id: 'me' })]);
+    const result = await client({ tokens: fakeTokens(), gate: fakeGate().gate, fetch }).api('/me').get();
+    expect(result).toEqual({ id: 'me' });
+    expect(fetch.seen[0]).toMatchObject({ url: 'https://graph.test/v1.0/me', auth: 'Bearer token-1' });
+  });
+
+  it('renews a rejected token once and replays the request', async () => {
+    const tokens = fakeTokens();
+    const fetch = new ScriptedFetch([() => json(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } }), () => json(201, { id: 'draft' })]);
+    const result = await client({ tokens, gate: fakeGate().gate, fetch }).api('/me/messages').post({ subject: 'x' });
+    expect(result).toEqual({ id: 'draft' });
+    expect(tokens.renewed).toEqual(['token-1']);
+    expect(fetch.seen.map((s) => s.auth)).toEqual(['Bearer token-1', 'Bearer token-2']);
+  });
+
+  it('a 429 pauses the mailbox until Retry-After and surfaces as a classified GraphError, without a retry', async () => {
+    const { gate, pauses } = fakeGate();
+    const fetch = new ScriptedFetch([() => json(429, { error: { code: 'ApplicationThrottled', message: 'MailboxConcurrency' } }, { 'Retry-After': '7' })]);
+    const err = await client({ tokens: fakeTokens(), gate, fetch, now: 50_000 }).api('/me/sendMail').post({}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'transient', code: 'throttled', retryAfterMs: 7_000 });
+    expect(pauses).toEqual([{ connectionId: 'conn_1', untilMs: 57_000, reason: 'http_429' }]);
+    expect(fetch.seen).toHaveLength(1);
+  });
+
+  it('a 503 without Retry-After does not pause', async () => {
+    const { gate, pauses } = fakeGate();
+    const fetch = new ScriptedFetch([() => json(503, { error: { code: 'ServiceUnavailable', message: 'busy' } })]);
+    await expect(client({ tokens: fakeTokens(), gate, fetch }).api('/me').get()).rejects.toBeInstanceOf(GraphError);
+    expect(pauses).toEqual([]);
+  });
+
+  it('a busy mailbox comes out intact (retry-at kept), not flattened into a GraphError', async () => {
+    const busy = new MailboxBusyError('conn_1', 99_000, 'paused');
+    const { gate } = fakeGate({ withSlot: () => Promise.reject(busy) });
+    const fetch = new ScriptedFetch([]);
+    const err = await client({ tokens: fakeTokens(), gate, fetch }).api('/me').get().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MailboxRequestError);
+    expect(mailboxBusyOf(err)).toBe(busy);
+    expect(fetch.seen).toHaveLength(0);
+  });
+
+  it('a connection that cannot be used comes out with its reason', async () => {
+    const unusable = new ConnectionUnusableError('conn_1', 'needs_reconnect', 'grant_revoked');
+    const tokens = { ...fakeTokens(), get: () => Promise.reject(unusable) };
+    const err = await client({ tokens, gate: fakeGate().gate, fetch: new ScriptedFetch([]) }).api('/me').get().catch((e: unknown) => e);
+    expect(connectionUnusableOf(err)).toBe(unusable);
+    expect(mailboxBusyOf(err)).toBeUndefined();
+  });
+
+  it('never sends the token to a host other than Graph', async () => {
+    const fetch = new ScriptedFetch([() => json(200, {})]);
+    await client({ tokens: fakeTokens(), gate: fakeGate().gate, fetch }).api('https://elsewhere.test/v1.0/me').get();
+    expect(fetch.seen[0]).toMatchObject({ url: 'https://elsewhere.test/v1.0/me', auth: undefined });
+  });
+});

@@ -1,0 +1,117 @@
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { GraphAccessTokenError, GraphTransportError, parseRetryAfter } from '@outlook-connect/shared';
+import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type MailboxGate } from '../contracts';
+import { MailboxRequestError } from './errors';
+import { pauseAfterResponse } from './limits';
+
+// The middleware chain of a mailbox's Graph client: auth -> gate -> fetch. No RetryHandler: a 429 on a POST must
+// never be re-sent blindly (sendMail is not idempotent); callers postpone and look their marker up instead.
+
+abstract class Link implements Middleware {
+  protected next?: Middleware;
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+  protected async pass(context: Context): Promise<void> {
+    if (!this.next) throw new Error(`${this.constructor.name} is the last middleware; the chain needs a fetch handler`);
+    await this.next.execute(context);
+  }
+  abstract execute(context: Context): Promise<void>;
+}
+
+function setHeader(context: Context, name: string, value: string): void {
+  context.options ??= {};
+  const headers = context.options.headers;
+  if (headers instanceof Headers) headers.set(name, value);
+  else context.options.headers = { ...(headers as Record<string, string> | undefined), [name]: value };
+}
+
+function isGraphRequest(request: Context['request'], graphHost: string): boolean {
+  const url = new URL(typeof request === 'string' ? request : request.url);
+  return url.protocol === 'https:' && url.hostname.toLowerCase() === graphHost;
+}
+
+function carry(err: unknown): unknown {
+  if (err instanceof MailboxBusyError || err instanceof ConnectionUnusableError) return new MailboxRequestError(err);
+  return err;
+}
+
+/** Bearer token from AccessTokens; one renewal and replay on a 401 (Graph did not run a request it did not authenticate). */
+export class MailboxAuthMiddleware extends Link {
+  constructor(
+    private readonly connectionId: string,
+    private readonly tokens: AccessTokens,
+    private readonly graphHost: string,
+  ) {
+    super();
+  }
+
+  async execute(context: Context): Promise<void> {
+    // A token goes only to the Graph host over https (a nextLink elsewhere would leak it).
+    if (!isGraphRequest(context.request, this.graphHost)) return this.pass(context);
+    const token = await this.token(() => this.tokens.get(this.connectionId));
+    setHeader(context, 'Authorization', `Bearer ${token}`);
+    await this.pass(context);
+    if (context.response?.status !== 401) return;
+    const renewed = await this.token(() => this.tokens.renew(this.connectionId, token));
+    setHeader(context, 'Authorization', `Bearer ${renewed}`);
+    context.response = undefined;
+    await this.pass(context);
+  }
+
+  private async token(get: () => Promise<{ accessToken: string }>): Promise<string> {
+    try {
+      return (await get()).accessToken;
+    } catch (err) {
+      if (err instanceof ConnectionUnusableError) throw carry(err);
+      throw new GraphAccessTokenError(err);
+    }
+  }
+}
+
+export interface GateMiddlewareOptions {
+  connectionId: string;
+  gate: MailboxGate;
+  now: () => number;
+  /** Pause after a 429 without Retry-After. */
+  defaultPauseMs: number;
+  onPause?: (info: { connectionId: string; status: number; untilMs: number }) => void;
+}
+
+/** Holds one of the mailbox's slots for the request; a 429 (or 503 with Retry-After) pauses the whole mailbox. */
+export class MailboxGateMiddleware extends Link {
+  constructor(private readonly opts: GateMiddlewareOptions) {
+    super();
+  }
+
+  async execute(context: Context): Promise<void> {
+    const { connectionId, gate } = this.opts;
+    try {
+      await gate.withSlot(connectionId, () => this.pass(context));
+    } catch (err) {
+      throw carry(err);
+    }
+    const response = context.response;
+    if (!response) return;
+    const t = this.opts.now();
+    const untilMs = pauseAfterResponse(response.status, parseRetryAfter(response.headers.get('retry-after'), t), t, this.opts.defaultPauseMs);
+    if (untilMs === null) return;
+    await gate.pause(connectionId, untilMs, `http_${response.status}`);
+    this.opts.onPause?.({ connectionId, status: response.status, untilMs });
+  }
+}
+
+/** fetch with a timeout; a failure without an answer becomes GraphTransportError (classified as network). */
+export class TimedFetchHandler implements Middleware {
+  constructor(private readonly timeoutMs: number) {}
+
+  async execute(context: Context): Promise<void> {
+    const options = { ...context.options };
+    if (!options.signal) options.signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      context.response = await fetch(context.request, options as RequestInit);
+    } catch (err) {
+      throw new GraphTransportError(err);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+export { createMailboxGate, RecipientsOverDailyCapError, type MailboxGateOptions } from './mailbox-gate';
+export { createMailboxGraph, type MailboxGraphOptions } from './mailbox-graph';
+export { connectionUnusableOf, mailboxBusyOf, MailboxRequestError } from './errors';
+export {
+  concurrencyRetryAt,
+  DEFAULT_MAILBOX_LIMITS,
+  exceedsDailyCap,
+  nextUtcMidnight,
+  pauseAfterResponse,
+  sendLimitsFor,
+  sendRateRetryAt,
+  utcDay,
+  type SendLimits,
+} from './limits';
