@@ -1,0 +1,21 @@
+/** How the calendar worker waits: tunable per deployment, small in tests. */
+export interface CalendarPolicy {
+  /** How long an operation waits for a needs_reconnect connection to be reconnected before it fails with its reason. */
+  reconnectGraceMs: number;
+  /** How often a waiting operation looks at the connection again. */
+  reconnectRecheckMs: number;
+  /** How long an update/cancel waits before looking again at the create operation it targets (still running). */
+  targetRecheckMs: number;
+  /** Pause after a 429 that carries no Retry-After. */
+  defaultThrottleMs: number;
+  /** Runs (including postponed ones) after which an operation stops waiting and fails. */
+  maxRuns: number;
+}
+
+export const DEFAULT_CALENDAR_POLICY: CalendarPolicy = {
+  reconnectGraceMs: 30 * 60_000,
+  reconnectRecheckMs: 60_000,
+  targetRecheckMs: 5_000,
+  defaultThrottleMs: 5_000,
+  maxRuns: 200,
+};
