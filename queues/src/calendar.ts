@@ -51,6 +51,23 @@ export class CalendarNotFoundError extends Error {
   }
 }
 
+/**
+ * A free/busy lookup could not be answered. `kind` says what the caller can do: `busy` (retry at retryAtMs),
+ * `transient` (retry later), `reconnect_required` / `app_credentials` (the connection or app must be fixed),
+ * `permanent` (e.g. scope_missing: this connection can never answer).
+ */
+export class FreeBusyLookupError extends Error {
+  override name = 'FreeBusyLookupError';
+  constructor(
+    readonly kind: 'busy' | 'transient' | 'reconnect_required' | 'app_credentials' | 'permanent',
+    readonly code: string,
+    message: string,
+    readonly retryAtMs?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The idempotency key was already used on this connection for a different kind of operation. */
 export class IdempotencyConflictError extends Error {
   override name = 'IdempotencyConflictError';

@@ -1,0 +1,3 @@
+export { calendarRegistration, createCalendarHandler, type CalendarDeps } from './calendar.handler';
+export { createFreeBusyLookup, type FreeBusyDeps } from './free-busy';
+export { DEFAULT_CALENDAR_POLICY, type CalendarPolicy } from './calendar-policy';
