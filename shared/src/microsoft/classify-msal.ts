@@ -33,6 +33,7 @@ const OAUTH_ERROR_CODES: Readonly<Record<string, MicrosoftFailureCode>> = {
   server_error: 'server_error',
   invalid_request: 'bad_request',
   invalid_scope: 'bad_request',
+  invalid_tenant: 'bad_request',
   unsupported_grant_type: 'bad_request',
   unsupported_response_type: 'bad_request',
 };

@@ -73,6 +73,8 @@ describe('classifyMicrosoftError: MSAL errors without a known AADSTS number', ()
     [serverError('temporarily_unavailable', 50196), 'transient', 'server_error'],
     [serverError('server_error'), 'transient', 'server_error'],
     [serverError('invalid_scope'), 'permanent', 'bad_request'],
+    [serverError('invalid_tenant', 90002), 'permanent', 'bad_request'],
+    [serverError('invalid_grant', 501481), 'reconnect_required', 'grant_invalid'],
     [serverError('something_new', undefined, undefined, 503), 'transient', 'server_error'],
     [serverError('something_new', undefined, undefined, 429), 'transient', 'throttled'],
     [interactionRequired('interaction_required'), 'reconnect_required', 'interaction_required'],
