@@ -18,3 +18,5 @@ export {
 export * from './calendar';
 export * from './calendar-schemas';
 export { resolveTimeZone, localToUtcMs, toGraphUtc, type ResolvedTimeZone } from './calendar-time';
+export * from './sends';
+export * from './send-schemas';

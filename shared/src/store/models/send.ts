@@ -38,6 +38,8 @@ export interface SendDoc {
   internetMessageId: string | null;
   conversationId: string | null;
   attempts: number;
+  /** When a request that may send went to Graph (sendMail for send_only connections): a retry that finds it set cannot know the outcome. */
+  submittedAt: Date | null;
   error: { kind: string; code: string; message: string } | null;
   sentAt: Date | null;
   failedAt: Date | null;
@@ -63,6 +65,7 @@ export const sendSchema = new Schema<SendDoc>(
     internetMessageId: { type: String, default: null },
     conversationId: { type: String, default: null },
     attempts: { type: Number, default: 0 },
+    submittedAt: { type: Date, default: null },
     error: { type: Schema.Types.Mixed, default: null },
     sentAt: { type: Date, default: null },
     failedAt: { type: Date, default: null },

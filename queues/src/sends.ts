@@ -1,0 +1,117 @@
+import { newId, type Models, type SendDoc } from '@outlook-connect/shared';
+import { parseInput } from './calendar';
+import type { QueueClient } from './queue-client';
+import { enqueueSendInputSchema, type EnqueueSendInput } from './send-schemas';
+
+// The producer side of sends: one Send record per (connection, idempotency key), then a `send` job with the same id.
+
+export class SendNotFoundError extends Error {
+  override name = 'SendNotFoundError';
+  constructor(readonly what: 'connection' | 'send', readonly id: string) {
+    super(`${what} ${id} not found`);
+  }
+}
+
+/** Cancel came too late: the send is already going out (or done). */
+export class SendNotCancelableError extends Error {
+  override name = 'SendNotCancelableError';
+  constructor(readonly sendId: string, readonly status: SendDoc['status']) {
+    super(`send ${sendId} is ${status} and can no longer be canceled`);
+  }
+}
+
+export interface EnqueuedSend {
+  send: SendDoc;
+  /** false when the idempotency key returned an existing send (nothing new is sent). */
+  created: boolean;
+}
+
+export interface SendClient {
+  enqueueSend(input: EnqueueSendInput): Promise<EnqueuedSend>;
+  cancelSend(workspaceId: string, sendId: string): Promise<SendDoc>;
+  getSend(workspaceId: string, sendId: string): Promise<SendDoc>;
+}
+
+const isDuplicateKey = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+
+/** The stable id of a send's event, so an event emitted twice (a retried job) reaches the CRM once. */
+export const sendEventId = (type: 'send.sent' | 'send.failed' | 'send.canceled', sendId: string) => `${type}_${sendId}`;
+
+export function createSendClient(opts: { models: Models; queues: QueueClient; now?: () => number }): SendClient {
+  const { models, queues } = opts;
+  const now = opts.now ?? Date.now;
+
+  /** The job id dedupes: enqueued on every call while waiting, so a crash between insert and enqueue heals on retry. */
+  async function ensureJob(send: SendDoc): Promise<void> {
+    if (send.status !== 'queued' && send.status !== 'scheduled') return;
+    const delay = send.sendAt ? Math.max(0, send.sendAt.getTime() - now()) : 0;
+    await queues.enqueue('send', { sendId: send._id }, { jobId: send._id, delay });
+  }
+
+  return {
+    async enqueueSend(input) {
+      const v = parseInput(enqueueSendInputSchema, input, 'send');
+      const found = await models.Connection.exists({ _id: v.connectionId, workspaceId: v.workspaceId });
+      if (!found) throw new SendNotFoundError('connection', v.connectionId);
+      const sendId = newId('send');
+      const scheduled = v.sendAt !== undefined && v.sendAt.getTime() > now();
+      let send: SendDoc;
+      let created = true;
+      try {
+        const doc = await models.Send.create({
+          _id: sendId,
+          workspaceId: v.workspaceId,
+          connectionId: v.connectionId,
+          idempotencyKey: v.idempotencyKey,
+          source: v.source,
+          status: scheduled ? 'scheduled' : 'queued',
+          message: v.message,
+          sendAt: v.sendAt ?? null,
+          metadata: v.metadata,
+          marker: `oc-${sendId}`,
+        });
+        send = doc.toObject();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const existing = await models.Send.findOne({ connectionId: v.connectionId, idempotencyKey: v.idempotencyKey }).lean<SendDoc>();
+        if (!existing) throw err;
+        send = existing;
+        created = false;
+      }
+      await ensureJob(send);
+      return { send, created };
+    },
+
+    async cancelSend(workspaceId, sendId) {
+      let canceled = await models.Send.findOneAndUpdate(
+        { _id: sendId, workspaceId, status: { $in: ['queued', 'scheduled'] } },
+        { $set: { status: 'canceled', canceledAt: new Date(now()) } },
+        { returnDocument: 'after' },
+      ).lean<SendDoc>();
+      if (!canceled) {
+        const existing = await models.Send.findOne({ _id: sendId, workspaceId }).lean<SendDoc>();
+        if (!existing) throw new SendNotFoundError('send', sendId);
+        if (existing.status !== 'canceled') throw new SendNotCancelableError(sendId, existing.status);
+        canceled = existing;
+      }
+      // Repeated on a repeated cancel: the job removal and the event (stable id) are idempotent, and heal a crash here.
+      // The record is canceled whatever happens to the job: a worker taking it re-reads the record and stops.
+      await queues.queue('send').remove(sendId).catch(() => undefined);
+      await queues.emit({
+        type: 'send.canceled',
+        id: sendEventId('send.canceled', sendId),
+        workspaceId,
+        connectionId: canceled.connectionId,
+        occurredAt: canceled.canceledAt ?? new Date(now()),
+        data: { sendId, idempotencyKey: canceled.idempotencyKey, source: canceled.source, metadata: canceled.metadata },
+      });
+      return canceled;
+    },
+
+    async getSend(workspaceId, sendId) {
+      const send = await models.Send.findOne({ _id: sendId, workspaceId }).lean<SendDoc>();
+      if (!send) throw new SendNotFoundError('send', sendId);
+      return send;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { classifyMicrosoftError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
+import type { WorkerDeps } from '../contracts';
+import { connectionUnusableOf, mailboxBusyOf, sendLimitsFor } from '../mailbox';
+import { recipientTotal } from './graph-message';
+import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail } from './send-graph';
+import { certainlyNotSent, nextDraftStep, readFindings, type SentIds } from './send-policy';
+import { claimSubmission, recordDraft, releaseSubmission, replaceDraft } from './send-records';
+
+// One attempt at putting a send on the wire, in draft mode or sendMail mode. Errors propagate to the handler, which
+// decides (postpone / retry / fail); `state.irreversible` tells it whether the message may already have gone out.
+
+export type AttemptDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'now'>;
+
+export interface AttemptState {
+  /** A request that may have sent the message went out and its outcome is not known to be a refusal. */
+  irreversible: boolean;
+}
+
+/** The draft recorded for this send is gone or already sent (404 / ErrorInvalidOperation): the next attempt looks up. */
+export class DraftGoneError extends Error {
+  override name = 'DraftGoneError';
+}
+
+/** send_only: an earlier sendMail got no clear answer, and this connection cannot read Sent Items to find out. */
+export class SendOutcomeUnknownError extends Error {
+  override name = 'SendOutcomeUnknownError';
+}
+
+const NO_IDS: SentIds = { sentMessageId: null, internetMessageId: null, conversationId: null };
+
+/** Runs the request that may send; afterwards irreversible stays set unless Graph clearly refused it. */
+async function submit(state: AttemptState, call: () => Promise<void>, now: number): Promise<void> {
+  state.irreversible = true;
+  try {
+    await call();
+  } catch (err) {
+    // The gate or the token stopped it before any request, or Graph answered with a clear refusal.
+    if (mailboxBusyOf(err) || connectionUnusableOf(err) || certainlyNotSent(classifyMicrosoftError(err, { now }))) state.irreversible = false;
+    throw err;
+  }
+}
+
+export async function sendViaDraft(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState): Promise<SentIds> {
+  const client = deps.graph(send.connectionId);
+  // On the first attempt nothing can exist yet; any later attempt asks the mailbox what an earlier one did.
+  const findings = send.attempts > 1 || send.draftId ? readFindings(await findByMarker(client, send.marker)) : null;
+  const step = nextDraftStep(send.draftId, findings);
+  if (step.step === 'done') return step.sent;
+  let draftId: string;
+  if (step.step === 'create_draft') {
+    const created = await createDraft(client, send.message, send.marker);
+    draftId = await recordDraft(deps, send._id, created);
+    if (draftId !== created) await deleteDraft(client, created).catch(() => undefined);
+  } else {
+    draftId = step.draftId;
+    if (draftId !== send.draftId) await replaceDraft(deps, send._id, draftId);
+  }
+  await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
+  try {
+    await submit(state, () => sendDraft(client, draftId), deps.now());
+  } catch (err) {
+    const failure = mailboxBusyOf(err) ? null : classifyMicrosoftError(err, { now: deps.now() });
+    if (failure && (failure.code === 'not_found' || failure.graphCode?.toLowerCase() === 'errorinvalidoperation')) {
+      throw new DraftGoneError(`draft ${draftId} of send ${send._id} is gone or already sent`);
+    }
+    throw err;
+  }
+  // Best effort: the sent copy's ids (a new id in Sent Items); the send itself is done either way.
+  const after = await findByMarker(client, send.marker).catch(() => []);
+  return readFindings(after).sent ?? NO_IDS;
+}
+
+export async function sendViaSendMail(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState): Promise<SentIds> {
+  const client = deps.graph(send.connectionId);
+  await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
+  if (!(await claimSubmission(deps, send._id))) {
+    throw new SendOutcomeUnknownError(
+      'an earlier attempt submitted this send and got no clear answer; a send_only connection cannot read Sent Items to check, so it is not sent again (check the mailbox\'s Sent Items)',
+    );
+  }
+  try {
+    await submit(state, () => sendMail(client, send.message, send.marker), deps.now());
+  } catch (err) {
+    if (!state.irreversible) await releaseSubmission(deps, send._id);
+    throw err;
+  }
+  return NO_IDS;
+}

@@ -1,0 +1,94 @@
+import { FAILURE_KIND, type MicrosoftFailure, type MicrosoftFailureCode } from '@outlook-connect/shared';
+import { markerFilter, MARKER_PROPERTY_ID, recipientTotal, toGraphMessage } from './graph-message';
+import { certainlyNotSent, dispositionFor, nextDraftStep, readFindings, reconnectWait, sendModeFor, sendPolicyFromEnv } from './send-policy';
+
+const failure = (code: MicrosoftFailureCode, extra: Partial<MicrosoftFailure> = {}): MicrosoftFailure => ({ kind: FAILURE_KIND[code], code, message: '', ...extra });
+
+describe('sendModeFor', () => {
+  it('drafts with Mail.ReadWrite + Mail.Send, sendMail with Mail.Send only, nothing without Mail.Send', () => {
+    expect(sendModeFor(['offline_access', 'Mail.ReadWrite', 'Mail.Send'])).toBe('draft');
+    expect(sendModeFor(['https://graph.microsoft.com/Mail.Send'])).toBe('send_mail');
+    expect(sendModeFor(['Mail.Read', 'Mail.Send'])).toBe('send_mail');
+    expect(sendModeFor(['Mail.Read'])).toBe('none');
+    expect(sendModeFor([])).toBe('none');
+  });
+});
+
+describe('marker lookup and the next draft step', () => {
+  const draft = { id: 'd1', isDraft: true };
+  const sent = { id: 's1', isDraft: false, internetMessageId: '<m@x>', conversationId: 'c1' };
+  it('first attempt: create a draft, or send the recorded one', () => {
+    expect(nextDraftStep(null, null)).toEqual({ step: 'create_draft' });
+    expect(nextDraftStep('d1', null)).toEqual({ step: 'send', draftId: 'd1' });
+  });
+  it('a sent copy means done, whatever drafts remain', () => {
+    expect(nextDraftStep('d1', readFindings([draft, sent]))).toEqual({ step: 'done', sent: { sentMessageId: 's1', internetMessageId: '<m@x>', conversationId: 'c1' } });
+  });
+  it('sends the recorded draft if it is still there, else a found one, else creates one', () => {
+    expect(nextDraftStep('d1', readFindings([{ id: 'd0', isDraft: true }, draft]))).toEqual({ step: 'send', draftId: 'd1' });
+    expect(nextDraftStep(null, readFindings([draft]))).toEqual({ step: 'send', draftId: 'd1' });
+    expect(nextDraftStep('gone', readFindings([]))).toEqual({ step: 'create_draft' });
+  });
+});
+
+describe('certainlyNotSent', () => {
+  it('only a clear refusal counts; no answer, 408 and 5xx may have sent', () => {
+    expect(certainlyNotSent({ status: 429 })).toBe(true);
+    expect(certainlyNotSent({ status: 400 })).toBe(true);
+    expect(certainlyNotSent({ status: 403 })).toBe(true);
+    expect(certainlyNotSent({ status: 408 })).toBe(false);
+    expect(certainlyNotSent({ status: 503 })).toBe(false);
+    expect(certainlyNotSent({ status: undefined })).toBe(false);
+  });
+});
+
+describe('reconnectWait', () => {
+  it('waits until the deadline, looking again every checkEvery', () => {
+    expect(reconnectWait(1_000, 2_000, 10_000, 3_000)).toEqual({ action: 'wait', untilMs: 5_000 });
+    expect(reconnectWait(1_000, 9_500, 10_000, 3_000)).toEqual({ action: 'wait', untilMs: 11_000 });
+  });
+  it('fails at the deadline (and at once with a zero wait)', () => {
+    expect(reconnectWait(1_000, 11_000, 10_000, 3_000)).toEqual({ action: 'fail' });
+    expect(reconnectWait(1_000, 1_000, 0, 3_000)).toEqual({ action: 'fail' });
+  });
+  it('reads SEND_WAIT_FOR_RECONNECT_SEC and rejects nonsense', () => {
+    expect(sendPolicyFromEnv({ SEND_WAIT_FOR_RECONNECT_SEC: '90' }).waitForReconnectMs).toBe(90_000);
+    expect(sendPolicyFromEnv({}).waitForReconnectMs).toBe(24 * 3600_000);
+    expect(() => sendPolicyFromEnv({ SEND_WAIT_FOR_RECONNECT_SEC: '-1' })).toThrow(/SEND_WAIT_FOR_RECONNECT_SEC/);
+  });
+});
+
+describe('dispositionFor', () => {
+  it('throttling waits for Retry-After; other transients retry', () => {
+    expect(dispositionFor(failure('throttled', { status: 429, retryAfterMs: 2_000 }), 10_000)).toEqual({ action: 'postpone', untilMs: 12_000 });
+    expect(dispositionFor(failure('server_error', { status: 500 }), 10_000)).toEqual({ action: 'retry' });
+  });
+  it('reconnect and app credential failures go to reconnect; permanent ones fail', () => {
+    expect(dispositionFor(failure('grant_revoked'), 0)).toEqual({ action: 'reconnect' });
+    expect(dispositionFor(failure('client_secret_expired'), 0)).toEqual({ action: 'reconnect' });
+    expect(dispositionFor(failure('send_as_denied', { status: 403 }), 0)).toEqual({ action: 'fail' });
+    expect(dispositionFor(failure('invalid_recipient', { status: 400 }), 0)).toEqual({ action: 'fail' });
+  });
+});
+
+describe('graph message', () => {
+  const message = {
+    to: [{ address: 'a@x.com', name: 'A' }],
+    cc: [{ address: 'c@x.com' }],
+    subject: 'Hi',
+    body: { contentType: 'html' as const, content: '<p>hi</p>' },
+    attachments: [{ name: 'a.txt', contentType: 'text/plain', contentBase64: 'aGk=' }],
+  };
+  it('carries the marker in exactly one extended property and maps recipients and attachments', () => {
+    const g = toGraphMessage(message, 'oc-send_1');
+    expect(g.singleValueExtendedProperties).toEqual([{ id: MARKER_PROPERTY_ID, value: 'oc-send_1' }]);
+    expect(g.toRecipients).toEqual([{ emailAddress: { address: 'a@x.com', name: 'A' } }]);
+    expect(g.body).toEqual({ contentType: 'HTML', content: '<p>hi</p>' });
+    expect(g.attachments).toEqual([{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a.txt', contentType: 'text/plain', contentBytes: 'aGk=' }]);
+    expect(g).not.toHaveProperty('internetMessageHeaders');
+    expect(recipientTotal(message)).toBe(2);
+  });
+  it('filters on the marker with quotes escaped', () => {
+    expect(markerFilter("o'c")).toBe(`singleValueExtendedProperties/Any(ep: ep/id eq '${MARKER_PROPERTY_ID}' and ep/value eq 'o''c')`);
+  });
+});

@@ -1,0 +1,113 @@
+import { sendEventId } from '@outlook-connect/queues';
+import type { ActivityType, SendDoc } from '@outlook-connect/shared';
+import type { WorkerDeps } from '../contracts';
+import type { SentIds } from './send-policy';
+
+// Every write to a Send record is a compare-and-set on its status (or draft id), so two processes holding the same
+// job (a stalled lock) cannot both move it, and a cancel never crosses a send.
+
+type Deps = Pick<WorkerDeps, 'models' | 'queues' | 'now'>;
+export type SendError = { kind: string; code: string; message: string };
+
+const WAITING = ['queued', 'scheduled'] as const;
+const OPEN = ['queued', 'scheduled', 'sending'] as const;
+
+export async function activity(deps: Deps, send: SendDoc, type: ActivityType, detail: Record<string, unknown>): Promise<void> {
+  await deps.models.ConnectionActivity.create({
+    workspaceId: send.workspaceId,
+    connectionId: send.connectionId,
+    type,
+    at: new Date(deps.now()),
+    detail: { sendId: send._id, ...detail },
+  });
+}
+
+/** Takes the send for this attempt (queued|scheduled|sending -> sending, attempts + 1); null when it is no longer open. */
+export async function beginAttempt(deps: Deps, sendId: string): Promise<SendDoc | null> {
+  return deps.models.Send.findOneAndUpdate(
+    { _id: sendId, status: { $in: OPEN } },
+    { $set: { status: 'sending' }, $inc: { attempts: 1 } },
+    { returnDocument: 'after' },
+  ).lean<SendDoc>();
+}
+
+/** Back to queued while nothing irreversible happened, so a postponed send can still be canceled. */
+export async function backToQueued(deps: Deps, sendId: string, error: SendError | null = null): Promise<void> {
+  await deps.models.Send.updateOne({ _id: sendId, status: 'sending' }, { $set: { status: 'queued', error } });
+}
+
+/** A waiting send shows why it waits (status unchanged). */
+export async function noteWaiting(deps: Deps, sendId: string, error: SendError): Promise<void> {
+  await deps.models.Send.updateOne({ _id: sendId, status: { $in: OPEN } }, { $set: { error } });
+}
+
+/** Records the draft; if another attempt recorded one first, returns that one (the caller drops its own). */
+export async function recordDraft(deps: Deps, sendId: string, draftId: string): Promise<string> {
+  const won = await deps.models.Send.findOneAndUpdate({ _id: sendId, draftId: null }, { $set: { draftId } }, { returnDocument: 'after' }).lean<SendDoc>();
+  if (won) return draftId;
+  const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
+  return current?.draftId ?? draftId;
+}
+
+export async function replaceDraft(deps: Deps, sendId: string, draftId: string | null): Promise<void> {
+  await deps.models.Send.updateOne({ _id: sendId }, { $set: { draftId } });
+}
+
+/** sendMail mode: claims the one submission; false when an earlier attempt already submitted (outcome unknown). */
+export async function claimSubmission(deps: Deps, sendId: string): Promise<boolean> {
+  const r = await deps.models.Send.updateOne({ _id: sendId, status: 'sending', submittedAt: null }, { $set: { submittedAt: new Date(deps.now()) } });
+  return r.modifiedCount === 1;
+}
+
+/** Graph certainly refused the submission: a later attempt may submit again. */
+export async function releaseSubmission(deps: Deps, sendId: string): Promise<void> {
+  await deps.models.Send.updateOne({ _id: sendId, status: 'sending' }, { $set: { submittedAt: null } });
+}
+
+const eventData = (send: SendDoc) => ({
+  sendId: send._id,
+  idempotencyKey: send.idempotencyKey,
+  source: send.source,
+  status: send.status,
+  attempts: send.attempts,
+  sentAt: send.sentAt?.toISOString() ?? null,
+  sentMessageId: send.sentMessageId,
+  internetMessageId: send.internetMessageId,
+  conversationId: send.conversationId,
+  error: send.error,
+  metadata: send.metadata,
+});
+
+/** The final event of a send (stable id: emitting it again after a crash delivers it once). */
+export async function emitOutcome(deps: Deps, send: SendDoc): Promise<void> {
+  const type = send.status === 'sent' ? 'send.sent' : send.status === 'failed' ? 'send.failed' : send.status === 'canceled' ? 'send.canceled' : null;
+  if (!type) return;
+  const occurredAt = send.sentAt ?? send.failedAt ?? send.canceledAt ?? new Date(deps.now());
+  await deps.queues.emit({ type, id: sendEventId(type, send._id), workspaceId: send.workspaceId, connectionId: send.connectionId, occurredAt, data: eventData(send) });
+}
+
+export async function markSent(deps: Deps, sendId: string, ids: SentIds): Promise<SendDoc | null> {
+  const sent = await deps.models.Send.findOneAndUpdate(
+    { _id: sendId, status: { $in: OPEN } },
+    { $set: { status: 'sent', sentAt: new Date(deps.now()), error: null, ...ids } },
+    { returnDocument: 'after' },
+  ).lean<SendDoc>();
+  if (!sent) return null;
+  await activity(deps, sent, 'sent', { recipients: sent.message.to.length + (sent.message.cc?.length ?? 0) + (sent.message.bcc?.length ?? 0) });
+  await emitOutcome(deps, sent);
+  return sent;
+}
+
+export async function markFailed(deps: Deps, sendId: string, error: SendError): Promise<SendDoc | null> {
+  const failed = await deps.models.Send.findOneAndUpdate(
+    { _id: sendId, status: { $in: OPEN } },
+    { $set: { status: 'failed', failedAt: new Date(deps.now()), error } },
+    { returnDocument: 'after' },
+  ).lean<SendDoc>();
+  if (!failed) return null;
+  await activity(deps, failed, 'send_failed', { code: error.code, kind: error.kind });
+  await emitOutcome(deps, failed);
+  return failed;
+}
+
+export const isWaiting = (status: SendDoc['status']) => (WAITING as readonly string[]).includes(status);

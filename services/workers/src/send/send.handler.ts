@@ -1,0 +1,120 @@
+import { UnrecoverableError } from 'bullmq';
+import { handlerFor, outgoingMessageSchema, postpone, type HandlerRegistration, type JobContext } from '@outlook-connect/queues';
+import { classifyMicrosoftError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
+import type { WorkerDeps } from '../contracts';
+import { connectionUnusableOf, mailboxBusyOf, RecipientsOverDailyCapError } from '../mailbox';
+import { DraftGoneError, SendOutcomeUnknownError, sendViaDraft, sendViaSendMail, type AttemptState } from './send-attempt';
+import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, type SendPolicy } from './send-policy';
+import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, type SendError } from './send-records';
+
+export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'now' | 'logger'> & { policy?: SendPolicy; concurrency?: number };
+
+/** A decided failure, already recorded (status failed, send.failed emitted): no further queue attempts. */
+class SendFailed extends UnrecoverableError {}
+
+const isLastAttempt = (ctx: JobContext) => ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
+
+/** Sends one email at most once: see README.md in this folder for the protocol and its trade-offs. */
+export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
+  const policy = deps.policy ?? DEFAULT_SEND_POLICY;
+
+  async function fail(sendId: string, error: SendError, ctx: JobContext): Promise<never> {
+    await markFailed(deps, sendId, error);
+    ctx.log.warn({ sendId, code: error.code }, 'send failed');
+    throw new SendFailed(`send ${sendId} failed: ${error.code}`);
+  }
+
+  /** The connection cannot be used: wait (bounded) for a reconnect, then fail with the connection's reason. */
+  async function waitForReconnect(send: SendDoc, ctx: JobContext): Promise<never> {
+    const conn = (await deps.models.Connection.findById(send.connectionId).lean()) as ConnectionDoc | null;
+    if (!conn) return fail(send._id, { kind: 'permanent', code: 'connection_not_found', message: `connection ${send.connectionId} no longer exists` }, ctx);
+    const reason = conn.statusReason;
+    const code = reason?.code ?? conn.status;
+    const detail = reason ? `${reason.message} ${reason.remediation}`.trim() : `the connection is ${conn.status}`;
+    const due = Math.max(send.sendAt?.getTime() ?? 0, new Date(send.createdAt).getTime());
+    const decision = reconnectWait(due, deps.now(), policy.waitForReconnectMs, policy.reconnectCheckMs);
+    if (decision.action === 'fail') {
+      return fail(send._id, { kind: 'reconnect_required', code, message: `not sent: the connection is ${conn.status} (${detail})` }, ctx);
+    }
+    await backToQueued(deps, send._id, null);
+    await noteWaiting(deps, send._id, {
+      kind: 'connection_unusable',
+      code,
+      message: `waiting for the connection to be reconnected (it is ${conn.status}: ${detail}); fails after ${new Date(due + policy.waitForReconnectMs).toISOString()}`,
+    });
+    throw await postpone(ctx, decision.untilMs);
+  }
+
+  async function onError(err: unknown, send: SendDoc, mode: 'draft' | 'send_mail', state: AttemptState, ctx: JobContext): Promise<never> {
+    const undo = () => (state.irreversible ? Promise.resolve() : backToQueued(deps, send._id));
+    const busy = mailboxBusyOf(err);
+    if (busy) {
+      await undo();
+      throw await postpone(ctx, busy.retryAtMs);
+    }
+    if (connectionUnusableOf(err)) return waitForReconnect(send, ctx);
+    if (err instanceof RecipientsOverDailyCapError) return fail(send._id, { kind: 'permanent', code: 'recipients_over_daily_cap', message: err.message }, ctx);
+    if (err instanceof SendOutcomeUnknownError) return fail(send._id, { kind: 'permanent', code: 'delivery_unknown', message: err.message }, ctx);
+    if (err instanceof DraftGoneError) {
+      await backToQueued(deps, send._id);
+      throw err;
+    }
+    const failure = classifyMicrosoftError(err, { now: deps.now() });
+    if (mode === 'send_mail' && state.irreversible) {
+      return fail(send._id, { kind: 'permanent', code: 'delivery_unknown', message: `sendMail got no clear answer (${failure.code}); a send_only connection cannot check Sent Items, so it is not sent again` }, ctx);
+    }
+    const disposition = dispositionFor(failure, deps.now());
+    const error: SendError = { kind: failure.kind, code: failure.code, message: failure.message };
+    switch (disposition.action) {
+      case 'postpone':
+        await activity(deps, send, 'throttled', { code: failure.code, status: failure.status, retryAfterMs: failure.retryAfterMs });
+        await undo();
+        throw await postpone(ctx, disposition.untilMs);
+      case 'retry':
+        if (isLastAttempt(ctx)) return fail(send._id, error, ctx);
+        if (!state.irreversible) await backToQueued(deps, send._id, error);
+        throw err;
+      case 'reconnect':
+        await deps.health.reportFailure(send.connectionId, failure);
+        return waitForReconnect(send, ctx);
+      default:
+        return fail(send._id, error, ctx);
+    }
+  }
+
+  return handlerFor(
+    'send',
+    async ({ sendId }, ctx) => {
+      const record = (await deps.models.Send.findById(sendId).lean()) as SendDoc | null;
+      if (!record) return { skipped: 'missing' };
+      if (record.status === 'sent' || record.status === 'failed' || record.status === 'canceled') {
+        await emitOutcome(deps, record); // heals a crash between the status write and the event
+        return { status: record.status };
+      }
+      // Checked again on the way out: a record written by an older producer must not reach Graph malformed.
+      const message = outgoingMessageSchema.safeParse(record.message);
+      if (!message.success) return fail(sendId, { kind: 'permanent', code: 'invalid_message', message: message.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') }, ctx);
+      if (record.sendAt && record.sendAt.getTime() > deps.now()) throw await postpone(ctx, record.sendAt.getTime());
+      const conn = (await deps.models.Connection.findById(record.connectionId).lean()) as ConnectionDoc | null;
+      if (!conn) return fail(sendId, { kind: 'permanent', code: 'connection_not_found', message: `connection ${record.connectionId} no longer exists` }, ctx);
+      if (conn.status !== 'active') return waitForReconnect(record, ctx);
+      const mode = sendModeFor(conn.grantedScopes);
+      if (mode === 'none') {
+        return fail(sendId, { kind: 'permanent', code: 'scope_missing', message: `the connection (preset ${conn.scopePreset}) was not granted Mail.Send; reconnect it with a preset that can send` }, ctx);
+      }
+      const paused = await deps.gate.pausedUntil(conn._id);
+      if (paused) throw await postpone(ctx, paused);
+      const send = await beginAttempt(deps, sendId);
+      if (!send) return { status: 'not_open' };
+      const state: AttemptState = { irreversible: false };
+      try {
+        const ids = mode === 'draft' ? await sendViaDraft(deps, send, conn, state) : await sendViaSendMail(deps, send, conn, state);
+        await markSent(deps, sendId, ids);
+        return { status: 'sent', mode };
+      } catch (err) {
+        return onError(err, send, mode, state, ctx);
+      }
+    },
+    deps.concurrency ?? 20,
+  );
+}
