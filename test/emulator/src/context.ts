@@ -1,0 +1,61 @@
+import type { Clock } from './clock';
+import type { SigningKey } from './crypto/jwt';
+import type { Faults } from './faults/faults';
+import type { LimitsConfig, Limiter } from './graph/limits';
+import { Mailbox } from './mailbox/mailbox';
+import type { Counters } from './observe/counters';
+import type { RequestLog } from './observe/request-log';
+import type { Directory } from './state/directory';
+import type { Grants } from './state/grants';
+import type { User } from './state/model';
+
+export interface EmulatorSettings {
+  interactive: boolean;
+  accessTokenSec: number;
+  refreshTokenInactivitySec: number;
+  codeLifetimeSec: number;
+  limits: LimitsConfig;
+}
+
+export interface EmulatorUrls {
+  url: string;
+  graphUrl: string;
+  knownAuthority: string;
+}
+
+/** A sign-in waiting for the user on the interactive page. */
+export interface PendingAuthorize {
+  id: string;
+  kind: 'authorize' | 'adminconsent';
+  tenantSegment: string;
+  params: Record<string, string>;
+  createdAt: number;
+}
+
+/** Everything the routes share: one per emulator instance. */
+export interface EmulatorContext {
+  urls: EmulatorUrls;
+  clock: Clock;
+  key: SigningKey;
+  settings: EmulatorSettings;
+  directory: Directory;
+  grants: Grants;
+  mailboxes: Map<string, Mailbox>;
+  counters: Counters;
+  requestLog: RequestLog;
+  faults: Faults;
+  limiter: Limiter;
+  pending: Map<string, PendingAuthorize>;
+  log: (line: object) => void;
+}
+
+export function mailboxOf(ctx: EmulatorContext, user: User): Mailbox {
+  let mailbox = ctx.mailboxes.get(user.id);
+  if (!mailbox) {
+    mailbox = new Mailbox({ id: user.id, email: user.email, displayName: user.displayName });
+    ctx.mailboxes.set(user.id, mailbox);
+  }
+  return mailbox;
+}
+
+export const nowIso = (ctx: EmulatorContext): string => new Date(ctx.clock.now()).toISOString();

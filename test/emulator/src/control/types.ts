@@ -1,0 +1,59 @@
+import type { FaultSpec } from '../faults/faults';
+import type { LimitsConfig } from '../graph/limits';
+import type { DeliverInput } from '../mailbox/mail-service';
+import type { CountersSnapshot } from '../observe/counters';
+import type { RequestLogEntry } from '../observe/request-log';
+import type { CreateAppInput, CreateTenantInput, CreateUserInput, SecretInput } from '../state/directory';
+import type { ConsentPolicy, UserBehavior } from '../state/model';
+
+export interface TenantInfo { id: string; domain: string; name: string }
+export interface UserInfo { id: string; tenantId: string; email: string; displayName: string; autoConsent: boolean }
+export interface SecretInfo { id: string; value: string; expiresAt: string }
+export interface AppInfo { clientId: string; name: string; homeTenantId: string; multiTenant: boolean; redirectUris: string[]; secrets: SecretInfo[] }
+export type GraphJson = Record<string, unknown>;
+
+export interface MessageTemplate {
+  from?: string;
+  subject?: string;
+  body?: string;
+  /** Spacing of receivedDateTime going back from now (default 60 s): message i is received `now - i * spacing`. */
+  spacingSec?: number;
+}
+
+export interface TokenLifetimes { accessTokenSec?: number; refreshTokenInactivitySec?: number; codeSec?: number }
+
+/** The emulator's control surface, in process (`emu.control`) and over HTTP (`/_emulator/<name>`). */
+export interface EmulatorControl {
+  createTenant(input?: CreateTenantInput): TenantInfo;
+  createUser(input: CreateUserInput): UserInfo;
+  createApp(input: CreateAppInput): AppInfo;
+  deleteApp(clientId: string): void;
+  addSecret(clientId: string, input?: SecretInput): SecretInfo;
+  expireSecret(clientId: string, secretId?: string): void;
+  removeSecret(clientId: string, secretId: string): void;
+  setConsentPolicy(tenantId: string, policy: ConsentPolicy, adminOnlyScopes?: string[]): void;
+  grantAdminConsent(tenantId: string, clientId: string, scopes?: string[]): void;
+  setUserBehavior(email: string, behavior: UserBehavior): void;
+  revokeGrants(email: string): void;
+  expireRefreshTokens(email: string): void;
+  revokeConsent(email: string, clientId: string): void;
+  deliverMessage(email: string, input: DeliverInput): GraphJson;
+  deliverMessages(email: string, count: number, template?: MessageTemplate): string[];
+  updateMessage(email: string, id: string, patch: GraphJson): GraphJson;
+  deleteMessage(email: string, id: string): void;
+  listMessages(email: string, folder?: string): GraphJson[];
+  sentItems(email: string): GraphJson[];
+  events(email: string): GraphJson[];
+  invalidateDeltaTokens(email: string, code?: 'syncStateNotFound' | 'resyncRequired'): void;
+  replayDeltaPage(email: string): void;
+  counters(): CountersSnapshot;
+  resetCounters(): void;
+  injectFault(spec: FaultSpec): string;
+  removeFault(id: string): void;
+  clearFaults(): void;
+  setLimits(limits: Partial<LimitsConfig>): void;
+  setTokenLifetimes(lifetimes: TokenLifetimes): void;
+  advanceClock(ms: number): void;
+  requestLog(email?: string): RequestLogEntry[];
+  reset(): void;
+}

@@ -1,0 +1,75 @@
+import type { EmulatorContext } from '../context';
+import { guid } from '../util/ids';
+import { errorPage } from './pages';
+import { decide, type UserAction } from './authorize-decision';
+import { validateAuthorize, type AuthorizeRequest } from './authorize-request';
+import { fields, param, type App, type Reply } from './http-types';
+import { consentPage } from './pages';
+import { formPostPage, redirectLocation, type ResponseMode } from './redirect';
+
+export function sendToApp(reply: Reply, redirectUri: string, mode: ResponseMode, params: Record<string, string>): Reply {
+  if (mode === 'form_post') return reply.code(200).type('text/html; charset=utf-8').send(formPostPage(redirectUri, params));
+  return reply.code(302).header('cache-control', 'no-store').redirect(redirectLocation(redirectUri, mode, params), 302);
+}
+
+/** Headless sign-in picks the login_hint user, or the only user of a named tenant. */
+function headlessEmail(ctx: EmulatorContext, req: AuthorizeRequest): string | undefined {
+  if (req.loginHint) return req.loginHint;
+  if (req.target.kind !== 'tenant') return undefined;
+  const tenantId = req.target.tenant.id;
+  const users = [...ctx.directory.users.values()].filter((u) => u.tenantId === tenantId);
+  return users.length === 1 ? users[0]?.email : undefined;
+}
+
+function accountsFor(ctx: EmulatorContext, req: AuthorizeRequest): string[] {
+  const tenantId = req.target.kind === 'tenant' ? req.target.tenant.id : undefined;
+  return [...ctx.directory.users.values()].filter((u) => !tenantId || u.tenantId === tenantId).map((u) => u.email).slice(0, 50);
+}
+
+function finish(ctx: EmulatorContext, reply: Reply, req: AuthorizeRequest, email: string | undefined, action: UserAction): Reply {
+  const decision = decide(ctx, req, email, action);
+  ctx.log({ msg: 'authorize', clientId: req.app.clientId, email, outcome: decision.error ? `AADSTS${decision.error.code}` : 'code' });
+  return sendToApp(reply, req.redirectUri, req.responseMode, decision.params);
+}
+
+/** GET/POST /{tenant}/oauth2/v2.0/authorize. */
+export function registerAuthorizeRoutes(app: App, ctx: EmulatorContext): void {
+  const handle = (reply: Reply, tenant: string, q: Record<string, string | undefined>, form?: { email?: string; action?: string }): Reply => {
+    const v = validateAuthorize(ctx, tenant, q);
+    if (v.kind === 'page') return reply.code(400).type('text/html; charset=utf-8').send(errorPage(v.error));
+    if (v.kind === 'redirect') {
+      const state: Record<string, string> = v.state !== undefined ? { state: v.state } : {};
+      return sendToApp(reply, v.redirectUri, v.responseMode, { error: v.error.error, error_description: v.error.description, error_uri: v.error.errorUri, ...state });
+    }
+    const req = v.req;
+    if (form) return finish(ctx, reply, req, form.email, form.action === 'accept' ? 'accept' : 'decline');
+    const hinted = req.loginHint ? ctx.directory.findUserByEmail(req.loginHint) : undefined;
+    if (!ctx.settings.interactive || hinted?.autoConsent) return finish(ctx, reply, req, headlessEmail(ctx, req), 'auto');
+    const pendingId = guid();
+    ctx.pending.set(pendingId, { id: pendingId, kind: 'authorize', tenantSegment: tenant, params: q as Record<string, string>, createdAt: ctx.clock.now() });
+    const page = consentPage({
+      action: `/${encodeURIComponent(tenant)}/oauth2/v2.0/authorize`,
+      pendingId,
+      appName: req.app.name,
+      appId: req.app.clientId,
+      loginHint: req.loginHint ?? '',
+      accounts: accountsFor(ctx, req),
+      scopes: [...req.scopes.graph, ...req.scopes.oidc],
+      heading: 'Permissions requested',
+      acceptLabel: 'Accept',
+    });
+    return reply.code(200).type('text/html; charset=utf-8').send(page);
+  };
+
+  app.get('/:tenant/oauth2/v2.0/authorize', async (request, reply) => handle(reply, param(request, 'tenant'), fields(request.query)));
+
+  app.post('/:tenant/oauth2/v2.0/authorize', async (request, reply) => {
+    const form = fields(request.body);
+    const pending = form.pending ? ctx.pending.get(form.pending) : undefined;
+    if (!pending || pending.kind !== 'authorize') {
+      return reply.code(400).type('text/html; charset=utf-8').send('<h1>This sign-in request has expired. Start again from the app.</h1>');
+    }
+    ctx.pending.delete(pending.id);
+    return handle(reply, pending.tenantSegment, pending.params, { email: form.email, action: form.action });
+  });
+}

@@ -1,0 +1,13 @@
+// Per-request values the emulator's hooks share.
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Mailbox / user the request is about (set once known), for counters and the request log. */
+    emulatorEmail?: string;
+    /** Set when the request entered a mailbox's concurrency count. */
+    emulatorCounted?: boolean;
+    emulatorStartedAt?: number;
+    emulatorFault?: string;
+  }
+}
+
+export {};

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import type { LimitsConfig } from './graph/limits';
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  caDir?: string;
+  interactive?: boolean;
+  accessTokenLifetimeSec?: number;
+  refreshTokenInactivitySec?: number;
+  /** Authorization code lifetime (Microsoft: about 10 minutes). */
+  codeLifetimeSec?: number;
+  limits?: Partial<LimitsConfig>;
+  logger?: (line: object) => void;
+  /** Injectable clock (ms epoch); `control.advanceClock` adds an offset on top. */
+  now?: () => number;
+}
+
+/** <repo root>/.local/emulator-ca: this file sits at <root>/test/emulator/src. */
+export const defaultCaDir = (): string =>
+  process.env.OC_EMULATOR_CA_DIR ?? path.resolve(__dirname, '..', '..', '..', '.local', 'emulator-ca');
+
+export const DAY_SEC = 24 * 3600;

@@ -1,0 +1,106 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import './identity/fastify-augment';
+import type { EmulatorContext } from './context';
+import { registerControlRoutes } from './control/control-routes';
+import type { EmulatorControl } from './control/types';
+import { requestPath, sendFault } from './faults/fault-response';
+import { registerDeltaRoutes } from './graph/delta-routes';
+import { registerEventRoutes } from './graph/event-routes';
+import { graphErrorBody } from './graph/graph-error';
+import { registerMeRoutes } from './graph/me-routes';
+import { registerMessageRoutes } from './graph/message-routes';
+import { registerSendRoutes } from './graph/send-routes';
+import { registerAdminConsentRoutes } from './identity/admin-consent-routes';
+import { registerAuthorizeRoutes } from './identity/authorize-routes';
+import { registerDiscoveryRoutes } from './identity/discovery-routes';
+import { registerTokenRoutes } from './identity/token-routes';
+
+/** Graph addresses a folder as mailFolders('inbox') too; route it like mailFolders/inbox. */
+export function rewriteGraphUrl(url: string): string {
+  return url.replace(/\/mailFolders\('([^')]*)'\)/i, (_m, id: string) => `/mailFolders/${id}`);
+}
+
+const isGraph = (path: string): boolean => path.startsWith('/v1.0/');
+const isControl = (path: string): boolean => path.startsWith('/_emulator');
+
+function installHooks(app: FastifyInstance, ctx: EmulatorContext): void {
+  app.addHook('onRequest', async (request, reply) => {
+    request.emulatorStartedAt = ctx.clock.now();
+    const started = Date.now();
+    reply.raw.once('close', () => {
+      const email = request.emulatorEmail?.toLowerCase();
+      if (request.emulatorCounted && email) ctx.counters.leave(email);
+      const path = requestPath(request);
+      if (isControl(path)) return;
+      const status = reply.raw.writableFinished ? reply.raw.statusCode : 0;
+      const retryAfter = reply.raw.getHeader('retry-after');
+      ctx.requestLog.add({
+        at: request.emulatorStartedAt ?? ctx.clock.now(),
+        method: request.method,
+        path,
+        status,
+        ...(email ? { email } : {}),
+        ...(retryAfter !== undefined ? { retryAfterSec: Number(retryAfter) } : {}),
+        ...(request.emulatorFault ? { fault: request.emulatorFault } : {}),
+      });
+      ctx.log({ t: new Date().toISOString(), method: request.method, path, status, ms: Date.now() - started, email, fault: request.emulatorFault });
+    });
+  });
+  // Identity endpoints take faults here; Graph routes apply them after auth and mailbox accounting.
+  app.addHook('preHandler', async (request, reply) => {
+    const path = requestPath(request);
+    if (isGraph(path) || isControl(path)) return;
+    if (await sendFault(ctx, request, reply, 'identity')) return reply;
+    return undefined;
+  });
+}
+
+export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls: { key: string; cert: string }): FastifyInstance {
+  const app = Fastify({
+    https: tls,
+    rewriteUrl: (req) => rewriteGraphUrl(req.url ?? '/'),
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2000 },
+    bodyLimit: 40 * 1024 * 1024,
+    logger: false,
+  }) as unknown as FastifyInstance;
+  app.register(formbody);
+  app.removeContentTypeParser('application/json');
+  // Graph clients POST actions like /send with an empty body and a JSON content type.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (!text.trim()) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const err = new Error('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.') as FastifyError;
+      err.statusCode = 400;
+      done(err, undefined);
+    }
+  });
+  installHooks(app, ctx);
+  app.setNotFoundHandler((request, reply) => {
+    const path = requestPath(request);
+    if (isGraph(path)) {
+      const segment = path.split('/').filter(Boolean).pop() ?? '';
+      return reply.code(400).send(graphErrorBody('BadRequest', `Resource not found for the segment '${segment}'.`, ctx.clock.now()));
+    }
+    return reply.code(404).send({ error: 'not_found', error_description: `No emulated endpoint at ${request.method} ${path}` });
+  });
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (isGraph(requestPath(request))) return reply.code(status).send(graphErrorBody(status === 400 ? 'BadRequest' : 'InternalServerError', err.message, ctx.clock.now()));
+    return reply.code(status).send({ error: status === 400 ? 'invalid_request' : 'server_error', error_description: err.message });
+  });
+  registerDiscoveryRoutes(app, ctx);
+  registerAuthorizeRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
+  registerAdminConsentRoutes(app, ctx);
+  registerMeRoutes(app, ctx);
+  registerMessageRoutes(app, ctx);
+  registerSendRoutes(app, ctx);
+  registerDeltaRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerControlRoutes(app, control);
+  return app;
+}

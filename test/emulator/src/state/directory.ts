@@ -1,0 +1,163 @@
+import { guid, opaque } from '../util/ids';
+import type { App, AppSecret, ConsentPolicy, Tenant, User, UserBehavior } from './model';
+
+const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isGuid = (value: string): boolean => GUID_RE.test(value);
+
+const DAY_MS = 24 * 3600_000;
+
+export interface CreateTenantInput { id?: string; domain?: string; name?: string }
+export interface CreateUserInput { tenantId: string; email: string; displayName?: string; autoConsent?: boolean }
+export interface SecretInput { value?: string; expiresAt?: number | string }
+export interface CreateAppInput {
+  name: string;
+  clientId?: string;
+  homeTenantId?: string;
+  multiTenant?: boolean;
+  redirectUris: string[];
+  secrets?: SecretInput[];
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+const toMs = (value: number | string | undefined, fallback: number): number =>
+  value === undefined ? fallback : typeof value === 'number' ? value : Date.parse(value);
+
+/** Tenants, users and app registrations. */
+export class Directory {
+  readonly tenants = new Map<string, Tenant>();
+  readonly users = new Map<string, User>();
+  readonly apps = new Map<string, App>();
+  private readonly usersByEmail = new Map<string, User>();
+
+  constructor(private readonly now: () => number) {}
+
+  createTenant(input: CreateTenantInput = {}): Tenant {
+    const id = input.id ?? guid();
+    const domain = (input.domain ?? `tenant-${id.slice(0, 8)}.onmicrosoft.com`).toLowerCase();
+    const tenant: Tenant = {
+      id,
+      domain,
+      name: input.name ?? domain,
+      consentPolicy: 'user',
+      adminOnlyScopes: [],
+      adminConsents: new Map(),
+    };
+    this.tenants.set(id, tenant);
+    return tenant;
+  }
+
+  tenant(id: string): Tenant {
+    const tenant = this.tenants.get(id);
+    if (!tenant) throw new NotFoundError(`tenant ${id} not found`);
+    return tenant;
+  }
+
+  /** Tenant by GUID or verified domain (case-insensitive). */
+  findTenant(idOrDomain: string): Tenant | undefined {
+    const lower = idOrDomain.toLowerCase();
+    for (const tenant of this.tenants.values()) {
+      if (tenant.id.toLowerCase() === lower || tenant.domain === lower) return tenant;
+    }
+    return undefined;
+  }
+
+  createUser(input: CreateUserInput): User {
+    const tenant = this.tenant(input.tenantId);
+    const email = input.email.toLowerCase();
+    if (this.usersByEmail.has(email)) throw new Error(`user ${email} already exists`);
+    const user: User = {
+      id: guid(),
+      tenantId: tenant.id,
+      email,
+      displayName: input.displayName ?? email.split('@')[0] ?? email,
+      autoConsent: input.autoConsent ?? false,
+      behavior: {},
+      revokedBeforeSerial: 0,
+      expiredBeforeSerial: 0,
+      consents: new Map(),
+    };
+    this.users.set(user.id, user);
+    this.usersByEmail.set(email, user);
+    return user;
+  }
+
+  findUserByEmail(email: string): User | undefined {
+    return this.usersByEmail.get(email.trim().toLowerCase());
+  }
+
+  userByEmail(email: string): User {
+    const user = this.findUserByEmail(email);
+    if (!user) throw new NotFoundError(`user ${email} not found`);
+    return user;
+  }
+
+  user(id: string): User | undefined {
+    return this.users.get(id);
+  }
+
+  setUserBehavior(email: string, behavior: UserBehavior): User {
+    const user = this.userByEmail(email);
+    user.behavior = { ...user.behavior, ...behavior };
+    return user;
+  }
+
+  setConsentPolicy(tenantId: string, policy: ConsentPolicy, adminOnlyScopes?: string[]): void {
+    const tenant = this.tenant(tenantId);
+    tenant.consentPolicy = policy;
+    if (adminOnlyScopes) tenant.adminOnlyScopes = adminOnlyScopes;
+  }
+
+  createApp(input: CreateAppInput): App {
+    const clientId = input.clientId ?? guid();
+    if (this.apps.has(clientId)) throw new Error(`app ${clientId} already exists`);
+    const homeTenantId = input.homeTenantId ?? this.tenants.keys().next().value ?? this.createTenant().id;
+    const app: App = {
+      clientId,
+      name: input.name,
+      homeTenantId,
+      multiTenant: input.multiTenant ?? true,
+      redirectUris: [...input.redirectUris],
+      secrets: [],
+    };
+    for (const secret of input.secrets ?? [{}]) this.addSecret(app, secret);
+    this.apps.set(clientId, app);
+    return app;
+  }
+
+  app(clientId: string): App {
+    const app = this.apps.get(clientId);
+    if (!app) throw new NotFoundError(`app ${clientId} not found`);
+    return app;
+  }
+
+  deleteApp(clientId: string): void {
+    this.apps.delete(clientId);
+  }
+
+  addSecret(app: App, input: SecretInput = {}): AppSecret {
+    // Microsoft secret values are 40 chars with a 3-char hint prefix, and look nothing like the secret id.
+    const value = input.value ?? `${opaque(3).slice(0, 3)}8Q~${opaque(27).slice(0, 34)}`;
+    const secret: AppSecret = {
+      id: guid(),
+      value,
+      hint: value.slice(0, 3),
+      expiresAt: toMs(input.expiresAt, this.now() + 180 * DAY_MS),
+    };
+    app.secrets.push(secret);
+    return secret;
+  }
+
+  expireSecret(clientId: string, secretId?: string): void {
+    const app = this.app(clientId);
+    const past = this.now() - 1000;
+    for (const secret of app.secrets) if (!secretId || secret.id === secretId) secret.expiresAt = past;
+  }
+
+  removeSecret(clientId: string, secretId: string): void {
+    const app = this.app(clientId);
+    app.secrets = app.secrets.filter((s) => s.id !== secretId);
+  }
+}
