@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { testIsolation } from '@outlook-connect/stack';
 import { connectStore, StoreUnreachableError } from './connect';
-import { createModels, type Models } from './models';
+import { createModels, type ConnectionDoc, type Models } from './models';
 
 describe('store on the real MongoDB-compatible server', () => {
   const iso = testIsolation('store');
@@ -18,7 +18,7 @@ describe('store on the real MongoDB-compatible server', () => {
     await conn.close();
   });
 
-  const connection = (over: Record<string, unknown> = {}) => ({
+  const connection = (over: Partial<ConnectionDoc> = {}): Partial<ConnectionDoc> => ({
     workspaceId: 'ws_1',
     appId: 'app_1',
     status: 'active',
