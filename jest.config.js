@@ -2,6 +2,8 @@
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
 const roots = ['<rootDir>/shared', '<rootDir>/queues', '<rootDir>/services', '<rootDir>/test', '<rootDir>/bench'];
 const testPathIgnorePatterns = ['/node_modules/', '/.local/'];
+// ESM-only packages jest (on Node 20) cannot require: compiled to CommonJS by @swc/jest like our own files.
+const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|cookie)/)'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -10,6 +12,7 @@ module.exports = {
       displayName: 'unit',
       roots,
       transform,
+      transformIgnorePatterns,
       testPathIgnorePatterns,
       testMatch: ['**/*.test.ts'],
       testRegex: undefined,
@@ -20,6 +23,7 @@ module.exports = {
       displayName: 'integration',
       roots,
       transform,
+      transformIgnorePatterns,
       testPathIgnorePatterns,
       testMatch: ['**/*.int.test.ts'],
       testEnvironment: 'node',

@@ -1,0 +1,72 @@
+import basicAuth from '@fastify/basic-auth';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { credentialsMatch } from './auth/credentials';
+import { refusedInReadOnly } from './auth/read-only';
+import { registerQueueBoard } from './board/queue-board';
+import type { DashboardDeps } from './deps';
+import { createQueueDepthIndex } from './health/queue-depth';
+import { registerHealthRoutes } from './health/routes';
+import { createMetricsRegistry } from './metrics/registry';
+
+export const REALM = 'outlook-connect operators';
+
+class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+  readonly statusCode = 401;
+}
+
+/**
+ * The operators' dashboard: bull-board under /queues, connection health under /health and /api/health, Prometheus
+ * under /metrics. Every route, asset and bull-board API call passes basic auth first (a root onRequest hook), then
+ * in read-only mode a guard that refuses anything but reads.
+ */
+export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? Date.now;
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
+
+  await app.register(basicAuth, {
+    authenticate: { realm: REALM },
+    async validate(user, password, req) {
+      if (!credentialsMatch(deps.credentials, user, password)) {
+        // Neither the user name nor the password is logged: people paste passwords into the wrong field.
+        req.log.warn({ ip: req.ip, url: req.url }, 'dashboard: rejected credentials');
+        throw new UnauthorizedError('Wrong user name or password.');
+      }
+    },
+  });
+  app.addHook('onRequest', app.basicAuth);
+  if (deps.readOnly) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (!refusedInReadOnly(req.method)) return;
+      req.log.warn({ method: req.method, url: req.url }, 'dashboard: refused a change in read-only mode');
+      return reply.code(403).send({
+        error: 'read_only',
+        message: 'The dashboard is read-only (DASHBOARD_READ_ONLY=true): retry, remove, promote, clean and every other change are refused.',
+      });
+    });
+  }
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status === 401) return reply.code(401).send({ error: 'unauthorized', message: 'Sign in with the operators\' user name and password.' });
+    if (status >= 500) req.log.error({ err, url: req.url }, 'dashboard: request failed');
+    return reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'bad_request', message: status >= 500 ? 'The dashboard could not answer; see its log.' : err.message });
+  });
+
+  const queue = deps.queues.queue;
+  const depth = createQueueDepthIndex({ queue, redis: deps.redis, models: deps.models, scanLimit: deps.depthScanLimit ?? 20_000, now });
+  registerHealthRoutes(app, { source: { models: deps.models, depth, now }, readOnly: deps.readOnly });
+
+  const registry = createMetricsRegistry({
+    queue,
+    redis: deps.redis,
+    models: deps.models,
+    now,
+    durationSample: deps.durationSample ?? 500,
+    windowSec: deps.metricsWindowSec ?? 3600,
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+
+  await registerQueueBoard(app, { queue, readOnly: deps.readOnly });
+  return app;
+}

@@ -1,0 +1,24 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import type { QueueName } from '@outlook-connect/queues';
+import type { Models } from '@outlook-connect/shared';
+import { registerQueueMetrics } from './queue-metrics';
+import { registerStoreMetrics } from './store-metrics';
+
+export interface MetricsOptions {
+  queue: (name: QueueName) => Queue;
+  redis: Redis;
+  models: Models;
+  now: () => number;
+  durationSample: number;
+  windowSec: number;
+}
+
+/** The dashboard's own registry (not prom-client's global one): everything is collected when /metrics is scraped. */
+export function createMetricsRegistry(opts: MetricsOptions): Registry {
+  const registry = new Registry();
+  registerQueueMetrics({ registry, queue: opts.queue, redis: opts.redis, durationSample: opts.durationSample });
+  registerStoreMetrics({ registry, models: opts.models, now: opts.now, windowSec: opts.windowSec });
+  return registry;
+}
