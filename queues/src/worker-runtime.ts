@@ -58,6 +58,8 @@ export interface WorkersOptions {
   prefix: string;
   logger: Logger;
   defaultConcurrency?: number;
+  /** BullMQ job lock (and stalled-check interval): how soon a job of a crashed process runs again elsewhere. Default 30 s. */
+  lockDurationMs?: number;
 }
 
 export interface RunningWorkers {
@@ -92,7 +94,13 @@ export function startWorkers(opts: WorkersOptions): RunningWorkers {
         }
         return reg.handle(payload, { job, token, signal, log });
       },
-      { connection: opts.connection, prefix, concurrency: reg.concurrency ?? opts.defaultConcurrency ?? 10, autorun: true },
+      {
+        connection: opts.connection,
+        prefix,
+        concurrency: reg.concurrency ?? opts.defaultConcurrency ?? 10,
+        autorun: true,
+        ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {}),
+      },
     );
     worker.on('failed', (job, err) => {
       if (err instanceof DelayedError || err?.name === 'DelayedError') return;

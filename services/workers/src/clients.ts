@@ -1,0 +1,99 @@
+import { createQueueClient, createRedis, workerQueueNames, type QueueName } from '@outlook-connect/queues';
+import {
+  closeStore,
+  connectStore,
+  createLogger,
+  createModels,
+  createSecretBox,
+  logEnv,
+  microsoftEnv,
+  redisEnv,
+  secretsEnv,
+  storeEnv,
+  type Logger,
+} from '@outlook-connect/shared';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { createConnectionHealth } from './connections/health';
+import { createMailboxGate, createMailboxGraph } from './mailbox';
+import type { ServiceDeps } from './service-deps';
+import { createAccessTokens } from './tokens/access-tokens';
+import { refreshEnv, refreshPolicyFromEnv, type RefreshPolicy } from './tokens/refresh-policy';
+
+const queueList = z
+  .string()
+  .default(workerQueueNames.join(','))
+  .transform((v, ctx) => {
+    const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((n) => !(workerQueueNames as string[]).includes(n));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown worker queue(s) ${unknown.join(', ')}` });
+    return names as QueueName[];
+  })
+  .describe(`comma-separated worker queues this process serves (${workerQueueNames.join(', ')}); default all`);
+
+/** The workers' environment, parsed once in main(). */
+export const workersEnv = {
+  ...redisEnv,
+  ...storeEnv,
+  ...secretsEnv,
+  ...microsoftEnv,
+  ...logEnv,
+  ...refreshEnv,
+  WORKER_QUEUES: queueList,
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10).describe('jobs run at once per queue (1-500)'),
+  WORKER_LOCK_SEC: z.coerce.number().int().min(1).default(30).describe('job lock: a crashed process\'s job runs elsewhere after it (whole seconds)'),
+};
+
+export type WorkersConfig = z.infer<z.ZodObject<typeof workersEnv>>;
+
+export interface Clients {
+  deps: ServiceDeps;
+  /** Blocking connection for BullMQ workers (maxRetriesPerRequest null). */
+  workerRedis: Redis;
+  close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  logger?: Logger;
+  /** Tests scale the policy to token lifetimes of seconds. */
+  policy?: RefreshPolicy;
+  /** Overrides the database of MONGO_URL (tests). */
+  dbName?: string;
+  now?: () => number;
+}
+
+/** The one clients module: Redis, store, queue client, SecretBox and the workers' seams, wired explicitly. */
+export async function createClients(config: WorkersConfig, opts: ClientOptions = {}): Promise<Clients> {
+  const logger = opts.logger ?? createLogger({ service: 'workers', level: config.LOG_LEVEL });
+  const box = createSecretBox(config.SECRETS_KEYS);
+  const store = await connectStore({ url: config.MONGO_URL, dbName: opts.dbName, log: (msg, f) => logger.warn(f ?? {}, msg) });
+  const models = await createModels(store);
+  const redis = createRedis(config.REDIS_URL, 'producer');
+  const workerRedis = createRedis(config.REDIS_URL, 'worker');
+  const queues = createQueueClient({ connection: redis, prefix: config.QUEUE_PREFIX });
+  const base = {
+    models,
+    box,
+    queues,
+    redis,
+    logger,
+    microsoft: { loginUrl: config.MICROSOFT_LOGIN_URL, graphUrl: config.MICROSOFT_GRAPH_URL },
+    now: opts.now ?? Date.now,
+    policy: opts.policy ?? refreshPolicyFromEnv(config),
+  };
+  const health = createConnectionHealth(base);
+  const tokens = createAccessTokens({ ...base, health });
+  const gate = createMailboxGate({ redis, prefix: queues.prefix, now: base.now });
+  const graph = createMailboxGraph({ gate, tokens, graphUrl: config.MICROSOFT_GRAPH_URL, now: base.now, logger });
+  return {
+    deps: { ...base, health, tokens, gate, graph },
+    workerRedis,
+    // Queue client before Redis, store last.
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      workerRedis.disconnect();
+      await closeStore(store);
+    },
+  };
+}

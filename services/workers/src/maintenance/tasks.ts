@@ -1,0 +1,21 @@
+import type { JobContext, Payload } from '@outlook-connect/queues';
+import type { ServiceDeps } from '../service-deps';
+import { appSecretCheck } from './app-secret-check';
+import { inboxPolicyOf } from '../inbox/inbox-sync.handler';
+import { syncSweep } from '../inbox/sync-sweep';
+import { refreshSweep } from './refresh-sweep';
+
+export type MaintenanceTaskName = Payload<'maintenance'>['task'];
+
+export interface MaintenanceTask {
+  run(deps: ServiceDeps, ctx: JobContext): Promise<unknown>;
+  /** How often the task runs (a repeatable job per task). */
+  everyMs(deps: ServiceDeps): number;
+}
+
+/** The maintenance dispatch table: one entry per task of the `maintenance` queue. Add yours here. */
+export const maintenanceTasks: Partial<Record<MaintenanceTaskName, MaintenanceTask>> = {
+  'refresh-sweep': { run: (deps) => refreshSweep(deps), everyMs: (deps) => deps.policy.sweepEveryMs },
+  'app-secret-check': { run: (deps) => appSecretCheck(deps), everyMs: () => 3_600_000 },
+  'sync-sweep': { run: (deps) => syncSweep(deps), everyMs: (deps) => inboxPolicyOf(deps).sweepEveryMs },
+};

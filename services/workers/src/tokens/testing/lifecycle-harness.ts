@@ -1,0 +1,105 @@
+import { startEmulator, type Emulator } from '@outlook-connect/ms-emulator';
+import { startWorkers, type ProductEvent, type QueueName, type RunningWorkers } from '@outlook-connect/queues';
+import { generateKeyringSpec, parseEnv, type ConnectionDoc } from '@outlook-connect/shared';
+import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp } from '@outlook-connect/stack';
+import pino from 'pino';
+import { createClients, workersEnv, type Clients } from '../../clients';
+import { registrationsFor } from '../../handlers';
+import { keepMaintenanceScheduled } from '../../maintenance/schedule';
+import { defaultRefreshPolicy, type RefreshPolicy } from '../refresh-policy';
+
+/** Integration-test harness: emulator + real Redis/store (own prefix and db) + the workers' clients. */
+export interface LifecycleHarness {
+  emulator: Emulator;
+  clients: Clients;
+  env: Record<string, string>;
+  workspaceId: string;
+  queuePrefix: string;
+  seedApp(opts?: { secretExpiresAt?: Date }): Promise<SeededOAuthApp>;
+  connect(app: SeededOAuthApp, count: number, label?: string): Promise<ConnectionDoc[]>;
+  startWorkers(served?: QueueName[]): RunningWorkers;
+  events(type?: string): Promise<ProductEvent[]>;
+  /** Deletes every Redis key under this test's prefix (a FLUSHALL of our own slice). */
+  flushRedis(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function scaledPolicy(over: Partial<RefreshPolicy>): RefreshPolicy {
+  return { ...defaultRefreshPolicy, ...over };
+}
+
+export async function startHarness(label: string, opts: { accessTokenLifetimeSec: number; policy: RefreshPolicy }): Promise<LifecycleHarness> {
+  const iso = testIsolation(label);
+  const emulator = await startEmulator({ interactive: false, accessTokenLifetimeSec: opts.accessTokenLifetimeSec });
+  const env: Record<string, string> = {
+    REDIS_URL: iso.redisUrl,
+    QUEUE_PREFIX: iso.queuePrefix,
+    MONGO_URL: iso.mongoDbUrl,
+    SECRETS_KEYS: generateKeyringSpec(),
+    MICROSOFT_LOGIN_URL: emulator.loginUrl,
+    MICROSOFT_GRAPH_URL: emulator.graphUrl,
+    LOG_LEVEL: 'silent',
+  };
+  const clients = await createClients(parseEnv('workers-test', workersEnv, env), {
+    policy: opts.policy,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
+  const { models, box } = clients.deps;
+  const workspaceId = `ws_${iso.queuePrefix.slice(-12)}`;
+  const running: Array<{ close(): Promise<void> }> = [];
+  let users = 0;
+  const tenant = emulator.control.createTenant();
+
+  const harness: LifecycleHarness = {
+    emulator,
+    clients,
+    env,
+    workspaceId,
+    queuePrefix: iso.queuePrefix,
+    seedApp: (o = {}) => seedOAuthApp({ models, box, emulator, workspaceId, homeTenantId: tenant.id, multiTenant: true, ...o }),
+    async connect(app, count, userLabel = 'user') {
+      const out: ConnectionDoc[] = [];
+      const emails = Array.from({ length: count }, () => `${userLabel}${users++}@${tenant.domain}`);
+      for (const email of emails) emulator.control.createUser({ tenantId: tenant.id, email });
+      for (let i = 0; i < emails.length; i += 10) {
+        const batch = emails.slice(i, i + 10);
+        out.push(
+          ...(await Promise.all(
+            batch.map((email) => connectMailbox({ models, box, emulator, workspaceId, app, email, preset: 'full' })),
+          )),
+        );
+      }
+      return out;
+    },
+    startWorkers(served = ['token-refresh', 'maintenance', 'app-recovery']) {
+      const workers = startWorkers({
+        registrations: registrationsFor(clients.deps, served),
+        served,
+        connection: clients.workerRedis,
+        prefix: iso.queuePrefix,
+        logger: clients.deps.logger,
+      });
+      const schedules = served.includes('maintenance') ? keepMaintenanceScheduled(clients.deps, clients.deps.logger) : null;
+      const handle = { close: async () => { schedules?.stop(); await workers.close(); } };
+      running.push(handle);
+      return { workers: workers.workers, close: handle.close };
+    },
+    async events(type) {
+      const jobs = await clients.deps.queues.queue('events').getJobs(['waiting', 'delayed', 'completed', 'failed'], 0, -1);
+      return jobs.map((j) => j.data as ProductEvent).filter((e) => !type || e.type === type);
+    },
+    async flushRedis() {
+      const keys = await clients.deps.redis.keys(`{${iso.queuePrefix}}*`);
+      if (keys.length) await clients.deps.redis.del(...keys);
+      return keys.length;
+    },
+    async close() {
+      for (const r of running) await r.close();
+      await harness.flushRedis();
+      await models.Connection.db.dropDatabase();
+      await clients.close();
+      await emulator.close();
+    },
+  };
+  return harness;
+}
