@@ -4,10 +4,10 @@ import { classifyMicrosoftError, type ConnectionDoc, type SendDoc } from '@outlo
 import type { WorkerDeps } from '../contracts';
 import { connectionUnusableOf, mailboxBusyOf, RecipientsOverDailyCapError } from '../mailbox';
 import { DraftGoneError, SendOutcomeUnknownError, sendViaDraft, sendViaSendMail, type AttemptState } from './send-attempt';
-import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, type SendPolicy } from './send-policy';
+import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, sendPolicyFromEnv, type SendPolicy } from './send-policy';
 import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, type SendError } from './send-records';
 
-export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'now' | 'logger'> & { policy?: SendPolicy; concurrency?: number };
+export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'now' | 'logger'> & { sendPolicy?: SendPolicy; concurrency?: number };
 
 /** A decided failure, already recorded (status failed, send.failed emitted): no further queue attempts. */
 class SendFailed extends UnrecoverableError {}
@@ -16,7 +16,7 @@ const isLastAttempt = (ctx: JobContext) => ctx.job.attemptsMade + 1 >= (ctx.job.
 
 /** Sends one email at most once: see README.md in this folder for the protocol and its trade-offs. */
 export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
-  const policy = deps.policy ?? DEFAULT_SEND_POLICY;
+  const policy = deps.sendPolicy ?? DEFAULT_SEND_POLICY;
 
   async function fail(sendId: string, error: SendError, ctx: JobContext): Promise<never> {
     await markFailed(deps, sendId, error);
@@ -118,3 +118,7 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
     deps.concurrency ?? 20,
   );
 }
+
+/** For the handler map: SEND_WAIT_FOR_RECONNECT_SEC is read (and checked) once, at startup. */
+export const sendRegistration = (deps: SendDeps): HandlerRegistration<'send'> =>
+  createSendHandler({ ...deps, sendPolicy: deps.sendPolicy ?? sendPolicyFromEnv(process.env) });
