@@ -46,7 +46,7 @@ export function registerQueueMetrics(opts: QueueMetricsOptions): void {
   });
 
   const marks = new Map<QueueName, Watermark>();
-  new Histogram({
+  const histogram = new Histogram({
     name: 'outlook_connect_job_duration_seconds',
     help: `Run time (processedOn -> finishedOn) of completed jobs per queue; each job observed once, at most ${opts.durationSample} per queue per scrape`,
     labelNames: ['queue'],
@@ -63,6 +63,8 @@ export function registerQueueMetrics(opts: QueueMetricsOptions): void {
       }
     },
   });
+  // Every queue's series exists from the first scrape, so rate() has a zero to start from.
+  for (const name of queueNames) histogram.zero({ queue: name });
 }
 
 async function newestCompletions(redis: Redis, q: Queue, fromMs: number, limit: number): Promise<Completion[]> {

@@ -12,6 +12,7 @@ export interface StoreMetricsOptions {
 }
 
 const CONNECTION_STATUSES: ConnectionStatus[] = ['active', 'needs_reconnect', 'disconnected'];
+const SYNCING = { status: 'active' as const, scopePreset: { $ne: 'send_only' as const } };
 const SEND_STATUSES: SendStatus[] = ['queued', 'scheduled', 'sending', 'sent', 'failed', 'canceled'];
 
 /**
@@ -78,7 +79,7 @@ export function registerStoreMetrics(opts: StoreMetricsOptions): void {
     registers: [registry],
     async collect() {
       const rows = (await models.Connection.find(
-        { status: 'active', scopePreset: { $ne: 'send_only' } },
+        SYNCING,
         { 'sync.lastSuccessAt': 1, createdAt: 1 },
       ).lean()) as Array<{ sync?: { lastSuccessAt?: Date | null }; createdAt: Date }>;
       const lag = syncLag(
@@ -87,13 +88,17 @@ export function registerStoreMetrics(opts: StoreMetricsOptions): void {
       );
       this.set({ stat: 'max' }, lag.maxSeconds);
       this.set({ stat: 'p50' }, lag.p50Seconds);
-      syncingGauge.set(lag.connections);
     },
   });
-  const syncingGauge = new Gauge({
+
+  // Each gauge collects on its own: prom-client serialises metrics concurrently, so one may not set another.
+  new Gauge({
     name: 'outlook_connect_inbox_syncing_connections',
     help: 'Active mail-reading connections the sync lag is computed over',
     registers: [registry],
+    async collect() {
+      this.set(await models.Connection.countDocuments(SYNCING));
+    },
   });
 
   new Gauge({
@@ -102,19 +107,21 @@ export function registerStoreMetrics(opts: StoreMetricsOptions): void {
     labelNames: ['app_id'],
     registers: [registry],
     async collect() {
-      const apps = await models.OAuthApp.find({}, { secretExpiresAt: 1, secretStatus: 1 }).lean();
+      const apps = await models.OAuthApp.find({ secretExpiresAt: { $ne: null } }, { secretExpiresAt: 1 }).lean();
       this.reset();
-      statusGauge.reset();
-      for (const app of apps) {
-        if (app.secretExpiresAt) this.set({ app_id: app._id }, fractionalDaysUntil(app.secretExpiresAt, now()));
-        statusGauge.set({ app_id: app._id, status: app.secretStatus }, 1);
-      }
+      for (const app of apps) if (app.secretExpiresAt) this.set({ app_id: app._id }, fractionalDaysUntil(app.secretExpiresAt, now()));
     },
   });
-  const statusGauge = new Gauge({
+
+  new Gauge({
     name: 'outlook_connect_oauth_app_secret_status',
     help: 'Each OAuth app\'s secret status as 1 on its status label (ok|expired|invalid)',
     labelNames: ['app_id', 'status'],
     registers: [registry],
+    async collect() {
+      const apps = await models.OAuthApp.find({}, { secretStatus: 1 }).lean();
+      this.reset();
+      for (const app of apps) this.set({ app_id: app._id, status: app.secretStatus }, 1);
+    },
   });
 }
