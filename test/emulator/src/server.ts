@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import './identity/fastify-augment';
 import type { EmulatorContext } from './context';
 import { registerControlRoutes } from './control/control-routes';
@@ -24,28 +24,45 @@ export function rewriteGraphUrl(url: string): string {
 const isGraph = (path: string): boolean => path.startsWith('/v1.0/');
 const isControl = (path: string): boolean => path.startsWith('/_emulator');
 
+function releaseMailbox(ctx: EmulatorContext, request: FastifyRequest): void {
+  if (!request.emulatorCounted || !request.emulatorEmail) return;
+  request.emulatorCounted = false;
+  ctx.counters.leave(request.emulatorEmail.toLowerCase());
+}
+
+/** Logs a request once: when its answer is sent (status known) or when its socket closes unanswered (status 0). */
+function logRequest(ctx: EmulatorContext, request: FastifyRequest, status: number, retryAfter: unknown): void {
+  if (request.emulatorLogged) return;
+  request.emulatorLogged = true;
+  const path = requestPath(request);
+  if (isControl(path)) return;
+  const email = request.emulatorEmail?.toLowerCase();
+  ctx.requestLog.add({
+    at: request.emulatorStartedAt ?? ctx.clock.now(),
+    method: request.method,
+    path,
+    status,
+    ...(email ? { email } : {}),
+    ...(retryAfter !== undefined ? { retryAfterSec: Number(retryAfter) } : {}),
+    ...(request.emulatorFault ? { fault: request.emulatorFault } : {}),
+  });
+  ctx.log({ t: new Date().toISOString(), method: request.method, path, status, email, fault: request.emulatorFault });
+}
+
 function installHooks(app: FastifyInstance, ctx: EmulatorContext): void {
   app.addHook('onRequest', async (request, reply) => {
     request.emulatorStartedAt = ctx.clock.now();
-    const started = Date.now();
     reply.raw.once('close', () => {
-      const email = request.emulatorEmail?.toLowerCase();
-      if (request.emulatorCounted && email) ctx.counters.leave(email);
-      const path = requestPath(request);
-      if (isControl(path)) return;
-      const status = reply.raw.writableFinished ? reply.raw.statusCode : 0;
-      const retryAfter = reply.raw.getHeader('retry-after');
-      ctx.requestLog.add({
-        at: request.emulatorStartedAt ?? ctx.clock.now(),
-        method: request.method,
-        path,
-        status,
-        ...(email ? { email } : {}),
-        ...(retryAfter !== undefined ? { retryAfterSec: Number(retryAfter) } : {}),
-        ...(request.emulatorFault ? { fault: request.emulatorFault } : {}),
-      });
-      ctx.log({ t: new Date().toISOString(), method: request.method, path, status, ms: Date.now() - started, email, fault: request.emulatorFault });
+      releaseMailbox(ctx, request);
+      logRequest(ctx, request, reply.raw.writableFinished ? reply.raw.statusCode : 0, undefined);
     });
+  });
+  // The answer is on its way: stop counting the request against mailbox concurrency, and log it (tests read
+  // counters and logs as soon as their client has the response).
+  app.addHook('onSend', async (request, reply, payload) => {
+    releaseMailbox(ctx, request);
+    logRequest(ctx, request, reply.statusCode, reply.getHeader('retry-after'));
+    return payload;
   });
   // Identity endpoints take faults here; Graph routes apply them after auth and mailbox accounting.
   app.addHook('preHandler', async (request, reply) => {

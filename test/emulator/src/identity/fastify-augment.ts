@@ -7,6 +7,7 @@ declare module 'fastify' {
     emulatorCounted?: boolean;
     emulatorStartedAt?: number;
     emulatorFault?: string;
+    emulatorLogged?: boolean;
   }
 }
 

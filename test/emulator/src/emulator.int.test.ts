@@ -1,0 +1,161 @@
+import { FULL_SCOPES, authorize, connect, graphFor, msalFor, redeem, refreshTokenOf, startWorld, type World } from './testing/harness';
+
+// The real @azure/msal-node and @microsoft/microsoft-graph-client against the emulator, over HTTPS (dev CA).
+describe('emulator: happy paths with the real MSAL and Graph client', () => {
+  let w: World;
+
+  beforeAll(async () => {
+    w = await startWorld();
+  });
+  afterAll(async () => {
+    await w.emu.close();
+  });
+
+  it('runs auth code + PKCE + nonce, then refresh with rotation', async () => {
+    const msal = msalFor(w);
+    const a = await authorize(msal, { email: w.user.email });
+    expect(a.status).toBe(302);
+    expect(a.location?.startsWith('https://crm.example.test/oauth/callback?code=')).toBe(true);
+    expect(a.params.get('state')).toBe(a.state);
+    expect(JSON.parse(Buffer.from(a.params.get('client_info') ?? '', 'base64url').toString())).toEqual({ uid: w.user.id, utid: w.tenant.id });
+
+    const result = await redeem(msal, a);
+    expect(result.account?.homeAccountId).toBe(`${w.user.id}.${w.tenant.id}`);
+    expect(result.account?.username).toBe(w.user.email);
+    expect(result.idTokenClaims).toMatchObject({ aud: w.app.clientId, tid: w.tenant.id, oid: w.user.id, nonce: a.nonce, iss: `${w.emu.url}/${w.tenant.id}/v2.0` });
+    expect(result.scopes).toEqual(expect.arrayContaining(FULL_SCOPES.map((s) => `https://graph.microsoft.com/${s}`)));
+    const rt = refreshTokenOf(msal);
+    expect(rt).not.toBe('');
+
+    const refreshed = await msalFor(w).acquireTokenByRefreshToken({ refreshToken: rt, scopes: FULL_SCOPES, forceCache: true });
+    expect(refreshed?.accessToken).not.toBe(result.accessToken);
+    expect(refreshed?.scopes).toEqual(expect.arrayContaining(['https://graph.microsoft.com/Mail.Send']));
+    // Rotation: the old refresh token still works.
+    await expect(msalFor(w).acquireTokenByRefreshToken({ refreshToken: rt, scopes: FULL_SCOPES })).resolves.toBeTruthy();
+    expect(w.emu.control.counters().tokenGrants[w.user.email]).toEqual({ authorization_code: 1, refresh_token: 2 });
+  });
+
+  it('issues no refresh token when the user withholds offline_access', async () => {
+    const tenantUser = w.emu.control.createUser({ tenantId: w.tenant.id, email: `nooffline@${w.tenant.domain}` });
+    w.emu.control.setUserBehavior(tenantUser.email, { withholdScopes: ['offline_access', 'Mail.Send'] });
+    const c = await connect(w, { email: tenantUser.email });
+    expect(c.refreshToken).toBe('');
+    expect(c.result.scopes).not.toContain('https://graph.microsoft.com/Mail.Send');
+  });
+
+  it('sends mail (202), keeps a Sent Items copy and delivers to an emulated recipient', async () => {
+    const c = await connect(w);
+    const graph = graphFor(w, c.result.accessToken);
+    const me = (await graph.api('/me').get()) as { id: string; mail: string };
+    expect(me).toMatchObject({ id: w.user.id, mail: w.user.email });
+    await graph.api('/me/sendMail').post({
+      message: { subject: 'Test email', body: { contentType: 'Text', content: 'hello' }, toRecipients: [{ emailAddress: { address: w.user.email } }] },
+      saveToSentItems: true,
+    });
+    expect(w.emu.control.sentItems(w.user.email).map((m) => m.subject)).toContain('Test email');
+    const inbox = (await graph.api('/me/mailFolders/inbox/messages').select('subject,from').top(5).get()) as { value: Array<{ subject: string }> };
+    expect(inbox.value.map((m) => m.subject)).toContain('Test email');
+  });
+
+  it('creates a draft with a marker, sends it, and finds the sent copy by marker', async () => {
+    const c = await connect(w);
+    const graph = graphFor(w, c.result.accessToken);
+    const propId = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name OcSendId';
+    const draft = (await graph.api('/me/messages').post({
+      subject: 'Quote',
+      body: { contentType: 'HTML', content: '<p>Hi</p>' },
+      toRecipients: [{ emailAddress: { address: 'client@external.example' } }],
+      internetMessageHeaders: [{ name: 'x-oc-send-id', value: 'send-42' }],
+      singleValueExtendedProperties: [{ id: propId, value: 'send-42' }],
+    })) as { id: string; isDraft: boolean };
+    expect(draft.isDraft).toBe(true);
+    const headers = (await graph.api(`/me/messages/${draft.id}`).select('internetMessageHeaders').get()) as { internetMessageHeaders: Array<{ name: string }> };
+    expect(headers.internetMessageHeaders).toEqual([{ name: 'x-oc-send-id', value: 'send-42' }]);
+    await graph.api(`/me/messages/${draft.id}/send`).post({});
+    expect(w.emu.control.counters().sendsByMarker['send-42']).toBe(2); // header + extended property on one send
+    const found = (await graph
+      .api('/me/mailFolders/sentitems/messages')
+      .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${propId}' and ep/value eq 'send-42')`)
+      .get()) as { value: Array<{ id: string; isDraft: boolean }> };
+    expect(found.value).toHaveLength(1);
+    expect(found.value[0]?.id).not.toBe(draft.id); // ids change on move
+    await expect(graph.api(`/me/messages/${draft.id}`).get()).rejects.toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
+  });
+
+  it('pages a delta round, then reports changes and removals', async () => {
+    const email = `delta@${w.tenant.domain}`;
+    w.emu.control.createUser({ tenantId: w.tenant.id, email });
+    w.emu.control.deliverMessages(email, 25);
+    const c = await connect(w, { email });
+    const graph = graphFor(w, c.result.accessToken);
+    type Page = { value: Array<{ id: string; subject?: string; '@removed'?: unknown }>; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+    let page = (await graph.api('/me/mailFolders/inbox/messages/delta').header('Prefer', 'odata.maxpagesize=10').select('subject,receivedDateTime').get()) as Page;
+    const seen: string[] = [];
+    let pages = 1;
+    for (;;) {
+      seen.push(...page.value.map((m) => m.id));
+      if (!page['@odata.nextLink']) break;
+      expect(page['@odata.nextLink'].startsWith(`${w.emu.graphUrl}/me/mailFolders/inbox/messages/delta?$skiptoken=`)).toBe(true);
+      page = (await graph.api(page['@odata.nextLink']).header('Prefer', 'odata.maxpagesize=10').get()) as Page;
+      pages += 1;
+    }
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(25);
+    const deltaLink = page['@odata.deltaLink'] ?? '';
+    expect(deltaLink.startsWith(`${w.emu.graphUrl}/me/mailFolders/inbox/messages/delta?$deltatoken=`)).toBe(true);
+
+    const [first, second] = w.emu.control.listMessages(email, 'inbox');
+    w.emu.control.updateMessage(email, String(first?.id), { isRead: true });
+    w.emu.control.deleteMessage(email, String(second?.id));
+    const fresh = w.emu.control.deliverMessage(email, { from: 'x@external.example', subject: 'Brand new' });
+    const next = (await graph.api(deltaLink).get()) as Page;
+    expect(next.value.find((m) => m.id === second?.id)).toEqual({ '@odata.type': '#microsoft.graph.message', id: second?.id, '@removed': { reason: 'deleted' } });
+    expect(next.value.map((m) => m.id)).toEqual(expect.arrayContaining([first?.id, fresh.id]));
+    expect(next.value[0]).not.toHaveProperty('body'); // $select is carried in the token
+    expect(next['@odata.deltaLink']).toBeDefined();
+  });
+
+  it('creates events idempotently, lists the calendar view, answers getSchedule, cancels', async () => {
+    const c = await connect(w);
+    const graph = graphFor(w, c.result.accessToken);
+    const body = {
+      subject: 'Demo', transactionId: 'tx-1',
+      start: { dateTime: '2030-01-07T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2030-01-07T11:00:00', timeZone: 'UTC' },
+    };
+    const ev = (await graph.api('/me/events').post(body)) as { id: string };
+    const again = (await graph.api('/me/events').post(body)) as { id: string };
+    expect(again.id).toBe(ev.id);
+    const view = (await graph.api('/me/calendarView').query({ startDateTime: '2030-01-07T00:00:00Z', endDateTime: '2030-01-08T00:00:00Z' }).get()) as { value: Array<{ id: string }> };
+    expect(view.value.map((e) => e.id)).toEqual([ev.id]);
+    const patched = (await graph.api(`/me/events/${ev.id}`).patch({ subject: 'Demo (moved)' })) as { subject: string };
+    expect(patched.subject).toBe('Demo (moved)');
+    const schedule = (await graph.api('/me/calendar/getSchedule').post({
+      schedules: [w.user.email], startTime: { dateTime: '2030-01-07T09:00:00', timeZone: 'UTC' }, endTime: { dateTime: '2030-01-07T12:00:00', timeZone: 'UTC' }, availabilityViewInterval: 60,
+    })) as { value: Array<{ availabilityView: string; scheduleItems: unknown[] }> };
+    expect(schedule.value[0]?.availabilityView).toBe('020');
+    await graph.api(`/me/events/${ev.id}/cancel`).post({ comment: 'sorry' });
+    await expect(graph.api(`/me/events/${ev.id}`).get()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('serves the discovery documents MSAL reads', async () => {
+    const config = (await (await fetch(`${w.emu.url}/${w.tenant.domain}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    expect(config.token_endpoint).toBe(`${w.emu.url}/${w.tenant.id}/oauth2/v2.0/token`);
+    expect(config.issuer).toBe(`${w.emu.url}/${w.tenant.id}/v2.0`);
+    const keys = (await (await fetch(config.jwks_uri ?? '')).json()) as { keys: unknown[] };
+    expect(keys.keys).toHaveLength(1);
+    const instance = (await (await fetch(`${w.emu.url}/common/discovery/instance?api-version=1.1&authorization_endpoint=${w.emu.url}/common/oauth2/v2.0/authorize`)).json()) as { metadata: Array<{ aliases: string[] }> };
+    expect(instance.metadata[0]?.aliases).toEqual([w.emu.knownAuthority]);
+  });
+
+  it('exposes the same control operations over HTTP', async () => {
+    const post = async (op: string, body: unknown): Promise<unknown> =>
+      (await fetch(`${w.emu.url}/_emulator/${op}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const tenant = (await post('createTenant', { name: 'Fabrikam' })) as { id: string };
+    const user = (await post('createUser', { tenantId: tenant.id, email: 'http@fabrikam.example' })) as { email: string };
+    await post('deliverMessage', { email: user.email, input: { from: 'a@b.example', subject: 'over http' } });
+    const list = (await (await fetch(`${w.emu.url}/_emulator/listMessages?email=${user.email}`)).json()) as Array<{ subject: string }>;
+    expect(list.map((m) => m.subject)).toEqual(['over http']);
+    const missing = await fetch(`${w.emu.url}/_emulator/listMessages?email=nobody@x.example`);
+    expect(missing.status).toBe(404);
+  });
+});
