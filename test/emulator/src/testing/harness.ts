@@ -49,6 +49,8 @@ export interface AuthorizeOutcome {
   state: string;
   status: number;
   location: string | null;
+  /** The page, when the emulator answered with one (interactive mode, error pages). */
+  html?: string;
 }
 
 /** getAuthCodeUrl + a headless GET of it (redirect: manual): the emulator consents for login_hint at once. */
@@ -70,7 +72,8 @@ export async function authorize(msal: ConfidentialClientApplication, opts: { ema
   const response = await fetch(url, { redirect: 'manual' });
   const location = response.headers.get('location');
   const params = location ? new URL(location).searchParams : new URLSearchParams();
-  return { params, verifier, nonce, state, status: response.status, location };
+  const html = location ? undefined : await response.text();
+  return { params, verifier, nonce, state, status: response.status, location, ...(html !== undefined ? { html } : {}) };
 }
 
 export async function redeem(msal: ConfidentialClientApplication, a: AuthorizeOutcome, scopes = FULL_SCOPES): Promise<AuthenticationResult> {

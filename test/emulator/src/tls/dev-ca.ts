@@ -67,6 +67,21 @@ export function ensureDevCa(dir: string): DevCa {
   const existing = readExisting(absDir);
   if (existing) return existing;
   fs.mkdirSync(absDir, { recursive: true });
+  const keyPath = path.join(absDir, KEY_FILE);
+  // A key without a certificate, long after any creator could still be writing it: left by a crashed run.
+  if (fs.existsSync(keyPath) && Date.now() - fs.statSync(keyPath).mtimeMs > WAIT_MS) fs.rmSync(keyPath, { force: true });
+  if (!fs.existsSync(keyPath)) claimAndWrite(absDir);
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const ready = readExisting(absDir);
+    if (ready) return ready;
+    if (Date.now() > deadline) throw new Error(`dev CA in ${absDir} is incomplete (${KEY_FILE} without ${CA_FILE}); delete the folder`);
+    sleepSync(50);
+  }
+}
+
+/** Generates a key, claims it with an exclusive link; only the claimer writes the certificate. */
+function claimAndWrite(absDir: string): void {
   const tmpTag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const keyPem = generateRsaKeyPem();
   const tmpKey = path.join(absDir, `.${KEY_FILE}.${tmpTag}`);
@@ -84,12 +99,5 @@ export function ensureDevCa(dir: string): DevCa {
     const tmpCert = path.join(absDir, `.${CA_FILE}.${tmpTag}`);
     fs.writeFileSync(tmpCert, buildCaCert(keyPem));
     fs.renameSync(tmpCert, path.join(absDir, CA_FILE));
-  }
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const ready = readExisting(absDir);
-    if (ready) return ready;
-    if (Date.now() > deadline) throw new Error(`dev CA in ${absDir} is incomplete (${KEY_FILE} without ${CA_FILE}); delete the folder`);
-    sleepSync(50);
   }
 }
