@@ -64,6 +64,22 @@ describe('calendar routes', () => {
     expect(shown.json()).toMatchObject({ id: op.id, request: { kind: 'create', event: { subject: 'Discovery call' } } });
   });
 
+  it('re-enqueues a still-queued operation on a repeated request (heals a crash between the insert and the enqueue)', async () => {
+    const url = `/v1/connections/${calendarConn.connection._id}/calendar/events`;
+    const op = (await call('POST', url, booking('k-heal'))).json<{ id: string }>();
+    await (await h.deps.queues.queue('calendar').getJob(op.id))?.remove();
+    expect(await h.deps.queues.queue('calendar').getJob(op.id)).toBeUndefined();
+    expect((await call('POST', url, booking('k-heal'))).statusCode).toBe(200);
+    expect((await h.deps.queues.queue('calendar').getJob(op.id))?.data).toEqual({ operationId: op.id });
+  });
+
+  it('refuses an idempotency key already used for another kind of operation (409)', async () => {
+    const created = (await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-kind'))).json<{ id: string }>();
+    const res = await call('PATCH', `/v1/calendar/operations/${created.id}/event`, { idempotencyKey: 'k-kind', changes: { subject: 'x' } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ error: 'idempotency_conflict', operationId: created.id });
+  });
+
   it('takes the idempotency key from the Idempotency-Key header too', async () => {
     const { idempotencyKey: _k, ...body } = booking('unused');
     const res = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, body, { 'idempotency-key': 'hdr-1' });

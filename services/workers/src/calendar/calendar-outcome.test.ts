@@ -37,8 +37,14 @@ describe('decideOutcome', () => {
     expect(decideOutcome(facts(ms('app_credentials', 'client_secret_expired'), { createdAtMs: now - policy.reconnectGraceMs - 1 }), policy)).toMatchObject({ action: 'fail', code: 'client_secret_expired' });
   });
 
-  it('fails at once on a disconnected connection', () => {
-    expect(decideOutcome(facts({ type: 'unusable', status: 'disconnected', reasonCode: 'user_disconnected' }), policy)).toMatchObject({ action: 'fail', code: 'connection_disconnected' });
+  it('waits for a disconnected connection too (it may be reconnected in place), never past the grace', () => {
+    const gone: Obstacle = { type: 'unusable', status: 'disconnected', reasonCode: 'user_disconnected', detail: 'Disconnected by a user. Connect the mailbox again.' };
+    expect(decideOutcome(facts(gone, { createdAtMs: now - policy.reconnectGraceMs + 10 }), policy)).toEqual({ action: 'postpone', untilMs: now + 10, why: 'needs_reconnect' });
+    expect(decideOutcome(facts(gone, { createdAtMs: now - policy.reconnectGraceMs }), policy)).toMatchObject({
+      action: 'fail',
+      code: 'user_disconnected',
+      message: expect.stringMatching(/^Disconnected by a user\. Connect the mailbox again\. \(not reconnected within/),
+    });
   });
 
   it('waits for a pending create operation, and gives up after maxRuns', () => {

@@ -17,7 +17,8 @@ export type Outcome =
 
 export type Obstacle =
   | { type: 'busy'; retryAtMs: number; why: string }
-  | { type: 'unusable'; status: 'needs_reconnect' | 'disconnected' | 'active'; reasonCode: string }
+  /** `detail`: the connection's reason message and remediation, for the failure the producer sees. */
+  | { type: 'unusable'; status: 'needs_reconnect' | 'disconnected' | 'active'; reasonCode: string; detail?: string }
   | { type: 'microsoft'; failure: MicrosoftFailure }
   /** An update/cancel whose create operation has not finished yet. */
   | { type: 'target_pending'; operationId: string };
@@ -38,18 +39,18 @@ function fail(kind: string, code: string, message: string): FailedOutcome {
   return { action: 'fail', kind, code, message };
 }
 
-function waitForReconnect(facts: OutcomeFacts, policy: CalendarPolicy, reasonCode: string): Outcome {
-  if (facts.nowMs - facts.createdAtMs >= policy.reconnectGraceMs) {
-    return fail('reconnect_required', reasonCode, `the connection still needs reconnecting (${reasonCode}) after waiting ${Math.round(policy.reconnectGraceMs / 1000)} s`);
+/** Like sends: wait (bounded, from the operation's creation) for the connection to be reconnected, then fail with its reason. */
+function waitForReconnect(facts: OutcomeFacts, policy: CalendarPolicy, reasonCode: string, detail?: string): Outcome {
+  const giveUpAt = facts.createdAtMs + policy.reconnectGraceMs;
+  if (facts.nowMs >= giveUpAt) {
+    const waited = `not reconnected within ${Math.round(policy.reconnectGraceMs / 1000)} s`;
+    return fail('reconnect_required', reasonCode, detail ? `${detail} (${waited})` : `the connection needs reconnecting: ${reasonCode} (${waited})`);
   }
-  return { action: 'postpone', untilMs: facts.nowMs + policy.reconnectRecheckMs, why: 'needs_reconnect' };
+  return { action: 'postpone', untilMs: Math.min(facts.nowMs + policy.reconnectRecheckMs, giveUpAt), why: 'needs_reconnect' };
 }
 
 export function decideOutcome(facts: OutcomeFacts, policy: CalendarPolicy): Outcome {
   const { obstacle } = facts;
-  if (obstacle.type === 'unusable' && obstacle.status === 'disconnected') {
-    return fail('permanent', 'connection_disconnected', 'the connection was disconnected');
-  }
   if (facts.runs >= policy.maxRuns) {
     return fail('transient', 'gave_up', `the operation could not run after ${facts.runs} tries (last: ${describe(obstacle)})`);
   }
@@ -59,7 +60,7 @@ export function decideOutcome(facts: OutcomeFacts, policy: CalendarPolicy): Outc
     case 'target_pending':
       return { action: 'postpone', untilMs: facts.nowMs + policy.targetRecheckMs, why: 'target_pending' };
     case 'unusable':
-      return waitForReconnect(facts, policy, obstacle.reasonCode);
+      return waitForReconnect(facts, policy, obstacle.reasonCode, obstacle.detail);
     case 'microsoft': {
       const f = obstacle.failure;
       if (f.kind === 'permanent') return fail('permanent', f.code, f.message);

@@ -1,6 +1,6 @@
 /** How the calendar worker waits: tunable per deployment, small in tests. */
 export interface CalendarPolicy {
-  /** How long an operation waits for a needs_reconnect connection to be reconnected before it fails with its reason. */
+  /** How long an operation waits (from its creation) for a needs_reconnect or disconnected connection to be reconnected before it fails with its reason; as sends do. */
   reconnectGraceMs: number;
   /** How often a waiting operation looks at the connection again. */
   reconnectRecheckMs: number;
@@ -13,7 +13,7 @@ export interface CalendarPolicy {
 }
 
 export const DEFAULT_CALENDAR_POLICY: CalendarPolicy = {
-  reconnectGraceMs: 30 * 60_000,
+  reconnectGraceMs: 24 * 3600_000,
   reconnectRecheckMs: 60_000,
   targetRecheckMs: 5_000,
   defaultThrottleMs: 5_000,

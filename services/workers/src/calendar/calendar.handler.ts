@@ -7,7 +7,7 @@ import { cancelEvent, createEvent, updateEvent } from './calendar-graph';
 import { decideOutcome, type FailedOutcome, type Obstacle } from './calendar-outcome';
 import { DEFAULT_CALENDAR_POLICY, type CalendarPolicy } from './calendar-policy';
 import type { EventSummary } from './graph-event';
-import { fail, recordEventId, requeue, startRun, succeed } from './operation-records';
+import { fail, recordEventId, recordThrottled, requeue, startRun, succeed } from './operation-records';
 
 export type CalendarDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'health' | 'now' | 'logger'> & { calendarPolicy?: CalendarPolicy };
 
@@ -16,6 +16,8 @@ type Target = { eventId: string } | { obstacle: Obstacle } | { failed: FailedOut
 
 /** Stops the run here with a decided failure (recorded already): no further queue attempts. */
 class OperationFailed extends UnrecoverableError {}
+
+const reasonOf = (o: Obstacle): string => (o.type === 'unusable' ? o.reasonCode : o.type === 'microsoft' ? o.failure.code : o.type);
 
 const failed = (kind: string, code: string, message: string): FailedOutcome => ({ action: 'fail', kind, code, message });
 
@@ -96,7 +98,9 @@ export function createCalendarHandler(deps: CalendarDeps): HandlerRegistration<'
     let caught: unknown;
     let eventId: string | null = null;
     if (conn.status !== 'active') {
-      obstacle = { type: 'unusable', status: conn.status, reasonCode: conn.statusReason?.code ?? conn.status };
+      const reason = conn.statusReason;
+      const detail = reason ? [reason.message, reason.remediation].filter(Boolean).join(' ') : undefined;
+      obstacle = { type: 'unusable', status: conn.status, reasonCode: reason?.code ?? conn.status, ...(detail ? { detail } : {}) };
     } else if (request.kind !== 'create') {
       const target = await resolveTarget(op, request);
       if ('failed' in target) return finishFailed(op, target.failed, ctx);
@@ -135,11 +139,17 @@ export function createCalendarHandler(deps: CalendarDeps): HandlerRegistration<'
       policy,
     );
     if (outcome.action === 'fail') return finishFailed(op, outcome, ctx);
-    await requeue(deps, op);
     if (outcome.action === 'postpone') {
+      const waiting =
+        outcome.why === 'needs_reconnect'
+          ? { kind: 'connection_unusable', code: reasonOf(obstacle), message: `waiting for the connection to be reconnected; gives up at ${new Date(new Date(op.createdAt).getTime() + policy.reconnectGraceMs).toISOString()}` }
+          : null;
+      await requeue(deps, op, waiting);
+      if (outcome.why === 'throttled') await recordThrottled(deps, op, outcome.untilMs, at());
       ctx.log.info({ operationId: op._id, why: outcome.why, until: new Date(outcome.untilMs).toISOString() }, 'calendar operation postponed');
       throw await postpone(ctx, outcome.untilMs);
     }
+    await requeue(deps, op);
     ctx.log.warn({ operationId: op._id, code: outcome.code }, 'calendar operation failed transiently; the queue retries it');
     throw caught instanceof Error ? caught : new Error(outcome.code);
   }

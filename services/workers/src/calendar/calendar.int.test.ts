@@ -11,8 +11,8 @@ let organizer: { connection: ConnectionDoc; email: string };
 let attendee: { connection: ConnectionDoc; email: string };
 
 beforeAll(async () => {
-  // An update waits for the create it targets: recheck quickly here.
-  h = await startCalendarHarness('calendar', { targetRecheckMs: 200 });
+  // Waits scaled down: an update waits for the create it targets; a needs_reconnect connection is waited for 2 s.
+  h = await startCalendarHarness('calendar', { targetRecheckMs: 200, reconnectGraceMs: 2_000, reconnectRecheckMs: 300 });
   organizer = await h.connect('full_calendar', 'organizer');
   attendee = await h.connect('full_calendar', 'attendee');
   h.startWorker();
@@ -172,6 +172,8 @@ describe('calendar operations against the emulator', () => {
     expect(done.status).toBe('succeeded');
     expect(done.attempts).toBe(2);
     expect(eventsWith(organizer.email, 'Throttled call')).toHaveLength(1);
+    const throttled = await h.clients.deps.models.ConnectionActivity.find({ connectionId: organizer.connection._id, type: 'throttled' }).lean();
+    expect(throttled.map((l) => l.detail.operationId)).toContain(operation._id);
   });
 
   it('refuses bad input with named fields, and an unknown connection', async () => {
@@ -182,5 +184,39 @@ describe('calendar operations against the emulator', () => {
     });
     await expect(h.calendar.createEvent({ ...bad, connectionId: `conn_${'0'.repeat(24)}` })).rejects.toMatchObject({ name: 'CalendarNotFoundError' });
     await expect(h.calendar.createEvent({ ...bad, workspaceId: 'ws_other' })).rejects.toMatchObject({ name: 'CalendarNotFoundError' });
+  });
+
+  describe('a connection that needs reconnecting', () => {
+    const markNeedsReconnect = (id: string) =>
+      h.clients.deps.models.Connection.updateOne(
+        { _id: id },
+        { $set: { status: 'needs_reconnect', statusReason: { code: 'grant_revoked', message: 'Access was revoked.', remediation: 'Reconnect the mailbox.', since: new Date() } } },
+      );
+    const waitingNote = async (id: string) => (await op(id)).error?.kind === 'connection_unusable';
+
+    it('waits, then fails with the connection reason and remediation when nobody reconnects it', async () => {
+      const revoked = await h.connect('full_calendar', 'revoked');
+      await markNeedsReconnect(revoked.connection._id);
+      const { operation } = await h.calendar.createEvent({ ...booking('Never reconnected', 9), connectionId: revoked.connection._id });
+      await waitFor(() => waitingNote(operation._id), 20_000, 'the waiting note');
+      expect((await op(operation._id)).status).toBe('queued');
+
+      const done = await finished(operation._id);
+      expect(done).toMatchObject({ status: 'failed', error: { kind: 'reconnect_required', code: 'grant_revoked', message: expect.stringContaining('Reconnect the mailbox.') } });
+      expect(h.emu.control.requestLog(revoked.email).filter((r) => r.path.includes('/events'))).toEqual([]);
+      expect((await productEvent(`calendar.event_failed:${operation._id}`))?.data).toMatchObject({ error: { code: 'grant_revoked' } });
+    });
+
+    it('books once the connection is active again within the wait', async () => {
+      const back = await h.connect('full_calendar', 'back');
+      await markNeedsReconnect(back.connection._id);
+      const { operation } = await h.calendar.createEvent({ ...booking('Reconnected in time', 9), connectionId: back.connection._id });
+      await waitFor(() => waitingNote(operation._id), 20_000, 'the waiting note');
+      await h.clients.deps.models.Connection.updateOne({ _id: back.connection._id }, { $set: { status: 'active', statusReason: null } });
+
+      const done = await finished(operation._id);
+      expect(done).toMatchObject({ status: 'succeeded', error: null });
+      expect(eventsWith(back.email, 'Reconnected in time')).toHaveLength(1);
+    });
   });
 });

@@ -82,7 +82,19 @@ export async function fail(deps: RecordDeps, op: Op, error: { kind: string; code
   });
 }
 
-/** Puts a running operation back to queued while its job waits (postponed), so readers see it is not in flight. */
-export async function requeue(deps: RecordDeps, op: Op): Promise<void> {
-  await deps.models.CalendarOperation.updateOne({ _id: op._id, status: 'running' }, { $set: { status: 'queued' } });
+/**
+ * Puts a running operation back to queued while its job waits (postponed or backing off), so readers see it is not
+ * in flight; `waiting` says why (e.g. the connection needs reconnecting) and stays until the operation finishes.
+ */
+export async function requeue(deps: RecordDeps, op: Op, waiting: { kind: string; code: string; message: string } | null = null): Promise<void> {
+  await deps.models.CalendarOperation.updateOne({ _id: op._id, status: 'running' }, { $set: { status: 'queued', error: waiting } });
+}
+
+/** The timeline line for a 429 (the mailbox gate has paused the whole mailbox until then). */
+export async function recordThrottled(deps: RecordDeps, op: Op, untilMs: number, at: Date): Promise<void> {
+  await recordActivity(deps.models, { _id: op.connectionId, workspaceId: op.workspaceId }, 'throttled', at, {
+    operationId: op._id,
+    source: 'calendar',
+    until: new Date(untilMs),
+  });
 }
