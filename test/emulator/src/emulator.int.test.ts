@@ -72,7 +72,7 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     const headers = (await graph.api(`/me/messages/${draft.id}`).select('internetMessageHeaders').get()) as { internetMessageHeaders: Array<{ name: string }> };
     expect(headers.internetMessageHeaders).toEqual([{ name: 'x-oc-send-id', value: 'send-42' }]);
     await graph.api(`/me/messages/${draft.id}/send`).post({});
-    expect(w.emu.control.counters().sendsByMarker['send-42']).toBe(2); // header + extended property on one send
+    expect(w.emu.control.counters().sendsByMarker['send-42']).toBe(1); // one send, though the marker is in a header and a property
     const found = (await graph
       .api('/me/mailFolders/sentitems/messages')
       .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${propId}' and ep/value eq 'send-42')`)

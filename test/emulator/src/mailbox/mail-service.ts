@@ -4,10 +4,12 @@ import { internetMessageId, itemId, opaque } from '../util/ids';
 import { allRecipients, domainOf, preview, receivedHeaders, recipientOf, type NewMessage } from './message-factory';
 import type { Message } from './types';
 
-/** Marker values of a message: every x- header value and every single-value extended property value. */
+/** Marker values of a message: every x- header value and single-value extended property value, each once. */
 export const markersOf = (m: Pick<Message, 'internetMessageHeaders' | 'singleValueExtendedProperties'>): string[] => [
-  ...m.internetMessageHeaders.filter((h) => /^x-/i.test(h.name)).map((h) => h.value),
-  ...m.singleValueExtendedProperties.map((p) => p.value),
+  ...new Set([
+    ...m.internetMessageHeaders.filter((h) => /^x-/i.test(h.name)).map((h) => h.value),
+    ...m.singleValueExtendedProperties.map((p) => p.value),
+  ]),
 ];
 
 /** Puts a copy of an outgoing message into every emulated recipient's Inbox. */
