@@ -1,4 +1,4 @@
-import { FULL_SCOPES, authorize, connect, graphFor, msalFor, redeem, refreshTokenOf, startWorld, type World } from './testing/harness';
+import { FULL_SCOPES, REDIRECT, authorize, connect, graphFor, msalFor, redeem, refreshTokenOf, startWorld, type World } from './testing/harness';
 
 // The real @azure/msal-node and @microsoft/microsoft-graph-client against the emulator, over HTTPS (dev CA).
 describe('emulator: happy paths with the real MSAL and Graph client', () => {
@@ -158,4 +158,20 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     const missing = await fetch(`${w.emu.url}/_emulator/listMessages?email=nobody@x.example`);
     expect(missing.status).toBe(404);
   });
+
+  it('reset() forgets everything: old tokens stop working', async () => {
+    const c = await connect(w);
+    w.emu.control.reset();
+    await expect(graphFor(w, c.result.accessToken).api('/me').get()).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+    expect(w.emu.control.counters()).toEqual({ tokenGrants: {}, mailbox: {}, sendsByMarker: {}, requestsWithExpiredToken: 0 });
+    w = await reseed(w);
+    await expect(connect(w)).resolves.toBeTruthy();
+  });
 });
+
+async function reseed(old: World): Promise<World> {
+  const tenant = old.emu.control.createTenant({ name: 'Contoso' });
+  const user = old.emu.control.createUser({ tenantId: tenant.id, email: `again@${tenant.domain}` });
+  const app = old.emu.control.createApp({ name: 'again', redirectUris: [REDIRECT] });
+  return { emu: old.emu, tenant, user, app, secret: app.secrets[0]?.value ?? '' };
+}

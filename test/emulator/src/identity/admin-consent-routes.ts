@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context';
 import { guid } from '../util/ids';
 import { aadError } from './aad-error';
-import { sendToApp } from './authorize-routes';
+import { PAGE_LIFETIME_MS, definedOnly, sendToApp } from './authorize-routes';
 import { recordAdminConsent } from './consent';
 import { fields, param, type App, type Reply } from './http-types';
 import { consentPage, errorPage } from './pages';
@@ -25,7 +25,7 @@ export function registerAdminConsentRoutes(app: App, ctx: EmulatorContext): void
 
     if (!form && ctx.settings.interactive) {
       const pendingId = guid();
-      ctx.pending.set(pendingId, { id: pendingId, kind: 'adminconsent', tenantSegment, params: q as Record<string, string>, createdAt: ctx.clock.now() });
+      ctx.pending.set(pendingId, { id: pendingId, kind: 'adminconsent', tenantSegment, params: definedOnly(q), createdAt: ctx.clock.now() });
       return reply.type('text/html; charset=utf-8').send(
         consentPage({
           action: `/${encodeURIComponent(tenantSegment)}/v2.0/adminconsent`,
@@ -61,7 +61,7 @@ export function registerAdminConsentRoutes(app: App, ctx: EmulatorContext): void
   app.post('/:tenant/v2.0/adminconsent', async (request, reply) => {
     const form = fields(request.body);
     const pending = form.pending ? ctx.pending.get(form.pending) : undefined;
-    if (!pending || pending.kind !== 'adminconsent') return reply.code(400).type('text/html').send('<h1>This request has expired.</h1>');
+    if (!pending || pending.kind !== 'adminconsent' || ctx.clock.now() - pending.createdAt > PAGE_LIFETIME_MS) return reply.code(400).type('text/html').send('<h1>This request has expired.</h1>');
     ctx.pending.delete(pending.id);
     return handle(reply, pending.tenantSegment, pending.params, { email: form.email, action: form.action });
   });

@@ -1,11 +1,16 @@
 import type { EmulatorContext } from '../context';
 import { guid } from '../util/ids';
-import { errorPage } from './pages';
 import { decide, type UserAction } from './authorize-decision';
 import { validateAuthorize, type AuthorizeRequest } from './authorize-request';
 import { fields, param, type App, type Reply } from './http-types';
-import { consentPage } from './pages';
+import { consentPage, errorPage } from './pages';
 import { formPostPage, redirectLocation, type ResponseMode } from './redirect';
+
+/** A sign-in page left open longer than this has expired (Microsoft's is similar). */
+export const PAGE_LIFETIME_MS = 3600_000;
+
+export const definedOnly = (q: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
 
 export function sendToApp(reply: Reply, redirectUri: string, mode: ResponseMode, params: Record<string, string>): Reply {
   if (mode === 'form_post') return reply.code(200).type('text/html; charset=utf-8').send(formPostPage(redirectUri, params));
@@ -44,9 +49,10 @@ export function registerAuthorizeRoutes(app: App, ctx: EmulatorContext): void {
     const req = v.req;
     if (form) return finish(ctx, reply, req, form.email, form.action === 'accept' ? 'accept' : 'decline');
     const hinted = req.loginHint ? ctx.directory.findUserByEmail(req.loginHint) : undefined;
-    if (!ctx.settings.interactive || hinted?.autoConsent) return finish(ctx, reply, req, headlessEmail(ctx, req), 'auto');
+    // prompt=none never shows UI: it succeeds silently or fails (login_required, consent_required).
+    if (!ctx.settings.interactive || hinted?.autoConsent || req.prompt === 'none') return finish(ctx, reply, req, headlessEmail(ctx, req), 'auto');
     const pendingId = guid();
-    ctx.pending.set(pendingId, { id: pendingId, kind: 'authorize', tenantSegment: tenant, params: q as Record<string, string>, createdAt: ctx.clock.now() });
+    ctx.pending.set(pendingId, { id: pendingId, kind: 'authorize', tenantSegment: tenant, params: definedOnly(q), createdAt: ctx.clock.now() });
     const page = consentPage({
       action: `/${encodeURIComponent(tenant)}/oauth2/v2.0/authorize`,
       pendingId,
@@ -66,7 +72,7 @@ export function registerAuthorizeRoutes(app: App, ctx: EmulatorContext): void {
   app.post('/:tenant/oauth2/v2.0/authorize', async (request, reply) => {
     const form = fields(request.body);
     const pending = form.pending ? ctx.pending.get(form.pending) : undefined;
-    if (!pending || pending.kind !== 'authorize') {
+    if (!pending || pending.kind !== 'authorize' || ctx.clock.now() - pending.createdAt > PAGE_LIFETIME_MS) {
       return reply.code(400).type('text/html; charset=utf-8').send('<h1>This sign-in request has expired. Start again from the app.</h1>');
     }
     ctx.pending.delete(pending.id);

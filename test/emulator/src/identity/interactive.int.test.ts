@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { AuthorizeProtocol, InteractionRequiredAuthError } from '@azure/msal-common/node';
 import { REDIRECT, authorize, msalFor, redeem, startWorld, uniqueEmail, type World } from '../testing/harness';
 
 const form = (fields: Record<string, string>): RequestInit => ({
@@ -66,6 +67,21 @@ describe('interactive sign-in page', () => {
     const a = await authorize(msalFor(w), { email });
     expect(a.status).toBe(302);
     expect(a.params.get('code')).toEqual(expect.any(String));
+  });
+
+  it('prompt=none never shows the page: an unconsented user gets consent_required (65001)', async () => {
+    const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, 'silent') }).email;
+    const a = await authorize(msalFor(w), { email, prompt: 'none' });
+    expect(a.status).toBe(302);
+    expect(a.params.get('error')).toBe('consent_required');
+    let err: unknown;
+    try {
+      AuthorizeProtocol.getAuthorizationCodePayload(Object.fromEntries(a.params), a.state, 'corr');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InteractionRequiredAuthError);
+    expect(err).toMatchObject({ errorCode: 'consent_required', errorNo: '65001' });
   });
 
   it('answers response_mode=form_post with an auto-submitting form', async () => {
