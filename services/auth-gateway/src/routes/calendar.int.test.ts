@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionDoc, ScopePresetName } from '@outlook-connect/shared';
 import { connectMailbox, seedOAuthApp, type SeededOAuthApp } from '@outlook-connect/stack';
 import { startGatewayHarness, type GatewayHarness } from '../testing/harness';
+import { createWorkspace } from '../workspaces/create-workspace';
 
 // The calendar routes over HTTP: validation and idempotency of queued operations, and free/busy answered now
 // through the real token provider, mailbox gate and the emulator's Graph.
@@ -145,7 +146,7 @@ describe('calendar routes', () => {
   });
 
   it('hides other workspaces\' connections', async () => {
-    const other = await import('../workspaces/create-workspace').then((m) => m.createWorkspace(h.deps.models, 'Other'));
+    const other = await createWorkspace(h.deps.models, 'Other');
     const res = await h.app.inject({
       method: 'POST',
       url: `/v1/connections/${calendarConn.connection._id}/calendar/events`,
