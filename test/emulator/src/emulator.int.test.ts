@@ -113,6 +113,12 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     expect(next.value.map((m) => m.id)).toEqual(expect.arrayContaining([first?.id, fresh.id]));
     expect(next.value[0]).not.toHaveProperty('body'); // $select is carried in the token
     expect(next['@odata.deltaLink']).toBeDefined();
+
+    // $filter=receivedDateTime ge ...: messages arrived one minute apart, keep the last five.
+    const since = new Date(Date.parse(String(fresh.receivedDateTime)) - 4.5 * 60_000).toISOString();
+    const recent = (await graph.api('/me/mailFolders/inbox/messages/delta').filter(`receivedDateTime ge ${since}`).get()) as Page;
+    expect(recent.value.length).toBeGreaterThanOrEqual(5);
+    expect(recent.value.length).toBeLessThanOrEqual(6);
   });
 
   it('creates events idempotently, lists the calendar view, answers getSchedule, cancels', async () => {

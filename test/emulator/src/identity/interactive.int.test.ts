@@ -84,6 +84,19 @@ describe('interactive sign-in page', () => {
     expect(err).toMatchObject({ errorCode: 'consent_required', errorNo: '65001' });
   });
 
+  it('admin consent page: an admin of the tenant accepts for the organization', async () => {
+    const tenant = w.emu.control.createTenant({ name: 'Locked Down' });
+    const admin = w.emu.control.createUser({ tenantId: tenant.id, email: uniqueEmail(tenant.domain, 'admin') }).email;
+    w.emu.control.setConsentPolicy(tenant.id, 'admin_required');
+    const start = await fetch(`${w.emu.url}/organizations/v2.0/adminconsent?client_id=${w.app.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&state=ac&scope=${encodeURIComponent('https://graph.microsoft.com/.default')}`);
+    const { pending, action } = pageOf(await start.text());
+    expect(action).toBe('/organizations/v2.0/adminconsent');
+    const res = await fetch(`${w.emu.url}${action}`, form({ pending, email: admin, action: 'accept' }));
+    expect(Object.fromEntries(new URL(res.headers.get('location') ?? '').searchParams)).toMatchObject({ admin_consent: 'True', tenant: tenant.id, state: 'ac' });
+    const user = w.emu.control.createUser({ tenantId: tenant.id, email: uniqueEmail(tenant.domain), autoConsent: true }).email;
+    expect((await authorize(msalFor(w), { email: user })).params.get('code')).toEqual(expect.any(String));
+  });
+
   it('answers response_mode=form_post with an auto-submitting form', async () => {
     const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, 'formpost'), autoConsent: true }).email;
     const url = `${w.emu.url}/common/oauth2/v2.0/authorize?client_id=${w.app.clientId}&response_type=code&response_mode=form_post&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=openid%20Mail.Read&state=st&login_hint=${encodeURIComponent(email)}`;
