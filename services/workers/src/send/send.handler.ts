@@ -1,16 +1,20 @@
 import { UnrecoverableError } from 'bullmq';
 import { handlerFor, outgoingMessageSchema, postpone, type HandlerRegistration, type JobContext } from '@outlook-connect/queues';
-import { classifyMicrosoftError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
+import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
+import { classifyMicrosoftError, MicrosoftHttpError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../contracts';
 import { connectionUnusableOf, mailboxBusyOf, RecipientsOverDailyCapError } from '../mailbox';
 import { DraftGoneError, SendOutcomeUnknownError, sendViaDraft, sendViaSendMail, type AttemptState } from './send-attempt';
-import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, sendPolicyFromEnv, type SendPolicy } from './send-policy';
+import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, sendPolicyFromEnv, type SendPolicy, type SentIds } from './send-policy';
 import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, type SendError } from './send-records';
 
 export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'now' | 'logger'> & { sendPolicy?: SendPolicy; concurrency?: number };
 
 /** A decided failure, already recorded (status failed, send.failed emitted): no further queue attempts. */
 class SendFailed extends UnrecoverableError {}
+
+/** An answer (or a failure to get one) from Graph or the identity platform, as opposed to our own store or Redis. */
+const isMicrosoftError = (err: unknown) => err instanceof GraphError || err instanceof GraphClientError || err instanceof MicrosoftHttpError;
 
 const isLastAttempt = (ctx: JobContext) => ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
 
@@ -45,6 +49,19 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
     throw await postpone(ctx, decision.untilMs);
   }
 
+  /** It went out: the record must say so (a send_only retry could not find out), so a busy store gets a few tries here. */
+  async function recordSent(sendId: string, ids: SentIds): Promise<void> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await markSent(deps, sendId, ids);
+        return;
+      } catch (err) {
+        if (tries >= 5) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100 * tries));
+      }
+    }
+  }
+
   async function onError(err: unknown, send: SendDoc, mode: 'draft' | 'send_mail', state: AttemptState, ctx: JobContext): Promise<never> {
     const undo = () => (state.irreversible ? Promise.resolve() : backToQueued(deps, send._id));
     const busy = mailboxBusyOf(err);
@@ -57,6 +74,12 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
     if (err instanceof SendOutcomeUnknownError) return fail(send._id, { kind: 'permanent', code: 'delivery_unknown', message: err.message }, ctx);
     if (err instanceof DraftGoneError) {
       await backToQueued(deps, send._id);
+      throw err;
+    }
+    if (!isMicrosoftError(err)) {
+      // Our own trouble (the store busy, Redis): not Microsoft's verdict on the send. Retry; lookups keep it exactly once.
+      const error: SendError = { kind: 'internal', code: 'internal_error', message: err instanceof Error ? err.message : String(err) };
+      if (isLastAttempt(ctx)) return fail(send._id, error, ctx);
       throw err;
     }
     const failure = classifyMicrosoftError(err, { now: deps.now() });
@@ -109,13 +132,13 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
       const state: AttemptState = { irreversible: false };
       try {
         const ids = mode === 'draft' ? await sendViaDraft(deps, send, conn, state) : await sendViaSendMail(deps, send, conn, state);
-        await markSent(deps, sendId, ids);
+        await recordSent(sendId, ids);
         return { status: 'sent', mode };
       } catch (err) {
         return onError(err, send, mode, state, ctx);
       }
     },
-    deps.concurrency ?? 20,
+    deps.concurrency,
   );
 }
 

@@ -139,7 +139,7 @@ describe('sending against the emulator', () => {
   it('holds a mailbox to its own per-minute cap and delays, not fails, the rest', async () => {
     const capped = await h.connect('full', 'capped');
     await h.clients.deps.models.Connection.updateOne({ _id: capped.connection._id }, { $set: { limits: { sendsPerMinute: 2 } } });
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) ids.push((await h.sends.enqueueSend(input(capped.connection._id))).send._id);
     await waitFor(async () => (await h.clients.deps.models.Send.countDocuments({ _id: { $in: ids }, status: 'sent' })) === 2, 20_000, 'two sends');
     const third = (await h.clients.deps.models.Send.find({ _id: { $in: ids }, status: { $ne: 'sent' } }).lean()) as SendDoc[];
