@@ -82,6 +82,26 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     await expect(graph.api(`/me/messages/${draft.id}`).get()).rejects.toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
   });
 
+  it('threads replies: createReply + PATCH + attachment + send, and reply in one call', async () => {
+    const c = await connect(w);
+    const graph = graphFor(w, c.result.accessToken);
+    const peer = w.emu.control.createUser({ tenantId: w.tenant.id, email: `peer-${Date.now()}@${w.tenant.domain}` }).email;
+    const incoming = w.emu.control.deliverMessage(w.user.email, { from: peer, subject: 'Pricing?', body: 'How much?', references: '<root@x.example>' });
+    const draft = (await graph.api(`/me/messages/${incoming.id}/createReply`).post({})) as { id: string; subject: string; conversationId: string; toRecipients: unknown[] };
+    expect(draft).toMatchObject({ subject: 'RE: Pricing?', conversationId: incoming.conversationId, toRecipients: [{ emailAddress: { address: peer, name: peer } }] });
+    await graph.api(`/me/messages/${draft.id}`).patch({ body: { contentType: 'Text', content: '42 EUR' } });
+    await graph.api(`/me/messages/${draft.id}/attachments`).post({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'quote.txt', contentType: 'text/plain', contentBytes: Buffer.from('42').toString('base64') });
+    await graph.api(`/me/messages/${draft.id}/send`).post(null);
+    const [received] = w.emu.control.listMessages(peer, 'inbox') as Array<{ subject: string; conversationId: string; hasAttachments: boolean; internetMessageHeaders: Array<{ name: string; value: string }> }>;
+    expect(received).toMatchObject({ subject: 'RE: Pricing?', conversationId: incoming.conversationId, hasAttachments: true });
+    const header = (name: string) => received?.internetMessageHeaders.find((h) => h.name === name)?.value;
+    expect(header('In-Reply-To')).toBe(incoming.internetMessageId);
+    expect(header('References')).toBe(`<root@x.example> ${String(incoming.internetMessageId)}`);
+
+    await graph.api(`/me/messages/${incoming.id}/reply`).post({ comment: 'Also: see attached', message: { attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a.txt', contentBytes: 'YQ==' }] } });
+    expect(w.emu.control.listMessages(peer, 'inbox')).toHaveLength(2);
+  });
+
   it('pages a delta round, then reports changes and removals', async () => {
     const email = `delta@${w.tenant.domain}`;
     w.emu.control.createUser({ tenantId: w.tenant.id, email });

@@ -10,6 +10,7 @@ import { registerEventRoutes } from './graph/event-routes';
 import { graphErrorBody } from './graph/graph-error';
 import { registerMeRoutes } from './graph/me-routes';
 import { registerMessageRoutes } from './graph/message-routes';
+import { registerReplyRoutes } from './graph/reply-routes';
 import { registerSendRoutes } from './graph/send-routes';
 import { registerAdminConsentRoutes } from './identity/admin-consent-routes';
 import { registerAuthorizeRoutes } from './identity/authorize-routes';
@@ -116,6 +117,7 @@ export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls:
   registerMeRoutes(app, ctx);
   registerMessageRoutes(app, ctx);
   registerSendRoutes(app, ctx);
+  registerReplyRoutes(app, ctx);
   registerDeltaRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerControlRoutes(app, control);

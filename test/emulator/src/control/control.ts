@@ -1,5 +1,5 @@
 import { mailboxOf, nowIso, type EmulatorContext, type EmulatorSettings } from '../context';
-import { messageJson, MESSAGE_DEFAULTS } from '../graph/message-view';
+import { attachmentJson, messageJson, MESSAGE_DEFAULTS } from '../graph/message-view';
 import { eventJson } from '../graph/event-routes';
 import { patchMessage } from '../graph/message-routes';
 import { recordAdminConsent } from '../identity/consent';
@@ -16,6 +16,7 @@ const ALL_MESSAGE_FIELDS = [...MESSAGE_DEFAULTS, 'internetMessageHeaders'];
 export const fullMessageJson = (m: Message): GraphJson => ({
   ...messageJson(m, ALL_MESSAGE_FIELDS),
   singleValueExtendedProperties: m.singleValueExtendedProperties,
+  attachments: m.attachments.map(attachmentJson),
 });
 
 const secretInfo = (s: AppSecret): SecretInfo => ({ id: s.id, value: s.value, expiresAt: new Date(s.expiresAt).toISOString() });

@@ -1,4 +1,4 @@
-import type { Message } from '../mailbox/types';
+import type { FileAttachment, Message } from '../mailbox/types';
 import { project } from './odata';
 
 /** Properties Graph returns for a message when there is no $select (no headers, no extended properties). */
@@ -11,7 +11,7 @@ export const MESSAGE_DEFAULTS = [
 
 /** The Graph JSON of a message; `expand` may ask for singleValueExtendedProperties($filter=id eq '...'). */
 export function messageJson(m: Message, select?: string[], expand?: string): Record<string, unknown> {
-  const { seq: _seq, singleValueExtendedProperties, internetMessageHeaders, ...rest } = m;
+  const { seq: _seq, singleValueExtendedProperties, internetMessageHeaders, attachments, replyContext: _rc, ...rest } = m;
   const full: Record<string, unknown> = {
     '@odata.etag': `W/"${m.changeKey}"`,
     ...rest,
@@ -27,8 +27,11 @@ export function messageJson(m: Message, select?: string[], expand?: string): Rec
     const props = idFilter ? singleValueExtendedProperties.filter((p) => p.id.toLowerCase() === idFilter.toLowerCase()) : singleValueExtendedProperties;
     if (props.length) projected.singleValueExtendedProperties = props;
   }
+  if (expand && /\battachments\b/i.test(expand)) projected.attachments = attachments.map(attachmentJson);
   return projected;
 }
+
+export const attachmentJson = (a: FileAttachment): Record<string, unknown> => ({ '@odata.type': '#microsoft.graph.fileAttachment', ...a });
 
 /** What $filter sees: the full message including headers and extended properties. */
 export const filterView = (m: Message): Record<string, unknown> => m as unknown as Record<string, unknown>;

@@ -31,6 +31,8 @@ function deliverToRecipients(ctx: EmulatorContext, sent: NewMessage): void {
       isDraft: false,
       internetMessageHeaders: receivedHeaders(sent),
       singleValueExtendedProperties: [],
+      attachments: sent.attachments.map((a) => ({ ...a })),
+      replyContext: undefined,
     });
   }
 }
@@ -105,6 +107,7 @@ export function deliverInbound(ctx: EmulatorContext, user: User, input: DeliverI
     flag: { flagStatus: 'notFlagged' },
     internetMessageHeaders: input.internetMessageHeaders ?? [],
     singleValueExtendedProperties: [],
+    attachments: [],
   };
   draft.internetMessageHeaders = receivedHeaders(draft, { inReplyTo: input.inReplyTo, references: input.references });
   return box.insert(draft);

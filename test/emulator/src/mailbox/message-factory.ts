@@ -1,7 +1,7 @@
 import { GraphError, badRequest } from '../graph/graph-error';
 import { internetMessageId, itemId, opaque } from '../util/ids';
 import type { MailboxOwner } from './mailbox';
-import type { InternetMessageHeader, ItemBody, Message, Recipient, SingleValueExtendedProperty } from './types';
+import type { FileAttachment, InternetMessageHeader, ItemBody, Message, Recipient, SingleValueExtendedProperty } from './types';
 
 export type NewMessage = Omit<Message, 'seq' | 'changeKey'>;
 
@@ -50,6 +50,27 @@ function parseExtendedProps(value: unknown): SingleValueExtendedProperty[] {
   });
 }
 
+/** fileAttachment objects as Graph takes them (name, contentType, contentBytes base64). */
+export function parseAttachments(value: unknown, nowIso: string): FileAttachment[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw badRequest("Invalid value for property 'attachments'.", 'RequestBodyRead');
+  return value.map((a) => {
+    if (!isRecord(a) || typeof a.name !== 'string') throw badRequest('The attachment name is missing.', 'ErrorInvalidRequest');
+    const type = typeof a['@odata.type'] === 'string' ? a['@odata.type'] : '#microsoft.graph.fileAttachment';
+    if (type.toLowerCase() !== '#microsoft.graph.fileattachment') throw badRequest(`Attachment type ${type} is not supported by the emulator.`, 'ErrorInvalidRequest');
+    const contentBytes = typeof a.contentBytes === 'string' ? a.contentBytes : '';
+    return {
+      id: `AAMkAGAtt${opaque(18)}`,
+      name: a.name,
+      contentType: typeof a.contentType === 'string' ? a.contentType : 'application/octet-stream',
+      size: Buffer.from(contentBytes, 'base64').length,
+      isInline: a.isInline === true,
+      contentBytes,
+      lastModifiedDateTime: nowIso,
+    };
+  });
+}
+
 export const preview = (body: ItemBody): string =>
   (body.contentType === 'html' ? body.content.replace(/<[^>]*>/g, ' ') : body.content).replace(/\s+/g, ' ').trim().slice(0, 255);
 
@@ -58,6 +79,7 @@ export function outgoingFromGraph(input: unknown, owner: MailboxOwner, folderId:
   if (!isRecord(input)) throw badRequest('Empty Payload. JSON content expected.', 'ErrorInvalidRequest');
   const body = parseBody(input.body);
   const me = recipientOf(owner.email, owner.displayName);
+  const attachments = parseAttachments(input.attachments, nowIso);
   return {
     id: itemId(),
     parentFolderId: folderId,
@@ -78,12 +100,13 @@ export function outgoingFromGraph(input: unknown, owner: MailboxOwner, folderId:
     replyTo: parseRecipients(input.replyTo, 'replyTo'),
     isRead: true,
     isDraft: true,
-    hasAttachments: false,
+    hasAttachments: attachments.length > 0,
     importance: input.importance === 'high' || input.importance === 'low' ? input.importance : 'normal',
     categories: Array.isArray(input.categories) ? input.categories.filter((c): c is string => typeof c === 'string') : [],
     flag: { flagStatus: 'notFlagged' },
     internetMessageHeaders: parseHeaders(input.internetMessageHeaders),
     singleValueExtendedProperties: parseExtendedProps(input.singleValueExtendedProperties),
+    attachments,
   };
 }
 
@@ -91,7 +114,7 @@ export const allRecipients = (m: Pick<Message, 'toRecipients' | 'ccRecipients' |
   [...m.toRecipients, ...m.ccRecipients, ...m.bccRecipients].map((r) => r.emailAddress.address.toLowerCase());
 
 /** The headers a received copy shows: the standard ones plus the sender's custom x- headers. */
-export function receivedHeaders(m: NewMessage, extra: { inReplyTo?: string; references?: string } = {}): InternetMessageHeader[] {
+export function receivedHeaders(m: NewMessage, extra: { inReplyTo?: string; references?: string } = m.replyContext ?? {}): InternetMessageHeader[] {
   const list = (rs: Recipient[]): string => rs.map((r) => r.emailAddress.address).join(', ');
   const headers: InternetMessageHeader[] = [
     { name: 'From', value: m.from ? `${m.from.emailAddress.name ?? ''} <${m.from.emailAddress.address}>` : '' },

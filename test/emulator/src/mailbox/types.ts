@@ -23,6 +23,22 @@ export interface SingleValueExtendedProperty {
   value: string;
 }
 
+export interface FileAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  contentBytes: string;
+  lastModifiedDateTime: string;
+}
+
+/** Threading a reply carries into the delivered copy (Exchange writes these headers on send). */
+export interface ReplyContext {
+  inReplyTo: string;
+  references: string;
+}
+
 export interface Message {
   id: string;
   parentFolderId: string;
@@ -50,6 +66,8 @@ export interface Message {
   flag: { flagStatus: 'notFlagged' | 'flagged' | 'complete' };
   internetMessageHeaders: InternetMessageHeader[];
   singleValueExtendedProperties: SingleValueExtendedProperty[];
+  attachments: FileAttachment[];
+  replyContext?: ReplyContext;
   /** Emulator bookkeeping (never serialized): change sequence number for delta. */
   seq: number;
 }
