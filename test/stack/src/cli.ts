@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureFerretDbBinary } from './ferretdb-build';
 import { localDir } from './paths';
+import { sandbox } from './sandbox';
 import { ensureStack, type Stack } from './stack';
 
 const log = (msg: string) => process.stderr.write(`[stack] ${msg}\n`);
@@ -64,10 +65,8 @@ async function main(): Promise<number> {
     case 'build-ferretdb':
       process.stdout.write(`${ensureFerretDbBinary(log)}\n`);
       return 0;
-    case 'sandbox': {
-      const { sandbox } = await import('./sandbox');
+    case 'sandbox':
       return sandbox(withStack);
-    }
     default:
       process.stderr.write('usage: stack <run -- cmd... | up | sandbox | build-ferretdb>\n');
       return 2;
