@@ -141,6 +141,15 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     expect(recent.value.length).toBeLessThanOrEqual(6);
   });
 
+  it("accepts mailFolders('inbox') and echoes that form in its links", async () => {
+    const c = await connect(w);
+    const graph = graphFor(w, c.result.accessToken);
+    w.emu.control.deliverMessages(w.user.email, 3);
+    const page = (await graph.api("/me/mailFolders('inbox')/messages/delta").header('Prefer', 'odata.maxpagesize=1').get()) as { '@odata.nextLink'?: string };
+    expect(page['@odata.nextLink']?.startsWith(`${w.emu.graphUrl}/me/mailFolders('inbox')/messages/delta?$skiptoken=`)).toBe(true);
+    await expect(graph.api(page['@odata.nextLink'] ?? '').get()).resolves.toHaveProperty('value');
+  });
+
   it('creates events idempotently, lists the calendar view, answers getSchedule, cancels', async () => {
     const c = await connect(w);
     const graph = graphFor(w, c.result.accessToken);

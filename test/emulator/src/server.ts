@@ -19,7 +19,7 @@ import { registerTokenRoutes } from './identity/token-routes';
 
 /** Graph addresses a folder as mailFolders('inbox') too; route it like mailFolders/inbox. */
 export function rewriteGraphUrl(url: string): string {
-  return url.replace(/\/mailFolders\('([^')]*)'\)/i, (_m, id: string) => `/mailFolders/${id}`);
+  return url.replace(/\/mailFolders(?:\(|%28)(?:'|%27)([^'%)]*)(?:'|%27)(?:\)|%29)/i, (_m, id: string) => `/mailFolders/${id}`);
 }
 
 const isGraph = (path: string): boolean => path.startsWith('/v1.0/');

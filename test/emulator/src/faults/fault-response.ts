@@ -17,14 +17,17 @@ const GRAPH_CODES: Record<number, string> = {
   504: 'GatewayTimeout',
 };
 
-export const requestPath = (request: FastifyRequest): string => request.url.split('?')[0] ?? request.url;
+/** The path as the client sent it (before mailFolders('x') is rewritten), without the query. */
+export const requestPath = (request: FastifyRequest): string => request.originalUrl.split('?')[0] ?? request.originalUrl;
+
+const routedPath = (request: FastifyRequest): string => request.url.split('?')[0] ?? request.url;
 
 /**
  * Applies an injected fault, if one matches: waits `latencyMs`, then drops the socket or answers with the status.
  * Returns true when the request has been answered (or dropped) here.
  */
 export async function sendFault(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, flavor: 'graph' | 'identity'): Promise<boolean> {
-  const fault = ctx.faults.take(request.method, requestPath(request));
+  const fault = ctx.faults.take(request.method, [requestPath(request), routedPath(request)]);
   if (!fault) return false;
   request.emulatorFault = fault.id;
   if (fault.latencyMs) await sleep(fault.latencyMs);

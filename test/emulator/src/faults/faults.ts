@@ -54,10 +54,12 @@ export class Faults {
     return this.faults.map((f) => ({ ...f }));
   }
 
-  /** Finds the fault for a request and consumes one of its `times`. */
-  take(method: string, path: string): ActiveFault | undefined {
+  /** Finds the fault for a request (any of its path spellings) and consumes one of its `times`. */
+  take(method: string, path: string | string[]): ActiveFault | undefined {
+    const paths = Array.isArray(path) ? path : [path];
     for (const fault of this.faults) {
-      if (!faultMatches(fault, method, path, this.random())) continue;
+      const roll = this.random();
+      if (!paths.some((p) => faultMatches(fault, method, p, roll))) continue;
       fault.hits += 1;
       if (fault.times !== undefined) {
         fault.times -= 1;

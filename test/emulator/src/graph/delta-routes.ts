@@ -52,7 +52,7 @@ function deltaPage(call: GraphCall): GraphResult {
   const changes = box.changes(folder.id, after, to, !initial).filter((c) => c.kind === 'removed' || !filter || filter(filterView(c.message)));
   const page = changes.slice(0, size);
   const base: Omit<DeltaState, 'kind'> = { v: 1, u: call.user.id, f: folder.id, e: box.deltaEpoch, from, size, select, filter: filterSrc };
-  const link = `${call.ctx.urls.graphUrl}/me/mailFolders/${encodeURIComponent(segment)}/messages/delta`;
+  const link = `${call.ctx.urls.url}${call.path}`;
   const selectList = select?.split(',').map((s) => s.trim()).filter(Boolean);
   const body: Record<string, unknown> = {
     '@odata.context': `${call.ctx.urls.graphUrl}/$metadata#Collection(message)`,

@@ -37,7 +37,7 @@ const eventOrThrow = (call: GraphCall): CalendarEvent => {
   return ev;
 };
 
-function listEvents(call: GraphCall, items: CalendarEvent[], path: string): GraphResult {
+function listEvents(call: GraphCall, items: CalendarEvent[]): GraphResult {
   const q = parseQueryOptions(call.query);
   const zone = preferredZone(call.request);
   const sorted = [...items].sort((a, b) => a.startMs - b.startMs);
@@ -45,7 +45,7 @@ function listEvents(call: GraphCall, items: CalendarEvent[], path: string): Grap
   const page = sorted.slice(q.skip, q.skip + top);
   const body: Record<string, unknown> = { value: page.map((e) => eventJson(e, zone, q.select)) };
   if (q.skip + top < sorted.length) {
-    body['@odata.nextLink'] = linkWith(`${call.ctx.urls.graphUrl}${path}`, call.query, { $top: String(top), $skip: String(q.skip + top) });
+    body['@odata.nextLink'] = linkWith(`${call.ctx.urls.url}${call.path}`, call.query, { $top: String(top), $skip: String(q.skip + top) });
   }
   return { status: 200, body };
 }
@@ -59,7 +59,7 @@ function calendarView(call: GraphCall): GraphResult {
   const startMs = toUtcMs(start, 'UTC');
   const endMs = toUtcMs(end, 'UTC');
   const inView = [...call.mailbox.events.values()].filter((e) => e.startMs < endMs && e.endMs > startMs);
-  return listEvents(call, inView, '/me/calendarView');
+  return listEvents(call, inView);
 }
 
 function getSchedule(call: GraphCall): GraphResult {
@@ -100,7 +100,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: EmulatorContext):
       method: 'POST', path: base, scopes: CAL_WRITE,
       handler: (call) => ({ status: 201, body: eventJson(createEvent(ctx, call.user, call.mailbox, call.body), preferredZone(call.request)) }),
     });
-    graphRoute(app, ctx, { method: 'GET', path: base, scopes: CAL_READ, handler: (call) => listEvents(call, [...call.mailbox.events.values()], base) });
+    graphRoute(app, ctx, { method: 'GET', path: base, scopes: CAL_READ, handler: (call) => listEvents(call, [...call.mailbox.events.values()]) });
   }
   graphRoute(app, ctx, {
     method: 'GET', path: '/me/events/:id', scopes: CAL_READ,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { mailboxOf, type EmulatorContext } from '../context';
 import type { Mailbox } from '../mailbox/mailbox';
-import { sendFault } from '../faults/fault-response';
+import { requestPath, sendFault } from '../faults/fault-response';
 import type { User } from '../state/model';
 import { authenticateGraph, requireScope, type GraphPrincipal } from './graph-auth';
 import { GraphError, graphErrorBody } from './graph-error';
@@ -12,6 +12,8 @@ export interface GraphCall {
   user: User;
   mailbox: Mailbox;
   request: FastifyRequest;
+  /** The path as the client sent it, e.g. /v1.0/me/mailFolders('inbox')/messages (links echo it). */
+  path: string;
   query: Record<string, string | undefined>;
   params: Record<string, string>;
   body: unknown;
@@ -86,6 +88,7 @@ export function graphRoute(app: FastifyInstance, ctx: EmulatorContext, spec: Gra
           user,
           mailbox: mailboxOf(ctx, user),
           request,
+          path: requestPath(request),
           query: stringRecord(request.query),
           params: stringRecord(request.params),
           body: request.body,

@@ -25,13 +25,13 @@ export function messageOrThrow(mailbox: Mailbox, id: string): Message {
   return message;
 }
 
-function listMessages(call: GraphCall, items: Message[], path: string): GraphResult {
+function listMessages(call: GraphCall, items: Message[]): GraphResult {
   const q = parseQueryOptions(call.query);
   const filtered = q.filter ? items.filter((m) => q.filter?.(filterView(m))) : items;
   const sorted = sortBy(filtered, q.orderBy ?? { field: 'receivedDateTime', desc: true });
   const top = q.top ?? 10;
   const page = sorted.slice(q.skip, q.skip + top);
-  const base = `${call.ctx.urls.graphUrl}${path}`;
+  const base = `${call.ctx.urls.url}${call.path}`;
   const body: Record<string, unknown> = {
     '@odata.context': `${call.ctx.urls.graphUrl}/$metadata#users('${call.user.id}')/messages`,
     value: page.map((m) => messageJson(m, q.select, q.expand)),
@@ -65,13 +65,13 @@ export function patchMessage(ctx: EmulatorContext, mailbox: Mailbox, message: Me
 export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   graphRoute(app, ctx, {
     method: 'GET', path: '/me/messages', scopes: MAIL_READ,
-    handler: (call) => listMessages(call, [...call.mailbox.messages.values()], '/me/messages'),
+    handler: (call) => listMessages(call, [...call.mailbox.messages.values()]),
   });
   graphRoute(app, ctx, {
     method: 'GET', path: '/me/mailFolders/:folder/messages', scopes: MAIL_READ,
     handler: (call) => {
       const folder = folderOrThrow(call.mailbox, call.params.folder ?? '');
-      return listMessages(call, call.mailbox.inFolder(folder.id), `/me/mailFolders/${encodeURIComponent(call.params.folder ?? '')}/messages`);
+      return listMessages(call, call.mailbox.inFolder(folder.id));
     },
   });
   const getOne = (call: GraphCall): GraphResult => {
