@@ -20,9 +20,13 @@ export async function ensureMaintenanceScheduled(queues: QueueClient, deps: Serv
  * timer, so the sweep (and with it every refresh) comes back by itself.
  */
 export function keepMaintenanceScheduled(deps: ServiceDeps, logger: Logger): { stop(): void } {
+  let first = true;
   const tick = () =>
     ensureMaintenanceScheduled(deps.queues, deps)
-      .then((created) => created.length && logger.warn({ created }, 'maintenance schedules were missing; recreated'))
+      .then((created) => {
+        if (created.length) logger[first ? 'info' : 'warn']({ created }, first ? 'maintenance schedules created' : 'maintenance schedules were missing; recreated');
+        first = false;
+      })
       .catch((err: unknown) => logger.error({ err }, 'could not check the maintenance schedules'));
   const timer = setInterval(tick, Math.max(1_000, deps.policy.sweepEveryMs));
   timer.unref();

@@ -97,6 +97,8 @@ export async function refreshConnection(deps: RefreshDeps, connectionId: string,
       { returnDocument: 'after' },
     ).lean()) as ConnectionDoc | null;
     if (!updated) {
+      // Our refresh outlived its lock and someone else stored a newer token: ours is dropped (the grant is wasted).
+      await recordActivity(deps.models, conn, 'refresh_failed', at, { code: 'superseded', by: processName, tokenVersion: conn.tokenVersion });
       const current = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
       return current?.status === 'active' ? { kind: 'superseded', connection: current } : { kind: 'unusable', connection: current };
     }

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { startEmulator, type Emulator } from '@outlook-connect/ms-emulator';
 import { startWorkers, type ProductEvent, type QueueName, type RunningWorkers } from '@outlook-connect/queues';
 import { generateKeyringSpec, parseEnv, type ConnectionDoc } from '@outlook-connect/shared';
@@ -19,6 +21,8 @@ export interface LifecycleHarness {
   connect(app: SeededOAuthApp, count: number, label?: string): Promise<ConnectionDoc[]>;
   startWorkers(served?: QueueName[]): RunningWorkers;
   events(type?: string): Promise<ProductEvent[]>;
+  /** A worker process (`tsx src/main.ts`) on the same Redis prefix, store and emulator; refresh policy from `env`. */
+  spawnWorker(env: Record<string, string>): ChildProcess;
   /** Deletes every Redis key under this test's prefix (a FLUSHALL of our own slice). */
   flushRedis(): Promise<number>;
   close(): Promise<void>;
@@ -47,6 +51,7 @@ export async function startHarness(label: string, opts: { accessTokenLifetimeSec
   const { models, box } = clients.deps;
   const workspaceId = `ws_${iso.queuePrefix.slice(-12)}`;
   const running: Array<{ close(): Promise<void> }> = [];
+  const children: ChildProcess[] = [];
   let users = 0;
   const tenant = emulator.control.createTenant();
 
@@ -84,6 +89,15 @@ export async function startHarness(label: string, opts: { accessTokenLifetimeSec
       running.push(handle);
       return { workers: workers.workers, close: handle.close };
     },
+    spawnWorker(extra) {
+      const main = path.resolve(__dirname, '..', '..', 'main.ts');
+      const child = spawn(process.execPath, ['--import', 'tsx', main], {
+        env: { ...process.env, ...env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...extra },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.push(child);
+      return child;
+    },
     async events(type) {
       const jobs = await clients.deps.queues.queue('events').getJobs(['waiting', 'delayed', 'completed', 'failed'], 0, -1);
       return jobs.map((j) => j.data as ProductEvent).filter((e) => !type || e.type === type);
@@ -94,6 +108,7 @@ export async function startHarness(label: string, opts: { accessTokenLifetimeSec
       return keys.length;
     },
     async close() {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       for (const r of running) await r.close();
       await harness.flushRedis();
       await models.Connection.db.dropDatabase();
@@ -102,4 +117,35 @@ export async function startHarness(label: string, opts: { accessTokenLifetimeSec
     },
   };
   return harness;
+}
+
+/** SIGTERM (graceful: current jobs finish) and wait for the process to exit. */
+export async function stopWorker(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
+}
+
+/** Calls Graph /me for every connection, round after round, through AccessTokens + the gated Graph client, until `untilMs`. */
+export async function useMailboxesUntil(h: LifecycleHarness, connectionIds: string[], untilMs: number, parallel = 10, pauseMs = 100): Promise<number> {
+  let calls = 0;
+  const failures: unknown[] = [];
+  while (Date.now() < untilMs) {
+    for (let i = 0; i < connectionIds.length && Date.now() < untilMs; i += parallel) {
+      await Promise.all(
+        connectionIds.slice(i, i + parallel).map(async (id) => {
+          try {
+            await h.clients.deps.graph(id).api('/me').get();
+            calls++;
+          } catch (err) {
+            failures.push(err);
+          }
+        }),
+      );
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  }
+  if (failures.length) throw new Error(`${failures.length} Graph call(s) failed; first: ${String(failures[0])}`);
+  return calls;
 }
