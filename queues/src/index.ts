@@ -6,6 +6,7 @@ export { createQueueClient, InvalidPayloadError, jobOptionsFor, validatePayload,
 export {
   checkHandlers,
   handlerFor,
+  jobLogBindings,
   HandlerMapError,
   postpone,
   startWorkers,

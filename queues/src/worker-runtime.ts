@@ -51,6 +51,20 @@ export async function postpone(ctx: JobContext, untilMs: number): Promise<Delaye
   return new DelayedError();
 }
 
+/**
+ * What every log line of a job carries: queue, job id, attempt, and the connection when the payload names it.
+ * Handlers whose payload names a record instead (send, calendar) add it once loaded: `ctx.log.setBindings({ connectionId })`.
+ */
+export function jobLogBindings(queue: QueueName, job: Pick<Job, 'id' | 'data' | 'attemptsMade'>): Record<string, unknown> {
+  const data = job.data as Record<string, unknown> | undefined;
+  return {
+    queue,
+    jobId: job.id,
+    connectionId: typeof data?.connectionId === 'string' ? data.connectionId : undefined,
+    attempt: job.attemptsMade + 1,
+  };
+}
+
 export interface WorkersOptions {
   registrations: HandlerRegistration[];
   served?: readonly QueueName[];
@@ -74,13 +88,7 @@ export function startWorkers(opts: WorkersOptions): RunningWorkers {
     const worker = new Worker(
       reg.queue,
       async (job: Job, token?: string, signal?: AbortSignal) => {
-        const data = job.data as Record<string, unknown>;
-        const log = opts.logger.child({
-          queue: reg.queue,
-          jobId: job.id,
-          connectionId: typeof data?.connectionId === 'string' ? data.connectionId : undefined,
-          attempt: job.attemptsMade + 1,
-        });
+        const log = opts.logger.child(jobLogBindings(reg.queue, job));
         let payload: Payload<typeof reg.queue>;
         try {
           // Validated again on the way out: a producer on an older version must not feed a handler bad data.
@@ -104,7 +112,7 @@ export function startWorkers(opts: WorkersOptions): RunningWorkers {
     );
     worker.on('failed', (job, err) => {
       if (err instanceof DelayedError || err?.name === 'DelayedError') return;
-      opts.logger.warn({ queue: reg.queue, jobId: job?.id, err, attemptsMade: job?.attemptsMade }, 'job failed');
+      opts.logger.warn({ ...(job ? jobLogBindings(reg.queue, job) : { queue: reg.queue }), err, attemptsMade: job?.attemptsMade }, 'job failed');
     });
     worker.on('error', (err) => opts.logger.error({ queue: reg.queue, err }, 'worker error'));
     return worker;
