@@ -30,6 +30,8 @@ export async function createDashboardDeps(env: DashboardConfig, logger?: Logger)
   const conn = await connectStore({ url: env.MONGO_URL, log: (msg, fields) => log.warn(fields ?? {}, msg) });
   const models = await createModels(conn);
   const redis = createRedis(env.REDIS_URL, 'producer');
+  // ioredis reconnects on its own; without a listener each attempt would print an unhandled error.
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'dashboard: redis connection error'));
   const queues = createQueueClient({ connection: redis, prefix: env.QUEUE_PREFIX });
   return {
     models,
