@@ -92,7 +92,7 @@ export async function startHarness(label: string, opts: { accessTokenLifetimeSec
     spawnWorker(extra) {
       const main = path.resolve(__dirname, '..', '..', 'main.ts');
       const child = spawn(process.execPath, ['--import', 'tsx', main], {
-        env: { ...process.env, ...env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...extra },
+        env: { ...process.env, ...env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', WORKER_QUEUES: 'token-refresh,maintenance,app-recovery', ...extra },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       children.push(child);
