@@ -83,6 +83,8 @@ export function createCalendarHandler(deps: CalendarDeps): HandlerRegistration<'
       ctx.log.info({ operationId: payload.operationId }, 'calendar operation already finished or missing; nothing to do');
       return { skipped: true };
     }
+    // The payload names only the operation: bind the connection so every line of this job carries it.
+    ctx.log.setBindings({ connectionId: op.connectionId });
     // Validated again here: the record may come from an older producer.
     const parsed = storedRequestSchema.safeParse(op.request);
     if (!parsed.success) return finishFailed(op, failed('permanent', 'invalid_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')), ctx);
