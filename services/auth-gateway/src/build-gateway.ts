@@ -1,0 +1,47 @@
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { GatewayDeps } from './clients';
+import { installErrorHandler } from './http/error-handler';
+import type { GatewayApp } from './http/gateway-app';
+import { calendarRoutes } from './routes/calendar';
+import { connectRoutes } from './routes/connect';
+import { connectionRoutes } from './routes/connections';
+import { healthRoutes } from './routes/health';
+import { oauthAppRoutes } from './routes/oauth-apps';
+import { sandboxRoutes } from './routes/sandbox';
+import { sendRoutes } from './routes/sends';
+import { workspaceRoutes } from './routes/workspaces';
+
+/** The gateway's HTTP app, wired from deps (no globals). Call `.listen()` or `.inject()`; `.close()` closes HTTP only. */
+export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Request lines would carry the callback's ?code=; we log what matters ourselves.
+    disableRequestLogging: true,
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'outlook-connect auth-gateway', version: '1.0.0', description: 'Outlook / Microsoft 365 connections for the CRM' },
+      servers: [{ url: deps.env.PUBLIC_URL }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'the workspace API key' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  healthRoutes(app, deps);
+  workspaceRoutes(app, deps);
+  oauthAppRoutes(app, deps);
+  connectRoutes(app, deps);
+  connectionRoutes(app, deps);
+  sendRoutes(app, deps);
+  calendarRoutes(app, deps);
+  if (deps.env.SANDBOX) sandboxRoutes(app, deps);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

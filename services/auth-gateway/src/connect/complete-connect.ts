@@ -1,0 +1,101 @@
+import {
+  classifyConsentError,
+  classifyMicrosoftError,
+  codeVerifierContext,
+  consentFailure,
+  recordGrant,
+  redeemCode,
+  remediationFor,
+  scopesForPreset,
+  type ConnectAttemptDoc,
+  type ConnectOutcome,
+  type MicrosoftTokens,
+  type OAuthAppDoc,
+} from '@outlook-connect/shared';
+import type { GatewayDeps } from '../clients';
+import { msalOptionsFor } from '../oauth-apps/app-credentials';
+import { checkGrant } from './grant-checks';
+import { resolveTenantId } from './resolve-tenant';
+import { isSpecificTenant, isTenantGuid } from './tenant';
+
+export interface CallbackParams {
+  code?: string | undefined;
+  error?: string | undefined;
+  error_description?: string | undefined;
+  error_subcode?: string | undefined;
+}
+
+type Failure = Omit<ConnectOutcome, 'connectionId' | 'created'> & { errorCode: string };
+
+/** Finishes a consumed attempt: redeem the code, check the grant, store the connection, emit the event. */
+export async function completeConnect(deps: GatewayDeps, attempt: ConnectAttemptDoc, params: CallbackParams): Promise<ConnectOutcome> {
+  const app = await deps.models.OAuthApp.findOne({ _id: attempt.appId, workspaceId: attempt.workspaceId }).lean();
+  const outcome = app ? await exchange(deps, attempt, app, params) : failed('app_not_found', remediationFor('app_not_found'), 'The OAuth app was deleted.');
+  await deps.models.ConnectAttempt.updateOne(
+    { _id: attempt._id },
+    { $set: { status: 'connectionId' in outcome && outcome.connectionId ? 'succeeded' : 'failed', outcome } },
+  );
+  return outcome;
+}
+
+async function exchange(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAuthAppDoc, params: CallbackParams): Promise<ConnectOutcome> {
+  const scopes = scopesForPreset(attempt.scopePreset);
+  const loginUrl = deps.env.MICROSOFT_LOGIN_URL;
+  if (params.error || !params.code) {
+    const f = classifyConsentError(
+      { error: params.error ?? 'invalid_request', error_description: params.error_description ?? 'No authorization code in the callback.', error_subcode: params.error_subcode ?? null },
+      { loginUrl, tenant: attempt.tenant, clientId: app.clientId, redirectUri: app.redirectUri, scopes },
+    );
+    return toOutcome(f);
+  }
+  let grant: MicrosoftTokens;
+  try {
+    grant = await redeemCode(msalOptionsFor(app, deps.box, loginUrl, attempt.tenant), {
+      code: params.code,
+      codeVerifier: deps.box.decrypt(attempt.codeVerifierEnc, codeVerifierContext(attempt._id)),
+      nonce: attempt.nonce,
+      redirectUri: app.redirectUri,
+      scopes,
+    });
+  } catch (err) {
+    const f = classifyMicrosoftError(err);
+    deps.logger.warn({ attemptId: attempt._id, code: f.code, aadsts: f.aadsts }, 'code redemption failed');
+    return failed(f.code, remediationFor(f.code), f.message, f.aadsts);
+  }
+  const resolvedTenantId =
+    isSpecificTenant(attempt.tenant) && !isTenantGuid(attempt.tenant) ? await resolveTenantId(loginUrl, attempt.tenant) : undefined;
+  const problem = checkGrant({ requestedScopes: scopes, grant, tenant: attempt.tenant, ...(resolvedTenantId ? { resolvedTenantId } : {}) });
+  if (problem) return toOutcome(problem);
+
+  let recorded;
+  try {
+    recorded = await recordGrant({ models: deps.models, box: deps.box, workspaceId: attempt.workspaceId, app: { id: app._id }, scopePreset: attempt.scopePreset, tenant: attempt.tenant, grant, now: deps.now() });
+  } catch (err) {
+    deps.logger.error({ attemptId: attempt._id, err }, 'could not store the connection');
+    return toOutcome(consentFailure('unknown', { message: 'The connection could not be stored.' }));
+  }
+  const { connection, created } = recorded;
+  await deps.queues.emit({
+    id: `${created ? 'connection.created' : 'connection.reconnected'}-${attempt._id}`,
+    type: created ? 'connection.created' : 'connection.reconnected',
+    workspaceId: attempt.workspaceId,
+    connectionId: connection._id,
+    appId: app._id,
+    data: { mailbox: connection.mailbox, scopePreset: connection.scopePreset, grantedScopes: connection.grantedScopes, tenantId: connection.tenantId },
+  });
+  return { connectionId: connection._id, created };
+}
+
+function toOutcome(f: { code: string; aadsts?: number; message: string; remediation: string; adminConsentUrl?: string }): Failure {
+  return failed(f.code, f.remediation, f.message, f.aadsts, f.adminConsentUrl);
+}
+
+function failed(errorCode: string, remediation: string, message: string, aadsts?: number, adminConsentUrl?: string): Failure {
+  return {
+    errorCode,
+    remediation,
+    message,
+    ...(aadsts !== undefined ? { aadsts } : {}),
+    ...(adminConsentUrl ? { adminConsentUrl } : {}),
+  };
+}

@@ -1,0 +1,77 @@
+import type { ConnectionDoc } from '@outlook-connect/shared';
+import type { GatewayDeps } from '../clients';
+import { notFound } from '../http/api-error';
+import { removeConnectionJobs } from './connection-jobs';
+
+const REASON = {
+  code: 'disconnected',
+  message: 'The connection was disconnected.',
+  remediation: 'Connect the mailbox again from the Email Connections page to use it.',
+};
+
+/**
+ * Disconnects: tokens wiped, status disconnected, scheduled jobs removed, queued sends and calendar operations failed
+ * with `connection_disconnected`, event `connection.disconnected`. Idempotent.
+ */
+export async function disconnectConnection(deps: GatewayDeps, workspaceId: string, connectionId: string): Promise<ConnectionDoc> {
+  const now = deps.now();
+  const current = await deps.models.Connection.findOne({ _id: connectionId, workspaceId }).lean();
+  if (!current) throw notFound('connection');
+  const updated = await deps.models.Connection.findOneAndUpdate(
+    { _id: connectionId, workspaceId, status: { $ne: 'disconnected' } },
+    {
+      $set: {
+        status: 'disconnected',
+        statusReason: { ...REASON, since: now },
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+        accessTokenExpiresAt: null,
+        nextRefreshAt: null,
+        'sync.nextSyncAt': null,
+        disconnectedAt: now,
+      },
+      // In-flight refreshes compare-and-set on tokenVersion: bumping it makes their write lose.
+      $inc: { tokenVersion: 1 },
+    },
+    { returnDocument: 'after' },
+  ).lean();
+  await failQueuedWork(deps, connectionId, now);
+  await removeConnectionJobs(deps.queues, connectionId);
+  if (!updated) return (await deps.models.Connection.findById(connectionId).lean()) ?? current;
+  await deps.models.ConnectionActivity.create({ workspaceId, connectionId, type: 'disconnected', at: now, detail: {} });
+  await deps.queues.emit({
+    id: `connection.disconnected-${connectionId}-${updated.tokenVersion}`,
+    type: 'connection.disconnected',
+    workspaceId,
+    connectionId,
+    appId: updated.appId,
+    data: { mailbox: updated.mailbox },
+  });
+  return updated;
+}
+
+const DISCONNECTED_ERROR = { kind: 'permanent', code: 'connection_disconnected', message: 'The connection was disconnected before this ran.' };
+
+async function failQueuedWork(deps: GatewayDeps, connectionId: string, now: Date): Promise<void> {
+  const sends = await deps.models.Send.find({ connectionId, status: { $in: ['queued', 'scheduled'] } }, { _id: 1 }).lean();
+  for (const send of sends) {
+    const changed = await deps.models.Send.updateOne(
+      { _id: send._id, status: { $in: ['queued', 'scheduled'] } },
+      { $set: { status: 'failed', error: DISCONNECTED_ERROR, failedAt: now } },
+    );
+    if (changed.modifiedCount) await removeJob(deps, 'send', send._id);
+  }
+  const ops = await deps.models.CalendarOperation.find({ connectionId, status: 'queued' }, { _id: 1 }).lean();
+  for (const op of ops) {
+    const changed = await deps.models.CalendarOperation.updateOne(
+      { _id: op._id, status: 'queued' },
+      { $set: { status: 'failed', error: DISCONNECTED_ERROR } },
+    );
+    if (changed.modifiedCount) await removeJob(deps, 'calendar', op._id);
+  }
+}
+
+async function removeJob(deps: GatewayDeps, queue: 'send' | 'calendar', jobId: string): Promise<void> {
+  // A job a worker holds right now cannot be removed; the worker sees the failed record and stops.
+  await deps.queues.queue(queue).remove(jobId).catch(() => 0);
+}

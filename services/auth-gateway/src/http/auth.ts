@@ -1,0 +1,25 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Models } from '@outlook-connect/shared';
+import { bearerToken, hashApiKey } from '../workspaces/api-keys';
+import { ApiError } from './api-error';
+
+const unauthorized = () => new ApiError(401, 'unauthorized', 'Send the workspace API key as `Authorization: Bearer <key>`.');
+
+/** Resolves the workspace of the request's API key; every /v1 resource is scoped to it. */
+export async function workspaceOf(models: Pick<Models, 'Workspace'>, request: FastifyRequest): Promise<string> {
+  const key = bearerToken(request.headers.authorization);
+  if (!key) throw unauthorized();
+  const ws = await models.Workspace.findOne({ apiKeyHashes: hashApiKey(key) }, { _id: 1 }).lean();
+  if (!ws) throw unauthorized();
+  return ws._id;
+}
+
+/** Constant-time check of the admin token (POST /v1/workspaces); refused when none is configured. */
+export function requireAdmin(adminToken: string | undefined, request: FastifyRequest): void {
+  const given = bearerToken(request.headers.authorization);
+  if (!adminToken || !given) throw new ApiError(401, 'unauthorized', 'An admin token is required.');
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(adminToken).digest();
+  if (!timingSafeEqual(a, b)) throw new ApiError(401, 'unauthorized', 'An admin token is required.');
+}

@@ -1,0 +1,40 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ApiError } from './api-error';
+
+export interface FieldIssue {
+  field: string;
+  reason: string;
+}
+
+/** `body.scopePreset` from fastify's validation context and instance path. */
+export function fieldName(context: string | undefined, instancePath: string): string {
+  const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return [context, path].filter(Boolean).join('.') || '(request)';
+}
+
+/** Bad input answers 400 naming each field; our ApiErrors answer as declared; anything else is a 500 without details. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const context = (err as { validationContext?: string }).validationContext;
+      const issues: FieldIssue[] = err.validation.map((v) => ({ field: fieldName(context, v.instancePath), reason: v.message ?? 'invalid' }));
+      return reply.code(400).send({
+        error: 'invalid_request',
+        message: issues.map((i) => `${i.field}: ${i.reason}`).join('; '),
+        issues,
+      });
+    }
+    if (err instanceof ApiError) {
+      return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.details ?? {}) });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors: malformed JSON, wrong content type, body too large.
+      return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ error: 'internal_error', message: 'Something went wrong on our side.' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { GatewayDeps } from '../clients';
+import { attemptView } from '../connect/attempt-view';
+import { refusedCallbackPage } from '../connect/callback-page';
+import { completeConnect } from '../connect/complete-connect';
+import { consumeConnectState } from '../connect/consume-state';
+import { withOutcome } from '../connect/return-url';
+import { startConnect } from '../connect/start-connect';
+import { tenantSchema } from '../connect/tenant';
+import { notFound } from '../http/api-error';
+import { workspaceOf } from '../http/auth';
+import type { GatewayApp } from '../http/gateway-app';
+import { anyObject, errorBody, idParams, scopePresetSchema } from '../http/schemas';
+
+const tags = ['Connect'];
+const security = [{ apiKey: [] }];
+const errors = { 400: errorBody, 401: errorBody, 404: errorBody };
+
+export const connectBody = z.object({
+  appId: z.string().regex(/^app_[a-f0-9]{24}$/, 'must be an app_ id'),
+  scopePreset: scopePresetSchema,
+  tenant: tenantSchema.optional().describe("default: the app's default tenant"),
+  returnUrl: z.string().url().describe('where the browser goes back to; must be on the allow-list'),
+  loginHint: z.string().trim().max(320).optional(),
+  connectionId: z.string().regex(/^conn_[a-f0-9]{24}$/, 'must be a conn_ id').optional().describe('reconnect this connection'),
+});
+
+export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
+  app.route({
+    method: 'POST',
+    url: '/v1/connect',
+    schema: {
+      tags,
+      security,
+      body: connectBody,
+      response: { 200: z.object({ authorizeUrl: z.string(), attemptId: z.string(), expiresAt: z.string() }), ...errors },
+    },
+    handler: async (req) => startConnect(deps, { workspaceId: await workspaceOf(deps.models, req), ...req.body }),
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/v1/connect/attempts/:id',
+    schema: { tags, security, params: idParams('att'), response: { 200: anyObject, ...errors } },
+    handler: async (req) => {
+      const workspaceId = await workspaceOf(deps.models, req);
+      const attempt = await deps.models.ConnectAttempt.findOne({ _id: req.params.id, workspaceId }).lean();
+      if (!attempt) throw notFound('connect attempt');
+      return attemptView(attempt, deps.now());
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/oauth/callback',
+    schema: {
+      tags,
+      description: "Microsoft's redirect after sign-in (browser)",
+      querystring: z.object({
+        state: z.string().max(500).optional(),
+        code: z.string().max(8000).optional(),
+        error: z.string().max(200).optional(),
+        error_description: z.string().max(4000).optional(),
+        error_subcode: z.string().max(200).optional(),
+        error_uri: z.string().max(2000).optional(),
+        session_state: z.string().max(500).optional(),
+        client_info: z.string().max(2000).optional(),
+      }),
+    },
+    handler: async (req, reply) => {
+      const attempt = await consumeConnectState(deps.models, req.query.state ?? '', deps.now());
+      if (!attempt) {
+        deps.logger.warn({ event: 'connect_state_refused' }, 'callback with an unknown, used or expired state');
+        return reply.code(400).type('text/html; charset=utf-8').send(refusedCallbackPage('It was already used, has expired, or was not issued by us.'));
+      }
+      const outcome = await completeConnect(deps, attempt, req.query);
+      const params: Record<string, string> = outcome.connectionId
+        ? { status: 'connected', connectionId: outcome.connectionId, attemptId: attempt._id }
+        : { status: 'error', code: outcome.errorCode ?? 'unknown', attemptId: attempt._id };
+      return reply.redirect(withOutcome(attempt.returnUrl, params), 302);
+    },
+  });
+}

@@ -1,0 +1,36 @@
+import { clientSecretContext, newId } from '@outlook-connect/shared';
+import type { GatewayDeps } from '../clients';
+import { hashApiKey, newApiKey } from '../workspaces/api-keys';
+
+export interface SandboxAppInput {
+  /** The app registered in the emulator for this run. */
+  clientId: string;
+  clientSecret: string;
+  tenant?: string;
+}
+
+const WORKSPACE = 'Sandbox';
+const APP = 'Sandbox app';
+
+/**
+ * The sandbox's workspace and OAuth app (reused across runs; the emulator's app is new each run, so its credentials
+ * are updated). Returns a fresh API key for the sandbox page, held server-side: set it as deps.sandboxApiKey.
+ */
+export async function setupSandbox(deps: GatewayDeps, input: SandboxAppInput): Promise<{ workspaceId: string; apiKey: string; appId: string }> {
+  const apiKey = newApiKey();
+  const ws =
+    (await deps.models.Workspace.findOneAndUpdate({ name: WORKSPACE }, { $set: { apiKeyHashes: [hashApiKey(apiKey)] } }, { returnDocument: 'after' }).lean()) ??
+    (await deps.models.Workspace.create({ name: WORKSPACE, apiKeyHashes: [hashApiKey(apiKey)] })).toObject();
+  const existing = await deps.models.OAuthApp.findOne({ workspaceId: ws._id, name: APP }).lean();
+  const appId = existing?._id ?? newId('app');
+  const fields = {
+    clientId: input.clientId,
+    clientSecretEnc: deps.box.encrypt(input.clientSecret, clientSecretContext(appId)),
+    defaultTenant: input.tenant ?? 'common',
+    redirectUri: `${deps.env.PUBLIC_URL}/oauth/callback`,
+    secretStatus: 'ok' as const,
+  };
+  if (existing) await deps.models.OAuthApp.updateOne({ _id: appId }, { $set: fields, $inc: { secretVersion: 1 } });
+  else await deps.models.OAuthApp.create({ _id: appId, workspaceId: ws._id, name: APP, ...fields });
+  return { workspaceId: ws._id, apiKey, appId };
+}

@@ -1,0 +1,9 @@
+import type { Models } from '@outlook-connect/shared';
+import { hashApiKey, newApiKey } from './api-keys';
+
+/** Creates a workspace and its first API key; the key is returned once and stored only hashed. */
+export async function createWorkspace(models: Pick<Models, 'Workspace'>, name: string): Promise<{ workspaceId: string; apiKey: string }> {
+  const apiKey = newApiKey();
+  const ws = await models.Workspace.create({ name, apiKeyHashes: [hashApiKey(apiKey)] });
+  return { workspaceId: ws._id, apiKey };
+}
