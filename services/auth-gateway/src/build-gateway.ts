@@ -12,6 +12,7 @@ import { oauthAppRoutes } from './routes/oauth-apps';
 import { sandboxRoutes } from './routes/sandbox';
 import { sendRoutes } from './routes/sends';
 import { workspaceRoutes } from './routes/workspaces';
+import { sandboxRewriteUrl } from './sandbox/sandbox-rewrite';
 
 /** The gateway's HTTP app, wired from deps (no globals). Call `.listen()` or `.inject()`; `.close()` closes HTTP only. */
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
@@ -21,6 +22,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
     disableRequestLogging: true,
     bodyLimit: 256 * 1024,
     trustProxy: true,
+    ...(deps.env.SANDBOX ? { rewriteUrl: sandboxRewriteUrl(new URL(deps.env.PUBLIC_URL).origin, () => deps.sandboxApiKey) } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

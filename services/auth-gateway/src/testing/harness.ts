@@ -25,7 +25,7 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-export async function startGatewayHarness(label: string, opts: { sandbox?: boolean; publicUrl?: string; interactive?: boolean } = {}): Promise<GatewayHarness> {
+export async function startGatewayHarness(label: string, opts: { sandbox?: boolean; publicUrl?: string; interactive?: boolean; port?: number } = {}): Promise<GatewayHarness> {
   const iso = testIsolation(label);
   const emulator = await startEmulator({ interactive: opts.interactive ?? false });
   const logs: string[] = [];
@@ -44,7 +44,7 @@ export async function startGatewayHarness(label: string, opts: { sandbox?: boole
   });
   const deps = await createGatewayDeps(env, { dbName: iso.dbName, logDestination: { write: (line: string) => void logs.push(line) } });
   const app = await buildGateway(deps);
-  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const { workspaceId, apiKey } = await createWorkspace(deps.models, 'Test workspace');
   return {
     app,
