@@ -7,6 +7,8 @@ const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|cookie)/
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest reads testTimeout only here, not per project; integration tests drive real servers.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -27,7 +29,6 @@ module.exports = {
       testPathIgnorePatterns,
       testMatch: ['**/*.int.test.ts'],
       testEnvironment: 'node',
-      testTimeout: 60000,
       globalSetup: '<rootDir>/test/stack/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/test/stack/src/jest-global-teardown.ts',
     },
