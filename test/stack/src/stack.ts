@@ -20,7 +20,15 @@ export async function ensureStack(opts: ServiceOptions & { env?: NodeJS.ProcessE
     redis,
     store,
     caPath,
-    env: { REDIS_URL: redis.url, MONGO_URL: store.url, NODE_EXTRA_CA_CERTS: caPath, OC_EMULATOR_CA_DIR: devCaDir },
+    env: {
+      REDIS_URL: redis.url,
+      MONGO_URL: store.url,
+      NODE_EXTRA_CA_CERTS: caPath,
+      OC_EMULATOR_CA_DIR: devCaDir,
+      // Who provides them (a server the stack started, or the given URL): the benchmarks say whether Redis is theirs alone.
+      OC_STACK_REDIS_SOURCE: redis.source,
+      OC_STACK_STORE_SOURCE: store.source,
+    },
     async stop() {
       await Promise.all([redis.started?.stop(), store.started?.stop()]);
     },

@@ -1,0 +1,84 @@
+import { fmt, fmtBytes, fmtPercent, fmtRatio, markdownTable } from '../lib/format';
+import type { BenchResults } from './bench-results';
+
+// The results as a markdown table (printed, written next to the JSON, and copied into the README).
+
+type Row = [string, string, string, string];
+
+function sendRows(r: BenchResults): Row[] {
+  const s = r.send;
+  if (!s) return [];
+  const o = s.ours;
+  const b = s.baseline;
+  return [
+    [`Sends/s (backlog of ${fmt(s.sends)} over ${s.mailboxes} mailboxes, ${s.workerConcurrency} jobs at once)`, fmt(o.throughput.sendsPerSec, 1), fmt(b.throughput.sendsPerSec, 1), fmtRatio(s.ratios.sendsPerSec)],
+    [`Enqueue -> Graph p50, ms (${fmt(o.latency.offeredPerSec)} sends/s offered)`, fmt(o.latency.p50Ms), fmt(b.latency.p50Ms), fmtRatio(s.ratios.p50)],
+    [`Enqueue -> Graph p99, ms`, fmt(o.latency.p99Ms), fmt(b.latency.p99Ms), fmtRatio(s.ratios.p99)],
+    ['Redis commands per send (INFO commandstats)', fmt(o.throughput.redisCommandsPerSend, 1), fmt(b.throughput.redisCommandsPerSend, 1), fmtRatio(s.ratios.redisCommandsPerSend)],
+  ];
+}
+
+function redisRows(r: BenchResults): Row[] {
+  const x = r.redis;
+  if (!x) return [];
+  const bench = x.redisBenchmark;
+  return [
+    [`Redis raw rate, commands/s (ioredis pipelined SET${x.private ? '' : '; shared Redis'})`, fmt(x.pipelinedSetPerSec), '', ''],
+    ['Redis raw rate, redis-benchmark -P 16 (SET / PING)', bench ? `${fmt(bench.SET)} / ${fmt(bench.PING_MBULK)}` : 'n/a', '', ''],
+    ['Sends/s Redis could carry (raw rate / commands per send)', fmt(x.sendsPerSecCeiling), '', `ours at ${fmtPercent(x.shareOfCeiling)}`],
+  ];
+}
+
+function tokenRows(r: BenchResults): Row[] {
+  const rows: Row[] = [];
+  const s = r.scale;
+  if (s) {
+    rows.push(
+      [`Connections inserted/s (insertMany, tokens encrypted, ${fmt(s.connections)} total)`, fmt(s.insertPerSec), '', ''],
+      [`Schedule all ${fmt(s.scheduledJobs)} by the refresh sweep: time`, `${fmt((s.scheduleAllMs ?? 0) / 1000, 1)} s`, '', ''],
+      ['  Redis memory for them (used_memory diff)', fmtBytes(s.redisMemoryBytes), '', `${fmtBytes(s.redisBytesPerConnection)}/connection`],
+      [`Sweep pass per 1,000 due among ${fmt(s.connections)} (jobs new / already there)`, `${fmt(s.sweepPer1000DueMs)} ms / ${fmt(s.repeatSweepPer1000DueMs)} ms`, '', ''],
+    );
+  }
+  const f = r.refresh;
+  if (f) rows.push([`Refreshes/s (${f.connections} real connections, ${f.concurrency} at once; baseline: bare MSAL)`, fmt(f.refreshesPerSec, 1), fmt(f.baselineRefreshesPerSec, 1), fmtRatio(f.ratio)]);
+  const c = r.compressed;
+  if (c) {
+    rows.push([
+      `Refreshed before expiry (${fmt(c.connections)} connections, ${c.policy.lifetimeSec} s tokens, ${c.observedSec} s watched)`,
+      fmtPercent(c.shareRefreshedBeforeExpiry, 2),
+      '',
+      `${c.lapsed} lapsed, ${fmt(c.refreshes)} refreshes`,
+    ]);
+  }
+  return rows;
+}
+
+function inboxRows(r: BenchResults): Row[] {
+  const i = r.inbox;
+  if (!i) return [];
+  return [[`Inbox ingest, messages/s (${fmt(i.messages)} in ${i.mailboxes} mailboxes; baseline: bare insertMany)`, fmt(i.messagesPerSec), fmt(i.baselineMessagesPerSec), fmtRatio(i.ratio)]];
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const m = r.machine;
+  const rows: Row[] = [
+    ...sendRows(r),
+    ...redisRows(r),
+    ...tokenRows(r),
+    ...inboxRows(r),
+    ...r.peakRss.map((p): Row => [`Peak RSS: ${p.process}`, p.peakRssMb === null ? 'n/a' : `${fmt(p.peakRssMb, 1)} MB`, '', '']),
+  ];
+  const lines = [
+    `### Benchmarks, ${r.date}`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${fmt(m.memoryGb, 1)} GB, Node ${m.node}, store ${m.store.kind} ${m.store.version ?? ''}, ` +
+      `Redis ${m.redis.version ?? '?'} (${m.redis.private ? 'private to the run' : 'shared'}); load average ${fmt(m.loadAvgStart, 1)} at start, ${fmt(m.loadAvgEnd, 1)} at end. ` +
+      `Command: \`${r.command}\`, ${fmt(r.durationSec)} s.`,
+    '',
+    markdownTable(['Measure', 'Ours', 'Baseline', 'Ours/baseline'], rows),
+  ];
+  if (r.notes.length) lines.push('', ...r.notes.map((n) => `- ${n}`));
+  if (r.errors.length) lines.push('', ...r.errors.map((e) => `- **${e.phase} failed**: ${e.message}`));
+  return `${lines.join('\n')}\n`;
+}

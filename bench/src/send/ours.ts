@@ -1,0 +1,29 @@
+import { createSendClient } from '@outlook-connect/queues';
+import type { BenchEnv } from '../setup/bench-env';
+import { spawnTs, workersMain } from '../setup/child-process';
+import type { SendSubject } from './send-driver';
+
+/** Our pipeline: createSendClient (Send record + job) -> the workers' real main serving `send` -> the mailbox gate -> Graph. */
+export function oursSubject(env: BenchEnv, concurrency: number): SendSubject {
+  const sends = createSendClient({ models: env.clients.deps.models, queues: env.clients.deps.queues });
+  const queue = env.clients.deps.queues.queue('send');
+  return {
+    name: 'ours',
+    async enqueue(mailbox, i, tag) {
+      const { send } = await sends.enqueueSend({
+        workspaceId: env.workspaceId,
+        connectionId: mailbox.connectionId,
+        idempotencyKey: tag,
+        source: 'sequence',
+        message: { to: [`lead-${i}@example.com`], subject: `Bench ${tag}`, body: { contentType: 'text', content: `Hello ${i}, a short sequence step.` } },
+      });
+      return send.marker;
+    },
+    startWorker: () => spawnTs('send worker (ours)', workersMain, { ...env.childEnv, WORKER_QUEUES: 'send', WORKER_CONCURRENCY: String(concurrency) }, env.rss),
+    discardBacklog: () => queue.drain(true),
+    async drained() {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(c).every((n) => n === 0);
+    },
+  };
+}

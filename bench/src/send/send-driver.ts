@@ -1,0 +1,124 @@
+import { diffCommandStats, parseCommandStats, topCommands, totalCalls } from '../lib/redis-info';
+import { inParallel, pollUntil, progress, sleep } from '../lib/progress';
+import { rateFromTimestamps, summarizeLatencies, type LatencySummary } from '../lib/stats';
+import type { BenchEnv } from '../setup/bench-env';
+import type { Spawned } from '../setup/child-process';
+import { latenciesFor, sentTimesByMarker } from './sent-times';
+
+// Drives one send pipeline (ours or the bare baseline) the same way: a backlog drained by a fresh worker process
+// (throughput, Redis commands), then a paced stream into the running worker (enqueue-to-Graph latency).
+
+export interface Mailbox {
+  connectionId: string;
+  email: string;
+}
+
+export interface SendSubject {
+  name: string;
+  /** Enqueues send number i from this mailbox; resolves its marker once enqueued. */
+  enqueue(mailbox: Mailbox, i: number, tag: string): Promise<string>;
+  startWorker(): Spawned;
+  /** Nothing waiting, active or delayed on its queue. */
+  drained(): Promise<boolean>;
+  /** Removes what is still waiting (a run that hit its time limit must not slow the next one). */
+  discardBacklog(): Promise<void>;
+}
+
+export interface ThroughputResult {
+  sends: number;
+  sentAtGraph: number;
+  sendsPerSec: number | null;
+  enqueuePerSec: number | null;
+  redisCommands: number;
+  redisCommandsPerSend: number;
+  redisCommandsPerSendEnqueue: number;
+  redisCommandsPerSendWorker: number;
+  topCommands: Array<{ command: string; calls: number }>;
+}
+
+export interface LatencyResult extends LatencySummary {
+  offeredPerSec: number;
+  missing: number;
+}
+
+async function commandStats(env: BenchEnv): Promise<Record<string, number>> {
+  return parseCommandStats(await env.clients.deps.redis.info('commandstats'));
+}
+
+async function waitForGraph(env: BenchEnv, markers: Iterable<string>, timeoutMs: number): Promise<number> {
+  const wanted = [...markers];
+  let seen = 0;
+  let lastLog = Date.now();
+  await pollUntil(() => {
+    const counts = env.emu.control.counters().sendsByMarker;
+    seen = wanted.reduce((n, m) => n + (counts[m] ? 1 : 0), 0);
+    if (Date.now() - lastLog > 5_000) {
+      progress(`  ${seen}/${wanted.length} at Graph`);
+      lastLog = Date.now();
+    }
+    return seen === wanted.length;
+  }, timeoutMs, 250);
+  return seen;
+}
+
+function sentTimes(env: BenchEnv, mailboxes: Mailbox[]): Map<string, number> {
+  const all = new Map<string, number>();
+  for (const m of mailboxes) for (const [k, v] of sentTimesByMarker(env.emu.control.sentItems(m.email))) all.set(k, v);
+  return all;
+}
+
+/** Enqueues `count` sends with no worker running, then starts one and lets it drain the backlog. */
+export async function measureThroughput(env: BenchEnv, subject: SendSubject, mailboxes: Mailbox[], count: number, timeoutMs: number): Promise<{ result: ThroughputResult; worker: Spawned }> {
+  const before = await commandStats(env);
+  const markers: string[] = [];
+  const t0 = Date.now();
+  await inParallel(Array.from({ length: count }, (_, i) => i), 16, async (i) => {
+    markers.push(await subject.enqueue(mailboxes[i % mailboxes.length]!, i, `tp-${subject.name}-${i}`));
+  });
+  const enqueueMs = Date.now() - t0;
+  const afterEnqueue = await commandStats(env);
+  progress(`  ${subject.name}: ${count} sends enqueued in ${enqueueMs} ms; starting the worker process`);
+  const worker = subject.startWorker();
+  const seen = await waitForGraph(env, markers, timeoutMs);
+  if (seen < count) {
+    progress(`  ${subject.name}: only ${seen}/${count} reached Graph within ${timeoutMs / 1000} s; the rest is dropped`);
+    await subject.discardBacklog();
+  }
+  await pollUntil(() => subject.drained(), 30_000, 250);
+  const after = await commandStats(env);
+  const all = sentTimes(env, mailboxes);
+  const times = markers.map((m) => all.get(m)).filter((t): t is number => t !== undefined);
+  const total = diffCommandStats(before, after);
+  const enqueueCalls = totalCalls(diffCommandStats(before, afterEnqueue));
+  return {
+    worker,
+    result: {
+      sends: count,
+      sentAtGraph: seen,
+      sendsPerSec: rateFromTimestamps(times),
+      enqueuePerSec: enqueueMs > 0 ? (count * 1000) / enqueueMs : null,
+      redisCommands: totalCalls(total),
+      redisCommandsPerSend: totalCalls(total) / count,
+      redisCommandsPerSendEnqueue: enqueueCalls / count,
+      redisCommandsPerSendWorker: (totalCalls(total) - enqueueCalls) / count,
+      topCommands: topCommands(total, 8),
+    },
+  };
+}
+
+/** Offers `count` sends at a steady rate to the running worker; latency = Graph's sentDateTime - the enqueue call. */
+export async function measureLatency(env: BenchEnv, subject: SendSubject, mailboxes: Mailbox[], count: number, perSec: number, timeoutMs: number): Promise<LatencyResult> {
+  const enqueuedAt = new Map<string, number>();
+  const pending: Array<Promise<void>> = [];
+  const t0 = Date.now();
+  for (let i = 0; i < count; i++) {
+    const wait = t0 + (i * 1000) / perSec - Date.now();
+    if (wait > 0) await sleep(wait);
+    const at = Date.now();
+    pending.push(subject.enqueue(mailboxes[i % mailboxes.length]!, i, `lat-${subject.name}-${i}`).then((marker) => void enqueuedAt.set(marker, at)));
+  }
+  await Promise.all(pending);
+  await waitForGraph(env, enqueuedAt.keys(), timeoutMs);
+  const { latenciesMs, missing } = latenciesFor(enqueuedAt, sentTimes(env, mailboxes));
+  return { ...summarizeLatencies(latenciesMs), offeredPerSec: perSec, missing };
+}

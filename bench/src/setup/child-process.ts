@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '@outlook-connect/stack';
+import type { RssSampler } from '../lib/rss-sampler';
+
+// Worker processes of the bench: the workers' real main (like production) and the bench's bare baselines.
+
+export const workersMain = join(repoRoot, 'services', 'workers', 'src', 'main.ts');
+
+export interface Spawned {
+  name: string;
+  child: ChildProcess;
+  /** SIGTERM (current jobs finish), SIGKILL after 15 s; resolves when it exited. */
+  stop(): Promise<void>;
+}
+
+export function spawnTs(name: string, script: string, env: Record<string, string>, rss: RssSampler): Spawned {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  rss.watch(name, child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      rss.sampleAll();
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Runs a script to its end in a process of its own and returns what it printed on stdout. */
+export function runTs(name: string, script: string, env: Record<string, string>, rss: RssSampler, timeoutMs: number): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  rss.watch(name, child);
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    rss.sampleAll();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${name} exited with ${code ?? signal}`));
+    });
+  });
+}

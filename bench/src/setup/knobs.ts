@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+// Sizes of each phase, sized by default to finish `npm run bench` in under 10 minutes on 2 cores. BENCH_* overrides.
+
+const int = (def: number, what: string) => z.coerce.number().int().min(0).default(def).describe(what);
+
+const schema = z.object({
+  BENCH_SEND_MAILBOXES: int(20, 'send_only mailboxes the sends are spread over'),
+  BENCH_SENDS: int(600, 'sends per pipeline in the backlog drain'),
+  BENCH_LATENCY_SENDS: int(200, 'sends per pipeline in the paced latency run'),
+  BENCH_SEND_CONCURRENCY: int(20, 'jobs at once in each send worker process (ours and baseline)'),
+  BENCH_SCALE_CONNECTIONS: int(100_000, 'connections inserted for the scheduling-at-scale phase'),
+  BENCH_SCALE_INSERT_BUDGET_SEC: int(120, 'stop inserting after this long and measure what is there'),
+  BENCH_REFRESH_CONNECTIONS: int(200, 'real connections (connect flow) refreshed against the emulator'),
+  BENCH_REFRESH_CONCURRENCY: int(10, 'refreshes at once (our worker and the bare baseline)'),
+  BENCH_COMPRESSED_LIFETIME_SEC: int(30, 'access token lifetime in the compressed-lifetime run'),
+  BENCH_COMPRESSED_OBSERVE_SEC: int(60, 'how long the compressed-lifetime run is watched'),
+  BENCH_INBOX_MAILBOXES: int(5, 'mailboxes synced in the inbox ingest phase'),
+  BENCH_INBOX_MESSAGES: int(200, 'messages in each of those Inboxes'),
+  BENCH_PHASE_TIMEOUT_SEC: int(120, 'a phase that has not finished its work by then reports what it got'),
+});
+
+export type Knobs = z.infer<typeof schema>;
+
+export function knobsFromEnv(env: NodeJS.ProcessEnv = process.env): Knobs {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new Error(`bad BENCH_* variable(s): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import {
+  clientSecretContext,
+  closeStore,
+  connectStore,
+  createModels,
+  createSecretBox,
+  refreshWithToken,
+  scopesForPreset,
+  tokenContext,
+} from '@outlook-connect/shared';
+
+// The bare refresh baseline, a process of its own: refresh tokens decrypted up front, then one MSAL refresh grant per
+// connection, BENCH_CONCURRENCY at a time. No lock, no compare-and-set, no re-encryption, no job. Prints JSON.
+
+function need(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const ids = JSON.parse(readFileSync(need('BENCH_IDS_FILE'), 'utf8')) as string[];
+  const store = await connectStore({ url: need('MONGO_URL') });
+  const models = await createModels(store);
+  const box = createSecretBox(need('SECRETS_KEYS'));
+  const conns = await models.Connection.find({ _id: { $in: ids } }).lean();
+  const app = await models.OAuthApp.findById(conns[0]?.appId).lean();
+  if (!app) throw new Error('no OAuth app for the connections');
+  const clientSecret = box.decrypt(app.clientSecretEnc, clientSecretContext(app._id));
+  const work = conns.map((c) => ({ tenant: c.tenant, refreshToken: box.decrypt(c.refreshTokenEnc ?? '', tokenContext(c._id, 'refreshToken')) }));
+  await closeStore(store);
+
+  const scopes = scopesForPreset('full');
+  const done: number[] = [];
+  let failed = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Number(need('BENCH_CONCURRENCY')) }, async () => {
+      while (next < work.length) {
+        const w = work[next++]!;
+        try {
+          await refreshWithToken({ loginUrl: need('MICROSOFT_LOGIN_URL'), tenant: w.tenant, clientId: app.clientId, clientSecret }, { refreshToken: w.refreshToken, scopes });
+          done.push(Date.now());
+        } catch {
+          failed++;
+        }
+      }
+    }),
+  );
+  process.stdout.write(`${JSON.stringify({ done, failed })}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bare refresher failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { ConnectionDoc } from '@outlook-connect/shared';
+import { defaultRefreshPolicy, refreshSweep } from '@outlook-connect/workers';
+import { pollUntil, progress } from '../lib/progress';
+import { rateFromTimestamps, ratio } from '../lib/stats';
+import type { BenchEnv } from '../setup/bench-env';
+import { runTs, spawnTs, workersMain, type Spawned } from '../setup/child-process';
+
+// Refreshes against the emulator: every real connection made due at once, picked up by the real sweep and refreshed
+// by a worker process (real MSAL refresh grants, lock, compare-and-set, re-encryption); then the bare baseline.
+
+export interface RefreshRateResult {
+  connections: number;
+  concurrency: number;
+  refreshed: number;
+  refreshesPerSec: number | null;
+  baselineRefreshed: number;
+  baselineFailed: number;
+  baselineRefreshesPerSec: number | null;
+  ratio: number | null;
+}
+
+export interface CompressedPolicy {
+  lifetimeSec: number;
+  aheadSec: number;
+  jitterSec: number;
+  sweepEverySec: number;
+}
+
+/** A token lifetime of seconds and a refresh policy scaled with it (production: 60-90 min, 10 min ahead, 2 min jitter). */
+export function compressedPolicy(lifetimeSec: number): CompressedPolicy {
+  return { lifetimeSec, aheadSec: Math.max(5, Math.round(lifetimeSec / 3)), jitterSec: Math.max(2, Math.round(lifetimeSec / 6)), sweepEverySec: 5 };
+}
+
+/** The refresh worker process, with the compressed policy (it keeps running into the compressed-lifetime run). */
+export function spawnRefreshWorker(env: BenchEnv, policy: CompressedPolicy, concurrency: number): Spawned {
+  return spawnTs('refresh worker (ours)', workersMain, {
+    ...env.childEnv,
+    WORKER_QUEUES: 'token-refresh,maintenance',
+    WORKER_CONCURRENCY: String(concurrency),
+    REFRESH_AHEAD_SEC: String(policy.aheadSec),
+    REFRESH_JITTER_SEC: String(policy.jitterSec),
+    REFRESH_SWEEP_EVERY_SEC: String(policy.sweepEverySec),
+    REFRESH_LOCK_TTL_SEC: '10',
+  }, env.rss);
+}
+
+export async function runRefreshRate(env: BenchEnv, conns: ConnectionDoc[], concurrency: number, timeoutMs: number): Promise<RefreshRateResult> {
+  const { models, queues, logger } = env.clients.deps;
+  const ids = conns.map((c) => c._id);
+  const start = new Date();
+  await models.Connection.updateMany({ _id: { $in: ids } }, { $set: { nextRefreshAt: start } });
+  await refreshSweep({ models, queues, logger, now: Date.now, policy: defaultRefreshPolicy });
+  progress(`refresh: ${ids.length} connections due now and enqueued by the sweep; waiting for the worker`);
+  const refreshedSince = async () => (await models.Connection.find({ _id: { $in: ids }, lastRefreshAt: { $gt: start } }, { lastRefreshAt: 1 }).lean()) as Array<Pick<ConnectionDoc, 'lastRefreshAt'>>;
+  let done: Array<Pick<ConnectionDoc, 'lastRefreshAt'>> = [];
+  await pollUntil(async () => (done = await refreshedSince()).length === ids.length, timeoutMs, 1_000);
+  const ours = rateFromTimestamps(done.map((c) => c.lastRefreshAt!.getTime()));
+  progress(`refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s; bare baseline`);
+
+  const idsFile = join(tmpdir(), `bench-refresh-ids-${process.pid}.json`);
+  writeFileSync(idsFile, JSON.stringify(ids));
+  const out = await runTs('refresher (bare baseline)', join(__dirname, 'baseline-refresher.ts'), { ...env.childEnv, BENCH_IDS_FILE: idsFile, BENCH_CONCURRENCY: String(concurrency) }, env.rss, timeoutMs);
+  const base = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { done: number[]; failed: number };
+  const baseline = rateFromTimestamps(base.done);
+  progress(`refresh: baseline ${base.done.length} at ${baseline?.toFixed(1)}/s (${base.failed} failed)`);
+  return {
+    connections: ids.length,
+    concurrency,
+    refreshed: done.length,
+    refreshesPerSec: ours,
+    baselineRefreshed: base.done.length,
+    baselineFailed: base.failed,
+    baselineRefreshesPerSec: baseline,
+    ratio: ratio(ours, baseline),
+  };
+}
