@@ -98,9 +98,10 @@ export async function measureThroughput(env: BenchEnv, subject: SendSubject, mai
       sendsPerSec: rateFromTimestamps(times),
       enqueuePerSec: enqueueMs > 0 ? (count * 1000) / enqueueMs : null,
       redisCommands: totalCalls(total),
-      redisCommandsPerSend: totalCalls(total) / count,
+      // Per send that went out (a run cut by its time limit dropped the rest of its backlog).
+      redisCommandsPerSend: enqueueCalls / count + (totalCalls(total) - enqueueCalls) / Math.max(1, seen),
       redisCommandsPerSendEnqueue: enqueueCalls / count,
-      redisCommandsPerSendWorker: (totalCalls(total) - enqueueCalls) / count,
+      redisCommandsPerSendWorker: (totalCalls(total) - enqueueCalls) / Math.max(1, seen),
       topCommands: topCommands(total, 8),
     },
   };
