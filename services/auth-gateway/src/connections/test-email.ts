@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { canSend, newId } from '@outlook-connect/shared';
+import { createSendClient } from '@outlook-connect/queues';
+import { canSend } from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { ApiError, notFound } from '../http/api-error';
-
-// The send worker consumes `send` {sendId} with jobId = sendId. Until queues/ has a send producer (createSendClient),
-// the gateway creates the Send record and enqueues it itself, following that convention.
 
 /** Queues a short email from the mailbox to itself: the user guide's "Send a test email" check. */
 export async function sendTestEmail(deps: GatewayDeps, workspaceId: string, connectionId: string): Promise<{ sendId: string }> {
@@ -12,22 +10,19 @@ export async function sendTestEmail(deps: GatewayDeps, workspaceId: string, conn
   if (!conn) throw notFound('connection');
   if (conn.status !== 'active') throw new ApiError(409, 'connection_not_active', `The connection is ${conn.status}; reconnect it first.`);
   if (!canSend(conn.grantedScopes)) throw new ApiError(409, 'scope_cannot_send', 'The connection was granted no Mail.Send scope; change its scope to send.');
-  const sendId = newId('send');
   const now = deps.now();
-  await deps.models.Send.create({
-    _id: sendId,
+  const sends = createSendClient({ models: deps.models, queues: deps.queues, now: () => deps.now().getTime() });
+  const { send } = await sends.enqueueSend({
     workspaceId,
     connectionId,
-    idempotencyKey: `test-${sendId}`,
+    // Each click is a new test email; the key only guards against a retried request.
+    idempotencyKey: `test-${now.getTime()}-${randomBytes(4).toString('hex')}`,
     source: 'test',
-    status: 'queued',
     message: {
       to: [{ address: conn.mailbox, ...(conn.displayName ? { name: conn.displayName } : {}) }],
       subject: 'Test email from your CRM',
       body: { contentType: 'text', content: `This test email was sent from ${conn.mailbox} at ${now.toISOString()} to check the connection.` },
     },
-    marker: `oc-${randomBytes(12).toString('hex')}`,
   });
-  await deps.queues.enqueue('send', { sendId }, { jobId: sendId });
-  return { sendId };
+  return { sendId: send._id };
 }
