@@ -16,6 +16,7 @@ export interface SendPhaseOptions {
 export interface SendPhaseResult {
   mailboxes: number;
   sends: number;
+  latencySends: number;
   workerConcurrency: number;
   ours: { throughput: ThroughputResult; latency: LatencyResult };
   baseline: { throughput: ThroughputResult; latency: LatencyResult };
@@ -32,7 +33,9 @@ export async function runSendPhase(env: BenchEnv, opts: SendPhaseOptions): Promi
   const oursRun = await measureThroughput(env, ours, opts.mailboxes, opts.sends, opts.timeoutMs);
   const perSec = Math.max(1, Math.round((oursRun.result.sendsPerSec ?? 2) / 2));
   progress(`send: ours drained at ${oursRun.result.sendsPerSec?.toFixed(1)} sends/s; latency at ${perSec}/s offered`);
-  const oursLatency = await measureLatency(env, ours, opts.mailboxes, opts.latencySends, perSec, opts.timeoutMs);
+  // At most ~30 s of offered load per pipeline, whatever the rate.
+  const latencySends = Math.max(10, Math.min(opts.latencySends, perSec * 30));
+  const oursLatency = await measureLatency(env, ours, opts.mailboxes, latencySends, perSec, opts.timeoutMs);
   await oursRun.worker.stop();
 
   const baseline = baselineSubject(env, opts.concurrency);
@@ -40,11 +43,12 @@ export async function runSendPhase(env: BenchEnv, opts: SendPhaseOptions): Promi
     progress(`send: bare baseline, ${opts.sends} sends (backlog drain)`);
     const baseRun = await measureThroughput(env, baseline, opts.mailboxes, opts.sends, opts.timeoutMs);
     progress(`send: baseline drained at ${baseRun.result.sendsPerSec?.toFixed(1)} sends/s; latency at ${perSec}/s offered`);
-    const baseLatency = await measureLatency(env, baseline, opts.mailboxes, opts.latencySends, perSec, opts.timeoutMs);
+    const baseLatency = await measureLatency(env, baseline, opts.mailboxes, latencySends, perSec, opts.timeoutMs);
     await baseRun.worker.stop();
     return {
       mailboxes: opts.mailboxes.length,
       sends: opts.sends,
+      latencySends,
       workerConcurrency: opts.concurrency,
       ours: { throughput: oursRun.result, latency: oursLatency },
       baseline: { throughput: baseRun.result, latency: baseLatency },
