@@ -21,6 +21,10 @@ export interface SendHarness {
   stopWorker(): Promise<void>;
   /** A worker process (services/workers/src/main.ts serving `send`); kill it with child.kill('SIGKILL'). */
   spawnWorker(): ChildProcess;
+  /** SIGKILLs every worker process still running (at the end of a test: none outlives it). */
+  killWorkers(): void;
+  /** When a delayed send job comes back (BullMQ scores its delayed set with timestamp * 0x1000 + a counter). */
+  retryAtOf(sendId: string): Promise<number | null>;
   connect(preset: ScopePresetName, name?: string): Promise<{ connection: ConnectionDoc; email: string }>;
   close(): Promise<void>;
 }
@@ -76,6 +80,14 @@ export async function startSendHarness(label: string, opts: { policy?: Partial<S
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
+    },
+    killWorkers() {
+      for (const child of children) child.kill('SIGKILL');
+      children.clear();
+    },
+    async retryAtOf(sendId) {
+      const score = await deps.redis.zscore(`${deps.queues.prefix}:send:delayed`, sendId);
+      return score === null ? null : Math.floor(Number(score) / 0x1000);
     },
     async connect(preset, name = 'user') {
       const email = `${name}-${randomBytes(4).toString('hex')}@${tenant.domain}`;
