@@ -110,6 +110,8 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
     async ({ sendId }, ctx) => {
       const record = (await deps.models.Send.findById(sendId).lean()) as SendDoc | null;
       if (!record) return { skipped: 'missing' };
+      // The payload names only the send: bind the connection so every line of this job carries it.
+      ctx.log.setBindings({ connectionId: record.connectionId, sendId });
       if (record.status === 'sent' || record.status === 'failed' || record.status === 'canceled') {
         await emitOutcome(deps, record); // heals a crash between the status write and the event
         return { status: record.status };
