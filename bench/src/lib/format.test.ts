@@ -11,6 +11,7 @@ describe('report formatting', () => {
   it('ratios, percentages and bytes', () => {
     expect(fmtRatio(0.8123)).toBe('0.81x');
     expect(fmtRatio(12.4)).toBe('12x');
+    expect(fmtRatio(0.00387)).toBe('0.0039x');
     expect(fmtRatio(null)).toBe('n/a');
     expect(fmtPercent(1)).toBe('100.0%');
     expect(fmtPercent(0.99951, 2)).toBe('99.95%');

@@ -9,7 +9,8 @@ export function fmt(n: number | null | undefined, digits = 0): string {
 /** `0.8123` -> `0.81x`; n/a without a ratio. */
 export function fmtRatio(r: number | null | undefined): string {
   if (r == null || !Number.isFinite(r)) return 'n/a';
-  return `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}x`;
+  if (r >= 10) return `${r.toFixed(0)}x`;
+  return `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
 }
 
 export function fmtPercent(share: number | null | undefined, digits = 1): string {
