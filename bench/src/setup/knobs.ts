@@ -6,7 +6,7 @@ const int = (def: number, what: string) => z.coerce.number().int().min(0).defaul
 
 const schema = z.object({
   BENCH_SEND_MAILBOXES: int(20, 'send_only mailboxes the sends are spread over'),
-  BENCH_SENDS: int(600, 'sends per pipeline in the backlog drain'),
+  BENCH_SENDS: int(400, 'sends per pipeline in the backlog drain'),
   BENCH_LATENCY_SENDS: int(200, 'sends per pipeline in the paced latency run'),
   BENCH_SEND_CONCURRENCY: int(20, 'jobs at once in each send worker process (ours and baseline)'),
   BENCH_SCALE_CONNECTIONS: int(100_000, 'connections inserted for the scheduling-at-scale phase'),
