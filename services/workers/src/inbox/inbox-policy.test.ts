@@ -15,6 +15,7 @@ describe('inboxPolicyFromEnv', () => {
       INBOX_MAX_PAGES_PER_RUN: '5',
       INBOX_STALE_AFTER_INTERVALS: '4',
       INBOX_MAX_BACKOFF_SEC: '600',
+      INBOX_SWEEP_EVERY_SEC: '30',
       INBOX_READ_HEADERS: 'false',
     });
     expect(policy).toEqual({
@@ -25,6 +26,7 @@ describe('inboxPolicyFromEnv', () => {
       maxPagesPerRun: 5,
       staleAfterIntervals: 4,
       maxBackoffMs: 600_000,
+      sweepEveryMs: 30_000,
       readHeaders: false,
     });
   });

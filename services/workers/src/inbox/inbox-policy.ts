@@ -13,6 +13,7 @@ export const inboxEnv = {
   INBOX_MAX_PAGES_PER_RUN: positiveInt(50, 'delta pages one run pulls before yielding to other mailboxes (a positive integer)'),
   INBOX_STALE_AFTER_INTERVALS: positiveInt(3, 'poll intervals without a successful sync before a connection is flagged stale'),
   INBOX_MAX_BACKOFF_SEC: positiveInt(3600, 'the longest wait between two failed syncs, in seconds'),
+  INBOX_SWEEP_EVERY_SEC: positiveInt(60, 'seconds between two sync sweeps that heal the polling schedule from the store'),
   INBOX_READ_HEADERS: z
     .enum(['true', 'false'])
     .default('true')
@@ -29,6 +30,7 @@ export interface InboxPolicy {
   maxPagesPerRun: number;
   staleAfterIntervals: number;
   maxBackoffMs: number;
+  sweepEveryMs: number;
   readHeaders: boolean;
 }
 
@@ -40,6 +42,7 @@ export const DEFAULT_INBOX_POLICY: InboxPolicy = {
   maxPagesPerRun: 50,
   staleAfterIntervals: 3,
   maxBackoffMs: 3_600_000,
+  sweepEveryMs: 60_000,
   readHeaders: true,
 };
 
@@ -54,6 +57,7 @@ export function inboxPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): InboxP
     maxPagesPerRun: e.INBOX_MAX_PAGES_PER_RUN,
     staleAfterIntervals: e.INBOX_STALE_AFTER_INTERVALS,
     maxBackoffMs: e.INBOX_MAX_BACKOFF_SEC * 1000,
+    sweepEveryMs: e.INBOX_SWEEP_EVERY_SEC * 1000,
     readHeaders: e.INBOX_READ_HEADERS,
   };
 }

@@ -1,0 +1,32 @@
+import { handlerFor, postpone } from '@outlook-connect/queues';
+import type { WorkerDeps } from '../contracts';
+import { inboxPolicyFromEnv, type InboxPolicy } from './inbox-policy';
+import { syncConnection } from './sync-connection';
+
+export type InboxDeps = WorkerDeps & { inboxPolicy?: InboxPolicy };
+
+let envPolicy: InboxPolicy | undefined;
+/** The deps' policy (tests), else INBOX_* parsed once (a bad variable fails worker startup, naming it). */
+export function inboxPolicyOf(deps: InboxDeps): InboxPolicy {
+  return deps.inboxPolicy ?? (envPolicy ??= inboxPolicyFromEnv());
+}
+
+/**
+ * The `inbox-sync` queue: each job is one connection's poller. A run ends by delaying its own job to the next poll
+ * (same job id, so one mailbox never has two syncs queued); it completes only when the connection stops being polled.
+ */
+export const inboxSyncRegistration = (deps: InboxDeps) => {
+  const policy = inboxPolicyOf(deps);
+  return handlerFor(
+    'inbox-sync',
+    async (payload, ctx) => {
+      const outcome = await syncConnection({ ...deps, inboxPolicy: policy }, payload.connectionId, payload.full === true);
+      if (outcome.kind === 'stopped') return { stopped: outcome.reason };
+      // A requested full resync happens once, not on every later poll of this long-lived job.
+      if (payload.full && outcome.kind === 'synced') await ctx.job.updateData({ connectionId: payload.connectionId });
+      ctx.log.debug({ outcome: outcome.kind, atMs: outcome.atMs }, 'inbox sync run done');
+      throw await postpone(ctx, outcome.atMs);
+    },
+    5,
+  );
+};

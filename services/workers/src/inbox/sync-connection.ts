@@ -1,0 +1,118 @@
+import type { QueueClient } from '@outlook-connect/queues';
+import { classifyMicrosoftError, type ConnectionDoc, type Logger, type MicrosoftFailure, type Models } from '@outlook-connect/shared';
+import type { Redis } from 'ioredis';
+import { recordActivity } from '../connections/activity';
+import type { ConnectionHealth, MailboxGraph } from '../contracts';
+import { connectionUnusableOf, mailboxBusyOf } from '../mailbox';
+import type { InboxPolicy } from './inbox-policy';
+import { storedCount } from './message-store';
+import { nextPollDelayMs, notPolledReason } from './poll-schedule';
+import { acquireSyncLock, SyncLockLostError } from './sync-lock';
+import { failureAction, shouldRecordFailure, shouldRecordSuccess } from './sync-outcome';
+import { runInboxSync, type SyncRunResult } from './sync-run';
+import { markAttempt, recordSyncFailure, recordSyncSuccess, setNextSyncAt } from './sync-state';
+
+// One scheduled sync of one mailbox, start to finish: lock, run, record the outcome on the connection, decide when
+// the next one runs. Returns what the queue should do with the job; records everything it decides.
+
+export interface InboxSyncDeps {
+  models: Pick<Models, 'Connection' | 'InboxMessage' | 'Send' | 'ConnectionActivity'>;
+  queues: Pick<QueueClient, 'emit' | 'prefix'>;
+  redis: Redis;
+  graph: MailboxGraph;
+  health: ConnectionHealth;
+  logger: Logger;
+  now: () => number;
+  inboxPolicy: InboxPolicy;
+  random?: () => number;
+}
+
+export type SyncOutcome =
+  /** Not polled (send_only, needs reconnect, disconnected, gone): the job ends; the sweep brings it back on recovery. */
+  | { kind: 'stopped'; reason: string }
+  /** Another run holds the mailbox, or the gate says not now: run again at atMs, nothing counted. */
+  | { kind: 'busy'; atMs: number; why: string }
+  | { kind: 'synced'; atMs: number; result: SyncRunResult }
+  | { kind: 'failed'; atMs: number; failure: MicrosoftFailure; failures: number };
+
+const LOCK_RETRY_MS = 2_000;
+
+export async function syncConnection(deps: InboxSyncDeps, connectionId: string, requestedFull: boolean): Promise<SyncOutcome> {
+  const conn = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
+  if (!conn) return { kind: 'stopped', reason: 'not_found' };
+  const skip = notPolledReason(conn);
+  if (skip) {
+    await setNextSyncAt(deps.models, conn._id, null);
+    return { kind: 'stopped', reason: skip };
+  }
+  const lock = await acquireSyncLock(deps.redis, deps.queues.prefix, conn._id);
+  if (!lock) return { kind: 'busy', atMs: deps.now() + LOCK_RETRY_MS, why: 'locked' };
+  try {
+    return await syncLocked(deps, conn, requestedFull, async () => {
+      if (!(await lock.extend())) throw new SyncLockLostError(`lost the inbox sync lock of ${conn._id}`);
+    });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function syncLocked(deps: InboxSyncDeps, conn: ConnectionDoc, requestedFull: boolean, onPage: () => Promise<void>): Promise<SyncOutcome> {
+  const random = deps.random ?? Math.random;
+  await markAttempt(deps.models, conn._id, new Date(deps.now()));
+  let force: 'resync' | 'requested' | null = requestedFull ? 'requested' : null;
+  let current = conn;
+  for (;;) {
+    try {
+      const result = await runInboxSync({ ...deps, onPage }, current, force);
+      const now = deps.now();
+      // A pass cut at the page budget continues right away, behind the other mailboxes already waiting.
+      const atMs = result.passCompleted ? now + nextPollDelayMs(deps.inboxPolicy, 0, random()) : now;
+      await recordSyncSuccess(deps.models, conn._id, new Date(now), new Date(atMs), await storedCount(deps.models, conn));
+      if (shouldRecordSuccess(result, conn.sync?.consecutiveFailures ?? 0)) {
+        const { added, updated, removed, purged, events, pages, full, passCompleted } = result;
+        await recordActivity(deps.models, conn, 'synced', new Date(now), { added, updated, removed, purged, events, pages, full, passCompleted, start: result.start.kind });
+      }
+      return { kind: 'synced', atMs, result };
+    } catch (err) {
+      const busy = mailboxBusyOf(err);
+      if (busy) return { kind: 'busy', atMs: busy.retryAtMs, why: busy.why };
+      const unusable = connectionUnusableOf(err);
+      if (unusable) {
+        await setNextSyncAt(deps.models, conn._id, null);
+        return { kind: 'stopped', reason: unusable.status };
+      }
+      const failure = classifyMicrosoftError(err, { now: deps.now() });
+      const action = failureAction(failure);
+      // The cursor is gone: one full resync in this same run (a second invalid cursor in a row is a failure).
+      if (action.kind === 'resync' && force !== 'resync') {
+        deps.logger.warn({ connectionId: conn._id, code: failure.code, graphCode: failure.graphCode }, 'inbox delta cursor invalid; full resync');
+        force = 'resync';
+        current = ((await deps.models.Connection.findById(conn._id).lean()) as ConnectionDoc | null) ?? current;
+        continue;
+      }
+      return failed(deps, conn, failure, action.kind === 'report', err);
+    }
+  }
+}
+
+async function failed(deps: InboxSyncDeps, conn: ConnectionDoc, failure: MicrosoftFailure, report: boolean, err: unknown): Promise<SyncOutcome> {
+  const now = deps.now();
+  const before = conn.sync?.consecutiveFailures ?? 0;
+  const failures = await recordSyncFailure(deps.models, conn._id, new Date(now), failure);
+  const atMs = now + nextPollDelayMs(deps.inboxPolicy, failures, (deps.random ?? Math.random)(), failure.retryAfterMs);
+  if (shouldRecordFailure(conn.sync?.lastError, before, failure.code)) {
+    await recordActivity(deps.models, conn, 'sync_failed', new Date(now), { kind: failure.kind, code: failure.code, status: failure.status, message: failure.message, failures, retryAt: new Date(atMs) });
+  }
+  deps.logger.warn({ connectionId: conn._id, code: failure.code, kind: failure.kind, failures, err: failure.code === 'unknown' ? err : undefined }, 'inbox sync failed');
+  if (report) {
+    await deps.health.reportFailure(conn._id, failure);
+    const after = (await deps.models.Connection.findById(conn._id).lean()) as ConnectionDoc | null;
+    const skip = after ? notPolledReason(after) : 'not_found';
+    if (skip) {
+      await setNextSyncAt(deps.models, conn._id, null);
+      return { kind: 'stopped', reason: skip };
+    }
+  }
+  await setNextSyncAt(deps.models, conn._id, new Date(atMs));
+  return { kind: 'failed', atMs, failure, failures };
+}

@@ -1,0 +1,89 @@
+import type { QueueClient } from '@outlook-connect/queues';
+import type { ConnectionDoc, Models } from '@outlook-connect/shared';
+import type { MailboxGraph } from '../contracts';
+import { fullPassRequest, fullPassWindowStart, isFullPass, planDeltaPage, runStart, type DeltaPage, type RunStart } from './delta-page';
+import { messageSelect } from './graph-message';
+import type { InboxPolicy } from './inbox-policy';
+import { oldestStoredAt, removeMessages, removeOlderGenerations, unseenMessages, upsertMessages } from './message-store';
+import { isNewArrival, receivedEvent } from './received-events';
+import { sendsAnsweredBy } from './reply-link';
+import { beginFullPass, completePass, passCompletionSet, savePageProgress } from './sync-state';
+
+// One run of a mailbox's inbox sync: up to maxPagesPerRun delta pages, each applied to the store before the next.
+
+export interface SyncRunDeps {
+  models: Pick<Models, 'InboxMessage' | 'Send' | 'Connection'>;
+  queues: Pick<QueueClient, 'emit'>;
+  graph: MailboxGraph;
+  inboxPolicy: InboxPolicy;
+  now: () => number;
+  /** Called between pages (keeps the run's lock alive). */
+  onPage?: () => Promise<void>;
+}
+
+export interface SyncRunResult {
+  start: RunStart;
+  full: boolean;
+  pages: number;
+  added: number;
+  updated: number;
+  removed: number;
+  /** Messages of older generations a completed full pass removed. */
+  purged: number;
+  events: number;
+  /** False when the run stopped at its page budget; the pass resumes from the stored pageLink. */
+  passCompleted: boolean;
+}
+
+type Conn = Pick<ConnectionDoc, '_id' | 'workspaceId' | 'mailbox' | 'createdAt' | 'sync'>;
+
+export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync' | 'requested' | null): Promise<SyncRunResult> {
+  const { models, inboxPolicy: policy } = deps;
+  const start = runStart(conn.sync, force);
+  const full = isFullPass(start);
+  const client = deps.graph(conn._id);
+  const prefer = `odata.maxpagesize=${policy.pageSize}`;
+  const result: SyncRunResult = { start, full, pages: 0, added: 0, updated: 0, removed: 0, purged: 0, events: 0, passCompleted: false };
+
+  let fetchPage: () => Promise<DeltaPage>;
+  if (start.kind === 'full') {
+    await beginFullPass(models, conn._id, start.generation);
+    const req = fullPassRequest(fullPassWindowStart(deps.now(), policy, await oldestStoredAt(models, conn)), messageSelect(policy.readHeaders));
+    fetchPage = () => client.api(req.path).select(req.select).filter(req.filter).header('Prefer', prefer).get();
+  } else {
+    const link = start.link;
+    fetchPage = () => client.api(link).header('Prefer', prefer).get();
+  }
+
+  while (result.pages < policy.maxPagesPerRun) {
+    const plan = planDeltaPage(await fetchPage());
+    result.pages += 1;
+    const unseen = await unseenMessages(models, conn, plan.upserts);
+    // Events go out before the rows are written: a crash in between re-emits under the same id (delivered once)
+    // instead of storing a message whose event was never sent.
+    const arrivals = unseen.filter((m) => isNewArrival(m, conn));
+    if (arrivals.length > 0) {
+      const sends = await sendsAnsweredBy(models, conn, arrivals);
+      for (const m of arrivals) await deps.queues.emit(receivedEvent(conn, m, sends));
+      result.events += arrivals.length;
+    }
+    await upsertMessages(models, conn, plan.upserts, start.generation);
+    result.removed += await removeMessages(models, conn, plan.removedIds);
+    result.added += unseen.length;
+    result.updated += plan.upserts.length - unseen.length;
+
+    if (plan.next.kind === 'next') {
+      const link = plan.next.link;
+      await savePageProgress(models, conn._id, link);
+      fetchPage = () => client.api(link).header('Prefer', prefer).get();
+      await deps.onPage?.();
+      continue;
+    }
+    // Purge before installing the cursor: a crash in between replays the last page and purges again (idempotent).
+    if (full) result.purged = await removeOlderGenerations(models, conn, start.generation);
+    await completePass(models, conn._id, passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now())));
+    result.passCompleted = true;
+    break;
+  }
+  return result;
+}
