@@ -1,7 +1,10 @@
-# Build from the repository root: docker build -f services/workers/Dockerfile .
+# One image per service: docker build --build-arg SERVICE=auth-gateway|workers|dashboard .
 FROM node:20-bookworm-slim
+ARG SERVICE
+RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=auth-gateway|workers|dashboard" && exit 1)
 WORKDIR /app
-ENV NODE_ENV=production
+ENV NODE_ENV=production SERVICE=${SERVICE}
+# Workspace manifests first, so the dependency layer is cached across code changes.
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY shared/package.json shared/
 COPY queues/package.json queues/
@@ -11,9 +14,9 @@ COPY services/dashboard/package.json services/dashboard/
 COPY test/emulator/package.json test/emulator/
 COPY test/stack/package.json test/stack/
 COPY bench/package.json bench/
-RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save --no-audit --no-fund tsx@4
+RUN npm ci --omit=dev --no-audit --no-fund
 COPY shared shared
 COPY queues queues
-COPY services/workers services/workers
+COPY services services
 USER node
-CMD ["npx", "tsx", "services/workers/src/main.ts"]
+CMD ["sh", "-c", "exec node_modules/.bin/tsx services/$SERVICE/src/main.ts"]
