@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startInboxHarness, type InboxHarness } from './inbox-harness';
+import { syncConnection } from './sync-connection';
+import { inboxSyncJobId, scheduleInboxSync } from './sync-schedule';
+import { syncSweep } from './sync-sweep';
+
+// Who is polled and when: the sweep, send_only connections, a throttled mailbox next to healthy ones, Redis loss.
+
+jest.setTimeout(180_000);
+
+let h: InboxHarness;
+
+beforeAll(async () => {
+  h = await startInboxHarness('inboxsched', { pageSize: 50, pollIntervalMs: 2_000, jitter: 0 });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, deadlineMs = 60_000): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const deltaRequests = (email: string) => h.emu.control.requestLog(email).filter((e) => e.path.endsWith('/messages/delta'));
+const count = (connectionId: string) => h.deps.models.InboxMessage.countDocuments({ connectionId });
+
+describe('inbox polling', () => {
+  it('polls read connections, never send_only ones, and a throttled mailbox does not hold up the others', async () => {
+    const throttled = await h.connect('read_only', 'throttled');
+    const healthy = await h.connect('full', 'healthy');
+    const sendOnly = await h.connect('send_only', 'sendonly');
+    for (const c of [throttled, healthy, sendOnly]) h.emu.control.deliverMessages(c.email, 3);
+
+    // The throttled mailbox gets a 429 with Retry-After 120 s on its delta request.
+    const fault = h.emu.control.injectFault({ method: 'GET', path: '/messages/delta$', status: 429, retryAfterSec: 120, times: 1 });
+    const first = await syncConnection(h.deps, throttled.connection._id, false);
+    h.emu.control.removeFault(fault);
+    expect(first.kind).toBe('failed');
+    expect(first.kind === 'failed' && first.failure.code).toBe('throttled');
+    expect(first.kind === 'failed' ? first.atMs : 0).toBeGreaterThanOrEqual(Date.now() + 100_000);
+    expect(await h.deps.gate.pausedUntil(throttled.connection._id)).toBeGreaterThan(Date.now() + 100_000);
+
+    // The sweep schedules what the store says is due: the healthy read connection, not send_only, not the paused one.
+    const sweep = await syncSweep(h.deps);
+    expect(sweep.scheduled).toBe(1);
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(healthy.connection._id))).not.toBe('unknown');
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(sendOnly.connection._id))).toBe('unknown');
+    await scheduleInboxSync(h.deps.queues, throttled.connection._id);
+
+    h.startWorker();
+    await until('the healthy mailbox synced', async () => (await count(healthy.connection._id)) === 3);
+    // ...and polled again on its interval, while the throttled one waits out its Retry-After.
+    await until('a second poll of the healthy mailbox', async () => deltaRequests(healthy.email).length >= 2);
+    expect(deltaRequests(throttled.email)).toHaveLength(1);
+    expect(await count(throttled.connection._id)).toBe(0);
+    const throttledJob = await h.deps.queues.queue('inbox-sync').getJob(inboxSyncJobId(throttled.connection._id));
+    expect(await throttledJob?.getState()).toBe('delayed');
+
+    // A send_only connection is never polled, even when a job is put there by hand: it ends without a Graph call.
+    await scheduleInboxSync(h.deps.queues, sendOnly.connection._id);
+    await until('the send_only job ended', async () => (await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(sendOnly.connection._id))) === 'completed');
+    expect(deltaRequests(sendOnly.email)).toHaveLength(0);
+    await h.stopWorker();
+  });
+
+  it('the sweep puts a lost schedule back (Redis loss) and leaves live ones alone', async () => {
+    const { connection } = await h.connect('read_only', 'healed');
+    expect(await scheduleInboxSync(h.deps.queues, connection._id, 60_000)).toBe('added');
+    expect(await scheduleInboxSync(h.deps.queues, connection._id)).toBe('exists');
+
+    await h.deps.queues.queue('inbox-sync').remove(inboxSyncJobId(connection._id));
+    await h.deps.models.Connection.updateOne({ _id: connection._id }, { $set: { 'sync.nextSyncAt': new Date(Date.now() - 1_000) } });
+    const healed = await syncSweep(h.deps);
+    expect(healed.scheduled).toBeGreaterThanOrEqual(1);
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');
+    const job = await h.deps.queues.queue('inbox-sync').getJob(inboxSyncJobId(connection._id));
+    await syncSweep(h.deps);
+    const after = await h.deps.queues.queue('inbox-sync').getJob(inboxSyncJobId(connection._id));
+    expect(after?.timestamp).toBe(job?.timestamp); // the same job, not removed and re-added
+  });
+
+  it('a needs_reconnect connection stops being polled and the sweep resumes it once active again', async () => {
+    const { connection, email } = await h.connect('read_only', 'recover');
+    await h.deps.models.Connection.updateOne({ _id: connection._id }, { $set: { status: 'needs_reconnect' } });
+    const stopped = await syncConnection(h.deps, connection._id, false);
+    expect(stopped).toEqual({ kind: 'stopped', reason: 'needs_reconnect' });
+    await syncSweep(h.deps);
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('unknown');
+    expect(deltaRequests(email)).toHaveLength(0);
+
+    await h.deps.models.Connection.updateOne({ _id: connection._id }, { $set: { status: 'active' } });
+    expect((await syncSweep(h.deps)).scheduled).toBeGreaterThanOrEqual(1);
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');
+  });
+});

@@ -1,0 +1,189 @@
+import type { ConnectionDoc } from '@outlook-connect/shared';
+import { startInboxHarness, type InboxHarness } from './inbox-harness';
+import { inboxMessageId } from './message-store';
+import { receivedEventId } from './received-events';
+import { syncConnection, type SyncOutcome } from './sync-connection';
+
+// Inbox delta sync against the emulator, the real store and Redis: paging, changes, resync, replay, reply events.
+
+jest.setTimeout(600_000);
+
+let h: InboxHarness;
+
+beforeAll(async () => {
+  h = await startInboxHarness('inboxsync', { pageSize: 100, maxPagesPerRun: 20, pollIntervalMs: 3_600_000 });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Runs syncs until a pass completes (a run stops at maxPagesPerRun pages). */
+async function syncUntilCaughtUp(connectionId: string): Promise<SyncOutcome[]> {
+  const outcomes: SyncOutcome[] = [];
+  for (let i = 0; i < 20; i++) {
+    const outcome = await syncConnection(h.deps, connectionId, false);
+    outcomes.push(outcome);
+    if (outcome.kind !== 'synced') throw new Error(`sync ${outcome.kind}: ${JSON.stringify(outcome)}`);
+    if (outcome.result.passCompleted) return outcomes;
+  }
+  throw new Error('sync did not catch up in 20 runs');
+}
+
+const stored = (connectionId: string) => h.deps.models.InboxMessage.find({ connectionId }).lean();
+const inboxIds = (email: string) => h.emu.control.listMessages(email).map((m) => String(m.id));
+const eventsQueue = () => h.deps.queues.queue('events');
+const connection = async (id: string) => (await h.deps.models.Connection.findById(id).lean()) as ConnectionDoc;
+
+describe('inbox sync', () => {
+  it('mirrors an Inbox of 5,000 messages completely through paging', async () => {
+    const { connection: conn, email } = await h.connect('read_only', 'bulk');
+    h.emu.control.deliverMessages(email, 5000, { spacingSec: 30 });
+
+    const outcomes = await syncUntilCaughtUp(conn._id);
+    const pages = outcomes.reduce((n, o) => n + (o.kind === 'synced' ? o.result.pages : 0), 0);
+    expect(outcomes.length).toBeGreaterThan(1); // the run budget (20 pages) was hit and the pass resumed from pageLink
+    expect(pages).toBeGreaterThanOrEqual(50);
+
+    expect(await h.deps.models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(5000);
+    expect(new Set((await stored(conn._id)).map((m) => m.graphId))).toEqual(new Set(inboxIds(email)));
+    const after = await connection(conn._id);
+    expect(after.sync).toMatchObject({ initialSyncComplete: true, generation: 1, pageLink: null, pendingGeneration: null, syncedCount: 5000, consecutiveFailures: 0, lastError: null });
+    expect(after.sync.deltaLink).toContain('$deltatoken=');
+    expect(after.sync.cursorCreatedAt).toBeInstanceOf(Date);
+    const delta = h.emu.control.requestLog(email).filter((e) => e.path.endsWith('/messages/delta'));
+    expect(delta.length).toBe(pages);
+  });
+
+  it('reflects new, changed and deleted messages after the next sync', async () => {
+    const { connection: conn, email } = await h.connect('full', 'changes');
+    const [first, second, third] = h.emu.control.deliverMessages(email, 3);
+    await syncUntilCaughtUp(conn._id);
+    expect(await h.deps.models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(3);
+
+    h.emu.control.updateMessage(email, String(first), { isRead: true });
+    h.emu.control.deleteMessage(email, String(second));
+    const fresh = h.emu.control.deliverMessage(email, { from: 'new@external.example', subject: 'Brand new', body: 'hello there' });
+    const [outcome] = await syncUntilCaughtUp(conn._id);
+    expect(outcome?.kind === 'synced' && outcome.result).toMatchObject({ added: 1, updated: 1, removed: 1 });
+
+    const rows = await stored(conn._id);
+    expect(rows.map((r) => r.graphId).sort()).toEqual([String(first), String(third), String(fresh.id)].sort());
+    expect(rows.find((r) => r.graphId === String(first))?.isRead).toBe(true);
+    const added = rows.find((r) => r.graphId === String(fresh.id));
+    expect(added).toMatchObject({
+      _id: inboxMessageId(conn._id, String(fresh.id)),
+      workspaceId: h.workspaceId,
+      subject: 'Brand new',
+      bodyPreview: 'hello there',
+      from: { address: 'new@external.example' },
+      isRead: false,
+      hasAttachments: false,
+    });
+    expect(added?.conversationId).toBe(fresh.conversationId);
+    expect(added?.internetMessageId).toBe(fresh.internetMessageId);
+    expect(added?.to.map((a) => a.address)).toEqual([email]);
+  });
+
+  it('resyncs fully after the delta token is invalidated: no duplicates, nothing lost, stale rows gone', async () => {
+    const { connection: conn, email } = await h.connect('read_only', 'resync');
+    h.emu.control.deliverMessages(email, 250);
+    await syncUntilCaughtUp(conn._id);
+    const before = await connection(conn._id);
+
+    h.emu.control.invalidateDeltaTokens(email, 'syncStateNotFound');
+    const removed = inboxIds(email)[0] as string;
+    h.emu.control.deleteMessage(email, removed);
+    h.emu.control.deliverMessage(email, { from: 'late@external.example', subject: 'During the outage' });
+    const outcomes = await syncUntilCaughtUp(conn._id);
+
+    const first = outcomes[0];
+    expect(first?.kind === 'synced' && first.result.start).toMatchObject({ kind: 'full', reason: 'resync', generation: before.sync.generation + 1 });
+    const rows = await stored(conn._id);
+    expect(rows).toHaveLength(250);
+    expect(new Set(rows.map((r) => r.graphId))).toEqual(new Set(inboxIds(email)));
+    expect(rows.every((r) => r.syncGeneration === before.sync.generation + 1)).toBe(true);
+    const after = await connection(conn._id);
+    expect(after.sync.generation).toBe(before.sync.generation + 1);
+    expect(after.sync.deltaLink).not.toBe(before.sync.deltaLink);
+    expect(after.sync.pendingGeneration).toBeNull();
+
+    // resyncRequired is handled the same way, and incremental sync works on the new cursor
+    h.emu.control.invalidateDeltaTokens(email, 'resyncRequired');
+    await syncUntilCaughtUp(conn._id);
+    h.emu.control.deliverMessage(email, { from: 'after@external.example', subject: 'After resync' });
+    const [next] = await syncUntilCaughtUp(conn._id);
+    expect(next?.kind === 'synced' && next.result).toMatchObject({ start: { kind: 'incremental' }, added: 1 });
+    expect(await h.deps.models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(251);
+  });
+
+  it('emits message.received once per new message, linked to the send it answers; a replayed page changes nothing', async () => {
+    const { connection: conn, email } = await h.connect('full', 'reply');
+    await syncUntilCaughtUp(conn._id);
+
+    // A message we sent: through Graph, recorded as a Send with what the send pipeline stores.
+    await h.deps.graph(conn._id).api('/me/sendMail').post({
+      message: { subject: 'Quick question', body: { contentType: 'text', content: 'Hi' }, toRecipients: [{ emailAddress: { address: 'prospect@external.example' } }] },
+      saveToSentItems: true,
+    });
+    const sentItem = h.emu.control.sentItems(email)[0] as { conversationId: string; internetMessageId: string };
+    const send = await h.deps.models.Send.create({
+      workspaceId: h.workspaceId,
+      connectionId: conn._id,
+      idempotencyKey: 'seq-1-step-1',
+      source: 'sequence',
+      status: 'sent',
+      message: { to: [{ address: 'prospect@external.example' }], subject: 'Quick question', body: { contentType: 'text', content: 'Hi' } },
+      marker: 'mk-1',
+      conversationId: sentItem.conversationId,
+      internetMessageId: sentItem.internetMessageId,
+      sentAt: new Date(),
+    });
+    const reply = h.emu.control.deliverMessage(email, {
+      from: { address: 'prospect@external.example', name: 'Pat Prospect' },
+      subject: 'Re: Quick question',
+      conversationId: sentItem.conversationId,
+      inReplyTo: sentItem.internetMessageId,
+      references: sentItem.internetMessageId,
+    });
+    const unrelated = h.emu.control.deliverMessage(email, { from: 'news@external.example', subject: 'Newsletter' });
+    await syncUntilCaughtUp(conn._id);
+
+    const replyEvent = await eventsQueue().getJob(receivedEventId(conn._id, String(reply.id)));
+    expect(replyEvent?.data).toMatchObject({
+      type: 'message.received',
+      workspaceId: h.workspaceId,
+      connectionId: conn._id,
+      data: {
+        messageId: inboxMessageId(conn._id, String(reply.id)),
+        conversationId: sentItem.conversationId,
+        internetMessageId: reply.internetMessageId,
+        inReplyTo: sentItem.internetMessageId,
+        references: [sentItem.internetMessageId],
+        from: { address: 'prospect@external.example', name: 'Pat Prospect' },
+        subject: 'Re: Quick question',
+        inReplyToSendId: send._id,
+      },
+    });
+    const other = await eventsQueue().getJob(receivedEventId(conn._id, String(unrelated.id)));
+    expect(other?.data.data.inReplyToSendId).toBeNull();
+
+    const countEvents = async () => (await eventsQueue().getJobs(['waiting', 'delayed', 'completed', 'active'])).filter((j) => j.data.connectionId === conn._id).length;
+    const eventsBefore = await countEvents();
+    expect(eventsBefore).toBe(2);
+
+    // The same page again (Graph replays pages): no duplicate row, no second event.
+    h.emu.control.replayDeltaPage(email);
+    const [replayed] = await syncUntilCaughtUp(conn._id);
+    expect(replayed?.kind === 'synced' && replayed.result).toMatchObject({ added: 0, events: 0 });
+    expect(await h.deps.models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(2);
+    expect(await countEvents()).toBe(eventsBefore);
+  });
+
+  it('emits no events for the history the first sync mirrors', async () => {
+    const { connection: conn, email } = await h.connect('read_only', 'history');
+    h.emu.control.deliverMessage(email, { from: 'old@external.example', subject: 'Old', receivedDateTime: new Date(Date.now() - 10 * 24 * 3600_000).toISOString() });
+    const [outcome] = await syncUntilCaughtUp(conn._id);
+    expect(outcome?.kind === 'synced' && outcome.result).toMatchObject({ added: 1, events: 0 });
+  });
+});
