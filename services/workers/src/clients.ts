@@ -1,4 +1,5 @@
 import { createQueueClient, createRedis, workerQueueNames, type QueueName } from '@outlook-connect/queues';
+import { inboxEnv } from './inbox/inbox-policy';
 import {
   closeStore,
   connectStore,
@@ -39,6 +40,7 @@ export const workersEnv = {
   ...microsoftEnv,
   ...logEnv,
   ...refreshEnv,
+  ...inboxEnv,
   WORKER_QUEUES: queueList,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10).describe('jobs run at once per queue (1-500)'),
   WORKER_LOCK_SEC: z.coerce.number().int().min(1).default(30).describe('job lock: a crashed process\'s job runs elsewhere after it (whole seconds)'),

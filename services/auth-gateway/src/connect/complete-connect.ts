@@ -1,4 +1,6 @@
+import { syncInboxNow } from '@outlook-connect/workers';
 import {
+  canReadMail,
   classifyConsentError,
   classifyMicrosoftError,
   codeVerifierContext,
@@ -83,6 +85,12 @@ async function exchange(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAut
     appId: app._id,
     data: { mailbox: connection.mailbox, scopePreset: connection.scopePreset, grantedScopes: connection.grantedScopes, tenantId: connection.tenantId },
   });
+  if (canReadMail(connection.grantedScopes)) {
+    // First inbox sync at once, so the CRM's inbox view fills now; if this fails, the workers' sync sweep still does it.
+    await syncInboxNow(deps.queues, connection._id).catch((err: unknown) =>
+      deps.logger.warn({ connectionId: connection._id, err }, 'could not schedule the first inbox sync; the sweep will'),
+    );
+  }
   return { connectionId: connection._id, created };
 }
 
