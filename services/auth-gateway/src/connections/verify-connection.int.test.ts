@@ -1,0 +1,76 @@
+import { startWorkers, type RunningWorkers } from '@outlook-connect/queues';
+import { createLogger, parseEnv } from '@outlook-connect/shared';
+import { createClients, DEFAULT_INBOX_POLICY, registrationsFor, workersEnv, type Clients } from '@outlook-connect/workers';
+import { connectThroughApi, createApp, getJson } from '../testing/browser-flow';
+import { call } from '../testing/http';
+import { startGatewayHarness, type GatewayHarness } from '../testing/harness';
+
+// The user guide's "Verify the Connection", end to end through the gateway and the real workers: the connection is
+// Active, a test email sent from the CRM arrives from the Outlook address, and it appears in the CRM's inbox view.
+
+describe('verify the connection', () => {
+  let h: GatewayHarness;
+  let clients: Clients;
+  let workers: RunningWorkers;
+
+  beforeAll(async () => {
+    h = await startGatewayHarness('gwverify');
+    const env = h.deps.env;
+    const config = parseEnv('workers', workersEnv, {
+      REDIS_URL: env.REDIS_URL,
+      QUEUE_PREFIX: env.QUEUE_PREFIX,
+      MONGO_URL: env.MONGO_URL,
+      SECRETS_KEYS: env.SECRETS_KEYS,
+      MICROSOFT_LOGIN_URL: env.MICROSOFT_LOGIN_URL,
+      MICROSOFT_GRAPH_URL: env.MICROSOFT_GRAPH_URL,
+      LOG_LEVEL: 'silent',
+    });
+    const logger = createLogger({ service: 'workers', level: 'silent' });
+    clients = await createClients(config, { logger, dbName: h.deps.store.name });
+    // Polling every second instead of every minute, so the test email shows up within the test.
+    const deps = { ...clients.deps, inboxPolicy: { ...DEFAULT_INBOX_POLICY, pollIntervalMs: 1_000, jitter: 0 } };
+    const served = ['send', 'inbox-sync', 'token-refresh'] as const;
+    workers = startWorkers({ registrations: registrationsFor(deps, served), served, connection: clients.workerRedis, prefix: config.QUEUE_PREFIX, logger });
+  });
+
+  afterAll(async () => {
+    await workers?.close();
+    await clients?.close();
+    await h?.close();
+  });
+
+  it('Active, the test email arrives from the Outlook address, and it appears in the inbox view', async () => {
+    const tenant = h.emulator.control.createTenant({ domain: 'verify.test' });
+    const email = 'rep@verify.test';
+    h.emulator.control.createUser({ tenantId: tenant.id, email, displayName: 'Sales Rep' });
+    const { appId } = await createApp(h);
+    const connected = await connectThroughApi(h, { appId, scopePreset: 'full', loginHint: email });
+    expect(connected.status).toBe('connected');
+    const id = connected.connectionId!;
+    expect((await getJson<{ status: string }>(h, `/v1/connections/${id}`)).body.status).toBe('active');
+
+    const test = await call<{ sendId: string }>(h, 'POST', `/v1/connections/${id}/test-email`, { headers: h.auth });
+    expect(test.status).toBeLessThan(300);
+
+    // Sent from the mailbox itself (Sent Items), once.
+    let send = { status: 'queued' };
+    for (let i = 0; i < 120 && send.status !== 'sent'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      send = (await getJson<{ status: string }>(h, `/v1/sends/${test.body.sendId}`)).body;
+    }
+    expect(send.status).toBe('sent');
+    const sent = h.emulator.control.sentItems(email).filter((m) => m.subject === 'Test email from your CRM');
+    expect(sent).toHaveLength(1);
+
+    // ...and it shows up in the CRM's inbox view once the inbox worker has polled.
+    type Page = { data: Array<{ subject: string; from: { address: string } | null }> };
+    let page: Page = { data: [] };
+    for (let i = 0; i < 120 && !page.data.some((m) => m.subject === 'Test email from your CRM'); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      page = (await getJson<Page>(h, `/v1/connections/${id}/messages?limit=25`)).body;
+    }
+    const arrived = page.data.filter((m) => m.subject === 'Test email from your CRM');
+    expect(arrived).toHaveLength(1);
+    expect(arrived[0]!.from?.address).toBe(email);
+  });
+});
