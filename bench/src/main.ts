@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     notes: [],
     errors: [],
   };
+  const only = knobs.BENCH_PHASES.split(',').map((p) => p.trim()).filter(Boolean);
+  const runs = (name: string) => only.length === 0 || only.includes(name);
   const phase = async (name: string, fn: () => Promise<void>) => {
+    if (!runs(name)) return;
     try {
       await fn();
     } catch (err) {
@@ -53,14 +56,14 @@ async function main(): Promise<void> {
 
   try {
     progress(`connecting ${knobs.BENCH_SEND_MAILBOXES} send_only, ${knobs.BENCH_INBOX_MAILBOXES} inbox and ${knobs.BENCH_REFRESH_CONNECTIONS} refresh mailboxes (real connect flow)`);
-    const sendBoxes = await env.connectMany(knobs.BENCH_SEND_MAILBOXES, 'send_only', 'send');
+    const sendBoxes = await env.connectMany(runs('send') ? knobs.BENCH_SEND_MAILBOXES : 0, 'send_only', 'send');
     // Our per-mailbox send cap (30/min by default) would be the figure otherwise; the emulator's limits are off too.
     await models.Connection.updateMany({ _id: { $in: sendBoxes.map((m) => m.connection._id) } }, { $set: { limits: { sendsPerMinute: 1_000_000, dailyRecipientCap: 1_000_000_000 } } });
-    const inboxBoxes = await env.connectMany(knobs.BENCH_INBOX_MAILBOXES, 'full', 'inbox', (email) => {
+    const inboxBoxes = await env.connectMany(runs('inbox') ? knobs.BENCH_INBOX_MAILBOXES : 0, 'full', 'inbox', (email) => {
       env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_MESSAGES, { spacingSec: 60 });
     });
     const t = Date.now();
-    const refreshBoxes = await env.connectMany(knobs.BENCH_REFRESH_CONNECTIONS, 'full', 'refresh');
+    const refreshBoxes = await env.connectMany(runs('refresh') ? knobs.BENCH_REFRESH_CONNECTIONS : 0, 'full', 'refresh');
     const connectsPerSec = (refreshBoxes.length * 1000) / (Date.now() - t);
     progress(`connected (${connectsPerSec.toFixed(1)} connect flows/s)`);
 
@@ -117,6 +120,11 @@ async function main(): Promise<void> {
     results.durationSec = Math.round((Date.now() - started) / 1000);
     progress('cleaning up');
     await env.close().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
+  }
+  if (only.length > 0) {
+    process.stdout.write(`\n${JSON.stringify({ phases: only, inbox: results.inbox, send: results.send, scale: results.scale, refresh: results.refresh, errors: results.errors }, null, 2)}\n`);
+    if (results.errors.length) process.exitCode = 1;
+    return;
   }
   const written = writeResults(results);
   process.stdout.write(`\n${written.markdown}\nWrote ${written.jsonPath} and ${written.mdPath}${written.readmeUpdated ? '; README updated' : ''}.\n`);

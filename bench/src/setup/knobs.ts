@@ -18,6 +18,10 @@ const schema = z.object({
   BENCH_INBOX_MAILBOXES: int(5, 'mailboxes synced in the inbox ingest phase'),
   BENCH_INBOX_MESSAGES: int(200, 'messages in each of those Inboxes'),
   BENCH_PHASE_TIMEOUT_SEC: int(120, 'a phase that has not finished its work by then reports what it got'),
+  BENCH_PHASES: z
+    .string()
+    .default('')
+    .describe('comma-separated phases to run (send,redis,inbox,scale,refresh); empty = all. A partial run prints its figures and writes no results files'),
 });
 
 export type Knobs = z.infer<typeof schema>;

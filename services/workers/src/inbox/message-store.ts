@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ConnectionDoc, Models } from '@outlook-connect/shared';
+import type { ConnectionDoc, InboxMessageDoc, Models } from '@outlook-connect/shared';
 import type { InboxMessageFields } from './graph-message';
+import { COMPARED_FIELDS, messageChanges, type StoredMessage } from './message-diff';
 
-// The store side of a delta page: idempotent upserts by {connectionId, graphId}, removals, generation cleanup.
+// The store side of a delta page: idempotent writes by our deterministic `_id` (FerretDB answers only `_id` filters
+// from an index; see shared/src/store/README.md), removals, generation cleanup.
 
 type Conn = Pick<ConnectionDoc, '_id' | 'workspaceId'>;
 type InboxModels = Pick<Models, 'InboxMessage'>;
@@ -12,39 +14,102 @@ export function inboxMessageId(connectionId: string, graphId: string): string {
   return `msg_${createHash('sha256').update(`${connectionId}\n${graphId}`).digest('hex').slice(0, 24)}`;
 }
 
-/** The upserts of a page whose Graph id is not stored yet for this connection. */
-export async function unseenMessages(models: InboxModels, conn: Conn, upserts: InboxMessageFields[]): Promise<InboxMessageFields[]> {
-  if (upserts.length === 0) return [];
-  const stored = await models.InboxMessage.find({ _id: { $in: upserts.map((m) => inboxMessageId(conn._id, m.graphId)) } }, { graphId: 1 }).lean();
-  const known = new Set(stored.map((s) => s.graphId));
-  return upserts.filter((m) => !known.has(m.graphId));
+/** The stored rows of a page's messages, by Graph id: one query on `_id` (served from the primary key on both stores). */
+export async function storedMessages(models: InboxModels, conn: Conn, upserts: InboxMessageFields[]): Promise<Map<string, StoredMessage>> {
+  if (upserts.length === 0) return new Map();
+  const projection = Object.fromEntries(COMPARED_FIELDS.map((f) => [f, 1]));
+  const stored = (await models.InboxMessage.find({ _id: { $in: upserts.map((m) => inboxMessageId(conn._id, m.graphId)) } }, projection).lean()) as StoredMessage[];
+  const byId = new Map(stored.map((s) => [s._id, s]));
+  const out = new Map<string, StoredMessage>();
+  for (const m of upserts) {
+    const s = byId.get(inboxMessageId(conn._id, m.graphId));
+    if (s) out.set(m.graphId, s);
+  }
+  return out;
 }
 
 /** FerretDB 1.24 stalls on one bulkWrite of ~100 updates of existing rows; batches of 50 stay fast on both stores. */
 export const UPSERT_BATCH = 50;
 
+export interface WriteCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+const DUPLICATE_KEY = 11000;
+
+function newRow(conn: Conn, m: InboxMessageFields, generation: number, at: Date): InboxMessageDoc {
+  return {
+    inReplyTo: null,
+    references: [],
+    ...m,
+    _id: inboxMessageId(conn._id, m.graphId),
+    workspaceId: conn.workspaceId,
+    connectionId: conn._id,
+    syncGeneration: generation,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Inserts the rows; returns the Graph ids another writer stored first (duplicate key), which the caller updates. */
+async function insertNew(models: InboxModels, conn: Conn, fresh: InboxMessageFields[], generation: number): Promise<InboxMessageFields[]> {
+  if (fresh.length === 0) return [];
+  const at = new Date();
+  const rows = fresh.map((m) => newRow(conn, m, generation, at));
+  try {
+    // The driver's insertMany: rows are complete (timestamps included), and a write error's index is the row's.
+    const collection = models.InboxMessage.collection;
+    await collection.insertMany(rows as unknown as Parameters<typeof collection.insertMany>[0], { ordered: false });
+    return [];
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: Array<{ index: number; code?: number }> | { index: number; code?: number } }).writeErrors;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (list.length === 0 || list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+    return list.map((e) => fresh[e.index]!);
+  }
+}
+
 /**
- * Upserts a page's messages under `generation`: independent upserts keyed by our deterministic id (one row per
- * {connectionId, graphId}, which the unique index also guards), so a replayed page changes nothing twice.
+ * Writes a page's messages under `generation`, given what `storedMessages` found: the new ones in one unordered
+ * insertMany under our deterministic id (one row per {connectionId, graphId}, which the unique index also guards; a
+ * row a replay or a racing writer stored first is updated instead), and the stored ones updated by `_id`, only the
+ * fields that changed. A replayed page therefore writes nothing.
  */
-export async function upsertMessages(models: InboxModels, conn: Conn, upserts: InboxMessageFields[], generation: number): Promise<void> {
-  for (let i = 0; i < upserts.length; i += UPSERT_BATCH) {
+export async function writeMessages(
+  models: InboxModels,
+  conn: Conn,
+  upserts: InboxMessageFields[],
+  stored: Map<string, StoredMessage>,
+  generation: number,
+): Promise<WriteCounts> {
+  const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const fresh = upserts.filter((m) => !stored.has(m.graphId));
+  const raced = await insertNew(models, conn, fresh, generation);
+  counts.inserted = fresh.length - raced.length;
+
+  const updates: Array<{ _id: string; set: Partial<InboxMessageDoc> }> = raced.map((m) => ({ _id: inboxMessageId(conn._id, m.graphId), set: { ...m, syncGeneration: generation } }));
+  for (const m of upserts) {
+    const s = stored.get(m.graphId);
+    if (!s) continue;
+    const set = messageChanges(s, m, generation);
+    if (set) updates.push({ _id: s._id, set });
+    else counts.unchanged += 1;
+  }
+  for (let i = 0; i < updates.length; i += UPSERT_BATCH) {
     await models.InboxMessage.bulkWrite(
-      upserts.slice(i, i + UPSERT_BATCH).map((m) => ({
-        updateOne: {
-          filter: { _id: inboxMessageId(conn._id, m.graphId) },
-          update: { $set: { ...m, workspaceId: conn.workspaceId, connectionId: conn._id, syncGeneration: generation } },
-          upsert: true,
-        },
-      })),
+      updates.slice(i, i + UPSERT_BATCH).map((u) => ({ updateOne: { filter: { _id: u._id }, update: { $set: u.set } } })),
       { ordered: false },
     );
   }
+  counts.updated = updates.length;
+  return counts;
 }
 
 export async function removeMessages(models: InboxModels, conn: Conn, graphIds: string[]): Promise<number> {
   if (graphIds.length === 0) return 0;
-  const result = await models.InboxMessage.deleteMany({ connectionId: conn._id, graphId: { $in: graphIds } });
+  const result = await models.InboxMessage.deleteMany({ _id: { $in: graphIds.map((g) => inboxMessageId(conn._id, g)) } });
   return result.deletedCount ?? 0;
 }
 

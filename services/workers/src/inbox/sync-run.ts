@@ -4,7 +4,7 @@ import type { MailboxGraph } from '../contracts';
 import { fullPassRequest, fullPassWindowStart, isFullPass, planDeltaPage, runStart, type DeltaPage, type RunStart } from './delta-page';
 import { messageSelect } from './graph-message';
 import type { InboxPolicy } from './inbox-policy';
-import { oldestStoredAt, removeMessages, removeOlderGenerations, unseenMessages, upsertMessages } from './message-store';
+import { oldestStoredAt, removeMessages, removeOlderGenerations, storedMessages, writeMessages } from './message-store';
 import { isNewArrival, receivedEvent } from './received-events';
 import { sendsAnsweredBy } from './reply-link';
 import { beginFullPass, completePass, passCompletionSet, savePageProgress } from './sync-state';
@@ -58,7 +58,8 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
   while (result.pages < policy.maxPagesPerRun) {
     const plan = planDeltaPage(await fetchPage());
     result.pages += 1;
-    const unseen = await unseenMessages(models, conn, plan.upserts);
+    const stored = await storedMessages(models, conn, plan.upserts);
+    const unseen = plan.upserts.filter((m) => !stored.has(m.graphId));
     // Events go out before the rows are written: a crash in between re-emits under the same id (delivered once)
     // instead of storing a message whose event was never sent.
     const arrivals = unseen.filter((m) => isNewArrival(m, conn));
@@ -67,7 +68,7 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
       for (const m of arrivals) await deps.queues.emit(receivedEvent(conn, m, sends));
       result.events += arrivals.length;
     }
-    await upsertMessages(models, conn, plan.upserts, start.generation);
+    await writeMessages(models, conn, plan.upserts, stored, start.generation);
     result.removed += await removeMessages(models, conn, plan.removedIds);
     result.added += unseen.length;
     result.updated += plan.upserts.length - unseen.length;
