@@ -51,8 +51,9 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
   return {
     async enqueueSend(input) {
       const v = parseInput(enqueueSendInputSchema, input, 'send');
-      const found = await models.Connection.exists({ _id: v.connectionId, workspaceId: v.workspaceId });
-      if (!found) throw new SendNotFoundError('connection', v.connectionId);
+      // By _id alone (the store answers that from its key), the workspace checked here.
+      const found = await models.Connection.findById(v.connectionId, { workspaceId: 1 }).lean<{ workspaceId: string }>();
+      if (found?.workspaceId !== v.workspaceId) throw new SendNotFoundError('connection', v.connectionId);
       const sendId = newId('send');
       const scheduled = v.sendAt !== undefined && v.sendAt.getTime() > now();
       let send: SendDoc;

@@ -62,7 +62,10 @@ export interface MailboxGate {
 }
 
 /** A Graph client bound to one mailbox: tokens from AccessTokens, each request through MailboxGate, 429/503 pause the mailbox, no automatic re-POST. */
-export type MailboxGraph = (connectionId: string) => Client;
+export type MailboxGraph = (connectionId: string, seed?: AccessTokenSeed) => Client;
+
+/** A token the caller just got from AccessTokens.get: the client's first request uses it instead of reading it again. */
+export type AccessTokenSeed = { accessToken: string; connection: ConnectionDoc };
 
 export interface WorkerDeps {
   models: Models;

@@ -1,6 +1,6 @@
 import { Client, GraphError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { classifyMicrosoftError } from '@outlook-connect/shared';
-import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type MailboxGate } from '../contracts';
+import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type AccessTokenSeed, type MailboxGate } from '../contracts';
 import { connectionUnusableOf, mailboxBusyOf, MailboxRequestError } from './errors';
 import { MailboxAuthMiddleware, MailboxGateMiddleware } from './graph-middleware';
 
@@ -61,12 +61,12 @@ function fakeTokens(): AccessTokens & { renewed: string[] } {
   };
 }
 
-function client(opts: { tokens: AccessTokens; gate: MailboxGate; fetch: ScriptedFetch; now?: number }) {
+function client(opts: { tokens: AccessTokens; gate: MailboxGate; fetch: ScriptedFetch; now?: number; seed?: AccessTokenSeed }) {
   return Client.initWithMiddleware({
     baseUrl: 'https://graph.test',
     defaultVersion: 'v1.0',
     middleware: [
-      new MailboxAuthMiddleware('conn_1', opts.tokens, 'graph.test'),
+      new MailboxAuthMiddleware('conn_1', opts.tokens, 'graph.test', opts.seed),
       new MailboxGateMiddleware({ connectionId: 'conn_1', gate: opts.gate, now: () => opts.now ?? 1_000, defaultPauseMs: 5_000 }),
       opts.fetch,
     ],
@@ -79,6 +79,23 @@ describe('mailbox Graph middleware', () => {
     const result = await client({ tokens: fakeTokens(), gate: fakeGate().gate, fetch }).api('/me').get();
     expect(result).toEqual({ id: 'me' });
     expect(fetch.seen[0]).toMatchObject({ url: 'https://graph.test/v1.0/me', auth: 'Bearer token-1' });
+  });
+
+  it('a seed token serves the first request only; later requests ask AccessTokens again', async () => {
+    const tokens = fakeTokens();
+    const fetch = new ScriptedFetch([() => json(200, { value: [] }), () => json(200, { id: 'me' })]);
+    const graph = client({ tokens, gate: fakeGate().gate, fetch, seed: { accessToken: 'seeded', connection: {} as never } });
+    await graph.api('/me/messages').get();
+    await graph.api('/me').get();
+    expect(fetch.seen.map((s) => s.auth)).toEqual(['Bearer seeded', 'Bearer token-1']);
+  });
+
+  it('a rejected seed token is renewed like any other, and the request replayed', async () => {
+    const tokens = fakeTokens();
+    const fetch = new ScriptedFetch([() => json(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } }), () => json(202, {})]);
+    await client({ tokens, gate: fakeGate().gate, fetch, seed: { accessToken: 'seeded', connection: {} as never } }).api('/me/sendMail').post({});
+    expect(tokens.renewed).toEqual(['seeded']);
+    expect(fetch.seen.map((s) => s.auth)).toEqual(['Bearer seeded', 'Bearer token-2']);
   });
 
   it('renews a rejected token once and replays the request', async () => {

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { GraphAccessTokenError, GraphTransportError, parseRetryAfter } from '@outlook-connect/shared';
-import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type MailboxGate } from '../contracts';
+import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type AccessTokenSeed, type MailboxGate } from '../contracts';
 import { MailboxRequestError } from './errors';
 import { pauseAfterResponse } from './limits';
 
@@ -36,12 +36,16 @@ function carry(err: unknown): unknown {
   return err;
 }
 
-/** Bearer token from AccessTokens; one renewal and replay on a 401 (Graph did not run a request it did not authenticate). */
+/**
+ * Bearer token from AccessTokens; one renewal and replay on a 401 (Graph did not run a request it did not authenticate).
+ * A seed (a token the caller just got from AccessTokens.get) serves the first request, saving a store read.
+ */
 export class MailboxAuthMiddleware extends Link {
   constructor(
     private readonly connectionId: string,
     private readonly tokens: AccessTokens,
     private readonly graphHost: string,
+    private seed?: AccessTokenSeed,
   ) {
     super();
   }
@@ -49,7 +53,9 @@ export class MailboxAuthMiddleware extends Link {
   async execute(context: Context): Promise<void> {
     // A token goes only to the Graph host over https (a nextLink elsewhere would leak it).
     if (!isGraphRequest(context.request, this.graphHost)) return this.pass(context);
-    const token = await this.token(() => this.tokens.get(this.connectionId));
+    const seed = this.seed;
+    this.seed = undefined;
+    const token = seed ? seed.accessToken : await this.token(() => this.tokens.get(this.connectionId));
     setHeader(context, 'Authorization', `Bearer ${token}`);
     await this.pass(context);
     if (context.response?.status !== 401) return;

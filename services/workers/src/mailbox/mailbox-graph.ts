@@ -24,8 +24,8 @@ export interface MailboxGraphOptions {
 export function createMailboxGraph(opts: MailboxGraphOptions): MailboxGraph {
   const { baseUrl, version, host } = splitGraphUrl(opts.graphUrl);
   const now = opts.now ?? Date.now;
-  return (connectionId) => {
-    const auth = new MailboxAuthMiddleware(connectionId, opts.tokens, host);
+  return (connectionId, seed) => {
+    const auth = new MailboxAuthMiddleware(connectionId, opts.tokens, host, seed);
     const gate = new MailboxGateMiddleware({
       connectionId,
       gate: opts.gate,

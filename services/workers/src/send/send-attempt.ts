@@ -1,10 +1,10 @@
 import { classifyMicrosoftError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
-import type { WorkerDeps } from '../contracts';
+import type { AccessTokenSeed, WorkerDeps } from '../contracts';
 import { connectionUnusableOf, mailboxBusyOf, sendLimitsFor } from '../mailbox';
 import { recipientTotal } from './graph-message';
 import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail } from './send-graph';
 import { certainlyNotSent, nextDraftStep, readFindings, type SentIds } from './send-policy';
-import { claimSubmission, recordDraft, releaseSubmission, replaceDraft } from './send-records';
+import { recordDraft, releaseSubmission, replaceDraft } from './send-records';
 
 // One attempt at putting a send on the wire, in draft mode or sendMail mode. Errors propagate to the handler, which
 // decides (postpone / retry / fail); `state.irreversible` tells it whether the message may already have gone out.
@@ -21,11 +21,6 @@ export class DraftGoneError extends Error {
   override name = 'DraftGoneError';
 }
 
-/** send_only: an earlier sendMail got no clear answer, and this connection cannot read Sent Items to find out. */
-export class SendOutcomeUnknownError extends Error {
-  override name = 'SendOutcomeUnknownError';
-}
-
 const NO_IDS: SentIds = { sentMessageId: null, internetMessageId: null, conversationId: null };
 
 /** Runs the request that may send; afterwards irreversible stays set unless Graph clearly refused it. */
@@ -40,8 +35,8 @@ async function submit(state: AttemptState, call: () => Promise<void>, now: numbe
   }
 }
 
-export async function sendViaDraft(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState): Promise<SentIds> {
-  const client = deps.graph(send.connectionId);
+export async function sendViaDraft(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState, seed?: AccessTokenSeed): Promise<SentIds> {
+  const client = deps.graph(send.connectionId, seed);
   // On the first attempt nothing can exist yet; any later attempt asks the mailbox what an earlier one did.
   const findings = send.attempts > 1 || send.draftId ? readFindings(await findByMarker(client, send.marker)) : null;
   const step = nextDraftStep(send.draftId, findings);
@@ -70,15 +65,14 @@ export async function sendViaDraft(deps: AttemptDeps, send: SendDoc, conn: Conne
   return readFindings(after).sent ?? NO_IDS;
 }
 
-export async function sendViaSendMail(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState): Promise<SentIds> {
-  const client = deps.graph(send.connectionId);
-  await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
-  if (!(await claimSubmission(deps, send._id))) {
-    throw new SendOutcomeUnknownError(
-      'an earlier attempt submitted this send and got no clear answer; a send_only connection cannot read Sent Items to check, so it is not sent again (check the mailbox\'s Sent Items)',
-    );
-  }
+export const SUBMITTED_EARLIER =
+  'an earlier attempt submitted this send and got no clear answer; a send_only connection cannot read Sent Items to check, so it is not sent again (check the mailbox\'s Sent Items)';
+
+/** The submission was claimed with the attempt (beginAttempt with claimSubmission); released when it certainly did not go out. */
+export async function sendViaSendMail(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState, seed?: AccessTokenSeed): Promise<SentIds> {
+  const client = deps.graph(send.connectionId, seed);
   try {
+    await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
     await submit(state, () => sendMail(client, send.message, send.marker), deps.now());
   } catch (err) {
     if (!state.irreversible) await releaseSubmission(deps, send._id);

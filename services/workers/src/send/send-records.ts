@@ -22,13 +22,24 @@ export async function activity(deps: Deps, send: SendDoc, type: ActivityType, de
   });
 }
 
-/** Takes the send for this attempt (queued|scheduled|sending -> sending, attempts + 1); null when it is no longer open. */
-export async function beginAttempt(deps: Deps, sendId: string): Promise<SendDoc | null> {
+/**
+ * Takes the send for this attempt (queued|scheduled|sending -> sending, attempts + 1); null when it is no longer open.
+ * sendMail mode claims the one submission in the same write (`submittedAt` null -> now): null then also when an earlier
+ * attempt already submitted (see `submittedEarlier`). One compare-and-set instead of two.
+ */
+export async function beginAttempt(deps: Deps, sendId: string, opts: { claimSubmission?: boolean } = {}): Promise<SendDoc | null> {
+  const claim = opts.claimSubmission === true;
   return deps.models.Send.findOneAndUpdate(
-    { _id: sendId, status: { $in: OPEN } },
-    { $set: { status: 'sending' }, $inc: { attempts: 1 } },
+    claim ? { _id: sendId, status: { $in: OPEN }, submittedAt: null } : { _id: sendId, status: { $in: OPEN } },
+    { $set: claim ? { status: 'sending', submittedAt: new Date(deps.now()) } : { status: 'sending' }, $inc: { attempts: 1 } },
     { returnDocument: 'after' },
   ).lean<SendDoc>();
+}
+
+/** After a claiming beginAttempt returned null: true when the send is still open but an earlier attempt submitted it. */
+export async function submittedEarlier(deps: Deps, sendId: string): Promise<boolean> {
+  const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
+  return current !== null && (OPEN as readonly string[]).includes(current.status) && current.submittedAt != null;
 }
 
 /** Back to queued while nothing irreversible happened, so a postponed send can still be canceled. */
@@ -51,12 +62,6 @@ export async function recordDraft(deps: Deps, sendId: string, draftId: string): 
 
 export async function replaceDraft(deps: Deps, sendId: string, draftId: string | null): Promise<void> {
   await deps.models.Send.updateOne({ _id: sendId }, { $set: { draftId } });
-}
-
-/** sendMail mode: claims the one submission; false when an earlier attempt already submitted (outcome unknown). */
-export async function claimSubmission(deps: Deps, sendId: string): Promise<boolean> {
-  const r = await deps.models.Send.updateOne({ _id: sendId, status: 'sending', submittedAt: null }, { $set: { submittedAt: new Date(deps.now()) } });
-  return r.modifiedCount === 1;
 }
 
 /** Graph certainly refused the submission: a later attempt may submit again. */

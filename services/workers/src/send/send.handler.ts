@@ -2,13 +2,13 @@ import { UnrecoverableError } from 'bullmq';
 import { handlerFor, outgoingMessageSchema, postpone, type HandlerRegistration, type JobContext } from '@outlook-connect/queues';
 import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
 import { classifyMicrosoftError, MicrosoftHttpError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
-import type { WorkerDeps } from '../contracts';
+import { ConnectionUnusableError, type AccessTokenSeed, type WorkerDeps } from '../contracts';
 import { connectionUnusableOf, mailboxBusyOf, RecipientsOverDailyCapError } from '../mailbox';
-import { DraftGoneError, SendOutcomeUnknownError, sendViaDraft, sendViaSendMail, type AttemptState } from './send-attempt';
+import { DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
 import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, sendPolicyFromEnv, type SendPolicy, type SentIds } from './send-policy';
-import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, type SendError } from './send-records';
+import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, submittedEarlier, type SendError } from './send-records';
 
-export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'now' | 'logger'> & { sendPolicy?: SendPolicy; concurrency?: number };
+export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger'> & { sendPolicy?: SendPolicy; concurrency?: number };
 
 /** A decided failure, already recorded (status failed, send.failed emitted): no further queue attempts. */
 class SendFailed extends UnrecoverableError {}
@@ -49,6 +49,18 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
     throw await postpone(ctx, decision.untilMs);
   }
 
+  /**
+   * The connection and a valid token in one store read. Any other trouble getting the token (a transient refresh
+   * failure, the store) is left to the attempt's first Graph request, which asks again and reports it as before.
+   */
+  async function tokenSeed(connectionId: string): Promise<AccessTokenSeed | 'unusable' | null> {
+    try {
+      return await deps.tokens.get(connectionId);
+    } catch (err) {
+      return err instanceof ConnectionUnusableError ? 'unusable' : null;
+    }
+  }
+
   /** It went out: the record must say so (a send_only retry could not find out), so a busy store gets a few tries here. */
   async function recordSent(sendId: string, ids: SentIds): Promise<void> {
     for (let tries = 1; ; tries += 1) {
@@ -71,7 +83,6 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
     }
     if (connectionUnusableOf(err)) return waitForReconnect(send, ctx);
     if (err instanceof RecipientsOverDailyCapError) return fail(send._id, { kind: 'permanent', code: 'recipients_over_daily_cap', message: err.message }, ctx);
-    if (err instanceof SendOutcomeUnknownError) return fail(send._id, { kind: 'permanent', code: 'delivery_unknown', message: err.message }, ctx);
     if (err instanceof DraftGoneError) {
       await backToQueued(deps, send._id);
       throw err;
@@ -120,7 +131,10 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
       const message = outgoingMessageSchema.safeParse(record.message);
       if (!message.success) return fail(sendId, { kind: 'permanent', code: 'invalid_message', message: message.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') }, ctx);
       if (record.sendAt && record.sendAt.getTime() > deps.now()) throw await postpone(ctx, record.sendAt.getTime());
-      const conn = (await deps.models.Connection.findById(record.connectionId).lean()) as ConnectionDoc | null;
+      // One read of the connection serves both the checks below and the first Graph request's token.
+      const seed = await tokenSeed(record.connectionId);
+      if (seed === 'unusable') return waitForReconnect(record, ctx);
+      const conn = seed?.connection ?? ((await deps.models.Connection.findById(record.connectionId).lean()) as ConnectionDoc | null);
       if (!conn) return fail(sendId, { kind: 'permanent', code: 'connection_not_found', message: `connection ${record.connectionId} no longer exists` }, ctx);
       if (conn.status !== 'active') return waitForReconnect(record, ctx);
       const mode = sendModeFor(conn.grantedScopes);
@@ -129,11 +143,15 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
       }
       const paused = await deps.gate.pausedUntil(conn._id);
       if (paused) throw await postpone(ctx, paused);
-      const send = await beginAttempt(deps, sendId);
-      if (!send) return { status: 'not_open' };
+      const send = await beginAttempt(deps, sendId, { claimSubmission: mode === 'send_mail' });
+      if (!send) {
+        if (mode === 'send_mail' && (await submittedEarlier(deps, sendId))) return fail(sendId, { kind: 'permanent', code: 'delivery_unknown', message: SUBMITTED_EARLIER }, ctx);
+        return { status: 'not_open' };
+      }
       const state: AttemptState = { irreversible: false };
       try {
-        const ids = mode === 'draft' ? await sendViaDraft(deps, send, conn, state) : await sendViaSendMail(deps, send, conn, state);
+        const token = seed ?? undefined;
+        const ids = mode === 'draft' ? await sendViaDraft(deps, send, conn, state, token) : await sendViaSendMail(deps, send, conn, state, token);
         await recordSent(sendId, ids);
         return { status: 'sent', mode };
       } catch (err) {
