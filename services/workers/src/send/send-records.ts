@@ -1,25 +1,24 @@
 import { sendEventId } from '@outlook-connect/queues';
 import type { ActivityType, SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../contracts';
+import type { GroupWriter } from './group-writer';
 import type { SentIds } from './send-policy';
 
 // Every write to a Send record is a compare-and-set on its status (or draft id), so two processes holding the same
 // job (a stalled lock) cannot both move it, and a cancel never crosses a send.
 
-type Deps = Pick<WorkerDeps, 'models' | 'queues' | 'now'>;
+type Deps = Pick<WorkerDeps, 'models' | 'queues' | 'now'> & { activityLines?: GroupWriter<ActivityLine> };
+export type ActivityLine = { workspaceId: string; connectionId: string; type: ActivityType; at: Date; detail: Record<string, unknown> };
 export type SendError = { kind: string; code: string; message: string };
 
 const WAITING = ['queued', 'scheduled'] as const;
 const OPEN = ['queued', 'scheduled', 'sending'] as const;
 
+/** A line on the connection's timeline; through the handler's group writer when there is one (written when it resolves). */
 export async function activity(deps: Deps, send: SendDoc, type: ActivityType, detail: Record<string, unknown>): Promise<void> {
-  await deps.models.ConnectionActivity.create({
-    workspaceId: send.workspaceId,
-    connectionId: send.connectionId,
-    type,
-    at: new Date(deps.now()),
-    detail: { sendId: send._id, ...detail },
-  });
+  const line: ActivityLine = { workspaceId: send.workspaceId, connectionId: send.connectionId, type, at: new Date(deps.now()), detail: { sendId: send._id, ...detail } };
+  if (deps.activityLines) await deps.activityLines.add(line);
+  else await deps.models.ConnectionActivity.create(line);
 }
 
 /**
@@ -97,7 +96,12 @@ export async function markSent(deps: Deps, sendId: string, ids: SentIds): Promis
     { $set: { status: 'sent', sentAt: new Date(deps.now()), error: null, ...ids } },
     { returnDocument: 'after' },
   ).lean<SendDoc>();
-  if (!sent) return null;
+  if (!sent) {
+    // A retry after this very write went through (the activity line or the event failed): the event must still go out.
+    const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
+    if (current?.status === 'sent') await emitOutcome(deps, current);
+    return null;
+  }
   await activity(deps, sent, 'sent', { recipients: sent.message.to.length + (sent.message.cc?.length ?? 0) + (sent.message.bcc?.length ?? 0) });
   await emitOutcome(deps, sent);
   return sent;
