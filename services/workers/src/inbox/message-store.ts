@@ -72,10 +72,11 @@ async function insertNew(models: InboxModels, conn: Conn, fresh: InboxMessageFie
 }
 
 /**
- * Writes a page's messages under `generation`, given what `storedMessages` found: the new ones in one unordered
- * insertMany under our deterministic id (one row per {connectionId, graphId}, which the unique index also guards; a
- * row a replay or a racing writer stored first is updated instead), and the stored ones updated by `_id`, only the
- * fields that changed. A replayed page therefore writes nothing.
+ * Writes a page's messages under `generation`, given the stored rows `storedMessages` found (for all of them or a
+ * subset): the others in one unordered insertMany under our deterministic id (one row per {connectionId, graphId},
+ * which the unique index also guards; a row already stored - a replay, a racing writer, a message not looked up -
+ * fails with a duplicate key and is updated by `_id` instead), and the looked-up ones updated by `_id`, only the
+ * fields that changed.
  */
 export async function writeMessages(
   models: InboxModels,

@@ -58,20 +58,23 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
   while (result.pages < policy.maxPagesPerRun) {
     const plan = planDeltaPage(await fetchPage());
     result.pages += 1;
-    const stored = await storedMessages(models, conn, plan.upserts);
-    const unseen = plan.upserts.filter((m) => !stored.has(m.graphId));
+    // Only messages that arrived while connected can need an event, so only those are looked up before writing (one
+    // `_id` query; FerretDB scans for it); the rest (the history of a first pass) go straight to insertMany, where a
+    // row already stored shows up as a duplicate key and is updated instead.
+    const candidates = plan.upserts.filter((m) => isNewArrival(m, conn));
+    const stored = await storedMessages(models, conn, candidates);
     // Events go out before the rows are written: a crash in between re-emits under the same id (delivered once)
     // instead of storing a message whose event was never sent.
-    const arrivals = unseen.filter((m) => isNewArrival(m, conn));
+    const arrivals = candidates.filter((m) => !stored.has(m.graphId));
     if (arrivals.length > 0) {
       const sends = await sendsAnsweredBy(models, conn, arrivals);
       for (const m of arrivals) await deps.queues.emit(receivedEvent(conn, m, sends));
       result.events += arrivals.length;
     }
-    await writeMessages(models, conn, plan.upserts, stored, start.generation);
+    const written = await writeMessages(models, conn, plan.upserts, stored, start.generation);
     result.removed += await removeMessages(models, conn, plan.removedIds);
-    result.added += unseen.length;
-    result.updated += plan.upserts.length - unseen.length;
+    result.added += written.inserted;
+    result.updated += written.updated + written.unchanged;
 
     if (plan.next.kind === 'next') {
       const link = plan.next.link;
