@@ -1,7 +1,7 @@
 import { closeStore, connectStore, createModels, type Models } from '@outlook-connect/shared';
 import { testIsolation } from '@outlook-connect/stack';
 import type { InboxMessageFields } from './graph-message';
-import { inboxMessageId, removeMessages, storedMessages, writeMessages } from './message-store';
+import { inboxMessageId, removeMessages, removeOlderGenerations, storedMessages, writeMessages } from './message-store';
 
 // The delta-page write path on the real store: new rows inserted once, stored rows updated only when a field changed,
 // a row another writer stored first (duplicate key) updated instead, removals by our id.
@@ -91,5 +91,13 @@ describe('inbox message store', () => {
     expect(await removeMessages(models, conn, ['AAMk-1', 'AAMk-9'])).toBe(1);
     expect((await rows()).map((r) => r.graphId)).toEqual(['AAMk-2', 'AAMk-3', 'AAMk-4', 'AAMk-5']);
     expect(await models.InboxMessage.countDocuments({ connectionId: other._id })).toBe(1);
+  });
+
+  it('purges what an older generation of this connection left behind, and nothing else', async () => {
+    expect((await rows()).map((r) => [r.graphId, r.syncGeneration])).toEqual([['AAMk-2', 2], ['AAMk-3', 2], ['AAMk-4', 3], ['AAMk-5', 3]]);
+    expect(await removeOlderGenerations(models, conn, 3)).toBe(2);
+    expect((await rows()).map((r) => r.graphId)).toEqual(['AAMk-4', 'AAMk-5']);
+    expect(await removeOlderGenerations(models, conn, 3)).toBe(0);
+    expect(await models.InboxMessage.countDocuments({ connectionId: 'conn_store2' })).toBe(1);
   });
 });

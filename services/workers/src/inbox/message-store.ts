@@ -114,10 +114,24 @@ export async function removeMessages(models: InboxModels, conn: Conn, graphIds: 
   return result.deletedCount ?? 0;
 }
 
-/** After a full pass of `generation` completed: whatever it did not see is gone from the Inbox. */
+/** Rows per deleteMany of the purge. */
+export const PURGE_BATCH = 500;
+
+/**
+ * After a full pass of `generation` completed: whatever it did not see is gone from the Inbox. Read first, then
+ * deleted by `_id` (the filter repeated, so a row seen again meanwhile stays): FerretDB's deleteMany on a non-`_id`
+ * filter costs seconds on a large Inbox even when nothing matches, a read costs one scan.
+ */
 export async function removeOlderGenerations(models: InboxModels, conn: Conn, generation: number): Promise<number> {
-  const result = await models.InboxMessage.deleteMany({ connectionId: conn._id, syncGeneration: { $lt: generation } });
-  return result.deletedCount ?? 0;
+  const filter = { connectionId: conn._id, syncGeneration: { $lt: generation } };
+  const stale = await models.InboxMessage.find(filter, { _id: 1 }).lean();
+  let removed = 0;
+  for (let i = 0; i < stale.length; i += PURGE_BATCH) {
+    const ids = stale.slice(i, i + PURGE_BATCH).map((s) => s._id);
+    const result = await models.InboxMessage.deleteMany({ ...filter, _id: { $in: ids } });
+    removed += result.deletedCount ?? 0;
+  }
+  return removed;
 }
 
 export async function oldestStoredAt(models: InboxModels, conn: Conn): Promise<Date | null> {
