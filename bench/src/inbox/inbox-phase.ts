@@ -30,20 +30,25 @@ export async function runInboxPhase(env: BenchEnv, conns: ConnectionDoc[], messa
     INBOX_POLL_INTERVAL_SEC: '3600',
   }, env.rss);
   let rows: SyncFields[] = [];
+  let startedAt: number | undefined;
   try {
+    // The window starts once the worker is listening, not at process start-up, and not at a sync's own
+    // lastAttemptAt, which a later sync of the same mailbox overwrites.
+    await pollUntil(async () => (await queues.queue('inbox-sync').getWorkersCount()) > 0, timeoutMs, 100);
+    startedAt = Date.now();
     for (const id of ids) await syncInboxNow(queues, id);
     progress(`inbox: first sync of ${ids.length} mailboxes x ${messagesEach} messages queued`);
     await pollUntil(async () => {
       rows = (await models.Connection.find({ _id: { $in: ids } }, { sync: 1 }).lean()) as SyncFields[];
-      return rows.every((r) => r.sync?.initialSyncComplete);
+      // Done when every first sync has completed within the window (its success time is written with the cursor).
+      return rows.every((r) => r.sync?.initialSyncComplete && (r.sync.lastSuccessAt?.getTime() ?? 0) >= startedAt!);
     }, timeoutMs, 1_000);
   } finally {
     await worker.stop();
   }
-  const starts = rows.map((r) => r.sync?.lastAttemptAt?.getTime()).filter((t): t is number => t !== undefined);
   const ends = rows.map((r) => r.sync?.lastSuccessAt?.getTime()).filter((t): t is number => t !== undefined);
   const stored = await models.InboxMessage.countDocuments({ connectionId: { $in: ids } });
-  const ours = starts.length && ends.length ? ratePerSec(stored, Math.max(...ends) - Math.min(...starts)) : null;
+  const ours = startedAt !== undefined && ends.length === ids.length ? ratePerSec(stored, Math.max(...ends) - startedAt) : null;
   progress(`inbox: ours stored ${stored}/${expected} at ${ours?.toFixed(0)} messages/s; bare insertMany baseline`);
 
   const docs = await models.InboxMessage.find({ connectionId: { $in: ids } }).lean();
