@@ -50,6 +50,8 @@ describe('dashboard in a real browser', () => {
       await expect(page.goto(`${base}${path}`)).rejects.toThrow(/ERR_INVALID_AUTH_CREDENTIALS/);
       expect((await context.request.get(`${base}${path}`)).status()).toBe(401);
     }
+    // The refused navigation leaves Chromium on its own error page; let that settle before reading what it shows.
+    await page.waitForLoadState('load');
     expect(await page.content()).not.toContain('inbox-sync');
     const retry = await context.request.put(`${base}/queues/api/queues/inbox-sync/${failedJobId}/retry`);
     expect(retry.status()).toBe(401);
