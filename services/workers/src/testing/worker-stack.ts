@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { startEmulator, type Emulator } from '@outlook-connect/ms-emulator';
+import { startWorkers, type HandlerRegistration, type QueueName, type RunningWorkers } from '@outlook-connect/queues';
+import { createLogger, generateKeyringSpec, parseEnv, type ConnectionDoc, type Logger, type ScopePresetName } from '@outlook-connect/shared';
+import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp, type TestIsolation } from '@outlook-connect/stack';
+import { createClients, workersEnv, type Clients, type WorkersConfig } from '../clients';
+
+// What every workers integration test stands on: its own db + queue prefix, the in-process emulator, the workers'
+// real clients, a tenant with a seeded OAuth app, and mailboxes connected through the real code flow.
+
+export interface WorkerStack {
+  iso: TestIsolation;
+  emu: Emulator;
+  config: WorkersConfig;
+  logger: Logger;
+  clients: Clients;
+  workspaceId: string;
+  tenant: { id: string; domain: string };
+  app: SeededOAuthApp;
+  /** A new emulator user connected with the given preset. */
+  connect(preset: ScopePresetName, name?: string): Promise<{ connection: ConnectionDoc; email: string }>;
+  /** Starts in-process workers for these registrations (at most one set at a time); stopWorkers closes them. */
+  startWorkers(registrations: HandlerRegistration[], served: QueueName[]): void;
+  stopWorkers(): Promise<void>;
+  /** Stops workers, drops the test's database and queue keys, closes clients and the emulator. */
+  close(): Promise<void>;
+}
+
+export async function startWorkerStack(label: string): Promise<WorkerStack> {
+  const iso = testIsolation(label);
+  const emu = await startEmulator({ interactive: false });
+  const config = parseEnv('workers', workersEnv, {
+    REDIS_URL: iso.redisUrl,
+    MONGO_URL: iso.mongoUrl,
+    QUEUE_PREFIX: iso.queuePrefix,
+    SECRETS_KEYS: generateKeyringSpec('k1'),
+    MICROSOFT_LOGIN_URL: emu.loginUrl,
+    MICROSOFT_GRAPH_URL: emu.graphUrl,
+    LOG_LEVEL: 'silent',
+  });
+  const logger = createLogger({ service: `${label}-test`, level: 'silent' });
+  const clients = await createClients(config, { logger, dbName: iso.dbName });
+  const { deps } = clients;
+  const workspaceId = `ws_${randomBytes(6).toString('hex')}`;
+  const tenant = emu.control.createTenant();
+  const app = await seedOAuthApp({ models: deps.models, box: deps.box, emulator: emu, workspaceId, homeTenantId: tenant.id, multiTenant: true });
+  let workers: RunningWorkers | null = null;
+
+  return {
+    iso,
+    emu,
+    config,
+    logger,
+    clients,
+    workspaceId,
+    tenant,
+    app,
+    async connect(preset, name = 'user') {
+      const email = `${name}-${randomBytes(4).toString('hex')}@${tenant.domain}`;
+      emu.control.createUser({ tenantId: tenant.id, email, displayName: name });
+      const connection = await connectMailbox({ models: deps.models, box: deps.box, emulator: emu, workspaceId, app, email, preset });
+      return { connection, email };
+    },
+    startWorkers(registrations, served) {
+      workers ??= startWorkers({ registrations, served, connection: clients.workerRedis, prefix: iso.queuePrefix, logger });
+    },
+    async stopWorkers() {
+      await workers?.close();
+      workers = null;
+    },
+    async close() {
+      await workers?.close();
+      await deps.models.Connection.db.dropDatabase();
+      const keys = await deps.redis.keys(`{${iso.queuePrefix}}:*`);
+      if (keys.length) await deps.redis.del(...keys);
+      await clients.close();
+      await emu.close();
+    },
+  };
+}
