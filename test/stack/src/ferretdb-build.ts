@@ -1,16 +1,47 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { ferretSourceDir, localDir } from './paths';
 import { which } from './which';
 
-/** Builds the embedded FerretDB helper once per source version and returns the binary's path. */
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+const patchesDir = join(ferretSourceDir, 'patches');
+
+/** Our patches to FerretDB (see test/stack/ferretdb/README.md), applied in name order. */
+export function ferretDbPatches(): string[] {
+  return existsSync(patchesDir) ? readdirSync(patchesDir).filter((f) => f.endsWith('.patch')).sort().map((f) => join(patchesDir, f)) : [];
+}
+
+/** The FerretDB version our helper's go.mod requires. */
+export function ferretDbVersion(goMod: string): string {
+  const m = new RegExp(`^\\s*(?:require\\s+)?${FERRETDB_MODULE.replace(/[./]/g, '\\$&')}\\s+(v\\S+)`, 'm').exec(goMod);
+  if (!m) throw new Error(`test/stack/ferretdb/go.mod does not require ${FERRETDB_MODULE}`);
+  return m[1]!;
+}
+
+function makeWritable(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    chmodSync(p, entry.isDirectory() ? 0o755 : 0o644);
+    if (entry.isDirectory()) makeWritable(p);
+  }
+}
+
+/**
+ * Builds the embedded FerretDB helper once per source version (main.go, go.mod, go.sum, patches) and returns the
+ * binary's path. The FerretDB module is copied out of the Go module cache into a scratch directory outside the repo,
+ * our patches are applied to the copy with `git apply`, and the helper is built against it through a `replace`.
+ */
 export function ensureFerretDbBinary(log: (msg: string) => void = () => undefined): string {
   const hash = createHash('sha256');
   for (const f of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(ferretSourceDir, f)));
+  const patches = ferretDbPatches();
+  for (const p of patches) hash.update(readFileSync(p));
+  const id = hash.digest('hex').slice(0, 12);
   const binDir = join(localDir, 'bin');
-  const binary = join(binDir, `ferretdb-embedded-${hash.digest('hex').slice(0, 12)}`);
+  const binary = join(binDir, `ferretdb-embedded-${id}`);
   if (existsSync(binary)) return binary;
 
   const go = which('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
@@ -24,7 +55,31 @@ export function ensureFerretDbBinary(log: (msg: string) => void = () => undefine
   mkdirSync(binDir, { recursive: true });
   const tmp = `${binary}.${process.pid}.tmp`;
   log(`building the FerretDB helper (first run only) -> ${binary}`);
-  execFileSync(go, ['build', '-o', tmp, '.'], { cwd: ferretSourceDir, stdio: ['ignore', 'inherit', 'inherit'] });
-  renameSync(tmp, binary);
+
+  // Outside the repo, so `git apply` patches the copy as plain files and not paths of our own work tree.
+  const work = join(tmpdir(), `outlook-connect-ferretdb-${id}-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  try {
+    for (const f of ['main.go', 'go.mod', 'go.sum']) cpSync(join(ferretSourceDir, f), join(work, f));
+    if (patches.length) {
+      const version = ferretDbVersion(readFileSync(join(work, 'go.mod'), 'utf8'));
+      const info = JSON.parse(execFileSync(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${version}`], { cwd: work, encoding: 'utf8' })) as { Dir?: string; Error?: string };
+      if (!info.Dir || !statSync(info.Dir).isDirectory()) throw new Error(`go mod download ${FERRETDB_MODULE}@${version}: ${info.Error ?? 'no module directory'}`);
+      const upstream = join(work, 'ferretdb-upstream');
+      cpSync(info.Dir, upstream, { recursive: true });
+      makeWritable(upstream); // the module cache is read-only
+      for (const p of patches) {
+        log(`  applying ${p.slice(ferretSourceDir.length + 1)}`);
+        execFileSync('git', ['apply', '-p1', p], { cwd: upstream, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(work) } });
+      }
+      execFileSync(go, ['mod', 'edit', `-replace=${FERRETDB_MODULE}=./ferretdb-upstream`], { cwd: work });
+    }
+    execFileSync(go, ['build', '-o', tmp, '.'], { cwd: work, stdio: ['ignore', 'inherit', 'inherit'] });
+    renameSync(tmp, binary);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(tmp, { force: true });
+  }
   return binary;
 }
