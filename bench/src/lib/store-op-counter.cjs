@@ -1,6 +1,6 @@
 /* global require, process */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload, run with --require */
-// Preloaded (NODE_OPTIONS=--require) into our send worker when BENCH_COUNT_STORE_OPS=1: counts the store round trips
+// Preloaded (NODE_OPTIONS=--require) into our worker processes when BENCH_COUNT_STORE_OPS=1: counts the store round trips
 // the driver makes, by collection, operation and filter keys, with their total and mean time, and prints them to
 // stderr when the process exits. Index builds at start are left out.
 const fs = require('node:fs');
@@ -31,5 +31,5 @@ process.on('exit', () => {
   const lines = [...stats.entries()]
     .sort((a, b) => b[1].ms - a[1].ms)
     .map(([k, s]) => `  ${String(s.n).padStart(7)}  ${(s.ms / s.n).toFixed(1).padStart(8)} ms avg  ${k}`);
-  fs.writeSync(2, `store ops of the send worker (pid ${process.pid}):\n${lines.join('\n')}\n`);
+  fs.writeSync(2, `store ops of the worker (pid ${process.pid}):\n${lines.join('\n')}\n`);
 });

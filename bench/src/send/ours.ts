@@ -1,14 +1,7 @@
-import path from 'node:path';
 import { createSendClient } from '@outlook-connect/queues';
 import type { BenchEnv } from '../setup/bench-env';
-import { spawnTs, workersMain } from '../setup/child-process';
+import { countStoreOps, spawnTs, workersMain } from '../setup/child-process';
 import type { SendSubject } from './send-driver';
-
-/** BENCH_COUNT_STORE_OPS=1: the worker prints its store round trips by operation and filter when it stops. */
-const countStoreOps = (): Record<string, string> =>
-  process.env.BENCH_COUNT_STORE_OPS === '1'
-    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'store-op-counter.cjs')}`.trim() }
-    : {};
 
 /** Our pipeline: createSendClient (Send record + job) -> the workers' real main serving `send` -> the mailbox gate -> Graph. */
 export function oursSubject(env: BenchEnv, concurrency: number): SendSubject {

@@ -7,6 +7,12 @@ import type { RssSampler } from '../lib/rss-sampler';
 
 export const workersMain = join(repoRoot, 'services', 'workers', 'src', 'main.ts');
 
+/** BENCH_COUNT_STORE_OPS=1: a worker prints its store round trips by operation and filter when it stops. */
+export const countStoreOps = (): Record<string, string> =>
+  process.env.BENCH_COUNT_STORE_OPS === '1'
+    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, '..', 'lib', 'store-op-counter.cjs')}`.trim() }
+    : {};
+
 export interface Spawned {
   name: string;
   child: ChildProcess;

@@ -6,7 +6,7 @@ import { defaultRefreshPolicy, refreshSweep } from '@outlook-connect/workers';
 import { pollUntil, progress } from '../lib/progress';
 import { rateFromTimestamps, ratio } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
-import { runTs, spawnTs, workersMain, type Spawned } from '../setup/child-process';
+import { countStoreOps, runTs, spawnTs, workersMain, type Spawned } from '../setup/child-process';
 
 // Refreshes against the emulator: every real connection made due at once, picked up by the real sweep and refreshed
 // by a worker process (real MSAL refresh grants, lock, compare-and-set, re-encryption); then the bare baseline.
@@ -44,6 +44,7 @@ export function spawnRefreshWorker(env: BenchEnv, policy: CompressedPolicy, conc
     REFRESH_JITTER_SEC: String(policy.jitterSec),
     REFRESH_SWEEP_EVERY_SEC: String(policy.sweepEverySec),
     REFRESH_LOCK_TTL_SEC: '10',
+    ...countStoreOps(),
   }, env.rss);
 }
 
