@@ -35,6 +35,38 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     expect(w.emu.control.counters().tokenGrants[w.user.email]).toEqual({ authorization_code: 1, refresh_token: 2 });
   });
 
+  it('issues a refresh token without the browser flow (control), which the real MSAL redeems; the grant log shows each grant', async () => {
+    const seeded = w.emu.control.createUser({ tenantId: w.tenant.id, email: `seeded@${w.tenant.domain}` });
+    expect(() => w.emu.control.issueRefreshToken(seeded.email, w.app.clientId, ['openid', 'Mail.Read'])).toThrow(/offline_access/);
+    const issued = w.emu.control.issueRefreshToken(seeded.email, w.app.clientId, ['openid', 'profile', 'offline_access', 'Mail.ReadWrite', 'Mail.Send']);
+    expect(issued).toMatchObject({ userId: seeded.id, tenantId: w.tenant.id });
+    w.emu.control.setTokenLifetimes({ accessTokenSec: 120 });
+    try {
+      const before = Date.now();
+      const refreshed = await msalFor(w).acquireTokenByRefreshToken({ refreshToken: issued.refreshToken, scopes: ['Mail.ReadWrite', 'Mail.Send'], forceCache: true });
+      expect(refreshed?.account?.homeAccountId).toBe(`${seeded.id}.${w.tenant.id}`);
+      expect(refreshed?.scopes).toEqual(expect.arrayContaining(['https://graph.microsoft.com/Mail.Send']));
+      // A permission the user never consented to is refused like on Microsoft (65001).
+      await expect(msalFor(w).acquireTokenByRefreshToken({ refreshToken: issued.refreshToken, scopes: ['Calendars.ReadWrite'] })).rejects.toMatchObject({ errorNo: 65001 });
+      const log = w.emu.control.grantLog(seeded.email);
+      expect(log).toHaveLength(1);
+      expect(log[0]).toMatchObject({ email: seeded.email, grantType: 'refresh_token' });
+      expect(log[0]!.at).toBeGreaterThanOrEqual(before - 1_000);
+      expect(log[0]!.accessTokenExpiresAt - log[0]!.at).toBe(120_000);
+    } finally {
+      w.emu.control.setTokenLifetimes({ accessTokenSec: 3600 });
+    }
+    // Over HTTP too.
+    const res = await fetch(`${w.emu.url}/_emulator/issueRefreshToken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: seeded.email, clientId: w.app.clientId, scopes: ['offline_access', 'Mail.Read'] }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { refreshToken: string }).refreshToken).toMatch(/^1\.A/);
+    expect(w.emu.control.grantLog().some((g) => g.email === w.user.email || g.email === seeded.email)).toBe(true);
+  });
+
   it('issues no refresh token when the user withholds offline_access', async () => {
     const tenantUser = w.emu.control.createUser({ tenantId: w.tenant.id, email: `nooffline@${w.tenant.domain}` });
     w.emu.control.setUserBehavior(tenantUser.email, { withholdScopes: ['offline_access', 'Mail.Send'] });

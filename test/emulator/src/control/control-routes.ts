@@ -7,10 +7,10 @@ export const CONTROL_ARGS: Record<keyof EmulatorControl, string[]> = {
   createTenant: ['input'], createUser: ['input'], createApp: ['input'], deleteApp: ['clientId'],
   addSecret: ['clientId', 'input'], expireSecret: ['clientId', 'secretId'], removeSecret: ['clientId', 'secretId'],
   setConsentPolicy: ['tenantId', 'policy', 'adminOnlyScopes'], grantAdminConsent: ['tenantId', 'clientId', 'scopes'],
-  setUserBehavior: ['email', 'behavior'], revokeGrants: ['email'], expireRefreshTokens: ['email'], revokeConsent: ['email', 'clientId'],
+  setUserBehavior: ['email', 'behavior'], revokeGrants: ['email'], expireRefreshTokens: ['email'], revokeConsent: ['email', 'clientId'], issueRefreshToken: ['email', 'clientId', 'scopes'],
   deliverMessage: ['email', 'input'], deliverMessages: ['email', 'count', 'template'], updateMessage: ['email', 'id', 'patch'],
   deleteMessage: ['email', 'id'], listMessages: ['email', 'folder'], sentItems: ['email'], events: ['email'],
-  invalidateDeltaTokens: ['email', 'code'], replayDeltaPage: ['email'], counters: [], resetCounters: [],
+  invalidateDeltaTokens: ['email', 'code'], replayDeltaPage: ['email'], counters: [], resetCounters: [], grantLog: ['email'],
   injectFault: ['spec'], removeFault: ['id'], clearFaults: [], setLimits: ['limits'], setTokenLifetimes: ['lifetimes'],
   advanceClock: ['ms'], requestLog: ['email'], reset: [],
 };

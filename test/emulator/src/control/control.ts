@@ -2,7 +2,7 @@ import { mailboxOf, nowIso, type EmulatorContext, type EmulatorSettings } from '
 import { attachmentJson, messageJson, MESSAGE_DEFAULTS } from '../graph/message-view';
 import { eventJson } from '../graph/event-routes';
 import { patchMessage } from '../graph/message-routes';
-import { recordAdminConsent } from '../identity/consent';
+import { recordAdminConsent, recordUserConsent } from '../identity/consent';
 import { parseScopes } from '../identity/scopes';
 import { deliverInbound } from '../mailbox/mail-service';
 import type { Message } from '../mailbox/types';
@@ -72,6 +72,17 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     revokeConsent: (email, clientId) => {
       user(email).consents.delete(clientId);
     },
+    issueRefreshToken: (email, clientId, scopes) => {
+      const u = user(email);
+      const app = ctx.directory.app(clientId);
+      const parsed = parseScopes(scopes.join(' '));
+      if (!parsed.oidc.includes('offline_access')) throw new Error('issueRefreshToken: scopes must include offline_access (no refresh token without it)');
+      const graph = parsed.graph.filter((s) => s !== '.default');
+      if (graph.length === 0) throw new Error('issueRefreshToken: scopes must name at least one Graph permission');
+      recordUserConsent(u, app.clientId, graph);
+      const rt = ctx.grants.issueRefreshToken({ clientId: app.clientId, userId: u.id, graphScopes: graph, oidcScopes: parsed.oidc, issuedAt: ctx.clock.now(), mfa: false });
+      return { refreshToken: rt.token, userId: u.id, tenantId: u.tenantId, scopes: [...graph, ...parsed.oidc] };
+    },
     deliverMessage: (email, input) => fullMessageJson(deliverInbound(ctx, user(email), input)),
     deliverMessages: (email, count, template = {}) => {
       const u = user(email);
@@ -109,6 +120,7 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     },
     counters: () => ctx.counters.snapshot(),
     resetCounters: () => ctx.counters.reset(),
+    grantLog: (email) => ctx.counters.grantLog(email),
     injectFault: (spec) => ctx.faults.add(spec),
     removeFault: (id) => ctx.faults.remove(id),
     clearFaults: () => ctx.faults.clear(),

@@ -1,7 +1,7 @@
 import type { FaultSpec } from '../faults/faults';
 import type { LimitsConfig } from '../graph/limits';
 import type { DeliverInput } from '../mailbox/mail-service';
-import type { CountersSnapshot } from '../observe/counters';
+import type { CountersSnapshot, TokenGrantEntry } from '../observe/counters';
 import type { RequestLogEntry } from '../observe/request-log';
 import type { CreateAppInput, CreateTenantInput, CreateUserInput, SecretInput } from '../state/directory';
 import type { ConsentPolicy, UserBehavior } from '../state/model';
@@ -20,6 +20,8 @@ export interface MessageTemplate {
   spacingSec?: number;
 }
 
+export interface IssuedRefreshToken { refreshToken: string; userId: string; tenantId: string; scopes: string[] }
+
 export interface TokenLifetimes { accessTokenSec?: number; refreshTokenInactivitySec?: number; codeSec?: number }
 
 /** The emulator's control surface, in process (`emu.control`) and over HTTP (`/_emulator/<name>`). */
@@ -37,6 +39,11 @@ export interface EmulatorControl {
   revokeGrants(email: string): void;
   expireRefreshTokens(email: string): void;
   revokeConsent(email: string, clientId: string): void;
+  /**
+   * A refresh token for the user and app as if the user had consented to `scopes` and signed in earlier (their
+   * consent is recorded): seeds many connections without running the browser flow for each. Needs offline_access.
+   */
+  issueRefreshToken(email: string, clientId: string, scopes: string[]): IssuedRefreshToken;
   deliverMessage(email: string, input: DeliverInput): GraphJson;
   deliverMessages(email: string, count: number, template?: MessageTemplate): string[];
   updateMessage(email: string, id: string, patch: GraphJson): GraphJson;
@@ -48,6 +55,8 @@ export interface EmulatorControl {
   replayDeltaPage(email: string): void;
   counters(): CountersSnapshot;
   resetCounters(): void;
+  /** Token grants since the last counters reset, oldest first, with the expiry of the access token each issued. */
+  grantLog(email?: string): TokenGrantEntry[];
   injectFault(spec: FaultSpec): string;
   removeFault(id: string): void;
   clearFaults(): void;

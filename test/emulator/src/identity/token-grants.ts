@@ -50,7 +50,7 @@ export function redeemCode(ctx: EmulatorContext, app: App, form: Form, correlati
   const stateError = userStateError(ctx, user, correlationId);
   if (stateError) return { ok: false, email, error: stateError };
   code.redeemed = true;
-  ctx.counters.grant(email, 'authorization_code');
+  ctx.counters.grant(email, 'authorization_code', ctx.clock.now(), ctx.clock.now() + ctx.settings.accessTokenSec * 1000);
   return { ok: true, email, body: issue(ctx, user, app, code.graphScopes, code.oidcScopes as OidcScope[], code.mfa, code.nonce) };
 }
 
@@ -92,6 +92,6 @@ export function redeemRefreshToken(ctx: EmulatorContext, app: App, form: Form, c
   if (error) return { ok: false, email, error };
   const oidc: OidcScope[] = Array.from(new Set<OidcScope>([...(rt.oidcScopes as OidcScope[]), ...asked.oidc.filter((s) => s !== 'offline_access')]));
   mailboxOf(ctx, user);
-  ctx.counters.grant(email, 'refresh_token');
+  ctx.counters.grant(email, 'refresh_token', ctx.clock.now(), ctx.clock.now() + ctx.settings.accessTokenSec * 1000);
   return { ok: true, email, body: issue(ctx, user, app, requested, oidc, rt.mfa) };
 }

@@ -1,3 +1,13 @@
+/** One token grant as Microsoft saw it: when, which grant, and until when the access token it issued is valid. */
+export interface TokenGrantEntry {
+  email: string;
+  grantType: 'authorization_code' | 'refresh_token';
+  at: number; // ms epoch (emulator clock)
+  accessTokenExpiresAt: number; // ms epoch
+}
+
+const MAX_GRANT_LOG = 500_000;
+
 export interface CountersSnapshot {
   tokenGrants: Record<string, { authorization_code: number; refresh_token: number }>;
   mailbox: Record<string, { requests: number; peakConcurrency: number; current: number }>;
@@ -11,11 +21,20 @@ export class Counters {
   private mailbox = new Map<string, { requests: number; peakConcurrency: number; current: number }>();
   private sendsByMarker = new Map<string, number>();
   private expiredTokenRequests = 0;
+  private grants: TokenGrantEntry[] = [];
 
-  grant(email: string, type: 'authorization_code' | 'refresh_token'): void {
+  grant(email: string, type: 'authorization_code' | 'refresh_token', at: number, accessTokenExpiresAt: number): void {
     const entry = this.tokenGrants.get(email) ?? { authorization_code: 0, refresh_token: 0 };
     entry[type] += 1;
     this.tokenGrants.set(email, entry);
+    this.grants.push({ email, grantType: type, at, accessTokenExpiresAt });
+    if (this.grants.length > MAX_GRANT_LOG) this.grants.splice(0, this.grants.length - MAX_GRANT_LOG);
+  }
+
+  /** Every grant since the last reset (the latest 500,000), oldest first; one user's only when email is given. */
+  grantLog(email?: string): TokenGrantEntry[] {
+    const lower = email?.toLowerCase();
+    return this.grants.filter((g) => !lower || g.email === lower).map((g) => ({ ...g }));
   }
 
   private mailboxEntry(email: string): { requests: number; peakConcurrency: number; current: number } {
@@ -65,6 +84,7 @@ export class Counters {
   /** Clears the counts; in-flight concurrency is kept so later decrements stay balanced. */
   reset(): void {
     this.tokenGrants.clear();
+    this.grants = [];
     this.sendsByMarker.clear();
     this.expiredTokenRequests = 0;
     for (const [email, entry] of this.mailbox) {
