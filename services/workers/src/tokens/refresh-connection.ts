@@ -24,6 +24,8 @@ export type RefreshOutcome =
   | { kind: 'busy' }
   /** Not active (or gone): no token requests for it. */
   | { kind: 'unusable'; connection: ConnectionDoc | null }
+  /** `notBefore` said it is not due yet: nothing was requested. */
+  | { kind: 'early'; at: Date; connection: ConnectionDoc }
   | { kind: 'failed'; failure: MicrosoftFailure; error: unknown; connection: ConnectionDoc; appSecretVersion: number };
 
 export interface RefreshOptions {
@@ -33,6 +35,8 @@ export interface RefreshOptions {
   mode?: 'normal' | 'recovery';
   /** Why it runs, for the operators' timeline. */
   reason?: 'scheduled' | 'on_demand' | 'recovery';
+  /** Checked on the connection as read under the lock: a time in the future means "not yet" (outcome `early`). */
+  notBefore?: (conn: ConnectionDoc) => Date | null;
 }
 
 const processName = `${hostname()}:${process.pid}`;
@@ -57,6 +61,8 @@ export async function refreshConnection(deps: RefreshDeps, connectionId: string,
     const conn = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
     if (!conn || !usable(conn, mode) || !conn.refreshTokenEnc) return { kind: 'unusable', connection: conn };
     if (opts.expectedVersion !== undefined && conn.tokenVersion !== opts.expectedVersion) return { kind: 'superseded', connection: conn };
+    const wait = opts.notBefore?.(conn);
+    if (wait && wait.getTime() > deps.now()) return { kind: 'early', at: wait, connection: conn };
     const app = await deps.models.OAuthApp.findById(conn.appId).lean();
     if (!app) return { kind: 'unusable', connection: conn };
 
