@@ -26,9 +26,11 @@ async function settled(id: string, statuses = ['sent', 'failed', 'canceled']): P
   return record(id);
 }
 const markerCount = (marker: string) => h.emu.control.counters().sendsByMarker[marker] ?? 0;
+/** The product event, once emitted (that happens just after the send's status is written, so wait for it). */
 async function productEvent(id: string) {
-  const job = await h.clients.deps.queues.queue('events').getJob(id);
-  return job?.data as { type: string; data: Record<string, unknown> } | undefined;
+  const events = h.clients.deps.queues.queue('events');
+  await waitFor(async () => (await events.getJob(id)) !== undefined, 10_000, `event ${id}`);
+  return (await events.getJob(id))?.data as { type: string; data: Record<string, unknown> } | undefined;
 }
 
 let n = 0;
