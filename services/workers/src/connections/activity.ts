@@ -1,4 +1,27 @@
 import type { ActivityType, ConnectionDoc, Models } from '@outlook-connect/shared';
+import { createGroupWriter, type GroupWriter } from './group-writer';
+
+export type ActivityLine = { workspaceId: string; connectionId: string; type: ActivityType; at: Date; detail: Record<string, unknown> };
+
+// One group writer per store (per models instance): lines written together by concurrent jobs of this process go out
+// in one insert, and each caller still awaits its own line.
+const writers = new WeakMap<Models['ConnectionActivity'], GroupWriter<ActivityLine>>();
+
+function writerFor(model: Models['ConnectionActivity']): GroupWriter<ActivityLine> {
+  let writer = writers.get(model);
+  if (!writer) {
+    writer = createGroupWriter<ActivityLine>(async (lines) => {
+      await model.insertMany(lines, { ordered: false });
+    });
+    writers.set(model, writer);
+  }
+  return writer;
+}
+
+/** Writes one line on a connection's timeline (resolves once written). */
+export function writeActivityLine(models: Pick<Models, 'ConnectionActivity'>, line: ActivityLine): Promise<void> {
+  return writerFor(models.ConnectionActivity).add(line);
+}
 
 /** One line on a connection's timeline (operators' view). Never carries a token or secret. */
 export async function recordActivity(
@@ -8,5 +31,5 @@ export async function recordActivity(
   at: Date,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  await models.ConnectionActivity.create({ workspaceId: conn.workspaceId, connectionId: conn._id, type, at, detail });
+  await writeActivityLine(models, { workspaceId: conn.workspaceId, connectionId: conn._id, type, at, detail });
 }

@@ -1,24 +1,22 @@
 import { sendEventId } from '@outlook-connect/queues';
 import type { ActivityType, SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../contracts';
-import type { GroupWriter } from './group-writer';
+import { writeActivityLine, type ActivityLine } from '../connections/activity';
 import type { SentIds } from './send-policy';
 
 // Every write to a Send record is a compare-and-set on its status (or draft id), so two processes holding the same
 // job (a stalled lock) cannot both move it, and a cancel never crosses a send.
 
-type Deps = Pick<WorkerDeps, 'models' | 'queues' | 'now'> & { activityLines?: GroupWriter<ActivityLine> };
-export type ActivityLine = { workspaceId: string; connectionId: string; type: ActivityType; at: Date; detail: Record<string, unknown> };
+type Deps = Pick<WorkerDeps, 'models' | 'queues' | 'now'>;
 export type SendError = { kind: string; code: string; message: string };
 
 const WAITING = ['queued', 'scheduled'] as const;
 const OPEN = ['queued', 'scheduled', 'sending'] as const;
 
-/** A line on the connection's timeline; through the handler's group writer when there is one (written when it resolves). */
+/** A line on the connection's timeline, grouped with other lines written at the same time (written when it resolves). */
 export async function activity(deps: Deps, send: SendDoc, type: ActivityType, detail: Record<string, unknown>): Promise<void> {
   const line: ActivityLine = { workspaceId: send.workspaceId, connectionId: send.connectionId, type, at: new Date(deps.now()), detail: { sendId: send._id, ...detail } };
-  if (deps.activityLines) await deps.activityLines.add(line);
-  else await deps.models.ConnectionActivity.create(line);
+  await writeActivityLine(deps.models, line);
 }
 
 /**

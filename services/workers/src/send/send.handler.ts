@@ -6,8 +6,7 @@ import { ConnectionUnusableError, type AccessTokenSeed, type WorkerDeps } from '
 import { connectionUnusableOf, mailboxBusyOf, RecipientsOverDailyCapError } from '../mailbox';
 import { DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
 import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, sendPolicyFromEnv, type SendPolicy, type SentIds } from './send-policy';
-import { createGroupWriter } from './group-writer';
-import { activity, type ActivityLine, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, submittedEarlier, type SendError } from './send-records';
+import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, submittedEarlier, type SendError } from './send-records';
 
 export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger'> & { sendPolicy?: SendPolicy; concurrency?: number };
 
@@ -22,11 +21,7 @@ const isLastAttempt = (ctx: JobContext) => ctx.job.attemptsMade + 1 >= (ctx.job.
 /** Sends one email at most once: see README.md in this folder for the protocol and its trade-offs. */
 export function createSendHandler(input: SendDeps): HandlerRegistration<'send'> {
   const policy = input.sendPolicy ?? DEFAULT_SEND_POLICY;
-  // Sends finishing together write their activity lines in one insert (each still awaits its own line).
-  const activityLines = createGroupWriter<ActivityLine>(async (lines) => {
-    await input.models.ConnectionActivity.insertMany(lines, { ordered: false });
-  });
-  const deps = { ...input, activityLines };
+  const deps = input;
 
   async function fail(sendId: string, error: SendError, ctx: JobContext): Promise<never> {
     await markFailed(deps, sendId, error);

@@ -1,7 +1,7 @@
-// Group commit for append-only lines (a send's activity line): a line waits while an insert is in flight, then goes
+// Group commit for append-only lines (activity lines): a line waits while an insert is in flight, then goes
 // out with every other line that arrived meanwhile in one insertMany. Each caller's promise settles with its batch, so
 // awaiting `add` still means "written" (or failed); nothing waits on a timer, and a lone line goes out at once.
-// On FerretDB every write is serialized, so N sends finishing together cost one insert instead of N.
+// On FerretDB every write is serialized, so N refreshes or sends finishing together cost one insert instead of N.
 
 export interface GroupWriter<T> {
   add(doc: T): Promise<void>;
