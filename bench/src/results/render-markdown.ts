@@ -44,12 +44,16 @@ function tokenRows(r: BenchResults): Row[] {
   if (f) rows.push([`Refreshes/s (${f.connections} real connections, ${f.concurrency} at once; baseline: bare MSAL)`, fmt(f.refreshesPerSec, 1), fmt(f.baselineRefreshesPerSec, 1), fmtRatio(f.ratio)]);
   const c = r.compressed;
   if (c) {
-    rows.push([
-      `Refreshed before expiry (${fmt(c.connections)} connections, ${c.policy.lifetimeSec} s tokens, ${c.observedSec} s watched)`,
-      fmtPercent(c.shareRefreshedBeforeExpiry, 2),
-      '',
-      `${c.lapsed} lapsed, ${fmt(c.refreshes)} refreshes`,
-    ]);
+    rows.push(
+      [
+        `Refreshed before expiry (${fmt(c.connections)} connections, ${c.policy.lifetimeSec} s tokens refreshed ${c.policy.aheadSec} s ahead, ${fmt(c.observedSec)} s watched)`,
+        fmtPercent(c.shareRefreshedBeforeExpiry, 2),
+        '',
+        `${fmt(c.report.lapsed)} lapsed, ${fmt(c.report.refreshes)} refreshes`,
+      ],
+      [`  Refreshes/s done / needed (${fmt(c.connections)} connections / ${fmt(c.periodSec)} s period)`, `${fmt(c.refreshesPerSec, 1)} / ${fmt(c.requiredRefreshesPerSec, 1)}`, '', ''],
+      [`  Refreshed how long before expiry: p50 / p1 / closest`, `${fmt(c.report.marginSec.p50, 1)} / ${fmt(c.report.marginSec.p1, 1)} / ${fmt(c.report.marginSec.min, 1)} s`, '', ''],
+    );
   }
   return rows;
 }

@@ -1,58 +1,94 @@
-import type { ConnectionDoc } from '@outlook-connect/shared';
-import { progress, sleep } from '../lib/progress';
+import { scopesForPreset } from '@outlook-connect/shared';
+import { inParallel, progress, sleep } from '../lib/progress';
+import { ratePerSec } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
+import { lapseReport, type LapseReport } from './lapses';
+import { realisticConnections, type SeededIdentity } from './realistic-connections';
 import type { CompressedPolicy } from './refresh-phase';
 
-// Compressed lifetimes: tokens live seconds instead of an hour, the worker's policy is scaled the same way, and the
-// store is sampled every second for active connections whose access token has already expired.
+// Compressed lifetimes at scale: `count` connections of real emulator users (refresh tokens issued by the emulator's
+// issueRefreshToken, as if each had connected earlier), inserted like the connect flow stores them, with the access
+// tokens they hold expiring one after another over one refresh period, so the refresh load is the steady state's.
+// The worker (already running, with the policy scaled to the lifetime) must find them through its sweep and refresh
+// each before its token expires. Judged from the emulator's grant log at the end.
 
 export interface CompressedResult {
   connections: number;
   connectionsWanted: number;
   policy: CompressedPolicy;
+  /** The steady-state period between two refreshes of a connection (lifetime - ahead - jitter/2). */
+  periodSec: number;
+  /** Refreshes per second the load needs: connections / period. */
+  requiredRefreshesPerSec: number;
+  seedSec: number;
   observedSec: number;
-  refreshes: number;
-  /** Connections seen with an expired access token at any sample. */
-  lapsed: number;
+  refreshesPerSec: number | null;
+  report: LapseReport;
   shareRefreshedBeforeExpiry: number;
-  /** Connections refreshed at least twice in the window (each token was replaced, not just the first). */
-  refreshedTwice: number;
-  samples: number;
-  sampleEveryMs: number;
 }
 
-export async function runCompressed(env: BenchEnv, conns: ConnectionDoc[], policy: CompressedPolicy, observeMs: number, wanted: number): Promise<CompressedResult> {
-  const { models } = env.clients.deps;
-  const ids = conns.map((c) => c._id);
-  const before = new Map(((await models.Connection.find({ _id: { $in: ids } }, { tokenVersion: 1 }).lean()) as ConnectionDoc[]).map((c) => [c._id, c.tokenVersion]));
-  const grants = () => Object.values(env.emu.control.counters().tokenGrants).reduce((n, g) => n + g.refresh_token, 0);
-  const grantsBefore = grants();
-  const lapsed = new Set<string>();
-  const sampleEveryMs = 1_000;
-  let samples = 0;
-  const end = Date.now() + observeMs;
-  let lastLog = Date.now();
-  while (Date.now() < end) {
-    const expired = (await models.Connection.find({ _id: { $in: ids }, status: 'active', accessTokenExpiresAt: { $lte: new Date() } }, { _id: 1 }).lean()) as Array<{ _id: string }>;
-    for (const c of expired) lapsed.add(c._id);
-    samples++;
-    if (Date.now() - lastLog > 15_000) {
-      progress(`  compressed: ${Math.round((end - Date.now()) / 1000)} s left, ${grants() - grantsBefore} refreshes, ${lapsed.size} lapsed so far`);
-      lastLog = Date.now();
-    }
-    await sleep(sampleEveryMs);
+const SCOPES = ['openid', 'profile', 'email', 'offline_access', ...scopesForPreset('full')];
+
+export async function runCompressed(env: BenchEnv, opts: { count: number; wanted: number; policy: CompressedPolicy }): Promise<CompressedResult> {
+  const { models, box } = env.clients.deps;
+  const { policy } = opts;
+  const periodMs = (policy.lifetimeSec - policy.aheadSec - policy.jitterSec / 2) * 1000;
+  let t = Date.now();
+  const identities: SeededIdentity[] = [];
+  for (let i = 0; i < opts.count; i++) {
+    const email = `compressed${i}@${env.tenant.domain}`;
+    const user = env.emu.control.createUser({ tenantId: env.tenant.id, email, displayName: `Compressed ${i}` });
+    const { refreshToken } = env.emu.control.issueRefreshToken(email, env.app.clientId, SCOPES);
+    identities.push({ email: user.email, userId: user.id, refreshToken });
   }
-  const after = (await models.Connection.find({ _id: { $in: ids } }, { tokenVersion: 1 }).lean()) as ConnectionDoc[];
+  // The first connection is due just after the worker's next sweep (which has to find it), the last one period later.
+  const firstDueAt = Date.now() + (policy.sweepEverySec + 5) * 1000;
+  const docs = realisticConnections(box, {
+    count: opts.count,
+    workspaceId: env.workspaceId,
+    appId: env.app.id,
+    tenantId: env.tenant.id,
+    firstDueAt,
+    spreadMs: periodMs,
+    leadMs: policy.aheadSec * 1000,
+    identities,
+  });
+  await inParallel(
+    Array.from({ length: Math.ceil(docs.length / 1_000) }, (_, i) => docs.slice(i * 1_000, (i + 1) * 1_000)),
+    2,
+    (batch) => models.Connection.insertMany(batch, { ordered: false, lean: true }),
+  );
+  const seedSec = (Date.now() - t) / 1000;
+  const watched = docs.map((d) => ({ email: d.mailbox, expiresAt: d.accessTokenExpiresAt!.getTime() }));
+  const until = Math.max(...watched.map((w) => w.expiresAt)) + 5_000;
+  const emails = new Set(watched.map((w) => w.email.toLowerCase()));
+  const mine = () => env.emu.control.grantLog().filter((g) => emails.has(g.email) && g.at >= firstDueAt - 10_000);
+  progress(
+    `compressed: ${opts.count} connections seeded in ${seedSec.toFixed(1)} s; tokens expire over ${Math.round(periodMs / 1000)} s ` +
+      `(needs ${((opts.count * 1000) / periodMs).toFixed(1)} refreshes/s); watching for ${Math.round((until - Date.now()) / 1000)} s`,
+  );
+
+  t = Date.now();
+  while (Date.now() < until) {
+    await sleep(Math.min(15_000, until - Date.now()));
+    const now = Date.now();
+    const grants = mine();
+    const lateNow = lapseReport(watched.filter((w) => w.expiresAt <= now), grants, now).lapsed;
+    progress(`  compressed: ${Math.max(0, Math.round((until - now) / 1000))} s left, ${grants.length} refreshes, ${lateNow} lapsed so far`);
+  }
+  const grants = mine();
+  const report = lapseReport(watched, grants, until);
+  const observedMs = Date.now() - t;
   return {
-    connections: ids.length,
-    connectionsWanted: wanted,
+    connections: opts.count,
+    connectionsWanted: opts.wanted,
     policy,
-    observedSec: observeMs / 1000,
-    refreshes: grants() - grantsBefore,
-    lapsed: lapsed.size,
-    shareRefreshedBeforeExpiry: ids.length ? (ids.length - lapsed.size) / ids.length : 0,
-    refreshedTwice: after.filter((c) => c.tokenVersion - (before.get(c._id) ?? 0) >= 2).length,
-    samples,
-    sampleEveryMs,
+    periodSec: periodMs / 1000,
+    requiredRefreshesPerSec: (opts.count * 1000) / periodMs,
+    seedSec,
+    observedSec: observedMs / 1000,
+    refreshesPerSec: ratePerSec(report.refreshes, observedMs),
+    report,
+    shareRefreshedBeforeExpiry: opts.count ? (opts.count - report.lapsed) / opts.count : 0,
   };
 }

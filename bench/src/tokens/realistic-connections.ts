@@ -9,8 +9,23 @@ export type NewConnection = Omit<ConnectionDoc, 'createdAt' | 'updatedAt' | 'syn
 const ACCESS_TOKEN_CHARS = 1_600;
 const REFRESH_TOKEN_CHARS = 1_000;
 
-/** `count` connections whose nextRefreshAt are evenly spaced over [firstDueAt, firstDueAt + spreadMs), in random order. */
-export function realisticConnections(box: SecretBox, opts: { count: number; workspaceId: string; appId: string; tenantId: string; firstDueAt: number; spreadMs: number; leadMs: number }): NewConnection[] {
+/** A real emulator user with a refresh token the emulator will honour (issueRefreshToken). */
+export interface SeededIdentity {
+  email: string;
+  userId: string;
+  refreshToken: string;
+}
+
+/**
+ * `count` connections whose nextRefreshAt are evenly spaced over [firstDueAt, firstDueAt + spreadMs), in random
+ * order, each token expiring leadMs after its nextRefreshAt. With `identities`, connection i is that user's, with
+ * that refresh token (one connection per identity); otherwise the users and tokens are made up.
+ */
+export function realisticConnections(
+  box: SecretBox,
+  opts: { count: number; workspaceId: string; appId: string; tenantId: string; firstDueAt: number; spreadMs: number; leadMs: number; identities?: SeededIdentity[] },
+): NewConnection[] {
+  if (opts.identities && opts.identities.length !== opts.count) throw new Error(`realisticConnections: ${opts.identities.length} identities for ${opts.count} connections`);
   const now = new Date();
   const slots = Array.from({ length: opts.count }, (_, i) => i);
   for (let i = slots.length - 1; i > 0; i--) {
@@ -21,8 +36,9 @@ export function realisticConnections(box: SecretBox, opts: { count: number; work
     const _id = newId('conn');
     const due = opts.firstDueAt + Math.floor((slot * opts.spreadMs) / opts.count);
     const accessToken = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${randomBytes((ACCESS_TOKEN_CHARS * 3) / 4).toString('base64url')}`;
-    const refreshToken = `1.AQ${randomBytes((REFRESH_TOKEN_CHARS * 3) / 4).toString('base64url')}`;
-    const oid = randomBytes(16).toString('hex');
+    const identity = opts.identities?.[i];
+    const refreshToken = identity?.refreshToken ?? `1.AQ${randomBytes((REFRESH_TOKEN_CHARS * 3) / 4).toString('base64url')}`;
+    const oid = identity?.userId ?? randomBytes(16).toString('hex');
     return {
       _id,
       workspaceId: opts.workspaceId,
@@ -35,7 +51,7 @@ export function realisticConnections(box: SecretBox, opts: { count: number; work
       tenantId: opts.tenantId,
       microsoftUserId: oid,
       homeAccountId: `${oid}.${opts.tenantId}`,
-      mailbox: `user${i}@contoso-bench.example`,
+      mailbox: identity?.email ?? `user${i}@contoso-bench.example`,
       displayName: `Bench User ${i}`,
       accessTokenEnc: box.encrypt(accessToken, tokenContext(_id, 'accessToken')),
       refreshTokenEnc: box.encrypt(refreshToken, tokenContext(_id, 'refreshToken')),

@@ -29,9 +29,12 @@ export interface CompressedPolicy {
   sweepEverySec: number;
 }
 
-/** A token lifetime of seconds and a refresh policy scaled with it (production: 60-90 min, 10 min ahead, 2 min jitter). */
+/**
+ * A token lifetime of seconds and the production policy scaled with it: tokens live 60-90 min (75 on average) and are
+ * refreshed 10 min ahead with up to 2 min of jitter, so ahead = lifetime x 10/75 and jitter = lifetime x 2/75.
+ */
 export function compressedPolicy(lifetimeSec: number): CompressedPolicy {
-  return { lifetimeSec, aheadSec: Math.max(5, Math.round(lifetimeSec / 3)), jitterSec: Math.max(2, Math.round(lifetimeSec / 6)), sweepEverySec: 5 };
+  return { lifetimeSec, aheadSec: Math.max(5, Math.round((lifetimeSec * 10) / 75)), jitterSec: Math.max(2, Math.round((lifetimeSec * 2) / 75)), sweepEverySec: 10 };
 }
 
 /** The refresh worker process, with the compressed policy (it keeps running into the compressed-lifetime run). */
