@@ -17,8 +17,6 @@ export interface ScalePhaseResult {
   insertPerSec: number | null;
   /** One sweep pass with ~1,000 connections due (jobs new), scaled to exactly 1,000. */
   sweepPer1000DueMs: number | null;
-  /** The same pass again: every job already there (the steady state of a sweep every 30 s). */
-  repeatSweepPer1000DueMs: number | null;
   dueInPass: number;
   /** One pass with every connection due: all of them get their delayed job. */
   scheduleAllMs: number | null;
@@ -58,10 +56,7 @@ export async function runScalePhase(env: BenchEnv, opts: { count: number; insert
     t = Date.now();
     const first = await sweep(due(1_000));
     const firstMs = Date.now() - t;
-    t = Date.now();
-    const again = await sweep(due(1_000));
-    const againMs = Date.now() - t;
-    progress(`scale: pass with ${first.enqueued} due took ${firstMs} ms (again: ${againMs} ms); scheduling all`);
+    progress(`scale: pass with ${first.enqueued} due took ${firstMs} ms; scheduling all`);
     t = Date.now();
     await sweep(firstDueAt + SPREAD_MS + 60_000);
     const scheduleAllMs = Date.now() - t;
@@ -75,7 +70,6 @@ export async function runScalePhase(env: BenchEnv, opts: { count: number; insert
       buildAndEncryptMs,
       insertPerSec: ratePerSec(inserted, insertMs),
       sweepPer1000DueMs: per1000(firstMs, first.enqueued),
-      repeatSweepPer1000DueMs: per1000(againMs, again.enqueued),
       dueInPass: first.enqueued,
       scheduleAllMs,
       scheduledJobs,
