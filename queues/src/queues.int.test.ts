@@ -39,7 +39,9 @@ describe('queues on a real Redis', () => {
       logger,
     });
     const raw = new Queue('calendar', { connection: producerRedis, prefix: `{${iso.queuePrefix}}` });
-    const events = new QueueEvents('calendar', { connection: createRedis(iso.redisUrl, 'worker'), prefix: `{${iso.queuePrefix}}` });
+    // QueueEvents does not close a connection it was handed: this test does.
+    const eventsRedis = createRedis(iso.redisUrl, 'worker');
+    const events = new QueueEvents('calendar', { connection: eventsRedis, prefix: `{${iso.queuePrefix}}` });
     await events.waitUntilReady();
     const bad = await raw.add('calendar', { operationId: 42 }, { attempts: 5 });
     const good = await client.enqueue('calendar', { operationId: 'cal_0123456789abcdef01234567' });
@@ -50,6 +52,7 @@ describe('queues on a real Redis', () => {
     expect(seen).toEqual(['cal_0123456789abcdef01234567']);
     await workers.close();
     await events.close();
+    eventsRedis.disconnect();
     await raw.close();
   });
 
