@@ -95,8 +95,10 @@ describe('sending against the emulator', () => {
     const { send } = await h.sends.enqueueSend(input(reader.connection._id));
     const done = await settled(send._id);
     expect(done).toMatchObject({ status: 'failed', attempts: 0, error: { kind: 'permanent', code: 'scope_missing' } });
-    const job = await h.clients.deps.queues.queue('send').getJob(send._id);
-    expect(job?.attemptsMade).toBe(1);
+    // The job is failed just after the record is written: wait for its final state, then count its attempts.
+    const queue = h.clients.deps.queues.queue('send');
+    await waitFor(async () => (await queue.getJobState(send._id)) === 'failed', 10_000, `send job ${send._id} failed`);
+    expect((await queue.getJob(send._id))?.attemptsMade).toBe(1);
     expect((await productEvent(`send.failed_${send._id}`))?.data).toMatchObject({ error: { code: 'scope_missing' } });
   });
 
