@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '@outlook-connect/stack';
 import { failOneJob, OPERATOR, seedConnection, startTestDashboard, type TestDashboard } from './test-support';
 
@@ -10,6 +10,19 @@ import { failOneJob, OPERATOR, seedConnection, startTestDashboard, type TestDash
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+/** The page's HTML once Chromium has stopped navigating (it moves to its own error page after a refused navigation). */
+async function settledContent(page: Page): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      return await page.content();
+    } catch (err) {
+      if (!/navigating/.test(String(err))) throw err;
+      await page.waitForTimeout(100);
+    }
+  }
+  return page.content();
+}
 
 describe('dashboard in a real browser', () => {
   let t: TestDashboard;
@@ -50,9 +63,8 @@ describe('dashboard in a real browser', () => {
       await expect(page.goto(`${base}${path}`)).rejects.toThrow(/ERR_INVALID_AUTH_CREDENTIALS/);
       expect((await context.request.get(`${base}${path}`)).status()).toBe(401);
     }
-    // The refused navigation leaves Chromium on its own error page; let that settle before reading what it shows.
-    await page.waitForLoadState('load');
-    expect(await page.content()).not.toContain('inbox-sync');
+    // The refused navigation leaves Chromium on its own error page: read what it shows once it stops navigating.
+    expect(await settledContent(page)).not.toContain('inbox-sync');
     const retry = await context.request.put(`${base}/queues/api/queues/inbox-sync/${failedJobId}/retry`);
     expect(retry.status()).toBe(401);
     expect(await t.client.queue('inbox-sync').getJobState(failedJobId)).toBe('failed');
