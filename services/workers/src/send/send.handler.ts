@@ -19,9 +19,8 @@ const isMicrosoftError = (err: unknown) => err instanceof GraphError || err inst
 const isLastAttempt = (ctx: JobContext) => ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
 
 /** Sends one email at most once: see README.md in this folder for the protocol and its trade-offs. */
-export function createSendHandler(input: SendDeps): HandlerRegistration<'send'> {
-  const policy = input.sendPolicy ?? DEFAULT_SEND_POLICY;
-  const deps = input;
+export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
+  const policy = deps.sendPolicy ?? DEFAULT_SEND_POLICY;
 
   async function fail(sendId: string, error: SendError, ctx: JobContext): Promise<never> {
     await markFailed(deps, sendId, error);
