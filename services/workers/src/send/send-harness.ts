@@ -1,16 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { startEmulator, type Emulator, type LimitsConfig } from '@outlook-connect/ms-emulator';
-import { createSendClient, startWorkers, type RunningWorkers, type SendClient } from '@outlook-connect/queues';
-import { createLogger, generateKeyringSpec, parseEnv, type ConnectionDoc, type ScopePresetName } from '@outlook-connect/shared';
-import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp } from '@outlook-connect/stack';
-import { createClients, workersEnv, type Clients } from '../clients';
+import type { Emulator, LimitsConfig } from '@outlook-connect/ms-emulator';
+import { createSendClient, type SendClient } from '@outlook-connect/queues';
+import type { ConnectionDoc, ScopePresetName } from '@outlook-connect/shared';
+import type { Clients } from '../clients';
+import { startWorkerStack } from '../testing/worker-stack';
 import { createSendHandler } from './send.handler';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from './send-policy';
 
-// The real stack for send integration tests: emulator, store, Redis, the workers' clients, and send workers either
-// in this process or as child processes running the workers' real main (which can be SIGKILLed).
+// The real stack for send integration tests (the shared worker stack), with send workers either in this process or as
+// child processes running the workers' real main (which can be SIGKILLed).
 
 export interface SendHarness {
   emu: Emulator;
@@ -30,48 +29,30 @@ export interface SendHarness {
 }
 
 export async function startSendHarness(label: string, opts: { policy?: Partial<SendPolicy>; limits?: Partial<LimitsConfig> } = {}): Promise<SendHarness> {
-  const iso = testIsolation(label);
-  const emu = await startEmulator({ interactive: false, limits: opts.limits });
-  const env = {
-    REDIS_URL: iso.redisUrl,
-    MONGO_URL: iso.mongoDbUrl,
-    QUEUE_PREFIX: iso.queuePrefix,
-    SECRETS_KEYS: generateKeyringSpec('k1'),
-    MICROSOFT_LOGIN_URL: emu.loginUrl,
-    MICROSOFT_GRAPH_URL: emu.graphUrl,
-    LOG_LEVEL: 'silent',
-  };
-  const config = parseEnv('workers', workersEnv, env);
-  const logger = createLogger({ service: 'send-test', level: 'silent' });
-  const clients = await createClients(config, { logger, dbName: iso.dbName });
-  const { deps } = clients;
+  const stack = await startWorkerStack(label, { limits: opts.limits });
+  const { deps } = stack.clients;
   const sends = createSendClient({ models: deps.models, queues: deps.queues });
-  const workspaceId = `ws_${randomBytes(6).toString('hex')}`;
-  const tenant = emu.control.createTenant();
-  const app: SeededOAuthApp = await seedOAuthApp({ models: deps.models, box: deps.box, emulator: emu, workspaceId, homeTenantId: tenant.id, multiTenant: true });
   const sendPolicy = { ...DEFAULT_SEND_POLICY, ...opts.policy };
   const handler = createSendHandler({ ...deps, sendPolicy });
-  let workers: RunningWorkers | null = null;
   const children = new Set<ChildProcess>();
+  const killWorkers = () => {
+    for (const child of children) child.kill('SIGKILL');
+    children.clear();
+  };
 
   return {
-    emu,
-    clients,
+    emu: stack.emu,
+    clients: stack.clients,
     sends,
-    workspaceId,
-    startWorker() {
-      workers ??= startWorkers({ registrations: [handler], served: ['send'], connection: clients.workerRedis, prefix: iso.queuePrefix, logger });
-    },
-    async stopWorker() {
-      await workers?.close();
-      workers = null;
-    },
+    workspaceId: stack.workspaceId,
+    startWorker: () => stack.startWorkers([handler], ['send']),
+    stopWorker: () => stack.stopWorkers(),
     spawnWorker() {
       const main = path.resolve(__dirname, '..', 'main.ts');
       const child = spawn(process.execPath, ['--import', 'tsx', main], {
         env: {
           ...process.env,
-          ...env,
+          ...stack.childEnv,
           WORKER_QUEUES: 'send',
           SEND_WAIT_FOR_RECONNECT_SEC: String(Math.round(sendPolicy.waitForReconnectMs / 1000)),
         },
@@ -81,28 +62,15 @@ export async function startSendHarness(label: string, opts: { policy?: Partial<S
       child.once('exit', () => children.delete(child));
       return child;
     },
-    killWorkers() {
-      for (const child of children) child.kill('SIGKILL');
-      children.clear();
-    },
+    killWorkers,
     async retryAtOf(sendId) {
       const score = await deps.redis.zscore(`${deps.queues.prefix}:send:delayed`, sendId);
       return score === null ? null : Math.floor(Number(score) / 0x1000);
     },
-    async connect(preset, name = 'user') {
-      const email = `${name}-${randomBytes(4).toString('hex')}@${tenant.domain}`;
-      emu.control.createUser({ tenantId: tenant.id, email, displayName: name });
-      const connection = await connectMailbox({ models: deps.models, box: deps.box, emulator: emu, workspaceId, app, email, preset });
-      return { connection, email };
-    },
+    connect: (preset, name) => stack.connect(preset, name),
     async close() {
-      for (const child of children) child.kill('SIGKILL');
-      await workers?.close();
-      await deps.models.Send.db.dropDatabase();
-      const keys = await deps.redis.keys(`{${iso.queuePrefix}}:*`);
-      if (keys.length) await deps.redis.del(...keys);
-      await clients.close();
-      await emu.close();
+      killWorkers();
+      await stack.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startEmulator, type Emulator } from '@outlook-connect/ms-emulator';
+import { startEmulator, type Emulator, type LimitsConfig } from '@outlook-connect/ms-emulator';
 import { startWorkers, type HandlerRegistration, type QueueName, type RunningWorkers } from '@outlook-connect/queues';
 import { createLogger, generateKeyringSpec, parseEnv, type ConnectionDoc, type Logger, type ScopePresetName } from '@outlook-connect/shared';
 import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp, type TestIsolation } from '@outlook-connect/stack';
@@ -14,6 +14,8 @@ export interface WorkerStack {
   config: WorkersConfig;
   logger: Logger;
   clients: Clients;
+  /** The environment a workers main (services/workers/src/main.ts) child process needs to join this stack. */
+  childEnv: Record<string, string>;
   workspaceId: string;
   tenant: { id: string; domain: string };
   app: SeededOAuthApp;
@@ -26,18 +28,19 @@ export interface WorkerStack {
   close(): Promise<void>;
 }
 
-export async function startWorkerStack(label: string): Promise<WorkerStack> {
+export async function startWorkerStack(label: string, opts: { limits?: Partial<LimitsConfig> } = {}): Promise<WorkerStack> {
   const iso = testIsolation(label);
-  const emu = await startEmulator({ interactive: false });
-  const config = parseEnv('workers', workersEnv, {
+  const emu = await startEmulator({ interactive: false, limits: opts.limits });
+  const childEnv = {
     REDIS_URL: iso.redisUrl,
-    MONGO_URL: iso.mongoUrl,
+    MONGO_URL: iso.mongoDbUrl,
     QUEUE_PREFIX: iso.queuePrefix,
     SECRETS_KEYS: generateKeyringSpec('k1'),
     MICROSOFT_LOGIN_URL: emu.loginUrl,
     MICROSOFT_GRAPH_URL: emu.graphUrl,
     LOG_LEVEL: 'silent',
-  });
+  };
+  const config = parseEnv('workers', workersEnv, childEnv);
   const logger = createLogger({ service: `${label}-test`, level: 'silent' });
   const clients = await createClients(config, { logger, dbName: iso.dbName });
   const { deps } = clients;
@@ -52,6 +55,7 @@ export async function startWorkerStack(label: string): Promise<WorkerStack> {
     config,
     logger,
     clients,
+    childEnv,
     workspaceId,
     tenant,
     app,
