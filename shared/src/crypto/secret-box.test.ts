@@ -38,6 +38,20 @@ describe('SecretBox', () => {
     expect(() => box.decrypt('plain-text')).toThrow(SecretDecryptError);
   });
 
+  it('refuses a truncated authentication tag (GCM would accept 4 bytes) and a wrong-sized IV', () => {
+    const box = createSecretBox(key('k1'));
+    const parts = box.encrypt('secret', 'ctx').split('.');
+    for (const len of [4, 8, 12, 15]) {
+      const short = [...parts];
+      short[3] = Buffer.from(parts[3]!, 'base64url').subarray(0, len).toString('base64url');
+      expect(() => box.decrypt(short.join('.'), 'ctx')).toThrow(/malformed IV or authentication tag/);
+    }
+    const badIv = [...parts];
+    badIv[2] = Buffer.alloc(16).toString('base64url');
+    expect(() => box.decrypt(badIv.join('.'), 'ctx')).toThrow(/malformed IV or authentication tag/);
+    expect(box.decrypt(parts.join('.'), 'ctx')).toBe('secret');
+  });
+
   it('refuses bad keyrings', () => {
     expect(() => createSecretBox('k1:c2hvcnQ=')).toThrow(/32 bytes/);
     expect(() => createSecretBox(`${key('a')},${key('a')}`)).toThrow(/duplicate/);

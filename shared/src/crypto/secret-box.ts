@@ -6,6 +6,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
+// GCM accepts tags as short as 4 bytes unless told otherwise; a short tag makes forgery cheap, so only 16 is valid.
+const TAG_BYTES = 16;
 
 export class SecretDecryptError extends Error {
   override name = 'SecretDecryptError';
@@ -41,7 +43,7 @@ export function createSecretBox(spec: string): SecretBox {
     currentKeyId: current.id,
     encrypt(plaintext, context = '') {
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', current.key, iv);
+      const cipher = createCipheriv('aes-256-gcm', current.key, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
@@ -53,10 +55,13 @@ export function createSecretBox(spec: string): SecretBox {
       const [, keyId, iv, tag, body] = parts as [string, string, string, string, string];
       const key = byId.get(keyId);
       if (!key) throw new SecretDecryptError(`secret was encrypted with key "${keyId}", which is not in SECRETS_KEYS`);
+      const ivBytes = Buffer.from(iv, 'base64url');
+      const tagBytes = Buffer.from(tag, 'base64url');
+      if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new SecretDecryptError('secret has a malformed IV or authentication tag');
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
         decipher.setAAD(Buffer.from(context, 'utf8'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        decipher.setAuthTag(tagBytes);
         return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
       } catch {
         throw new SecretDecryptError('secret failed authentication (tampered, wrong key or wrong context)');
