@@ -132,10 +132,9 @@ export const storedRequestSchema = z.discriminatedUnion('kind', [
 ]);
 export type StoredRequest = z.infer<typeof storedRequestSchema>;
 
-export const freeBusyInputSchema = z
+/** The free/busy question itself (the HTTP body), without the connection that asks it. */
+export const freeBusyQuerySchema = z
   .object({
-    workspaceId: z.string().min(1),
-    connectionId: connectionIdSchema,
     schedules: z.array(z.email()).min(1).max(MAX_SCHEDULES, `at most ${MAX_SCHEDULES} schedules`),
     start: dateTimeTimeZoneSchema,
     end: dateTimeTimeZoneSchema,
@@ -147,5 +146,6 @@ export const freeBusyInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['end'], message: `the window may span at most ${MAX_FREE_BUSY_DAYS} days` });
     }
   });
+export const freeBusyInputSchema = freeBusyQuerySchema.safeExtend({ workspaceId: z.string().min(1), connectionId: connectionIdSchema });
 export type FreeBusyInput = z.input<typeof freeBusyInputSchema>;
 export type FreeBusyRequest = z.infer<typeof freeBusyInputSchema>;

@@ -15,6 +15,7 @@ import {
   type UpdateEventInput,
 } from './calendar-schemas';
 import { InvalidPayloadError } from './queue-client';
+import { IdempotencyKeyReusedError, requestHash, sameRequest } from './request-hash';
 import type { z } from 'zod';
 
 // The producer side of calendar operations: one CalendarOperation record per idempotency key, then a `calendar` job.
@@ -68,17 +69,9 @@ export class FreeBusyLookupError extends Error {
   }
 }
 
-/** The idempotency key was already used on this connection for a different kind of operation. */
-export class IdempotencyConflictError extends Error {
-  override name = 'IdempotencyConflictError';
-  constructor(readonly idempotencyKey: string, readonly existingOperationId: string) {
-    super(`idempotency key "${idempotencyKey}" already belongs to operation ${existingOperationId} of another kind`);
-  }
-}
-
 export interface OperationResult {
   operation: CalendarOperationDoc;
-  /** false when the idempotency key returned an existing operation. */
+  /** false when the idempotency key returned an existing operation of the same request. */
   created: boolean;
 }
 
@@ -122,11 +115,14 @@ export function createCalendarClient(opts: { models: Models; queues: QueueClient
     request: StoredRequest,
   ): Promise<OperationResult> {
     await requireConnection(base.workspaceId, base.connectionId);
+    // The kind is part of the request (in `request`), so a key reused for another kind is a different request too.
+    const hash = requestHash({ request, metadata: base.metadata });
     let operation: CalendarOperationDoc;
     let created = true;
     try {
       const doc = await models.CalendarOperation.create({
         ...base,
+        requestHash: hash,
         kind: request.kind,
         request,
         transactionId: randomUUID(),
@@ -137,9 +133,8 @@ export function createCalendarClient(opts: { models: Models; queues: QueueClient
       if (!isDuplicateKey(err)) throw err;
       const existing = await models.CalendarOperation.findOne({ connectionId: base.connectionId, idempotencyKey: base.idempotencyKey }).lean<CalendarOperationDoc>();
       if (!existing) throw err;
-      if (existing.kind !== (request.kind as CalendarOperationKind) || existing.workspaceId !== base.workspaceId) {
-        throw new IdempotencyConflictError(base.idempotencyKey, existing._id);
-      }
+      const sameKind = existing.kind === (request.kind as CalendarOperationKind) && existing.workspaceId === base.workspaceId;
+      if (!sameKind || !sameRequest(existing.requestHash, hash)) throw new IdempotencyKeyReusedError(base.idempotencyKey, 'calendar operation', existing._id);
       operation = existing;
       created = false;
     }

@@ -18,6 +18,7 @@ export {
 } from './worker-runtime';
 export * from './calendar';
 export * from './calendar-schemas';
+export { canonicalJson, IdempotencyKeyReusedError, requestHash } from './request-hash';
 export { resolveTimeZone, localToUtcMs, toGraphUtc, type ResolvedTimeZone } from './calendar-time';
 export * from './sends';
 export * from './send-schemas';

@@ -1,6 +1,7 @@
 import { newId, type Models, type SendDoc } from '@outlook-connect/shared';
 import { parseInput } from './calendar';
 import type { QueueClient } from './queue-client';
+import { IdempotencyKeyReusedError, requestHash, sameRequest } from './request-hash';
 import { enqueueSendInputSchema, type EnqueueSendInput } from './send-schemas';
 
 // The producer side of sends: one Send record per (connection, idempotency key), then a `send` job with the same id.
@@ -22,7 +23,7 @@ export class SendNotCancelableError extends Error {
 
 export interface EnqueuedSend {
   send: SendDoc;
-  /** false when the idempotency key returned an existing send (nothing new is sent). */
+  /** false when the idempotency key returned an existing send of the same request (nothing new is sent). */
   created: boolean;
 }
 
@@ -54,6 +55,8 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
       // By _id alone (the store answers that from its key), the workspace checked here.
       const found = await models.Connection.findById(v.connectionId, { workspaceId: 1 }).lean<{ workspaceId: string }>();
       if (found?.workspaceId !== v.workspaceId) throw new SendNotFoundError('connection', v.connectionId);
+      // What makes two requests the same send: everything the producer chose, after validation, except the key.
+      const hash = requestHash({ message: v.message, source: v.source, sendAt: v.sendAt ?? null, metadata: v.metadata });
       const sendId = newId('send');
       const scheduled = v.sendAt !== undefined && v.sendAt.getTime() > now();
       let send: SendDoc;
@@ -64,6 +67,7 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
           workspaceId: v.workspaceId,
           connectionId: v.connectionId,
           idempotencyKey: v.idempotencyKey,
+          requestHash: hash,
           source: v.source,
           status: scheduled ? 'scheduled' : 'queued',
           message: v.message,
@@ -76,6 +80,7 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
         if (!isDuplicateKey(err)) throw err;
         const existing = await models.Send.findOne({ connectionId: v.connectionId, idempotencyKey: v.idempotencyKey }).lean<SendDoc>();
         if (!existing) throw err;
+        if (!sameRequest(existing.requestHash, hash)) throw new IdempotencyKeyReusedError(v.idempotencyKey, 'send', existing._id);
         send = existing;
         created = false;
       }

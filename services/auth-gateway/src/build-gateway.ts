@@ -1,7 +1,7 @@
-import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { GatewayDeps } from './clients';
+import { installApiDocs } from './http/api-docs';
 import { installErrorHandler } from './http/error-handler';
 import type { GatewayApp } from './http/gateway-app';
 import { calendarRoutes } from './routes/calendar';
@@ -27,14 +27,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'outlook-connect auth-gateway', version: '1.0.0', description: 'Outlook / Microsoft 365 connections for the CRM' },
-      servers: [{ url: deps.env.PUBLIC_URL }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'the workspace API key' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await installApiDocs(app, deps.env.PUBLIC_URL);
   healthRoutes(app, deps);
   workspaceRoutes(app, deps);
   oauthAppRoutes(app, deps);
@@ -43,7 +36,6 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   sendRoutes(app, deps);
   calendarRoutes(app, deps);
   if (deps.env.SANDBOX) sandboxRoutes(app, deps);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;
 }

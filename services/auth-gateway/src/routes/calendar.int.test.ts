@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createCalendarClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, ScopePresetName } from '@outlook-connect/shared';
 import { connectMailbox, seedOAuthApp, type SeededOAuthApp } from '@outlook-connect/stack';
 import { startGatewayHarness, type GatewayHarness } from '../testing/harness';
@@ -78,14 +79,78 @@ describe('calendar routes', () => {
     const created = (await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-kind'))).json<{ id: string }>();
     const res = await call('PATCH', `/v1/calendar/operations/${created.id}/event`, { idempotencyKey: 'k-kind', changes: { subject: 'x' } });
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ error: 'idempotency_conflict', operationId: created.id });
+    expect(res.json()).toMatchObject({ error: 'idempotency_key_reused', operationId: created.id });
+  });
+
+  it('refuses the same key with a different request (409 naming the original) and replays the identical one', async () => {
+    const url = `/v1/connections/${calendarConn.connection._id}/calendar/events`;
+    const first = (await call('POST', url, booking('k-same'))).json<{ id: string }>();
+    const changes = [
+      { subject: 'Another call' },
+      { end: { dateTime: '2031-04-01T16:00:00', timeZone: 'Eastern Standard Time' } },
+      { attendees: [{ address: 'someone-else@example.com' }] },
+      { metadata: { dealId: 'deal_8' } },
+    ];
+    for (const change of changes) {
+      const res = await call('POST', url, { ...booking('k-same'), ...change });
+      expect({ change, status: res.statusCode }).toEqual({ change, status: 409 });
+      expect(res.json()).toMatchObject({ error: 'idempotency_key_reused', operationId: first.id });
+    }
+    // Keys in another order, defaults spelled out: the same request.
+    const { metadata, ...event } = booking('k-same');
+    const spelled = { metadata, ...Object.fromEntries(Object.entries({ ...event, attendees: [{ name: 'Lead', address: 'lead@example.com', type: 'required' }] }).reverse()) };
+    const replay = await call('POST', url, spelled);
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toMatchObject({ id: first.id, created: false });
+    expect(await h.deps.models.CalendarOperation.countDocuments({ connectionId: calendarConn.connection._id, idempotencyKey: 'k-same' })).toBe(1);
+  });
+
+  it('refuses a reused key for a different move or cancel of the same booking', async () => {
+    const created = (await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-move-base'))).json<{ id: string }>();
+    const url = `/v1/calendar/operations/${created.id}/event`;
+    expect((await call('PATCH', url, { idempotencyKey: 'mv-1', changes: { subject: 'A' } })).statusCode).toBe(202);
+    expect((await call('PATCH', url, { idempotencyKey: 'mv-1', changes: { subject: 'A' } })).statusCode).toBe(200);
+    expect((await call('PATCH', url, { idempotencyKey: 'mv-1', changes: { subject: 'B' } })).statusCode).toBe(409);
+    expect((await call('POST', `${url}/cancel`, { idempotencyKey: 'cx-1', comment: 'Sorry' })).statusCode).toBe(202);
+    const other = await call('POST', `${url}/cancel`, { idempotencyKey: 'cx-1', comment: 'Sorry, ill' });
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toMatchObject({ error: 'idempotency_key_reused' });
   });
 
   it('takes the idempotency key from the Idempotency-Key header too', async () => {
     const { idempotencyKey: _k, ...body } = booking('unused');
-    const res = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, body, { 'idempotency-key': 'hdr-1' });
+    const url = `/v1/connections/${calendarConn.connection._id}/calendar/events`;
+    const res = await call('POST', url, body, { 'idempotency-key': 'hdr-1' });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ idempotencyKey: 'hdr-1' });
+    const replay = await call('POST', url, body, { 'idempotency-key': 'hdr-1' });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toMatchObject({ id: res.json<{ id: string }>().id });
+    const reused = await call('POST', url, { ...body, subject: 'Other' }, { 'idempotency-key': 'hdr-1' });
+    expect(reused.statusCode).toBe(409);
+  });
+
+  it('answers 400 naming the field when the header and the body give different keys, or neither gives one', async () => {
+    const url = `/v1/connections/${calendarConn.connection._id}/calendar/events`;
+    const both = await call('POST', url, booking('body-key'), { 'idempotency-key': 'header-key' });
+    expect(both.statusCode).toBe(400);
+    expect(both.json<{ issues: Array<{ field: string }> }>().issues.map((i) => i.field)).toEqual(['headers.idempotency-key']);
+    const { idempotencyKey: _k, ...body } = booking('unused');
+    const none = await call('POST', url, body);
+    expect(none.statusCode).toBe(400);
+    expect(none.json<{ issues: Array<{ field: string }> }>().issues.map((i) => i.field)).toEqual(['body.idempotencyKey']);
+    expect(await h.deps.models.CalendarOperation.countDocuments({ idempotencyKey: { $in: ['body-key', 'header-key'] } })).toBe(0);
+  });
+
+  it('the Node producer client refuses a reused key the same way', async () => {
+    const calendar = createCalendarClient({ models: h.deps.models, queues: h.deps.queues });
+    const { idempotencyKey, metadata, ...event } = booking('k-node');
+    const base = { workspaceId: h.workspaceId, connectionId: calendarConn.connection._id, idempotencyKey, metadata };
+    const first = await calendar.createEvent({ ...base, event });
+    expect((await calendar.createEvent({ ...base, event })).operation._id).toBe(first.operation._id);
+    await expect(calendar.createEvent({ ...base, event: { ...event, subject: 'Changed' } })).rejects.toMatchObject({ name: 'IdempotencyKeyReusedError', existingId: first.operation._id });
+    const overHttp = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, { ...booking('k-node'), subject: 'Changed' });
+    expect(overHttp.json()).toMatchObject({ error: 'idempotency_key_reused', operationId: first.operation._id });
   });
 
   it('answers 400 naming each bad field', async () => {
@@ -93,9 +158,9 @@ describe('calendar routes', () => {
     const res = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, bad);
     expect(res.statusCode).toBe(400);
     const fields = res.json<{ issues: Array<{ field: string }> }>().issues.map((i) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['event.attendees.0.address']));
+    expect(fields).toEqual(expect.arrayContaining(['body.attendees.0.address']));
     const reversed = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, { ...booking('k-bad2'), end: bad.end });
-    expect(reversed.json<{ issues: Array<{ field: string; reason: string }> }>().issues).toEqual([{ field: 'event.end', reason: 'must be after start' }]);
+    expect(reversed.json<{ issues: Array<{ field: string; reason: string }> }>().issues).toEqual([{ field: 'body.end', reason: 'must be after start' }]);
   });
 
   it('queues a move and a cancel addressed by the booking operation, and refuses an unknown one', async () => {

@@ -1,9 +1,14 @@
 import {
+  cancelEventInputSchema,
   CalendarNotFoundError,
   createCalendarClient,
+  createEventInputSchema,
+  eventDetailsSchema,
+  freeBusyQuerySchema,
   FreeBusyLookupError,
-  IdempotencyConflictError,
+  IdempotencyKeyReusedError,
   InvalidPayloadError,
+  updateEventInputSchema,
   type CalendarClient,
   type FreeBusyLookup,
 } from '@outlook-connect/queues';
@@ -15,17 +20,26 @@ import type { GatewayDeps } from '../clients';
 import { ApiError, notFound } from '../http/api-error';
 import { workspaceOf } from '../http/auth';
 import type { GatewayApp } from '../http/gateway-app';
-import { anyObject, errorBody, idParams } from '../http/schemas';
+import { idempotencyKeyOf } from '../http/idempotency-key';
+import { apiErrors, idempotencyHeaders, idParams, workspaceApiKey } from '../http/schemas';
+import { acceptedOperationSchema, calendarOperationViewSchema, freeBusyResultSchema } from '../http/views';
 
 // Calendar operations over HTTP: book, move and cancel meetings (queued, idempotent) and free/busy (answered now).
-// Bodies are validated by the queues client's schemas, so HTTP and Node producers get the same field errors.
+// Bodies are validated by the queues client's own schemas, so HTTP and Node producers get the same field errors.
 
 const tags = ['Calendar'];
-const security = [{ apiKey: [] }];
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 429: errorBody, 502: errorBody, 503: errorBody };
+const security = workspaceApiKey;
 const eventParams = idParams('conn').extend({ eventId: z.string().min(1).max(1024) });
 
-export function calendarOperationView(op: CalendarOperationDoc): Record<string, unknown> {
+const key = { idempotencyKey: createEventInputSchema.shape.idempotencyKey.optional() };
+/** A booking: the event's fields at the top level, beside the idempotency key and metadata. */
+export const createEventBody = eventDetailsSchema.safeExtend({ ...key, metadata: createEventInputSchema.shape.metadata });
+export const updateEventBody = updateEventInputSchema.pick({ changes: true, metadata: true }).extend(key);
+export const cancelEventBody = cancelEventInputSchema.pick({ comment: true, metadata: true }).extend(key);
+/** What an operation answers: queued (202) or the original for a repeated key and request (200). */
+const accepting = (opts: { params: boolean }) => ({ 200: acceptedOperationSchema, 202: acceptedOperationSchema, ...apiErrors({ body: true, ...opts }, 409) });
+
+export function calendarOperationView(op: CalendarOperationDoc): z.input<typeof calendarOperationViewSchema> {
   return {
     id: op._id,
     workspaceId: op.workspaceId,
@@ -68,16 +82,9 @@ function apiErrorOf(err: unknown, reply: FastifyReply, nowMs: number): unknown {
     return new ApiError(400, 'invalid_request', err.message, { issues: err.issues.map((i) => ({ field: i.path || '(body)', reason: i.message })) });
   }
   if (err instanceof CalendarNotFoundError) return notFound(err.what);
-  if (err instanceof IdempotencyConflictError) return new ApiError(409, 'idempotency_conflict', err.message, { operationId: err.existingOperationId });
+  if (err instanceof IdempotencyKeyReusedError) return new ApiError(409, 'idempotency_key_reused', err.message, { operationId: err.existingId });
   if (err instanceof FreeBusyLookupError) return freeBusyError(err, reply, nowMs);
   return err;
-}
-
-type Body = Record<string, unknown>;
-
-/** The idempotency key from the body, else the `Idempotency-Key` header. */
-function idempotencyKeyOf(req: FastifyRequest, body: Body): unknown {
-  return body.idempotencyKey ?? req.headers['idempotency-key'];
 }
 
 export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeBusy?: FreeBusyLookup } = {}): void {
@@ -110,46 +117,63 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
     schema: {
       tags,
       security,
-      params: idParams('conn'),
+      summary: 'Book a meeting',
       description:
-        'Books a meeting in this mailbox\'s calendar (Full + Calendar connections). Queued: answers 202 with the operation; ' +
-        'the same idempotencyKey returns the same operation (200) and books nothing new. Body: idempotencyKey, subject, ' +
-        'attendees [{address, name?, type required|optional}], start/end {dateTime, timeZone}, body?, location?, isOnlineMeeting?, metadata?',
-      body: anyObject,
-      response: { 200: anyObject, 202: anyObject, ...errors },
+        "Books a meeting in this mailbox's calendar (full_calendar connections). Queued: answers 202 with the operation. The same " +
+        'idempotency key (Idempotency-Key header or idempotencyKey) with the same request returns the original operation (200) and ' +
+        'books nothing new; with a different request: 409 idempotency_key_reused naming the original operationId.',
+      params: idParams('conn'),
+      headers: idempotencyHeaders,
+      body: createEventBody,
+      response: accepting({ params: true }),
     },
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
-      const { idempotencyKey: _key, metadata, ...event } = req.body as Body;
-      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req, req.body as Body), metadata, event };
-      return accepted(reply, await run(reply, () => calendar.createEvent(input as Parameters<CalendarClient['createEvent']>[0])));
+      const { idempotencyKey, metadata, ...event } = req.body;
+      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), metadata, event };
+      return accepted(reply, await run(reply, () => calendar.createEvent(input)));
     },
   });
-
-  const updateBody = 'Body: idempotencyKey, changes {subject?, attendees?, start?, end?, body?, location?, isOnlineMeeting?}, metadata?';
-  const cancelBody = 'Body: idempotencyKey, comment? (sent to the attendees), metadata?';
 
   app.route({
     method: 'PATCH',
     url: '/v1/connections/:id/calendar/events/:eventId',
-    schema: { tags, security, params: eventParams, description: `Moves or edits a meeting by its Graph event id. ${updateBody}`, body: anyObject, response: { 200: anyObject, 202: anyObject, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Move or edit a meeting by its event id',
+      description: 'Queues changes to a meeting by its Graph event id (202); idempotent like a booking.',
+      params: eventParams,
+      headers: idempotencyHeaders,
+      body: updateEventBody,
+      response: accepting({ params: true }),
+    },
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
-      const body = req.body as Body;
-      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req, body), metadata: body.metadata, changes: body.changes, target: { eventId: req.params.eventId } };
-      return accepted(reply, await run(reply, () => calendar.updateEvent(input as Parameters<CalendarClient['updateEvent']>[0])));
+      const { idempotencyKey, ...body } = req.body;
+      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), ...body, target: { eventId: req.params.eventId } };
+      return accepted(reply, await run(reply, () => calendar.updateEvent(input)));
     },
   });
 
   app.route({
     method: 'POST',
     url: '/v1/connections/:id/calendar/events/:eventId/cancel',
-    schema: { tags, security, params: eventParams, description: `Cancels a meeting by its Graph event id; attendees get the comment. ${cancelBody}`, body: anyObject, response: { 200: anyObject, 202: anyObject, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Cancel a meeting by its event id',
+      description: 'Queues the cancellation of a meeting by its Graph event id (202); the attendees get the comment. Idempotent like a booking.',
+      params: eventParams,
+      headers: idempotencyHeaders,
+      body: cancelEventBody,
+      response: accepting({ params: true }),
+    },
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
-      const body = req.body as Body;
-      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req, body), metadata: body.metadata, comment: body.comment, target: { eventId: req.params.eventId } };
-      return accepted(reply, await run(reply, () => calendar.cancelEvent(input as Parameters<CalendarClient['cancelEvent']>[0])));
+      const { idempotencyKey, ...body } = req.body;
+      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), ...body, target: { eventId: req.params.eventId } };
+      return accepted(reply, await run(reply, () => calendar.cancelEvent(input)));
     },
   });
 
@@ -164,31 +188,56 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
   app.route({
     method: 'PATCH',
     url: '/v1/calendar/operations/:id/event',
-    schema: { tags, security, params: idParams('cal'), description: `Moves or edits the meeting a booking operation made (waits for the booking if it is still queued). ${updateBody}`, body: anyObject, response: { 200: anyObject, 202: anyObject, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Move or edit the meeting a booking made',
+      description: 'Queues changes to the meeting a booking operation made; waits for the booking if it is still queued. Idempotent like a booking.',
+      params: idParams('cal'),
+      headers: idempotencyHeaders,
+      body: updateEventBody,
+      response: accepting({ params: true }),
+    },
     handler: async (req, reply) => {
       const base = await bookingOf(req, req.params.id, reply);
-      const body = req.body as Body;
-      const input = { ...base, idempotencyKey: idempotencyKeyOf(req, body), metadata: body.metadata, changes: body.changes };
-      return accepted(reply, await run(reply, () => calendar.updateEvent(input as Parameters<CalendarClient['updateEvent']>[0])));
+      const { idempotencyKey, ...body } = req.body;
+      const input = { ...base, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), ...body };
+      return accepted(reply, await run(reply, () => calendar.updateEvent(input)));
     },
   });
 
   app.route({
     method: 'POST',
     url: '/v1/calendar/operations/:id/event/cancel',
-    schema: { tags, security, params: idParams('cal'), description: `Cancels the meeting a booking operation made. ${cancelBody}`, body: anyObject, response: { 200: anyObject, 202: anyObject, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Cancel the meeting a booking made',
+      description: 'Queues the cancellation of the meeting a booking operation made; the attendees get the comment. Idempotent like a booking.',
+      params: idParams('cal'),
+      headers: idempotencyHeaders,
+      body: cancelEventBody,
+      response: accepting({ params: true }),
+    },
     handler: async (req, reply) => {
       const base = await bookingOf(req, req.params.id, reply);
-      const body = req.body as Body;
-      const input = { ...base, idempotencyKey: idempotencyKeyOf(req, body), metadata: body.metadata, comment: body.comment };
-      return accepted(reply, await run(reply, () => calendar.cancelEvent(input as Parameters<CalendarClient['cancelEvent']>[0])));
+      const { idempotencyKey, ...body } = req.body;
+      const input = { ...base, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), ...body };
+      return accepted(reply, await run(reply, () => calendar.cancelEvent(input)));
     },
   });
 
   app.route({
     method: 'GET',
     url: '/v1/calendar/operations/:id',
-    schema: { tags, security, params: idParams('cal'), description: 'A calendar operation: status queued|running|succeeded|failed, eventId, result, error.', response: { 200: anyObject, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Get a calendar operation',
+      description: 'Its status (queued, running, succeeded, failed), the Graph eventId, the result and the error if it failed.',
+      params: idParams('cal'),
+      response: { 200: calendarOperationViewSchema, ...apiErrors({ params: true }) },
+    },
     handler: async (req, reply) => calendarOperationView(await run(reply, async () => calendar.getOperation(await workspaceOf(deps.models, req), req.params.id))),
   });
 
@@ -198,18 +247,18 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
     schema: {
       tags,
       security,
-      params: idParams('conn'),
+      summary: 'Free/busy of up to 20 mailboxes',
       description:
-        'Free/busy of up to 20 mailboxes over a window (at most 62 days), answered now. Body: schedules [email], start/end ' +
-        '{dateTime, timeZone}, intervalMinutes? (default 30). 429 with Retry-After when the mailbox is throttled.',
-      body: anyObject,
-      response: { 200: anyObject, ...errors },
+        'Answered now (not queued), over a window of at most 62 days. 429 mailbox_busy with Retry-After when Graph throttles the ' +
+        'mailbox, 503 when Microsoft is unavailable, 403 scope_missing without the calendar scope, 409 when the connection must be reconnected.',
+      params: idParams('conn'),
+      body: freeBusyQuerySchema,
+      response: { 200: freeBusyResultSchema, ...apiErrors({ body: true, params: true }, 403, 409, 429, 502, 503) },
     },
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
-      const input = { ...(req.body as Body), workspaceId, connectionId: req.params.id };
-      const result = await run(reply, () => calendar.getFreeBusy(input as Parameters<CalendarClient['getFreeBusy']>[0]));
-      return reply.code(200).send({ ...result });
+      const result = await run(reply, () => calendar.getFreeBusy({ ...req.body, workspaceId, connectionId: req.params.id }));
+      return reply.code(200).send(result);
     },
   });
 }

@@ -10,11 +10,11 @@ import { tenantSchema } from '../connect/tenant';
 import { notFound } from '../http/api-error';
 import { workspaceOf } from '../http/auth';
 import type { GatewayApp } from '../http/gateway-app';
-import { anyObject, errorBody, idParams, scopePresetSchema } from '../http/schemas';
+import { apiErrors, idParams, scopePresetSchema, workspaceApiKey } from '../http/schemas';
+import { attemptViewSchema, connectStartedSchema } from '../http/views';
 
 const tags = ['Connect'];
-const security = [{ apiKey: [] }];
-const errors = { 400: errorBody, 401: errorBody, 404: errorBody };
+const security = workspaceApiKey;
 
 export const connectBody = z.object({
   appId: z.string().regex(/^app_[a-f0-9]{24}$/, 'must be an app_ id'),
@@ -32,8 +32,10 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
     schema: {
       tags,
       security,
+      summary: 'Start connecting a mailbox',
+      description: "Records a connect attempt and returns Microsoft's authorize URL: send the user's browser there. It comes back through /oauth/callback to returnUrl with the outcome.",
       body: connectBody,
-      response: { 200: z.object({ authorizeUrl: z.string(), attemptId: z.string(), expiresAt: z.string() }), ...errors },
+      response: { 200: connectStartedSchema, ...apiErrors({ body: true }, 404) },
     },
     handler: async (req) => startConnect(deps, { workspaceId: await workspaceOf(deps.models, req), ...req.body }),
   });
@@ -41,7 +43,14 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'GET',
     url: '/v1/connect/attempts/:id',
-    schema: { tags, security, params: idParams('att'), response: { 200: anyObject, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Get a connect attempt',
+      description: 'The outcome of a connect: pending, succeeded (with the connectionId), failed (code, message, remediation) or expired.',
+      params: idParams('att'),
+      response: { 200: attemptViewSchema, ...apiErrors({ params: true }) },
+    },
     handler: async (req) => {
       const workspaceId = await workspaceOf(deps.models, req);
       const attempt = await deps.models.ConnectAttempt.findOne({ _id: req.params.id, workspaceId }).lean();
@@ -55,7 +64,8 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
     url: '/oauth/callback',
     schema: {
       tags,
-      description: "Microsoft's redirect after sign-in (browser)",
+      summary: "Microsoft's redirect after sign-in",
+      description: "For the browser, not the CRM: redirects (302) to the attempt's returnUrl with status=connected&connectionId= or status=error&code=; an unknown, used or expired state answers a 400 HTML page.",
       querystring: z.object({
         state: z.string().max(500).optional(),
         code: z.string().max(8000).optional(),
@@ -66,6 +76,10 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
         session_state: z.string().max(500).optional(),
         client_info: z.string().max(2000).optional(),
       }),
+      response: {
+        302: z.undefined().describe("To the attempt's returnUrl with the outcome in its query"),
+        400: { description: 'HTML page: the state is unknown, used or expired', content: { 'text/html': { schema: z.string() } } },
+      },
     },
     handler: async (req, reply) => {
       const attempt = await consumeConnectState(deps.models, req.query.state ?? '', deps.now());

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { GatewayDeps } from '../clients';
 import { workspaceOf } from '../http/auth';
 import type { GatewayApp } from '../http/gateway-app';
-import { errorBody, idParams } from '../http/schemas';
+import { apiErrors, idParams, workspaceApiKey } from '../http/schemas';
 import { tenantSchema } from '../connect/tenant';
 import { oauthAppView } from '../oauth-apps/oauth-app-view';
 import { createOAuthApp, deleteOAuthApp, getOAuthApp, updateOAuthApp } from '../oauth-apps/oauth-app-service';
@@ -20,20 +20,26 @@ const appView = z.object({
   secretStatus: z.string(), defaultTenant: z.string(), redirectUri: z.string(), createdAt: z.string(), updatedAt: z.string(),
 });
 const tags = ['OAuth apps'];
-const security = [{ apiKey: [] }];
-const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
+const security = workspaceApiKey;
 
 export function oauthAppRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'POST',
     url: '/v1/oauth-apps',
-    schema: { tags, security, body: appBody, response: { 201: appView, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Register an OAuth app',
+      description: 'An Azure app registration (client id and secret) mailboxes connect through. 409 name_taken for a name already used.',
+      body: appBody,
+      response: { 201: appView, ...apiErrors({ body: true }, 409) },
+    },
     handler: async (req, reply) => reply.code(201).send(oauthAppView(await createOAuthApp(deps, await workspaceOf(deps.models, req), req.body))),
   });
   app.route({
     method: 'GET',
     url: '/v1/oauth-apps',
-    schema: { tags, security, response: { 200: z.object({ data: z.array(appView) }), ...errors } },
+    schema: { tags, security, summary: 'List OAuth apps', response: { 200: z.object({ data: z.array(appView) }), ...apiErrors({}) } },
     handler: async (req) => {
       const workspaceId = await workspaceOf(deps.models, req);
       const apps = await deps.models.OAuthApp.find({ workspaceId }).sort({ createdAt: 1 }).lean();
@@ -43,13 +49,21 @@ export function oauthAppRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'GET',
     url: '/v1/oauth-apps/:id',
-    schema: { tags, security, params: idParams('app'), response: { 200: appView, ...errors } },
+    schema: { tags, security, summary: 'Get an OAuth app', description: 'Never the secret: its version, expiry and status.', params: idParams('app'), response: { 200: appView, ...apiErrors({ params: true }) } },
     handler: async (req) => oauthAppView(await getOAuthApp(deps, await workspaceOf(deps.models, req), req.params.id)),
   });
   app.route({
     method: 'PATCH',
     url: '/v1/oauth-apps/:id',
-    schema: { tags, security, params: idParams('app'), body: appBody.partial().strict(), response: { 200: appView, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Update an OAuth app',
+      description: 'A new clientSecret bumps secretVersion and recovers the connections an expired or invalid secret had stopped.',
+      params: idParams('app'),
+      body: appBody.partial().strict(),
+      response: { 200: appView, ...apiErrors({ body: true, params: true }, 409) },
+    },
     handler: async (req) => oauthAppView(await updateOAuthApp(deps, await workspaceOf(deps.models, req), req.params.id, req.body)),
   });
   app.route({
@@ -58,9 +72,11 @@ export function oauthAppRoutes(app: GatewayApp, deps: GatewayDeps): void {
     schema: {
       tags,
       security,
+      summary: 'Delete an OAuth app',
+      description: 'Refused (409 app_has_connections) while it has live connections, unless ?disconnectConnections=true disconnects them.',
       params: idParams('app'),
       querystring: z.object({ disconnectConnections: z.enum(['true', 'false']).default('false') }),
-      response: { 200: z.object({ deleted: z.literal(true), disconnected: z.number() }), ...errors },
+      response: { 200: z.object({ deleted: z.literal(true), disconnected: z.number() }), ...apiErrors({ params: true, query: true }, 409) },
     },
     handler: async (req) => {
       const result = await deleteOAuthApp(deps, await workspaceOf(deps.models, req), req.params.id, req.query.disconnectConnections === 'true');

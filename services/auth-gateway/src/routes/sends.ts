@@ -1,20 +1,32 @@
-import { createSendClient, InvalidPayloadError, SendNotCancelableError, SendNotFoundError, type EnqueueSendInput } from '@outlook-connect/queues';
+import {
+  createSendClient,
+  enqueueSendInputSchema,
+  IdempotencyKeyReusedError,
+  InvalidPayloadError,
+  SendNotCancelableError,
+  SendNotFoundError,
+} from '@outlook-connect/queues';
 import type { SendDoc } from '@outlook-connect/shared';
+import type { z } from 'zod';
 import type { GatewayDeps } from '../clients';
 import { ApiError, notFound } from '../http/api-error';
 import { workspaceOf } from '../http/auth';
 import type { GatewayApp } from '../http/gateway-app';
-import { anyObject, errorBody, idParams } from '../http/schemas';
+import { idempotencyKeyOf } from '../http/idempotency-key';
+import { apiErrors, idempotencyHeaders, idParams, workspaceApiKey } from '../http/schemas';
+import { enqueuedSendSchema, sendViewSchema } from '../http/views';
 
-// The send producer over HTTP, for producers not written in Node. The body is validated by the same schema as the
-// queues client (createSendClient); its issues come back as 400 naming each field.
+// The send producer over HTTP, for producers not written in Node. The body is validated by the queues client's own
+// schema (createSendClient's), so both entry points refuse the same fields; issues come back as 400 naming each.
 
 const tags = ['Sends'];
-const security = [{ apiKey: [] }];
-const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
+const security = workspaceApiKey;
+
+/** The queues client's input without what the URL and the API key say; the key may come as a header instead. */
+export const sendRequestBody = enqueueSendInputSchema.omit({ workspaceId: true, connectionId: true }).partial({ idempotencyKey: true });
 
 /** The record as the API shows it: attachments without their content (it can be megabytes). */
-export function sendView(send: SendDoc): Record<string, unknown> {
+export function sendView(send: SendDoc): z.input<typeof sendViewSchema> {
   const { attachments, ...message } = send.message;
   return {
     id: send._id,
@@ -42,8 +54,9 @@ export function sendView(send: SendDoc): Record<string, unknown> {
 
 function apiErrorOf(err: unknown): unknown {
   if (err instanceof InvalidPayloadError) {
-    return new ApiError(400, 'invalid_request', err.message, { issues: err.issues.map((i) => ({ field: i.path || '(body)', reason: i.message })) });
+    return new ApiError(400, 'invalid_request', err.message, { issues: err.issues.map((i) => ({ field: i.path ? `body.${i.path}` : 'body', reason: i.message })) });
   }
+  if (err instanceof IdempotencyKeyReusedError) return new ApiError(409, 'idempotency_key_reused', err.message, { sendId: err.existingId });
   if (err instanceof SendNotFoundError) return notFound(err.what);
   if (err instanceof SendNotCancelableError) return new ApiError(409, 'send_not_cancelable', err.message, { status: err.status });
   return err;
@@ -66,16 +79,20 @@ export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
     schema: {
       tags,
       security,
+      summary: 'Queue an email from this mailbox',
+      description:
+        'Queues an email (201). The idempotency key (Idempotency-Key header or idempotencyKey) is per connection: the same key ' +
+        'with the same request returns the original send (200) and sends nothing new; with a different request it is refused ' +
+        '(409 idempotency_key_reused, naming the original sendId). sendAt in the future schedules it.',
       params: idParams('conn'),
-      description: 'Queues an email from this mailbox. The same idempotencyKey on the same connection returns the same send (200) and sends nothing new.',
-      body: anyObject,
-      response: { 200: anyObject, 201: anyObject, ...errors },
+      headers: idempotencyHeaders,
+      body: sendRequestBody,
+      response: { 200: enqueuedSendSchema, 201: enqueuedSendSchema, ...apiErrors({ body: true, params: true }, 409) },
     },
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
-      const body = req.body as Record<string, unknown>;
-      const input = { ...body, workspaceId, connectionId: req.params.id } as EnqueueSendInput;
-      const { send, created } = await mapped(() => sends.enqueueSend(input));
+      const idempotencyKey = idempotencyKeyOf(req.headers['idempotency-key'], req.body.idempotencyKey);
+      const { send, created } = await mapped(() => sends.enqueueSend({ ...req.body, idempotencyKey, workspaceId, connectionId: req.params.id }));
       return reply.code(created ? 201 : 200).send({ ...sendView(send), created });
     },
   });
@@ -83,14 +100,21 @@ export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'GET',
     url: '/v1/sends/:id',
-    schema: { tags, security, params: idParams('send'), response: { 200: anyObject, ...errors } },
+    schema: { tags, security, summary: 'Get a send', description: 'Its status (queued, scheduled, sending, sent, failed, canceled), Graph ids once sent, and the error if it failed.', params: idParams('send'), response: { 200: sendViewSchema, ...apiErrors({ params: true }) } },
     handler: async (req) => sendView(await mapped(async () => sends.getSend(await workspaceOf(deps.models, req), req.params.id))),
   });
 
   app.route({
     method: 'POST',
     url: '/v1/sends/:id/cancel',
-    schema: { tags, security, params: idParams('send'), description: 'Cancels a send that has not started going out (409 otherwise).', response: { 200: anyObject, ...errors } },
+    schema: {
+      tags,
+      security,
+      summary: 'Cancel a send',
+      description: 'Cancels a send that has not started going out (409 send_not_cancelable otherwise); canceling twice answers the canceled send.',
+      params: idParams('send'),
+      response: { 200: sendViewSchema, ...apiErrors({ body: true, params: true }, 409) },
+    },
     handler: async (req) => sendView(await mapped(async () => sends.cancelSend(await workspaceOf(deps.models, req), req.params.id))),
   });
 }

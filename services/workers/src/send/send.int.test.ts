@@ -68,11 +68,13 @@ describe('sending against the emulator', () => {
     const first = input(full.connection._id);
     const a = await h.sends.enqueueSend(first);
     await settled(a.send._id);
-    const b = await h.sends.enqueueSend({ ...first, message: { ...first.message, subject: 'changed' } });
+    const b = await h.sends.enqueueSend(first);
     expect(b.created).toBe(false);
     expect(b.send._id).toBe(a.send._id);
     expect(b.send.status).toBe('sent');
     expect(markerCount(a.send.marker)).toBe(1);
+    // The same key with a different request is refused, naming the original.
+    await expect(h.sends.enqueueSend({ ...first, message: { ...first.message, subject: 'changed' } })).rejects.toMatchObject({ name: 'IdempotencyKeyReusedError', existingId: a.send._id });
     expect(await h.clients.deps.models.Send.countDocuments({ connectionId: full.connection._id, idempotencyKey: first.idempotencyKey })).toBe(1);
   });
 

@@ -9,6 +9,8 @@ export interface CalendarOperationDoc {
   workspaceId: string;
   connectionId: string;
   idempotencyKey: string;
+  /** Canonical hash of the request the key was first used for (null on records made before it was kept). */
+  requestHash: string | null;
   kind: CalendarOperationKind;
   status: CalendarOperationStatus;
   request: Record<string, unknown>;
@@ -29,6 +31,7 @@ export const calendarOperationSchema = new Schema<CalendarOperationDoc>(
     workspaceId: { type: String, required: true },
     connectionId: { type: String, required: true },
     idempotencyKey: { type: String, required: true },
+    requestHash: { type: String, default: null },
     kind: { type: String, enum: ['create', 'update', 'cancel'], required: true },
     status: { type: String, enum: ['queued', 'running', 'succeeded', 'failed'], default: 'queued' },
     request: { type: Schema.Types.Mixed, required: true },

@@ -26,6 +26,8 @@ export interface SendDoc {
   workspaceId: string;
   connectionId: string;
   idempotencyKey: string;
+  /** Canonical hash of the request the key was first used for (null on records made before it was kept). */
+  requestHash: string | null;
   source: SendSource;
   status: SendStatus;
   message: OutgoingMessage;
@@ -54,6 +56,7 @@ export const sendSchema = new Schema<SendDoc>(
     workspaceId: { type: String, required: true },
     connectionId: { type: String, required: true },
     idempotencyKey: { type: String, required: true },
+    requestHash: { type: String, default: null },
     source: { type: String, enum: ['sequence', 'ai_sdr', 'test', 'other'], required: true },
     status: { type: String, enum: ['queued', 'scheduled', 'sending', 'sent', 'failed', 'canceled'], required: true },
     message: { type: Schema.Types.Mixed, required: true },
