@@ -9,7 +9,7 @@ import { failOneJob, OPERATOR, seedConnection, startTestDashboard, type TestDash
 // UI; without credentials the dashboard refuses.
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
 /** The page's HTML once Chromium has stopped navigating (it moves to its own error page after a refused navigation). */
 async function settledContent(page: Page): Promise<string> {
@@ -80,7 +80,7 @@ describe('dashboard in a real browser', () => {
 
     // The queues: every queue of the catalog in bull-board's sidebar.
     expect((await page.goto(`${base}/queues`))?.status()).toBe(200);
-    for (const name of ['token-refresh', 'maintenance', 'app-recovery', 'send', 'inbox-sync', 'calendar', 'events']) {
+    for (const name of ['token-refresh', 'maintenance', 'app-recovery', 'send', 'inbox-sync', 'calendar', 'events (CRM outbox)']) {
       await page.getByText(name, { exact: true }).first().waitFor();
     }
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-queues.png'), fullPage: true });
@@ -111,6 +111,52 @@ describe('dashboard in a real browser', () => {
     expect(await queue.getJobState(failedJobId)).toBe('waiting');
     expect(await queue.getJobCounts('failed', 'waiting')).toEqual({ failed: 0, waiting: 1 });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-retried.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('explains itself: a title that fits, the events queue as the CRM\'s outbox, each connection linked to its timeline', async () => {
+    const context = await browser.newContext({
+      httpCredentials: { username: OPERATOR.user, password: OPERATOR.password },
+      viewport: { width: 1280, height: 800 },
+    });
+    const page = await context.newPage();
+
+    // The board's title is shown whole, not cut with an ellipsis.
+    await page.goto(`${base}/queues`);
+    const title = page.locator('header a', { hasText: 'outlook-connect' }).first();
+    await title.waitFor();
+    const span = title.locator('span').first();
+    const fits = await span.evaluate((el) => ({ text: el.textContent, scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(fits.text).toBe('outlook-connect');
+    expect(fits.scroll).toBeLessThanOrEqual(fits.client);
+
+    // No worker runs in this test: worker queues say so; the CRM's outbox, consumed outside by design, does not.
+    const noWorkersBadge = (queue: string) => page.locator(`ul[class*="overview"] > li:has(a[href="/queues/queue/${queue}"]) button[class*="workersBadge"]`);
+    await page.getByText('events (CRM outbox)', { exact: true }).first().waitFor();
+    await noWorkersBadge('inbox-sync').waitFor();
+    expect(await noWorkersBadge('inbox-sync').innerText()).toBe('No workers');
+    expect(await noWorkersBadge('events').count()).toBe(0);
+    expect(await page.locator('ul[class*="overview"] > li:has(a[href="/queues/queue/events"])').count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-overview.png'), fullPage: true });
+
+    await page.goto(`${base}/queues/queue/events`);
+    await page.getByText("The CRM's outbox", { exact: false }).first().waitFor();
+    await page.getByText('Loading...').waitFor({ state: 'detached' });
+    const described = page.getByText("The CRM's outbox", { exact: false }).first();
+    expect(await described.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-events-queue.png'), fullPage: true });
+
+    // Connection health: each connection links to its timeline on the connection's page.
+    const carla = await t.models.Connection.findOne({ mailbox: 'carla@fabrikam.com' }).lean();
+    await t.models.ConnectionActivity.create({ workspaceId: 'ws_ops', connectionId: carla!._id, type: 'refresh_failed', at: new Date(), detail: { kind: 'reconnect_required', code: 'refresh_token_expired' } });
+    await page.goto(`${base}/health`);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-health-connections.png'), fullPage: true });
+    const link = page.locator('#connections + table tr', { hasText: 'carla@fabrikam.com' }).locator('a.timeline-link');
+    await link.click();
+    await page.waitForURL(/\/health\/connections\/conn_[a-f0-9]{24}#timeline$/);
+    await page.locator('#timeline').waitFor();
+    expect(await page.locator('#timeline + table').innerText()).toContain('refresh_failed');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-connection-timeline.png'), fullPage: false });
     await context.close();
   });
 });

@@ -5,9 +5,11 @@ import {
   bySecretUrgency,
   presentActivity,
   presentApp,
+  presentConnection,
   presentNeedsReconnect,
   type AppLike,
   type AppSecretItem,
+  type ConnectionItem,
   type ConnectionLike,
   type NeedsReconnectItem,
   type TimelineEntry,
@@ -52,6 +54,16 @@ export async function needsReconnect(
     models.Connection.find(filter, CONNECTION_FIELDS).sort({ 'statusReason.since': -1, _id: 1 }).limit(limit).lean(),
   ]);
   return { total, items: docs.map((d) => presentNeedsReconnect(d as ConnectionLike, now)) };
+}
+
+/** Every connection, the most recently changed first: each links to its timeline. */
+export async function connectionList(models: Models, now: number, scope: Scope = {}, limit = 200): Promise<{ total: number; items: ConnectionItem[] }> {
+  const filter = scoped(scope);
+  const [total, docs] = await Promise.all([
+    models.Connection.countDocuments(filter),
+    models.Connection.find(filter, CONNECTION_FIELDS).sort({ updatedAt: -1, _id: 1 }).limit(limit).lean(),
+  ]);
+  return { total, items: docs.map((d) => presentConnection(d as ConnectionLike, now)) };
 }
 
 export async function appSecrets(models: Models, now: number, scope: Scope = {}): Promise<AppSecretItem[]> {

@@ -57,6 +57,15 @@ describe('connection health', () => {
     expect(page.body).toContain('Microsoft revoked the sign-in &lt;b&gt;');
     expect(page.body).toContain('Reconnect the mailbox.');
     expect(page.body).toContain('expires in 3 days');
+
+    // Every connection, active ones too, links to its timeline.
+    expect(summary.connections.total).toBe(3);
+    expect(summary.connections.items.map((c: { status: string }) => c.status).sort()).toEqual(['active', 'needs_reconnect', 'needs_reconnect']);
+    for (const c of summary.connections.items as Array<{ connectionId: string }>) {
+      expect(page.body).toContain(`href="/health/connections/${c.connectionId}#timeline"`);
+    }
+    const inWorkspace = (await get('/api/health/summary?workspace=ws_other')).json();
+    expect(inWorkspace.connections.total).toBe(1);
   });
 
   it('shows a connection\'s timeline and the jobs waiting or delayed for its mailbox', async () => {
@@ -114,6 +123,7 @@ describe('connection health', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('bo@contoso.com');
     expect(page.body).toContain('paused 30 s');
+    expect(page.body).toContain('<h2 id="timeline">Timeline</h2>');
   });
 
   it('answers bad input with a clear error and an unknown connection with 404', async () => {

@@ -70,6 +70,29 @@ export function presentNeedsReconnect(c: ConnectionLike, now: number): NeedsReco
   };
 }
 
+export interface ConnectionItem {
+  connectionId: string;
+  workspaceId: string;
+  mailbox: string;
+  displayName: string;
+  status: ConnectionStatus;
+  updatedAt: string | null;
+  updatedLabel: string;
+}
+
+/** A line of the connections list: who, in which state, last changed when. */
+export function presentConnection(c: ConnectionLike, now: number): ConnectionItem {
+  return {
+    connectionId: c._id,
+    workspaceId: c.workspaceId,
+    mailbox: c.mailbox,
+    displayName: c.displayName ?? '',
+    status: c.status,
+    updatedAt: c.updatedAt ? c.updatedAt.toISOString() : null,
+    updatedLabel: c.updatedAt ? formatAge(c.updatedAt, now) : 'unknown',
+  };
+}
+
 export interface AppLike {
   _id: string;
   workspaceId: string;

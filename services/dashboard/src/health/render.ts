@@ -2,16 +2,19 @@ import type { ConnectionStatus } from '@outlook-connect/shared';
 import { MAILBOX_QUEUES } from './depth-tally';
 import type { ConnectionHealthView } from './health-queries';
 import { html, page, type SafeHtml } from './html';
-import type { AppSecretItem, NeedsReconnectItem } from './present';
+import type { AppSecretItem, ConnectionItem, NeedsReconnectItem } from './present';
 
 export interface OverviewData {
   counts: Record<ConnectionStatus, number>;
   needsReconnect: { total: number; items: NeedsReconnectItem[] };
   apps: AppSecretItem[];
+  connections: { total: number; items: ConnectionItem[] };
   workspaceId?: string;
 }
 
 const connectionLink = (id: string, label: string) => html`<a href="/health/connections/${encodeURIComponent(id)}">${label}</a>`;
+/** The connection page's timeline section: what happened to this mailbox, newest first. */
+const timelineLink = (id: string) => html`<a class="timeline-link" href="/health/connections/${encodeURIComponent(id)}#timeline">Timeline</a>`;
 const when = (isoDate: string | null, label: string) => (isoDate ? html`<time datetime="${isoDate}" title="${isoDate}">${label}</time>` : html`${label}`);
 
 export function renderOverview(d: OverviewData, opts: { readOnly: boolean }): string {
@@ -24,19 +27,33 @@ export function renderOverview(d: OverviewData, opts: { readOnly: boolean }): st
 <td><code>${c.workspaceId}</code></td>
 <td><code class="reason-code">${c.reason.code}</code>${c.reason.aadsts ? html` <span class="muted">AADSTS${c.reason.aadsts}</span>` : ''}<div class="reason-message">${c.reason.message}</div></td>
 <td>${when(c.since, c.sinceLabel)}</td>
-<td class="remediation">${c.reason.remediation}</td></tr>`,
+<td class="remediation">${c.reason.remediation}</td>
+<td>${timelineLink(c.connectionId)}</td></tr>`,
   );
   const more = d.needsReconnect.total > d.needsReconnect.items.length ? html`<p class="muted">Showing ${d.needsReconnect.items.length} of ${d.needsReconnect.total}.</p>` : '';
   const body = html`<h1>Connection health${d.workspaceId ? html` <span class="muted">workspace ${d.workspaceId}</span>` : ''}</h1>
 <section class="cards">${cards}</section>
 <h2 id="needs-reconnect">Needs reconnect (${d.needsReconnect.total})</h2>
 ${rows.length
-    ? html`<table><thead><tr><th>Mailbox</th><th>Workspace</th><th>Reason</th><th>Since</th><th>Remediation</th></tr></thead><tbody>${rows}</tbody></table>${more}`
+    ? html`<table><thead><tr><th>Mailbox</th><th>Workspace</th><th>Reason</th><th>Since</th><th>Remediation</th><th>Activity</th></tr></thead><tbody>${rows}</tbody></table>${more}`
     : html`<p class="muted">No connection needs reconnecting.</p>`}
 <h2 id="oauth-apps">OAuth app secrets</h2>
 ${renderApps(d.apps)}
+<h2 id="connections">Connections (${d.connections.total})</h2>
+${renderConnections(d.connections)}
 <p class="muted">Queues: <a href="/queues">queue dashboard</a> · JSON: <a href="/api/health/summary">/api/health/summary</a></p>`;
   return page('Connection health', body, opts);
+}
+
+function renderConnections(list: OverviewData['connections']): SafeHtml {
+  if (!list.items.length) return html`<p class="muted">No connections.</p>`;
+  const rows = list.items.map(
+    (c) => html`<tr data-connection="${c.connectionId}"><td>${connectionLink(c.connectionId, c.mailbox)}<div class="muted">${c.displayName}</div></td>
+<td><code>${c.workspaceId}</code></td><td><span class="status-${c.status}">${c.status.replace('_', ' ')}</span></td>
+<td>${when(c.updatedAt, c.updatedLabel)}</td><td>${timelineLink(c.connectionId)}</td></tr>`,
+  );
+  const more = list.total > list.items.length ? html`<p class="muted">Showing the ${list.items.length} most recently changed of ${list.total}.</p>` : '';
+  return html`<table><thead><tr><th>Mailbox</th><th>Workspace</th><th>Status</th><th>Changed</th><th>Activity</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
 }
 
 function renderApps(apps: AppSecretItem[]): SafeHtml {
@@ -74,7 +91,7 @@ ${c.reason
 <h2>Queued for this mailbox</h2>
 <table><thead><tr><th>Queue</th><th>Waiting</th><th>Delayed</th></tr></thead><tbody>${depthRows}</tbody></table>
 <p class="muted">As of ${v.queueDepth.asOf}${v.queueDepth.truncated ? ' - a queue was larger than the scan limit: counts are lower bounds' : ''}.</p>
-<h2>Timeline</h2>
+<h2 id="timeline">Timeline</h2>
 ${timeline.length
     ? html`<table><thead><tr><th>When</th><th>What</th><th>Summary</th><th>Detail</th></tr></thead><tbody>${timeline}</tbody></table>`
     : html`<p class="muted">No activity recorded.</p>`}`;

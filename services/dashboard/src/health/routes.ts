@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { appSecrets, connectionHealth, needsReconnect, statusCounts, type HealthSource, type Scope } from './health-queries';
+import { appSecrets, connectionHealth, connectionList, needsReconnect, statusCounts, type HealthSource, type Scope } from './health-queries';
 import { renderConnection, renderOverview, type OverviewData } from './render';
 
 const scopeQuery = z.object({
@@ -25,12 +25,13 @@ export function registerHealthRoutes(app: FastifyInstance, opts: { source: Healt
 
   const overview = async (scope: Scope, limit: number): Promise<OverviewData> => {
     const now = source.now();
-    const [counts, list, apps] = await Promise.all([
+    const [counts, list, apps, connections] = await Promise.all([
       statusCounts(source.models, scope),
       needsReconnect(source.models, now, scope, limit),
       appSecrets(source.models, now, scope),
+      connectionList(source.models, now, scope, limit),
     ]);
-    return { counts, needsReconnect: list, apps, workspaceId: scope.workspaceId };
+    return { counts, needsReconnect: list, apps, connections, workspaceId: scope.workspaceId };
   };
 
   app.get('/', async (_req, reply) => reply.redirect('/health'));
