@@ -102,6 +102,15 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('tells apart the successes of a route that has two (e.g. queued vs the original for a repeated key)', () => {
+    for (const { key, op } of operations) {
+      const success = Object.entries(op.responses).filter(([code]) => /^2/.test(code));
+      if (success.length < 2) continue;
+      const descriptions = success.map(([, answer]) => answer.description);
+      expect({ key, distinct: new Set(descriptions).size === descriptions.length, generic: descriptions.includes('Default Response') }).toEqual({ key, distinct: true, generic: false });
+    }
+  });
+
   it('documents the answers each route can give beyond the common ones', () => {
     const codes = (key: string) => Object.keys(operations.find((o) => o.key === key)!.op.responses);
     expect(codes('POST /v1/connections/{id}/sends')).toEqual(expect.arrayContaining(['200', '201', '409']));
@@ -142,6 +151,28 @@ describe('the OpenAPI document', () => {
     });
     for (const { key, path, op } of operations.filter((o) => o.path.startsWith('/v1/'))) {
       expect({ key, security: op.security }).toEqual({ key, security: [path === '/v1/workspaces' ? { adminToken: [] } : { workspaceApiKey: [] }] });
+    }
+  });
+});
+
+describe('the answers match the document', () => {
+  const documented = (key: string, status: number) => Object.keys(operations.find((o) => o.key === key)!.op.responses).includes(String(status));
+  const conn = `conn_${'0'.repeat(24)}`;
+
+  it('a body that is not JSON, too large, malformed, without a key or for an unknown connection: each a documented code with the ApiError body', async () => {
+    const url = `/v1/connections/${conn}/sends`;
+    const valid = { idempotencyKey: 'k', source: 'other', message: { to: ['a@example.com'], subject: 's', body: { contentType: 'text', content: 'c' } } };
+    const answers = [
+      await call(h, 'POST', url, { rawBody: '<send/>', headers: { ...h.auth, 'content-type': 'application/xml' } }),
+      await call(h, 'POST', url, { rawBody: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }), headers: h.auth }),
+      await call(h, 'POST', url, { rawBody: '{"message":', headers: h.auth }),
+      await call(h, 'POST', url, { body: valid, headers: { authorization: 'Bearer nope' } }),
+      await call(h, 'POST', url, { body: valid, headers: h.auth }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([415, 413, 400, 401, 404]);
+    for (const a of answers) {
+      expect({ status: a.status, documented: documented('POST /v1/connections/{id}/sends', a.status) }).toEqual({ status: a.status, documented: true });
+      expect(a.body).toEqual(expect.objectContaining({ error: expect.any(String), message: expect.any(String) }));
     }
   });
 });

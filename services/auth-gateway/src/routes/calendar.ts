@@ -37,7 +37,11 @@ export const createEventBody = eventDetailsSchema.safeExtend({ ...key, metadata:
 export const updateEventBody = updateEventInputSchema.pick({ changes: true, metadata: true }).extend(key);
 export const cancelEventBody = cancelEventInputSchema.pick({ comment: true, metadata: true }).extend(key);
 /** What an operation answers: queued (202) or the original for a repeated key and request (200). */
-const accepting = (opts: { params: boolean }) => ({ 200: acceptedOperationSchema, 202: acceptedOperationSchema, ...apiErrors({ body: true, ...opts }, 409) });
+const accepting = (opts: { params: boolean }) => ({
+  200: acceptedOperationSchema.describe('The original operation: the same key and the same request; nothing new happens'),
+  202: acceptedOperationSchema.describe('Queued: follow it with GET /v1/calendar/operations/{id}'),
+  ...apiErrors({ body: true, ...opts }, 409),
+});
 
 export function calendarOperationView(op: CalendarOperationDoc): z.input<typeof calendarOperationViewSchema> {
   return {

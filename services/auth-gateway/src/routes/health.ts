@@ -15,7 +15,7 @@ export function healthRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'GET',
     url: '/readyz',
-    schema: { tags, summary: 'Readiness', description: 'Ready when the store and Redis both answer (200); otherwise 503 with which does not.', response: { 200: readiness, 503: readiness } },
+    schema: { tags, summary: 'Readiness', description: 'Ready when the store and Redis both answer (200); otherwise 503 with which does not.', response: { 200: readiness.describe('Ready'), 503: readiness.describe('Not ready: the store or Redis does not answer') } },
     handler: async (_req, reply) => {
       const [store, redis] = await Promise.all([
         deps.store.db ? deps.store.db.admin().ping().then(() => true, () => false) : false,

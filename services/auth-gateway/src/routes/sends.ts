@@ -87,7 +87,11 @@ export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
       params: idParams('conn'),
       headers: idempotencyHeaders,
       body: sendRequestBody,
-      response: { 200: enqueuedSendSchema, 201: enqueuedSendSchema, ...apiErrors({ body: true, params: true }, 409) },
+      response: {
+        200: enqueuedSendSchema.describe('The original send: the same key and the same request; nothing new is sent'),
+        201: enqueuedSendSchema.describe('Queued (or scheduled for sendAt)'),
+        ...apiErrors({ body: true, params: true }, 409),
+      },
     },
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
