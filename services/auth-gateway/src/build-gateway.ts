@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { GatewayDeps } from './clients';
 import { installApiDocs } from './http/api-docs';
+import { requireWorkspaceKeyFirst } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
 import type { GatewayApp } from './http/gateway-app';
 import { calendarRoutes } from './routes/calendar';
@@ -27,6 +28,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  requireWorkspaceKeyFirst(app, deps.models);
   await installApiDocs(app, deps.env.PUBLIC_URL);
   healthRoutes(app, deps);
   workspaceRoutes(app, deps);

@@ -169,7 +169,10 @@ describe('the answers match the document', () => {
       await call(h, 'POST', url, { body: valid, headers: { authorization: 'Bearer nope' } }),
       await call(h, 'POST', url, { body: valid, headers: h.auth }),
     ];
-    expect(answers.map((a) => a.status)).toEqual([415, 413, 400, 401, 404]);
+    // Without a valid key, a bad body is still 401: the key is checked before the body.
+    answers.push(await call(h, 'POST', url, { body: { message: 'nope' }, headers: { authorization: 'Bearer nope' } }));
+    answers.push(await call(h, 'POST', url, { body: { message: 'nope' } }));
+    expect(answers.map((a) => a.status)).toEqual([415, 413, 400, 401, 404, 401, 401]);
     for (const a of answers) {
       expect({ status: a.status, documented: documented('POST /v1/connections/{id}/sends', a.status) }).toEqual({ status: a.status, documented: true });
       expect(a.body).toEqual(expect.objectContaining({ error: expect.any(String), message: expect.any(String) }));

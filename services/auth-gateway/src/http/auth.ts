@@ -1,18 +1,31 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Models } from '@outlook-connect/shared';
 import { bearerToken, hashApiKey } from '../workspaces/api-keys';
 import { ApiError } from './api-error';
 
 const unauthorized = () => new ApiError(401, 'unauthorized', 'Send the workspace API key as `Authorization: Bearer <key>`.');
 
-/** Resolves the workspace of the request's API key; every /v1 resource is scoped to it. */
+const resolved = new WeakMap<FastifyRequest, string>();
+
+/** Resolves the workspace of the request's API key (once per request); every /v1 resource is scoped to it. */
 export async function workspaceOf(models: Pick<Models, 'Workspace'>, request: FastifyRequest): Promise<string> {
+  const known = resolved.get(request);
+  if (known) return known;
   const key = bearerToken(request.headers.authorization);
   if (!key) throw unauthorized();
   const ws = await models.Workspace.findOne({ apiKeyHashes: hashApiKey(key) }, { _id: 1 }).lean();
   if (!ws) throw unauthorized();
+  resolved.set(request, ws._id);
   return ws._id;
+}
+
+/** The API key is checked before the body is validated: a caller without one learns nothing but 401. */
+export function requireWorkspaceKeyFirst(app: FastifyInstance, models: Pick<Models, 'Workspace'>): void {
+  app.addHook('preValidation', async (request) => {
+    const url = request.routeOptions.url ?? '';
+    if (url.startsWith('/v1/') && url !== '/v1/workspaces') await workspaceOf(models, request);
+  });
 }
 
 /** Constant-time check of the admin token (POST /v1/workspaces); refused when none is configured. */
