@@ -1,5 +1,5 @@
 # One image per service: docker build --build-arg SERVICE=auth-gateway|workers|dashboard .
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=auth-gateway|workers|dashboard" && exit 1)
 WORKDIR /app

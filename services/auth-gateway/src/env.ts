@@ -32,6 +32,10 @@ export const gatewayEnv = {
     .string()
     .optional()
     .describe('path of a private JSON file {clientId, clientSecret, tenant} with the sandbox OAuth app (SANDBOX=true only)'),
+  SANDBOX_API_KEY_FILE: z
+    .string()
+    .optional()
+    .describe("path of a private file holding the sandbox workspace's API key, kept across restarts (SANDBOX=true only; default: a new key each start)"),
 };
 
 export type GatewayEnv = z.infer<z.ZodObject<typeof gatewayEnv>>;

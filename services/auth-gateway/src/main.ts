@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   if (env.SANDBOX && env.SANDBOX_APP_FILE) {
     // The sandbox launcher registers an app in the emulator and hands its credentials over in a 0600 file.
     const input = JSON.parse(readFileSync(env.SANDBOX_APP_FILE, 'utf8')) as SandboxAppInput;
-    deps.sandboxApiKey = (await setupSandbox(deps, input)).apiKey;
+    // The launcher's persistent key (also printed for curl); the gateway stores only its hash.
+    const apiKey = env.SANDBOX_API_KEY_FILE ? readFileSync(env.SANDBOX_API_KEY_FILE, 'utf8').trim() : undefined;
+    deps.sandboxApiKey = (await setupSandbox(deps, input, apiKey)).apiKey;
   }
   const app = await buildGateway(deps);
   await app.listen({ host: env.HTTP_HOST, port: env.HTTP_PORT });

@@ -1,31 +1,109 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { tailOf } from './log-tail';
+import { killGroup, Layer, onShutdown } from './shutdown';
 
 export interface Started {
   name: string;
   child: ChildProcess;
+  logFile: string;
+  /** Resolves when the process has exited, with how. */
+  exited: Promise<string>;
+  /** The last lines the process wrote (stdout and stderr), for error messages. */
+  tail(lines?: number): string;
   stop(): Promise<void>;
 }
 
-/** Starts a long-running helper process whose output goes to a log file; stop() sends SIGTERM, then SIGKILL. */
-export function startProcess(name: string, cmd: string, args: string[], logFile: string): Started {
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Stop order: higher layers stop first (services before the stores they use). */
+  layer?: number;
+}
+
+/**
+ * Starts a long-running helper in a process group of its own, output to a log file. Only we stop it (a terminal's
+ * Ctrl-C reaches us, and we stop services before stores); stop() sends SIGTERM, then SIGKILL to the group after 5 s.
+ */
+export function startProcess(name: string, cmd: string, args: string[], logFile: string, opts: StartOptions = {}): Started {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnOpts: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: opts.env ?? process.env, cwd: opts.cwd };
+  const child = spawn(cmd, args, spawnOpts);
+  const recent: string[] = [];
+  const keep = (d: Buffer) => {
+    recent.push(String(d));
+    if (recent.length > 200) recent.splice(0, recent.length - 200);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    name,
-    child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+  const exited = new Promise<string>((resolve) => {
+    child.once('error', (err) => resolve(`could not start ${cmd}: ${err.message}`));
+    child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        killGroup(child.pid, 'SIGTERM');
+        const timer = setTimeout(() => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+        // Whatever the leader left behind in its group goes too.
+        killGroup(child.pid, 'SIGKILL');
+      }
+      unregister();
       log.end();
-    },
+    })();
+    return stopping;
   };
+  const unregister = onShutdown(name, opts.layer ?? Layer.store, stop, child.pid);
+  void exited.then(() => {
+    if (!stopping) unregister();
+  });
+  return { name, child, logFile, exited, tail: (lines = 20) => tailOf(recent.join(''), lines), stop };
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Each line the command writes to stderr (progress). */
+  onStderrLine?: (line: string) => void;
+}
+
+/**
+ * Runs a command to completion without blocking the event loop (readiness timers keep running), in a process group
+ * that a shutdown (stopAll) ends too. Resolves with its stdout; rejects with the end of its stderr.
+ */
+export function runCommand(name: string, cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    let err = '';
+    let partial = '';
+    child.stdout?.on('data', (d: Buffer) => (out += String(d)));
+    child.stderr?.on('data', (d: Buffer) => {
+      err = (err + String(d)).slice(-20_000);
+      partial += String(d);
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) opts.onStderrLine?.(line);
+    });
+    const pid = child.pid;
+    const unregister = onShutdown(name, Layer.build, async () => {
+      if (pid !== undefined && child.exitCode === null && child.signalCode === null) killGroup(pid, 'SIGKILL');
+    }, pid);
+    child.once('error', (e) => {
+      unregister();
+      reject(new Error(`${name}: could not start ${cmd}: ${e.message}`));
+    });
+    child.once('close', (code, signal) => {
+      unregister();
+      if (code === 0) resolve(out);
+      else reject(new Error(`${name} failed (${signal ? `killed by ${signal}` : `exit code ${code}`}):\n${tailOf(err, 30)}`));
+    });
+  });
 }

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { runCommand } from './child';
 import { ferretSourceDir, localDir } from './paths';
 import { which } from './which';
 
@@ -29,20 +29,34 @@ function makeWritable(dir: string): void {
   }
 }
 
-/**
- * Builds the embedded FerretDB helper once per source version (main.go, go.mod, go.sum, patches) and returns the
- * binary's path. The FerretDB module is copied out of the Go module cache into a scratch directory outside the repo,
- * our patches are applied to the copy with `git apply`, and the helper is built against it through a `replace`.
- */
-export function ensureFerretDbBinary(log: (msg: string) => void = () => undefined): string {
+/** The binary the current sources build to (its name carries a hash of main.go, go.mod, go.sum and the patches). */
+export function ferretDbBinaryPath(): string {
   const hash = createHash('sha256');
   for (const f of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(ferretSourceDir, f)));
-  const patches = ferretDbPatches();
-  for (const p of patches) hash.update(readFileSync(p));
-  const id = hash.digest('hex').slice(0, 12);
-  const binDir = join(localDir, 'bin');
-  const binary = join(binDir, `ferretdb-embedded-${id}`);
+  for (const p of ferretDbPatches()) hash.update(readFileSync(p));
+  return join(localDir, 'bin', `ferretdb-embedded-${hash.digest('hex').slice(0, 12)}`);
+}
+
+/** What a newcomer sees before the one long step of the first run. */
+export function buildNotice(binary: string, goProxy: string): string {
+  return (
+    `building the FerretDB helper (first run only) -> ${binary}\n` +
+    '  this usually takes 1-3 minutes on 2 cores (longer the first time Go downloads the modules); it needs the Go ' +
+    `module proxy (GOPROXY=${goProxy}) unless the modules are already in the Go module cache`
+  );
+}
+
+/**
+ * Builds the embedded FerretDB helper once per source version and returns the binary's path. The FerretDB module is
+ * copied out of the Go module cache into a scratch directory outside the repo, our patches are applied to the copy
+ * with `git apply`, and the helper is built against it through a `replace`. Every step is a child process, so the
+ * event loop (and any readiness timer) keeps running; progress goes to `log` every 15 s.
+ */
+export async function ensureFerretDbBinary(log: (msg: string) => void = () => undefined): Promise<string> {
+  const binary = ferretDbBinaryPath();
   if (existsSync(binary)) return binary;
+  const id = binary.slice(binary.lastIndexOf('-') + 1);
+  const patches = ferretDbPatches();
 
   const go = which('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) {
@@ -52,9 +66,14 @@ export function ensureFerretDbBinary(log: (msg: string) => void = () => undefine
         '`docker compose up -d mongo redis` and set MONGO_URL=mongodb://127.0.0.1:27017.',
     );
   }
-  mkdirSync(binDir, { recursive: true });
+  mkdirSync(dirname(binary), { recursive: true });
   const tmp = `${binary}.${process.pid}.tmp`;
-  log(`building the FerretDB helper (first run only) -> ${binary}`);
+  const goProxy = (await runCommand('go env', go, ['env', 'GOPROXY']).catch(() => '')).trim() || 'https://proxy.golang.org,direct';
+  log(buildNotice(binary, goProxy));
+  const started = Date.now();
+  let step = 'downloading the FerretDB module';
+  let packages = 0;
+  const ticker = setInterval(() => log(`  still building: ${step} (${Math.round((Date.now() - started) / 1000)} s, ${packages} packages compiled)`), 15_000);
 
   // Outside the repo, so `git apply` patches the copy as plain files and not paths of our own work tree.
   const work = join(tmpdir(), `outlook-connect-ferretdb-${id}-${process.pid}`);
@@ -64,20 +83,33 @@ export function ensureFerretDbBinary(log: (msg: string) => void = () => undefine
     for (const f of ['main.go', 'go.mod', 'go.sum']) cpSync(join(ferretSourceDir, f), join(work, f));
     if (patches.length) {
       const version = ferretDbVersion(readFileSync(join(work, 'go.mod'), 'utf8'));
-      const info = JSON.parse(execFileSync(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${version}`], { cwd: work, encoding: 'utf8' })) as { Dir?: string; Error?: string };
+      const info = JSON.parse(await runCommand('go mod download', go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${version}`], { cwd: work })) as { Dir?: string; Error?: string };
       if (!info.Dir || !statSync(info.Dir).isDirectory()) throw new Error(`go mod download ${FERRETDB_MODULE}@${version}: ${info.Error ?? 'no module directory'}`);
       const upstream = join(work, 'ferretdb-upstream');
       cpSync(info.Dir, upstream, { recursive: true });
       makeWritable(upstream); // the module cache is read-only
       for (const p of patches) {
         log(`  applying ${p.slice(ferretSourceDir.length + 1)}`);
-        execFileSync('git', ['apply', '-p1', p], { cwd: upstream, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(work) } });
+        await runCommand('git apply', 'git', ['apply', '-p1', p], { cwd: upstream, env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(work) } });
       }
-      execFileSync(go, ['mod', 'edit', `-replace=${FERRETDB_MODULE}=./ferretdb-upstream`], { cwd: work });
+      await runCommand('go mod edit', go, ['mod', 'edit', `-replace=${FERRETDB_MODULE}=./ferretdb-upstream`], { cwd: work });
     }
-    execFileSync(go, ['build', '-o', tmp, '.'], { cwd: work, stdio: ['ignore', 'inherit', 'inherit'] });
+    step = 'compiling';
+    // -v names each package as it is compiled: the count is the progress shown above.
+    await runCommand('go build', go, ['build', '-v', '-o', tmp, '.'], {
+      cwd: work,
+      onStderrLine: (line) => {
+        if (line.startsWith('go: downloading')) step = 'downloading modules through the Go module proxy';
+        else {
+          step = 'compiling';
+          packages++;
+        }
+      },
+    });
     renameSync(tmp, binary);
+    log(`built the FerretDB helper in ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
+    clearInterval(ticker);
     rmSync(work, { recursive: true, force: true });
     rmSync(tmp, { force: true });
   }

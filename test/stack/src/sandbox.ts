@@ -1,34 +1,37 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seedSandbox, startEmulator } from '@outlook-connect/ms-emulator';
-import { localDir, repoRoot } from './paths';
+import { seedSandbox, startEmulator, type Emulator, type StartOptions } from '@outlook-connect/ms-emulator';
+import { startProcess, type Started } from './child';
+import { repoRoot } from './paths';
+import { explainAddressInUse, portProblems, type NamedPort } from './ports';
 import { waitFor } from './probe';
+import { sandboxBanner } from './sandbox-banner';
+import { parseSandboxArgs, resetSandbox, sandboxDirFrom, sandboxSecrets } from './sandbox-files';
+import { Layer, onShutdown, shutdownSignal } from './shutdown';
 import type { Stack } from './stack';
 
 type WithStack = <T>(dataDir: string | undefined, fn: (stack: Stack) => Promise<T>) => Promise<T>;
 
-const sandboxDir = join(localDir, 'sandbox');
-const logDir = join(sandboxDir, 'logs');
+const say = (msg: string) => process.stderr.write(`[sandbox] ${msg}\n`);
 
-/** A private file (0600) created once and reused: the sandbox keeps its keys across restarts. */
-function privateValue(name: string, make: () => string): { path: string; value: string } {
-  const path = join(sandboxDir, name);
-  if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
-  return { path, value: readFileSync(path, 'utf8').trim() };
+/** The ports the sandbox listens on, each with the variable that moves it. */
+export function sandboxPorts(env: NodeJS.ProcessEnv = process.env): Record<'gateway' | 'dashboard' | 'emulator' | 'emulatorHttp', NamedPort> {
+  const port = (variable: string, def: number, what: string): NamedPort => ({ port: Number(env[variable] ?? def), variable, what });
+  return {
+    gateway: port('SANDBOX_PORT', 3000, 'the auth-gateway and the sandbox page'),
+    dashboard: port('SANDBOX_DASHBOARD_PORT', 3002, "the operators' dashboard"),
+    emulator: port('EMULATOR_PORT', 5443, 'the Microsoft emulator, HTTPS'),
+    emulatorHttp: port('EMULATOR_HTTP_PORT', 5480, "the emulator's consent pages, HTTP"),
+  };
 }
 
-function startService(name: string, env: Record<string, string>): ChildProcess {
-  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, 'services', name, 'src', 'main.ts')], {
+function startService(name: string, env: Record<string, string>, logDir: string): Started {
+  // One process per service (tsx as a loader, not its CLI wrapper): our SIGTERM reaches the service itself, once.
+  return startProcess(name, process.execPath, ['--import', 'tsx', join(repoRoot, 'services', name, 'src', 'main.ts')], join(logDir, `${name}.log`), {
     cwd: repoRoot,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    layer: Layer.service,
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  return child;
 }
 
 async function httpOk(url: string): Promise<boolean> {
@@ -39,21 +42,46 @@ async function httpOk(url: string): Promise<boolean> {
   }
 }
 
+/** A service that exited: what it said, with a port that was taken named by its variable. */
+function exitReport(s: Started, how: string, ports: NamedPort[]): string {
+  const tail = s.tail(15);
+  const cause = explainAddressInUse(tail, ports);
+  return `${s.name} exited (${how})${cause ? `: ${cause}` : ''}\n  its last output (${s.logFile}):\n${tail.replace(/^/gm, '    ')}`;
+}
+
 /**
- * Brings up the whole system in sandbox mode: Redis and the store (kept in .local/sandbox), the Microsoft emulator
+ * Brings up the whole system in sandbox mode: Redis and the store (kept in the sandbox folder), the Microsoft emulator
  * with a sandbox tenant, users and OAuth app, then the auth-gateway, workers and dashboard as their own processes.
+ * Whatever fails stops what started (cli.ts stops everything registered on the way out) and says why.
  */
-export async function sandbox(withStack: WithStack): Promise<number> {
-  mkdirSync(logDir, { recursive: true });
+export async function sandbox(withStack: WithStack, argv: string[], onServing: () => void): Promise<number> {
+  const args = parseSandboxArgs(argv);
+  const sandboxDir = sandboxDirFrom();
+  const logDir = join(sandboxDir, 'logs');
+  const ports = sandboxPorts();
+  const problems = await portProblems(Object.values(ports));
+  if (problems.length) {
+    for (const p of problems) say(p);
+    return 1;
+  }
+  if (args.reset) {
+    const removed = resetSandbox(sandboxDir);
+    say(removed.length ? `--reset: removed ${removed.join(', ')} from ${sandboxDir}` : `--reset: ${sandboxDir} was already empty`);
+  }
+  const secrets = sandboxSecrets(sandboxDir);
+
   return withStack(join(sandboxDir, 'data'), async (stack) => {
-    const gatewayPort = Number(process.env.SANDBOX_PORT ?? 3000);
-    const dashboardPort = Number(process.env.SANDBOX_DASHBOARD_PORT ?? 3002);
-    const publicUrl = `http://localhost:${gatewayPort}`;
-    const emulator = await startEmulator({ interactive: true, port: Number(process.env.EMULATOR_PORT ?? 5443) });
+    const publicUrl = `http://localhost:${ports.gateway.port}`;
+    const emulatorOptions: StartOptions = {
+      interactive: true,
+      port: ports.emulator.port,
+      stateDir: join(sandboxDir, 'data', 'emulator'),
+      httpPort: ports.emulatorHttp.port,
+    };
+    const emulator = (await startEmulator(emulatorOptions)) as Emulator & { interactiveUrl?: string };
+    onShutdown('the Microsoft emulator', Layer.emulator, () => emulator.close());
     const seed = seedSandbox(emulator.control, { redirectUris: [`${publicUrl}/oauth/callback`] });
 
-    const keys = privateValue('secrets-keys', () => `sandbox1:${randomBytes(32).toString('base64')}`);
-    const dashboardPassword = privateValue('dashboard-password', () => randomBytes(18).toString('base64url'));
     const appFile = join(sandboxDir, 'emulator-app.json');
     writeFileSync(appFile, JSON.stringify({ clientId: seed.clientId, clientSecret: seed.clientSecret, tenant: 'common' }), { mode: 0o600 });
 
@@ -63,66 +91,67 @@ export async function sandbox(withStack: WithStack): Promise<number> {
       ...stack.env,
       MONGO_URL: mongo.toString(),
       QUEUE_PREFIX: 'oc',
-      SECRETS_KEYS: keys.value,
+      SECRETS_KEYS: secrets.secretsKeys.value,
       MICROSOFT_LOGIN_URL: emulator.loginUrl,
       MICROSOFT_GRAPH_URL: emulator.graphUrl,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
-    const children = new Map<string, ChildProcess>([
-      ['auth-gateway', startService('auth-gateway', {
+    const services = [
+      startService('auth-gateway', {
         ...common,
         HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: String(gatewayPort),
+        HTTP_PORT: String(ports.gateway.port),
         PUBLIC_URL: publicUrl,
         RETURN_URL_ALLOWLIST: publicUrl,
+        ADMIN_TOKEN: secrets.adminToken.value,
         SANDBOX: 'true',
         SANDBOX_APP_FILE: appFile,
-      })],
-      ['workers', startService('workers', { ...common, INBOX_POLL_INTERVAL_SEC: process.env.INBOX_POLL_INTERVAL_SEC ?? '15' })],
-      ['dashboard', startService('dashboard', {
+        // A path, not the key: the key stays out of the environment and the command line.
+        SANDBOX_API_KEY_FILE: secrets.apiKey.path,
+      }, logDir),
+      startService('workers', { ...common, INBOX_POLL_INTERVAL_SEC: process.env.INBOX_POLL_INTERVAL_SEC ?? '15' }, logDir),
+      startService('dashboard', {
         ...common,
         DASHBOARD_HOST: '127.0.0.1',
-        DASHBOARD_PORT: String(dashboardPort),
+        DASHBOARD_PORT: String(ports.dashboard.port),
         DASHBOARD_USER: 'operator',
-        DASHBOARD_PASSWORD: dashboardPassword.value,
-      })],
-    ]);
-
-    const exited = new Promise<string>((resolve) => {
-      for (const [name, child] of children) child.once('exit', (code) => resolve(`${name} exited (${code ?? 'signal'})`));
-    });
-    const stopped = new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('stopped'));
-      process.once('SIGTERM', () => resolve('stopped'));
-    });
-    const ready = waitFor(() => httpOk(`${publicUrl}/readyz`), 60_000, 'the auth-gateway').then(() => 'ready');
-    const first = await Promise.race([ready, exited, stopped]);
-    if (first === 'ready') {
-      process.stdout.write(
-        [
-          '',
-          `  outlook-connect sandbox is running:  ${publicUrl}/`,
-          '',
-          `  Sign in at the emulator's consent page as ${seed.users.map((u) => u.email).join(', ')}.`,
-          `  Operators' dashboard: http://localhost:${dashboardPort}/ (user "operator", password in ${dashboardPassword.path})`,
-          `  Microsoft emulator: ${emulator.url} (control API under /_emulator); logs in ${logDir}`,
-          '  Ctrl-C stops everything.',
-          '',
-        ].join('\n'),
-      );
-    } else {
-      process.stderr.write(`sandbox: ${first}; see ${logDir}\n`);
-    }
-    const outcome = first === 'ready' ? await Promise.race([exited, stopped]) : first;
-    for (const child of children.values()) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(
-      [...children.values()].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)),
+        DASHBOARD_PASSWORD: secrets.dashboardPassword.value,
+      }, logDir),
+    ];
+    const exited = Promise.race(services.map((s) => s.exited.then((how) => exitReport(s, how, Object.values(ports)))));
+    const dashboardUrl = `http://localhost:${ports.dashboard.port}`;
+    const ready = Promise.all([
+      waitFor(() => httpOk(`${publicUrl}/readyz`), 90_000, 'the auth-gateway'),
+      waitFor(() => fetch(`${dashboardUrl}/metrics`).then((r) => r.status < 500, () => false), 90_000, 'the dashboard'),
+    ]).then(
+      () => 'ready' as const,
+      (err: unknown) => `${err instanceof Error ? err.message : String(err)}\n${services.map((s) => `  ${s.name} (${s.logFile}):\n${s.tail(8).replace(/^/gm, '    ')}`).join('\n')}`,
     );
-    await emulator.close();
-    if (outcome !== 'stopped') {
-      process.stderr.write(`sandbox: ${outcome}; see ${logDir}\n`);
+    const first = await Promise.race([ready, exited]);
+    if (shutdownSignal()) return 0;
+    if (first !== 'ready') {
+      say(`could not start: ${first}`);
       return 1;
     }
-    return 0;
+    process.stdout.write(
+      sandboxBanner({
+        publicUrl,
+        dashboardUrl,
+        emulatorUrl: emulator.url,
+        interactiveUrl: emulator.interactiveUrl ?? emulator.url,
+        users: seed.users.map((u) => u.email),
+        apiKey: secrets.apiKey,
+        adminToken: secrets.adminToken,
+        dashboardPasswordFile: secrets.dashboardPassword.path,
+        logDir,
+        cwd: process.cwd(),
+      }),
+    );
+    onServing();
+    // Runs until a signal (cli.ts stops everything and exits) or until a service dies.
+    const died = await exited;
+    if (shutdownSignal()) return 0;
+    say(`stopping: ${died}`);
+    return 1;
   });
 }

@@ -29,6 +29,26 @@ function dataFolder(opts: ServiceOptions, name: string): string {
   return mkdtempSync(join(tmpdir(), `oc-${name}-`));
 }
 
+/**
+ * Waits until `check` answers, failing at once (with the end of its output) if the process exits first. A process
+ * that does not become ready is stopped: a failed start leaves nothing running.
+ */
+export async function waitUntilReady(started: Started, check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const exited = started.exited.then((how) => {
+    throw new Error(`${what} exited before it was ready (${how}); its last output (${started.logFile}):\n${started.tail()}`);
+  });
+  try {
+    await Promise.race([waitFor(check, timeoutMs, what), exited]);
+  } catch (err) {
+    await started.stop();
+    const tail = started.tail();
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(message.includes('exited before') || !tail ? message : `${message}; its last output (${started.logFile}):\n${tail}`);
+  } finally {
+    exited.catch(() => undefined);
+  }
+}
+
 export async function ensureRedis(given: string | undefined, opts: ServiceOptions = {}): Promise<Endpoint> {
   const log = opts.log ?? (() => undefined);
   if (given) {
@@ -52,7 +72,7 @@ export async function ensureRedis(given: string | undefined, opts: ServiceOption
     join(localDir, 'logs', 'redis.log'),
   );
   const url = `redis://127.0.0.1:${port}`;
-  await waitFor(() => pingRedis(url), 10_000, `redis-server on port ${port}`);
+  await waitUntilReady(started, () => pingRedis(url), 10_000, `redis-server on port ${port}`);
   log(`started redis-server at ${url} (data ${dir})`);
   return { url, source: 'redis-server', started };
 }
@@ -63,19 +83,21 @@ export async function ensureStore(given: string | undefined, opts: ServiceOption
     if (await pingMongo(given)) return { url: given, source: 'MONGO_URL' };
     log(`MONGO_URL does not answer; starting a local store instead`);
   }
-  const port = await freePort();
-  const url = `mongodb://127.0.0.1:${port}`;
   const dir = dataFolder(opts, 'store');
   const mongod = which('mongod');
+  // Built before anything of the store starts, so no readiness timer runs during the build.
+  const binary = mongod ?? (await ensureFerretDbBinary(log));
+  const port = await freePort();
+  const url = `mongodb://127.0.0.1:${port}`;
   const started = mongod
-    ? startProcess('mongod', mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1'], join(localDir, 'logs', 'mongod.log'))
+    ? startProcess('mongod', binary, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1'], join(localDir, 'logs', 'mongod.log'))
     : startProcess(
         'ferretdb',
-        ensureFerretDbBinary(log),
+        binary,
         ['-listen', `127.0.0.1:${port}`, '-handler', 'sqlite', '-sqlite-url', `file:${dir}/`],
         join(localDir, 'logs', 'ferretdb.log'),
       );
-  await waitFor(() => pingMongo(url, 500), 30_000, `${started.name} on port ${port}`);
+  await waitUntilReady(started, () => pingMongo(url, 500), 30_000, `${started.name} on port ${port}`);
   log(`started ${started.name} at ${url} (data ${dir})`);
   return { url, source: started.name, started };
 }

@@ -13,11 +13,13 @@ const WORKSPACE = 'Sandbox';
 const APP = 'Sandbox app';
 
 /**
- * The sandbox's workspace and OAuth app (reused across runs; the emulator's app is new each run, so its credentials
- * are updated). Returns a fresh API key for the sandbox page, held server-side: set it as deps.sandboxApiKey.
+ * The sandbox's workspace and OAuth app (reused across runs; the emulator app's credentials are updated). The
+ * workspace's one API key is `apiKey` (the launcher keeps it across restarts and prints it for curl) or, without one,
+ * a fresh key. Only its hash is stored; the page uses the key server-side: set it as deps.sandboxApiKey.
  */
-export async function setupSandbox(deps: GatewayDeps, input: SandboxAppInput): Promise<{ workspaceId: string; apiKey: string; appId: string }> {
-  const apiKey = newApiKey();
+export async function setupSandbox(deps: GatewayDeps, input: SandboxAppInput, givenApiKey?: string): Promise<{ workspaceId: string; apiKey: string; appId: string }> {
+  if (givenApiKey !== undefined && givenApiKey.length < 24) throw new Error('the sandbox API key (SANDBOX_API_KEY_FILE) must be at least 24 characters');
+  const apiKey = givenApiKey ?? newApiKey();
   const ws =
     (await deps.models.Workspace.findOneAndUpdate({ name: WORKSPACE }, { $set: { apiKeyHashes: [hashApiKey(apiKey)] } }, { returnDocument: 'after' }).lean()) ??
     (await deps.models.Workspace.create({ name: WORKSPACE, apiKeyHashes: [hashApiKey(apiKey)] })).toObject();
