@@ -6,7 +6,7 @@ import { ratio } from './lib/stats';
 import { measureRawRedisRate } from './redis/raw-rate';
 import type { BenchResults } from './results/bench-results';
 import { isPrivateRedis, machineInfo } from './results/machine';
-import { writeResults } from './results/write-results';
+import { resultsTarget, writeResults } from './results/write-results';
 import { runSendPhase } from './send/send-phase';
 import { startBenchEnv } from './setup/bench-env';
 import { knobsFromEnv } from './setup/knobs';
@@ -21,6 +21,8 @@ const COMPRESSED_WANTED = 10_000;
 
 async function main(): Promise<void> {
   const knobs = knobsFromEnv();
+  // Checked before the run, so a typo costs seconds, not ten minutes.
+  const target = resultsTarget(process.argv.slice(2), process.env);
   const started = Date.now();
   const env = await startBenchEnv();
   const { models } = env.clients.deps;
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     date: new Date(started).toISOString().slice(0, 10),
     startedAt: new Date(started).toISOString(),
     durationSec: 0,
-    command: 'npm run bench',
+    command: target.updateReadme ? 'npm run bench -- --write-readme' : 'npm run bench',
     machine: await machineInfo(models.Connection.db, redisVersion),
     knobs,
     send: null,
@@ -122,8 +124,11 @@ async function main(): Promise<void> {
     if (results.errors.length) process.exitCode = 1;
     return;
   }
-  const written = writeResults(results);
-  process.stdout.write(`\n${written.markdown}\nWrote ${written.jsonPath} and ${written.mdPath}${written.readmeUpdated ? '; README updated' : ''}.\n`);
+  const written = writeResults(results, target);
+  process.stdout.write(
+    `\n${written.markdown}\nWrote ${written.jsonPath} and ${written.mdPath}` +
+      (written.readmeUpdated ? '; README updated.\n' : ' (untracked; `npm run bench -- --write-readme` or BENCH_WRITE=1 updates bench/results and the README).\n'),
+  );
   if (results.errors.length) process.exitCode = 1;
 }
 

@@ -43,7 +43,7 @@ export async function waitUntilReady(started: Started, check: () => Promise<bool
     await started.stop();
     const tail = started.tail();
     const message = err instanceof Error ? err.message : String(err);
-    throw new Error(message.includes('exited before') || !tail ? message : `${message}; its last output (${started.logFile}):\n${tail}`);
+    throw new Error(message.includes('exited before') || !tail ? message : `${message}; its last output (${started.logFile}):\n${tail}`, { cause: err });
   } finally {
     exited.catch(() => undefined);
   }
