@@ -11,6 +11,7 @@ import { findProcesses } from './proc-scan';
 // `npm run check:first-run`: the newcomer's first ten minutes, as a check. A clean clone of the committed HEAD (no
 // .local: nothing built, no keys), the README's first command, the printed URL answering 200, then SIGTERM to the
 // npm process as a process manager sends it, and nothing of the clone left running and its ports free.
+// FIRST_RUN_TIMEOUT_SEC (900), FIRST_RUN_REF (HEAD), FIRST_RUN_COLD_GO=1, FIRST_RUN_KEEP=1 (keep the clone).
 
 const timeoutSec = Number(process.env.FIRST_RUN_TIMEOUT_SEC ?? 900);
 const say = (msg: string) => process.stderr.write(`[first-run] ${msg}\n`);
@@ -66,6 +67,8 @@ async function main(): Promise<boolean> {
     for (const k of Object.keys(env)) if (/^(REDIS_URL|MONGO_URL|NODE_EXTRA_CA_CERTS|OC_|SANDBOX_DIR|npm_)/.test(k)) delete env[k];
     const [markName, markValue] = marker.split('=') as [string, string];
     env[markName] = markValue;
+    // FIRST_RUN_COLD_GO=1: an empty Go build cache too, as on a machine that never built Go (the module cache stays).
+    if (process.env.FIRST_RUN_COLD_GO === '1') env.GOCACHE = join(dir, '.go-build-cache');
 
     const tCi = Date.now();
     say('npm ci');
