@@ -2,7 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tailOf } from './log-tail';
-import { killGroup, Layer, onShutdown } from './shutdown';
+import { killGroup, Layer, onShutdown, signalsHandled } from './shutdown';
 
 export interface Started {
   name: string;
@@ -22,15 +22,26 @@ export interface StartOptions {
   layer?: number;
 }
 
+/** Signals a child: its whole process group when it leads one. */
+function signalOf(child: ChildProcess, detached: boolean): (signal: NodeJS.Signals) => void {
+  return (signal) => {
+    if (child.pid === undefined) return;
+    if (detached) killGroup(child.pid, signal);
+    else child.kill(signal);
+  };
+}
+
 /**
- * Starts a long-running helper in a process group of its own, output to a log file. Only we stop it (a terminal's
- * Ctrl-C reaches us, and we stop services before stores); stop() sends SIGTERM, then SIGKILL to the group after 5 s.
+ * Starts a long-running helper, output to a log file. Under the stack CLI it leads a process group of its own and
+ * only we stop it (services before stores); stop() sends SIGTERM, then SIGKILL after 5 s.
  */
 export function startProcess(name: string, cmd: string, args: string[], logFile: string, opts: StartOptions = {}): Started {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
-  const spawnOpts: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: opts.env ?? process.env, cwd: opts.cwd };
+  const detached = signalsHandled();
+  const spawnOpts: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], detached, env: opts.env ?? process.env, cwd: opts.cwd };
   const child = spawn(cmd, args, spawnOpts);
+  const signal = signalOf(child, detached);
   const recent: string[] = [];
   const keep = (d: Buffer) => {
     recent.push(String(d));
@@ -48,19 +59,19 @@ export function startProcess(name: string, cmd: string, args: string[], logFile:
   const stop = () => {
     stopping ??= (async () => {
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-        killGroup(child.pid, 'SIGTERM');
-        const timer = setTimeout(() => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'), 5000);
+        signal('SIGTERM');
+        const timer = setTimeout(() => signal('SIGKILL'), 5000);
         await exited;
         clearTimeout(timer);
         // Whatever the leader left behind in its group goes too.
-        killGroup(child.pid, 'SIGKILL');
+        if (detached) signal('SIGKILL');
       }
       unregister();
       log.end();
     })();
     return stopping;
   };
-  const unregister = onShutdown(name, opts.layer ?? Layer.store, stop, child.pid);
+  const unregister = onShutdown(name, opts.layer ?? Layer.store, stop, () => signal('SIGKILL'));
   void exited.then(() => {
     if (!stopping) unregister();
   });
@@ -80,7 +91,9 @@ export interface RunOptions {
  */
 export function runCommand(name: string, cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const detached = signalsHandled();
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached });
+    const signal = signalOf(child, detached);
     let out = '';
     let err = '';
     let partial = '';
@@ -92,10 +105,9 @@ export function runCommand(name: string, cmd: string, args: string[], opts: RunO
       partial = lines.pop() ?? '';
       for (const line of lines) opts.onStderrLine?.(line);
     });
-    const pid = child.pid;
     const unregister = onShutdown(name, Layer.build, async () => {
-      if (pid !== undefined && child.exitCode === null && child.signalCode === null) killGroup(pid, 'SIGKILL');
-    }, pid);
+      if (child.exitCode === null && child.signalCode === null) signal('SIGKILL');
+    }, () => signal('SIGKILL'));
     child.once('error', (e) => {
       unregister();
       reject(new Error(`${name}: could not start ${cmd}: ${e.message}`));

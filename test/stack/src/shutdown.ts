@@ -5,15 +5,15 @@ interface Entry {
   name: string;
   layer: number;
   stop: () => Promise<void>;
-  /** A process group to SIGKILL if we exit before stop() ran. */
-  pgid?: number;
+  /** Kills at once (SIGKILL), synchronously: what the exit hook does if we exit before stop() ran. */
+  killNow?: () => void;
 }
 
 const entries = new Set<Entry>();
 
 // The last resort when the process exits without stopping them (an uncaught error, process.exit from elsewhere).
 process.once('exit', () => {
-  for (const e of entries) if (e.pgid !== undefined) killGroup(e.pgid, 'SIGKILL');
+  for (const e of entries) e.killNow?.();
 });
 
 /** Signals a process group (our detached children lead their own); quiet when it is already gone. */
@@ -26,8 +26,8 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 /** Registers something to stop on shutdown; returns the function that unregisters it (once it stopped by itself). */
-export function onShutdown(name: string, layer: number, stop: () => Promise<void>, pgid?: number): () => void {
-  const entry: Entry = { name, layer, stop, pgid };
+export function onShutdown(name: string, layer: number, stop: () => Promise<void>, killNow?: () => void): () => void {
+  const entry: Entry = { name, layer, stop, killNow };
   entries.add(entry);
   return () => entries.delete(entry);
 }
@@ -56,6 +56,13 @@ export function registered(): string[] {
 }
 
 let signalled: NodeJS.Signals | undefined;
+let handlingSignals = false;
+
+/**
+ * True once stopOnSignals() runs (the stack CLI): children then get process groups of their own, since we stop them
+ * in order. Elsewhere (jest's global setup) they share ours, so a terminal's Ctrl-C still reaches them.
+ */
+export const signalsHandled = (): boolean => handlingSignals;
 
 /** The signal that started a shutdown, once one has: whatever stops from then on is that shutdown's doing. */
 export const shutdownSignal = (): NodeJS.Signals | undefined => signalled;
@@ -67,6 +74,7 @@ export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, S
  * `exitCode(signal)` decides the status. A second signal exits at once (the exit hook kills the process groups).
  */
 export function stopOnSignals(log: (msg: string) => void, exitCode: (signal: NodeJS.Signals) => number): void {
+  handlingSignals = true;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (signalled) {
