@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { startEmulator } from './emulator';
 import { seedSandbox } from './sandbox/seed';
 
@@ -15,10 +16,41 @@ function writeCredentials(file: string, data: object): void {
   fs.renameSync(tmp, file);
 }
 
+export interface CliOptions {
+  port: number;
+  host: string;
+  stateDir?: string;
+  httpPort?: number;
+}
+
+const USAGE = 'usage: npm run emulator -- [--port 5443] [--host 127.0.0.1] [--state-dir <folder>] [--http-port <port>]';
+
+function portValue(name: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new Error(`${name} must be a port number (0-65535), got "${value}". ${USAGE}`);
+  return port;
+}
+
+/** Flags win over the environment (EMULATOR_PORT, EMULATOR_HOST, EMULATOR_STATE_DIR, EMULATOR_HTTP_PORT). */
+export function cliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'state-dir': { type: 'string' }, 'http-port': { type: 'string' } },
+    strict: true,
+  });
+  const stateDir = values['state-dir'] ?? env.EMULATOR_STATE_DIR;
+  const httpPort = values['http-port'] ?? env.EMULATOR_HTTP_PORT;
+  return {
+    port: portValue('--port', values.port ?? env.EMULATOR_PORT ?? '5443'),
+    host: values.host ?? env.EMULATOR_HOST ?? '127.0.0.1',
+    ...(stateDir ? { stateDir: path.resolve(stateDir) } : {}),
+    ...(httpPort !== undefined && httpPort !== '' ? { httpPort: portValue('--http-port', httpPort) } : {}),
+  };
+}
+
 async function main(): Promise<void> {
-  const port = Number(process.env.EMULATOR_PORT ?? 5443);
-  const host = process.env.EMULATOR_HOST ?? '127.0.0.1';
-  const emu = await startEmulator({ port, host, interactive: true, logger: process.env.EMULATOR_LOG ? (l) => console.log(JSON.stringify(l)) : undefined });
+  const opts = cliOptions(process.argv.slice(2), process.env);
+  const emu = await startEmulator({ ...opts, interactive: true, logger: process.env.EMULATOR_LOG ? (l) => console.log(JSON.stringify(l)) : undefined });
   const redirectUris = process.env.EMULATOR_REDIRECT_URIS?.split(',').map((s) => s.trim()).filter(Boolean);
   const seed = seedSandbox(emu.control, redirectUris ? { redirectUris } : {});
   const credentialsFile = path.join(repoRoot, '.local', 'sandbox', 'emulator-app.json');
@@ -34,6 +66,8 @@ async function main(): Promise<void> {
   const lines = [
     `Microsoft emulator (interactive) on ${emu.url}`,
     '',
+    `  sign-in pages       ${emu.interactiveUrl}${emu.interactiveUrl.startsWith('http:') ? ' (plain HTTP on 127.0.0.1: no certificate warning in the browser)' : ' (a browser must trust the CA below)'}`,
+    `  state               ${emu.stateFile ? `${emu.stateFile} (kept across restarts; delete it to start empty)` : 'in memory only (--state-dir <folder> keeps it across restarts)'}`,
     `  authority           ${emu.loginUrl}/<tenant>/   e.g. ${emu.loginUrl}/common/ or ${emu.loginUrl}/${seed.tenant.id}/`,
     `  knownAuthorities    ["${emu.knownAuthority}"]`,
     `  MICROSOFT_LOGIN_URL ${emu.loginUrl}`,

@@ -19,6 +19,8 @@ export interface EmulatorSettings {
 
 export interface EmulatorUrls {
   url: string;
+  /** Base URL of the pages a browser visits: the plain-HTTP listener when there is one, else `url`. */
+  interactiveUrl: string;
   graphUrl: string;
   knownAuthority: string;
 }

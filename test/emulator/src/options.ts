@@ -12,6 +12,13 @@ export interface StartOptions {
   codeLifetimeSec?: number;
   limits?: Partial<LimitsConfig>;
   logger?: (line: object) => void;
+  /**
+   * Folder the emulator's state persists in (tenants, users, apps, consents, grants, mailboxes, signing key, clock
+   * offset): loaded at start, saved after changes and on close. Absent = in memory only.
+   */
+  stateDir?: string;
+  /** SANDBOX: also serve the browser-facing pages over plain HTTP on 127.0.0.1 at this port (0 = any free port). */
+  httpPort?: number;
   /** Injectable clock (ms epoch); `control.advanceClock` adds an offset on top. */
   now?: () => number;
   // wired by newcomer-sandbox

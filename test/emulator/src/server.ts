@@ -14,7 +14,7 @@ import { registerReplyRoutes } from './graph/reply-routes';
 import { registerSendRoutes } from './graph/send-routes';
 import { registerAdminConsentRoutes } from './identity/admin-consent-routes';
 import { registerAuthorizeRoutes } from './identity/authorize-routes';
-import { registerDiscoveryRoutes } from './identity/discovery-routes';
+import { registerDiscoveryRoutes, registerLogoutRoute } from './identity/discovery-routes';
 import { registerTokenRoutes } from './identity/token-routes';
 
 /** Graph addresses a folder as mailFolders('inbox') too; route it like mailFolders/inbox. */
@@ -74,9 +74,15 @@ function installHooks(app: FastifyInstance, ctx: EmulatorContext): void {
   });
 }
 
-export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls: { key: string; cert: string }): FastifyInstance {
+export interface ServerOptions {
+  /** Called after every answered request (the persisted state saves itself, debounced). */
+  onAnswered?: () => void;
+}
+
+/** Fastify with the emulator's parsing, hooks and error shapes; `tls` absent = plain HTTP. */
+function baseServer(ctx: EmulatorContext, tls: { key: string; cert: string } | undefined, opts: ServerOptions): FastifyInstance {
   const app = Fastify({
-    https: tls,
+    ...(tls ? { https: tls } : {}),
     rewriteUrl: (req) => rewriteGraphUrl(req.url ?? '/'),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2000 },
     bodyLimit: 40 * 1024 * 1024,
@@ -97,9 +103,13 @@ export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls:
     }
   });
   installHooks(app, ctx);
+  if (opts.onAnswered) {
+    const onAnswered = opts.onAnswered;
+    app.addHook('onResponse', async () => onAnswered());
+  }
   app.setNotFoundHandler((request, reply) => {
     const path = requestPath(request);
-    if (isGraph(path)) {
+    if (isGraph(path) && tls) {
       const segment = path.split('/').filter(Boolean).pop() ?? '';
       return reply.code(400).send(graphErrorBody('BadRequest', `Resource not found for the segment '${segment}'.`, ctx.clock.now()));
     }
@@ -110,6 +120,11 @@ export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls:
     if (isGraph(requestPath(request))) return reply.code(status).send(graphErrorBody(status === 400 ? 'BadRequest' : 'InternalServerError', err.message, ctx.clock.now()));
     return reply.code(status).send({ error: status === 400 ? 'invalid_request' : 'server_error', error_description: err.message });
   });
+  return app;
+}
+
+export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls: { key: string; cert: string }, opts: ServerOptions = {}): FastifyInstance {
+  const app = baseServer(ctx, tls, opts);
   registerDiscoveryRoutes(app, ctx);
   registerAuthorizeRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
@@ -121,5 +136,17 @@ export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls:
   registerDeltaRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerControlRoutes(app, control);
+  return app;
+}
+
+/**
+ * SANDBOX only: the pages a person's browser visits (sign-in and consent, admin consent, sign-out) over plain HTTP,
+ * so no browser shows an untrusted-certificate page. Token endpoint, Graph and the control API are not here.
+ */
+export function buildInteractiveServer(ctx: EmulatorContext, opts: ServerOptions = {}): FastifyInstance {
+  const app = baseServer(ctx, undefined, opts);
+  registerAuthorizeRoutes(app, ctx);
+  registerAdminConsentRoutes(app, ctx);
+  registerLogoutRoute(app, ctx);
   return app;
 }

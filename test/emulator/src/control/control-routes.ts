@@ -5,6 +5,7 @@ import type { EmulatorControl } from './types';
 /** Argument names per operation, so HTTP callers may send `{"email": ..., "input": ...}` instead of a positional array. */
 export const CONTROL_ARGS: Record<keyof EmulatorControl, string[]> = {
   createTenant: ['input'], createUser: ['input'], createApp: ['input'], deleteApp: ['clientId'],
+  setRedirectUris: ['clientId', 'redirectUris'], directory: [],
   addSecret: ['clientId', 'input'], expireSecret: ['clientId', 'secretId'], removeSecret: ['clientId', 'secretId'],
   setConsentPolicy: ['tenantId', 'policy', 'adminOnlyScopes'], grantAdminConsent: ['tenantId', 'clientId', 'scopes'],
   setUserBehavior: ['email', 'behavior'], revokeGrants: ['email'], expireRefreshTokens: ['email'], revokeConsent: ['email', 'clientId'], issueRefreshToken: ['email', 'clientId', 'scopes'],

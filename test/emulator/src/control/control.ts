@@ -50,6 +50,17 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     },
     createApp: (input) => appInfo(ctx.directory.createApp(input)),
     deleteApp: (clientId) => ctx.directory.deleteApp(clientId),
+    setRedirectUris: (clientId, redirectUris) => {
+      const app = ctx.directory.app(clientId);
+      if (!Array.isArray(redirectUris) || redirectUris.some((u) => typeof u !== 'string')) throw new Error('setRedirectUris: redirectUris must be an array of URLs');
+      app.redirectUris = [...redirectUris];
+      return appInfo(app);
+    },
+    directory: () => ({
+      tenants: [...ctx.directory.tenants.values()].map((t) => ({ id: t.id, domain: t.domain, name: t.name })),
+      users: [...ctx.directory.users.values()].map(userInfo),
+      apps: [...ctx.directory.apps.values()].map(appInfo),
+    }),
     addSecret: (clientId, input) => secretInfo(ctx.directory.addSecret(ctx.directory.app(clientId), input)),
     expireSecret: (clientId, secretId) => ctx.directory.expireSecret(clientId, secretId),
     removeSecret: (clientId, secretId) => ctx.directory.removeSecret(clientId, secretId),

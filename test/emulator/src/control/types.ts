@@ -10,6 +10,7 @@ export interface TenantInfo { id: string; domain: string; name: string }
 export interface UserInfo { id: string; tenantId: string; email: string; displayName: string; autoConsent: boolean }
 export interface SecretInfo { id: string; value: string; expiresAt: string }
 export interface AppInfo { clientId: string; name: string; homeTenantId: string; multiTenant: boolean; redirectUris: string[]; secrets: SecretInfo[] }
+export interface DirectoryInfo { tenants: TenantInfo[]; users: UserInfo[]; apps: AppInfo[] }
 export type GraphJson = Record<string, unknown>;
 
 export interface MessageTemplate {
@@ -30,6 +31,10 @@ export interface EmulatorControl {
   createUser(input: CreateUserInput): UserInfo;
   createApp(input: CreateAppInput): AppInfo;
   deleteApp(clientId: string): void;
+  /** Replaces the app's registered redirect URIs (the portal's Authentication page). */
+  setRedirectUris(clientId: string, redirectUris: string[]): AppInfo;
+  /** Everything registered: lets a seed find what a persisted state already holds. */
+  directory(): DirectoryInfo;
   addSecret(clientId: string, input?: SecretInput): SecretInfo;
   expireSecret(clientId: string, secretId?: string): void;
   removeSecret(clientId: string, secretId: string): void;

@@ -7,6 +7,8 @@ import { resolveTenant, type TenantTarget } from './tenant-target';
 
 function openIdConfiguration(ctx: EmulatorContext, target: Exclude<TenantTarget, { kind: 'unknown' }>): Record<string, unknown> {
   const base = ctx.urls.url;
+  // Pages a browser visits may live on the sandbox's plain-HTTP origin (see interactive-server.ts); MSAL reads these.
+  const pages = ctx.urls.interactiveUrl;
   // Like Microsoft: a domain resolves to the tenant GUID; common/organizations/consumers keep their name.
   const seg = target.kind === 'tenant' ? target.tenant.id : target.kind;
   const issuerTenant = target.kind === 'tenant' ? target.tenant.id : '{tenantid}';
@@ -22,11 +24,11 @@ function openIdConfiguration(ctx: EmulatorContext, target: Exclude<TenantTarget,
     issuer: `${base}/${issuerTenant}/v2.0`,
     request_uri_parameter_supported: false,
     userinfo_endpoint: `${base}/oidc/userinfo`,
-    authorization_endpoint: `${base}/${seg}/oauth2/v2.0/authorize`,
+    authorization_endpoint: `${pages}/${seg}/oauth2/v2.0/authorize`,
     device_authorization_endpoint: `${base}/${seg}/oauth2/v2.0/devicecode`,
     http_logout_supported: true,
     frontchannel_logout_supported: true,
-    end_session_endpoint: `${base}/${seg}/oauth2/v2.0/logout`,
+    end_session_endpoint: `${pages}/${seg}/oauth2/v2.0/logout`,
     claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
     kerberos_endpoint: `${base}/${seg}/kerberos`,
     tenant_region_scope: null,
@@ -68,7 +70,11 @@ export function registerDiscoveryRoutes(app: App, ctx: EmulatorContext): void {
   });
 
   app.get('/:tenant/discovery/v2.0/keys', async (_request, reply) => reply.send(jwks(ctx.key)));
+  registerLogoutRoute(app, ctx);
+}
 
+/** GET /{tenant}/oauth2/v2.0/logout: a page the browser visits. */
+export function registerLogoutRoute(app: App, ctx: EmulatorContext): void {
   app.get('/:tenant/oauth2/v2.0/logout', async (request, reply) => {
     const target = fields(request.query).post_logout_redirect_uri;
     const wanted = target ? originOf(target) : undefined;
