@@ -89,6 +89,26 @@ describe('emulator state persisted in a folder (stateDir), plain-HTTP sign-in pa
     expect(listening.map((l) => l.trim().split(/\s+/)[1])).toEqual([`0100007F:${hexPort}`]);
   });
 
+  it('a sign-in page left open across a restart has expired (open pages are not kept)', async () => {
+    emu = await startEmulator({ stateDir: dir, httpPort: 0, interactive: true });
+    const seed = seedSandbox(emu.control, { redirectUris: [REDIRECT] });
+    const msal = msalOf(emu, seed.clientId, seed.clientSecret);
+    const html = await (await fetch(await msal.getAuthCodeUrl({ scopes: ['Mail.Read'], redirectUri: REDIRECT }))).text();
+    const pending = /name="pending" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(pending).not.toBe('');
+    const port = Number(new URL(emu.url).port);
+    await emu.close();
+    emu = await startEmulator({ stateDir: dir, httpPort: 0, port, interactive: true });
+    const res = await fetch(`${emu.interactiveUrl}/common/oauth2/v2.0/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ pending, email: seed.users[0]!.email, action: 'accept' }).toString(),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('This sign-in request has expired');
+  });
+
   it('refuses to start on a damaged state file, saying which file and what to do', async () => {
     fs.writeFileSync(path.join(dir, 'emulator-state.json'), '{"format":"outlook-connect/ms-emulator-state","version":1,"state":{"directory"');
     await expect(startEmulator({ stateDir: dir })).rejects.toThrow(/cannot load the emulator state from .*emulator-state\.json: not valid JSON .*move the file away/);
