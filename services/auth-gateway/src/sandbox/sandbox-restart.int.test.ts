@@ -168,5 +168,15 @@ describe('sandbox Email Connections page: connect, restart, reconnect, change sc
     expect(await row(page).getAttribute('data-connection-id')).toBe(id);
     expect(await page.locator('#connections tr[data-connection-id]').count()).toBe(1);
     await shot(page, '14-healed');
+
+    // Admin consent required (user guide, Troubleshooting): the link the page offers opens on the plain-HTTP pages origin.
+    running.emulator.control.setConsentPolicy(running.emulator.control.directory().tenants.find((t) => t.domain === 'fabrikam.onmicrosoft.com')!.id, 'admin_required');
+    await page.click('#authorize');
+    await page.fill('#email', 'lee@fabrikam.onmicrosoft.com');
+    await consent(page, '15-fabrikam-consent');
+    const link = page.locator('#notice.err a', { hasText: 'Open the admin consent page' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^http://localhost:${ports.pages}/[^/]+/v2\\.0/adminconsent\\?`));
+    await shot(page, '16-admin-consent-required');
   });
 });
