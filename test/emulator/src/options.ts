@@ -21,12 +21,6 @@ export interface StartOptions {
   httpPort?: number;
   /** Injectable clock (ms epoch); `control.advanceClock` adds an offset on top. */
   now?: () => number;
-  // wired by newcomer-sandbox
-  /** Load persisted emulator state from this folder at start and keep it saved there. */
-  stateDir?: string;
-  // wired by newcomer-sandbox
-  /** A plain-HTTP listener on 127.0.0.1 for the interactive consent pages (0 = any free port). */
-  httpPort?: number;
 }
 
 /** <repo root>/.local/emulator-ca: this file sits at <root>/test/emulator/src. */
