@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seedSandbox, startEmulator, type Emulator, type StartOptions } from '@outlook-connect/ms-emulator';
+import { seedSandbox, startEmulator, type StartOptions } from '@outlook-connect/ms-emulator';
 import { startProcess, type Started } from './child';
 import { repoRoot } from './paths';
 import { explainAddressInUse, portProblems, type NamedPort } from './ports';
@@ -78,7 +78,7 @@ export async function sandbox(withStack: WithStack, argv: string[], onServing: (
       stateDir: join(sandboxDir, 'data', 'emulator'),
       httpPort: ports.emulatorHttp.port,
     };
-    const emulator = (await startEmulator(emulatorOptions)) as Emulator & { interactiveUrl?: string };
+    const emulator = await startEmulator(emulatorOptions);
     onShutdown('the Microsoft emulator', Layer.emulator, () => emulator.close());
     const seed = seedSandbox(emulator.control, { redirectUris: [`${publicUrl}/oauth/callback`] });
 
@@ -138,7 +138,7 @@ export async function sandbox(withStack: WithStack, argv: string[], onServing: (
         publicUrl,
         dashboardUrl,
         emulatorUrl: emulator.url,
-        interactiveUrl: emulator.interactiveUrl ?? emulator.url,
+        interactiveUrl: emulator.interactiveUrl,
         users: seed.users.map((u) => u.email),
         apiKey: secrets.apiKey,
         adminToken: secrets.adminToken,
