@@ -1,22 +1,24 @@
-import { defaultNextRefreshAt, grantIdentity, GrantIdentityError } from './grant-identity';
+import { defaultNextRefreshAt, grantIdentity, GrantIdentityError, mailboxAddressOf } from './grant-identity';
 
 describe('grantIdentity', () => {
-  it('reads oid, tid and the address from the id token claims', () => {
+  it('reads oid, tid and the mailbox address from the email claim, not preferred_username', () => {
     expect(
       grantIdentity({
-        idTokenClaims: { oid: 'oid-1', tid: 'tid-1', preferred_username: ' Ana@Contoso.Example ', name: 'Ana' },
+        idTokenClaims: { oid: 'oid-1', tid: 'tid-1', preferred_username: 'asmith01@contoso.example', email: ' Ana@Contoso.Example ', name: 'Ana' },
         homeAccountId: 'x.y',
       }),
     ).toEqual({ microsoftUserId: 'oid-1', tenantId: 'tid-1', mailbox: 'ana@contoso.example', displayName: 'Ana' });
   });
 
   it('falls back to the home account id for oid and tid', () => {
-    const id = grantIdentity({ idTokenClaims: { preferred_username: 'bo@x.example' }, homeAccountId: 'uid-9.utid-9' });
+    const id = grantIdentity({ idTokenClaims: { email: 'bo@x.example' }, homeAccountId: 'uid-9.utid-9' });
     expect(id).toMatchObject({ microsoftUserId: 'uid-9', tenantId: 'utid-9', displayName: '' });
   });
 
-  it('refuses a grant that does not say whose mailbox it is', () => {
+  it('refuses a grant that does not say whose mailbox it is (a phone-number preferred_username is not an address)', () => {
     expect(() => grantIdentity({ idTokenClaims: { oid: 'o', tid: 't' }, homeAccountId: '' })).toThrow(GrantIdentityError);
+    expect(() => grantIdentity({ idTokenClaims: { oid: 'o', tid: 't', preferred_username: '+14255550100' }, homeAccountId: '' })).toThrow(GrantIdentityError);
+    expect(mailboxAddressOf({ idTokenClaims: { email: 'not-an-address' } })).toBeUndefined();
   });
 });
 

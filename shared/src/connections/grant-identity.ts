@@ -12,14 +12,23 @@ export class GrantIdentityError extends Error {
   override name = 'GrantIdentityError';
 }
 
-/** Reads the mailbox identity from the id token, falling back to MSAL's `uid.utid` home account id. */
+/** The mailbox address of a grant: the id token's `email` claim (primary email address), never preferred_username. */
+export function mailboxAddressOf(grant: Pick<MicrosoftTokens, 'idTokenClaims'>): string | undefined {
+  const address = (grant.idTokenClaims.email ?? '').trim().toLowerCase();
+  return address.includes('@') ? address : undefined;
+}
+
+/**
+ * Who the grant belongs to: oid + tid (stable, Microsoft's documented user key), falling back to MSAL's `uid.utid`
+ * home account id. preferred_username is mutable and may be a UPN or a phone number, so it is not the mailbox.
+ */
 export function grantIdentity(grant: Pick<MicrosoftTokens, 'idTokenClaims' | 'homeAccountId'>): GrantIdentity {
   const [uid, utid] = (grant.homeAccountId ?? '').split('.');
   const microsoftUserId = grant.idTokenClaims.oid ?? uid ?? '';
   const tenantId = grant.idTokenClaims.tid ?? utid ?? '';
-  const mailbox = (grant.idTokenClaims.preferred_username ?? '').trim().toLowerCase();
+  const mailbox = mailboxAddressOf(grant);
   if (!microsoftUserId || !tenantId || !mailbox) {
-    throw new GrantIdentityError('the token response does not identify the mailbox (oid, tid or preferred_username missing)');
+    throw new GrantIdentityError('the token response does not identify the mailbox (oid, tid or the email claim missing)');
   }
   return { microsoftUserId, tenantId, mailbox, displayName: grant.idTokenClaims.name ?? '' };
 }

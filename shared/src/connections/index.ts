@@ -1,3 +1,3 @@
-export { defaultNextRefreshAt, grantIdentity, GrantIdentityError, type GrantIdentity } from './grant-identity';
-export { recordGrant, type RecordGrantInput, type RecordGrantResult } from './record-grant';
+export { defaultNextRefreshAt, grantIdentity, GrantIdentityError, mailboxAddressOf, type GrantIdentity } from './grant-identity';
+export { recordGrant, type RecordGrantInput, type RecordGrantResult, type ReconnectGrantInput, type RecordGrantMismatch } from './record-grant';
 export { clientSecretContext, codeVerifierContext, tokenContext } from './secret-contexts';

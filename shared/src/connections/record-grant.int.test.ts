@@ -27,7 +27,7 @@ describe('recordGrant on the real store', () => {
     refreshToken: `rt-${oid}-${Math.random()}`,
     expiresAt: new Date('2030-01-01T01:00:00Z'),
     grantedScopes: ['Mail.Read', 'openid', 'profile', 'offline_access'],
-    idTokenClaims: { oid, tid: 'tid-1', preferred_username: `${oid}@contoso.example`, name: `User ${oid}` },
+    idTokenClaims: { oid, tid: 'tid-1', preferred_username: `upn-${oid}@contoso.example`, email: `${oid}@contoso.example`, name: `User ${oid}` },
     homeAccountId: `${oid}.tid-1`,
     ...over,
   });
@@ -86,5 +86,18 @@ describe('recordGrant on the real store', () => {
     const a = await recordGrant({ models, box, ...base, grant: grant('oid-4') });
     const b = await recordGrant({ models, box, ...base, grant: grant('oid-5') });
     expect(a.connection._id).not.toBe(b.connection._id);
+  });
+
+  it('a reconnect bound to a connection updates exactly it, and refuses another account without writing', async () => {
+    const target = await recordGrant({ models, box, ...base, grant: grant('oid-6') });
+    const before = await models.Connection.findById(target.connection._id).lean();
+    const other = await recordGrant({ models, box, ...base, grant: grant('oid-7'), expectedConnectionId: target.connection._id });
+    expect(other).toEqual({ mismatch: 'account', connectionId: target.connection._id, signedInAs: 'oid-7@contoso.example' });
+    expect(await models.Connection.countDocuments({ microsoftUserId: 'oid-7' })).toBe(0);
+    expect(await models.Connection.findById(target.connection._id).lean()).toEqual(before);
+    const same = await recordGrant({ models, box, ...base, grant: grant('oid-6'), expectedConnectionId: target.connection._id });
+    expect(same).toMatchObject({ created: false, connection: { _id: target.connection._id, tokenVersion: 2 } });
+    const gone = await recordGrant({ models, box, ...base, grant: grant('oid-6'), expectedConnectionId: 'conn_000000000000000000000000' });
+    expect(gone).toMatchObject({ mismatch: 'connection_not_found' });
   });
 });

@@ -26,13 +26,26 @@ export interface RecordGrantResult {
   created: boolean;
 }
 
+/** A reconnect bound to one connection: the grant must be that connection's Microsoft account. */
+export type ReconnectGrantInput = RecordGrantInput & { expectedConnectionId: string };
+
+/** The grant is another account (or app) than the connection being reconnected; nothing was written. */
+export interface RecordGrantMismatch {
+  mismatch: 'account' | 'connection_not_found';
+  connectionId: string;
+  /** The mailbox address of the account that signed in (for the reason text). */
+  signedInAs: string;
+}
+
 const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 11000;
 
 /**
  * Stores a fresh grant: creates the connection, or reconnects the existing one for the same Microsoft user and app
  * in place (same id, Active again, failures cleared). Tokens are stored only as SecretBox ciphertexts.
  */
-export async function recordGrant(input: RecordGrantInput): Promise<RecordGrantResult> {
+export async function recordGrant(input: ReconnectGrantInput): Promise<RecordGrantResult | RecordGrantMismatch>;
+export async function recordGrant(input: RecordGrantInput): Promise<RecordGrantResult>;
+export async function recordGrant(input: RecordGrantInput | ReconnectGrantInput): Promise<RecordGrantResult | RecordGrantMismatch> {
   const appId = 'id' in input.app ? input.app.id : input.app._id;
   const identity = grantIdentity(input.grant);
   const now = input.now ?? new Date();
@@ -60,18 +73,34 @@ export async function recordGrant(input: RecordGrantInput): Promise<RecordGrantR
     disconnectedAt: null,
   });
 
+  const inPlace = async (existingId: string): Promise<RecordGrantResult | undefined> => {
+    const updated = await input.models.Connection.findOneAndUpdate(
+      { _id: existingId },
+      { $set: fields(existingId), $inc: { tokenVersion: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!updated) return undefined;
+    await logActivity(input, updated._id, 'reconnected', now);
+    return { connection: updated as ConnectionDoc, created: false };
+  };
+
+  if ('expectedConnectionId' in input) {
+    const id = input.expectedConnectionId;
+    const target = await input.models.Connection.findOne({ _id: id, workspaceId: input.workspaceId }).lean();
+    if (!target) return { mismatch: 'connection_not_found', connectionId: id, signedInAs: identity.mailbox };
+    // oid + tid is the account; any other account must not take over this connection's id.
+    const same = target.appId === appId && target.tenantId === identity.tenantId && target.microsoftUserId === identity.microsoftUserId;
+    if (!same) return { mismatch: 'account', connectionId: id, signedInAs: identity.mailbox };
+    return (await inPlace(id)) ?? { mismatch: 'connection_not_found', connectionId: id, signedInAs: identity.mailbox };
+  }
+
   // Two tries: a concurrent first connect of the same user makes our insert lose (E11000); we then update theirs.
   for (let attempt = 0; attempt < 2; attempt++) {
     const existing = await input.models.Connection.findOne(key).lean();
     if (existing) {
-      const updated = await input.models.Connection.findOneAndUpdate(
-        { _id: existing._id },
-        { $set: fields(existing._id), $inc: { tokenVersion: 1 } },
-        { returnDocument: 'after' },
-      ).lean();
+      const updated = await inPlace(existing._id);
       if (!updated) continue; // deleted meanwhile: create it again
-      await logActivity(input, updated._id, 'reconnected', now);
-      return { connection: updated as ConnectionDoc, created: false };
+      return updated;
     }
     const id = newId('conn');
     try {

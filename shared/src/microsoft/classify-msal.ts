@@ -1,5 +1,6 @@
 import { AuthError } from '@azure/msal-node';
 import { failure, type MicrosoftFailure, type MicrosoftFailureCode } from './failure';
+import { parseRetryAfter } from './retry-after';
 
 /** AADSTS numbers (MSAL `errorNo`) we act on; checked before the OAuth `error`, which is coarser. */
 export const AADSTS_CODES: Readonly<Record<number, MicrosoftFailureCode>> = {
@@ -16,6 +17,8 @@ export const AADSTS_CODES: Readonly<Record<number, MicrosoftFailureCode>> = {
   50079: 'mfa_required',
   53003: 'conditional_access',
   50057: 'user_disabled',
+  50194: 'app_single_tenant',
+  90002: 'tenant_not_found',
 };
 
 /** OAuth `error` values (MSAL `errorCode`) when the AADSTS number is absent or not in the table above. */
@@ -77,6 +80,8 @@ interface MsalErrorShape {
   subError?: unknown;
   errorNo?: unknown;
   status?: unknown;
+  /** Set by our MSAL edge (msal-network.ts): the Retry-After of the failed answer. */
+  retryAfter?: unknown;
 }
 
 /** instanceof for our msal-node copy, plus the shape for errors built by another copy of msal-common. */
@@ -94,8 +99,9 @@ export function parseAadsts(errorNo: unknown): number | undefined {
   return undefined;
 }
 
-export function classifyMsalError(err: unknown): MicrosoftFailure | undefined {
+export function classifyMsalError(err: unknown, now: number = Date.now()): MicrosoftFailure | undefined {
   if (!isMsalError(err)) return undefined;
+  const retryAfterMs = typeof err.retryAfter === 'string' ? parseRetryAfter(err.retryAfter, now) : undefined;
   const aadsts = parseAadsts(err.errorNo);
   const status = typeof err.status === 'number' ? err.status : undefined;
   const errorCode = err.errorCode;
@@ -103,6 +109,7 @@ export function classifyMsalError(err: unknown): MicrosoftFailure | undefined {
   const details = {
     aadsts,
     status,
+    retryAfterMs,
     graphCode: errorCode || undefined,
     message: typeof err.errorMessage === 'string' && err.errorMessage ? err.errorMessage : errorMessageOf(err),
   };
@@ -116,6 +123,9 @@ export function classifyMsalError(err: unknown): MicrosoftFailure | undefined {
   if (err.name === 'ServerError' && aadsts === undefined && status === undefined && /^(\d+( \d+)*)?$/.test(errorCode)) {
     return failure('throttled', details);
   }
+
+  // The token endpoint's 429 says temporarily_unavailable like a 503 does; the status is the sharper signal.
+  if (status === 429) return failure('throttled', details);
 
   const bySub = SUB_ERROR_CODES[subError];
   if (bySub) return failure(bySub, details);

@@ -73,7 +73,7 @@ describe('classifyMicrosoftError: MSAL errors without a known AADSTS number', ()
     [serverError('temporarily_unavailable', 50196), 'transient', 'server_error'],
     [serverError('server_error'), 'transient', 'server_error'],
     [serverError('invalid_scope'), 'permanent', 'bad_request'],
-    [serverError('invalid_tenant', 90002), 'permanent', 'bad_request'],
+    [serverError('invalid_tenant', 90002), 'permanent', 'tenant_not_found'],
     [serverError('invalid_grant', 501481), 'reconnect_required', 'grant_invalid'],
     [serverError('something_new', undefined, undefined, 503), 'transient', 'server_error'],
     [serverError('something_new', undefined, undefined, 429), 'transient', 'throttled'],
@@ -85,6 +85,19 @@ describe('classifyMicrosoftError: MSAL errors without a known AADSTS number', ()
     [interactionRequired('whatever_new', undefined, 'additional_action'), 'reconnect_required', 'interaction_required'],
   ] as const)('%#: %s -> %s / %s', (err, kind, code) => {
     expect(classifyMicrosoftError(err)).toMatchObject({ kind, code });
+  });
+
+  it('a 429 / 503 from the token endpoint is transient and carries the Retry-After our MSAL edge recorded', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    const throttled = Object.assign(serverError('temporarily_unavailable', undefined, undefined, 429), { retryAfter: '7' });
+    expect(classifyMicrosoftError(throttled, { now })).toMatchObject({ kind: 'transient', code: 'throttled', retryAfterMs: 7000, status: 429 });
+    const busy = Object.assign(serverError('temporarily_unavailable', undefined, undefined, 503), { retryAfter: 'Wed, 01 Jan 2025 00:00:30 GMT' });
+    expect(classifyMicrosoftError(busy, { now })).toMatchObject({ kind: 'transient', code: 'server_error', retryAfterMs: 30_000 });
+  });
+
+  it('several error_codes: the first (MSAL errorNo) decides only when known, else the OAuth error does', () => {
+    // 70002 then 70000 on invalid_grant: a grant problem, not the app's credentials.
+    expect(classifyMicrosoftError(serverError('invalid_grant', 70002))).toMatchObject({ kind: 'reconnect_required', code: 'grant_invalid' });
   });
 
   it('treats MSAL throttle-cache replays (errorCode = joined error_codes, no errorNo) as throttled', () => {

@@ -23,7 +23,7 @@ export function classifyMicrosoftError(err: unknown, options: ClassifyOptions = 
 
 function classifyAt(err: unknown, now: number, depth: number): MicrosoftFailure {
   if (err instanceof GraphAccessTokenError && depth < MAX_DEPTH) return classifyAt(err.cause, now, depth + 1);
-  const known = classifyMsalError(err) ?? classifyGraphError(err, now) ?? classifyNetworkError(err);
+  const known = classifyMsalError(err, now) ?? classifyGraphError(err, now) ?? classifyNetworkError(err);
   if (known) return known;
   // A wrapper we do not know (e.g. `new Error('refresh failed', { cause })`): decide on what it wraps.
   const cause = typeof err === 'object' && err !== null ? (err as { cause?: unknown }).cause : undefined;

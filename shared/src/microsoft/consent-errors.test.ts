@@ -17,6 +17,16 @@ describe('classifyConsentError', () => {
     ['invalid_request', 700016, undefined, 'app_not_found'],
     ['invalid_client', 7000215, undefined, 'client_secret_invalid'],
     ['invalid_client', 7000222, undefined, 'client_secret_expired'],
+    ['access_denied', 65004, 'cancel', 'user_declined'],
+    ['access_denied', 90095, undefined, 'admin_consent_required'],
+    ['access_denied', 50057, undefined, 'user_disabled'],
+    ['access_denied', 53003, undefined, 'conditional_access'],
+    ['login_required', 50058, undefined, 'interaction_required'],
+    ['invalid_request', 50194, undefined, 'app_single_tenant'],
+    ['invalid_request', 9002332, undefined, 'app_single_tenant'],
+    ['unsupported_response_type', 700054, undefined, 'bad_request'],
+    ['invalid_request', 900144, undefined, 'bad_request'],
+    ['invalid_scope', 70011, undefined, 'bad_request'],
   ] as const)('error=%s AADSTS%i -> %s', (error, aadsts, subcode, code) => {
     const f = classifyConsentError({ error, error_description: describeError(aadsts), error_subcode: subcode });
     expect(f).toMatchObject({ code, aadsts, remediation: remediationFor(code) });
@@ -24,7 +34,8 @@ describe('classifyConsentError', () => {
   });
 
   it.each([
-    [{ error: 'access_denied', error_subcode: 'cancel' }, 'user_declined'],
+    [{ error: 'access_denied', error_subcode: 'cancel' }, 'user_cancelled'],
+    [{ error: 'access_denied', error_subcode: 'cancel', error_description: '' }, 'user_cancelled'],
     [{ error: 'access_denied' }, 'user_declined'],
     [{ error: 'consent_required' }, 'consent_required'],
     [{ error: 'interaction_required' }, 'consent_required'],
@@ -34,6 +45,18 @@ describe('classifyConsentError', () => {
     [{}, 'unknown'],
   ] as const)('%# %j -> %s', (params, code) => {
     expect(classifyConsentError(params).code).toBe(code);
+  });
+
+  it('an AADSTS code never seen stays unknown (not guessed from error=access_denied) and shows its number', () => {
+    const f = classifyConsentError({ error: 'access_denied', error_description: describeError(4242) });
+    expect(f).toMatchObject({ code: 'unknown', aadsts: 4242 });
+    expect(f.remediation).toContain('AADSTS4242');
+  });
+
+  it('a single-tenant refusal names the tenant to use when the app has one', () => {
+    const f = classifyConsentError({ error: 'invalid_request', error_description: describeError(50194) }, undefined, 'contoso.example');
+    expect(f.remediation).toMatch(/^This app is single-tenant: use your tenant id \(contoso\.example\) instead of Common\./);
+    expect(classifyConsentError({ error: 'invalid_request', error_description: describeError(50194) }).remediation).toBe(remediationFor('app_single_tenant'));
   });
 
   it('reads the AADSTS number only from the leading prefix', () => {

@@ -7,12 +7,21 @@ export type ConsentFailureCode =
   | 'consent_required'
   | 'admin_consent_required'
   | 'account_not_in_tenant'
+  | 'account_mismatch'
   | 'user_declined'
+  | 'user_cancelled'
+  | 'user_disabled'
+  | 'conditional_access'
+  | 'interaction_required'
   | 'app_not_found'
+  | 'app_single_tenant'
+  | 'tenant_not_found'
   | 'client_secret_invalid'
   | 'client_secret_expired'
   | 'offline_access_missing'
   | 'scope_not_granted'
+  | 'mailbox_not_enabled'
+  | 'bad_request'
   | 'unknown';
 
 export interface ConsentFailure {
@@ -42,16 +51,28 @@ export interface AdminConsentUrlInput {
   state?: string;
 }
 
+/** Every AADSTS code the authorize and adminconsent redirects are known to carry (error-code reference). */
 const CONSENT_AADSTS: Readonly<Record<number, ConsentFailureCode>> = {
   65001: 'consent_required',
   65004: 'user_declined',
   90094: 'admin_consent_required',
+  90095: 'admin_consent_required',
   900941: 'admin_consent_required',
   50020: 'account_not_in_tenant',
   50034: 'account_not_in_tenant',
+  50057: 'user_disabled',
+  53003: 'conditional_access',
+  50058: 'interaction_required',
   700016: 'app_not_found',
+  50194: 'app_single_tenant',
+  9002332: 'app_single_tenant',
+  90002: 'tenant_not_found',
   7000215: 'client_secret_invalid',
   7000222: 'client_secret_expired',
+  // Our own request was malformed (a bug on our side, not the user's): response type, missing parameter, scope.
+  700054: 'bad_request',
+  900144: 'bad_request',
+  70011: 'bad_request',
 };
 
 const CONSENT_OAUTH_ERRORS: Readonly<Record<string, ConsentFailureCode>> = {
@@ -59,8 +80,12 @@ const CONSENT_OAUTH_ERRORS: Readonly<Record<string, ConsentFailureCode>> = {
   access_denied: 'user_declined',
   consent_required: 'consent_required',
   interaction_required: 'consent_required',
+  login_required: 'interaction_required',
   unauthorized_client: 'app_not_found',
   invalid_client: 'client_secret_invalid',
+  invalid_request: 'bad_request',
+  invalid_scope: 'bad_request',
+  unsupported_response_type: 'bad_request',
 };
 
 /**
@@ -72,27 +97,42 @@ export function aadstsFromDescription(description: string | null | undefined): n
   return match ? parseAadsts(match[1]) : undefined;
 }
 
-export function classifyConsentError(params: ConsentCallbackError, adminConsent?: AdminConsentUrlInput): ConsentFailure {
+/**
+ * A redirect error as a product reason. A bare `access_denied` + `error_subcode=cancel` (no AADSTS code: the user
+ * left before choosing an account) is a cancel; an AADSTS code we have never seen stays `unknown`, never guessed
+ * from the coarse OAuth `error`, so its number reaches the user.
+ */
+export function classifyConsentError(params: ConsentCallbackError, adminConsent?: AdminConsentUrlInput, appTenant?: string): ConsentFailure {
   const aadsts = aadstsFromDescription(params.error_description);
-  const byNumber = aadsts !== undefined ? CONSENT_AADSTS[aadsts] : undefined;
-  const code: ConsentFailureCode = byNumber ?? CONSENT_OAUTH_ERRORS[params.error ?? ''] ?? 'unknown';
-  return consentFailure(code, { aadsts, message: firstLine(params.error_description) || (params.error ?? '') }, adminConsent);
+  const message = firstLine(params.error_description) || (params.error ?? '');
+  if (aadsts !== undefined) return consentFailure(CONSENT_AADSTS[aadsts] ?? 'unknown', { aadsts, message, appTenant }, adminConsent);
+  if (params.error_subcode === 'cancel') return consentFailure('user_cancelled', { message: message || 'access_denied (cancel)' });
+  return consentFailure(CONSENT_OAUTH_ERRORS[params.error ?? ''] ?? 'unknown', { message }, adminConsent);
 }
 
 /** Builds a ConsentFailure for checks made after redeeming the code (offline_access_missing, scope_not_granted). */
 export function consentFailure(
   code: ConsentFailureCode,
-  details: { aadsts?: number; message?: string } = {},
+  details: { aadsts?: number; message?: string; appTenant?: string | undefined } = {},
   adminConsent?: AdminConsentUrlInput,
 ): ConsentFailure {
   const result: ConsentFailure = {
     code,
     message: sanitizeMessage(details.message ?? ''),
-    remediation: remediationFor(code),
+    remediation: remediationText(code, details),
   };
   if (details.aadsts !== undefined) result.aadsts = details.aadsts;
   if (code === 'admin_consent_required' && adminConsent) result.adminConsentUrl = adminConsentUrl(adminConsent);
   return result;
+}
+
+function remediationText(code: ConsentFailureCode, details: { aadsts?: number; appTenant?: string | undefined }): string {
+  if (code === 'app_single_tenant' && details.appTenant) {
+    return `This app is single-tenant: use your tenant id (${details.appTenant}) instead of Common. ${remediationFor(code).replace(/^This app is single-tenant: use your tenant id\. /, '')}`;
+  }
+  // The raw code is the only lead support has for an answer we have never seen.
+  if (code === 'unknown' && details.aadsts !== undefined) return `Microsoft refused the sign-in with AADSTS${details.aadsts}. ${remediationFor('unknown')}`;
+  return remediationFor(code);
 }
 
 const GRAPH_RESOURCE = 'https://graph.microsoft.com/';

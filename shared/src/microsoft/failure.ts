@@ -23,6 +23,8 @@ export const FAILURE_KIND = {
   client_secret_invalid: 'app_credentials',
   client_secret_expired: 'app_credentials',
   app_not_found: 'app_credentials',
+  // A single-tenant app registration used through /common or /organizations (AADSTS50194).
+  app_single_tenant: 'app_credentials',
   // permanent: this request will never succeed as is
   scope_missing: 'permanent',
   send_as_denied: 'permanent',
@@ -32,6 +34,8 @@ export const FAILURE_KIND = {
   mailbox_not_enabled: 'permanent',
   not_found: 'permanent',
   bad_request: 'permanent',
+  // The tenant in the authority does not exist (AADSTS90002) or its discovery document cannot be resolved.
+  tenant_not_found: 'permanent',
   invalid_response: 'permanent',
   msal_configuration: 'permanent',
   unknown: 'permanent',

@@ -17,6 +17,7 @@ export {
 } from './consent-errors';
 export {
   createMsalClient,
+  MAILBOX_ADDRESS_SCOPE,
   buildAuthorizeUrl,
   redeemCode,
   refreshWithToken,

@@ -51,10 +51,11 @@ describe('Microsoft edge against the emulator', () => {
     expect(auth.startsWith(`${emu.loginUrl}/organizations/oauth2/v2.0/authorize?`)).toBe(true);
   });
 
-  it('connects, refreshes with rotation, and calls Graph /me', async () => {
+  it('connects, refreshes with rotation, and calls Graph with the token', async () => {
     const connected = await connect();
     expect(connected.refreshToken).toEqual(expect.any(String));
-    expect(connected.idTokenClaims.preferred_username?.toLowerCase()).toBe(email.toLowerCase());
+    // The email scope is always requested: its claim is the mailbox address.
+    expect(connected.idTokenClaims.email?.toLowerCase()).toBe(email.toLowerCase());
     expect(connected.idTokenClaims.oid).toEqual(expect.any(String));
     expect(connected.homeAccountId).toContain('.');
     expect(missingScopes(scopes, connected.grantedScopes)).toEqual([]);
@@ -66,9 +67,38 @@ describe('Microsoft edge against the emulator', () => {
     expect(refreshed.refreshToken).not.toBe(connected.refreshToken);
 
     const graph = createGraphClient({ graphUrl: emu.graphUrl, getAccessToken: async () => refreshed.accessToken });
-    const me = (await graph.api('/me').get()) as { id: string; mail?: string; userPrincipalName?: string };
-    expect(me.id).toBe(connected.idTokenClaims.oid);
-    expect((me.mail ?? me.userPrincipalName)?.toLowerCase()).toBe(email.toLowerCase());
+    const inbox = (await graph.api('/me/mailFolders/inbox').get()) as { id: string };
+    expect(inbox.id).toEqual(expect.any(String));
+    // The mail presets do not include User.Read, so /me is refused: the product must not depend on it.
+    expect(classifyMicrosoftError(await graph.api('/me').get().catch((e: unknown) => e))).toMatchObject({ status: 403 });
+  });
+
+  it('takes the expiry from each answer (Microsoft varies it between 60 and 90 minutes)', async () => {
+    const connected = await connect();
+    const expiries: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = Date.now();
+      const t = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes });
+      const lifetime = t.expiresAt.getTime() - before;
+      expect(lifetime).toBeGreaterThan(3590_000);
+      expect(lifetime).toBeLessThanOrEqual(5405_000);
+      expiries.push(Math.round(lifetime / 1000));
+    }
+    expect(new Set(expiries).size).toBeGreaterThan(1);
+  });
+
+  it('a token endpoint 429 or 503 with Retry-After is transient and carries the wait', async () => {
+    const connected = await connect();
+    const throttle = emu.control.injectFault({ method: 'POST', path: '/oauth2/v2.0/token$', status: 429, retryAfterSec: 7, times: 1 });
+    const throttled = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes }).catch((e: unknown) => e);
+    emu.control.removeFault(throttle);
+    expect(classifyMicrosoftError(throttled)).toMatchObject({ kind: 'transient', code: 'throttled', status: 429, retryAfterMs: 7000 });
+    const busy = emu.control.injectFault({ method: 'POST', path: '/oauth2/v2.0/token$', status: 503, retryAfterSec: 2, times: 1 });
+    const unavailable = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes }).catch((e: unknown) => e);
+    emu.control.removeFault(busy);
+    expect(classifyMicrosoftError(unavailable)).toMatchObject({ kind: 'transient', code: 'server_error', status: 503, retryAfterMs: 2000 });
+    // The refresh token is untouched by a throttled attempt: the retry succeeds.
+    await expect(refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes })).resolves.toMatchObject({ accessToken: expect.any(String) });
   });
 
   it('classifies a Graph 401 from a bad token', async () => {

@@ -7,6 +7,13 @@ import {
   type INetworkModule,
   type NodeSystemOptions,
 } from '@azure/msal-node';
+import { RetryAfterRecorder, withRetryAfter } from './msal-network';
+
+/**
+ * The OIDC scope whose `email` claim is the user's primary email address (scopes-oidc, "email"): the mailbox
+ * address, readable with every preset. MSAL adds openid, profile and offline_access itself, never email.
+ */
+export const MAILBOX_ADDRESS_SCOPE = 'email';
 
 /** The slice of a pino logger the Microsoft edge writes to. */
 export interface MicrosoftEdgeLogger {
@@ -67,7 +74,7 @@ function loggerOptions(logger: MicrosoftEdgeLogger | undefined): MsalLoggerOptio
  * connection's tokens: MSAL's in-memory cache degrades past a few hundred tokens, and we read the refresh token
  * back out of the cache, which must then hold exactly this operation's tokens.
  */
-export function createMsalClient(options: MsalAppOptions): ConfidentialClientApplication {
+export function createMsalClient(options: MsalAppOptions, network?: INetworkModule): ConfidentialClientApplication {
   return new ConfidentialClientApplication({
     auth: {
       clientId: options.clientId,
@@ -77,7 +84,7 @@ export function createMsalClient(options: MsalAppOptions): ConfidentialClientApp
     },
     system: {
       loggerOptions: loggerOptions(options.logger),
-      ...(options.networkClient ? { networkClient: options.networkClient } : {}),
+      ...(network ?? options.networkClient ? { networkClient: network ?? options.networkClient } : {}),
     },
   });
 }
@@ -110,7 +117,7 @@ export async function buildAuthorizeUrl(msal: MsalAppOptions, request: Authorize
   const { verifier, challenge } = await crypto.generatePkceCodes();
   const nonce = request.nonce ?? crypto.createNewGuid();
   const url = await createMsalClient(msal).getAuthCodeUrl({
-    scopes: [...request.scopes],
+    scopes: [...request.scopes, MAILBOX_ADDRESS_SCOPE],
     redirectUri: request.redirectUri,
     codeChallenge: challenge,
     codeChallengeMethod: 'S256',
@@ -125,7 +132,10 @@ export async function buildAuthorizeUrl(msal: MsalAppOptions, request: Authorize
 export interface MicrosoftIdTokenClaims {
   oid?: string;
   tid?: string;
+  /** Mutable, and may be a UPN or a phone number: for display only, never the mailbox. */
   preferred_username?: string;
+  /** The primary email address (the `email` scope); absent when the account has none. */
+  email?: string;
   name?: string;
 }
 
@@ -153,16 +163,21 @@ export interface RedeemCodeRequest {
 
 /** Redeems the authorization code (PKCE + nonce checked by MSAL). Errors: classify with classifyMicrosoftError. */
 export async function redeemCode(msal: MsalAppOptions, request: RedeemCodeRequest): Promise<MicrosoftTokens> {
-  const app = createMsalClient(msal);
-  const result = await app.acquireTokenByCode({
-    code: request.code,
-    codeVerifier: request.codeVerifier,
-    nonce: request.nonce,
-    redirectUri: request.redirectUri,
-    scopes: [...request.scopes],
-    ...(request.state ? { state: request.state } : {}),
-  });
-  return toTokens(app, result);
+  const network = new RetryAfterRecorder(msal.networkClient);
+  const app = createMsalClient(msal, network);
+  try {
+    const result = await app.acquireTokenByCode({
+      code: request.code,
+      codeVerifier: request.codeVerifier,
+      nonce: request.nonce,
+      redirectUri: request.redirectUri,
+      scopes: [...request.scopes, MAILBOX_ADDRESS_SCOPE],
+      ...(request.state ? { state: request.state } : {}),
+    });
+    return toTokens(app, result);
+  } catch (err) {
+    throw withRetryAfter(err, network);
+  }
 }
 
 export interface RefreshRequest {
@@ -175,12 +190,18 @@ export interface RefreshRequest {
  * the response although this fresh app has no account cached; that is where the rotated refresh token is read from.
  */
 export async function refreshWithToken(msal: MsalAppOptions, request: RefreshRequest): Promise<MicrosoftTokens> {
-  const app = createMsalClient(msal);
-  const result = await app.acquireTokenByRefreshToken({
-    refreshToken: request.refreshToken,
-    scopes: [...request.scopes],
-    forceCache: true,
-  });
+  const network = new RetryAfterRecorder(msal.networkClient);
+  const app = createMsalClient(msal, network);
+  let result: AuthenticationResult | null;
+  try {
+    result = await app.acquireTokenByRefreshToken({
+      refreshToken: request.refreshToken,
+      scopes: [...request.scopes],
+      forceCache: true,
+    });
+  } catch (err) {
+    throw withRetryAfter(err, network);
+  }
   if (!result) throw new AuthError('empty_token_response', '', 'MSAL returned no result for the refresh token grant');
   return toTokens(app, result);
 }
@@ -201,7 +222,7 @@ export function refreshTokenFromCache(serializedCache: string, homeAccountId: st
 function pickClaims(claims: object | undefined): MicrosoftIdTokenClaims {
   const source = (claims ?? {}) as Record<string, unknown>;
   const picked: MicrosoftIdTokenClaims = {};
-  for (const key of ['oid', 'tid', 'preferred_username', 'name'] as const) {
+  for (const key of ['oid', 'tid', 'preferred_username', 'email', 'name'] as const) {
     const value = source[key];
     if (typeof value === 'string') picked[key] = value;
   }

@@ -6,7 +6,9 @@ export type ConsentOnlyCode =
   | 'account_not_in_tenant'
   | 'user_declined'
   | 'offline_access_missing'
-  | 'scope_not_granted';
+  | 'scope_not_granted'
+  | 'user_cancelled'
+  | 'account_mismatch';
 
 export type RemediationCode = MicrosoftFailureCode | ConsentOnlyCode;
 
@@ -49,6 +51,13 @@ const REMEDIATION: Readonly<Record<RemediationCode, string>> = {
   invalid_response: 'The sign-in response could not be verified. Start the connection again.',
   msal_configuration: 'The Microsoft sign-in endpoint is misconfigured on the server. Contact support.',
   unknown: 'An unexpected error occurred. Contact support with the reason code if it keeps happening.',
+  app_single_tenant:
+    "This app is single-tenant: use your tenant id. The Azure app only accepts accounts from its own Microsoft 365 tenant, so choose that tenant (Directory (tenant) ID in Azure Portal > App registrations > [your app] > Overview) instead of Common, or make the app multi-tenant under Authentication > Supported account types.",
+  tenant_not_found:
+    'Microsoft does not know this tenant. Check the tenant ID (Azure Portal > Microsoft Entra ID > Overview > Tenant ID) or use a verified domain of the organization, or choose Common.',
+  user_cancelled: 'You cancelled the Microsoft sign-in. Start the connection again when you are ready, and sign in to finish it.',
+  account_mismatch:
+    "The Microsoft account that signed in is not this connection's mailbox, so nothing was changed. Reconnect signing in with the connection's own account, or connect the other account as a new connection.",
   admin_consent_required:
     'Some scopes (like Mail.ReadWrite in certain tenants) require admin pre-approval. Your Microsoft 365 admin should go to Azure Portal > App registrations > [your app] > API permissions > Grant admin consent for [tenant].',
   account_not_in_tenant:

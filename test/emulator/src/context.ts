@@ -11,7 +11,9 @@ import type { User } from './state/model';
 
 export interface EmulatorSettings {
   interactive: boolean;
+  /** Access tokens live a random whole number of seconds in [accessTokenSec, accessTokenMaxSec]. */
   accessTokenSec: number;
+  accessTokenMaxSec: number;
   refreshTokenInactivitySec: number;
   codeLifetimeSec: number;
   limits: LimitsConfig;
@@ -28,10 +30,14 @@ export interface EmulatorUrls {
 /** A sign-in waiting for the user on the interactive page. */
 export interface PendingAuthorize {
   id: string;
-  kind: 'authorize' | 'adminconsent';
+  kind: 'authorize' | 'adminconsent' | 'return';
   tenantSegment: string;
   params: Record<string, string>;
   createdAt: number;
+  /** kind 'return': where the held redirect to the app goes (the "Need admin approval" page's way back). */
+  redirectUri?: string;
+  responseMode?: 'query' | 'fragment' | 'form_post';
+  appName?: string;
 }
 
 /** Everything the routes share: one per emulator instance. */
@@ -54,10 +60,14 @@ export interface EmulatorContext {
 export function mailboxOf(ctx: EmulatorContext, user: User): Mailbox {
   let mailbox = ctx.mailboxes.get(user.id);
   if (!mailbox) {
-    mailbox = new Mailbox({ id: user.id, email: user.email, displayName: user.displayName });
+    mailbox = new Mailbox({ id: user.id, email: user.mail ?? user.email, displayName: user.displayName });
     ctx.mailboxes.set(user.id, mailbox);
   }
   return mailbox;
 }
+
+/** One access token's lifetime: Microsoft's vary between 60 and 90 minutes. */
+export const accessTokenLifetimeSec = (s: Pick<EmulatorSettings, 'accessTokenSec' | 'accessTokenMaxSec'>, random: () => number = Math.random): number =>
+  s.accessTokenSec + Math.floor(random() * (Math.max(s.accessTokenMaxSec, s.accessTokenSec) - s.accessTokenSec + 1));
 
 export const nowIso = (ctx: EmulatorContext): string => new Date(ctx.clock.now()).toISOString();

@@ -1,6 +1,16 @@
 import { FULL_SCOPES, REDIRECT, authorize, connect, graphFor, msalFor, redeem, refreshTokenOf, startWorld, type World } from './testing/harness';
 
 // The real @azure/msal-node and @microsoft/microsoft-graph-client against the emulator, over HTTPS (dev CA).
+/** The raw token endpoint answer for a refresh (MSAL hides expires_in / ext_expires_in). */
+async function tokenByRefresh(w: World, refreshToken: string): Promise<{ expires_in: number; ext_expires_in: number; scope: string }> {
+  const res = await fetch(`${w.emu.loginUrl}/common/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: w.app.clientId, client_secret: w.secret, scope: 'Mail.Send offline_access' }).toString(),
+  });
+  return (await res.json()) as { expires_in: number; ext_expires_in: number; scope: string };
+}
+
 describe('emulator: happy paths with the real MSAL and Graph client', () => {
   let w: World;
 
@@ -23,13 +33,14 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     expect(result.account?.homeAccountId).toBe(`${w.user.id}.${w.tenant.id}`);
     expect(result.account?.username).toBe(w.user.email);
     expect(result.idTokenClaims).toMatchObject({ aud: w.app.clientId, tid: w.tenant.id, oid: w.user.id, nonce: a.nonce, iss: `${w.emu.url}/${w.tenant.id}/v2.0` });
-    expect(result.scopes).toEqual(expect.arrayContaining(FULL_SCOPES.map((s) => `https://graph.microsoft.com/${s}`)));
+    // Microsoft returns Graph permissions by their short names.
+    expect(result.scopes).toEqual(expect.arrayContaining(FULL_SCOPES));
     const rt = refreshTokenOf(msal);
     expect(rt).not.toBe('');
 
     const refreshed = await msalFor(w).acquireTokenByRefreshToken({ refreshToken: rt, scopes: FULL_SCOPES, forceCache: true });
     expect(refreshed?.accessToken).not.toBe(result.accessToken);
-    expect(refreshed?.scopes).toEqual(expect.arrayContaining(['https://graph.microsoft.com/Mail.Send']));
+    expect(refreshed?.scopes).toEqual(expect.arrayContaining(['Mail.Send']));
     // Rotation: the old refresh token still works.
     await expect(msalFor(w).acquireTokenByRefreshToken({ refreshToken: rt, scopes: FULL_SCOPES })).resolves.toBeTruthy();
     expect(w.emu.control.counters().tokenGrants[w.user.email]).toEqual({ authorization_code: 1, refresh_token: 2 });
@@ -45,7 +56,7 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
       const before = Date.now();
       const refreshed = await msalFor(w).acquireTokenByRefreshToken({ refreshToken: issued.refreshToken, scopes: ['Mail.ReadWrite', 'Mail.Send'], forceCache: true });
       expect(refreshed?.account?.homeAccountId).toBe(`${seeded.id}.${w.tenant.id}`);
-      expect(refreshed?.scopes).toEqual(expect.arrayContaining(['https://graph.microsoft.com/Mail.Send']));
+      expect(refreshed?.scopes).toEqual(expect.arrayContaining(['Mail.Send']));
       // A permission the user never consented to is refused like on Microsoft (65001).
       await expect(msalFor(w).acquireTokenByRefreshToken({ refreshToken: issued.refreshToken, scopes: ['Calendars.ReadWrite'] })).rejects.toMatchObject({ errorNo: 65001 });
       const log = w.emu.control.grantLog(seeded.email);
@@ -54,7 +65,7 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
       expect(log[0]!.at).toBeGreaterThanOrEqual(before - 1_000);
       expect(log[0]!.accessTokenExpiresAt - log[0]!.at).toBe(120_000);
     } finally {
-      w.emu.control.setTokenLifetimes({ accessTokenSec: 3600 });
+      w.emu.control.setTokenLifetimes({ accessTokenSec: 3600, accessTokenMaxSec: 5400 });
     }
     // Over HTTP too.
     const res = await fetch(`${w.emu.url}/_emulator/issueRefreshToken`, {
@@ -72,14 +83,12 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     w.emu.control.setUserBehavior(tenantUser.email, { withholdScopes: ['offline_access', 'Mail.Send'] });
     const c = await connect(w, { email: tenantUser.email });
     expect(c.refreshToken).toBe('');
-    expect(c.result.scopes).not.toContain('https://graph.microsoft.com/Mail.Send');
+    expect(c.result.scopes).not.toContain('Mail.Send');
   });
 
   it('sends mail (202), keeps a Sent Items copy and delivers to an emulated recipient', async () => {
     const c = await connect(w);
     const graph = graphFor(w, c.result.accessToken);
-    const me = (await graph.api('/me').get()) as { id: string; mail: string };
-    expect(me).toMatchObject({ id: w.user.id, mail: w.user.email });
     await graph.api('/me/sendMail').post({
       message: { subject: 'Test email', body: { contentType: 'Text', content: 'hello' }, toRecipients: [{ emailAddress: { address: w.user.email } }] },
       saveToSentItems: true,
@@ -224,6 +233,38 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     expect(list.map((m) => m.subject)).toEqual(['over http']);
     const missing = await fetch(`${w.emu.url}/_emulator/listMessages?email=nobody@x.example`);
     expect(missing.status).toBe(404);
+  });
+
+  it('/me needs User.Read (mail permissions do not allow it), and shows mail and UPN as the directory has them', async () => {
+    const mailOnly = await connect(w);
+    await expect(graphFor(w, mailOnly.result.accessToken).api('/me').get()).rejects.toMatchObject({ statusCode: 403, code: 'ErrorAccessDenied' });
+    const u = w.emu.control.createUser({ tenantId: w.tenant.id, email: `pat.smith@${w.tenant.domain}`, upn: `psmith01@${w.tenant.domain}`, preferredUsername: '+1 425 555 0100' });
+    const c = await connect(w, { email: u.upn, scopes: [...FULL_SCOPES, 'User.Read', 'email'] });
+    const me = (await graphFor(w, c.result.accessToken).api('/me').get()) as { id: string; mail: string; userPrincipalName: string };
+    expect(me).toMatchObject({ id: u.id, mail: `pat.smith@${w.tenant.domain}`, userPrincipalName: `psmith01@${w.tenant.domain}` });
+    // The id token: preferred_username is not the mailbox; the email claim (email scope) is the primary SMTP address.
+    expect(c.result.idTokenClaims).toMatchObject({ preferred_username: '+1 425 555 0100', email: `pat.smith@${w.tenant.domain}`, oid: u.id, tid: w.tenant.id });
+    const noEmailScope = await connect(w, { email: u.upn });
+    expect(noEmailScope.result.idTokenClaims).not.toHaveProperty('email');
+  });
+
+  it('a user without a mailbox address gets no email claim even with the email scope', async () => {
+    const u = w.emu.control.createUser({ tenantId: w.tenant.id, email: `nomail@${w.tenant.domain}`, mail: null });
+    const c = await connect(w, { email: u.email, scopes: [...FULL_SCOPES, 'email'] });
+    expect(c.result.idTokenClaims).not.toHaveProperty('email');
+    expect(c.result.idTokenClaims).toMatchObject({ preferred_username: u.email });
+  });
+
+  it('access tokens live 60-90 minutes (expires_in varies), with ext_expires_in', async () => {
+    const lifetimes = new Set<number>();
+    for (let i = 0; i < 6; i++) {
+      const res = await tokenByRefresh(w, (await connect(w)).refreshToken);
+      expect(res.ext_expires_in).toBe(res.expires_in);
+      expect(res.expires_in).toBeGreaterThanOrEqual(3600);
+      expect(res.expires_in).toBeLessThanOrEqual(5400);
+      lifetimes.add(res.expires_in);
+    }
+    expect(lifetimes.size).toBeGreaterThan(1);
   });
 
   it('reset() forgets everything: old tokens stop working', async () => {

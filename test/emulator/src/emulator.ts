@@ -57,6 +57,7 @@ export function createContext(opts: StartOptions = {}): { ctx: EmulatorContext; 
   const settings: EmulatorSettings = {
     interactive: opts.interactive ?? false,
     accessTokenSec: opts.accessTokenLifetimeSec ?? 3600,
+    accessTokenMaxSec: opts.accessTokenLifetimeSec ?? 5400,
     refreshTokenInactivitySec: opts.refreshTokenInactivitySec ?? 90 * DAY_SEC,
     codeLifetimeSec: opts.codeLifetimeSec ?? 600,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },

@@ -6,6 +6,7 @@ export interface StartOptions {
   host?: string;
   caDir?: string;
   interactive?: boolean;
+  /** Fixed access-token lifetime for tests; default random 3600-5400 s (Microsoft: 60-90 minutes). */
   accessTokenLifetimeSec?: number;
   refreshTokenInactivitySec?: number;
   /** Authorization code lifetime (Microsoft: about 10 minutes). */

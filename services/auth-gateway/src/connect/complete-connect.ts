@@ -16,6 +16,8 @@ import {
 } from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { msalOptionsFor } from '../oauth-apps/app-credentials';
+import { appTenantOf } from '../oauth-apps/audience';
+import { issueAdminConsentUrl } from './admin-consent';
 import { checkGrant } from './grant-checks';
 import { resolveTenantId } from './resolve-tenant';
 import { isSpecificTenant, isTenantGuid } from './tenant';
@@ -45,9 +47,13 @@ async function exchange(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAut
   const loginUrl = deps.env.MICROSOFT_LOGIN_URL;
   if (params.error || !params.code) {
     const f = classifyConsentError(
-      { error: params.error ?? 'invalid_request', error_description: params.error_description ?? 'No authorization code in the callback.', error_subcode: params.error_subcode ?? null },
-      { loginUrl, tenant: attempt.tenant, clientId: app.clientId, redirectUri: app.redirectUri, scopes },
+      // A cancel can come without any description; only a callback with neither error nor code is ours to explain.
+      { error: params.error ?? 'invalid_request', error_description: params.error_description ?? (params.error ? '' : 'No authorization code in the callback.'), error_subcode: params.error_subcode ?? null },
+      undefined,
+      appTenantOf(app.defaultTenant),
     );
+    if (f.code === 'admin_consent_required') f.adminConsentUrl = await issueAdminConsentUrl(deps, attempt, app);
+    if (f.code === 'app_single_tenant') await learnSingleTenant(deps, app);
     return toOutcome(f);
   }
   let grant: MicrosoftTokens;
@@ -62,6 +68,10 @@ async function exchange(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAut
   } catch (err) {
     const f = classifyMicrosoftError(err);
     deps.logger.warn({ attemptId: attempt._id, code: f.code, aadsts: f.aadsts }, 'code redemption failed');
+    if (f.code === 'app_single_tenant') {
+      await learnSingleTenant(deps, app);
+      return toOutcome(consentFailure('app_single_tenant', { aadsts: f.aadsts, message: f.message, appTenant: appTenantOf(app.defaultTenant) }));
+    }
     return failed(f.code, remediationFor(f.code), f.message, f.aadsts);
   }
   const resolvedTenantId =
@@ -71,10 +81,20 @@ async function exchange(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAut
 
   let recorded;
   try {
-    recorded = await recordGrant({ models: deps.models, box: deps.box, workspaceId: attempt.workspaceId, app: { id: app._id }, scopePreset: attempt.scopePreset, tenant: attempt.tenant, grant, now: deps.now() });
+    const input = { models: deps.models, box: deps.box, workspaceId: attempt.workspaceId, app: { id: app._id }, scopePreset: attempt.scopePreset, tenant: attempt.tenant, grant, now: deps.now() };
+    // A reconnect (or change of scope) must land on its own connection: another account's consent changes nothing.
+    recorded = attempt.connectionId ? await recordGrant({ ...input, expectedConnectionId: attempt.connectionId }) : await recordGrant(input);
   } catch (err) {
     deps.logger.error({ attemptId: attempt._id, err }, 'could not store the connection');
     return toOutcome(consentFailure('unknown', { message: 'The connection could not be stored.' }));
+  }
+  if ('mismatch' in recorded) {
+    deps.logger.warn({ attemptId: attempt._id, connectionId: recorded.connectionId, mismatch: recorded.mismatch }, 'reconnect signed in with another account');
+    const message =
+      recorded.mismatch === 'account'
+        ? `Signed in as ${recorded.signedInAs}, which is not the account of connection ${recorded.connectionId}.`
+        : `Connection ${recorded.connectionId} no longer exists.`;
+    return toOutcome(consentFailure('account_mismatch', { message }));
   }
   const { connection, created } = recorded;
   await deps.queues.emit({
@@ -92,6 +112,12 @@ async function exchange(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAut
     );
   }
   return { connectionId: connection._id, created };
+}
+
+/** Microsoft said the app registration is single-tenant (AADSTS50194): remember it, so the next connect is refused up front. */
+async function learnSingleTenant(deps: GatewayDeps, app: OAuthAppDoc): Promise<void> {
+  if (app.audience === 'single_tenant') return;
+  await deps.models.OAuthApp.updateOne({ _id: app._id, workspaceId: app.workspaceId }, { $set: { audience: 'single_tenant' } });
 }
 
 function toOutcome(f: { code: string; aadsts?: number; message: string; remediation: string; adminConsentUrl?: string }): Failure {

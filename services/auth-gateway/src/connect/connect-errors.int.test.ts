@@ -66,7 +66,7 @@ describe('connect flow troubleshooting cases, reproduced through the emulator', 
   it('AADSTS700016 app not found in the tenant', async () => {
     const single = await createApp(h, { multiTenant: false, homeTenantId: home.id });
     const email = user(other.id);
-    await expectFailure(await connectThroughApi(h, { appId: single.appId, scopePreset: 'read_only', loginHint: email }), 'app_not_found', 700016);
+    await expectFailure(await connectThroughApi(h, { appId: single.appId, scopePreset: 'read_only', loginHint: email, tenant: other.id }), 'app_not_found', 700016);
   });
 
   it('AADSTS7000215 invalid client secret', async () => {

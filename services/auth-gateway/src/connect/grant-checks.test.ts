@@ -4,7 +4,7 @@ const T = '11111111-2222-3333-4444-555555555555';
 const grant = (over: Record<string, unknown> = {}) => ({
   refreshToken: 'rt',
   grantedScopes: ['Mail.ReadWrite', 'Mail.Send', 'openid', 'profile'],
-  idTokenClaims: { tid: T },
+  idTokenClaims: { tid: T, email: 'ana@contoso.example' } as Record<string, string>,
   ...over,
 });
 
@@ -29,7 +29,12 @@ describe('checkGrant', () => {
   });
 
   it('a token from another tenant is refused for a specific tenant', () => {
-    expect(checkGrant({ requestedScopes: requested, grant: grant({ idTokenClaims: { tid: 'other' } }), tenant: T })?.code).toBe('account_not_in_tenant');
+    expect(checkGrant({ requestedScopes: requested, grant: grant({ idTokenClaims: { tid: 'other', email: 'ana@contoso.example' } }), tenant: T })?.code).toBe('account_not_in_tenant');
     expect(checkGrant({ requestedScopes: requested, grant: grant(), tenant: 'contoso.example' })?.code).toBe('account_not_in_tenant');
+  });
+
+  it('no email claim (preferred_username is not an address we trust) is mailbox_not_enabled', () => {
+    const f = checkGrant({ requestedScopes: requested, grant: grant({ idTokenClaims: { tid: T, preferred_username: 'ana@contoso.example' } }), tenant: 'common' });
+    expect(f?.code).toBe('mailbox_not_enabled');
   });
 });

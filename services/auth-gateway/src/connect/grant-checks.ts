@@ -1,4 +1,4 @@
-import { consentFailure, missingScopes, type ConsentFailure, type MicrosoftTokens } from '@outlook-connect/shared';
+import { consentFailure, mailboxAddressOf, missingScopes, type ConsentFailure, type MicrosoftTokens } from '@outlook-connect/shared';
 import { isSpecificTenant, isTenantGuid } from './tenant';
 
 export interface GrantCheckInput {
@@ -18,6 +18,10 @@ export function checkGrant(input: GrantCheckInput): ConsentFailure | null {
   if (missing.length) {
     const failure = consentFailure('scope_not_granted', { message: `Microsoft did not grant: ${missing.join(', ')}` });
     return { ...failure, remediation: `Missing: ${missing.join(', ')}. ${failure.remediation}` };
+  }
+  // The mailbox address is the email claim (the primary SMTP address); an account without one has no mailbox to use.
+  if (!mailboxAddressOf(input.grant)) {
+    return consentFailure('mailbox_not_enabled', { message: 'Microsoft sent no email address for this account (no email claim).' });
   }
   if (isSpecificTenant(input.tenant)) {
     const expected = isTenantGuid(input.tenant) ? input.tenant : input.resolvedTenantId;

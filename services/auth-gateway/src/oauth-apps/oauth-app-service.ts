@@ -1,7 +1,8 @@
-import { clientSecretContext, newId, type OAuthAppDoc } from '@outlook-connect/shared';
+import { clientSecretContext, newId, type OAuthAppAudience, type OAuthAppDoc } from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { disconnectConnection } from '../connections/disconnect';
 import { ApiError, notFound } from '../http/api-error';
+import { appTenantOf, tenantRefusal } from './audience';
 
 export interface OAuthAppInput {
   name: string;
@@ -9,7 +10,17 @@ export interface OAuthAppInput {
   clientSecret: string;
   secretExpiresAt?: string | null | undefined;
   defaultTenant?: string | undefined;
+  /** The Azure app's supported account types; a single-tenant app needs its tenant as defaultTenant. */
+  audience?: OAuthAppAudience | null | undefined;
   redirectUri?: string | undefined;
+}
+
+/** A single-tenant app never defaults to common: refuse the combination, naming the field. */
+function checkAudience(audience: OAuthAppAudience | null | undefined, defaultTenant: string): void {
+  const refusal = tenantRefusal(audience, defaultTenant, appTenantOf(defaultTenant));
+  if (!refusal) return;
+  const reason = audience === 'single_tenant' ? 'a single-tenant app needs its tenant id (or verified domain) as defaultTenant' : refusal.reason;
+  throw new ApiError(400, 'invalid_request', `body.defaultTenant: ${reason}`, { issues: [{ field: 'body.defaultTenant', reason }] });
 }
 
 const isDuplicate = (err: unknown) => (err as { code?: unknown })?.code === 11000;
@@ -17,6 +28,7 @@ const nameTaken = () => new ApiError(409, 'name_taken', 'An OAuth app with this 
 
 export async function createOAuthApp(deps: GatewayDeps, workspaceId: string, input: OAuthAppInput): Promise<OAuthAppDoc> {
   const id = newId('app');
+  checkAudience(input.audience, input.defaultTenant ?? 'common');
   try {
     const doc = await deps.models.OAuthApp.create({
       _id: id,
@@ -26,6 +38,7 @@ export async function createOAuthApp(deps: GatewayDeps, workspaceId: string, inp
       clientSecretEnc: deps.box.encrypt(input.clientSecret, clientSecretContext(id)),
       secretExpiresAt: input.secretExpiresAt ? new Date(input.secretExpiresAt) : null,
       defaultTenant: input.defaultTenant ?? 'common',
+      audience: input.audience ?? null,
       redirectUri: input.redirectUri ?? `${deps.env.PUBLIC_URL}/oauth/callback`,
     });
     return doc.toObject() as OAuthAppDoc;
@@ -43,7 +56,12 @@ export async function getOAuthApp(deps: GatewayDeps, workspaceId: string, id: st
 
 /** A new secret bumps secretVersion, clears the secret status and queues recovery of the connections it broke. */
 export async function updateOAuthApp(deps: GatewayDeps, workspaceId: string, id: string, input: Partial<OAuthAppInput>): Promise<OAuthAppDoc> {
+  if (input.audience !== undefined || input.defaultTenant !== undefined) {
+    const current = await getOAuthApp(deps, workspaceId, id);
+    checkAudience(input.audience === undefined ? current.audience : input.audience, input.defaultTenant ?? current.defaultTenant);
+  }
   const $set: Record<string, unknown> = {};
+  if (input.audience !== undefined) $set.audience = input.audience;
   if (input.name !== undefined) $set.name = input.name;
   if (input.clientId !== undefined) $set.clientId = input.clientId;
   if (input.defaultTenant !== undefined) $set.defaultTenant = input.defaultTenant;

@@ -10,6 +10,7 @@ export function oauthAppView(a: OAuthAppDoc) {
     secretExpiresAt: a.secretExpiresAt ? new Date(a.secretExpiresAt).toISOString() : null,
     secretStatus: a.secretStatus,
     defaultTenant: a.defaultTenant,
+    audience: a.audience ?? null,
     redirectUri: a.redirectUri,
     createdAt: new Date(a.createdAt).toISOString(),
     updatedAt: new Date(a.updatedAt).toISOString(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { GatewayDeps } from '../clients';
 import { attemptView } from '../connect/attempt-view';
-import { refusedCallbackPage } from '../connect/callback-page';
+import { completeAdminConsent } from '../connect/admin-consent';
+import { adminConsentPage, refusedCallbackPage } from '../connect/callback-page';
 import { completeConnect } from '../connect/complete-connect';
 import { consumeConnectState } from '../connect/consume-state';
 import { withOutcome } from '../connect/return-url';
@@ -16,12 +17,18 @@ import { attemptViewSchema, connectStartedSchema } from '../http/views';
 const tags = ['Connect'];
 const security = workspaceApiKey;
 
+// A lone surrogate survives JSON.parse but not encodeURIComponent: refuse it here, naming the field.
+// U+FFFD is what invalid UTF-8 bytes in the body decode to; no login hint or URL legitimately holds one.
+const NOT_WELL_FORMED = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\uFFFD/;
+const wellFormed = (v: string): boolean => !NOT_WELL_FORMED.test(v);
+const WELL_FORMED = 'must be well-formed unicode (valid UTF-8, no lone surrogates)';
+
 export const connectBody = z.object({
   appId: z.string().regex(/^app_[a-f0-9]{24}$/, 'must be an app_ id'),
   scopePreset: scopePresetSchema,
   tenant: tenantSchema.optional().describe("default: the app's default tenant"),
-  returnUrl: z.string().url().describe('where the browser goes back to; must be on the allow-list'),
-  loginHint: z.string().trim().max(320).optional(),
+  returnUrl: z.string().max(2000).url().refine(wellFormed, WELL_FORMED).describe('where the browser goes back to; must be on the allow-list'),
+  loginHint: z.string().trim().max(320).refine(wellFormed, WELL_FORMED).optional(),
   connectionId: z.string().regex(/^conn_[a-f0-9]{24}$/, 'must be a conn_ id').optional().describe('reconnect this connection'),
 });
 
@@ -29,6 +36,8 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'POST',
     url: '/v1/connect',
+    // Above the gateway's 256 KiB: an oversized field (a 1 MB login hint) is answered as that field's 400.
+    bodyLimit: 2 * 1024 * 1024,
     schema: {
       tags,
       security,
@@ -75,6 +84,10 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
         error_uri: z.string().max(2000).optional(),
         session_state: z.string().max(500).optional(),
         client_info: z.string().max(2000).optional(),
+        // The admin-consent endpoint's return (v2-admin-consent): admin_consent=True&tenant&scope&state, or with error.
+        admin_consent: z.string().max(10).optional(),
+        tenant: z.string().max(200).optional(),
+        scope: z.string().max(4000).optional(),
       }),
       response: {
         302: z.undefined().describe("To the attempt's returnUrl with the outcome in its query"),
@@ -86,6 +99,15 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
       if (!attempt) {
         deps.logger.warn({ event: 'connect_state_refused' }, 'callback with an unknown, used or expired state');
         return reply.code(400).type('text/html; charset=utf-8').send(refusedCallbackPage('It was already used, has expired, or was not issued by us.'));
+      }
+      if (attempt.kind === 'admin_consent' || req.query.admin_consent !== undefined) {
+        if (attempt.kind !== 'admin_consent') {
+          return reply.code(400).type('text/html; charset=utf-8').send(refusedCallbackPage('It is an admin-consent answer for a sign-in link.'));
+        }
+        const app = await deps.models.OAuthApp.findOne({ _id: attempt.appId, workspaceId: attempt.workspaceId }, { name: 1 }).lean();
+        const done = await completeAdminConsent(deps, attempt, req.query);
+        const page = adminConsentPage({ granted: done.granted, appName: app?.name ?? 'The app', ...(done.tenant ? { tenant: done.tenant } : {}), ...(done.reason ? { code: done.reason.code, remediation: done.reason.remediation } : {}) });
+        return reply.code(done.granted ? 200 : 400).type('text/html; charset=utf-8').send(page);
       }
       const outcome = await completeConnect(deps, attempt, req.query);
       const params: Record<string, string> = outcome.connectionId

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OAUTH_APP_AUDIENCES } from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { workspaceOf } from '../http/auth';
 import type { GatewayApp } from '../http/gateway-app';
@@ -13,11 +14,16 @@ const appBody = z.object({
   clientSecret: z.string().min(1).max(1000).describe('write-only: stored encrypted, never returned'),
   secretExpiresAt: z.string().datetime({ offset: true }).nullable().optional(),
   defaultTenant: tenantSchema.optional(),
+  audience: z
+    .enum(OAUTH_APP_AUDIENCES as unknown as ['single_tenant', 'multi_tenant', 'multi_tenant_and_personal'])
+    .nullable()
+    .optional()
+    .describe("the Azure app's supported account types; learned from Microsoft when not given"),
   redirectUri: z.string().url().optional().describe('default: <PUBLIC_URL>/oauth/callback'),
 });
 const appView = z.object({
   id: z.string(), name: z.string(), clientId: z.string(), secretVersion: z.number(), secretExpiresAt: z.string().nullable(),
-  secretStatus: z.string(), defaultTenant: z.string(), redirectUri: z.string(), createdAt: z.string(), updatedAt: z.string(),
+  secretStatus: z.string(), defaultTenant: z.string(), audience: z.string().nullable(), redirectUri: z.string(), createdAt: z.string(), updatedAt: z.string(),
 });
 const tags = ['OAuth apps'];
 const security = workspaceApiKey;

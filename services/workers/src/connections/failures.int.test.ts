@@ -70,7 +70,8 @@ describe('reconnect_required: the connection goes needs_reconnect with reason, r
       { $set: { clientId: other.clientId, clientSecretEnc: h.clients.deps.box.encrypt('other-secret-value', `oauth-app:${app.id}:clientSecret`) } },
     );
     await expect(h.clients.deps.tokens.get(conn!._id, FORCE)).rejects.toBeInstanceOf(ConnectionUnusableError);
-    expect((await load(conn!._id)).statusReason).toMatchObject({ code: 'grant_invalid', aadsts: 70000 });
+    // Microsoft answers error_codes [70002, 70000]; MSAL reports the first, and the OAuth error (invalid_grant) decides.
+    expect((await load(conn!._id)).statusReason).toMatchObject({ code: 'grant_invalid', aadsts: 70002 });
   });
 
   it('70008-style invalid_grant without a code (injected) is reconnect_required too', async () => {

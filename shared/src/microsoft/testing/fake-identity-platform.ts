@@ -95,6 +95,7 @@ export class FakeIdentityPlatform implements INetworkModule {
       oid: this.userOid,
       sub: 'subject-1',
       preferred_username: 'adele@contoso.example',
+      ...(scope.split(' ').includes('email') ? { email: 'adele@contoso.example' } : {}),
       name: 'Adele Vance',
       ver: '2.0',
       ...(nonce ? { nonce } : {}),

@@ -12,10 +12,16 @@ export interface ConnectOutcome {
   message?: string;
   remediation?: string;
   adminConsentUrl?: string;
+  /** kind admin_consent: the tenant the admin granted consent for (Microsoft's `tenant`, display only). */
+  adminConsentTenant?: string;
 }
+
+/** connect: a user's sign-in; admin_consent: the state of an admin-consent URL handed out after AADSTS90094. */
+export type ConnectAttemptKind = 'connect' | 'admin_consent';
 
 export interface ConnectAttemptDoc {
   _id: string;
+  kind: ConnectAttemptKind;
   workspaceId: string;
   appId: string;
   scopePreset: ScopePresetName;
@@ -39,6 +45,7 @@ export interface ConnectAttemptDoc {
 export const connectAttemptSchema = new Schema<ConnectAttemptDoc>(
   {
     _id: { type: String, default: () => newId('att') },
+    kind: { type: String, enum: ['connect', 'admin_consent'], default: 'connect' },
     workspaceId: { type: String, required: true },
     appId: { type: String, required: true },
     scopePreset: { type: String, required: true },

@@ -2,6 +2,9 @@ import { Schema } from 'mongoose';
 import { newId } from './ids';
 
 export type AppSecretStatus = 'ok' | 'expired' | 'invalid';
+/** The Azure app registration's supported account types (its sign-in audience); null until known. */
+export type OAuthAppAudience = 'single_tenant' | 'multi_tenant' | 'multi_tenant_and_personal';
+export const OAUTH_APP_AUDIENCES: readonly OAuthAppAudience[] = ['single_tenant', 'multi_tenant', 'multi_tenant_and_personal'];
 
 export interface OAuthAppDoc {
   _id: string;
@@ -18,6 +21,8 @@ export interface OAuthAppDoc {
   /** Expiry warnings already sent for this secret version (days before: 30, 7, 1). */
   secretWarningsSent: number[];
   defaultTenant: string;
+  /** Given by the user, or learned from Microsoft's AADSTS50194 (single-tenant app used through /common). */
+  audience: OAuthAppAudience | null;
   redirectUri: string;
   createdAt: Date;
   updatedAt: Date;
@@ -36,6 +41,7 @@ export const oauthAppSchema = new Schema<OAuthAppDoc>(
     secretStatusSince: { type: Date, default: null },
     secretWarningsSent: { type: [Number], default: [] },
     defaultTenant: { type: String, default: 'common' },
+    audience: { type: String, enum: [...OAUTH_APP_AUDIENCES, null], default: null },
     redirectUri: { type: String, required: true },
   },
   { timestamps: true, collection: 'oauth_apps' },

@@ -7,7 +7,7 @@ export const CONTROL_ARGS: Record<keyof EmulatorControl, string[]> = {
   createTenant: ['input'], createUser: ['input'], createApp: ['input'], deleteApp: ['clientId'],
   setRedirectUris: ['clientId', 'redirectUris'], directory: [],
   addSecret: ['clientId', 'input'], expireSecret: ['clientId', 'secretId'], removeSecret: ['clientId', 'secretId'],
-  setConsentPolicy: ['tenantId', 'policy', 'adminOnlyScopes'], grantAdminConsent: ['tenantId', 'clientId', 'scopes'],
+  setConsentPolicy: ['tenantId', 'policy', 'adminOnlyScopes', 'adminConsentWorkflow'], grantAdminConsent: ['tenantId', 'clientId', 'scopes'],
   setUserBehavior: ['email', 'behavior'], revokeGrants: ['email'], expireRefreshTokens: ['email'], revokeConsent: ['email', 'clientId'], issueRefreshToken: ['email', 'clientId', 'scopes'],
   deliverMessage: ['email', 'input'], deliverMessages: ['email', 'count', 'template'], updateMessage: ['email', 'id', 'patch'],
   deleteMessage: ['email', 'id'], listMessages: ['email', 'folder'], sentItems: ['email'], events: ['email'],

@@ -22,10 +22,10 @@ export const fullMessageJson = (m: Message): GraphJson => ({
 const secretInfo = (s: AppSecret): SecretInfo => ({ id: s.id, value: s.value, expiresAt: new Date(s.expiresAt).toISOString() });
 
 const appInfo = (a: App): AppInfo => ({
-  clientId: a.clientId, name: a.name, homeTenantId: a.homeTenantId, multiTenant: a.multiTenant, redirectUris: [...a.redirectUris], secrets: a.secrets.map(secretInfo),
+  clientId: a.clientId, name: a.name, homeTenantId: a.homeTenantId, signInAudience: a.signInAudience, multiTenant: a.multiTenant, redirectUris: [...a.redirectUris], secrets: a.secrets.map(secretInfo),
 });
 
-const userInfo = (u: User) => ({ id: u.id, tenantId: u.tenantId, email: u.email, displayName: u.displayName, autoConsent: u.autoConsent });
+const userInfo = (u: User) => ({ id: u.id, tenantId: u.tenantId, email: u.email, upn: u.upn, mail: u.mail, displayName: u.displayName, autoConsent: u.autoConsent });
 
 /** In-process control API; the HTTP routes under /_emulator call the same object. */
 export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): EmulatorControl {
@@ -64,7 +64,7 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     addSecret: (clientId, input) => secretInfo(ctx.directory.addSecret(ctx.directory.app(clientId), input)),
     expireSecret: (clientId, secretId) => ctx.directory.expireSecret(clientId, secretId),
     removeSecret: (clientId, secretId) => ctx.directory.removeSecret(clientId, secretId),
-    setConsentPolicy: (tenantId, policy, adminOnlyScopes) => ctx.directory.setConsentPolicy(tenantId, policy, adminOnlyScopes),
+    setConsentPolicy: (tenantId, policy, adminOnlyScopes, adminConsentWorkflow) => ctx.directory.setConsentPolicy(tenantId, policy, adminOnlyScopes, adminConsentWorkflow),
     grantAdminConsent: (tenantId, clientId, scopes) => {
       const graph = scopes ? parseScopes(scopes.join(' ')).graph : undefined;
       recordAdminConsent(ctx.directory.tenant(tenantId), ctx.directory.app(clientId).clientId, graph && !graph.includes('.default') ? graph : undefined);
@@ -140,7 +140,8 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
       ctx.limiter.config = ctx.settings.limits;
     },
     setTokenLifetimes: (l) => {
-      if (l.accessTokenSec !== undefined) ctx.settings.accessTokenSec = l.accessTokenSec;
+      if (l.accessTokenSec !== undefined) ctx.settings.accessTokenSec = ctx.settings.accessTokenMaxSec = l.accessTokenSec;
+      if (l.accessTokenMaxSec !== undefined) ctx.settings.accessTokenMaxSec = Math.max(l.accessTokenMaxSec, ctx.settings.accessTokenSec);
       if (l.refreshTokenInactivitySec !== undefined) ctx.settings.refreshTokenInactivitySec = l.refreshTokenInactivitySec;
       if (l.codeSec !== undefined) ctx.settings.codeLifetimeSec = l.codeSec;
     },

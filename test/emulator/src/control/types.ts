@@ -4,12 +4,12 @@ import type { DeliverInput } from '../mailbox/mail-service';
 import type { CountersSnapshot, TokenGrantEntry } from '../observe/counters';
 import type { RequestLogEntry } from '../observe/request-log';
 import type { CreateAppInput, CreateTenantInput, CreateUserInput, SecretInput } from '../state/directory';
-import type { ConsentPolicy, UserBehavior } from '../state/model';
+import type { ConsentPolicy, SignInAudience, UserBehavior } from '../state/model';
 
 export interface TenantInfo { id: string; domain: string; name: string }
-export interface UserInfo { id: string; tenantId: string; email: string; displayName: string; autoConsent: boolean }
+export interface UserInfo { id: string; tenantId: string; email: string; upn: string; mail: string | null; displayName: string; autoConsent: boolean }
 export interface SecretInfo { id: string; value: string; expiresAt: string }
-export interface AppInfo { clientId: string; name: string; homeTenantId: string; multiTenant: boolean; redirectUris: string[]; secrets: SecretInfo[] }
+export interface AppInfo { clientId: string; name: string; homeTenantId: string; signInAudience: SignInAudience; multiTenant: boolean; redirectUris: string[]; secrets: SecretInfo[] }
 export interface DirectoryInfo { tenants: TenantInfo[]; users: UserInfo[]; apps: AppInfo[] }
 export type GraphJson = Record<string, unknown>;
 
@@ -23,7 +23,11 @@ export interface MessageTemplate {
 
 export interface IssuedRefreshToken { refreshToken: string; userId: string; tenantId: string; scopes: string[] }
 
-export interface TokenLifetimes { accessTokenSec?: number; refreshTokenInactivitySec?: number; codeSec?: number }
+/**
+ * accessTokenSec fixes the access-token lifetime (default: random 3600-5400 s, like Microsoft's 60-90 minutes);
+ * with accessTokenMaxSec too, lifetimes are random in [accessTokenSec, accessTokenMaxSec].
+ */
+export interface TokenLifetimes { accessTokenSec?: number; accessTokenMaxSec?: number; refreshTokenInactivitySec?: number; codeSec?: number }
 
 /** The emulator's control surface, in process (`emu.control`) and over HTTP (`/_emulator/<name>`). */
 export interface EmulatorControl {
@@ -38,7 +42,8 @@ export interface EmulatorControl {
   addSecret(clientId: string, input?: SecretInput): SecretInfo;
   expireSecret(clientId: string, secretId?: string): void;
   removeSecret(clientId: string, secretId: string): void;
-  setConsentPolicy(tenantId: string, policy: ConsentPolicy, adminOnlyScopes?: string[]): void;
+  /** adminConsentWorkflow: users asking for admin-only permissions may request approval (AADSTS90095 instead of 90094). */
+  setConsentPolicy(tenantId: string, policy: ConsentPolicy, adminOnlyScopes?: string[], adminConsentWorkflow?: boolean): void;
   grantAdminConsent(tenantId: string, clientId: string, scopes?: string[]): void;
   setUserBehavior(email: string, behavior: UserBehavior): void;
   revokeGrants(email: string): void;

@@ -1,4 +1,5 @@
-import { createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { selfSignedCertDer, thumbprint } from './signing-cert';
 
 export type JwtClaims = Record<string, unknown>;
 
@@ -6,6 +7,8 @@ export interface SigningKey {
   kid: string;
   privateKey: KeyObject;
   publicKey: KeyObject;
+  /** DER of the key's self-signed certificate (published as `x5c`). */
+  certDer: Buffer;
 }
 
 let cachedKey: SigningKey | undefined;
@@ -14,7 +17,8 @@ let cachedKey: SigningKey | undefined;
 export function signingKey(): SigningKey {
   if (!cachedKey) {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    cachedKey = { kid: randomBytes(15).toString('base64url'), privateKey, publicKey };
+    const certDer = selfSignedCertDer(privateKey);
+    cachedKey = { kid: thumbprint(certDer), privateKey, publicKey, certDer };
   }
   return cachedKey;
 }
@@ -60,8 +64,11 @@ export function verifyJwt(token: string, key: SigningKey, nowSec: number): JwtCh
   return { ok: true, claims: decoded.claims };
 }
 
-/** Public part of the key as a JWKS document (what /discovery/v2.0/keys serves). */
-export function jwks(key: SigningKey): { keys: JwtClaims[] } {
+/**
+ * Public part of the key as a JWKS document (what /discovery/v2.0/keys serves): like Microsoft's, each key carries its
+ * certificate chain (`x5c`, standard base64 DER) and the issuer it signs for (`{tenantid}` on the common endpoints).
+ */
+export function jwks(key: SigningKey, issuer: string): { keys: JwtClaims[] } {
   const jwk = key.publicKey.export({ format: 'jwk' });
-  return { keys: [{ kty: 'RSA', use: 'sig', kid: key.kid, x5t: key.kid, n: jwk.n, e: jwk.e }] };
+  return { keys: [{ kty: 'RSA', use: 'sig', kid: key.kid, x5t: key.kid, n: jwk.n, e: jwk.e, x5c: [key.certDer.toString('base64')], issuer }] };
 }

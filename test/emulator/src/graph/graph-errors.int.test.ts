@@ -13,7 +13,8 @@ describe('Graph errors, limits and faults', () => {
 
   beforeAll(async () => {
     w = await startWorld();
-    token = (await connect(w)).result.accessToken;
+    // User.Read: the probes below call /me, which mail permissions do not allow.
+    token = (await connect(w, { scopes: [...FULL_SCOPES, 'User.Read'] })).result.accessToken;
   });
   afterAll(async () => {
     await w.emu.close();
@@ -24,14 +25,14 @@ describe('Graph errors, limits and faults', () => {
 
   it('401 InvalidAuthenticationToken for an expired access token (and counts it)', async () => {
     const before = w.emu.control.counters().requestsWithExpiredToken;
-    w.emu.control.advanceClock(3601_000);
+    w.emu.control.advanceClock(5401_000); // past the longest lifetime (90 minutes)
     try {
       const err = await errorOf(graphFor(w, token).api('/me').get());
       expect(err).toBeInstanceOf(GraphError);
       expect(err).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
       expect(w.emu.control.counters().requestsWithExpiredToken).toBe(before + 1);
     } finally {
-      w.emu.control.advanceClock(-3601_000);
+      w.emu.control.advanceClock(-5401_000);
     }
     await expect(graphFor(w, 'garbage').api('/me').get()).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
   });

@@ -3,7 +3,8 @@ import type { EmulatorContext } from '../context';
 import { graphRoute } from './graph-route';
 import { project } from './odata';
 
-const ME_SCOPES = ['User.Read', 'User.ReadBasic.All', 'User.ReadWrite', 'Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.Send'] as const;
+// "Get user" permissions: User.Read is the least privileged; mail permissions do not allow /me.
+const ME_SCOPES = ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] as const;
 
 /** GET /me. */
 export function registerMeRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
@@ -17,12 +18,12 @@ export function registerMeRoutes(app: FastifyInstance, ctx: EmulatorContext): vo
         displayName: call.user.displayName,
         givenName: given ?? null,
         jobTitle: null,
-        mail: call.user.email,
+        mail: call.user.mail,
         mobilePhone: null,
         officeLocation: null,
         preferredLanguage: 'en-US',
         surname: rest.join(' ') || null,
-        userPrincipalName: call.user.email,
+        userPrincipalName: call.user.upn,
         id: call.user.id,
       };
       const select = typeof call.query.$select === 'string' ? call.query.$select.split(',') : undefined;

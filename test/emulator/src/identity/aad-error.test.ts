@@ -26,6 +26,12 @@ describe('aadError', () => {
     }
   });
 
+  it('lists further codes after the first in error_codes, as Microsoft does for 70002 + 70000', () => {
+    const body = tokenErrorBody(aadError(70002, {}, { ...opts, moreCodes: [70000], text: 'Error validating credentials. AADSTS70000: x' }));
+    expect(body).toMatchObject({ error: 'invalid_grant', error_codes: [70002, 70000] });
+    expect(body.error_description).toMatch(/^AADSTS70002: Error validating credentials\. AADSTS70000: x\r\n/);
+  });
+
   it('refuses codes outside the catalog', () => {
     expect(() => aadError(12345, {}, opts)).toThrow('not in the emulator catalog');
     expect(aadTimestamp(0)).toBe('1970-01-01 00:00:00Z');

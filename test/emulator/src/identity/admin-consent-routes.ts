@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context';
 import { guid } from '../util/ids';
-import { aadError } from './aad-error';
+import { aadError, type AadError } from './aad-error';
 import { PAGE_LIFETIME_MS, definedOnly, sendToApp } from './authorize-routes';
 import { recordAdminConsent } from './consent';
 import { fields, param, type App, type Reply } from './http-types';
@@ -18,10 +18,17 @@ export function registerAdminConsentRoutes(app: App, ctx: EmulatorContext): void
     if (target.kind === 'unknown') return page(90002, { tenant: tenantSegment });
     const client = q.client_id ? ctx.directory.apps.get(q.client_id) : undefined;
     if (!client) return page(700016, { clientId: q.client_id ?? '', tenantName: targetName(target) });
-    const redirectUri = q.redirect_uri ?? client.redirectUris[0] ?? '';
+    // "Do not use 'common'": personal accounts cannot consent for an organization (v2-admin-consent, tenant parameter).
+    if (target.kind === 'common' || target.kind === 'consumers') return page(90130, { clientId: client.clientId, appName: client.name });
+    if (!q.redirect_uri) return page(900144, { param: 'redirect_uri' });
+    const redirectUri = q.redirect_uri;
     if (!client.redirectUris.includes(redirectUri)) return page(50011, { redirectUri, clientId: client.clientId });
     const state: Record<string, string> = q.state !== undefined ? { state: q.state } : {};
-    const scopes = parseScopes(q.scope ?? 'https://graph.microsoft.com/.default').graph;
+    // Errors come back with admin_consent=True too, so the app can tell this flow's answers apart.
+    const refuse = (e: AadError): Reply =>
+      sendToApp(reply, redirectUri, 'query', { admin_consent: 'True', error: e.error, error_description: e.description, ...state });
+    if (!q.scope) return page(900144, { param: 'scope' });
+    const scopes = parseScopes(q.scope).graph;
 
     if (!form && ctx.settings.interactive) {
       const pendingId = guid();
@@ -41,19 +48,25 @@ export function registerAdminConsentRoutes(app: App, ctx: EmulatorContext): void
       );
     }
     if (form?.action === 'cancel') {
-      const e = aadError(65004, {}, opts);
-      return sendToApp(reply, redirectUri, 'query', { error: e.error, error_description: e.description, error_uri: e.errorUri, error_subcode: 'cancel', ...state });
+      return refuse(aadError(65004, {}, { ...opts, error: 'consent_required', text: 'The resource owner or authorization server denied the request.' }));
     }
-    const admin = form?.email ?? q.login_hint;
+    // Headless: the login_hint admin, or the tenant's only administrator.
+    const soleAdmin = (): string | undefined => {
+      if (target.kind !== 'tenant') return undefined;
+      const admins = [...ctx.directory.users.values()].filter((u) => u.tenantId === target.tenant.id && u.admin);
+      return admins.length === 1 ? admins[0]?.email : undefined;
+    };
+    const admin = form?.email ?? q.login_hint ?? soleAdmin();
     const adminUser = admin ? ctx.directory.findUserByEmail(admin) : undefined;
     const tenant = target.kind === 'tenant' ? target.tenant : adminUser ? ctx.directory.tenant(adminUser.tenantId) : undefined;
-    if (!tenant || (adminUser && adminUser.tenantId !== tenant.id)) {
-      const e = aadError(50020, { email: admin, userTenantId: adminUser?.tenantId, tenantName: targetName(target), clientId: client.clientId, appName: client.name }, opts);
-      return sendToApp(reply, redirectUri, 'query', { error: e.error, error_description: e.description, error_uri: e.errorUri, ...state });
+    if (!tenant || !adminUser || adminUser.tenantId !== tenant.id) {
+      return refuse(aadError(50020, { email: admin, userTenantId: adminUser?.tenantId, tenantName: targetName(target), clientId: client.clientId, appName: client.name }, opts));
     }
+    // Only an administrator can consent for the organization; anyone else is refused (assumed: 90094 with admin_consent=True).
+    if (!adminUser.admin) return refuse(aadError(90094, {}, opts));
     recordAdminConsent(tenant, client.clientId, scopes.includes('.default') ? undefined : scopes);
     ctx.log({ msg: 'adminconsent', clientId: client.clientId, tenantId: tenant.id });
-    return sendToApp(reply, redirectUri, 'query', { admin_consent: 'True', tenant: tenant.id, scope: q.scope ?? 'https://graph.microsoft.com/.default', ...state });
+    return sendToApp(reply, redirectUri, 'query', { admin_consent: 'True', tenant: tenant.id, scope: q.scope, ...state });
   };
 
   app.get('/:tenant/v2.0/adminconsent', async (request, reply) => handle(reply, param(request, 'tenant'), fields(request.query)));

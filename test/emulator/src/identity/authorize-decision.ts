@@ -28,13 +28,15 @@ export function decide(ctx: EmulatorContext, req: AuthorizeRequest, email: strin
     const error = aadError(code, { clientId: req.app.clientId, appName: req.app.name, tenantName: targetName(req.target), tenant: targetName(req.target), email, ...extra }, { ...opts, ...override });
     return { error, params: redirectErrorParams(error, { ...(subcode ? { error_subcode: subcode } : {}), ...state }) };
   };
+  // Cancel before choosing an account comes back bare: access_denied + error_subcode=cancel, no description.
+  if (action === 'decline' && !email) return { params: { error: 'access_denied', error_subcode: 'cancel', ...state } };
+  if (action === 'decline') return fail(65004, {}, {}, 'cancel');
   if (!email) return fail(50058);
   const user = ctx.directory.findUserByEmail(email);
   if (!user) return fail(50034, {}, { error: 'access_denied' });
   const tenant = ctx.directory.tenant(user.tenantId);
   if (!userFitsTarget(req.target, user)) return fail(50020, { userTenantId: user.tenantId });
   if (!appVisibleIn(req.app, user.tenantId)) return fail(700016, { tenantName: tenant.name });
-  if (action === 'decline') return fail(65004, {}, {}, 'cancel');
   if (user.behavior.disabled) return fail(50057, {}, { error: 'access_denied' });
   if (user.behavior.conditionalAccessBlock) return fail(53003, {}, { error: 'access_denied' });
 
@@ -43,7 +45,8 @@ export function decide(ctx: EmulatorContext, req: AuthorizeRequest, email: strin
   const needsConsent = unconsented.length > 0 || req.prompt === 'consent';
   if (needsConsent) {
     const adminOnly = scopesNeedingAdmin(tenant, unconsented);
-    if (adminOnly.length > 0) return fail(90094);
+    // With the admin consent workflow on, the user is told to request approval (AADSTS90095); otherwise 90094.
+    if (adminOnly.length > 0) return fail(tenant.adminConsentWorkflow ? 90095 : 90094);
     if (req.prompt === 'none') return fail(65001, {}, { error: 'consent_required', suberror: null });
     if (user.behavior.declineConsent) return fail(65004, {}, {}, 'cancel');
   }

@@ -3,7 +3,7 @@ import type { App } from '../state/model';
 import { aadError, type AadError } from './aad-error';
 import { parseResponseMode, type ResponseMode } from './redirect';
 import { parseScopes, type ParsedScopes } from './scopes';
-import { resolveTenant, targetName, type TenantTarget } from './tenant-target';
+import { audienceRefusal, resolveTenant, targetName, type TenantTarget } from './tenant-target';
 
 export interface AuthorizeRequest {
   app: App;
@@ -43,6 +43,8 @@ export function validateAuthorize(ctx: EmulatorContext, tenantSegment: string, q
   }
   const responseMode = parseResponseMode(q.response_mode);
   const back = (error: AadError): AuthorizeValidation => ({ kind: 'redirect', error, redirectUri, responseMode, state: q.state });
+  const refusal = audienceRefusal(app, target);
+  if (refusal) return back(aadError(refusal, { clientId: app.clientId, appName: app.name }, opts));
   if (q.response_type !== 'code') return back(aadError(700054, { responseType: q.response_type ?? '' }, opts));
   if (!q.scope) return back(aadError(900144, { param: 'scope' }, opts));
   const scopes = parseScopes(q.scope);

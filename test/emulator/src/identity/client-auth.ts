@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context';
 import type { App } from '../state/model';
 import { aadError, type AadError } from './aad-error';
-import { appVisibleIn, targetName, type TenantTarget } from './tenant-target';
+import { appVisibleIn, audienceRefusal, targetName, type TenantTarget } from './tenant-target';
 
 export type ClientAuthResult = { ok: true; app: App } | { ok: false; error: AadError };
 
@@ -27,6 +27,8 @@ export function authenticateClient(ctx: EmulatorContext, target: TenantTarget, c
   if (!app || (target.kind === 'tenant' && !appVisibleIn(app, target.tenant.id))) {
     return { ok: false, error: aadError(700016, { clientId: creds.clientId, tenantName }, opts) };
   }
+  const refusal = audienceRefusal(app, target);
+  if (refusal) return { ok: false, error: aadError(refusal, { clientId: app.clientId, appName: app.name }, opts) };
   if (!creds.secret) return { ok: false, error: aadError(7000218, {}, opts) };
   const match = app.secrets.find((s) => s.value === creds.secret);
   if (!match) return { ok: false, error: aadError(7000215, { clientId: app.clientId }, opts) };

@@ -69,7 +69,11 @@ export function registerDiscoveryRoutes(app: App, ctx: EmulatorContext): void {
     });
   });
 
-  app.get('/:tenant/discovery/v2.0/keys', async (_request, reply) => reply.send(jwks(ctx.key)));
+  app.get('/:tenant/discovery/v2.0/keys', async (request, reply) => {
+    const target = resolveTenant(ctx.directory, param(request, 'tenant'));
+    const issuerTenant = target.kind === 'tenant' ? target.tenant.id : '{tenantid}';
+    return reply.send(jwks(ctx.key, `${ctx.urls.url}/${issuerTenant}/v2.0`));
+  });
   registerLogoutRoute(app, ctx);
 }
 

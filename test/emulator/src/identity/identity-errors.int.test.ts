@@ -48,6 +48,7 @@ describe('identity platform errors', () => {
     const a = await authorize(msalFor(w), { email });
     expect(a.params.get('error')).toBe('access_denied');
     expect(redirectError(a.params, a.state)).toMatchObject({ errorCode: 'access_denied', errorNo: '90094' });
+    w.emu.control.createUser({ tenantId: tenant.id, email: uniqueEmail(tenant.domain, 'admin'), admin: true });
 
     const consent = await fetch(
       `${w.emu.url}/${tenant.id}/v2.0/adminconsent?client_id=${w.app.clientId}&scope=${encodeURIComponent('https://graph.microsoft.com/.default')}&redirect_uri=${encodeURIComponent(REDIRECT)}&state=s1`,

@@ -58,3 +58,33 @@ export function errorPage(error: AadError): string {
 }
 
 export const signedOutPage = (): string => layout('Signed out', '<h1>You signed out of your account</h1><p>It\'s a good idea to close all browser windows.</p>');
+
+export interface AdminApprovalPageInput {
+  appName: string;
+  /** The tenant has the admin consent workflow on: the user can request approval. */
+  workflow: boolean;
+  /** GET link back to the app without consent (carries the access_denied redirect). */
+  returnUrl: string;
+  /** POST target for "Request approval" (workflow only). */
+  requestAction: string;
+  pendingId: string;
+  requested?: boolean;
+}
+
+/** Microsoft's "Need admin approval" interrupt, shown before the app gets access_denied (AADSTS90094 / 90095). */
+export function adminApprovalPage(p: AdminApprovalPageInput): string {
+  const request = p.requested
+    ? '<p id="request-sent">Your request has been sent. You will be notified by email when an admin approves it.</p>'
+    : p.workflow
+      ? `<form method="POST" action="${escapeHtml(p.requestAction)}"><input type="hidden" name="pending" value="${escapeHtml(p.pendingId)}" />
+<label for="justification">Enter justification for requesting this app</label><textarea id="justification" name="justification"></textarea>
+<button id="request-approval" type="submit">Request approval</button></form>`
+      : '<p class="muted"><a id="admin-sign-in" href="#">Have an admin account? Sign in with that account</a></p>';
+  return layout(
+    'Need admin approval',
+    `<h1 id="need-admin-approval">Need admin approval</h1>
+<p><b>${escapeHtml(p.appName)}</b> needs permission to access resources in your organization that only an admin can grant. ${p.workflow ? 'Request approval from an admin' : 'Please ask an admin to grant permission to this app'} before you can use it.</p>
+${request}
+<p><a id="return-to-app" href="${escapeHtml(p.returnUrl)}">Return to the application without granting consent</a></p>`,
+  );
+}

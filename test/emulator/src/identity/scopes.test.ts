@@ -18,10 +18,8 @@ describe('scopes', () => {
     expect(graphScopeName('https://outlook.office.com/Mail.Read')).toBeUndefined();
   });
 
-  it('formats the granted scope like Microsoft: Graph URIs, then OIDC scopes, no offline_access', () => {
-    expect(formatGrantedScope(['Mail.Read', 'Mail.Send'], ['openid', 'profile', 'offline_access'])).toBe(
-      'https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/Mail.Send openid profile',
-    );
+  it('formats the granted scope like Microsoft: Graph permissions by short name, then OIDC scopes, no offline_access', () => {
+    expect(formatGrantedScope(['Mail.Read', 'Mail.Send'], ['openid', 'profile', 'email', 'offline_access'])).toBe('Mail.Read Mail.Send openid profile email');
   });
 
   it('compares case-insensitively', () => {

@@ -76,10 +76,13 @@ export const containsScope = (list: readonly string[], scope: string): boolean =
 export const missingScopes = (wanted: readonly string[], have: readonly string[]): string[] =>
   wanted.filter((s) => !containsScope(have, s));
 
-/** The token response `scope`: Graph permissions as full URIs, then the OIDC scopes (never offline_access). */
+/**
+ * The token response `scope`: Graph permissions by their short names (Microsoft drops the Graph resource prefix),
+ * then the OIDC scopes (never offline_access).
+ */
 export function formatGrantedScope(graph: readonly string[], oidc: readonly OidcScope[]): string {
   const oidcPart = oidc.filter((s) => s !== 'offline_access');
-  return [...graph.map((s) => `${GRAPH_RESOURCE}/${s}`), ...oidcPart].join(' ');
+  return [...graph, ...oidcPart].join(' ');
 }
 
 export const describeScope = (scope: string): string =>

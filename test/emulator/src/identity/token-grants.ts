@@ -4,7 +4,7 @@ import type { App, RefreshTokenRecord, User } from '../state/model';
 import { aadError, aadTimestamp, type AadError } from './aad-error';
 import { unconsentedScopes } from './consent';
 import { parseScopes, type OidcScope } from './scopes';
-import { tokenResponse } from './token-issue';
+import { tokenResponse, type IssuedTokens } from './token-issue';
 
 export type GrantResult = { ok: true; body: Record<string, unknown>; email: string } | { ok: false; error: AadError; email?: string };
 
@@ -23,7 +23,7 @@ function userStateError(ctx: EmulatorContext, user: User, correlationId?: string
   return undefined;
 }
 
-function issue(ctx: EmulatorContext, user: User, app: App, graph: string[], oidc: OidcScope[], mfa: boolean, nonce?: string): Record<string, unknown> {
+function issue(ctx: EmulatorContext, user: User, app: App, graph: string[], oidc: OidcScope[], mfa: boolean, nonce?: string): IssuedTokens {
   const refresh = oidc.includes('offline_access')
     ? ctx.grants.issueRefreshToken({ clientId: app.clientId, userId: user.id, graphScopes: graph, oidcScopes: oidc, issuedAt: ctx.clock.now(), mfa }).token
     : undefined;
@@ -50,8 +50,9 @@ export function redeemCode(ctx: EmulatorContext, app: App, form: Form, correlati
   const stateError = userStateError(ctx, user, correlationId);
   if (stateError) return { ok: false, email, error: stateError };
   code.redeemed = true;
-  ctx.counters.grant(email, 'authorization_code', ctx.clock.now(), ctx.clock.now() + ctx.settings.accessTokenSec * 1000);
-  return { ok: true, email, body: issue(ctx, user, app, code.graphScopes, code.oidcScopes as OidcScope[], code.mfa, code.nonce) };
+  const issued = issue(ctx, user, app, code.graphScopes, code.oidcScopes as OidcScope[], code.mfa, code.nonce);
+  ctx.counters.grant(email, 'authorization_code', ctx.clock.now(), issued.accessTokenExpiresAt);
+  return { ok: true, email, body: issued.body };
 }
 
 function refreshTokenError(ctx: EmulatorContext, rt: RefreshTokenRecord, user: User, app: App, requested: string[], correlationId?: string): AadError | undefined {
@@ -82,9 +83,11 @@ export function redeemRefreshToken(ctx: EmulatorContext, app: App, form: Form, c
   const rt = ctx.grants.refreshToken(form.refresh_token);
   if (!rt) return { ok: false, error: aadError(9002313, {}, opts) };
   const user = ctx.directory.user(rt.userId);
-  if (!user) return { ok: false, error: aadError(70000, { detail: 'the user no longer exists.' }, opts) };
+  // Microsoft answers a refresh token it cannot use for this client with two codes: 70002 (credentials) then 70000.
+  const twoCodes = { ...opts, text: "Error validating credentials. AADSTS70000: The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.", moreCodes: [70000] };
+  if (!user) return { ok: false, error: aadError(70002, {}, twoCodes) };
   const email = user.email;
-  if (rt.clientId !== app.clientId) return { ok: false, email, error: aadError(70000, { detail: "the 'refresh_token' was issued to another client." }, opts) };
+  if (rt.clientId !== app.clientId) return { ok: false, email, error: aadError(70002, {}, twoCodes) };
   const asked = parseScopes(form.scope);
   const graph = asked.graph.filter((s) => s !== '.default');
   const requested = graph.length > 0 ? graph : rt.graphScopes;
@@ -92,6 +95,7 @@ export function redeemRefreshToken(ctx: EmulatorContext, app: App, form: Form, c
   if (error) return { ok: false, email, error };
   const oidc: OidcScope[] = Array.from(new Set<OidcScope>([...(rt.oidcScopes as OidcScope[]), ...asked.oidc.filter((s) => s !== 'offline_access')]));
   mailboxOf(ctx, user);
-  ctx.counters.grant(email, 'refresh_token', ctx.clock.now(), ctx.clock.now() + ctx.settings.accessTokenSec * 1000);
-  return { ok: true, email, body: issue(ctx, user, app, requested, oidc, rt.mfa) };
+  const issued = issue(ctx, user, app, requested, oidc, rt.mfa);
+  ctx.counters.grant(email, 'refresh_token', ctx.clock.now(), issued.accessTokenExpiresAt);
+  return { ok: true, email, body: issued.body };
 }

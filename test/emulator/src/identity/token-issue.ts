@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EmulatorContext } from '../context';
+import { accessTokenLifetimeSec, type EmulatorContext } from '../context';
 import { signJwt } from '../crypto/jwt';
 import type { App, User } from '../state/model';
 import { guid } from '../util/ids';
@@ -16,7 +16,7 @@ export interface IssueInput {
 }
 
 /** Graph access token: a v1 JWT like the ones Graph accepts (aud Graph, scp, oid, tid, appid). */
-export function accessToken(ctx: EmulatorContext, user: User, app: App, graphScopes: string[], oidc: OidcScope[]): string {
+export function accessToken(ctx: EmulatorContext, user: User, app: App, graphScopes: string[], oidc: OidcScope[], lifetimeSec: number): string {
   const iat = ctx.clock.nowSec();
   return signJwt(
     {
@@ -24,7 +24,7 @@ export function accessToken(ctx: EmulatorContext, user: User, app: App, graphSco
       iss: `https://sts.windows.net/${user.tenantId}/`,
       iat,
       nbf: iat,
-      exp: iat + ctx.settings.accessTokenSec,
+      exp: iat + lifetimeSec,
       acct: 0,
       app_displayname: app.name,
       appid: app.clientId,
@@ -35,8 +35,8 @@ export function accessToken(ctx: EmulatorContext, user: User, app: App, graphSco
       scp: [...graphScopes, ...oidc.filter((s) => s !== 'offline_access')].join(' '),
       sub: pairwiseSub(user, GRAPH_RESOURCE),
       tid: user.tenantId,
-      unique_name: user.email,
-      upn: user.email,
+      unique_name: user.upn,
+      upn: user.upn,
       uti: guid().replace(/-/g, '').slice(0, 22),
       ver: '1.0',
     },
@@ -56,11 +56,12 @@ export function idToken(ctx: EmulatorContext, user: User, app: App, oidc: OidcSc
       iat,
       nbf: iat,
       exp: iat + 3600,
-      ...(oidc.includes('email') ? { email: user.email } : {}),
+      // The email scope yields the primary SMTP address, and nothing when the user has none (scopes-oidc "email").
+      ...(oidc.includes('email') && user.mail ? { email: user.mail } : {}),
       name: user.displayName,
       ...(nonce ? { nonce } : {}),
       oid: user.id,
-      preferred_username: user.email,
+      ...(oidc.includes('profile') ? { preferred_username: user.preferredUsername } : {}),
       sub: pairwiseSub(user, app.clientId),
       tid: user.tenantId,
       uti: guid().replace(/-/g, '').slice(0, 22),
@@ -70,17 +71,24 @@ export function idToken(ctx: EmulatorContext, user: User, app: App, oidc: OidcSc
   );
 }
 
+export interface IssuedTokens {
+  body: Record<string, unknown>;
+  accessTokenExpiresAt: number; // ms epoch
+}
+
 /** The success JSON of the token endpoint. refresh_token only when given (offline_access granted). */
-export function tokenResponse(ctx: EmulatorContext, input: IssueInput): Record<string, unknown> {
+export function tokenResponse(ctx: EmulatorContext, input: IssueInput): IssuedTokens {
   const { user, app, graphScopes, oidcScopes } = input;
-  return {
+  const lifetime = accessTokenLifetimeSec(ctx.settings);
+  const body = {
     token_type: 'Bearer',
     scope: formatGrantedScope(graphScopes, oidcScopes),
-    expires_in: ctx.settings.accessTokenSec,
-    ext_expires_in: ctx.settings.accessTokenSec,
-    access_token: accessToken(ctx, user, app, graphScopes, oidcScopes),
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    access_token: accessToken(ctx, user, app, graphScopes, oidcScopes, lifetime),
     ...(input.refreshToken ? { refresh_token: input.refreshToken } : {}),
     ...(oidcScopes.includes('openid') ? { id_token: idToken(ctx, user, app, oidcScopes, input.nonce) } : {}),
     client_info: clientInfo(user),
   };
+  return { body, accessTokenExpiresAt: ctx.clock.now() + lifetime * 1000 };
 }

@@ -1,5 +1,5 @@
 import { guid, opaque } from '../util/ids';
-import type { App, AppSecret, ConsentPolicy, Tenant, User, UserBehavior } from './model';
+import type { App, AppSecret, ConsentPolicy, SignInAudience, Tenant, User, UserBehavior } from './model';
 
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isGuid = (value: string): boolean => GUID_RE.test(value);
@@ -7,13 +7,27 @@ export const isGuid = (value: string): boolean => GUID_RE.test(value);
 const DAY_MS = 24 * 3600_000;
 
 export interface CreateTenantInput { id?: string; domain?: string; name?: string }
-export interface CreateUserInput { tenantId: string; email: string; displayName?: string; autoConsent?: boolean }
+export interface CreateUserInput {
+  tenantId: string;
+  email: string;
+  displayName?: string;
+  autoConsent?: boolean;
+  /** Sign-in name (default: email). */
+  upn?: string;
+  /** Primary SMTP address (default: email); null for a user without a mailbox. */
+  mail?: string | null;
+  /** preferred_username claim (default: the UPN). */
+  preferredUsername?: string;
+  admin?: boolean;
+}
 export interface SecretInput { value?: string; expiresAt?: number | string }
 export interface CreateAppInput {
   name: string;
   clientId?: string;
   homeTenantId?: string;
+  /** Shorthand: false = AzureADMyOrg, true = AzureADMultipleOrgs. signInAudience wins when both are given. */
   multiTenant?: boolean;
+  signInAudience?: SignInAudience;
   redirectUris: string[];
   secrets?: SecretInput[];
 }
@@ -44,6 +58,7 @@ export class Directory {
       consentPolicy: 'user',
       adminOnlyScopes: [],
       adminConsents: new Map(),
+      adminConsentWorkflow: false,
     };
     this.tenants.set(id, tenant);
     return tenant;
@@ -67,11 +82,16 @@ export class Directory {
   createUser(input: CreateUserInput): User {
     const tenant = this.tenant(input.tenantId);
     const email = input.email.toLowerCase();
-    if (this.usersByEmail.has(email)) throw new Error(`user ${email} already exists`);
+    const upn = (input.upn ?? email).toLowerCase();
+    if ([email, upn, input.mail?.toLowerCase()].some((k) => k && this.usersByEmail.has(k))) throw new Error(`user ${email} already exists`);
     const user: User = {
       id: guid(),
       tenantId: tenant.id,
       email,
+      upn,
+      mail: input.mail === null ? null : (input.mail ?? email),
+      preferredUsername: input.preferredUsername ?? upn,
+      admin: input.admin ?? false,
       displayName: input.displayName ?? email.split('@')[0] ?? email,
       autoConsent: input.autoConsent ?? false,
       behavior: {},
@@ -81,6 +101,9 @@ export class Directory {
     };
     this.users.set(user.id, user);
     this.usersByEmail.set(email, user);
+    // Microsoft signs users in by UPN; the emulator accepts its handle too.
+    this.usersByEmail.set(upn, user);
+    if (user.mail) this.usersByEmail.set(user.mail.toLowerCase(), user);
     return user;
   }
 
@@ -104,21 +127,24 @@ export class Directory {
     return user;
   }
 
-  setConsentPolicy(tenantId: string, policy: ConsentPolicy, adminOnlyScopes?: string[]): void {
+  setConsentPolicy(tenantId: string, policy: ConsentPolicy, adminOnlyScopes?: string[], adminConsentWorkflow?: boolean): void {
     const tenant = this.tenant(tenantId);
     tenant.consentPolicy = policy;
     if (adminOnlyScopes) tenant.adminOnlyScopes = adminOnlyScopes;
+    if (adminConsentWorkflow !== undefined) tenant.adminConsentWorkflow = adminConsentWorkflow;
   }
 
   createApp(input: CreateAppInput): App {
     const clientId = input.clientId ?? guid();
     if (this.apps.has(clientId)) throw new Error(`app ${clientId} already exists`);
     const homeTenantId = input.homeTenantId ?? this.tenants.keys().next().value ?? this.createTenant().id;
+    const audience: SignInAudience = input.signInAudience ?? (input.multiTenant === false ? 'AzureADMyOrg' : 'AzureADMultipleOrgs');
     const app: App = {
       clientId,
       name: input.name,
       homeTenantId,
-      multiTenant: input.multiTenant ?? true,
+      signInAudience: audience,
+      multiTenant: audience !== 'AzureADMyOrg',
       redirectUris: [...input.redirectUris],
       secrets: [],
     };

@@ -1,5 +1,6 @@
 /** Directory and grant records the emulated identity platform keeps in memory. */
 export type ConsentPolicy = 'user' | 'admin_required';
+export type SignInAudience = 'AzureADMyOrg' | 'AzureADMultipleOrgs' | 'AzureADandPersonalMicrosoftAccount';
 
 export interface Tenant {
   id: string;
@@ -10,6 +11,8 @@ export interface Tenant {
   adminOnlyScopes: string[];
   /** clientId -> scopes consented by an admin for the whole tenant (undefined = all requested). */
   adminConsents: Map<string, string[] | undefined>;
+  /** The admin consent workflow is on: users asking for admin-only permissions get the request form (AADSTS90095). */
+  adminConsentWorkflow: boolean;
 }
 
 export interface UserBehavior {
@@ -23,7 +26,16 @@ export interface UserBehavior {
 export interface User {
   id: string; // oid
   tenantId: string;
+  /** The emulator's handle for the user (control API, login_hint); the mailbox address unless `mail` says otherwise. */
   email: string;
+  /** userPrincipalName: the sign-in name; may differ from the mailbox address. */
+  upn: string;
+  /** Primary SMTP address (Graph `mail`, the `email` claim); null when the user has no mailbox. */
+  mail: string | null;
+  /** The id token's `preferred_username`: the UPN by default, or e.g. a phone number. */
+  preferredUsername: string;
+  /** May grant tenant-wide admin consent. */
+  admin: boolean;
   displayName: string;
   autoConsent: boolean;
   behavior: UserBehavior;
@@ -47,6 +59,9 @@ export interface App {
   clientId: string;
   name: string;
   homeTenantId: string;
+  /** Supported account types of the registration (manifest `signInAudience`). */
+  signInAudience: SignInAudience;
+  /** signInAudience is not AzureADMyOrg (kept for callers of the older field). */
   multiTenant: boolean;
   redirectUris: string[];
   secrets: AppSecret[];

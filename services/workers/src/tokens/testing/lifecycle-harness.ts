@@ -127,7 +127,7 @@ export async function stopWorker(child: ChildProcess, signal: NodeJS.Signals = '
   await exited;
 }
 
-/** Calls Graph /me for every connection, round after round, through AccessTokens + the gated Graph client, until `untilMs`. */
+/** Calls Graph (the inbox folder) for every connection, round after round, through AccessTokens + the gated Graph client, until `untilMs`. */
 export async function useMailboxesUntil(h: LifecycleHarness, connectionIds: string[], untilMs: number, parallel = 10, pauseMs = 100): Promise<number> {
   let calls = 0;
   const failures: unknown[] = [];
@@ -136,7 +136,8 @@ export async function useMailboxesUntil(h: LifecycleHarness, connectionIds: stri
       await Promise.all(
         connectionIds.slice(i, i + parallel).map(async (id) => {
           try {
-            await h.clients.deps.graph(id).api('/me').get();
+            // /me needs User.Read, which no preset has; these connections (full) can read the inbox folder.
+            await h.clients.deps.graph(id).api('/me/mailFolders/inbox').get();
             calls++;
           } catch (err) {
             failures.push(err);
