@@ -62,6 +62,21 @@ describe('identity platform fidelity (headless)', () => {
     expect(err).toMatchObject({ errorCode: 'invalid_grant', errorNo: 70002 });
   });
 
+  it('OpenID configuration: a domain resolves to the tenant GUID; common keeps {tenantid}', async () => {
+    const byDomain = (await (await fetch(`${w.emu.url}/${w.tenant.domain}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    expect(byDomain.issuer).toBe(`${w.emu.url}/${w.tenant.id}/v2.0`);
+    expect(byDomain.token_endpoint).toBe(`${w.emu.url}/${w.tenant.id}/oauth2/v2.0/token`);
+    const common = (await (await fetch(`${w.emu.url}/common/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    expect(common.issuer).toBe(`${w.emu.url}/{tenantid}/v2.0`);
+  });
+
+  it('the Graph access token names the UPN in upn / unique_name, with scp, oid, tid and appid', async () => {
+    const u = w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, 'mailbox'), upn: uniqueEmail(w.tenant.domain, 'upn') });
+    const c = await connect(w, { email: u.upn });
+    const claims = JSON.parse(Buffer.from(c.result.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims).toMatchObject({ upn: u.upn, unique_name: u.upn, oid: u.id, tid: w.tenant.id, appid: w.app.clientId, scp: expect.stringContaining('Mail.Send') });
+  });
+
   it('publishes signing keys with x5c and issuer', async () => {
     const keys = (await (await fetch(`${w.emu.url}/${w.tenant.id}/discovery/v2.0/keys`)).json()) as { keys: Array<Record<string, unknown>> };
     expect(keys.keys[0]).toMatchObject({ kty: 'RSA', use: 'sig', x5c: [expect.any(String)], issuer: `${w.emu.url}/${w.tenant.id}/v2.0` });
