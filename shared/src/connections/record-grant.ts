@@ -73,34 +73,36 @@ export async function recordGrant(input: RecordGrantInput | ReconnectGrantInput)
     disconnectedAt: null,
   });
 
-  const inPlace = async (existingId: string): Promise<RecordGrantResult | undefined> => {
-    const updated = await input.models.Connection.findOneAndUpdate(
-      { _id: existingId },
-      { $set: fields(existingId), $inc: { tokenVersion: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (!updated) return undefined;
-    await logActivity(input, updated._id, 'reconnected', now);
-    return { connection: updated as ConnectionDoc, created: false };
-  };
-
   if ('expectedConnectionId' in input) {
     const id = input.expectedConnectionId;
+    const gone: RecordGrantMismatch = { mismatch: 'connection_not_found', connectionId: id, signedInAs: identity.mailbox };
     const target = await input.models.Connection.findOne({ _id: id, workspaceId: input.workspaceId }).lean();
-    if (!target) return { mismatch: 'connection_not_found', connectionId: id, signedInAs: identity.mailbox };
+    if (!target) return gone;
     // oid + tid is the account; any other account must not take over this connection's id.
     const same = target.appId === appId && target.tenantId === identity.tenantId && target.microsoftUserId === identity.microsoftUserId;
     if (!same) return { mismatch: 'account', connectionId: id, signedInAs: identity.mailbox };
-    return (await inPlace(id)) ?? { mismatch: 'connection_not_found', connectionId: id, signedInAs: identity.mailbox };
+    const updated = await input.models.Connection.findOneAndUpdate(
+      { _id: id, workspaceId: input.workspaceId },
+      { $set: fields(id), $inc: { tokenVersion: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!updated) return gone;
+    await logActivity(input, id, 'reconnected', now);
+    return { connection: updated as ConnectionDoc, created: false };
   }
 
   // Two tries: a concurrent first connect of the same user makes our insert lose (E11000); we then update theirs.
   for (let attempt = 0; attempt < 2; attempt++) {
     const existing = await input.models.Connection.findOne(key).lean();
     if (existing) {
-      const updated = await inPlace(existing._id);
+      const updated = await input.models.Connection.findOneAndUpdate(
+        { _id: existing._id },
+        { $set: fields(existing._id), $inc: { tokenVersion: 1 } },
+        { returnDocument: 'after' },
+      ).lean();
       if (!updated) continue; // deleted meanwhile: create it again
-      return updated;
+      await logActivity(input, updated._id, 'reconnected', now);
+      return { connection: updated as ConnectionDoc, created: false };
     }
     const id = newId('conn');
     try {
