@@ -44,7 +44,9 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
       summary: 'Start connecting a mailbox',
       description: "Records a connect attempt and returns Microsoft's authorize URL: send the user's browser there. It comes back through /oauth/callback to returnUrl with the outcome.",
       body: connectBody,
-      response: { 200: connectStartedSchema, ...apiErrors({ body: true }, 404) },
+      // 400 also for a tenant Microsoft does not know (tenant_not_found) or the app cannot use (app_single_tenant),
+      // with remediation; 502/503 when Microsoft cannot be asked.
+      response: { 200: connectStartedSchema, ...apiErrors({ body: true }, 404, 502, 503) },
     },
     handler: async (req) => startConnect(deps, { workspaceId: await workspaceOf(deps.models, req), ...req.body }),
   });
@@ -74,7 +76,8 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
     schema: {
       tags,
       summary: "Microsoft's redirect after sign-in",
-      description: "For the browser, not the CRM: redirects (302) to the attempt's returnUrl with status=connected&connectionId= or status=error&code=; an unknown, used or expired state answers a 400 HTML page.",
+      description:
+        "For the browser, not the CRM: redirects (302) to the attempt's returnUrl with status=connected&connectionId= or status=error&code=; an unknown, used or expired state answers a 400 HTML page. An administrator's return from the admin-consent URL (admin_consent=True) lands on an HTML page (200 granted; 400 refused, with the reason).",
       querystring: z.object({
         state: z.string().max(500).optional(),
         code: z.string().max(8000).optional(),
@@ -91,7 +94,7 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
       }),
       response: {
         302: z.undefined().describe("To the attempt's returnUrl with the outcome in its query"),
-        400: { description: 'HTML page: the state is unknown, used or expired', content: { 'text/html': { schema: z.string() } } },
+        400: { description: 'HTML page: the state is unknown, used or expired, or the admin consent was refused', content: { 'text/html': { schema: z.string() } } },
       },
     },
     handler: async (req, reply) => {

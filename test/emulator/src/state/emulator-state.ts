@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { Clock } from '../clock';
 import type { EmulatorContext } from '../context';
 import type { SigningKey } from '../crypto/jwt';
+import { selfSignedCertDer } from '../crypto/signing-cert';
 import { Mailbox } from '../mailbox/mailbox';
 import { Directory } from './directory';
 import { Grants } from './grants';
@@ -20,7 +21,7 @@ interface PersistedState {
   grants: Grants;
   mailboxes: Map<string, Mailbox>;
   clock: Clock;
-  signingKey: { kid: string; privateKeyPem: string };
+  signingKey: { kid: string; privateKeyPem: string; certDer?: string };
 }
 
 function registryFor(ctx: EmulatorContext): ClassRegistry {
@@ -36,6 +37,7 @@ function registryFor(ctx: EmulatorContext): ClassRegistry {
 const exportKey = (key: SigningKey): PersistedState['signingKey'] => ({
   kid: key.kid,
   privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  certDer: key.certDer.toString('base64'),
 });
 
 /** The emulator's state as a JSON text (stable for an unchanged state, so callers can skip identical writes). */
@@ -73,5 +75,7 @@ export function restoreState(ctx: EmulatorContext, text: string): void {
   ctx.directory = directory;
   ctx.grants = grants;
   ctx.mailboxes = mailboxes as Map<string, Mailbox>;
-  ctx.key = { kid: signingKey.kid, privateKey, publicKey: createPublicKey(privateKey) };
+  // The published certificate (x5c) stays the same across restarts; a state saved before it existed gets one now.
+  const certDer = typeof signingKey.certDer === 'string' ? Buffer.from(signingKey.certDer, 'base64') : selfSignedCertDer(privateKey);
+  ctx.key = { kid: signingKey.kid, privateKey, publicKey: createPublicKey(privateKey), certDer };
 }
