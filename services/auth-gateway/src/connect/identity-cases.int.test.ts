@@ -131,7 +131,9 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       const ms = await fetch(url, { redirect: 'manual' });
       const back = new URL(ms.headers.get('location') ?? '');
       expect(back.searchParams.get('admin_consent')).toBe('True');
-      const landed = await call(h, 'GET', `${back.pathname}${back.search}`);
+      const returned = await call(h, 'GET', `${back.pathname}${back.search}`);
+      expect(returned.status).toBe(302);
+      const landed = await call(h, 'GET', returned.headers.get('location')!);
       expect(landed.status).toBe(200);
       expect(landed.text).toContain('Admin consent granted');
       // Single use: the same return again is refused.
@@ -148,7 +150,8 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       const url = new URL((await attempt(failed.attemptId)).outcome.adminConsentUrl!);
       url.searchParams.set('login_hint', email); // not an administrator
       const back = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '');
-      const landed = await call(h, 'GET', `${back.pathname}${back.search}`);
+      const returned = await call(h, 'GET', `${back.pathname}${back.search}`);
+      const landed = await call(h, 'GET', returned.headers.get('location')!);
       expect(landed.status).toBe(400);
       expect(landed.text).toContain('Admin consent was not granted');
       expect(landed.text).toContain('admin_consent_required');

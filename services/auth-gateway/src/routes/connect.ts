@@ -77,7 +77,7 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       summary: "Microsoft's redirect after sign-in",
       description:
-        "For the browser, not the CRM: redirects (302) to the attempt's returnUrl with status=connected&connectionId= or status=error&code=; an unknown, used or expired state answers a 400 HTML page. An administrator's return from the admin-consent URL (admin_consent=True) lands on an HTML page (200 granted; 400 refused, with the reason).",
+        "For the browser, not the CRM: redirects (302) to the attempt's returnUrl with status=connected&connectionId= or status=error&code=; an unknown, used or expired state answers a 400 HTML page. An administrator's return from the admin-consent URL (admin_consent=True) is redirected (302) to a page saying whether consent was granted.",
       querystring: z.object({
         state: z.string().max(500).optional(),
         code: z.string().max(8000).optional(),
@@ -93,7 +93,7 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
         scope: z.string().max(4000).optional(),
       }),
       response: {
-        302: z.undefined().describe("To the attempt's returnUrl with the outcome in its query"),
+        302: z.undefined().describe("To the attempt's returnUrl with the outcome in its query (admin consent: to its result page)"),
         400: { description: 'HTML page: the state is unknown, used or expired, or the admin consent was refused', content: { 'text/html': { schema: z.string() } } },
       },
     },
@@ -107,16 +107,36 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
         if (attempt.kind !== 'admin_consent') {
           return reply.code(400).type('text/html; charset=utf-8').send(refusedCallbackPage('It is an admin-consent answer for a sign-in link.'));
         }
-        const app = await deps.models.OAuthApp.findOne({ _id: attempt.appId, workspaceId: attempt.workspaceId }, { name: 1 }).lean();
-        const done = await completeAdminConsent(deps, attempt, req.query);
-        const page = adminConsentPage({ granted: done.granted, appName: app?.name ?? 'The app', ...(done.tenant ? { tenant: done.tenant } : {}), ...(done.reason ? { code: done.reason.code, remediation: done.reason.remediation } : {}) });
-        return reply.code(done.granted ? 200 : 400).type('text/html; charset=utf-8').send(page);
+        await completeAdminConsent(deps, attempt, req.query);
+        // The admin lands on a page of ours that says what happened (the attempt id is the unguessable key to it).
+        return reply.redirect(`/oauth/admin-consent/${attempt._id}`, 302);
       }
       const outcome = await completeConnect(deps, attempt, req.query);
       const params: Record<string, string> = outcome.connectionId
         ? { status: 'connected', connectionId: outcome.connectionId, attemptId: attempt._id }
         : { status: 'error', code: outcome.errorCode ?? 'unknown', attemptId: attempt._id };
       return reply.redirect(withOutcome(attempt.returnUrl, params), 302);
+    },
+  });
+
+  // The administrator's result page after admin consent (a browser page, not part of the CRM's API).
+  app.route({
+    method: 'GET',
+    url: '/oauth/admin-consent/:id',
+    schema: { hide: true, params: idParams('att') },
+    handler: async (req, reply) => {
+      const attempt = await deps.models.ConnectAttempt.findOne({ _id: req.params.id, kind: 'admin_consent', status: { $in: ['succeeded', 'failed'] } }).lean();
+      if (!attempt) return reply.code(404).type('text/html; charset=utf-8').send(refusedCallbackPage('There is no admin consent answer under this link.'));
+      const app = await deps.models.OAuthApp.findOne({ _id: attempt.appId, workspaceId: attempt.workspaceId }, { name: 1 }).lean();
+      const granted = attempt.status === 'succeeded';
+      const o = attempt.outcome ?? {};
+      const page = adminConsentPage({
+        granted,
+        appName: app?.name ?? 'The app',
+        ...(o.adminConsentTenant ? { tenant: o.adminConsentTenant } : {}),
+        ...(!granted ? { code: o.errorCode ?? 'unknown', remediation: o.remediation ?? '' } : {}),
+      });
+      return reply.code(granted ? 200 : 400).type('text/html; charset=utf-8').send(page);
     },
   });
 }
