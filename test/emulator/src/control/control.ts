@@ -25,7 +25,7 @@ const appInfo = (a: App): AppInfo => ({
   clientId: a.clientId, name: a.name, homeTenantId: a.homeTenantId, signInAudience: a.signInAudience, multiTenant: a.multiTenant, redirectUris: [...a.redirectUris], secrets: a.secrets.map(secretInfo),
 });
 
-const userInfo = (u: User) => ({ id: u.id, tenantId: u.tenantId, email: u.email, upn: u.upn, mail: u.mail, displayName: u.displayName, autoConsent: u.autoConsent });
+const userInfo = (u: User) => ({ id: u.id, tenantId: u.tenantId, email: u.email, upn: u.upn, mail: u.mail, displayName: u.displayName, autoConsent: u.autoConsent, admin: u.admin });
 
 /** In-process control API; the HTTP routes under /_emulator call the same object. */
 export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): EmulatorControl {

@@ -7,7 +7,7 @@ import type { CreateAppInput, CreateTenantInput, CreateUserInput, SecretInput } 
 import type { ConsentPolicy, SignInAudience, UserBehavior } from '../state/model';
 
 export interface TenantInfo { id: string; domain: string; name: string }
-export interface UserInfo { id: string; tenantId: string; email: string; upn: string; mail: string | null; displayName: string; autoConsent: boolean }
+export interface UserInfo { id: string; tenantId: string; email: string; upn: string; mail: string | null; displayName: string; autoConsent: boolean; admin: boolean }
 export interface SecretInfo { id: string; value: string; expiresAt: string }
 export interface AppInfo { clientId: string; name: string; homeTenantId: string; signInAudience: SignInAudience; multiTenant: boolean; redirectUris: string[]; secrets: SecretInfo[] }
 export interface DirectoryInfo { tenants: TenantInfo[]; users: UserInfo[]; apps: AppInfo[] }

@@ -21,8 +21,9 @@ export const SANDBOX_OTHER_TENANT_ID = '2d9e8f7a-6b5c-4d3e-9f10-a1b2c3d4e5f6';
 
 const SANDBOX_USERS = [
   { tenant: 'contoso', email: 'alex@contoso.onmicrosoft.com', displayName: 'Alex Wilber', autoConsent: false },
-  { tenant: 'contoso', email: 'megan@contoso.onmicrosoft.com', displayName: 'Megan Bowen', autoConsent: true },
-  { tenant: 'fabrikam', email: 'lee@fabrikam.onmicrosoft.com', displayName: 'Lee Gu', autoConsent: false },
+  { tenant: 'contoso', email: 'megan@contoso.onmicrosoft.com', displayName: 'Megan Bowen', autoConsent: true, admin: true },
+  // Fabrikam's administrator: the one who can open the admin consent link (user guide, Admin Consent).
+  { tenant: 'fabrikam', email: 'lee@fabrikam.onmicrosoft.com', displayName: 'Lee Gu', autoConsent: false, admin: true },
 ] as const;
 
 /**
@@ -38,7 +39,7 @@ export function seedSandbox(control: EmulatorControl, opts: SandboxSeedOptions =
   const users = SANDBOX_USERS.map((u) => {
     const existing = known.users.find((k) => k.email === u.email);
     if (existing) return existing;
-    const created = control.createUser({ tenantId: u.tenant === 'contoso' ? tenant.id : otherTenant.id, email: u.email, displayName: u.displayName, autoConsent: u.autoConsent });
+    const created = control.createUser({ tenantId: u.tenant === 'contoso' ? tenant.id : otherTenant.id, email: u.email, displayName: u.displayName, autoConsent: u.autoConsent, ...('admin' in u ? { admin: u.admin } : {}) });
     control.deliverMessage(created.email, {
       from: { address: 'welcome@northwind.example', name: 'Northwind Traders' },
       subject: 'Welcome to the sandbox mailbox',

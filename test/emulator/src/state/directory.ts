@@ -186,4 +186,16 @@ export class Directory {
     const app = this.app(clientId);
     app.secrets = app.secrets.filter((s) => s.id !== secretId);
   }
+
+  /** Fields added after a state file was written get their defaults (a sandbox state survives upgrades). */
+  backfill(): void {
+    for (const tenant of this.tenants.values()) tenant.adminConsentWorkflow ??= false;
+    for (const user of this.users.values()) {
+      user.upn ??= user.email;
+      if (user.mail === undefined) user.mail = user.email;
+      user.preferredUsername ??= user.upn;
+      user.admin ??= false;
+    }
+    for (const app of this.apps.values()) app.signInAudience ??= app.multiTenant ? 'AzureADMultipleOrgs' : 'AzureADMyOrg';
+  }
 }

@@ -72,6 +72,7 @@ export function restoreState(ctx: EmulatorContext, text: string): void {
   } catch (err) {
     throw new SnapshotError(`state.signingKey is not a private key (${err instanceof Error ? err.message : String(err)})`);
   }
+  directory.backfill();
   ctx.directory = directory;
   ctx.grants = grants;
   ctx.mailboxes = mailboxes as Map<string, Mailbox>;
