@@ -1,6 +1,7 @@
 export { catalog, queueNames, workerQueueNames, type Payload, type QueueName, type QueueSpec } from './catalog';
-export { eventNames, eventSchema, type EventName, type ProductEvent } from './events';
+export * from './events';
 export { clusterSafePrefix } from './prefix';
+export { redisKeys } from './redis-keys';
 export { createRedis } from './redis';
 export { createQueueClient, InvalidPayloadError, jobOptionsFor, validatePayload, type EmitInput, type QueueClient } from './queue-client';
 export {
@@ -22,3 +23,4 @@ export { canonicalJson, IdempotencyKeyReusedError, requestHash } from './request
 export { resolveTimeZone, localToUtcMs, toGraphUtc, type ResolvedTimeZone } from './calendar-time';
 export * from './sends';
 export * from './send-schemas';
+export { inboxSyncJobId, scheduleInboxSync, syncInboxNow, type ScheduleOutcome } from './inbox-sync';

@@ -41,8 +41,8 @@ export interface EmitInput {
   connectionId?: string;
   appId?: string;
   data: Record<string, unknown>;
-  /** Stable id for events that may be emitted twice (e.g. `send.sent` of one send): delivered once. */
-  id?: string;
+  /** From eventId (one convention): an event emitted twice (e.g. `send.sent` of one send) is delivered once. */
+  id: string;
   occurredAt?: Date;
 }
 
@@ -76,16 +76,20 @@ export function createQueueClient(opts: { connection: Redis; prefix: string }): 
     },
     async emit(input) {
       const occurredAt = (input.occurredAt ?? new Date()).toISOString();
-      const event = eventSchema.parse({
-        id: input.id ?? `${input.type}-${input.connectionId ?? input.appId ?? input.workspaceId}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      // As the CRM will read it (dates as ISO strings), checked against the event type's schema in the catalog.
+      const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
+      const parsed = eventSchema.safeParse({
+        id: input.id,
         type: input.type,
         workspaceId: input.workspaceId,
         connectionId: input.connectionId,
         appId: input.appId,
         occurredAt,
-        data: input.data,
+        data,
       });
-      await queue('events').add(event.type, event, { ...jobOptionsFor('events'), jobId: event.id.replace(/:/g, '_') });
+      if (!parsed.success) throw new InvalidPayloadError(`events (${input.type})`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      const event = parsed.data;
+      await queue('events').add(event.type, event, { ...jobOptionsFor('events'), jobId: event.id });
       return event;
     },
     async close() {

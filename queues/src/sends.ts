@@ -1,5 +1,6 @@
 import { newId, type Models, type SendDoc } from '@outlook-connect/shared';
 import { parseInput } from './calendar';
+import { emitEvent, eventId } from './events';
 import type { QueueClient } from './queue-client';
 import { IdempotencyKeyReusedError, requestHash, sameRequest } from './request-hash';
 import { enqueueSendInputSchema, type EnqueueSendInput } from './send-schemas';
@@ -34,9 +35,6 @@ export interface SendClient {
 }
 
 const isDuplicateKey = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-
-/** The stable id of a send's event, so an event emitted twice (a retried job) reaches the CRM once. */
-export const sendEventId = (type: 'send.sent' | 'send.failed' | 'send.canceled', sendId: string) => `${type}_${sendId}`;
 
 export function createSendClient(opts: { models: Models; queues: QueueClient; now?: () => number }): SendClient {
   const { models, queues } = opts;
@@ -103,14 +101,13 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
       // Repeated on a repeated cancel: the job removal and the event (stable id) are idempotent, and heal a crash here.
       // The record is canceled whatever happens to the job: a worker taking it re-reads the record and stops.
       await queues.queue('send').remove(sendId).catch(() => undefined);
-      await queues.emit({
-        type: 'send.canceled',
-        id: sendEventId('send.canceled', sendId),
-        workspaceId,
-        connectionId: canceled.connectionId,
-        occurredAt: canceled.canceledAt ?? new Date(now()),
-        data: { sendId, idempotencyKey: canceled.idempotencyKey, source: canceled.source, metadata: canceled.metadata },
-      });
+      await emitEvent(
+        queues,
+        'send.canceled',
+        { workspaceId, connectionId: canceled.connectionId },
+        { sendId, idempotencyKey: canceled.idempotencyKey, source: canceled.source, metadata: canceled.metadata },
+        { id: eventId('send.canceled', sendId), occurredAt: canceled.canceledAt ?? new Date(now()) },
+      );
       return canceled;
     },
 

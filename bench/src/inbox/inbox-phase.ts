@@ -1,5 +1,5 @@
 import { closeStore, connectStore, createModels, type ConnectionDoc } from '@outlook-connect/shared';
-import { syncInboxNow } from '@outlook-connect/workers';
+import { syncInboxNow } from '@outlook-connect/queues';
 import { pollUntil, progress } from '../lib/progress';
 import { ratePerSec, ratio } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';

@@ -1,6 +1,7 @@
 import { createQueueClient } from '@outlook-connect/queues';
 import { closeStore, connectStore, createModels } from '@outlook-connect/shared';
-import { defaultRefreshPolicy, refreshSweep } from '@outlook-connect/workers';
+import { defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
+import { refreshSweep } from '@outlook-connect/workers';
 import { progress } from '../lib/progress';
 import { usedMemoryBytes } from '../lib/redis-info';
 import { ratePerSec } from '../lib/stats';

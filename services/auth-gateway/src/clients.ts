@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { createQueueClient, createRedis, type QueueClient } from '@outlook-connect/queues';
 import { connectStore, createLogger, createModels, createSecretBox, type Logger, type Models, type SecretBox } from '@outlook-connect/shared';
+import { createMailboxRuntime, type MailboxRuntime } from '@outlook-connect/mailbox-runtime';
 import type { GatewayEnv } from './env';
 
 /** Everything the gateway talks to; built once per process (or per test file) and handed to buildGateway. */
@@ -15,6 +16,8 @@ export interface GatewayDeps {
   queues: QueueClient;
   logger: Logger;
   now: () => Date;
+  /** The same mailbox runtime the workers build (tokens, connection status, gate, gated Graph client): free/busy uses it. */
+  mailbox: MailboxRuntime;
   /** The sandbox workspace's API key, held server-side for the sandbox page only (SANDBOX=true). */
   sandboxApiKey?: string;
 }
@@ -32,7 +35,16 @@ export async function createGatewayDeps(env: GatewayEnv, opts: CreateGatewayDeps
   const models = await createModels(store);
   const redis = createRedis(env.REDIS_URL, 'producer');
   const queues = createQueueClient({ connection: redis, prefix: env.QUEUE_PREFIX });
-  return { env, store, models, box: createSecretBox(env.SECRETS_KEYS), redis, queues, logger, now: () => new Date() };
+  const box = createSecretBox(env.SECRETS_KEYS);
+  const mailbox = createMailboxRuntime({
+    models,
+    box,
+    queues,
+    redis,
+    logger,
+    microsoft: { loginUrl: env.MICROSOFT_LOGIN_URL, graphUrl: env.MICROSOFT_GRAPH_URL },
+  });
+  return { env, store, models, box, redis, queues, logger, now: () => new Date(), mailbox };
 }
 
 /** Shutdown order: queues (producers), then Redis, then the store; the HTTP server is closed before this. */

@@ -15,11 +15,8 @@ import {
 } from '@outlook-connect/shared';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { createConnectionHealth } from './connections/health';
-import { createMailboxGate, createMailboxGraph } from './mailbox';
-import type { ServiceDeps } from './service-deps';
-import { createAccessTokens } from './tokens/access-tokens';
-import { refreshEnv, refreshPolicyFromEnv, type RefreshPolicy } from './tokens/refresh-policy';
+import type { ServiceDeps } from './worker-deps';
+import { createMailboxRuntime, refreshEnv, refreshPolicyFromEnv, type RefreshPolicy } from '@outlook-connect/mailbox-runtime';
 
 const queueList = z
   .string()
@@ -73,7 +70,7 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
   const redis = createRedis(config.REDIS_URL, 'producer');
   const workerRedis = createRedis(config.REDIS_URL, 'worker');
   const queues = createQueueClient({ connection: redis, prefix: config.QUEUE_PREFIX });
-  const base = {
+  const runtime = createMailboxRuntime({
     models,
     box,
     queues,
@@ -82,13 +79,9 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
     microsoft: { loginUrl: config.MICROSOFT_LOGIN_URL, graphUrl: config.MICROSOFT_GRAPH_URL },
     now: opts.now ?? Date.now,
     policy: opts.policy ?? refreshPolicyFromEnv(config),
-  };
-  const health = createConnectionHealth(base);
-  const tokens = createAccessTokens({ ...base, health });
-  const gate = createMailboxGate({ redis, prefix: queues.prefix, now: base.now });
-  const graph = createMailboxGraph({ gate, tokens, graphUrl: config.MICROSOFT_GRAPH_URL, now: base.now, logger });
+  });
   return {
-    deps: { ...base, health, tokens, gate, graph },
+    deps: runtime,
     workerRedis,
     // Queue client before Redis, store last.
     async close() {

@@ -3,7 +3,7 @@ import { calendarRegistration } from './calendar/calendar.handler';
 import { inboxSyncRegistration } from './inbox/inbox-sync.handler';
 import { maintenanceRegistration } from './maintenance/maintenance.handler';
 import { sendRegistration } from './send/send.handler';
-import type { ServiceDeps } from './service-deps';
+import type { ServiceDeps } from './worker-deps';
 import { appRecoveryRegistration } from './tokens/app-recovery.handler';
 import { tokenRefreshRegistration } from './tokens/token-refresh.handler';
 

@@ -1,11 +1,11 @@
-import { syncInboxNow } from '@outlook-connect/workers';
+import { markConnected } from '@outlook-connect/mailbox-runtime';
+import { syncInboxNow } from '@outlook-connect/queues';
 import {
   canReadMail,
   classifyConsentError,
   classifyMicrosoftError,
   codeVerifierContext,
   consentFailure,
-  recordGrant,
   redeemCode,
   remediationFor,
   scopesForPreset,
@@ -81,9 +81,10 @@ async function exchange(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAut
 
   let recorded;
   try {
-    const input = { models: deps.models, box: deps.box, workspaceId: attempt.workspaceId, app: { id: app._id }, scopePreset: attempt.scopePreset, tenant: attempt.tenant, grant, now: deps.now() };
+    const input = { box: deps.box, workspaceId: attempt.workspaceId, app: { id: app._id }, scopePreset: attempt.scopePreset, tenant: attempt.tenant, grant, now: deps.now(), attemptId: attempt._id };
     // A reconnect (or change of scope) must land on its own connection: another account's consent changes nothing.
-    recorded = attempt.connectionId ? await recordGrant({ ...input, expectedConnectionId: attempt.connectionId }) : await recordGrant(input);
+    // connection-status writes it and emits connection.created / connection.reconnected.
+    recorded = attempt.connectionId ? await markConnected(deps, { ...input, expectedConnectionId: attempt.connectionId }) : await markConnected(deps, input);
   } catch (err) {
     deps.logger.error({ attemptId: attempt._id, err }, 'could not store the connection');
     return toOutcome(consentFailure('unknown', { message: 'The connection could not be stored.' }));
@@ -97,14 +98,6 @@ async function exchange(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAut
     return toOutcome(consentFailure('account_mismatch', { message }));
   }
   const { connection, created } = recorded;
-  await deps.queues.emit({
-    id: `${created ? 'connection.created' : 'connection.reconnected'}-${attempt._id}`,
-    type: created ? 'connection.created' : 'connection.reconnected',
-    workspaceId: attempt.workspaceId,
-    connectionId: connection._id,
-    appId: app._id,
-    data: { mailbox: connection.mailbox, scopePreset: connection.scopePreset, grantedScopes: connection.grantedScopes, tenantId: connection.tenantId },
-  });
   if (canReadMail(connection.grantedScopes)) {
     // First inbox sync at once, so the CRM's inbox view fills now; if this fails, the workers' sync sweep still does it.
     await syncInboxNow(deps.queues, connection._id).catch((err: unknown) =>

@@ -1,53 +1,21 @@
+import { markDisconnected } from '@outlook-connect/mailbox-runtime';
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { notFound } from '../http/api-error';
 import { removeConnectionJobs } from './connection-jobs';
 
-const REASON = {
-  code: 'disconnected',
-  message: 'The connection was disconnected.',
-  remediation: 'Connect the mailbox again from the Email Connections page to use it.',
-};
-
 /**
- * Disconnects: tokens wiped, status disconnected, scheduled jobs removed, queued sends and calendar operations failed
- * with `connection_disconnected`, event `connection.disconnected`. Idempotent.
+ * Disconnects: connection-status writes it (tokens wiped, status disconnected, line, `connection.disconnected`), then
+ * scheduled jobs are removed and queued sends and calendar operations failed with `connection_disconnected`. Idempotent.
  */
 export async function disconnectConnection(deps: GatewayDeps, workspaceId: string, connectionId: string): Promise<ConnectionDoc> {
   const now = deps.now();
   const current = await deps.models.Connection.findOne({ _id: connectionId, workspaceId }).lean();
   if (!current) throw notFound('connection');
-  const updated = await deps.models.Connection.findOneAndUpdate(
-    { _id: connectionId, workspaceId, status: { $ne: 'disconnected' } },
-    {
-      $set: {
-        status: 'disconnected',
-        statusReason: { ...REASON, since: now },
-        accessTokenEnc: null,
-        refreshTokenEnc: null,
-        accessTokenExpiresAt: null,
-        nextRefreshAt: null,
-        'sync.nextSyncAt': null,
-        disconnectedAt: now,
-      },
-      // In-flight refreshes compare-and-set on tokenVersion: bumping it makes their write lose.
-      $inc: { tokenVersion: 1 },
-    },
-    { returnDocument: 'after' },
-  ).lean();
+  const updated = await markDisconnected(deps, workspaceId, connectionId, now);
   await failQueuedWork(deps, connectionId, now);
   await removeConnectionJobs(deps.queues, connectionId);
-  if (!updated) return (await deps.models.Connection.findById(connectionId).lean()) ?? current;
-  await deps.models.ConnectionActivity.create({ workspaceId, connectionId, type: 'disconnected', at: now, detail: {} });
-  await deps.queues.emit({
-    id: `connection.disconnected-${connectionId}-${updated.tokenVersion}`,
-    type: 'connection.disconnected',
-    workspaceId,
-    connectionId,
-    appId: updated.appId,
-    data: { mailbox: updated.mailbox },
-  });
-  return updated;
+  return updated ?? (await deps.models.Connection.findById(connectionId).lean()) ?? current;
 }
 
 const DISCONNECTED_ERROR = { kind: 'permanent', code: 'connection_disconnected', message: 'The connection was disconnected before this ran.' };

@@ -13,7 +13,6 @@ import {
   type FreeBusyLookup,
 } from '@outlook-connect/queues';
 import type { CalendarOperationDoc } from '@outlook-connect/shared';
-import { createFreeBusyRuntime } from '@outlook-connect/workers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { GatewayDeps } from '../clients';
@@ -92,16 +91,7 @@ function apiErrorOf(err: unknown, reply: FastifyReply, nowMs: number): unknown {
 }
 
 export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeBusy?: FreeBusyLookup } = {}): void {
-  let freeBusy = opts.freeBusy;
-  const lookup: FreeBusyLookup = (request) => {
-    // Built on first use: the token provider and mailbox gate are only needed by free/busy.
-    freeBusy ??= createFreeBusyRuntime({
-      ...deps,
-      microsoft: { loginUrl: deps.env.MICROSOFT_LOGIN_URL, graphUrl: deps.env.MICROSOFT_GRAPH_URL },
-      now: () => deps.now().getTime(),
-    });
-    return freeBusy(request);
-  };
+  const lookup: FreeBusyLookup = opts.freeBusy ?? deps.mailbox.freeBusy;
   const calendar: CalendarClient = createCalendarClient({ models: deps.models, queues: deps.queues, freeBusy: lookup });
 
   async function run<T>(reply: FastifyReply, fn: () => Promise<T>): Promise<T> {

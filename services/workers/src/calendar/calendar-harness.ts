@@ -6,7 +6,7 @@ import type { Clients } from '../clients';
 import { startWorkerStack } from '../testing/worker-stack';
 import { createCalendarHandler } from './calendar.handler';
 import { DEFAULT_CALENDAR_POLICY, type CalendarPolicy } from './calendar-policy';
-import { createFreeBusyLookup } from './free-busy';
+import { createFreeBusyLookup } from '@outlook-connect/mailbox-runtime';
 
 // The real stack for calendar integration tests (see testing/worker-stack) plus the calendar client and worker.
 

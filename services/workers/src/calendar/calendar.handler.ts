@@ -1,8 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
 import { catalog, handlerFor, postpone, storedRequestSchema, type HandlerRegistration, type JobContext, type StoredRequest } from '@outlook-connect/queues';
 import { canUseCalendar, classifyMicrosoftError, type CalendarOperationDoc, type ConnectionDoc } from '@outlook-connect/shared';
-import type { WorkerDeps } from '../contracts';
-import { connectionUnusableOf, mailboxBusyOf } from '../mailbox';
+import type { WorkerDeps } from '../worker-deps';
+import { connectionUnusableOf, mailboxBusyOf } from '@outlook-connect/mailbox-runtime';
 import { cancelEvent, createEvent, updateEvent } from './calendar-graph';
 import { decideOutcome, type FailedOutcome, type Obstacle } from './calendar-outcome';
 import { DEFAULT_CALENDAR_POLICY, type CalendarPolicy } from './calendar-policy';

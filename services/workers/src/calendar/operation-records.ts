@@ -1,6 +1,6 @@
-import type { QueueClient } from '@outlook-connect/queues';
+import { emitEvent, eventId as productEventId, type QueueClient } from '@outlook-connect/queues';
 import type { CalendarOperationDoc, Models } from '@outlook-connect/shared';
-import { recordActivity } from '../connections/activity';
+import { recordActivity } from '@outlook-connect/mailbox-runtime';
 import type { EventSummary } from './graph-event';
 
 // The store side of a calendar operation: compare-and-set status writes, the CRM's event and the timeline line.
@@ -43,14 +43,14 @@ export async function succeed(deps: RecordDeps, op: Op, eventId: string, summary
     { returnDocument: 'after' },
   ).lean()) as Op | null;
   if (!updated) return; // finished by another run; it emitted the event
-  await deps.queues.emit({
-    id: `${DONE_EVENT[op.kind]}:${op._id}`,
-    type: DONE_EVENT[op.kind],
-    workspaceId: op.workspaceId,
-    connectionId: op.connectionId,
-    occurredAt: at,
-    data: { operationId: op._id, idempotencyKey: op.idempotencyKey, kind: op.kind, eventId, event: summary, metadata: op.metadata },
-  });
+  const type = DONE_EVENT[op.kind];
+  await emitEvent(
+    deps.queues,
+    type,
+    { workspaceId: op.workspaceId, connectionId: op.connectionId },
+    { operationId: op._id, idempotencyKey: op.idempotencyKey, kind: op.kind, eventId, event: summary as Record<string, unknown> | null, metadata: op.metadata },
+    { id: productEventId(type, op._id), occurredAt: at },
+  );
   await recordActivity(deps.models, { _id: op.connectionId, workspaceId: op.workspaceId }, 'calendar', at, {
     operationId: op._id,
     kind: op.kind,
@@ -66,14 +66,13 @@ export async function fail(deps: RecordDeps, op: Op, error: { kind: string; code
     { returnDocument: 'after' },
   ).lean()) as Op | null;
   if (!updated) return;
-  await deps.queues.emit({
-    id: `calendar.event_failed:${op._id}`,
-    type: 'calendar.event_failed',
-    workspaceId: op.workspaceId,
-    connectionId: op.connectionId,
-    occurredAt: at,
-    data: { operationId: op._id, idempotencyKey: op.idempotencyKey, kind: op.kind, eventId: updated.eventId, error, metadata: op.metadata },
-  });
+  await emitEvent(
+    deps.queues,
+    'calendar.event_failed',
+    { workspaceId: op.workspaceId, connectionId: op.connectionId },
+    { operationId: op._id, idempotencyKey: op.idempotencyKey, kind: op.kind, eventId: updated.eventId, error, metadata: op.metadata },
+    { id: productEventId('calendar.event_failed', op._id), occurredAt: at },
+  );
   await recordActivity(deps.models, { _id: op.connectionId, workspaceId: op.workspaceId }, 'calendar', at, {
     operationId: op._id,
     kind: op.kind,

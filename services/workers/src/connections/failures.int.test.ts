@@ -1,6 +1,6 @@
-import { ConnectionUnusableError } from '../contracts';
+import { ConnectionUnusableError } from '@outlook-connect/mailbox-runtime';
 import { refreshSweep } from '../maintenance/refresh-sweep';
-import { refreshJobId } from '../tokens/refresh-schedule';
+import { refreshJobId } from '@outlook-connect/mailbox-runtime';
 import { scaledPolicy, startHarness, type LifecycleHarness } from '../tokens/testing/lifecycle-harness';
 
 // Each AADSTS case against the emulator: the real MSAL refresh grant fails, the classifier decides, and the connection

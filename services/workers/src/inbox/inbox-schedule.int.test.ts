@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startInboxHarness, type InboxHarness } from './inbox-harness';
 import { syncConnection } from './sync-connection';
-import { inboxSyncJobId, scheduleInboxSync } from './sync-schedule';
+import { inboxSyncJobId, scheduleInboxSync } from '@outlook-connect/queues';
 import { syncSweep } from './sync-sweep';
 
 // Who is polled and when: the sweep, send_only connections, a throttled mailbox next to healthy ones, Redis loss.

@@ -1,5 +1,5 @@
 import { handlerFor, postpone } from '@outlook-connect/queues';
-import type { WorkerDeps } from '../contracts';
+import type { WorkerDeps } from '../worker-deps';
 import { inboxPolicyFromEnv, type InboxPolicy } from './inbox-policy';
 import { syncConnection } from './sync-connection';
 

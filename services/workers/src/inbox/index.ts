@@ -4,7 +4,6 @@ export { notPolledReason, nextPollDelayMs, withJitter, type NotPolledReason } fr
 export { toInboxMessage, messageSelect, type GraphMessage, type InboxMessageFields } from './graph-message';
 export { inboxMessageId } from './message-store';
 export { receivedEventId } from './received-events';
-export { inboxSyncJobId, scheduleInboxSync, syncInboxNow } from './sync-schedule';
 export { syncSweep, type SyncSweepResult } from './sync-sweep';
 export { syncConnection, type SyncOutcome, type InboxSyncDeps } from './sync-connection';
 export { inboxSyncRegistration, inboxPolicyOf, type InboxDeps } from './inbox-sync.handler';

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { EmitInput } from '@outlook-connect/queues';
+import { eventId, occurrenceHash, type EventData } from '@outlook-connect/queues';
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import type { InboxMessageFields } from './graph-message';
 import { inboxMessageId } from './message-store';
@@ -22,10 +21,19 @@ export function isNewArrival(message: Pick<InboxMessageFields, 'receivedAt'>, co
 
 /** Stable per connection + Graph id (hashed: Graph ids run to ~150 characters), so a replayed page emits nothing new. */
 export function receivedEventId(connectionId: string, graphId: string): string {
-  return `message.received-${connectionId}-${createHash('sha256').update(graphId).digest('hex').slice(0, 32)}`;
+  return eventId('message.received', connectionId, occurrenceHash(graphId));
 }
 
-export function receivedEvent(conn: Conn, m: InboxMessageFields, sends: SentRef[]): EmitInput {
+export interface ReceivedEvent {
+  type: 'message.received';
+  id: string;
+  workspaceId: string;
+  connectionId: string;
+  occurredAt: Date;
+  data: EventData<'message.received'>;
+}
+
+export function receivedEvent(conn: Conn, m: InboxMessageFields, sends: SentRef[]): ReceivedEvent {
   const target = replyTargetOf(m, sends);
   const fromSelf = !!m.from && m.from.address.toLowerCase() === conn.mailbox.toLowerCase();
   return {

@@ -1,9 +1,9 @@
 import type { QueueClient } from '@outlook-connect/queues';
 import { classifyMicrosoftError, type ConnectionDoc, type Logger, type MicrosoftFailure, type Models } from '@outlook-connect/shared';
 import type { Redis } from 'ioredis';
-import { recordActivity } from '../connections/activity';
-import type { ConnectionHealth, MailboxGraph } from '../contracts';
-import { connectionUnusableOf, mailboxBusyOf } from '../mailbox';
+import { recordActivity } from '@outlook-connect/mailbox-runtime';
+import type { ConnectionHealth, MailboxGraph } from '@outlook-connect/mailbox-runtime';
+import { connectionUnusableOf, mailboxBusyOf } from '@outlook-connect/mailbox-runtime';
 import type { InboxPolicy } from './inbox-policy';
 import { storedCount } from './message-store';
 import { nextPollDelayMs, notPolledReason } from './poll-schedule';

@@ -1,6 +1,6 @@
-import type { QueueClient } from '@outlook-connect/queues';
+import { emitEvent, type QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Models } from '@outlook-connect/shared';
-import type { MailboxGraph } from '../contracts';
+import type { MailboxGraph } from '@outlook-connect/mailbox-runtime';
 import { fullPassRequest, fullPassWindowStart, isFullPass, planDeltaPage, runStart, type DeltaPage, type RunStart } from './delta-page';
 import { messageSelect } from './graph-message';
 import type { InboxPolicy } from './inbox-policy';
@@ -68,7 +68,10 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
     const arrivals = candidates.filter((m) => !stored.has(m.graphId));
     if (arrivals.length > 0) {
       const sends = await sendsAnsweredBy(models, conn, arrivals);
-      for (const m of arrivals) await deps.queues.emit(receivedEvent(conn, m, sends));
+      for (const m of arrivals) {
+        const e = receivedEvent(conn, m, sends);
+        await emitEvent(deps.queues, e.type, { workspaceId: e.workspaceId, connectionId: e.connectionId }, e.data, { id: e.id, occurredAt: e.occurredAt });
+      }
       result.events += arrivals.length;
     }
     const written = await writeMessages(models, conn, plan.upserts, stored, start.generation);

@@ -1,7 +1,7 @@
 import type { QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Logger, Models } from '@outlook-connect/shared';
 import { notPolledReason } from './poll-schedule';
-import { scheduleInboxSync } from './sync-schedule';
+import { scheduleInboxSync } from '@outlook-connect/queues';
 
 // The store is the source of truth for who is polled: after a Redis loss, a recovery from needs_reconnect, or a new
 // connection, the sweep puts the connection's sync job back. Indexed on {status, sync.nextSyncAt}.

@@ -1,7 +1,8 @@
+import { emitEvent, eventId } from '@outlook-connect/queues';
 import type { OAuthAppDoc } from '@outlook-connect/shared';
-import { markAppConnections, markAppSecret } from '../connections/mark';
-import { appReason } from '../connections/next-status';
-import type { LifecycleDeps } from '../tokens/lifecycle-deps';
+import { markAppConnections, markAppSecret } from '@outlook-connect/mailbox-runtime';
+import { appReason } from '@outlook-connect/mailbox-runtime';
+import type { RuntimeDeps } from '@outlook-connect/mailbox-runtime';
 import { checkSecret, SECRET_WARNING_DAYS } from './secret-warnings';
 
 const DAY = 86_400_000;
@@ -16,7 +17,7 @@ export interface SecretCheckResult {
  * Hourly: an app whose recorded secret expiry has passed is marked expired and its connections needs_reconnect
  * without waiting for a refresh to fail; `app.secret_expiring` goes out 30, 7 and 1 days before.
  */
-export async function appSecretCheck(deps: Pick<LifecycleDeps, 'models' | 'queues' | 'logger' | 'now'>): Promise<SecretCheckResult> {
+export async function appSecretCheck(deps: Pick<RuntimeDeps, 'models' | 'queues' | 'logger' | 'now'>): Promise<SecretCheckResult> {
   const now = deps.now();
   const result: SecretCheckResult = { warned: 0, expired: 0, connectionsMarked: 0 };
   const horizon = new Date(now + Math.max(...SECRET_WARNING_DAYS) * DAY);
@@ -38,14 +39,13 @@ export async function appSecretCheck(deps: Pick<LifecycleDeps, 'models' | 'queue
         { $addToSet: { secretWarningsSent: { $each: check.record } } },
       );
       if (res.modifiedCount !== 1) continue;
-      await deps.queues.emit({
-        type: 'app.secret_expiring',
-        id: `app.secret_expiring-${app._id}-v${app.secretVersion}-${check.days}d`,
-        workspaceId: app.workspaceId,
-        appId: app._id,
-        occurredAt: at,
-        data: { secretVersion: app.secretVersion, secretExpiresAt: app.secretExpiresAt, daysBefore: check.days, expiresInMs: check.expiresInMs },
-      });
+      await emitEvent(
+        deps.queues,
+        'app.secret_expiring',
+        { workspaceId: app.workspaceId, appId: app._id },
+        { secretVersion: app.secretVersion, secretExpiresAt: app.secretExpiresAt?.toISOString() ?? null, daysBefore: check.days, expiresInMs: check.expiresInMs },
+        { id: eventId('app.secret_expiring', app._id, `v${app.secretVersion}`, `${check.days}d`), occurredAt: at },
+      );
       deps.logger.warn({ appId: app._id, daysBefore: check.days }, 'OAuth app secret expires soon');
       result.warned++;
     }

@@ -1,6 +1,6 @@
 import { handlerFor } from '@outlook-connect/queues';
 import { UnrecoverableError } from 'bullmq';
-import type { ServiceDeps } from '../service-deps';
+import type { ServiceDeps } from '../worker-deps';
 import { maintenanceTasks } from './tasks';
 
 /** Runs one maintenance task by name (see the dispatch table in tasks.ts). */

@@ -1,7 +1,7 @@
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import type { LifecycleDeps } from '../tokens/lifecycle-deps';
-import { clearFinishedRefresh, scheduleRefreshes, type ScheduledFields } from '../tokens/refresh-schedule';
-import { nextRefreshAt } from '../tokens/should-refresh';
+import type { RuntimeDeps } from '@outlook-connect/mailbox-runtime';
+import { clearFinishedRefresh, scheduleRefreshes, type ScheduledFields } from '@outlook-connect/mailbox-runtime';
+import { nextRefreshAt } from '@outlook-connect/mailbox-runtime';
 
 const BATCH = 500;
 
@@ -19,7 +19,7 @@ export interface SweepResult {
  * active connections due within the horizon, each (re)enqueued under its deterministic job id. After a Redis flush
  * every connection is back on the queue within one sweep.
  */
-export async function refreshSweep(deps: Pick<LifecycleDeps, 'models' | 'queues' | 'now' | 'policy' | 'logger'>): Promise<SweepResult> {
+export async function refreshSweep(deps: Pick<RuntimeDeps, 'models' | 'queues' | 'now' | 'policy' | 'logger'>): Promise<SweepResult> {
   const now = deps.now();
   const result: SweepResult = { enqueued: 0, healed: 0, initialized: 0 };
 

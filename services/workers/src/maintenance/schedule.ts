@@ -1,6 +1,6 @@
 import type { QueueClient } from '@outlook-connect/queues';
 import type { Logger } from '@outlook-connect/shared';
-import type { ServiceDeps } from '../service-deps';
+import type { ServiceDeps } from '../worker-deps';
 import { maintenanceTasks, type MaintenanceTaskName } from './tasks';
 
 /** Creates the repeatable job of every maintenance task that lacks one (idempotent; cheap when all exist). */

@@ -1,5 +1,5 @@
 import type { JobContext, Payload } from '@outlook-connect/queues';
-import type { ServiceDeps } from '../service-deps';
+import type { ServiceDeps } from '../worker-deps';
 import { appSecretCheck } from './app-secret-check';
 import { inboxPolicyOf } from '../inbox/inbox-sync.handler';
 import { syncSweep } from '../inbox/sync-sweep';

@@ -1,6 +1,7 @@
 import { classifyMicrosoftError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
-import type { AccessTokenSeed, WorkerDeps } from '../contracts';
-import { connectionUnusableOf, mailboxBusyOf, sendLimitsFor } from '../mailbox';
+import type { AccessTokenSeed } from '@outlook-connect/mailbox-runtime';
+import type { WorkerDeps } from '../worker-deps';
+import { connectionUnusableOf, mailboxBusyOf, sendLimitsFor } from '@outlook-connect/mailbox-runtime';
 import { recipientTotal } from './graph-message';
 import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail } from './send-graph';
 import { certainlyNotSent, nextDraftStep, readFindings, type SentIds } from './send-policy';

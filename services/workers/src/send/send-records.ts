@@ -1,7 +1,7 @@
-import { sendEventId } from '@outlook-connect/queues';
+import { emitEvent, eventId } from '@outlook-connect/queues';
 import type { ActivityType, SendDoc } from '@outlook-connect/shared';
-import type { WorkerDeps } from '../contracts';
-import { writeActivityLine, type ActivityLine } from '../connections/activity';
+import type { WorkerDeps } from '../worker-deps';
+import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
 import type { SentIds } from './send-policy';
 
 // Every write to a Send record is a compare-and-set on its status (or draft id), so two processes holding the same
@@ -10,7 +10,6 @@ import type { SentIds } from './send-policy';
 type Deps = Pick<WorkerDeps, 'models' | 'queues' | 'now'>;
 export type SendError = { kind: string; code: string; message: string };
 
-const WAITING = ['queued', 'scheduled'] as const;
 const OPEN = ['queued', 'scheduled', 'sending'] as const;
 
 /** A line on the connection's timeline, grouped with other lines written at the same time (written when it resolves). */
@@ -66,11 +65,11 @@ export async function releaseSubmission(deps: Deps, sendId: string): Promise<voi
   await deps.models.Send.updateOne({ _id: sendId, status: 'sending' }, { $set: { submittedAt: null } });
 }
 
-const eventData = (send: SendDoc) => ({
+const eventData = (send: SendDoc, status: 'sent' | 'failed') => ({
   sendId: send._id,
   idempotencyKey: send.idempotencyKey,
   source: send.source,
-  status: send.status,
+  status,
   attempts: send.attempts,
   sentAt: send.sentAt?.toISOString() ?? null,
   sentMessageId: send.sentMessageId,
@@ -82,10 +81,15 @@ const eventData = (send: SendDoc) => ({
 
 /** The final event of a send (stable id: emitting it again after a crash delivers it once). */
 export async function emitOutcome(deps: Deps, send: SendDoc): Promise<void> {
-  const type = send.status === 'sent' ? 'send.sent' : send.status === 'failed' ? 'send.failed' : send.status === 'canceled' ? 'send.canceled' : null;
-  if (!type) return;
+  const subject = { workspaceId: send.workspaceId, connectionId: send.connectionId };
   const occurredAt = send.sentAt ?? send.failedAt ?? send.canceledAt ?? new Date(deps.now());
-  await deps.queues.emit({ type, id: sendEventId(type, send._id), workspaceId: send.workspaceId, connectionId: send.connectionId, occurredAt, data: eventData(send) });
+  if (send.status === 'sent' || send.status === 'failed') {
+    const type = send.status === 'sent' ? 'send.sent' : 'send.failed';
+    await emitEvent(deps.queues, type, subject, eventData(send, send.status), { id: eventId(type, send._id), occurredAt });
+  } else if (send.status === 'canceled') {
+    const data = { sendId: send._id, idempotencyKey: send.idempotencyKey, source: send.source, metadata: send.metadata };
+    await emitEvent(deps.queues, 'send.canceled', subject, data, { id: eventId('send.canceled', send._id), occurredAt });
+  }
 }
 
 export async function markSent(deps: Deps, sendId: string, ids: SentIds): Promise<SendDoc | null> {
@@ -116,5 +120,3 @@ export async function markFailed(deps: Deps, sendId: string, error: SendError): 
   await emitOutcome(deps, failed);
   return failed;
 }
-
-export const isWaiting = (status: SendDoc['status']) => (WAITING as readonly string[]).includes(status);

@@ -1,10 +1,15 @@
 import { handlerFor } from '@outlook-connect/queues';
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { recordActivity } from '../connections/activity';
-import { markAppSecret } from '../connections/mark';
-import { APP_REASON_CODES, appSecretStatusFor, reasonFor } from '../connections/next-status';
-import type { ServiceDeps } from '../service-deps';
-import { refreshConnection } from './refresh-connection';
+import {
+  APP_REASON_CODES,
+  appSecretStatusFor,
+  markAppSecret,
+  markAppSecretOk,
+  markStillNeedsReconnect,
+  reasonFor,
+  refreshConnection,
+} from '@outlook-connect/mailbox-runtime';
+import type { ServiceDeps } from '../worker-deps';
 
 export class RecoveryIncompleteError extends Error {
   override name = 'RecoveryIncompleteError';
@@ -32,21 +37,12 @@ export const appRecoveryRegistration = (deps: ServiceDeps) =>
     const recover = async (conn: ConnectionDoc) => {
       // Already refused under this secret: retrying would only repeat the same answer.
       if ((conn.statusReason?.appSecretVersion ?? 0) >= secretVersion) return void counts.stillNeedsReconnect++;
+      // A refresh that works writes the recovery (status, event, line) through connection-status.
       const outcome = await refreshConnection(deps, conn._id, { mode: 'recovery' });
       const at = new Date(deps.now());
       if (outcome.kind === 'refreshed') {
         counts.recovered++;
-        await deps.models.OAuthApp.updateOne({ _id: appId, secretVersion, secretStatus: { $ne: 'ok' } }, { $set: { secretStatus: 'ok', secretStatusSince: at } });
-        await deps.queues.emit({
-          type: 'connection.recovered',
-          id: `connection.recovered-${conn._id}-v${outcome.connection.tokenVersion}`,
-          workspaceId: conn.workspaceId,
-          connectionId: conn._id,
-          appId,
-          occurredAt: at,
-          data: { mailbox: conn.mailbox, status: 'active', previousReason: conn.statusReason?.code, secretVersion },
-        });
-        await recordActivity(deps.models, conn, 'status_changed', at, { from: 'needs_reconnect', to: 'active', cause: 'app_secret_updated', secretVersion });
+        await markAppSecretOk(deps, appId, secretVersion, at);
         return;
       }
       if (outcome.kind !== 'failed') return void (outcome.kind === 'busy' ? counts.retryLater++ : undefined);
@@ -54,22 +50,8 @@ export const appRecoveryRegistration = (deps: ServiceDeps) =>
       if (failure.kind === 'transient') return void counts.retryLater++;
       const reason = reasonFor(failure, { now: at, appSecretVersion: secretVersion });
       if (failure.kind === 'app_credentials') await markAppSecret(deps, app, secretVersion, appSecretStatusFor(failure), at, { code: failure.code, aadsts: failure.aadsts });
-      const res = await deps.models.Connection.updateOne(
-        { _id: conn._id, status: 'needs_reconnect', tokenVersion: conn.tokenVersion },
-        { $set: { statusReason: reason } },
-      );
       counts.stillNeedsReconnect++;
-      if (res.modifiedCount !== 1) return;
-      await deps.queues.emit({
-        type: 'connection.needs_reconnect',
-        id: `connection.needs_reconnect-${conn._id}-${at.getTime()}`,
-        workspaceId: conn.workspaceId,
-        connectionId: conn._id,
-        appId,
-        occurredAt: at,
-        data: { mailbox: conn.mailbox, status: 'needs_reconnect', reason: { code: reason.code, message: reason.message, remediation: reason.remediation, aadsts: reason.aadsts } },
-      });
-      await recordActivity(deps.models, conn, 'refresh_failed', at, { cause: 'app_secret_updated', secretVersion, code: failure.code, aadsts: failure.aadsts });
+      await markStillNeedsReconnect(deps, conn, reason, { cause: 'app_secret_updated', secretVersion, code: failure.code, aadsts: failure.aadsts });
     };
 
     for (let i = 0; i < marked.length; i += PARALLEL) await Promise.all(marked.slice(i, i + PARALLEL).map(recover));

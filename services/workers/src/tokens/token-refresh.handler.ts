@@ -1,7 +1,6 @@
 import { handlerFor, postpone } from '@outlook-connect/queues';
-import type { ServiceDeps } from '../service-deps';
-import { refreshConnection } from './refresh-connection';
-import { shouldRefresh } from './should-refresh';
+import type { ServiceDeps } from '../worker-deps';
+import { refreshConnection, shouldRefresh } from '@outlook-connect/mailbox-runtime';
 
 /**
  * Refreshes one connection when its scheduled job comes due; stale jobs (older token version) do nothing. The

@@ -1,4 +1,4 @@
-import { refreshLockKey } from './refresh-lock';
+import { redisKeys } from '@outlook-connect/queues';
 import { scaledPolicy, startHarness, type LifecycleHarness } from './testing/lifecycle-harness';
 
 // A worker is SIGKILLed while Microsoft is slow to answer its refresh: its locks lapse, another worker takes the job
@@ -20,7 +20,7 @@ it('refreshes the connection in another worker after the first is killed mid-ref
   const env = { REFRESH_AHEAD_SEC: '10', REFRESH_JITTER_SEC: '0', REFRESH_SWEEP_EVERY_SEC: '1', REFRESH_LOCK_TTL_SEC: '2', WORKER_LOCK_SEC: '2' };
   h.emulator.control.injectFault({ method: 'POST', path: '/oauth2/v2\\.0/token$', latencyMs: 15_000, times: 1 });
   const first = h.spawnWorker(env);
-  const lockKey = refreshLockKey(`{${h.queuePrefix}}`, conn!._id);
+  const lockKey = redisKeys.refreshLock(`{${h.queuePrefix}}`, conn!._id);
   for (let i = 0; i < 200 && !(await h.clients.deps.redis.exists(lockKey)); i++) await sleep(100);
   expect(await h.clients.deps.redis.exists(lockKey)).toBe(1); // the first worker is inside its refresh
   first.kill('SIGKILL');

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { createClients, workersEnv, type Clients } from '../../clients';
 import { registrationsFor } from '../../handlers';
 import { keepMaintenanceScheduled } from '../../maintenance/schedule';
-import { defaultRefreshPolicy, type RefreshPolicy } from '../refresh-policy';
+import { defaultRefreshPolicy, type RefreshPolicy } from '@outlook-connect/mailbox-runtime';
 
 /** Integration-test harness: emulator + real Redis/store (own prefix and db) + the workers' clients. */
 export interface LifecycleHarness {

@@ -1,0 +1,125 @@
+import { testIsolation } from '@outlook-connect/shared/test-support';
+import IORedis, { type Redis } from 'ioredis';
+import { MailboxBusyError } from '../contracts';
+import { redisKeys } from '@outlook-connect/queues';
+import { createMailboxGate } from './mailbox-gate';
+
+const iso = testIsolation('mailboxgate');
+let redisA: Redis;
+let redisB: Redis;
+
+beforeAll(() => {
+  redisA = new IORedis(iso.redisUrl);
+  redisB = new IORedis(iso.redisUrl);
+});
+
+afterAll(async () => {
+  const keys = await redisA.keys(`{${iso.queuePrefix}}:*`);
+  if (keys.length) await redisA.del(...keys);
+  await Promise.all([redisA.quit(), redisB.quit()]);
+});
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+describe('mailbox gate on Redis', () => {
+  it('two gates (two processes) never hold more than 4 slots of one mailbox together', async () => {
+    const gates = [createMailboxGate({ redis: redisA, prefix: iso.queuePrefix }), createMailboxGate({ redis: redisB, prefix: iso.queuePrefix })];
+    const conn = 'conn_concurrency';
+    let current = 0;
+    let peak = 0;
+    const work = async () => {
+      current += 1;
+      peak = Math.max(peak, current);
+      await new Promise((r) => setTimeout(r, 15));
+      current -= 1;
+    };
+    let busy = 0;
+    const tasks = Array.from({ length: 40 }, (_, i) =>
+      gates[i % 2]!.withSlot(conn, work).catch((err) => {
+        if (err instanceof MailboxBusyError) busy += 1;
+        else throw err;
+      }),
+    );
+    await Promise.all(tasks);
+    expect(peak).toBe(4);
+    expect(busy).toBe(0);
+    expect(await redisA.zcard(redisKeys.mailbox(iso.queuePrefix, conn).slots)).toBe(0);
+  });
+
+  it('gives up with MailboxBusyError(concurrency) when every slot stays taken, and other mailboxes keep flowing', async () => {
+    const gate = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, acquireWaitMs: 50 });
+    const other = createMailboxGate({ redis: redisB, prefix: iso.queuePrefix, acquireWaitMs: 50 });
+    const hold = deferred();
+    const held = Array.from({ length: 4 }, () => gate.withSlot('conn_full', () => hold.promise));
+    await new Promise((r) => setTimeout(r, 30));
+    const err = await other.withSlot('conn_full', async () => 'ran').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MailboxBusyError);
+    expect((err as MailboxBusyError).why).toBe('concurrency');
+    expect((err as MailboxBusyError).retryAtMs).toBeGreaterThan(Date.now());
+    await expect(other.withSlot('conn_free', async () => 'ran')).resolves.toBe('ran');
+    hold.resolve();
+    await Promise.all(held);
+  });
+
+  it('reclaims the slots of a process that died holding them once their lease expires', async () => {
+    let t = 1_000_000;
+    // The crashed process's clock stands still, so even a stray renewal cannot move its leases past the survivor's now.
+    const crashed = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, now: () => 1_000_000, leaseMs: 10_000 });
+    const survivor = createMailboxGate({ redis: redisB, prefix: iso.queuePrefix, now: () => t, leaseMs: 10_000, acquireWaitMs: 0 });
+    const never = new Promise<never>(() => undefined);
+    // Slots acquired and never released: the "process" stops renewing (its clock no longer moves the leases).
+    for (let i = 0; i < 4; i += 1) void crashed.withSlot('conn_crash', () => never);
+    await new Promise((r) => setTimeout(r, 30));
+    await expect(survivor.withSlot('conn_crash', async () => 'ran')).rejects.toMatchObject({ why: 'concurrency' });
+    t += 10_001;
+    await expect(survivor.withSlot('conn_crash', async () => 'ran')).resolves.toBe('ran');
+  });
+
+  it('honours a pause in every process until it ends, and a pause only extends', async () => {
+    let t = 5_000_000;
+    const a = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, now: () => t });
+    const b = createMailboxGate({ redis: redisB, prefix: iso.queuePrefix, now: () => t });
+    await a.pause('conn_paused', t + 3_000, 'http_429');
+    await a.pause('conn_paused', t + 1_000, 'http_503');
+    expect(await b.pausedUntil('conn_paused')).toBe(t + 3_000);
+    const err = await b.withSlot('conn_paused', async () => 'ran').catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'MailboxBusyError', why: 'paused', retryAtMs: t + 3_000 });
+    expect(await b.pausedUntil('conn_other')).toBeNull();
+    t += 3_001;
+    expect(await b.pausedUntil('conn_paused')).toBeNull();
+    await expect(b.withSlot('conn_paused', async () => 'ran')).resolves.toBe('ran');
+  });
+
+  it('caps sends per minute across processes and reopens when the oldest leaves the window', async () => {
+    let t = 9_000_000;
+    const limits = { sendsPerMinute: 3, dailyRecipientCap: 1_000 };
+    const a = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, now: () => t });
+    const b = createMailboxGate({ redis: redisB, prefix: iso.queuePrefix, now: () => t });
+    await a.reserveSend('conn_rate', 1, limits);
+    t += 10_000;
+    await b.reserveSend('conn_rate', 1, limits);
+    await a.reserveSend('conn_rate', 1, limits);
+    const err = await b.reserveSend('conn_rate', 1, limits).catch((e: unknown) => e);
+    expect(err).toMatchObject({ why: 'send_rate', retryAtMs: 9_000_000 + 60_001 });
+    t = 9_000_000 + 60_001;
+    await expect(b.reserveSend('conn_rate', 1, limits)).resolves.toBeUndefined();
+    await expect(a.reserveSend('conn_rate', 1, limits)).rejects.toMatchObject({ why: 'send_rate' });
+  });
+
+  it('caps recipients per UTC day and reopens at midnight', async () => {
+    let t = Date.parse('2030-01-01T10:00:00Z');
+    const limits = { sendsPerMinute: 100, dailyRecipientCap: 10 };
+    const gate = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, now: () => t });
+    await gate.reserveSend('conn_daily', 6, limits);
+    const err = await gate.reserveSend('conn_daily', 5, limits).catch((e: unknown) => e);
+    expect(err).toMatchObject({ why: 'daily_recipients', retryAtMs: Date.parse('2030-01-02T00:00:00Z') });
+    await gate.reserveSend('conn_daily', 4, limits);
+    await expect(gate.reserveSend('conn_daily', 11, limits)).rejects.toMatchObject({ name: 'RecipientsOverDailyCapError' });
+    t = Date.parse('2030-01-02T00:00:01Z');
+    await expect(gate.reserveSend('conn_daily', 5, limits)).resolves.toBeUndefined();
+  });
+});

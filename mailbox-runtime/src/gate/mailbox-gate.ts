@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { MailboxBusyError, type MailboxGate } from '../contracts';
+import { concurrencyRetryAt, DEFAULT_MAILBOX_LIMITS, exceedsDailyCap, nextUtcMidnight, sendRateRetryAt, utcDay } from './limits';
+import { redisKeys } from '@outlook-connect/queues';
+import { commands } from '../redis/commands';
+
+export interface MailboxGateOptions {
+  redis: Redis;
+  /** The queue prefix (raw or `{tagged}`); gate keys share its hash tag. */
+  prefix: string;
+  now?: () => number;
+  /** Concurrent Graph requests per mailbox, across every process (Outlook allows 4). */
+  maxConcurrent?: number;
+  /** A lease not renewed for this long is free again (a crashed process's slot). Renewed at a third of it. */
+  leaseMs?: number;
+  /** How long withSlot keeps trying for a free slot before giving up with MailboxBusyError('concurrency'). */
+  acquireWaitMs?: number;
+  /** Base of the retry-at handed back when every slot stays taken (jittered up to twice this). */
+  concurrencyRetryMs?: number;
+  random?: () => number;
+}
+
+export class RecipientsOverDailyCapError extends Error {
+  override name = 'RecipientsOverDailyCapError';
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+type ScriptReply = [number, string?, number?];
+
+/** The mailbox gate in Redis: one semaphore, pause and send budget per mailbox, shared by every worker process. */
+export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
+  const { redis, prefix } = opts;
+  const now = opts.now ?? Date.now;
+  const random = opts.random ?? Math.random;
+  const maxConcurrent = opts.maxConcurrent ?? DEFAULT_MAILBOX_LIMITS.maxConcurrent;
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const acquireWaitMs = opts.acquireWaitMs ?? 2_000;
+  const concurrencyRetryMs = opts.concurrencyRetryMs ?? 500;
+  const keyTtlMs = leaseMs * 4;
+
+  const lua = commands(redis);
+  const mailboxKeys = redisKeys.mailbox;
+
+  /** One attempt: a lease id, or why not (paused -> until when). */
+  async function tryAcquire(connectionId: string): Promise<{ leaseId: string } | { why: 'paused' | 'concurrency'; until: number }> {
+    const keys = mailboxKeys(prefix, connectionId);
+    const leaseId = randomBytes(8).toString('hex');
+    const t = now();
+    const [ok, why, hint] = (await lua.ocAcquireSlot(keys.slots, keys.pausedUntil, t, leaseId, t + leaseMs, maxConcurrent, keyTtlMs)) as ScriptReply;
+    if (ok === 1) return { leaseId };
+    if (why === 'paused') return { why, until: Number(hint) };
+    return { why: 'concurrency', until: concurrencyRetryAt(t, concurrencyRetryMs, random()) };
+  }
+
+  async function acquire(connectionId: string): Promise<string> {
+    const deadline = now() + acquireWaitMs;
+    for (;;) {
+      const result = await tryAcquire(connectionId);
+      if ('leaseId' in result) return result.leaseId;
+      if (result.why === 'paused' || now() >= deadline) throw new MailboxBusyError(connectionId, result.until, result.why);
+      await sleep(20 + Math.floor(random() * 60));
+    }
+  }
+
+  const gate: MailboxGate = {
+    async withSlot(connectionId, fn) {
+      const leaseId = await acquire(connectionId);
+      const keys = mailboxKeys(prefix, connectionId);
+      const renew = setInterval(() => {
+        lua.ocRenewSlot(keys.slots, leaseId, now() + leaseMs, keyTtlMs).catch(() => undefined);
+      }, Math.max(10, Math.floor(leaseMs / 3)));
+      renew.unref();
+      try {
+        return await fn();
+      } finally {
+        clearInterval(renew);
+        await redis.zrem(keys.slots, leaseId).catch(() => undefined);
+      }
+    },
+
+    async pause(connectionId, untilMs) {
+      const keys = mailboxKeys(prefix, connectionId);
+      await lua.ocPause(keys.pausedUntil, Math.ceil(untilMs), now());
+    },
+
+    async pausedUntil(connectionId) {
+      const value = Number(await redis.get(mailboxKeys(prefix, connectionId).pausedUntil));
+      return Number.isFinite(value) && value > now() ? value : null;
+    },
+
+    async reserveSend(connectionId, recipients, limits) {
+      if (exceedsDailyCap(recipients, limits)) {
+        throw new RecipientsOverDailyCapError(`${recipients} recipients exceed the daily cap of ${limits.dailyRecipientCap}`);
+      }
+      const keys = mailboxKeys(prefix, connectionId);
+      const t = now();
+      const midnight = nextUtcMidnight(t);
+      const member = `${t}-${randomBytes(6).toString('hex')}`;
+      const [ok, why, hint] = (await lua.ocReserveSend(
+        keys.sendWindow,
+        keys.recipients(utcDay(t)),
+        t,
+        member,
+        limits.sendsPerMinute,
+        limits.dailyRecipientCap,
+        recipients,
+        midnight,
+      )) as ScriptReply;
+      if (ok === 1) return;
+      if (why === 'send_rate') throw new MailboxBusyError(connectionId, sendRateRetryAt(Number(hint), t), 'send_rate');
+      throw new MailboxBusyError(connectionId, midnight, 'daily_recipients');
+    },
+  };
+  return gate;
+}

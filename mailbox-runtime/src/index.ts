@@ -1,0 +1,34 @@
+// The mailbox runtime: what the workers and the gateway build from one factory (createMailboxRuntime).
+export { createMailboxRuntime, type MailboxRuntime, type MailboxRuntimeOptions } from './runtime';
+export type { RuntimeDeps } from './runtime-deps';
+export {
+  ConnectionUnusableError,
+  MailboxBusyError,
+  type AccessTokens,
+  type AccessTokenSeed,
+  type ConnectionHealth,
+  type MailboxGate,
+  type MailboxGraph,
+} from './contracts';
+
+// connection-status: the one owner of a connection's status.
+export * from './connection-status/connection-status';
+export { recordGrant, type ReconnectGrantInput, type RecordGrantInput, type RecordGrantMismatch, type RecordGrantResult } from './connection-status/record-grant';
+export { createConnectionHealth, type ConnectionHealthService, type FailureSource } from './connection-status/health';
+export { APP_REASON_CODES, appReason, appSecretStatusFor, isAppReason, nextStatus, reasonFor, type StatusChange } from './connection-status/next-status';
+
+// tokens
+export { createAccessTokens, TokenRefreshFailedError } from './tokens/access-tokens';
+export { refreshConnection, type RefreshOptions, type RefreshOutcome } from './tokens/refresh-connection';
+export { defaultRefreshPolicy, refreshEnv, refreshPolicyFromEnv, type RefreshPolicy } from './tokens/refresh-policy';
+export { clearFinishedRefresh, refreshJobId, scheduleRefresh, scheduleRefreshes, unscheduleRefresh, type ScheduledFields } from './tokens/refresh-schedule';
+export { nextRefreshAt, refreshDueAt, retryDelayMs, shouldRefresh, type RefreshDecision, type RefreshReason } from './tokens/should-refresh';
+
+// the mailbox gate and the gated Graph client
+export * from './gate';
+export { acquireLease, isLeased, type HeldLease } from './redis/lease';
+
+// the operators' timeline
+export { recordActivity, writeActivityLine, type ActivityLine } from './timeline/activity';
+
+export { createFreeBusyLookup, type FreeBusyDeps } from './free-busy/free-busy';

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+
+// The runtime's Lua scripts live in ./lua and are read once; each Redis connection gets them with defineCommand, so
+// they run by hash (EVALSHA, ioredis loads a script the server does not know) instead of being sent whole each call.
+
+const SCRIPTS = {
+  ocAcquireSlot: { file: 'acquire-slot.lua', keys: 2 },
+  ocRenewSlot: { file: 'renew-slot.lua', keys: 1 },
+  ocPause: { file: 'pause.lua', keys: 1 },
+  ocReserveSend: { file: 'reserve-send.lua', keys: 2 },
+  ocReleaseLease: { file: 'release-lease.lua', keys: 1 },
+  ocExtendLease: { file: 'extend-lease.lua', keys: 1 },
+} as const;
+
+export type CommandName = keyof typeof SCRIPTS;
+type Arg = string | number;
+export type RuntimeCommands = { [K in CommandName]: (...keysThenArgs: Arg[]) => Promise<unknown> };
+
+const lua = Object.fromEntries(
+  Object.entries(SCRIPTS).map(([name, spec]) => [name, readFileSync(join(__dirname, 'lua', spec.file), 'utf8')]),
+) as Record<CommandName, string>;
+
+const defined = new WeakSet<Redis>();
+
+/** The connection with the runtime's commands defined on it (once per connection). */
+export function commands(redis: Redis): RuntimeCommands {
+  if (!defined.has(redis)) {
+    for (const [name, spec] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: spec.keys, lua: lua[name as CommandName] });
+    defined.add(redis);
+  }
+  return redis as unknown as RuntimeCommands;
+}

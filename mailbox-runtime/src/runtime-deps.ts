@@ -1,0 +1,16 @@
+import type { QueueClient } from '@outlook-connect/queues';
+import type { Logger, Models, SecretBox } from '@outlook-connect/shared';
+import type { Redis } from 'ioredis';
+import type { RefreshPolicy } from './tokens/refresh-policy';
+
+/** What the runtime is built from: the process's store, SecretBox, queue client and Redis, plus the refresh policy. */
+export interface RuntimeDeps {
+  models: Models;
+  box: SecretBox;
+  queues: QueueClient;
+  redis: Redis;
+  logger: Logger;
+  microsoft: { loginUrl: string; graphUrl: string };
+  now: () => number;
+  policy: RefreshPolicy;
+}

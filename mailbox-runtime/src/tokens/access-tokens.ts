@@ -1,0 +1,92 @@
+import { tokenContext, type ConnectionDoc, type MicrosoftFailure } from '@outlook-connect/shared';
+import { ConnectionUnusableError, type AccessTokens } from '../contracts';
+import type { ConnectionHealthService } from '../connection-status/health';
+import type { RuntimeDeps } from '../runtime-deps';
+import { redisKeys } from '@outlook-connect/queues';
+import { isLeased } from '../redis/lease';
+import { refreshConnection } from './refresh-connection';
+
+/** A refresh failed transiently and the stored token is no longer valid: the caller's job retries later. */
+export class TokenRefreshFailedError extends Error {
+  override name = 'TokenRefreshFailedError';
+  constructor(
+    readonly connectionId: string,
+    readonly failure: MicrosoftFailure,
+    override readonly cause: unknown,
+  ) {
+    super(`could not refresh the access token of ${connectionId}: ${failure.code}`);
+  }
+}
+
+const POLL_MS = 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createAccessTokens(deps: RuntimeDeps & { health: ConnectionHealthService }): AccessTokens {
+  const load = async (id: string) => (await deps.models.Connection.findById(id).lean()) as ConnectionDoc | null;
+
+  const unusable = (id: string, conn: ConnectionDoc | null) =>
+    new ConnectionUnusableError(id, conn?.status ?? 'disconnected', conn?.statusReason?.code ?? (conn ? 'no_refresh_token' : 'not_found'));
+
+  const stored = (conn: ConnectionDoc, minValidityMs: number): string | null => {
+    if (!conn.accessTokenEnc || !conn.accessTokenExpiresAt) return null;
+    if (conn.accessTokenExpiresAt.getTime() - deps.now() < minValidityMs) return null;
+    return deps.box.decrypt(conn.accessTokenEnc, tokenContext(conn._id, 'accessToken'));
+  };
+
+  /** Refreshes (or waits for the refresh in flight) until the connection has moved past `fromVersion`. */
+  async function refreshPast(id: string, fromVersion: number) {
+    const deadline = Date.now() + deps.policy.lockTtlMs + 5_000;
+    for (;;) {
+      const outcome = await refreshConnection(deps, id, { expectedVersion: fromVersion });
+      if (outcome.kind === 'refreshed') return { accessToken: outcome.accessToken, connection: outcome.connection };
+      if (outcome.kind === 'unusable') throw unusable(id, outcome.connection);
+      if (outcome.kind === 'failed') {
+        if (outcome.failure.kind !== 'transient' && outcome.failure.kind !== 'permanent') throw unusable(id, await load(id));
+        // Still active: a token that is valid at all beats none.
+        const token = stored(outcome.connection, 1);
+        if (token) return { accessToken: token, connection: outcome.connection };
+        throw new TokenRefreshFailedError(id, outcome.failure, outcome.error);
+      }
+      if (outcome.kind === 'superseded') {
+        const token = stored(outcome.connection, 1);
+        if (token) return { accessToken: token, connection: outcome.connection };
+        fromVersion = outcome.connection.tokenVersion;
+        continue;
+      }
+      // busy: another process is refreshing; wait for its write (or for its lock to go, if it died).
+      while (Date.now() < deadline) {
+        await sleep(POLL_MS);
+        const conn = await load(id);
+        if (!conn || conn.status !== 'active') throw unusable(id, conn);
+        if (conn.tokenVersion !== fromVersion) {
+          const token = stored(conn, 1);
+          if (token) return { accessToken: token, connection: conn };
+          fromVersion = conn.tokenVersion;
+          break;
+        }
+        if (!(await isLeased(deps.redis, redisKeys.refreshLock(deps.queues.prefix, id)))) break;
+      }
+      if (Date.now() >= deadline) throw new Error(`timed out waiting for the token refresh of ${id}`);
+    }
+  }
+
+  return {
+    async get(connectionId, opts = {}) {
+      const minValidityMs = opts.minValidityMs ?? deps.policy.minValidityMs;
+      const conn = await load(connectionId);
+      if (!conn || conn.status !== 'active') throw unusable(connectionId, conn);
+      const token = stored(conn, minValidityMs);
+      if (token) return { accessToken: token, connection: conn };
+      return refreshPast(connectionId, conn.tokenVersion);
+    },
+
+    async renew(connectionId, rejectedToken) {
+      const conn = await load(connectionId);
+      if (!conn || conn.status !== 'active') throw unusable(connectionId, conn);
+      const token = stored(conn, 1);
+      // Someone already replaced the rejected token.
+      if (token && token !== rejectedToken) return { accessToken: token, connection: conn };
+      return refreshPast(connectionId, conn.tokenVersion);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { hostname } from 'node:os';
+import {
+  classifyMicrosoftError,
+  clientSecretContext,
+  refreshWithToken,
+  scopesForPreset,
+  tokenContext,
+  type ConnectionDoc,
+  type MicrosoftFailure,
+} from '@outlook-connect/shared';
+import { recordActivity } from '../timeline/activity';
+import type { ConnectionHealthService } from '../connection-status/health';
+import { markRecovered } from '../connection-status/connection-status';
+import { APP_REASON_CODES } from '../connection-status/next-status';
+import type { RuntimeDeps } from '../runtime-deps';
+import { redisKeys } from '@outlook-connect/queues';
+import { acquireLease } from '../redis/lease';
+import { scheduleRefresh } from './refresh-schedule';
+import { nextRefreshAt } from './should-refresh';
+
+export type RefreshOutcome =
+  | { kind: 'refreshed'; connection: ConnectionDoc; accessToken: string }
+  /** Someone else refreshed (the token version moved on): use theirs. */
+  | { kind: 'superseded'; connection: ConnectionDoc }
+  /** Another process holds the refresh lock: wait for its result. */
+  | { kind: 'busy' }
+  /** Not active (or gone): no token requests for it. */
+  | { kind: 'unusable'; connection: ConnectionDoc | null }
+  /** `notBefore` said it is not due yet: nothing was requested. */
+  | { kind: 'early'; at: Date; connection: ConnectionDoc }
+  | { kind: 'failed'; failure: MicrosoftFailure; error: unknown; connection: ConnectionDoc; appSecretVersion: number };
+
+export interface RefreshOptions {
+  /** Only refresh if the connection is still at this token version (a stale scheduled job does nothing). */
+  expectedVersion?: number;
+  /** `recovery`: a needs_reconnect connection marked because of its app, retried after the app's secret was updated. */
+  mode?: 'normal' | 'recovery';
+  /** Why it runs, for the operators' timeline. */
+  reason?: 'scheduled' | 'on_demand' | 'recovery';
+  /** Checked on the connection as read under the lock: a time in the future means "not yet" (outcome `early`). */
+  notBefore?: (conn: ConnectionDoc) => Date | null;
+}
+
+const processName = `${hostname()}:${process.pid}`;
+
+type RefreshDeps = RuntimeDeps & { health: ConnectionHealthService };
+
+const usable = (conn: ConnectionDoc, mode: 'normal' | 'recovery') =>
+  mode === 'normal'
+    ? conn.status === 'active'
+    : conn.status === 'needs_reconnect' && (APP_REASON_CODES as readonly string[]).includes(conn.statusReason?.code ?? '');
+
+/**
+ * The one refresh of a connection, across processes: a Redis lock makes it single flight, and the write is a
+ * compare-and-set on tokenVersion, so a refresh that outlived its lock can never overwrite a newer one.
+ */
+export async function refreshConnection(deps: RefreshDeps, connectionId: string, opts: RefreshOptions = {}): Promise<RefreshOutcome> {
+  const mode = opts.mode ?? 'normal';
+  const lock = await acquireLease(deps.redis, redisKeys.refreshLock(deps.queues.prefix, connectionId), deps.policy.lockTtlMs);
+  if (!lock) return { kind: 'busy' };
+  try {
+    // Read under the lock: a refresh that finished just before we took it is seen here.
+    const conn = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
+    if (!conn || !usable(conn, mode) || !conn.refreshTokenEnc) return { kind: 'unusable', connection: conn };
+    if (opts.expectedVersion !== undefined && conn.tokenVersion !== opts.expectedVersion) return { kind: 'superseded', connection: conn };
+    const wait = opts.notBefore?.(conn);
+    if (wait && wait.getTime() > deps.now()) return { kind: 'early', at: wait, connection: conn };
+    const app = await deps.models.OAuthApp.findById(conn.appId).lean();
+    if (!app) return { kind: 'unusable', connection: conn };
+
+    let tokens;
+    try {
+      tokens = await refreshWithToken(
+        {
+          loginUrl: deps.microsoft.loginUrl,
+          tenant: conn.tenantId,
+          clientId: app.clientId,
+          clientSecret: deps.box.decrypt(app.clientSecretEnc, clientSecretContext(app._id)),
+          logger: deps.logger,
+        },
+        { refreshToken: deps.box.decrypt(conn.refreshTokenEnc, tokenContext(conn._id, 'refreshToken')), scopes: scopesForPreset(conn.scopePreset) },
+      );
+    } catch (err) {
+      const failure = classifyMicrosoftError(err, { now: deps.now() });
+      if (mode === 'normal') await deps.health.reportFailure(conn._id, failure, { source: 'refresh', appSecretVersion: app.secretVersion });
+      return { kind: 'failed', failure, error: err, connection: conn, appSecretVersion: app.secretVersion };
+    }
+
+    const now = deps.now();
+    const at = new Date(now);
+    const set: Record<string, unknown> = {
+      accessTokenEnc: deps.box.encrypt(tokens.accessToken, tokenContext(conn._id, 'accessToken')),
+      accessTokenExpiresAt: tokens.expiresAt,
+      lastRefreshAt: at,
+      nextRefreshAt: nextRefreshAt(tokens.expiresAt, now, deps.policy),
+      refreshFailures: 0,
+      lastRefreshError: null,
+    };
+    // Microsoft rotates the refresh token on every grant; keep the previous one if none came back.
+    if (tokens.refreshToken) set.refreshTokenEnc = deps.box.encrypt(tokens.refreshToken, tokenContext(conn._id, 'refreshToken'));
+    // Recovery changes the status too: connection-status writes it (with its event); a plain refresh only the tokens.
+    const updated =
+      mode === 'recovery'
+        ? await markRecovered(deps, conn, set, { secretVersion: app.secretVersion, at })
+        : ((await deps.models.Connection.findOneAndUpdate(
+            { _id: conn._id, tokenVersion: conn.tokenVersion, status: 'active' },
+            { $set: set, $inc: { tokenVersion: 1 } },
+            { returnDocument: 'after' },
+          ).lean()) as ConnectionDoc | null);
+    if (!updated) {
+      // Our refresh outlived its lock and someone else stored a newer token: ours is dropped (the grant is wasted).
+      await recordActivity(deps.models, conn, 'refresh_failed', at, { code: 'superseded', by: processName, tokenVersion: conn.tokenVersion });
+      const current = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
+      return current?.status === 'active' ? { kind: 'superseded', connection: current } : { kind: 'unusable', connection: current };
+    }
+    if (mode === 'normal') await scheduleRefresh(deps.queues, updated, now);
+    await recordActivity(deps.models, updated, 'refreshed', at, {
+      reason: opts.reason ?? (mode === 'recovery' ? 'recovery' : 'on_demand'),
+      by: processName,
+      tokenVersion: updated.tokenVersion,
+      secretVersion: app.secretVersion,
+      expiresAt: tokens.expiresAt,
+      nextRefreshAt: updated.nextRefreshAt,
+      ...(conn.refreshFailures ? { afterFailures: conn.refreshFailures } : {}),
+    });
+    return { kind: 'refreshed', connection: updated, accessToken: tokens.accessToken };
+  } finally {
+    await lock.release().catch((err: unknown) => deps.logger.warn({ err, connectionId }, 'could not release the refresh lock'));
+  }
+}

@@ -1,0 +1,24 @@
+import { clusterSafePrefix } from './prefix';
+
+// Every Redis key name outside BullMQ's own, built in one place (as BullMQ's queue-keys.ts does for its keys). All
+// live under the queue prefix's hash tag, so multi-key scripts work on Redis Cluster and a test's prefix cleans them.
+
+/** Accepts the raw prefix or the tagged one a QueueClient reports (`{prefix}`). */
+const tagged = (prefix: string) => (/^\{[^{}]+\}$/.test(prefix) ? prefix : clusterSafePrefix(prefix));
+
+export const redisKeys = {
+  /** The mailbox gate's keys of one connection: concurrency slots, Retry-After pause, send window, daily recipients. */
+  mailbox(prefix: string, connectionId: string) {
+    const base = `${tagged(prefix)}:mailbox:${connectionId}`;
+    return {
+      slots: `${base}:slots`,
+      pausedUntil: `${base}:paused`,
+      sendWindow: `${base}:sends`,
+      recipients: (day: string) => `${base}:recipients:${day}`,
+    };
+  },
+  /** The one refresh of a connection across processes. */
+  refreshLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:token-refresh:${connectionId}`,
+  /** The one inbox sync run of a connection across processes. */
+  syncLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:inbox-sync:${connectionId}`,
+};
