@@ -37,7 +37,7 @@ export const catalog = {
   },
   maintenance: {
     schema: z.object({
-      task: z.enum(['refresh-sweep', 'app-secret-check', 'sync-sweep', 'activity-trim']),
+      task: z.enum(['refresh-sweep', 'app-secret-check', 'sync-sweep']),
     }),
     attempts: 3,
     backoff: { type: 'fixed', delay: 10_000 },
@@ -92,4 +92,6 @@ export const catalog = {
 export type QueueName = keyof typeof catalog;
 export type Payload<Q extends QueueName> = z.infer<(typeof catalog)[Q]['schema']>;
 export const queueNames = Object.keys(catalog) as QueueName[];
-export const workerQueueNames = queueNames.filter((q) => catalog[q].consumer === 'workers');
+/** The queues our workers consume (the handler map must have exactly these keys). */
+export type WorkerQueueName = { [K in QueueName]: (typeof catalog)[K]['consumer'] extends 'workers' ? K : never }[QueueName];
+export const workerQueueNames = queueNames.filter((q): q is WorkerQueueName => catalog[q].consumer === 'workers');

@@ -1,4 +1,4 @@
-export { catalog, queueNames, workerQueueNames, type Payload, type QueueName, type QueueSpec } from './catalog';
+export { catalog, queueNames, workerQueueNames, type Payload, type QueueName, type QueueSpec, type WorkerQueueName } from './catalog';
 export * from './events';
 export { clusterSafePrefix } from './prefix';
 export { redisKeys } from './redis-keys';

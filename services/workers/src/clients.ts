@@ -1,5 +1,7 @@
 import { createQueueClient, createRedis, workerQueueNames, type QueueName } from '@outlook-connect/queues';
-import { inboxEnv } from './inbox/inbox-policy';
+import { calendarEnv, calendarPolicyFromConfig } from './calendar/calendar-policy';
+import { inboxEnv, inboxPolicyFromConfig } from './inbox/inbox-policy';
+import { sendEnv, sendPolicyFromConfig } from './send/send-policy';
 import {
   closeStore,
   connectStore,
@@ -29,7 +31,7 @@ const queueList = z
   })
   .describe(`comma-separated worker queues this process serves (${workerQueueNames.join(', ')}); default all`);
 
-/** The workers' environment, parsed once in main(). */
+/** The workers' environment, parsed once in main(): every setting (refresh, inbox, send, calendar) named when wrong. */
 export const workersEnv = {
   ...redisEnv,
   ...storeEnv,
@@ -38,6 +40,8 @@ export const workersEnv = {
   ...logEnv,
   ...refreshEnv,
   ...inboxEnv,
+  ...sendEnv,
+  ...calendarEnv,
   WORKER_QUEUES: queueList,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10).describe('jobs run at once per queue (1-500)'),
   WORKER_LOCK_SEC: z.coerce.number().int().min(1).default(30).describe('job lock: a crashed process\'s job runs elsewhere after it (whole seconds)'),
@@ -81,7 +85,7 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
     policy: opts.policy ?? refreshPolicyFromEnv(config),
   });
   return {
-    deps: runtime,
+    deps: { ...runtime, inboxPolicy: inboxPolicyFromConfig(config), sendPolicy: sendPolicyFromConfig(config), calendarPolicy: calendarPolicyFromConfig(config) },
     workerRedis,
     // Queue client before Redis, store last.
     async close() {

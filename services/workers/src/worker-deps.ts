@@ -1,7 +1,17 @@
 import type { MailboxRuntime } from '@outlook-connect/mailbox-runtime';
+import type { CalendarPolicy } from './calendar/calendar-policy';
+import type { InboxPolicy } from './inbox/inbox-policy';
+import type { SendPolicy } from './send/send-policy';
 
 /** What the handlers take: the mailbox runtime (tokens, connection status, gate, gated Graph client) and the store. */
 export type WorkerDeps = MailboxRuntime;
 
-/** WorkerDeps as built by clients.ts; handler factories take it (or a Pick of it). */
-export type ServiceDeps = WorkerDeps;
+/** The workers' settings, parsed once from the environment at start (clients.ts) and passed down. */
+export interface WorkerSettings {
+  inboxPolicy: InboxPolicy;
+  sendPolicy: SendPolicy;
+  calendarPolicy: CalendarPolicy;
+}
+
+/** WorkerDeps plus the settings, as built by clients.ts; handler factories take it (or a Pick of it). */
+export type ServiceDeps = WorkerDeps & WorkerSettings;

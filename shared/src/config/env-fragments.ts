@@ -52,8 +52,3 @@ export const microsoftEnv = {
     .default('https://graph.microsoft.com/v1.0')
     .describe('the Microsoft Graph base URL with version (an https URL)'),
 };
-
-export const httpEnv = {
-  HOST: z.string().default('0.0.0.0').describe('the address to listen on'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('a TCP port 0-65535'),
-};

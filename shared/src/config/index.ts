@@ -1,2 +1,2 @@
 export { ConfigError, loadConfigOrExit, parseEnv, type ConfigProblem } from './parse-env';
-export { httpEnv, logEnv, microsoftEnv, redisEnv, secretsEnv, storeEnv } from './env-fragments';
+export { logEnv, microsoftEnv, redisEnv, secretsEnv, storeEnv } from './env-fragments';

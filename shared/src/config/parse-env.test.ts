@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from './parse-env';
-import { redisEnv, secretsEnv, httpEnv } from './env-fragments';
+import { redisEnv, secretsEnv } from './env-fragments';
+
+const httpEnv = {
+  HOST: z.string().default('0.0.0.0').describe('the address to listen on'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('a TCP port 0-65535'),
+};
 
 describe('parseEnv', () => {
   it('parses and applies defaults', () => {

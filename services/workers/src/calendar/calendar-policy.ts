@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** How the calendar worker waits: tunable per deployment, small in tests. */
 export interface CalendarPolicy {
   /** How long an operation waits (from its creation) for a needs_reconnect or disconnected connection to be reconnected before it fails with its reason; as sends do. */
@@ -19,3 +21,17 @@ export const DEFAULT_CALENDAR_POLICY: CalendarPolicy = {
   defaultThrottleMs: 5_000,
   maxRuns: 200,
 };
+
+/** Env fragment of the calendar worker (composed into workersEnv, parsed once at start). */
+export const calendarEnv = {
+  CALENDAR_RECONNECT_GRACE_SEC: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_CALENDAR_POLICY.reconnectGraceMs / 1000)
+    .describe('how long a calendar operation waits for its connection to be reconnected before it fails (whole seconds >= 0)'),
+};
+
+export function calendarPolicyFromConfig(e: z.infer<z.ZodObject<typeof calendarEnv>>): CalendarPolicy {
+  return { ...DEFAULT_CALENDAR_POLICY, reconnectGraceMs: e.CALENDAR_RECONNECT_GRACE_SEC * 1000 };
+}

@@ -47,8 +47,12 @@ export const DEFAULT_INBOX_POLICY: InboxPolicy = {
 };
 
 /** Throws ConfigError naming every bad INBOX_* variable. */
-export function inboxPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): InboxPolicy {
-  const e = parseEnv('workers (inbox sync)', inboxEnv, env);
+export function inboxPolicyFromEnv(env: NodeJS.ProcessEnv): InboxPolicy {
+  return inboxPolicyFromConfig(parseEnv('workers (inbox sync)', inboxEnv, env));
+}
+
+/** The policy from the already parsed INBOX_* settings (clients.ts, once at start). */
+export function inboxPolicyFromConfig(e: z.infer<z.ZodObject<typeof inboxEnv>>): InboxPolicy {
   return {
     initialWindowDays: e.INBOX_INITIAL_WINDOW_DAYS,
     pollIntervalMs: e.INBOX_POLL_INTERVAL_SEC * 1000,

@@ -1,14 +1,13 @@
 import { handlerFor, postpone } from '@outlook-connect/queues';
 import type { WorkerDeps } from '../worker-deps';
-import { inboxPolicyFromEnv, type InboxPolicy } from './inbox-policy';
+import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
 import { syncConnection } from './sync-connection';
 
 export type InboxDeps = WorkerDeps & { inboxPolicy?: InboxPolicy };
 
-let envPolicy: InboxPolicy | undefined;
-/** The deps' policy (tests), else INBOX_* parsed once (a bad variable fails worker startup, naming it). */
+/** The deps' policy: parsed from INBOX_* once at start (clients.ts), or a test's. */
 export function inboxPolicyOf(deps: InboxDeps): InboxPolicy {
-  return deps.inboxPolicy ?? (envPolicy ??= inboxPolicyFromEnv());
+  return deps.inboxPolicy ?? DEFAULT_INBOX_POLICY;
 }
 
 /**

@@ -1,5 +1,4 @@
 export { inboxEnv, inboxPolicyFromEnv, DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
-export { syncHealth, type SyncHealth, type SyncHealthInput, type SyncHealthState } from './sync-health';
 export { notPolledReason, nextPollDelayMs, withJitter, type NotPolledReason } from './poll-schedule';
 export { toInboxMessage, messageSelect, type GraphMessage, type InboxMessageFields } from './graph-message';
 export { inboxMessageId } from './message-store';

@@ -1,5 +1,4 @@
 import { handlerFor } from '@outlook-connect/queues';
-import { UnrecoverableError } from 'bullmq';
 import type { ServiceDeps } from '../worker-deps';
 import { maintenanceTasks } from './tasks';
 
@@ -7,10 +6,6 @@ import { maintenanceTasks } from './tasks';
 export const maintenanceRegistration = (deps: ServiceDeps) =>
   handlerFor(
     'maintenance',
-    async ({ task }, ctx) => {
-      const entry = maintenanceTasks[task];
-      if (!entry) throw new UnrecoverableError(`maintenance task "${task}" has no entry in maintenance/tasks.ts`);
-      return entry.run(deps, ctx);
-    },
+    async ({ task }, ctx) => maintenanceTasks[task].run(deps, ctx),
     2,
   );

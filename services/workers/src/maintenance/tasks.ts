@@ -13,8 +13,8 @@ export interface MaintenanceTask {
   everyMs(deps: ServiceDeps): number;
 }
 
-/** The maintenance dispatch table: one entry per task of the `maintenance` queue. Add yours here. */
-export const maintenanceTasks: Partial<Record<MaintenanceTaskName, MaintenanceTask>> = {
+/** The maintenance dispatch table: one entry per task of the `maintenance` queue (a missing one does not compile). */
+export const maintenanceTasks: Record<MaintenanceTaskName, MaintenanceTask> = {
   'refresh-sweep': { run: (deps) => refreshSweep(deps), everyMs: (deps) => deps.policy.sweepEveryMs },
   'app-secret-check': { run: (deps) => appSecretCheck(deps), everyMs: () => 3_600_000 },
   'sync-sweep': { run: (deps) => syncSweep(deps), everyMs: (deps) => inboxPolicyOf(deps).sweepEveryMs },

@@ -1,4 +1,5 @@
-import { canSend, normalizeScope, type MicrosoftFailure } from '@outlook-connect/shared';
+import { canSend, normalizeScope, parseEnv, type MicrosoftFailure } from '@outlook-connect/shared';
+import { z } from 'zod';
 
 // Pure decisions of the send pipeline: how a connection can send, what the next step is after a marker lookup,
 // how long a send waits for a reconnect, and what a classified failure means for a send.
@@ -96,10 +97,21 @@ export interface SendPolicy {
 
 export const DEFAULT_SEND_POLICY: SendPolicy = { waitForReconnectMs: 24 * 3600_000, reconnectCheckMs: 60_000 };
 
+/** Env fragment of the send pipeline (composed into workersEnv, parsed once at start). */
+export const sendEnv = {
+  SEND_WAIT_FOR_RECONNECT_SEC: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_SEND_POLICY.waitForReconnectMs / 1000)
+    .describe('how long a send waits past its due time for its connection to be reconnected (whole seconds >= 0)'),
+};
+
+export function sendPolicyFromConfig(e: z.infer<z.ZodObject<typeof sendEnv>>): SendPolicy {
+  return { ...DEFAULT_SEND_POLICY, waitForReconnectMs: e.SEND_WAIT_FOR_RECONNECT_SEC * 1000 };
+}
+
+/** Throws ConfigError naming SEND_WAIT_FOR_RECONNECT_SEC when it is wrong. */
 export function sendPolicyFromEnv(env: NodeJS.ProcessEnv): SendPolicy {
-  const raw = env.SEND_WAIT_FOR_RECONNECT_SEC;
-  if (raw === undefined || raw === '') return DEFAULT_SEND_POLICY;
-  const sec = Number(raw);
-  if (!Number.isInteger(sec) || sec < 0) throw new Error(`SEND_WAIT_FOR_RECONNECT_SEC must be a whole number of seconds >= 0 (got "${raw}")`);
-  return { ...DEFAULT_SEND_POLICY, waitForReconnectMs: sec * 1000 };
+  return sendPolicyFromConfig(parseEnv('workers (send)', sendEnv, env));
 }

@@ -6,7 +6,7 @@ import { ConnectionUnusableError, type AccessTokenSeed } from '@outlook-connect/
 import { type WorkerDeps } from '../worker-deps';
 import { connectionUnusableOf, mailboxBusyOf, RecipientsOverDailyCapError } from '@outlook-connect/mailbox-runtime';
 import { DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
-import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, sendPolicyFromEnv, type SendPolicy, type SentIds } from './send-policy';
+import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, type SendPolicy, type SentIds } from './send-policy';
 import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, submittedEarlier, type SendError } from './send-records';
 
 export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger'> & { sendPolicy?: SendPolicy; concurrency?: number };
@@ -163,6 +163,5 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
   );
 }
 
-/** For the handler map: SEND_WAIT_FOR_RECONNECT_SEC is read (and checked) once, at startup. */
-export const sendRegistration = (deps: SendDeps): HandlerRegistration<'send'> =>
-  createSendHandler({ ...deps, sendPolicy: deps.sendPolicy ?? sendPolicyFromEnv(process.env) });
+/** For the handler map: the send policy comes parsed from the workers' config (clients.ts). */
+export const sendRegistration = (deps: SendDeps): HandlerRegistration<'send'> => createSendHandler(deps);
