@@ -1,6 +1,6 @@
 import { Queue, QueueEvents } from 'bullmq';
 import pino from 'pino';
-import { testIsolation } from '@outlook-connect/shared/test-support';
+import { testIsolation } from '@outlook-connect/shared/testing';
 import { emitEvent, eventId } from './events';
 import { createQueueClient } from './queue-client';
 import { createRedis } from './redis';

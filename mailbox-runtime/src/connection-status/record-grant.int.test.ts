@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { testIsolation } from '@outlook-connect/shared/test-support';
+import { testIsolation } from '@outlook-connect/shared/testing';
 import { connectStore, createModels, createSecretBox, generateKeyringSpec, tokenContext, type MicrosoftTokens, type Models } from '@outlook-connect/shared';
 import { recordGrant } from './record-grant';
 

@@ -1,4 +1,4 @@
-import { testIsolation } from '@outlook-connect/shared/test-support';
+import { testIsolation } from '@outlook-connect/shared/testing';
 import IORedis, { type Redis } from 'ioredis';
 import { MailboxBusyError } from '../contracts';
 import { redisKeys } from '@outlook-connect/queues';

@@ -1,4 +1,4 @@
-import { testIsolation } from '@outlook-connect/shared/test-support';
+import { testIsolation } from '@outlook-connect/shared/testing';
 import IORedis from 'ioredis';
 import { redisKeys } from '@outlook-connect/queues';
 import { acquireLease as acquireLock, isLeased as isLocked } from './lease';

@@ -1,4 +1,4 @@
-import { AUTH, basic, failOneJob, OPERATOR, startTestDashboard, type TestDashboard } from './test-support';
+import { AUTH, basic, failOneJob, OPERATOR, startTestDashboard, type TestDashboard } from './testing/dashboard-harness';
 
 // Every route answers 401 without the operators' credentials, including bull-board's pages, assets and API;
 // in read-only mode the API refuses changes even when called directly.

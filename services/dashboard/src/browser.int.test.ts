@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '@outlook-connect/stack';
-import { failOneJob, OPERATOR, seedConnection, startTestDashboard, type TestDashboard } from './test-support';
+import { failOneJob, OPERATOR, seedConnection, startTestDashboard, type TestDashboard } from './testing/dashboard-harness';
 
 // End to end in headless Debian Chromium (installed by the project's setup, never downloaded): an operator logs in,
 // sees the queues and a connection that needs reconnecting with its reason, retries a failed job from bull-board's

@@ -1,7 +1,7 @@
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import pino from 'pino';
 import { classifyMicrosoftError } from './classify';
-import { FakeIdentityPlatform } from './testing/fake-identity-platform';
+import { FakeIdentityPlatform } from '../testing/fake-identity-platform';
 import {
   authorityFor,
   buildAuthorizeUrl,

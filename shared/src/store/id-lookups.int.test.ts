@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { testIsolation } from '@outlook-connect/shared/test-support';
+import { testIsolation } from '@outlook-connect/shared/testing';
 import { connectStore } from './connect';
 
 // The store contract's hot paths address documents by `_id` (alone, with compare-and-set fields, or `$in`): these

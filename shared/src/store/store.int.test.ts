@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { testIsolation } from '@outlook-connect/shared/test-support';
+import { testIsolation } from '@outlook-connect/shared/testing';
 import { connectStore, StoreUnreachableError } from './connect';
 import { createModels, type ConnectionDoc, type Models } from './models';
 

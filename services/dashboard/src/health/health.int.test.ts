@@ -1,5 +1,5 @@
 import { newId } from '@outlook-connect/shared';
-import { AUTH, seedApp, seedConnection, startTestDashboard, type TestDashboard } from '../test-support';
+import { AUTH, seedApp, seedConnection, startTestDashboard, type TestDashboard } from '../testing/dashboard-harness';
 
 // The connection-health view on the real store and Redis: counts, the needs-reconnect list, app countdowns,
 // a connection's timeline and the jobs queued for its mailbox.

@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { createRedis } from '@outlook-connect/queues';
 import { newId, type ActivityType, type SendStatus } from '@outlook-connect/shared';
 import { waitFor } from '@outlook-connect/stack';
-import { AUTH, failOneJob, seedApp, seedConnection, startTestDashboard, type TestDashboard } from '../test-support';
+import { AUTH, failOneJob, seedApp, seedConnection, startTestDashboard, type TestDashboard } from '../testing/dashboard-harness';
 import { parseExposition } from './parse-exposition';
 
 // Scrapes /metrics before and after sends, refreshes, throttling and jobs, on the real Redis and store.

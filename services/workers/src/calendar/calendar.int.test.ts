@@ -1,6 +1,6 @@
 import { waitFor } from '@outlook-connect/stack';
 import type { CalendarOperationDoc, ConnectionDoc } from '@outlook-connect/shared';
-import { startCalendarHarness, type CalendarHarness } from './calendar-harness';
+import { startCalendarHarness, type CalendarHarness } from '../testing/calendar-harness';
 
 // Calendar operations end to end: the producer client, the BullMQ worker, the mailbox gate and the emulator's Graph.
 

@@ -1,7 +1,7 @@
 import { ConnectionUnusableError } from '@outlook-connect/mailbox-runtime';
 import { refreshSweep } from '../maintenance/refresh-sweep';
 import { refreshJobId } from '@outlook-connect/mailbox-runtime';
-import { scaledPolicy, startHarness, type LifecycleHarness } from '../tokens/testing/lifecycle-harness';
+import { scaledPolicy, startHarness, type LifecycleHarness } from '../testing/lifecycle-harness';
 
 // Each AADSTS case against the emulator: the real MSAL refresh grant fails, the classifier decides, and the connection
 // (or its OAuth app) ends up with the right status, reason and event - and no further token requests are made for it.

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startInboxHarness, type InboxHarness } from './inbox-harness';
+import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { syncConnection } from './sync-connection';
 import { inboxSyncJobId, scheduleInboxSync } from '@outlook-connect/queues';
 import { syncSweep } from './sync-sweep';

@@ -1,5 +1,5 @@
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { startInboxHarness, type InboxHarness } from './inbox-harness';
+import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { inboxMessageId } from './message-store';
 import { receivedEventId } from './received-events';
 import { syncConnection, type SyncOutcome } from './sync-connection';

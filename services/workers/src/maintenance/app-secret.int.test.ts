@@ -1,5 +1,5 @@
 import { clientSecretContext } from '@outlook-connect/shared';
-import { scaledPolicy, startHarness, type LifecycleHarness } from '../tokens/testing/lifecycle-harness';
+import { scaledPolicy, startHarness, type LifecycleHarness } from '../testing/lifecycle-harness';
 import { appSecretCheck } from './app-secret-check';
 
 // Secret expiry dates and secret rotation: connections are marked when the recorded expiry passes (no failed refresh

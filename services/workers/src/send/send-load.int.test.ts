@@ -1,6 +1,6 @@
 import { waitFor } from '@outlook-connect/stack';
 import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
-import { startSendHarness, type SendHarness } from './send-harness';
+import { startSendHarness, type SendHarness } from '../testing/send-harness';
 
 // Many mailboxes, worker processes that die, Graph throttling: every send goes out exactly once, limits hold
 // across processes, and one paused mailbox does not hold up the others.

@@ -1,6 +1,6 @@
 import { waitFor } from '@outlook-connect/stack';
 import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
-import { startSendHarness, type SendHarness } from './send-harness';
+import { startSendHarness, type SendHarness } from '../testing/send-harness';
 
 // The send pipeline end to end in one process: producer client, BullMQ worker, mailbox gate, the emulator's Graph.
 

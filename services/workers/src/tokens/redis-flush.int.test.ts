@@ -1,4 +1,4 @@
-import { scaledPolicy, startHarness, stopWorker, useMailboxesUntil, type LifecycleHarness } from './testing/lifecycle-harness';
+import { scaledPolicy, startHarness, stopWorker, useMailboxesUntil, type LifecycleHarness } from '../testing/lifecycle-harness';
 
 // Redis loses every key of ours mid-run (jobs, schedulers, locks): the worker process recreates the sweeper's
 // schedule, the sweeper re-enqueues every connection from the store, and each is refreshed in time by its schedule.

@@ -1,4 +1,4 @@
-import { scaledPolicy, startHarness, stopWorker, useMailboxesUntil, type LifecycleHarness } from './testing/lifecycle-harness';
+import { scaledPolicy, startHarness, stopWorker, useMailboxesUntil, type LifecycleHarness } from '../testing/lifecycle-harness';
 
 // 200 connections with 60-second access tokens, kept fresh by the scheduled refresh for three lifetimes while every
 // mailbox is used in a loop: Graph never sees an expired token, and no caller ever had to refresh on demand.

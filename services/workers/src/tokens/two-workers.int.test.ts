@@ -1,4 +1,4 @@
-import { scaledPolicy, startHarness, stopWorker, type LifecycleHarness } from './testing/lifecycle-harness';
+import { scaledPolicy, startHarness, stopWorker, type LifecycleHarness } from '../testing/lifecycle-harness';
 
 // Two worker processes serve the same queues: every refresh cycle of every connection costs exactly one refresh grant
 // at Microsoft (lock + tokenVersion compare-and-set), whichever process runs it.

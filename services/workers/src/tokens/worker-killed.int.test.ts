@@ -1,5 +1,5 @@
 import { redisKeys } from '@outlook-connect/queues';
-import { scaledPolicy, startHarness, type LifecycleHarness } from './testing/lifecycle-harness';
+import { scaledPolicy, startHarness, type LifecycleHarness } from '../testing/lifecycle-harness';
 
 // A worker is SIGKILLed while Microsoft is slow to answer its refresh: its locks lapse, another worker takes the job
 // over, and the connection is refreshed and stays active.

@@ -2,10 +2,10 @@ import type { Emulator } from '@outlook-connect/ms-emulator';
 import type { ConnectionDoc, ScopePresetName } from '@outlook-connect/shared';
 import type { SeededOAuthApp } from '@outlook-connect/stack';
 import type { Clients } from '../clients';
-import { startWorkerStack } from '../testing/worker-stack';
-import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
-import { inboxSyncRegistration } from './inbox-sync.handler';
-import type { InboxSyncDeps } from './sync-connection';
+import { startWorkerStack } from './worker-stack';
+import { DEFAULT_INBOX_POLICY, type InboxPolicy } from '../inbox/inbox-policy';
+import { inboxSyncRegistration } from '../inbox/inbox-sync.handler';
+import type { InboxSyncDeps } from '../inbox/sync-connection';
 
 // The real stack for inbox sync integration tests (see testing/worker-stack) plus an inbox worker with the test's policy.
 

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createQueueClient, createRedis, type Payload, type QueueClient, type QueueName } from '@outlook-connect/queues';
 import { closeStore, connectStore, createModels, newId, type ConnectionDoc, type Models, type OAuthAppDoc } from '@outlook-connect/shared';
 import { testIsolation, waitFor, type TestIsolation } from '@outlook-connect/stack';
-import { buildDashboard } from './app';
+import { buildDashboard } from '../app';
 
 // Shared by the dashboard's integration tests: a dashboard on its own database and queue prefix, and seeders.
 

@@ -4,9 +4,9 @@ import type { Emulator, LimitsConfig } from '@outlook-connect/ms-emulator';
 import { createSendClient, type SendClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, ScopePresetName } from '@outlook-connect/shared';
 import type { Clients } from '../clients';
-import { startWorkerStack } from '../testing/worker-stack';
-import { createSendHandler } from './send.handler';
-import { DEFAULT_SEND_POLICY, type SendPolicy } from './send-policy';
+import { startWorkerStack } from './worker-stack';
+import { createSendHandler } from '../send/send.handler';
+import { DEFAULT_SEND_POLICY, type SendPolicy } from '../send/send-policy';
 
 // The real stack for send integration tests (the shared worker stack), with send workers either in this process or as
 // child processes running the workers' real main (which can be SIGKILLed).

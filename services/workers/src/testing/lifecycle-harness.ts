@@ -5,9 +5,9 @@ import { startWorkers, type ProductEvent, type QueueName, type RunningWorkers } 
 import { generateKeyringSpec, parseEnv, type ConnectionDoc } from '@outlook-connect/shared';
 import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp } from '@outlook-connect/stack';
 import pino from 'pino';
-import { createClients, workersEnv, type Clients } from '../../clients';
-import { registrationsFor } from '../../handlers';
-import { keepMaintenanceScheduled } from '../../maintenance/schedule';
+import { createClients, workersEnv, type Clients } from '../clients';
+import { registrationsFor } from '../handlers';
+import { keepMaintenanceScheduled } from '../maintenance/schedule';
 import { defaultRefreshPolicy, type RefreshPolicy } from '@outlook-connect/mailbox-runtime';
 
 /** Integration-test harness: emulator + real Redis/store (own prefix and db) + the workers' clients. */

@@ -3,9 +3,9 @@ import { createCalendarClient, type CalendarClient } from '@outlook-connect/queu
 import type { ConnectionDoc, ScopePresetName } from '@outlook-connect/shared';
 import type { SeededOAuthApp } from '@outlook-connect/stack';
 import type { Clients } from '../clients';
-import { startWorkerStack } from '../testing/worker-stack';
-import { createCalendarHandler } from './calendar.handler';
-import { DEFAULT_CALENDAR_POLICY, type CalendarPolicy } from './calendar-policy';
+import { startWorkerStack } from './worker-stack';
+import { createCalendarHandler } from '../calendar/calendar.handler';
+import { DEFAULT_CALENDAR_POLICY, type CalendarPolicy } from '../calendar/calendar-policy';
 import { createFreeBusyLookup } from '@outlook-connect/mailbox-runtime';
 
 // The real stack for calendar integration tests (see testing/worker-stack) plus the calendar client and worker.
