@@ -2,7 +2,7 @@ import { FreeBusyLookupError, instantOf, toGraphUtc, type FreeBusyLookup } from 
 import { canUseCalendar, classifyMicrosoftError, type ConnectionDoc } from '@outlook-connect/shared';
 import type { Models } from '@outlook-connect/shared';
 import type { ConnectionHealth, MailboxGraph } from '../contracts';
-import { connectionUnusableOf, mailboxBusyOf } from '../gate';
+import { callGraph, connectionUnusableOf, mailboxBusyOf, microsoftFailureOf } from '../gate';
 import { interpretSchedules } from './availability';
 
 export interface FreeBusyDeps {
@@ -31,16 +31,20 @@ export function createFreeBusyLookup(deps: FreeBusyDeps): FreeBusyLookup {
     const endMs = instantOf(request.end);
     let answer: unknown;
     try {
-      answer = await deps
-        .graph(conn._id)
-        .api('/me/calendar/getSchedule')
-        .header('Prefer', 'outlook.timezone="UTC"')
-        .post({
-          schedules: request.schedules,
-          startTime: { dateTime: toGraphUtc(startMs), timeZone: 'UTC' },
-          endTime: { dateTime: toGraphUtc(endMs), timeZone: 'UTC' },
-          availabilityViewInterval: request.intervalMinutes,
-        });
+      answer = await callGraph(
+        () =>
+          deps
+            .graph(conn._id)
+            .api('/me/calendar/getSchedule')
+            .header('Prefer', 'outlook.timezone="UTC"')
+            .post({
+              schedules: request.schedules,
+              startTime: { dateTime: toGraphUtc(startMs), timeZone: 'UTC' },
+              endTime: { dateTime: toGraphUtc(endMs), timeZone: 'UTC' },
+              availabilityViewInterval: request.intervalMinutes,
+            }),
+        deps.now,
+      );
     } catch (err) {
       throw await lookupError(deps, conn._id, err);
     }
@@ -59,7 +63,7 @@ async function lookupError(deps: FreeBusyDeps, connectionId: string, err: unknow
   if (busy) return new FreeBusyLookupError('busy', `mailbox_${busy.why}`, busy.message, busy.retryAtMs);
   const unusable = connectionUnusableOf(err);
   if (unusable) return new FreeBusyLookupError(unusable.status === 'disconnected' ? 'permanent' : 'reconnect_required', unusable.reasonCode, unusable.message);
-  const failure = classifyMicrosoftError(err, { now: deps.now() });
+  const failure = microsoftFailureOf(err) ?? classifyMicrosoftError(err, { now: deps.now() });
   if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials') await deps.health.reportFailure(connectionId, failure);
   if (failure.code === 'throttled') return new FreeBusyLookupError('busy', 'throttled', failure.message, deps.now() + (failure.retryAfterMs ?? 5_000));
   return new FreeBusyLookupError(failure.kind, failure.code, failure.message);

@@ -12,3 +12,4 @@ export {
   utcDay,
   type SendLimits,
 } from './limits';
+export { callGraph, isMicrosoftError, MicrosoftCallError, microsoftFailureOf } from './graph-call';

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { catalog, handlerFor, postpone, storedRequestSchema, type HandlerRegistration, type JobContext, type StoredRequest } from '@outlook-connect/queues';
 import { canUseCalendar, classifyMicrosoftError, type CalendarOperationDoc, type ConnectionDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
-import { connectionUnusableOf, mailboxBusyOf } from '@outlook-connect/mailbox-runtime';
+import { connectionUnusableOf, mailboxBusyOf, microsoftFailureOf } from '@outlook-connect/mailbox-runtime';
 import { cancelEvent, createEvent, updateEvent } from './calendar-graph';
 import { decideOutcome, type FailedOutcome, type Obstacle } from './calendar-outcome';
 import { DEFAULT_CALENDAR_POLICY, type CalendarPolicy } from './calendar-policy';
@@ -70,7 +70,8 @@ export function createCalendarHandler(deps: CalendarDeps): HandlerRegistration<'
     if (busy) return { type: 'busy', retryAtMs: busy.retryAtMs, why: busy.why };
     const unusable = connectionUnusableOf(err);
     if (unusable) return { type: 'unusable', status: unusable.status, reasonCode: unusable.reasonCode };
-    const failure = classifyMicrosoftError(err, { now: deps.now() });
+    // Classified once at the Graph call (calendar-graph.ts); anything else (our own trouble) is classified here.
+    const failure = microsoftFailureOf(err) ?? classifyMicrosoftError(err, { now: deps.now() });
     if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials') {
       await deps.health.reportFailure(conn._id, failure);
     }

@@ -1,7 +1,7 @@
-import { classifyMicrosoftError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
+import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import type { AccessTokenSeed } from '@outlook-connect/mailbox-runtime';
 import type { WorkerDeps } from '../worker-deps';
-import { connectionUnusableOf, mailboxBusyOf, sendLimitsFor } from '@outlook-connect/mailbox-runtime';
+import { connectionUnusableOf, mailboxBusyOf, microsoftFailureOf, sendLimitsFor } from '@outlook-connect/mailbox-runtime';
 import { recipientTotal } from './graph-message';
 import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail } from './send-graph';
 import { certainlyNotSent, nextDraftStep, readFindings, type SentIds } from './send-policy';
@@ -25,13 +25,14 @@ export class DraftGoneError extends Error {
 const NO_IDS: SentIds = { sentMessageId: null, internetMessageId: null, conversationId: null };
 
 /** Runs the request that may send; afterwards irreversible stays set unless Graph clearly refused it. */
-async function submit(state: AttemptState, call: () => Promise<void>, now: number): Promise<void> {
+async function submit(state: AttemptState, call: () => Promise<void>): Promise<void> {
   state.irreversible = true;
   try {
     await call();
   } catch (err) {
     // The gate or the token stopped it before any request, or Graph answered with a clear refusal.
-    if (mailboxBusyOf(err) || connectionUnusableOf(err) || certainlyNotSent(classifyMicrosoftError(err, { now }))) state.irreversible = false;
+    const failure = microsoftFailureOf(err);
+    if (mailboxBusyOf(err) || connectionUnusableOf(err) || (failure && certainlyNotSent(failure))) state.irreversible = false;
     throw err;
   }
 }
@@ -53,9 +54,9 @@ export async function sendViaDraft(deps: AttemptDeps, send: SendDoc, conn: Conne
   }
   await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
   try {
-    await submit(state, () => sendDraft(client, draftId), deps.now());
+    await submit(state, () => sendDraft(client, draftId));
   } catch (err) {
-    const failure = mailboxBusyOf(err) ? null : classifyMicrosoftError(err, { now: deps.now() });
+    const failure = microsoftFailureOf(err);
     if (failure && (failure.code === 'not_found' || failure.graphCode?.toLowerCase() === 'errorinvalidoperation')) {
       throw new DraftGoneError(`draft ${draftId} of send ${send._id} is gone or already sent`);
     }
@@ -74,7 +75,7 @@ export async function sendViaSendMail(deps: AttemptDeps, send: SendDoc, conn: Co
   const client = deps.graph(send.connectionId, seed);
   try {
     await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
-    await submit(state, () => sendMail(client, send.message, send.marker), deps.now());
+    await submit(state, () => sendMail(client, send.message, send.marker));
   } catch (err) {
     if (!state.irreversible) await releaseSubmission(deps, send._id);
     throw err;

@@ -1,10 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import { handlerFor, outgoingMessageSchema, postpone, type HandlerRegistration, type JobContext } from '@outlook-connect/queues';
-import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
-import { classifyMicrosoftError, MicrosoftHttpError, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
+import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import { ConnectionUnusableError, type AccessTokenSeed } from '@outlook-connect/mailbox-runtime';
 import { type WorkerDeps } from '../worker-deps';
-import { connectionUnusableOf, mailboxBusyOf, RecipientsOverDailyCapError } from '@outlook-connect/mailbox-runtime';
+import { connectionUnusableOf, mailboxBusyOf, microsoftFailureOf, RecipientsOverDailyCapError } from '@outlook-connect/mailbox-runtime';
 import { DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
 import { DEFAULT_SEND_POLICY, dispositionFor, reconnectWait, sendModeFor, type SendPolicy, type SentIds } from './send-policy';
 import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, submittedEarlier, type SendError } from './send-records';
@@ -13,9 +12,6 @@ export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' |
 
 /** A decided failure, already recorded (status failed, send.failed emitted): no further queue attempts. */
 class SendFailed extends UnrecoverableError {}
-
-/** An answer (or a failure to get one) from Graph or the identity platform, as opposed to our own store or Redis. */
-const isMicrosoftError = (err: unknown) => err instanceof GraphError || err instanceof GraphClientError || err instanceof MicrosoftHttpError;
 
 const isLastAttempt = (ctx: JobContext) => ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
 
@@ -88,13 +84,14 @@ export function createSendHandler(deps: SendDeps): HandlerRegistration<'send'> {
       await backToQueued(deps, send._id);
       throw err;
     }
-    if (!isMicrosoftError(err)) {
+    // Classified once, at the Graph call (callGraph in send-graph.ts).
+    const failure = microsoftFailureOf(err);
+    if (!failure) {
       // Our own trouble (the store busy, Redis): not Microsoft's verdict on the send. Retry; lookups keep it exactly once.
       const error: SendError = { kind: 'internal', code: 'internal_error', message: err instanceof Error ? err.message : String(err) };
       if (isLastAttempt(ctx)) return fail(send._id, error, ctx);
       throw err;
     }
-    const failure = classifyMicrosoftError(err, { now: deps.now() });
     if (mode === 'send_mail' && state.irreversible) {
       return fail(send._id, { kind: 'permanent', code: 'delivery_unknown', message: `sendMail got no clear answer (${failure.code}); a send_only connection cannot check Sent Items, so it is not sent again` }, ctx);
     }
