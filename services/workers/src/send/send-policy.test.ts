@@ -1,6 +1,8 @@
 import { FAILURE_KIND, type MicrosoftFailure, type MicrosoftFailureCode } from '@outlook-connect/shared';
 import { markerFilter, MARKER_PROPERTY_ID, recipientTotal, toGraphMessage } from './graph-message';
-import { certainlyNotSent, dispositionFor, nextDraftStep, readFindings, reconnectWait, sendModeFor, sendPolicyFromEnv } from './send-policy';
+import { decideOutcome } from '../operations/outcome';
+import { sendOperationPolicy } from './send-kind';
+import { certainlyNotSent, DEFAULT_SEND_POLICY, nextDraftStep, readFindings, sendModeFor, sendPolicyFromEnv } from './send-policy';
 
 const failure = (code: MicrosoftFailureCode, extra: Partial<MicrosoftFailure> = {}): MicrosoftFailure => ({ kind: FAILURE_KIND[code], code, message: '', ...extra });
 
@@ -42,32 +44,26 @@ describe('certainlyNotSent', () => {
   });
 });
 
-describe('reconnectWait', () => {
-  it('waits until the deadline, looking again every checkEvery', () => {
-    expect(reconnectWait(1_000, 2_000, 10_000, 3_000)).toEqual({ action: 'wait', untilMs: 5_000 });
-    expect(reconnectWait(1_000, 9_500, 10_000, 3_000)).toEqual({ action: 'wait', untilMs: 11_000 });
+describe('what a classified failure means for a send (the shared outcome, the send policy)', () => {
+  const decide = (f: MicrosoftFailure) =>
+    decideOutcome({ obstacle: { type: 'microsoft', failure: f }, nowMs: 10_000, dueAtMs: 10_000, runs: 1, attemptsMade: 1, maxAttempts: 10 }, sendOperationPolicy(DEFAULT_SEND_POLICY)).action;
+  it('throttling waits for Retry-After; other transients retry', () => {
+    expect(decide(failure('throttled', { status: 429, retryAfterMs: 2_000 }))).toBe('postpone');
+    expect(decide(failure('server_error', { status: 500 }))).toBe('retry');
   });
-  it('fails at the deadline (and at once with a zero wait)', () => {
-    expect(reconnectWait(1_000, 11_000, 10_000, 3_000)).toEqual({ action: 'fail' });
-    expect(reconnectWait(1_000, 1_000, 0, 3_000)).toEqual({ action: 'fail' });
+  it('reconnect and app credential failures wait for a reconnect; permanent ones fail', () => {
+    expect(decide(failure('grant_revoked'))).toBe('postpone');
+    expect(decide(failure('client_secret_expired'))).toBe('postpone');
+    expect(decide(failure('send_as_denied', { status: 403 }))).toBe('fail');
+    expect(decide(failure('invalid_recipient', { status: 400 }))).toBe('fail');
   });
+});
+
+describe('send policy from the environment', () => {
   it('reads SEND_WAIT_FOR_RECONNECT_SEC and rejects nonsense', () => {
     expect(sendPolicyFromEnv({ SEND_WAIT_FOR_RECONNECT_SEC: '90' }).waitForReconnectMs).toBe(90_000);
     expect(sendPolicyFromEnv({}).waitForReconnectMs).toBe(24 * 3600_000);
     expect(() => sendPolicyFromEnv({ SEND_WAIT_FOR_RECONNECT_SEC: '-1' })).toThrow(/SEND_WAIT_FOR_RECONNECT_SEC/);
-  });
-});
-
-describe('dispositionFor', () => {
-  it('throttling waits for Retry-After; other transients retry', () => {
-    expect(dispositionFor(failure('throttled', { status: 429, retryAfterMs: 2_000 }), 10_000)).toEqual({ action: 'postpone', untilMs: 12_000 });
-    expect(dispositionFor(failure('server_error', { status: 500 }), 10_000)).toEqual({ action: 'retry' });
-  });
-  it('reconnect and app credential failures go to reconnect; permanent ones fail', () => {
-    expect(dispositionFor(failure('grant_revoked'), 0)).toEqual({ action: 'reconnect' });
-    expect(dispositionFor(failure('client_secret_expired'), 0)).toEqual({ action: 'reconnect' });
-    expect(dispositionFor(failure('send_as_denied', { status: 403 }), 0)).toEqual({ action: 'fail' });
-    expect(dispositionFor(failure('invalid_recipient', { status: 400 }), 0)).toEqual({ action: 'fail' });
   });
 });
 

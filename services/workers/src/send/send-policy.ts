@@ -1,8 +1,8 @@
 import { canSend, normalizeScope, parseEnv, type MicrosoftFailure } from '@outlook-connect/shared';
 import { z } from 'zod';
 
-// Pure decisions of the send pipeline: how a connection can send, what the next step is after a marker lookup,
-// how long a send waits for a reconnect, and what a classified failure means for a send.
+// Pure decisions of the send pipeline: how a connection can send, what the next step is after a marker lookup, and
+// whether a failed request certainly did not send (postpone / retry / fail is operations/outcome.ts, shared).
 
 /** draft: create a marked draft, record its id, send it (Mail.ReadWrite + Mail.Send); send_mail: one sendMail call (Mail.Send only). */
 export type SendMode = 'draft' | 'send_mail' | 'none';
@@ -58,34 +58,6 @@ export function certainlyNotSent(failure: Pick<MicrosoftFailure, 'status'>): boo
   const status = failure.status;
   if (status === undefined) return false; // no answer (timeout, reset): it may have gone out
   return status === 429 || (status >= 400 && status < 500 && status !== 408);
-}
-
-export type ReconnectWait = { action: 'wait'; untilMs: number } | { action: 'fail' };
-
-/** A send to a connection that cannot be used waits until `dueAt + waitMs`, looking again every `checkEveryMs`. */
-export function reconnectWait(dueAtMs: number, nowMs: number, waitMs: number, checkEveryMs: number): ReconnectWait {
-  const deadline = dueAtMs + waitMs;
-  if (nowMs >= deadline) return { action: 'fail' };
-  return { action: 'wait', untilMs: Math.min(deadline, nowMs + checkEveryMs) };
-}
-
-export type FailureDisposition =
-  | { action: 'postpone'; untilMs: number }
-  | { action: 'retry' }
-  | { action: 'reconnect' }
-  | { action: 'fail' };
-
-/** One switch on the classified failure: throttling waits for Retry-After, transient retries, the rest stops. */
-export function dispositionFor(failure: MicrosoftFailure, nowMs: number): FailureDisposition {
-  switch (failure.kind) {
-    case 'transient':
-      return failure.retryAfterMs !== undefined ? { action: 'postpone', untilMs: nowMs + failure.retryAfterMs } : { action: 'retry' };
-    case 'reconnect_required':
-    case 'app_credentials':
-      return { action: 'reconnect' };
-    default:
-      return { action: 'fail' };
-  }
 }
 
 export interface SendPolicy {

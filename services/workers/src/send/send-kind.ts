@@ -1,0 +1,142 @@
+import { outgoingMessageSchema } from '@outlook-connect/queues';
+import { ConnectionUnusableError, microsoftFailureOf, RecipientsOverDailyCapError, type AccessTokenSeed } from '@outlook-connect/mailbox-runtime';
+import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
+import type { Found, OperationKind, Step } from '../operations/run-operation';
+import type { OperationPolicy } from '../operations/outcome';
+import type { WorkerDeps } from '../worker-deps';
+import { DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
+import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentIds } from './send-policy';
+import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, submittedEarlier } from './send-records';
+
+// The send as a durable operation: at most once (see README.md in this folder for the protocol and its trade-offs).
+
+export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger'> & { sendPolicy?: SendPolicy; concurrency?: number };
+
+interface SendWork {
+  send: SendDoc;
+  conn: ConnectionDoc;
+  mode: Exclude<SendMode, 'none'>;
+  seed?: AccessTokenSeed;
+  state: AttemptState;
+}
+
+export const sendOperationPolicy = (p: SendPolicy): OperationPolicy => ({
+  reconnectGraceMs: p.waitForReconnectMs,
+  reconnectRecheckMs: p.reconnectCheckMs,
+  throttle: { when: 'retry_after' },
+});
+
+const TERMINAL = ['sent', 'failed', 'canceled'];
+
+export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
+  /** It went out: the record must say so (a send_only retry could not find out), so a busy store gets a few tries here. */
+  async function recordSent(sendId: string, ids: SentIds): Promise<void> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await markSent(deps, sendId, ids);
+        return;
+      } catch (err) {
+        if (tries >= 5) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100 * tries));
+      }
+    }
+  }
+
+  return {
+    queue: 'send',
+    concurrency: deps.concurrency,
+    policy: sendOperationPolicy(deps.sendPolicy ?? DEFAULT_SEND_POLICY),
+
+    async open(sendId) {
+      const record = (await deps.models.Send.findById(sendId).lean()) as SendDoc | null;
+      if (!record) return { done: { skipped: 'missing' } };
+      if (TERMINAL.includes(record.status)) {
+        await emitOutcome(deps, record); // heals a crash between the status write and the event
+        return { done: { status: record.status } };
+      }
+      return { record };
+    },
+
+    validate(record) {
+      const message = outgoingMessageSchema.safeParse(record.message);
+      if (message.success) return null;
+      return { kind: 'permanent', code: 'invalid_message', message: message.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') };
+    },
+
+    notBefore: (record, nowMs) => (record.sendAt && record.sendAt.getTime() > nowMs ? record.sendAt.getTime() : null),
+
+    // One read of the connection serves both the checks and the first Graph request's token. Any other trouble getting
+    // the token (a transient refresh failure, the store) is left to the first Graph request, which asks again.
+    async connection(record) {
+      let seed: AccessTokenSeed | undefined;
+      try {
+        seed = await deps.tokens.get(record.connectionId);
+      } catch (err) {
+        if (!(err instanceof ConnectionUnusableError)) seed = undefined;
+      }
+      const conn = seed?.connection ?? ((await deps.models.Connection.findById(record.connectionId).lean()) as ConnectionDoc | null);
+      if (!conn) return { fail: { kind: 'permanent', code: 'connection_not_found', message: `connection ${record.connectionId} no longer exists` } };
+      return seed ? { conn, seed } : { conn };
+    },
+
+    async prepare(record, found: Found): Promise<Step<SendWork>> {
+      const { conn } = found;
+      const mode = sendModeFor(conn.grantedScopes);
+      if (mode === 'none') {
+        return { fail: { kind: 'permanent', code: 'scope_missing', message: `the connection (preset ${conn.scopePreset}) was not granted Mail.Send; reconnect it with a preset that can send` } };
+      }
+      const paused = await deps.gate.pausedUntil(conn._id);
+      if (paused) return { obstacle: { type: 'busy', retryAtMs: paused, why: 'paused' } };
+      const send = await beginAttempt(deps, record._id, { claimSubmission: mode === 'send_mail' });
+      if (!send) {
+        if (mode === 'send_mail' && (await submittedEarlier(deps, record._id))) return { fail: { kind: 'permanent', code: 'delivery_unknown', message: SUBMITTED_EARLIER } };
+        return { done: { status: 'not_open' } };
+      }
+      return { work: { send, conn, mode, ...(found.seed ? { seed: found.seed } : {}), state: { irreversible: false } } };
+    },
+
+    async perform(record, work) {
+      const ids =
+        work.mode === 'draft' ? await sendViaDraft(deps, work.send, work.conn, work.state, work.seed) : await sendViaSendMail(deps, work.send, work.conn, work.state, work.seed);
+      await recordSent(record._id, ids);
+      return { status: 'sent', mode: work.mode };
+    },
+
+    async interpret(err, record, work) {
+      if (err instanceof RecipientsOverDailyCapError) return { fail: { kind: 'permanent', code: 'recipients_over_daily_cap', message: err.message } };
+      if (err instanceof DraftGoneError) {
+        await backToQueued(deps, record._id);
+        return { rethrow: err };
+      }
+      const failure = microsoftFailureOf(err);
+      if (failure && work.mode === 'send_mail' && work.state.irreversible) {
+        return { fail: { kind: 'permanent', code: 'delivery_unknown', message: `sendMail got no clear answer (${failure.code}); a send_only connection cannot check Sent Items, so it is not sent again` } };
+      }
+      return null;
+    },
+
+    dueAtMs: (record) => Math.max(record.sendAt?.getTime() ?? 0, new Date(record.createdAt).getTime()),
+    runs: (record) => record.attempts,
+
+    async fail(record, error) {
+      await markFailed(deps, record._id, error);
+    },
+
+    async requeue(record, work, outcome, obstacle) {
+      if (outcome.action === 'postpone' && outcome.why === 'needs_reconnect') {
+        await backToQueued(deps, record._id, null);
+        if (outcome.waiting) await noteWaiting(deps, record._id, outcome.waiting);
+        return;
+      }
+      if (work && outcome.action === 'postpone' && obstacle.type === 'microsoft') {
+        const f = obstacle.failure;
+        await activity(deps, work.send, 'throttled', { code: f.code, status: f.status, retryAfterMs: f.retryAfterMs });
+      }
+      if (!work || work.state.irreversible) return; // nothing taken yet, or it may have gone out: the record stays as it is
+      if (outcome.action === 'postpone') return backToQueued(deps, record._id);
+      // A retry after Microsoft's answer shows it on the record; our own trouble leaves the record to the next attempt.
+      if (obstacle.type === 'microsoft') await backToQueued(deps, record._id, outcome.error);
+    },
+  };
+}
+
