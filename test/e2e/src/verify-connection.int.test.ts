@@ -1,9 +1,7 @@
 import { startWorkers, type RunningWorkers } from '@outlook-connect/queues';
 import { createLogger, parseEnv } from '@outlook-connect/shared';
 import { createClients, DEFAULT_INBOX_POLICY, registrationsFor, workersEnv, type Clients } from '@outlook-connect/workers';
-import { connectThroughApi, createApp, getJson } from '../testing/browser-flow';
-import { call } from '../testing/http';
-import { startGatewayHarness, type GatewayHarness } from '../testing/harness';
+import { call, connectThroughApi, createApp, getJson, startGatewayHarness, type GatewayHarness } from '@outlook-connect/auth-gateway/testing';
 
 // The user guide's "Verify the Connection", end to end through the gateway and the real workers: the connection is
 // Active, a test email sent from the CRM arrives from the Outlook address, and it appears in the CRM's inbox view.
