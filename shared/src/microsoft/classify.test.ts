@@ -7,7 +7,7 @@ import {
   ServerError,
 } from '@azure/msal-node';
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { classifyMicrosoftError, retryWithFreshToken } from './classify';
+import { classifyMicrosoftError } from './classify';
 import { GraphAccessTokenError, GraphTransportError, MicrosoftHttpError } from './errors';
 import { FAILURE_KIND } from './failure';
 
@@ -193,12 +193,6 @@ describe('classifyMicrosoftError: Graph errors', () => {
       kind: 'permanent',
       code: 'send_as_denied',
     });
-  });
-
-  it('marks only a Graph 401 as worth one forced refresh and retry', () => {
-    expect(retryWithFreshToken(classifyMicrosoftError(graphError(401, 'InvalidAuthenticationToken')))).toBe(true);
-    expect(retryWithFreshToken(classifyMicrosoftError(graphError(403, 'ErrorAccessDenied')))).toBe(false);
-    expect(retryWithFreshToken(classifyMicrosoftError(serverError('invalid_grant', 50173)))).toBe(false);
   });
 
   it('a GraphError without an answer (status -1) and nothing else is unknown', () => {

@@ -37,11 +37,3 @@ function classifyAt(err: unknown, now: number, depth: number): MicrosoftFailure 
   });
 }
 
-/**
- * A Graph 401 is `reconnect_required` only once a freshly refreshed token was also refused. Call sites answer
- * this one code by forcing a single token refresh and retrying once; the refresh's own failure is classified on
- * its own (invalid_grant etc.), and a second 401 is acted on as reconnect_required.
- */
-export function retryWithFreshToken(f: MicrosoftFailure): boolean {
-  return f.code === 'invalid_authentication_token';
-}

@@ -1,7 +1,7 @@
 // The Microsoft edge: everything that talks to the identity platform or Graph, and the one error classifier.
 export * from './scope-presets';
 export { FAILURE_KIND, type MicrosoftFailure, type MicrosoftFailureCode, type MicrosoftFailureKind } from './failure';
-export { classifyMicrosoftError, retryWithFreshToken, type ClassifyOptions } from './classify';
+export { classifyMicrosoftError, type ClassifyOptions } from './classify';
 export { remediationFor, type RemediationCode, type ConsentOnlyCode } from './remediation';
 export { parseRetryAfter } from './retry-after';
 export { MicrosoftHttpError, GraphTransportError, GraphAccessTokenError } from './errors';

@@ -33,7 +33,6 @@ export function connectionView(c: ConnectionDoc) {
   };
 }
 
-export type ConnectionView = ReturnType<typeof connectionView>;
 
 function iso(d: Date | null | undefined): string | null {
   return d ? new Date(d).toISOString() : null;
