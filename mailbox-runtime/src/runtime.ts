@@ -1,6 +1,4 @@
-import type { FreeBusyLookup, QueueClient } from '@outlook-connect/queues';
-import type { Logger, Models, SecretBox } from '@outlook-connect/shared';
-import type { Redis } from 'ioredis';
+import type { FreeBusyLookup } from '@outlook-connect/queues';
 import { createConnectionHealth, type ConnectionHealthService } from './connection-status/health';
 import type { AccessTokens, MailboxGate, MailboxGraph } from './contracts';
 import { createFreeBusyLookup } from './free-busy/free-busy';
@@ -9,17 +7,8 @@ import type { RuntimeDeps } from './runtime-deps';
 import { createAccessTokens } from './tokens/access-tokens';
 import { defaultRefreshPolicy, type RefreshPolicy } from './tokens/refresh-policy';
 
-export interface MailboxRuntimeOptions {
-  models: Models;
-  box: SecretBox;
-  queues: QueueClient;
-  /** Producer connection; the gate and the locks share keys across processes through it (same queue prefix). */
-  redis: Redis;
-  logger: Logger;
-  microsoft: { loginUrl: string; graphUrl: string };
-  now?: () => number;
-  policy?: RefreshPolicy;
-}
+/** The process's clients (its producer Redis: the gate and the locks share keys across processes through it). */
+export type MailboxRuntimeOptions = Omit<RuntimeDeps, 'now' | 'policy'> & { now?: () => number; policy?: RefreshPolicy };
 
 /** The one set of mailbox pieces every process uses: the workers and the gateway build it the same way. */
 export interface MailboxRuntime extends RuntimeDeps {

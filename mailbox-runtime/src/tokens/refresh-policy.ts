@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { wholeSeconds } from '@outlook-connect/shared';
 
 /** When and how connections are refreshed. Defaults suit Microsoft's 60-90 min access tokens; tests scale them down. */
 export interface RefreshPolicy {
@@ -33,15 +33,13 @@ export const defaultRefreshPolicy: RefreshPolicy = {
   retryMaxMs: 5 * 60_000,
 };
 
-const seconds = (fallback: number, what: string) =>
-  z.coerce.number().int().min(0).default(fallback).describe(`${what} (whole seconds)`);
 
 /** Env fragment for the refresh policy (composed into the workers' env schema). */
 export const refreshEnv = {
-  REFRESH_AHEAD_SEC: seconds(defaultRefreshPolicy.aheadMs / 1000, 'refresh this long before the access token expires'),
-  REFRESH_JITTER_SEC: seconds(defaultRefreshPolicy.jitterMs / 1000, 'random extra lead of a refresh'),
-  REFRESH_SWEEP_EVERY_SEC: seconds(defaultRefreshPolicy.sweepEveryMs / 1000, 'how often the refresh sweeper runs'),
-  REFRESH_LOCK_TTL_SEC: seconds(defaultRefreshPolicy.lockTtlMs / 1000, 'lease of the per-connection refresh lock'),
+  REFRESH_AHEAD_SEC: wholeSeconds(defaultRefreshPolicy.aheadMs, 'refresh this long before the access token expires'),
+  REFRESH_JITTER_SEC: wholeSeconds(defaultRefreshPolicy.jitterMs, 'random extra lead of a refresh'),
+  REFRESH_SWEEP_EVERY_SEC: wholeSeconds(defaultRefreshPolicy.sweepEveryMs, 'how often the refresh sweeper runs'),
+  REFRESH_LOCK_TTL_SEC: wholeSeconds(defaultRefreshPolicy.lockTtlMs, 'lease of the per-connection refresh lock'),
 };
 
 export function refreshPolicyFromEnv(env: {

@@ -52,3 +52,7 @@ export const microsoftEnv = {
     .default('https://graph.microsoft.com/v1.0')
     .describe('the Microsoft Graph base URL with version (an https URL)'),
 };
+
+/** A duration setting in whole seconds (>= 0), its default given in milliseconds, described for the start-up error. */
+export const wholeSeconds = (defaultMs: number, what: string) =>
+  z.coerce.number().int().min(0).default(Math.round(defaultMs / 1000)).describe(`${what} (whole seconds >= 0)`);

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { wholeSeconds } from '@outlook-connect/shared';
+import type { z } from 'zod';
 
 /** How the calendar worker waits: tunable per deployment, small in tests. */
 export interface CalendarPolicy {
@@ -24,12 +25,7 @@ export const DEFAULT_CALENDAR_POLICY: CalendarPolicy = {
 
 /** Env fragment of the calendar worker (composed into workersEnv, parsed once at start). */
 export const calendarEnv = {
-  CALENDAR_RECONNECT_GRACE_SEC: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(DEFAULT_CALENDAR_POLICY.reconnectGraceMs / 1000)
-    .describe('how long a calendar operation waits for its connection to be reconnected before it fails (whole seconds >= 0)'),
+  CALENDAR_RECONNECT_GRACE_SEC: wholeSeconds(DEFAULT_CALENDAR_POLICY.reconnectGraceMs, 'how long a calendar operation waits for its connection to be reconnected before it fails'),
 };
 
 export function calendarPolicyFromConfig(e: z.infer<z.ZodObject<typeof calendarEnv>>): CalendarPolicy {

@@ -1,5 +1,5 @@
-import { canSend, normalizeScope, parseEnv, type MicrosoftFailure } from '@outlook-connect/shared';
-import { z } from 'zod';
+import { canSend, normalizeScope, parseEnv, wholeSeconds, type MicrosoftFailure } from '@outlook-connect/shared';
+import type { z } from 'zod';
 
 // Pure decisions of the send pipeline: how a connection can send, what the next step is after a marker lookup, and
 // whether a failed request certainly did not send (postpone / retry / fail is operations/outcome.ts, shared).
@@ -71,12 +71,7 @@ export const DEFAULT_SEND_POLICY: SendPolicy = { waitForReconnectMs: 24 * 3600_0
 
 /** Env fragment of the send pipeline (composed into workersEnv, parsed once at start). */
 export const sendEnv = {
-  SEND_WAIT_FOR_RECONNECT_SEC: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(DEFAULT_SEND_POLICY.waitForReconnectMs / 1000)
-    .describe('how long a send waits past its due time for its connection to be reconnected (whole seconds >= 0)'),
+  SEND_WAIT_FOR_RECONNECT_SEC: wholeSeconds(DEFAULT_SEND_POLICY.waitForReconnectMs, 'how long a send waits past its due time for its connection to be reconnected'),
 };
 
 export function sendPolicyFromConfig(e: z.infer<z.ZodObject<typeof sendEnv>>): SendPolicy {
