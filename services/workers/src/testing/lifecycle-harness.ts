@@ -90,7 +90,7 @@ export async function startHarness(label: string, opts: { accessTokenLifetimeSec
       return { workers: workers.workers, close: handle.close };
     },
     spawnWorker(extra) {
-      const main = path.resolve(__dirname, '..', '..', 'main.ts');
+      const main = path.resolve(__dirname, '..', 'main.ts');
       const child = spawn(process.execPath, ['--import', 'tsx', main], {
         env: { ...process.env, ...env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', WORKER_QUEUES: 'token-refresh,maintenance,app-recovery', ...extra },
         stdio: ['ignore', 'inherit', 'inherit'],
