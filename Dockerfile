@@ -8,15 +8,18 @@ ENV NODE_ENV=production SERVICE=${SERVICE}
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY shared/package.json shared/
 COPY queues/package.json queues/
+COPY mailbox-runtime/package.json mailbox-runtime/
 COPY services/auth-gateway/package.json services/auth-gateway/
 COPY services/workers/package.json services/workers/
 COPY services/dashboard/package.json services/dashboard/
 COPY test/emulator/package.json test/emulator/
 COPY test/stack/package.json test/stack/
+COPY test/e2e/package.json test/e2e/
 COPY bench/package.json bench/
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY shared shared
 COPY queues queues
+COPY mailbox-runtime mailbox-runtime
 COPY services services
 USER node
 CMD ["sh", "-c", "exec node_modules/.bin/tsx services/$SERVICE/src/main.ts"]
