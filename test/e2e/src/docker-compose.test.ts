@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import type { z } from 'zod';
@@ -38,6 +38,18 @@ function interpolate(value: string): string {
 }
 
 const ours: Record<string, z.ZodRawShape> = { 'auth-gateway': gatewayEnv, workers: workersEnv, dashboard: dashboardEnv };
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+  const workspaces = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.flatMap((w) =>
+    w.endsWith('/*') ? readdirSync(join(repoRoot, w.slice(0, -2)), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${w.slice(0, -2)}/${d.name}`) : [w],
+  );
+
+  it('copies every workspace manifest (npm ci needs the whole lock) and the code of every package a service runs', () => {
+    for (const ws of workspaces.filter((w) => existsSync(join(repoRoot, w, 'package.json')))) expect(dockerfile).toContain(`COPY ${ws}/package.json ${ws}/`);
+    for (const pkg of ['shared', 'queues', 'mailbox-runtime', 'services']) expect(dockerfile).toContain(`COPY ${pkg} ${pkg}\n`);
+  });
+});
 
 describe('docker-compose.yml', () => {
   it('runs redis with AOF and noeviction, and mongo 7', () => {
