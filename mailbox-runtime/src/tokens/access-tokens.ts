@@ -33,8 +33,21 @@ export function createAccessTokens(deps: RuntimeDeps & { health: ConnectionHealt
     return deps.box.decrypt(conn.accessTokenEnc, tokenContext(conn._id, 'accessToken'));
   };
 
+  // Concurrent callers of this process for one connection and token version share one refresh (or one wait for
+  // another process's), before any of them takes the shared lock or polls the store.
+  const inFlight = new Map<string, Promise<{ accessToken: string; connection: ConnectionDoc }>>();
+  function refreshPast(id: string, fromVersion: number) {
+    const key = `${id}:${fromVersion}`;
+    let shared = inFlight.get(key);
+    if (!shared) {
+      shared = refreshPastOnce(id, fromVersion).finally(() => inFlight.delete(key));
+      inFlight.set(key, shared);
+    }
+    return shared;
+  }
+
   /** Refreshes (or waits for the refresh in flight) until the connection has moved past `fromVersion`. */
-  async function refreshPast(id: string, fromVersion: number) {
+  async function refreshPastOnce(id: string, fromVersion: number) {
     const deadline = Date.now() + deps.policy.lockTtlMs + 5_000;
     for (;;) {
       const outcome = await refreshConnection(deps, id, { expectedVersion: fromVersion });
