@@ -1,5 +1,5 @@
 import { connectMailbox } from '@outlook-connect/stack';
-import { startInboxHarness, type InboxHarness } from './inbox-harness';
+import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { receivedEventId } from './received-events';
 import { syncConnection } from './sync-connection';
 

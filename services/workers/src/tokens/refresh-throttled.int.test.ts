@@ -1,4 +1,4 @@
-import { scaledPolicy, startHarness, type LifecycleHarness } from './testing/lifecycle-harness';
+import { scaledPolicy, startHarness, type LifecycleHarness } from '../testing/lifecycle-harness';
 
 // Microsoft's token endpoint can answer 429 (or 503) with Retry-After: the refresh is transient, waits at least that
 // long before the next try, and never marks the connection needs_reconnect.
