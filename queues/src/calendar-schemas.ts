@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { localToUtcMs, parseLocalDateTime, resolveTimeZone } from './calendar-time';
+import { metadataSchema } from './metadata-schema';
 
 // What producers may ask of a connected calendar. Validated by the producer client and again by the worker.
 
 export const MAX_ATTENDEES = 500;
 export const MAX_SCHEDULES = 20;
 export const MAX_FREE_BUSY_DAYS = 62;
-const MAX_METADATA_BYTES = 16 * 1024;
 
 export const dateTimeTimeZoneSchema = z
   .object({
@@ -44,16 +44,21 @@ const bodySchema = z.object({
   content: z.string().max(1_000_000),
 });
 
-const metadataSchema = z
-  .record(z.string(), z.unknown())
-  .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, { message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` });
-
 const idempotencyKeySchema = z.string().min(1).max(200);
 const connectionIdSchema = z.string().regex(/^conn_[a-f0-9]{24}$/, 'a conn_ id');
 
+/** The instant, or null for a value its own schema refused (object refinements still run after a field's issue). */
+function instantOrNull(value: unknown): number | null {
+  const v = value as Partial<DateTimeTimeZone> | undefined;
+  if (typeof v?.dateTime !== 'string' || typeof v.timeZone !== 'string' || !parseLocalDateTime(v.dateTime)) return null;
+  const zone = resolveTimeZone(v.timeZone);
+  return zone ? localToUtcMs(v.dateTime, zone.iana) : null;
+}
+
 function endAfterStart(value: { start?: DateTimeTimeZone; end?: DateTimeTimeZone }, ctx: z.RefinementCtx): void {
-  if (!value.start || !value.end) return;
-  if (instantOf(value.end) <= instantOf(value.start)) {
+  const [start, end] = [instantOrNull(value.start), instantOrNull(value.end)];
+  if (start === null || end === null) return;
+  if (end <= start) {
     ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
   }
 }
@@ -142,7 +147,8 @@ export const freeBusyQuerySchema = z
   })
   .superRefine((value, ctx) => {
     endAfterStart(value, ctx);
-    if (instantOf(value.end) - instantOf(value.start) > MAX_FREE_BUSY_DAYS * 86_400_000) {
+    const [start, end] = [instantOrNull(value.start), instantOrNull(value.end)];
+    if (start !== null && end !== null && end - start > MAX_FREE_BUSY_DAYS * 86_400_000) {
       ctx.addIssue({ code: 'custom', path: ['end'], message: `the window may span at most ${MAX_FREE_BUSY_DAYS} days` });
     }
   });

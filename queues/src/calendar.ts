@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CalendarOperationDoc, CalendarOperationKind, Models } from '@outlook-connect/shared';
+import { isDuplicateKeyError as isDuplicateKey, type CalendarOperationDoc, type CalendarOperationKind, type Models } from '@outlook-connect/shared';
 import type { QueueClient } from './queue-client';
 import {
   cancelEventInputSchema,
@@ -89,10 +89,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
     throw new InvalidPayloadError(what, result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
   return result.data as z.infer<S>;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
 export function createCalendarClient(opts: { models: Models; queues: QueueClient; freeBusy?: FreeBusyLookup }): CalendarClient {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { metadataSchema } from './metadata-schema';
 
 // What producers may hand us to send. Validated by the producer client (and the gateway) and again by the worker.
 
@@ -7,7 +8,6 @@ export const MAX_RECIPIENTS = 500;
 /** Attachments travel inline in one Graph request (4 MB max); base64 inflates by 4/3, so 3 MB of base64 in total. */
 export const MAX_ATTACHMENTS_BASE64_BYTES = 3 * 1024 * 1024;
 export const MAX_BODY_CHARS = 1_000_000;
-const MAX_METADATA_BYTES = 16 * 1024;
 
 const addressSchema = z.object({ address: z.email(), name: z.string().max(256).optional() });
 /** `"a@b.com"` is shorthand for `{address: "a@b.com"}`. */
@@ -60,10 +60,7 @@ export const enqueueSendInputSchema = z.object({
   /** Not before this time (cadences); absent or past = now. */
   sendAt: z.coerce.date().optional(),
   /** Echoed back in send.* events. */
-  metadata: z
-    .record(z.string(), z.unknown())
-    .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, { message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` })
-    .default({}),
+  metadata: metadataSchema.default({}),
 });
 
 export type EnqueueSendInput = z.input<typeof enqueueSendInputSchema>;

@@ -1,4 +1,4 @@
-import { newId, type Models, type SendDoc } from '@outlook-connect/shared';
+import { isDuplicateKeyError as isDuplicateKey, newId, type Models, type SendDoc } from '@outlook-connect/shared';
 import { parseInput } from './calendar';
 import { emitEvent, eventId } from './events';
 import type { QueueClient } from './queue-client';
@@ -34,7 +34,6 @@ export interface SendClient {
   getSend(workspaceId: string, sendId: string): Promise<SendDoc>;
 }
 
-const isDuplicateKey = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 
 export function createSendClient(opts: { models: Models; queues: QueueClient; now?: () => number }): SendClient {
   const { models, queues } = opts;

@@ -1,6 +1,7 @@
 import {
   defaultNextRefreshAt,
   grantIdentity,
+  isDuplicateKeyError as isDuplicateKey,
   newId,
   tokenContext,
   type ConnectionDoc,
@@ -42,7 +43,6 @@ export interface RecordGrantMismatch {
   signedInAs: string;
 }
 
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 11000;
 
 /**
  * Stores a fresh grant: creates the connection, or reconnects the existing one for the same Microsoft user and app

@@ -48,3 +48,21 @@ describe('logger redaction', () => {
     expect(line).toMatchObject({ service: 'test', level: 'warn', connectionId: 'c1', reason: { code: 'consent_required', aadsts: 65001 } });
   });
 });
+
+describe('logger caps', () => {
+  it('caps long strings, long lists, wide objects and an error whose message is huge (logged once, not twice)', () => {
+    const { lines, logger } = capture();
+    const huge = 'x'.repeat(200 * 1024);
+    const err = new Error(`bad value ${huge}`);
+    logger.error({ err, body: { field: huge, list: Array.from({ length: 500 }, (_, i) => i), wide: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])) } }, 'unhandled error');
+    expect(lines).toHaveLength(1);
+    const line = lines[0]!;
+    expect(line.length).toBeLessThan(12 * 1024);
+    const parsed = JSON.parse(line);
+    expect(parsed.body.field).toMatch(/more chars\]$/);
+    expect(parsed.body.list).toHaveLength(51);
+    expect(parsed.body.wide['[more keys]']).toBe(450);
+    expect(parsed.err.stack).not.toContain('xxxxxxxxxx');
+    expect(parsed.err.stack).toMatch(/^\s+at /);
+  });
+});

@@ -2,6 +2,9 @@
 // strings (JWTs, bearer headers, OAuth query parameters) are masked wherever they appear.
 
 export const REDACTED = '[REDACTED]';
+/** Caps on what one log line carries: a 200 KB field must not make a 200 KB line (nor a stack repeat it). */
+export const MAX_LOGGED_STRING = 2048;
+export const MAX_LOGGED_ITEMS = 50;
 
 const SECRET_KEY =
   /^(access_?token|refresh_?token|id_?token|token|tokens|client_?secret|secret|secrets|password|passwd|authorization|proxy-authorization|cookie|set-cookie|api_?key|x-api-key|code_?verifier|authorization_?code|auth_?code|assertion|client_assertion|private_?key|.*Enc)$/i;
@@ -18,14 +21,19 @@ const STRING_PATTERNS: Array<[RegExp, string]> = [
   ],
 ];
 
+const capped = (value: string): string =>
+  value.length > MAX_LOGGED_STRING ? `${value.slice(0, MAX_LOGGED_STRING)}...[${value.length - MAX_LOGGED_STRING} more chars]` : value;
+
 export function redactString(value: string): string {
-  let out = value;
+  let out = capped(value);
   for (const [pattern, replacement] of STRING_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
 
 function errorToObject(err: Error): Record<string, unknown> {
-  const plain: Record<string, unknown> = { type: err.name, message: err.message, stack: err.stack };
+  // The stack repeats the message: keep only its frames when the message is long.
+  const stack = err.stack && err.message.length > 200 ? err.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n') : err.stack;
+  const plain: Record<string, unknown> = { type: err.name, message: err.message, stack };
   for (const [k, v] of Object.entries(err)) plain[k] = v;
   if (err.cause !== undefined) plain.cause = err.cause;
   return plain;
@@ -39,10 +47,15 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   seen.add(value);
   if (value instanceof Date) return value;
   if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, seen));
+  if (Array.isArray(value)) {
+    const items = value.slice(0, MAX_LOGGED_ITEMS).map((v) => redact(v, depth + 1, seen));
+    return value.length > MAX_LOGGED_ITEMS ? [...items, `[${value.length - MAX_LOGGED_ITEMS} more items]`] : items;
+  }
   const source = value instanceof Error ? errorToObject(value) : (value as Record<string, unknown>);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(source)) {
+  const entries = Object.entries(source);
+  if (entries.length > MAX_LOGGED_ITEMS) out['[more keys]'] = entries.length - MAX_LOGGED_ITEMS;
+  for (const [key, v] of entries.slice(0, MAX_LOGGED_ITEMS)) {
     out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, depth + 1, seen);
   }
   return out;

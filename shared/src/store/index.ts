@@ -1,2 +1,3 @@
 export { closeStore, connectStore, describeStoreUrl, StoreUnreachableError, type StoreOptions } from './connect';
+export { isDuplicateKeyError } from './duplicate-key';
 export * from './models';

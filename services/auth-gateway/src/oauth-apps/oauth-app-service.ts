@@ -1,4 +1,4 @@
-import { clientSecretContext, newId, type OAuthAppAudience, type OAuthAppDoc } from '@outlook-connect/shared';
+import { clientSecretContext, isDuplicateKeyError as isDuplicate, newId, type OAuthAppAudience, type OAuthAppDoc } from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { disconnectConnection } from '../connections/disconnect';
 import { ApiError, notFound } from '../http/api-error';
@@ -23,7 +23,6 @@ function checkAudience(audience: OAuthAppAudience | null | undefined, defaultTen
   throw new ApiError(400, 'invalid_request', `body.defaultTenant: ${reason}`, { issues: [{ field: 'body.defaultTenant', reason }] });
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: unknown })?.code === 11000;
 const nameTaken = () => new ApiError(409, 'name_taken', 'An OAuth app with this name already exists in the workspace.');
 
 export async function createOAuthApp(deps: GatewayDeps, workspaceId: string, input: OAuthAppInput): Promise<OAuthAppDoc> {

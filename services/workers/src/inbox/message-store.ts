@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConnectionDoc, InboxMessageDoc, Models } from '@outlook-connect/shared';
+import { isDuplicateKeyError, type ConnectionDoc, type InboxMessageDoc, type Models } from '@outlook-connect/shared';
 import type { InboxMessageFields } from './graph-message';
 import { COMPARED_FIELDS, messageChanges, type StoredMessage } from './message-diff';
 
@@ -37,8 +37,6 @@ export interface WriteCounts {
   unchanged: number;
 }
 
-const DUPLICATE_KEY = 11000;
-
 function newRow(conn: Conn, m: InboxMessageFields, generation: number, at: Date): InboxMessageDoc {
   return {
     inReplyTo: null,
@@ -66,7 +64,7 @@ async function insertNew(models: InboxModels, conn: Conn, fresh: InboxMessageFie
   } catch (err) {
     const writeErrors = (err as { writeErrors?: Array<{ index: number; code?: number }> | { index: number; code?: number } }).writeErrors;
     const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (list.length === 0 || list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+    if (list.length === 0 || list.some((e) => !isDuplicateKeyError(e))) throw err;
     return list.map((e) => fresh[e.index]!);
   }
 }
