@@ -5,6 +5,7 @@ import { installApiDocs } from './http/api-docs';
 import { requireWorkspaceKeyFirst } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
 import type { GatewayApp } from './http/gateway-app';
+import { apiKeyRoutes } from './routes/api-keys';
 import { calendarRoutes } from './routes/calendar';
 import { connectRoutes } from './routes/connect';
 import { connectionRoutes } from './routes/connections';
@@ -32,6 +33,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   await installApiDocs(app, deps.env.PUBLIC_URL);
   healthRoutes(app, deps);
   workspaceRoutes(app, deps);
+  apiKeyRoutes(app, deps);
   oauthAppRoutes(app, deps);
   connectRoutes(app, deps);
   connectionRoutes(app, deps);

@@ -21,6 +21,7 @@ export async function installApiDocs(app: GatewayApp, publicUrl: string): Promis
       servers: [{ url: publicUrl }],
       tags: [
         { name: 'Workspaces', description: 'For operators (ADMIN_TOKEN)' },
+        { name: 'API keys', description: "The workspace's own API keys: rotate and revoke" },
         { name: 'OAuth apps', description: 'Azure app registrations mailboxes connect through' },
         { name: 'Connect', description: 'Connecting a mailbox through Microsoft sign-in' },
         { name: 'Connections', description: 'Connected mailboxes and their health' },

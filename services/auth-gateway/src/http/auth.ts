@@ -14,7 +14,9 @@ export async function workspaceOf(models: Pick<Models, 'Workspace'>, request: Fa
   if (known) return known;
   const key = bearerToken(request.headers.authorization);
   if (!key) throw unauthorized();
-  const ws = await models.Workspace.findOne({ apiKeyHashes: hashApiKey(key) }, { _id: 1 }).lean();
+  // Read from the store on every request (no cache), so a revoked key stops working at once; older workspaces keep apiKeyHashes.
+  const hash = hashApiKey(key);
+  const ws = await models.Workspace.findOne({ $or: [{ 'apiKeys.hash': hash }, { apiKeyHashes: hash }] }, { _id: 1 }).lean();
   if (!ws) throw unauthorized();
   resolved.set(request, ws._id);
   return ws._id;
