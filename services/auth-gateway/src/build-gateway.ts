@@ -4,6 +4,8 @@ import type { GatewayDeps } from './clients';
 import { installApiDocs } from './http/api-docs';
 import { requireWorkspaceKeyFirst } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
+import { limitFailedAuth } from './http/failed-auth-limit';
+import { installAntiFraming } from './http/security-headers';
 import type { GatewayApp } from './http/gateway-app';
 import { apiKeyRoutes } from './routes/api-keys';
 import { calendarRoutes } from './routes/calendar';
@@ -23,12 +25,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
     // Request lines would carry the callback's ?code=; we log what matters ourselves.
     disableRequestLogging: true,
     bodyLimit: 256 * 1024,
+    // Every request ends: the whole lifecycle is bounded (503), and so are slow clients' requests and idle sockets.
+    handlerTimeout: deps.env.REQUEST_TIMEOUT_MS,
+    requestTimeout: 2 * deps.env.REQUEST_TIMEOUT_MS,
+    connectionTimeout: 4 * deps.env.REQUEST_TIMEOUT_MS,
     trustProxy: true,
     ...(deps.env.SANDBOX ? { rewriteUrl: sandboxRewriteUrl(new URL(deps.env.PUBLIC_URL).origin, () => deps.sandboxApiKey) } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
+  installErrorHandler(app, () => deps.dependencies.state());
+  installAntiFraming(app);
+  await limitFailedAuth(app, { max: deps.env.AUTH_FAILURE_LIMIT, windowMs: deps.env.AUTH_FAILURE_WINDOW_SEC * 1000 }, (req) => /^\/(v1|sandbox\/api)\//.test(req.url));
   requireWorkspaceKeyFirst(app, deps.models);
   await installApiDocs(app, deps.env.PUBLIC_URL);
   healthRoutes(app, deps);

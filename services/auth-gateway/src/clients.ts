@@ -5,6 +5,7 @@ import { createQueueClient, createRedis, type QueueClient } from '@outlook-conne
 import { connectStore, createLogger, createModels, createSecretBox, type Logger, type Models, type SecretBox } from '@outlook-connect/shared';
 import { createMailboxRuntime, type MailboxRuntime } from '@outlook-connect/mailbox-runtime';
 import type { GatewayEnv } from './env';
+import { guardQueues, watchDependencies, type DependencyWatch } from './http/dependency-watch';
 
 /** Everything the gateway talks to; built once per process (or per test file) and handed to buildGateway. */
 export interface GatewayDeps {
@@ -15,6 +16,8 @@ export interface GatewayDeps {
   redis: Redis;
   queues: QueueClient;
   logger: Logger;
+  /** The store's and Redis' live state: 503s during an outage, readiness, liveness. */
+  dependencies: DependencyWatch;
   now: () => Date;
   /** The same mailbox runtime the workers build (tokens, connection status, gate, gated Graph client): free/busy uses it. */
   mailbox: MailboxRuntime;
@@ -31,10 +34,14 @@ export interface CreateGatewayDepsOptions {
 
 export async function createGatewayDeps(env: GatewayEnv, opts: CreateGatewayDepsOptions = {}): Promise<GatewayDeps> {
   const logger = createLogger({ service: 'auth-gateway', level: env.LOG_LEVEL, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
-  const store = await connectStore({ url: env.MONGO_URL, ...(opts.dbName ? { dbName: opts.dbName } : {}), log: (msg, f) => logger.warn(f ?? {}, msg) });
+  const timeout = env.DEPENDENCY_TIMEOUT_MS;
+  // No buffering while the store is away: a query waits for server selection (bounded), then answers 503.
+  const store = await connectStore({ url: env.MONGO_URL, ...(opts.dbName ? { dbName: opts.dbName } : {}), selectionTimeoutMs: timeout, bufferCommands: false, log: (msg, f) => logger.warn(f ?? {}, msg) });
   const models = await createModels(store);
-  const redis = createRedis(env.REDIS_URL, 'producer');
-  const queues = createQueueClient({ connection: redis, prefix: env.QUEUE_PREFIX });
+  // Producers fail fast while Redis is away (no offline queue, bounded commands) instead of holding the request.
+  const redis = createRedis(env.REDIS_URL, 'producer', { enableOfflineQueue: false, commandTimeout: timeout, maxRetriesPerRequest: 1 });
+  const dependencies = watchDependencies({ store, redis, logger, probeTimeoutMs: timeout });
+  const queues = guardQueues(createQueueClient({ connection: redis, prefix: env.QUEUE_PREFIX }), redis, timeout);
   const box = createSecretBox(env.SECRETS_KEYS);
   const mailbox = createMailboxRuntime({
     models,
@@ -44,11 +51,12 @@ export async function createGatewayDeps(env: GatewayEnv, opts: CreateGatewayDeps
     logger,
     microsoft: { loginUrl: env.MICROSOFT_LOGIN_URL, graphUrl: env.MICROSOFT_GRAPH_URL },
   });
-  return { env, store, models, box, redis, queues, logger, now: () => new Date(), mailbox };
+  return { env, store, models, box, redis, queues, logger, dependencies, now: () => new Date(), mailbox };
 }
 
 /** Shutdown order: queues (producers), then Redis, then the store; the HTTP server is closed before this. */
 export async function closeGatewayDeps(deps: GatewayDeps): Promise<void> {
+  deps.dependencies.close();
   await deps.queues.close();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
   await deps.store.close();

@@ -27,6 +27,11 @@ export const gatewayEnv = {
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .describe('comma-separated origins (https://crm.example.com) the connect flow may return to'),
   ADMIN_TOKEN: z.string().min(24, 'at least 24 characters').optional().describe('bearer token for POST /v1/workspaces'),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000).describe('ms a request may take end to end before it answers 503 (1000-600000)'),
+  DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000).describe('ms a store or Redis call may wait before the request answers 503 (100-60000)'),
+  STORE_DOWN_LIVENESS_SEC: z.coerce.number().int().min(10).max(86_400).default(300).describe('seconds the store may be unreachable before /healthz fails so the orchestrator restarts the gateway'),
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10).describe('failed API-key attempts per client IP and window before 429'),
+  AUTH_FAILURE_WINDOW_SEC: z.coerce.number().int().min(1).max(86_400).default(60).describe('the window of AUTH_FAILURE_LIMIT, in seconds'),
   SANDBOX: boolFlag,
   SANDBOX_APP_FILE: z
     .string()

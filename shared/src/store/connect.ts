@@ -9,6 +9,8 @@ export interface StoreOptions {
   /** Per-attempt server selection timeout. */
   selectionTimeoutMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** false: queries made while the store is away fail after server selection instead of queueing (HTTP services). */
+  bufferCommands?: boolean;
 }
 
 export class StoreUnreachableError extends Error {
@@ -38,6 +40,7 @@ export async function connectStore(opts: StoreOptions): Promise<Connection> {
       serverSelectionTimeoutMS: opts.selectionTimeoutMs ?? 3000,
       autoIndex: true,
       autoCreate: true,
+      ...(opts.bufferCommands !== undefined ? { bufferCommands: opts.bufferCommands } : {}),
     });
     try {
       await conn.asPromise();

@@ -90,7 +90,7 @@ describe('the OpenAPI document', () => {
       const codes = Object.keys(op.responses);
       const isV1 = path.startsWith('/v1/');
       const expected = [
-        ...(isV1 ? ['401', '500'] : []),
+        ...(isV1 ? ['401', '429', '500', '503'] : []),
         ...(bodyOf(op) ? ['400', '413', '415'] : []),
         ...(isV1 && op.parameters?.some((p) => p.in === 'path') ? ['400', '404'] : []),
       ];

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError } from './api-error';
+import { OUTAGE_RETRY_AFTER_SEC, unavailableDependency, type DependencyState } from './dependency-errors';
 
 export interface FieldIssue {
   field: string;
@@ -14,7 +15,7 @@ export function fieldName(context: string | undefined, instancePath: string): st
 }
 
 /** Bad input answers 400 naming each field; our ApiErrors answer as declared; anything else is a 500 without details. */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, dependencies: () => DependencyState = () => ({ store: true, redis: true })): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const context = (err as { validationContext?: string }).validationContext;
@@ -33,7 +34,20 @@ export function installErrorHandler(app: FastifyInstance): void {
       // Fastify's own client errors: malformed JSON, wrong content type, body too large.
       return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
     }
-    request.log.error({ err }, 'unhandled error');
+    const dependency = unavailableDependency(err, dependencies());
+    if (dependency) {
+      // Logged once per outage by the dependency watch, not once per request.
+      return reply
+        .code(503)
+        .header('retry-after', String(OUTAGE_RETRY_AFTER_SEC))
+        .send({ error: 'dependency_unavailable', dependency, message: `${dependency === 'store' ? 'The store' : 'Redis'} is unavailable for now; retry after ${OUTAGE_RETRY_AFTER_SEC} s.` });
+    }
+    if (err.code === 'FST_ERR_HANDLER_TIMEOUT') {
+      request.log.warn({ method: request.method, route: request.routeOptions.url }, 'request timed out');
+      return reply.code(503).header('retry-after', String(OUTAGE_RETRY_AFTER_SEC)).send({ error: 'timeout', message: 'The request took too long; retry later.' });
+    }
+    // Once, with the route but not the body (log lines cap what they carry: shared/src/logger/redact.ts).
+    request.log.error({ err, method: request.method, route: request.routeOptions.url }, 'unhandled error');
     return reply.code(500).send({ error: 'internal_error', message: 'Something went wrong on our side.' });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));

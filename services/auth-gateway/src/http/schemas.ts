@@ -29,10 +29,10 @@ const ERROR_MEANING: Record<ErrorStatus, string> = {
   409: 'conflict with the current state (the code says which)',
   413: 'the body is larger than the gateway accepts',
   415: 'the body is not application/json',
-  429: 'throttled: retry after the Retry-After header',
+  429: 'throttled (mailbox_busy) or too_many_failed_attempts from this address: retry after the Retry-After header',
   500: 'internal_error: a fault on our side (nothing about it is shown)',
   502: 'Microsoft answered something we cannot use',
-  503: 'Microsoft is unavailable for now: retry later',
+  503: 'Microsoft, or a dependency of ours (dependency_unavailable names the store or Redis), is unavailable for now, or the request timed out: retry after the Retry-After header',
 };
 
 /** The error answers a route can give, all with the ApiError body. */
@@ -41,8 +41,8 @@ export function errors(...codes: ErrorStatus[]) {
   return Object.fromEntries(codes.map((c) => [c, answer(c)])) as Partial<Record<ErrorStatus, ReturnType<typeof answer>>>;
 }
 
-/** Every /v1 route: no key or a bad one (401), or a fault on our side (500). */
-const always: ErrorStatus[] = [401, 500];
+/** Every /v1 route: no key or a bad one (401), too many bad ones (429), a fault on our side (500), an outage (503). */
+const always: ErrorStatus[] = [401, 429, 500, 503];
 /** A route that reads a JSON body: malformed or invalid (400), too large (413), not JSON (415). */
 const withBody: ErrorStatus[] = [400, 413, 415];
 
