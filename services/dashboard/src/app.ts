@@ -1,12 +1,14 @@
 import basicAuth from '@fastify/basic-auth';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { credentialsMatch } from './auth/credentials';
+import { limitFailedAuth } from './auth/failed-auth-limit';
 import { refusedInReadOnly } from './auth/read-only';
 import { registerQueueBoard } from './board/queue-board';
 import type { DashboardDeps } from './deps';
 import { createQueueDepthIndex } from './health/queue-depth';
 import { registerHealthRoutes } from './health/routes';
 import { createMetricsRegistry } from './metrics/registry';
+import { installAntiFraming } from './security-headers';
 
 export const REALM = 'outlook-connect operators';
 
@@ -22,7 +24,14 @@ class UnauthorizedError extends Error {
  */
 export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
+  const timeout = deps.requestTimeoutMs ?? 15_000;
+  // Every request ends: its lifecycle, a slow client's upload and an idle socket are all bounded.
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, handlerTimeout: timeout, requestTimeout: 2 * timeout, connectionTimeout: 4 * timeout });
+  // bull-board's retry/clean buttons must not be clickable through a frame. Two headers rather than @fastify/helmet:
+  // helmet's default CSP (script-src 'self', no inline styles) would break bull-board's inline script and styles.
+  installAntiFraming(app);
+  // Before basic auth: a locked-out address gets 429 even with the right password, so guessing learns nothing.
+  await limitFailedAuth(app, deps.authFailureLimit ?? { max: 10, windowMs: 60_000 }, () => true);
 
   await app.register(basicAuth, {
     authenticate: { realm: REALM },
@@ -49,6 +58,10 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status === 401) return reply.code(401).send({ error: 'unauthorized', message: 'Sign in with the operators\' user name and password.' });
+    if (status >= 500 && (deps.redis.status !== 'ready' || /^Mongo/.test(err.name) || err.code === 'FST_ERR_HANDLER_TIMEOUT')) {
+      // An outage of Redis or the store (or a request it held up): retry later, not a fault of the dashboard.
+      return reply.code(503).header('retry-after', '5').send({ error: 'dependency_unavailable', message: 'Redis or the store is unavailable for now; retry in a few seconds.' });
+    }
     if (status >= 500) req.log.error({ err, url: req.url }, 'dashboard: request failed');
     return reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'bad_request', message: status >= 500 ? 'The dashboard could not answer; see its log.' : err.message });
   });

@@ -20,7 +20,7 @@ export interface TestDashboard {
   close(): Promise<void>;
 }
 
-export async function startTestDashboard(label: string, opts: { readOnly?: boolean; now?: () => number } = {}): Promise<TestDashboard> {
+export async function startTestDashboard(label: string, opts: { readOnly?: boolean; now?: () => number; authFailureLimit?: { max: number; windowMs: number } } = {}): Promise<TestDashboard> {
   const iso = testIsolation(label);
   const conn = await connectStore({ url: iso.mongoUrl, dbName: iso.dbName });
   const models = await createModels(conn);
@@ -36,6 +36,8 @@ export async function startTestDashboard(label: string, opts: { readOnly?: boole
     now: opts.now,
     durationSample: 100,
     metricsWindowSec: 3600,
+    // The access tests send dozens of wrong passwords on purpose; the limit itself is tested with its default.
+    authFailureLimit: opts.authFailureLimit ?? { max: 1000, windowMs: 60_000 },
   });
   return {
     iso,
