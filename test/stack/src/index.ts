@@ -1,6 +1,7 @@
 export { ensureStack, type Stack } from './stack';
 export { testIsolation, type TestIsolation } from './testing';
 export { freePort, pingMongo, pingRedis, waitFor } from './probe';
+export { ensureFerretDbBinary } from './ferretdb-build';
 export { repoRoot, localDir, devCaDir } from './paths';
 export {
   connectMailbox,

@@ -25,14 +25,14 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-export async function startGatewayHarness(label: string, opts: { sandbox?: boolean; publicUrl?: string; interactive?: boolean; port?: number } = {}): Promise<GatewayHarness> {
+export async function startGatewayHarness(label: string, opts: { sandbox?: boolean; publicUrl?: string; interactive?: boolean; port?: number; redisUrl?: string; mongoUrl?: string; env?: Record<string, string> } = {}): Promise<GatewayHarness> {
   const iso = testIsolation(label);
   const emulator = await startEmulator({ interactive: opts.interactive ?? false });
   const logs: string[] = [];
   const env = parseEnv('auth-gateway', gatewayEnv, {
-    REDIS_URL: iso.redisUrl,
+    REDIS_URL: opts.redisUrl ?? iso.redisUrl,
     QUEUE_PREFIX: iso.queuePrefix,
-    MONGO_URL: iso.mongoUrl,
+    MONGO_URL: opts.mongoUrl ?? iso.mongoUrl,
     SECRETS_KEYS: generateKeyringSpec(),
     MICROSOFT_LOGIN_URL: emulator.loginUrl,
     MICROSOFT_GRAPH_URL: emulator.graphUrl,
@@ -41,6 +41,7 @@ export async function startGatewayHarness(label: string, opts: { sandbox?: boole
     ADMIN_TOKEN,
     SANDBOX: opts.sandbox ? 'true' : 'false',
     LOG_LEVEL: 'debug',
+    ...(opts.env ?? {}),
   });
   const deps = await createGatewayDeps(env, { dbName: iso.dbName, logDestination: { write: (line: string) => void logs.push(line) } });
   const app = await buildGateway(deps);
