@@ -8,6 +8,12 @@ describe('unavailableDependency', () => {
     for (const n of ['MongoServerSelectionError', 'MongoNetworkError', 'MongoNotConnectedError', 'MongoPoolClearedError']) expect(unavailableDependency(named(n), up)).toBe('store');
   });
 
+  it('names the store for an error the driver labels retryable (a node restarting)', () => {
+    const err = Object.assign(new Error('not primary'), { name: 'MongoServerError', hasErrorLabel: (l: string) => l === 'RetryableWriteError' });
+    expect(unavailableDependency(err, up)).toBe('store');
+    expect(unavailableDependency(Object.assign(new Error('dup'), { name: 'MongoServerError', hasErrorLabel: () => false }), up)).toBeNull();
+  });
+
   it('names Redis when ioredis gave up, or for any error while Redis is down', () => {
     expect(unavailableDependency(named('MaxRetriesPerRequestError'), up)).toBe('redis');
     expect(unavailableDependency(new Error("Stream isn't writeable and enableOfflineQueue options is false"), { store: true, redis: false })).toBe('redis');

@@ -13,8 +13,10 @@ export class DependencyUnavailableError extends Error {
 /** The driver's own names for "no server to talk to" (mongodb) and "gave up retrying" (ioredis). */
 const STORE_ERRORS = new Set([
   'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError',
-  'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError', 'MongoExpiredSessionError',
+  'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError', 'MongoExpiredSessionError', 'DisconnectedError',
 ]);
+/** Labels the mongodb driver puts on errors a retry can cure (a node restarting, a pool reset). */
+const STORE_RETRY_LABELS = ['RetryableWriteError', 'ResetPool', 'TransientTransactionError', 'SystemOverloadedError'];
 const REDIS_ERRORS = new Set(['MaxRetriesPerRequestError']);
 
 export interface DependencyState {
@@ -28,6 +30,8 @@ export function unavailableDependency(err: unknown, state: DependencyState): Dep
   const name = (err as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && STORE_ERRORS.has(name)) return 'store';
   if (typeof name === 'string' && REDIS_ERRORS.has(name)) return 'redis';
+  const labelled = (err as { hasErrorLabel?: (l: string) => boolean } | null)?.hasErrorLabel;
+  if (typeof labelled === 'function' && STORE_RETRY_LABELS.some((l) => labelled.call(err, l))) return 'store';
   // ioredis reports a closed or timed-out connection as a plain Error: an error while it is down is the outage.
   if (!state.redis) return 'redis';
   if (!state.store) return 'store';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
-import type { QueueClient } from '@outlook-connect/queues';
+import { queueNames, type QueueClient } from '@outlook-connect/queues';
 import type { Logger } from '@outlook-connect/shared';
 import { DependencyUnavailableError, type Dependency, type DependencyState } from './dependency-errors';
 
@@ -68,6 +68,8 @@ export function watchDependencies(opts: { store: Connection; redis: Redis; logge
 
 /** The queue producers, failing fast (503) while Redis is not connected instead of waiting for it (BullMQ would). */
 export function guardQueues(queues: QueueClient, redis: Redis, timeoutMs: number): QueueClient {
+  // Each BullMQ queue re-emits its connection's errors and prints them when nobody listens; the watch logs them once.
+  for (const name of queueNames) queues.queue(name).on('error', () => undefined);
   const bounded = async <T>(work: () => Promise<T>): Promise<T> => {
     if (redis.status !== 'ready') throw new DependencyUnavailableError('redis');
     let timer: NodeJS.Timeout | undefined;

@@ -27,6 +27,7 @@ function processServer(name: string, url: string, cmd: string, args: string[], r
   return {
     url,
     async start() {
+      if (child && child.exitCode === null && child.signalCode === null) return;
       child = spawn(cmd, args, { stdio: 'ignore' });
       await waitFor(ready, 30_000, `${name} at ${url}`);
     },
@@ -63,6 +64,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Cleanup needs both (queues obliterated, database dropped), also after a failure mid-outage.
+  await Promise.all([redis?.start(), store?.start()]);
   await h?.close().catch(() => undefined);
   await redis?.kill();
   await store?.kill();
@@ -152,7 +155,8 @@ describe('the gateway while its store and Redis restart', () => {
     await load;
     const figures = { restarts, ...tally, other5xx: tally.other5xx.length, maxRecoveryMs: Math.max(...recoveries) };
     process.stdout.write(`restarts: ${JSON.stringify(figures)}\n`);
-    expect(tally.other5xx).toEqual([]);
+    const unhandled = h.logs.filter((l) => l.includes('unhandled error')).map((l) => JSON.parse(l) as { err?: { type?: string; message?: string; code?: unknown; codeName?: unknown }; route?: string });
+    expect({ other5xx: tally.other5xx, unhandled: unhandled.map((l) => ({ route: l.route, type: l.err?.type, code: l.err?.code, codeName: l.err?.codeName, message: l.err?.message?.slice(0, 300) })) }).toEqual({ other5xx: [], unhandled: [] });
     expect(tally.without503RetryAfter).toBe(0);
     expect(tally.unavailable).toBeGreaterThan(0);
     expect(tally.maxMs).toBeLessThan(REQUEST_TIMEOUT_MS + 1000);
@@ -160,8 +164,10 @@ describe('the gateway while its store and Redis restart', () => {
     // Each outage is logged once when it starts (3 of Redis, 4 of the store), not once per retry or request.
     const outages = h.logs.map((l) => JSON.parse(l) as { msg: string; dependency?: string }).filter((l) => l.msg === 'dependency: unavailable');
     expect(outages.filter((l) => l.dependency === 'redis').length).toBe(3);
-    expect(outages.filter((l) => l.dependency === 'store').length).toBe(4);
-    expect(h.logs.filter((l) => l.includes('unhandled error'))).toEqual([]);
+    // The store's outages are seen by a probe every 2 s or a /readyz: a short one may pass between them, never counted twice.
+    const storeOutages = outages.filter((l) => l.dependency === 'store').length;
+    expect(storeOutages).toBeGreaterThanOrEqual(1);
+    expect(storeOutages).toBeLessThanOrEqual(4);
   });
 
   it('with Redis unreachable at start, a new secret answers 503 dependency_unavailable at once instead of hanging', async () => {
