@@ -1,4 +1,4 @@
-import { AUTH, basic, OPERATOR, startTestDashboard, type TestDashboard } from './test-support';
+import { AUTH, basic, OPERATOR, startTestDashboard, type TestDashboard } from './testing/dashboard-harness';
 
 // bull-board's buttons cannot be clickjacked (no page may be framed), and password guessing is slowed per client IP:
 // after 10 failures in a minute every attempt from that address answers 429, the right password too.
