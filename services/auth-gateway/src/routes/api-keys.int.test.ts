@@ -85,6 +85,7 @@ describe('workspace API keys', () => {
     expect(keys).toHaveLength(2);
     const results = await Promise.allSettled(keys.map((k) => revokeApiKey(h.deps.models, workspaceId, k.id)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { statusCode: 409, code: 'last_api_key' } });
     expect((await h.deps.models.Workspace.findById(workspaceId).lean())?.apiKeys).toHaveLength(1);
   });
 });

@@ -3,7 +3,8 @@ import { ApiError, notFound } from '../http/api-error';
 import { hashApiKey, keyPrefix, newApiKey } from './api-keys';
 
 // A workspace's API keys: create another, list, revoke. Changes are compare-and-set on apiKeysVersion (one document,
-// no transaction), so two concurrent revokes cannot remove the last two keys between them.
+// no transaction), so two concurrent revokes cannot remove the last two keys between them; within one gateway they
+// also run one at a time per workspace, since FerretDB 1.24 lets concurrent compare-and-set updates all succeed.
 
 export const MAX_API_KEYS = 20;
 type WorkspaceModels = Pick<Models, 'Workspace'>;
@@ -32,13 +33,26 @@ async function replaceKeys(models: WorkspaceModels, ws: WorkspaceDoc, keys: Work
   return res.modifiedCount === 1;
 }
 
+const running = new Map<string, Promise<unknown>>();
+/** One key change at a time per workspace in this process. */
+function oneAtATime<T>(workspaceId: string, change: () => Promise<T>): Promise<T> {
+  const next = (running.get(workspaceId) ?? Promise.resolve()).catch(() => undefined).then(change);
+  running.set(workspaceId, next);
+  void next.finally(() => running.get(workspaceId) === next && running.delete(workspaceId)).catch(() => undefined);
+  return next;
+}
+
 const conflict = () => new ApiError(409, 'api_keys_changed', 'The API keys changed at the same time; try again.');
 
 export async function listApiKeys(models: WorkspaceModels, workspaceId: string): Promise<WorkspaceApiKey[]> {
   return keysOf(await load(models, workspaceId));
 }
 
-export async function createApiKey(models: WorkspaceModels, workspaceId: string, now: Date): Promise<{ key: WorkspaceApiKey; apiKey: string }> {
+export function createApiKey(models: WorkspaceModels, workspaceId: string, now: Date): Promise<{ key: WorkspaceApiKey; apiKey: string }> {
+  return oneAtATime(workspaceId, () => createKey(models, workspaceId, now));
+}
+
+async function createKey(models: WorkspaceModels, workspaceId: string, now: Date): Promise<{ key: WorkspaceApiKey; apiKey: string }> {
   const ws = await load(models, workspaceId);
   const keys = keysOf(ws);
   if (keys.length >= MAX_API_KEYS) throw new ApiError(409, 'too_many_api_keys', `A workspace has at most ${MAX_API_KEYS} API keys; revoke one first.`);
@@ -49,7 +63,11 @@ export async function createApiKey(models: WorkspaceModels, workspaceId: string,
 }
 
 /** Revoking the last key is refused (409 last_api_key): a workspace cannot lock itself out. */
-export async function revokeApiKey(models: WorkspaceModels, workspaceId: string, keyId: string): Promise<void> {
+export function revokeApiKey(models: WorkspaceModels, workspaceId: string, keyId: string): Promise<void> {
+  return oneAtATime(workspaceId, () => revokeKey(models, workspaceId, keyId));
+}
+
+async function revokeKey(models: WorkspaceModels, workspaceId: string, keyId: string): Promise<void> {
   const ws = await load(models, workspaceId);
   const keys = keysOf(ws);
   if (!keys.some((k) => k.id === keyId)) throw notFound('API key');
