@@ -66,6 +66,13 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
     return reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'bad_request', message: status >= 500 ? 'The dashboard could not answer; see its log.' : err.message });
   });
 
+  // bull-board answers its own 500 when Redis is away; that is an outage too, to retry later.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (reply.statusCode < 500 || reply.statusCode === 503 || deps.redis.status === 'ready') return payload;
+    reply.code(503).header('retry-after', '5').type('application/json; charset=utf-8');
+    return JSON.stringify({ error: 'dependency_unavailable', message: 'Redis is unavailable for now; retry in a few seconds.' });
+  });
+
   const queue = deps.queues.queue;
   const depth = createQueueDepthIndex({ queue, redis: deps.redis, models: deps.models, scanLimit: deps.depthScanLimit ?? 20_000, now });
   registerHealthRoutes(app, { source: { models: deps.models, depth, now }, readOnly: deps.readOnly });
