@@ -18,6 +18,9 @@ import { sendRoutes } from './routes/sends';
 import { workspaceRoutes } from './routes/workspaces';
 import { sandboxRewriteUrl } from './sandbox/sandbox-rewrite';
 
+/** Believe the nearest `hops` proxies (Fastify takes a hop count only as a function in its types). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** The gateway's HTTP app, wired from deps (no globals). Call `.listen()` or `.inject()`; `.close()` closes HTTP only. */
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   const app = Fastify({
@@ -29,7 +32,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
     handlerTimeout: deps.env.REQUEST_TIMEOUT_MS,
     requestTimeout: 2 * deps.env.REQUEST_TIMEOUT_MS,
     connectionTimeout: 4 * deps.env.REQUEST_TIMEOUT_MS,
-    trustProxy: true,
+    // Only the configured proxies' X-Forwarded-For is believed; trusting every sender would let a guesser pick its own address.
+    trustProxy: typeof deps.env.TRUST_PROXY === 'number' ? trustHops(deps.env.TRUST_PROXY) : deps.env.TRUST_PROXY,
     ...(deps.env.SANDBOX ? { rewriteUrl: sandboxRewriteUrl(new URL(deps.env.PUBLIC_URL).origin, () => deps.sandboxApiKey) } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

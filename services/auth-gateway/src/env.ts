@@ -29,6 +29,21 @@ export const gatewayEnv = {
   ADMIN_TOKEN: z.string().min(24, 'at least 24 characters').optional().describe('bearer token for POST /v1/workspaces'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000).describe('ms a request may take end to end before it answers 503 (1000-600000)'),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000).describe('ms a store or Redis call may wait before the request answers 503 (100-60000)'),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v, ctx): false | number | string[] => {
+      const t = v.trim();
+      if (t === '' || t === 'false') return false;
+      if (/^\d+$/.test(t)) return Number(t);
+      const list = t.split(',').map((s) => s.trim()).filter(Boolean);
+      if (list.some((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) {
+        ctx.addIssue({ code: 'custom', message: 'a hop count or a comma-separated list of proxy addresses/CIDRs' });
+        return z.NEVER;
+      }
+      return list;
+    })
+    .describe('which X-Forwarded-For hops to believe: empty (none, the default), a hop count, or proxy addresses/CIDRs; the failed-auth limit keys on the client address this yields'),
   STORE_DOWN_LIVENESS_SEC: z.coerce.number().int().min(10).max(86_400).default(300).describe('seconds the store may be unreachable before /healthz fails so the orchestrator restarts the gateway'),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10).describe('failed API-key attempts per client IP and window before 429'),
   AUTH_FAILURE_WINDOW_SEC: z.coerce.number().int().min(1).max(86_400).default(60).describe('the window of AUTH_FAILURE_LIMIT, in seconds'),

@@ -9,7 +9,8 @@ jest.setTimeout(30_000);
 
 let h: GatewayHarness;
 beforeAll(async () => {
-  h = await startGatewayHarness('hardening', { sandbox: true });
+  // The test client stands in for a proxy on loopback, so its X-Forwarded-For names the client.
+  h = await startGatewayHarness('hardening', { sandbox: true, env: { TRUST_PROXY: '127.0.0.1,::1' } });
   h.deps.sandboxApiKey = h.apiKey;
 });
 afterAll(async () => {
@@ -50,6 +51,17 @@ describe('gateway hardening', () => {
     expect(locked.body).toMatchObject({ error: 'too_many_failed_attempts' });
     expect((await call(h, 'GET', '/v1/connections', { headers: from('203.0.113.9', h.auth.authorization) })).status).toBe(200);
     expect((await call(h, 'GET', '/healthz', { headers: from('203.0.113.7', 'Bearer x') })).status).toBe(200);
+  });
+
+  it('believes no X-Forwarded-For by default: a guesser cannot escape the limit by naming a new address each time', async () => {
+    const direct = await startGatewayHarness('hardening-direct');
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await call(direct, 'GET', '/v1/connections', { headers: from(`198.51.100.${i}`, `Bearer ock_guess${i}`) })).status);
+      expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    } finally {
+      await direct.close();
+    }
   });
 
   it('refuses the sandbox API under a foreign Host (DNS rebinding) and serves it under ours', async () => {
