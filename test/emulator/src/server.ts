@@ -12,6 +12,7 @@ import { registerMeRoutes } from './graph/me-routes';
 import { registerMessageRoutes } from './graph/message-routes';
 import { registerReplyRoutes } from './graph/reply-routes';
 import { registerSendRoutes } from './graph/send-routes';
+import { registerUploadSessionRoutes } from './graph/upload-session-routes';
 import { registerAdminConsentRoutes } from './identity/admin-consent-routes';
 import { registerAuthorizeRoutes } from './identity/authorize-routes';
 import { registerDiscoveryRoutes, registerLogoutRoute } from './identity/discovery-routes';
@@ -135,6 +136,7 @@ export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls:
   registerReplyRoutes(app, ctx);
   registerDeltaRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerUploadSessionRoutes(app, ctx);
   registerControlRoutes(app, control);
   return app;
 }

@@ -11,7 +11,7 @@ export const CONTROL_ARGS: Record<keyof EmulatorControl, string[]> = {
   setUserBehavior: ['email', 'behavior'], revokeGrants: ['email'], expireRefreshTokens: ['email'], revokeConsent: ['email', 'clientId'], issueRefreshToken: ['email', 'clientId', 'scopes'],
   deliverMessage: ['email', 'input'], deliverMessages: ['email', 'count', 'template'], updateMessage: ['email', 'id', 'patch'],
   deleteMessage: ['email', 'id'], listMessages: ['email', 'folder'], sentItems: ['email'], events: ['email'],
-  invalidateDeltaTokens: ['email', 'code'], replayDeltaPage: ['email'], counters: [], resetCounters: [], grantLog: ['email'],
+  invalidateDeltaTokens: ['email', 'code', 'status'], setMailboxSettings: ['email', 'settings'], replayDeltaPage: ['email'], counters: [], resetCounters: [], grantLog: ['email'],
   injectFault: ['spec'], removeFault: ['id'], clearFaults: [], setLimits: ['limits'], setTokenLifetimes: ['lifetimes'],
   advanceClock: ['ms'], requestLog: ['email'], reset: [],
 };

@@ -121,10 +121,19 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     },
     sentItems: (email) => sortedDesc(box(email).inFolder(box(email).wellKnown('sentitems').id)).map(fullMessageJson),
     events: (email) => [...box(email).events.values()].sort((a, b) => a.startMs - b.startMs).map((e) => eventJson(e, 'UTC')),
-    invalidateDeltaTokens: (email, code = 'syncStateNotFound') => {
+    invalidateDeltaTokens: (email, code = 'syncStateNotFound', status = 410) => {
       const mailbox = box(email);
       mailbox.deltaEpoch += 1;
       mailbox.deltaInvalidCode = code;
+      mailbox.deltaInvalidStatus = status;
+    },
+    setMailboxSettings: (email, settings) => {
+      const mailbox = box(email);
+      if (settings.deltaFilterCap !== undefined) mailbox.deltaFilterCap = settings.deltaFilterCap;
+      if (settings.maxMessageSizeBytes !== undefined) {
+        if (settings.maxMessageSizeBytes > 150 * 1024 * 1024) throw new Error('maxMessageSizeBytes: Exchange Online allows at most 150 MB');
+        mailbox.maxMessageSizeBytes = settings.maxMessageSizeBytes;
+      }
     },
     replayDeltaPage: (email) => {
       box(email).replayNextDelta = true;

@@ -61,7 +61,10 @@ export interface EmulatorControl {
   listMessages(email: string, folder?: string): GraphJson[];
   sentItems(email: string): GraphJson[];
   events(email: string): GraphJson[];
-  invalidateDeltaTokens(email: string, code?: 'syncStateNotFound' | 'resyncRequired'): void;
+  /** Every delta token and skip token of the mailbox stops working: 410 + Location by default, or `status` with `code`. */
+  invalidateDeltaTokens(email: string, code?: 'syncStateNotFound' | 'resyncRequired', status?: 400 | 404 | 410): void;
+  /** Exchange's per-mailbox settings: the filtered-delta cap (5,000) and the maximum message size (35 MB, up to 150 MB). */
+  setMailboxSettings(email: string, settings: MailboxSettings): void;
   replayDeltaPage(email: string): void;
   counters(): CountersSnapshot;
   resetCounters(): void;
@@ -75,4 +78,9 @@ export interface EmulatorControl {
   advanceClock(ms: number): void;
   requestLog(email?: string): RequestLogEntry[];
   reset(): void;
+}
+
+export interface MailboxSettings {
+  deltaFilterCap?: number;
+  maxMessageSizeBytes?: number;
 }

@@ -23,6 +23,8 @@ export interface DeltaState {
   size?: number;
   select?: string;
   filter?: string;
+  /** Messages a filtered initial round has returned so far (the round ends at the mailbox's deltaFilterCap). */
+  n?: number;
 }
 
 export function encodeDeltaState(state: DeltaState): string {

@@ -20,15 +20,22 @@ function preferredZone(request: FastifyRequest): string {
   return /outlook\.timezone\s*=\s*"([^"]+)"/i.exec(text)?.[1] ?? 'UTC';
 }
 
-export function eventJson(ev: CalendarEvent, zone: string, select?: string[]): Record<string, unknown> {
-  const { startMs, endMs, ...rest } = ev;
+/** The Graph JSON of an event; singleValueExtendedProperties only on $expand (optionally $filter=id eq '...'). */
+export function eventJson(ev: CalendarEvent, zone: string, select?: string[], expand?: string): Record<string, unknown> {
+  const { startMs, endMs, singleValueExtendedProperties, ...rest } = ev;
   const full: Record<string, unknown> = {
     '@odata.etag': `W/"${ev.changeKey}"`,
     ...rest,
     start: { dateTime: fromUtcMs(startMs, zone), timeZone: zone },
     end: { dateTime: fromUtcMs(endMs, zone), timeZone: zone },
   };
-  return select ? project(full, select, []) : full;
+  const projected = select ? project(full, select, []) : full;
+  if (expand && /singleValueExtendedProperties/i.test(expand)) {
+    const idFilter = /id\s+eq\s+'((?:[^']|'')*)'/i.exec(expand)?.[1]?.replace(/''/g, "'");
+    const props = idFilter ? singleValueExtendedProperties.filter((p) => p.id.toLowerCase() === idFilter.toLowerCase()) : singleValueExtendedProperties;
+    if (props.length) projected.singleValueExtendedProperties = props;
+  }
+  return projected;
 }
 
 const eventOrThrow = (call: GraphCall): CalendarEvent => {
@@ -40,10 +47,11 @@ const eventOrThrow = (call: GraphCall): CalendarEvent => {
 function listEvents(call: GraphCall, items: CalendarEvent[]): GraphResult {
   const q = parseQueryOptions(call.query);
   const zone = preferredZone(call.request);
-  const sorted = [...items].sort((a, b) => a.startMs - b.startMs);
+  const filter = q.filter;
+  const sorted = (filter ? items.filter((e) => filter(e as unknown as Record<string, unknown>)) : [...items]).sort((a, b) => a.startMs - b.startMs);
   const top = q.top ?? 10;
   const page = sorted.slice(q.skip, q.skip + top);
-  const body: Record<string, unknown> = { value: page.map((e) => eventJson(e, zone, q.select)) };
+  const body: Record<string, unknown> = { value: page.map((e) => eventJson(e, zone, q.select, q.expand)) };
   if (q.skip + top < sorted.length) {
     body['@odata.nextLink'] = linkWith(`${call.ctx.urls.url}${call.path}`, call.query, { $top: String(top), $skip: String(q.skip + top) });
   }
@@ -104,7 +112,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: EmulatorContext):
   }
   graphRoute(app, ctx, {
     method: 'GET', path: '/me/events/:id', scopes: CAL_READ,
-    handler: (call) => ({ status: 200, body: eventJson(eventOrThrow(call), preferredZone(call.request), parseQueryOptions(call.query).select) }),
+    handler: (call) => {
+      const q = parseQueryOptions(call.query);
+      return { status: 200, body: eventJson(eventOrThrow(call), preferredZone(call.request), q.select, q.expand) };
+    },
   });
   graphRoute(app, ctx, {
     method: 'PATCH', path: '/me/events/:id', scopes: CAL_WRITE,

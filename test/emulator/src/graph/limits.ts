@@ -3,9 +3,11 @@ export interface LimitsConfig {
   mailboxConcurrency: number;
   requestsPer10Min: number;
   sendsPerMinute: number;
+  /** Outlook: 150 MB upload (PATCH, POST, PUT) in a 5-minute period per mailbox (upload sessions count here). */
+  uploadBytesPer5Min?: number;
 }
 
-export const DEFAULT_LIMITS: LimitsConfig = { enabled: true, mailboxConcurrency: 4, requestsPer10Min: 10_000, sendsPerMinute: 30 };
+export const DEFAULT_LIMITS: LimitsConfig = { enabled: true, mailboxConcurrency: 4, requestsPer10Min: 10_000, sendsPerMinute: 30, uploadBytesPer5Min: 150 * 1024 * 1024 };
 
 export type LimitVerdict = { ok: true } | { ok: false; limit: 'MailboxConcurrency' | 'RequestRate' | 'SendRate'; retryAfterSec: number };
 

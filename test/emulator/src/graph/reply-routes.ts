@@ -5,6 +5,7 @@ import { sendMessage } from '../mailbox/mail-service';
 import { outgoingFromGraph, parseAttachments, preview, type NewMessage } from '../mailbox/message-factory';
 import type { Message } from '../mailbox/types';
 import { badRequest, notFound } from './graph-error';
+import { admitInlineAttachment } from './upload-session-routes';
 import { graphRoute, type GraphCall } from './graph-route';
 import { MAIL_READ, MAIL_WRITE, messageOrThrow } from './message-routes';
 import { attachmentJson, messageJson } from './message-view';
@@ -63,6 +64,7 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: EmulatorContext):
       if (!message.isDraft) throw badRequest('Attachments can only be added to a draft.', 'ErrorInvalidOperation');
       const [attachment] = parseAttachments([call.body], nowIso(ctx));
       if (!attachment) throw badRequest('Empty Payload. JSON content expected.');
+      admitInlineAttachment(ctx, call, message, attachment);
       message.attachments.push(attachment);
       message.hasAttachments = true;
       call.mailbox.touch(message, nowIso(ctx));

@@ -35,6 +35,12 @@ export class Mailbox {
   /** Bumped by invalidateDeltaTokens: tokens minted under an older epoch are rejected. */
   deltaEpoch = 1;
   deltaInvalidCode: 'syncStateNotFound' | 'resyncRequired' = 'syncStateNotFound';
+  /** How an invalidated token is answered: 410 with a Location header, or another 4xx (delta-routes). */
+  deltaInvalidStatus: 400 | 404 | 410 = 410;
+  /** Most messages one filtered delta round returns ("Get incremental changes to messages": 5,000). */
+  deltaFilterCap = 5000;
+  /** Exchange Online's maximum message size for this mailbox, attachments included (35 MB default, up to 150 MB). */
+  maxMessageSizeBytes = 35 * 1024 * 1024;
   replayNextDelta = false;
   lastDeltaBody: unknown;
 

@@ -41,7 +41,7 @@ function parseHeaders(value: unknown): InternetMessageHeader[] {
   });
 }
 
-function parseExtendedProps(value: unknown): SingleValueExtendedProperty[] {
+export function parseExtendedProps(value: unknown): SingleValueExtendedProperty[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw badRequest("Invalid value for property 'singleValueExtendedProperties'.", 'RequestBodyRead');
   return value.map((p) => {

@@ -83,6 +83,13 @@ export interface Attendee {
   status?: { response: string; time: string };
 }
 
+/** onlineMeetingInfo: how attendees join (Teams fills joinUrl and conferenceId). */
+export interface OnlineMeetingInfo {
+  joinUrl: string;
+  conferenceId: string;
+  tollNumber: string | null;
+}
+
 export interface CalendarEvent {
   id: string;
   iCalUId: string;
@@ -105,6 +112,10 @@ export interface CalendarEvent {
   sensitivity: 'normal' | 'personal' | 'private' | 'confidential';
   type: 'singleInstance';
   webLink: string;
+  isOnlineMeeting: boolean;
+  onlineMeetingProvider: 'unknown' | 'teamsForBusiness' | 'skypeForBusiness' | 'skypeForConsumer';
+  onlineMeeting: OnlineMeetingInfo | null;
+  singleValueExtendedProperties: SingleValueExtendedProperty[];
   /** Emulator bookkeeping: UTC instants (ms) of start/end. */
   startMs: number;
   endMs: number;
