@@ -1,4 +1,4 @@
-import { fullPassRequest, fullPassWindowStart, InvalidDeltaPageError, isFullPass, planDeltaPage, runStart } from './delta-page';
+import { fullPassRequest, inWindow, InvalidDeltaPageError, isFullPass, planDeltaPage, runStart } from './delta-page';
 
 const msg = (id: string, extra: Record<string, unknown> = {}) => ({ id, receivedDateTime: '2024-05-01T10:00:00Z', subject: id, ...extra });
 
@@ -34,18 +34,17 @@ describe('planDeltaPage', () => {
   });
 });
 
-describe('fullPassRequest / fullPassWindowStart', () => {
+describe('fullPassRequest / inWindow', () => {
   const now = Date.parse('2024-05-31T12:00:00.123Z');
 
-  it('filters on receivedDateTime from the window start, without milliseconds', () => {
-    const start = fullPassWindowStart(now, { initialWindowDays: 30 }, null);
-    expect(start.toISOString()).toBe('2024-05-01T12:00:00.123Z');
-    expect(fullPassRequest(start, ['id']).filter).toBe('receivedDateTime ge 2024-05-01T12:00:00Z');
+  it('asks for the whole Inbox without $filter (a filtered delta stops at 5,000 messages)', () => {
+    expect(fullPassRequest(['id', 'subject'])).toEqual({ path: "/me/mailFolders('inbox')/messages/delta", select: ['id', 'subject'] });
   });
 
-  it('reaches back to the oldest stored message, never forward of the window', () => {
-    expect(fullPassWindowStart(now, { initialWindowDays: 30 }, new Date('2024-03-01T00:00:00Z')).toISOString()).toBe('2024-03-01T00:00:00.000Z');
-    expect(fullPassWindowStart(now, { initialWindowDays: 30 }, new Date('2024-05-30T00:00:00Z')).toISOString()).toBe('2024-05-01T12:00:00.123Z');
+  it('keeps every message without a window, and the last N days with one', () => {
+    expect(inWindow(new Date('2001-01-01T00:00:00Z'), now, null)).toBe(true);
+    expect(inWindow(new Date('2024-05-01T12:00:00.123Z'), now, 30)).toBe(true);
+    expect(inWindow(new Date('2024-05-01T12:00:00.122Z'), now, 30)).toBe(false);
   });
 });
 

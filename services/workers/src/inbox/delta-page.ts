@@ -1,6 +1,5 @@
 import type { SyncState } from '@outlook-connect/shared';
 import { toInboxMessage, type GraphMessage, type InboxMessageFields } from './graph-message';
-import type { InboxPolicy } from './inbox-policy';
 
 // Pure decisions of a delta pass: where a run starts, what one page asks of the store, where the pass goes next.
 
@@ -56,25 +55,23 @@ export function planDeltaPage(page: DeltaPage): PagePlan {
   return { upserts, removedIds, next };
 }
 
-/** The first request of a full pass: the Inbox from windowStart on, with the fields we store. */
+/**
+ * The first request of a full pass: the whole Inbox, never filtered. Delta with $filter returns at most 5,000
+ * messages ("Get incremental changes to messages"), so a filtered pass cannot see a large Inbox; the mirror window
+ * is applied to what is stored instead (inWindow).
+ */
 export interface FullPassRequest {
   path: string;
   select: string[];
-  filter: string;
 }
 
-export function fullPassRequest(windowStart: Date, select: string[]): FullPassRequest {
-  const at = windowStart.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return { path: INBOX_DELTA_PATH, select, filter: `receivedDateTime ge ${at}` };
+export function fullPassRequest(select: string[]): FullPassRequest {
+  return { path: INBOX_DELTA_PATH, select };
 }
 
-/**
- * How far back a full pass reaches: the policy's window, or further back to the oldest message already stored, so a
- * resync after a lost cursor re-confirms everything we hold instead of dropping what aged out of the window.
- */
-export function fullPassWindowStart(nowMs: number, policy: Pick<InboxPolicy, 'initialWindowDays'>, oldestStoredAt: Date | null): Date {
-  const windowStart = nowMs - policy.initialWindowDays * DAY_MS;
-  return new Date(oldestStoredAt ? Math.min(windowStart, oldestStoredAt.getTime()) : windowStart);
+/** True when a message belongs to the mirror window (null = every message). */
+export function inWindow(receivedAt: Date, nowMs: number, mirrorDays: number | null): boolean {
+  return mirrorDays === null || receivedAt.getTime() >= nowMs - mirrorDays * DAY_MS;
 }
 
 export type RunStart =
@@ -102,7 +99,10 @@ export function runStart(sync: SyncCursor, force: 'resync' | 'requested' | null)
   return { kind: 'full', reason: 'initial', generation: sync.generation + 1 };
 }
 
-/** True when the pass this run belongs to replaces the store's contents (old generations go at its end). */
+/**
+ * True when the pass this run belongs to is a complete, unfiltered look at the Inbox: at its end, stored rows it did
+ * not see are gone from Outlook (old generations removed). The only removal besides an @removed entry.
+ */
 export function isFullPass(start: RunStart): boolean {
   return start.kind === 'full' || (start.kind === 'resume' && start.full);
 }

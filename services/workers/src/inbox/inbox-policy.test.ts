@@ -8,7 +8,7 @@ describe('inboxPolicyFromEnv', () => {
 
   it('reads every variable', () => {
     const policy = inboxPolicyFromEnv({
-      INBOX_INITIAL_WINDOW_DAYS: '7',
+      INBOX_MIRROR_DAYS: '7',
       INBOX_POLL_INTERVAL_SEC: '15',
       INBOX_POLL_JITTER: '0.2',
       INBOX_PAGE_SIZE: '50',
@@ -19,7 +19,7 @@ describe('inboxPolicyFromEnv', () => {
       INBOX_READ_HEADERS: 'false',
     });
     expect(policy).toEqual({
-      initialWindowDays: 7,
+      mirrorDays: 7,
       pollIntervalMs: 15_000,
       jitter: 0.2,
       pageSize: 50,
@@ -29,6 +29,13 @@ describe('inboxPolicyFromEnv', () => {
       sweepEveryMs: 30_000,
       readHeaders: false,
     });
+  });
+
+  it("mirrors the whole Inbox unless INBOX_MIRROR_DAYS names a window", () => {
+    expect(inboxPolicyFromEnv({ INBOX_MIRROR_DAYS: 'all' }).mirrorDays).toBeNull();
+    expect(inboxPolicyFromEnv({}).mirrorDays).toBeNull();
+    expect(() => inboxPolicyFromEnv({ INBOX_MIRROR_DAYS: '0' })).toThrow(ConfigError);
+    expect(() => inboxPolicyFromEnv({ INBOX_MIRROR_DAYS: 'some' })).toThrow(/INBOX_MIRROR_DAYS/);
   });
 
   it('names every bad variable', () => {

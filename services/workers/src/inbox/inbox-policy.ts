@@ -6,7 +6,11 @@ import { z } from 'zod';
 const positiveInt = (def: number, what: string) => z.coerce.number().int().positive().default(def).describe(what);
 
 export const inboxEnv = {
-  INBOX_INITIAL_WINDOW_DAYS: positiveInt(30, 'days of Inbox history the first sync mirrors (a positive integer)'),
+  INBOX_MIRROR_DAYS: z
+    .union([z.literal('all'), z.coerce.number().int().positive()])
+    .default('all')
+    .transform((v) => (v === 'all' ? null : v))
+    .describe("what the inbox view mirrors: 'all' messages of the Inbox, or a positive number N = messages received in the last N days"),
   INBOX_POLL_INTERVAL_SEC: positiveInt(60, 'seconds between two syncs of one mailbox (a positive integer)'),
   INBOX_POLL_JITTER: z.coerce.number().min(0).max(0.5).default(0.1).describe('a fraction 0..0.5 of the interval added or removed at random'),
   INBOX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100).describe('messages per delta page (Prefer: odata.maxpagesize, 1..1000)'),
@@ -22,7 +26,11 @@ export const inboxEnv = {
 };
 
 export interface InboxPolicy {
-  initialWindowDays: number;
+  /**
+   * The mirror window: null = every Inbox message; N = messages received in the last N days are added (older ones
+   * already stored stay until Outlook removes them). Applied to what is stored, never to the delta request.
+   */
+  mirrorDays: number | null;
   pollIntervalMs: number;
   /** Fraction of the interval; the next poll lands uniformly in interval * (1 +/- jitter). */
   jitter: number;
@@ -35,7 +43,7 @@ export interface InboxPolicy {
 }
 
 export const DEFAULT_INBOX_POLICY: InboxPolicy = {
-  initialWindowDays: 30,
+  mirrorDays: null,
   pollIntervalMs: 60_000,
   jitter: 0.1,
   pageSize: 100,
@@ -54,7 +62,7 @@ export function inboxPolicyFromEnv(env: NodeJS.ProcessEnv): InboxPolicy {
 /** The policy from the already parsed INBOX_* settings (clients.ts, once at start). */
 export function inboxPolicyFromConfig(e: z.infer<z.ZodObject<typeof inboxEnv>>): InboxPolicy {
   return {
-    initialWindowDays: e.INBOX_INITIAL_WINDOW_DAYS,
+    mirrorDays: e.INBOX_MIRROR_DAYS,
     pollIntervalMs: e.INBOX_POLL_INTERVAL_SEC * 1000,
     jitter: e.INBOX_POLL_JITTER,
     pageSize: e.INBOX_PAGE_SIZE,

@@ -132,13 +132,6 @@ export async function removeOlderGenerations(models: InboxModels, conn: Conn, ge
   return removed;
 }
 
-export async function oldestStoredAt(models: InboxModels, conn: Conn): Promise<Date | null> {
-  const oldest = await models.InboxMessage.findOne({ workspaceId: conn.workspaceId, connectionId: conn._id }, { receivedAt: 1 })
-    .sort({ receivedAt: 1 })
-    .lean();
-  return oldest?.receivedAt ?? null;
-}
-
 export async function storedCount(models: InboxModels, conn: Conn): Promise<number> {
   return models.InboxMessage.countDocuments({ connectionId: conn._id });
 }

@@ -1,10 +1,10 @@
 import { emitEvent, type QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Models } from '@outlook-connect/shared';
 import type { MailboxGraph } from '@outlook-connect/mailbox-runtime';
-import { fullPassRequest, fullPassWindowStart, isFullPass, planDeltaPage, runStart, type DeltaPage, type RunStart } from './delta-page';
+import { fullPassRequest, inWindow, isFullPass, planDeltaPage, runStart, type DeltaPage, type RunStart } from './delta-page';
 import { messageSelect } from './graph-message';
 import type { InboxPolicy } from './inbox-policy';
-import { oldestStoredAt, removeMessages, removeOlderGenerations, storedMessages, writeMessages } from './message-store';
+import { removeMessages, removeOlderGenerations, storedMessages, writeMessages } from './message-store';
 import { isNewArrival, receivedEvent } from './received-events';
 import { sendsAnsweredBy } from './reply-link';
 import { beginFullPass, completePass, passCompletionSet, savePageProgress } from './sync-state';
@@ -28,8 +28,10 @@ export interface SyncRunResult {
   added: number;
   updated: number;
   removed: number;
-  /** Messages of older generations a completed full pass removed. */
+  /** Messages of older generations a completed full (unfiltered) pass removed: Outlook no longer has them. */
   purged: number;
+  /** Messages outside the mirror window, not stored (never removes a stored row). */
+  outsideWindow: number;
   events: number;
   /** False when the run stopped at its page budget; the pass resumes from the stored pageLink. */
   passCompleted: boolean;
@@ -43,13 +45,13 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
   const full = isFullPass(start);
   const client = deps.graph(conn._id);
   const prefer = `odata.maxpagesize=${policy.pageSize}`;
-  const result: SyncRunResult = { start, full, pages: 0, added: 0, updated: 0, removed: 0, purged: 0, events: 0, passCompleted: false };
+  const result: SyncRunResult = { start, full, pages: 0, added: 0, updated: 0, removed: 0, purged: 0, outsideWindow: 0, events: 0, passCompleted: false };
 
   let fetchPage: () => Promise<DeltaPage>;
   if (start.kind === 'full') {
     await beginFullPass(models, conn._id, start.generation);
-    const req = fullPassRequest(fullPassWindowStart(deps.now(), policy, await oldestStoredAt(models, conn)), messageSelect(policy.readHeaders));
-    fetchPage = () => client.api(req.path).select(req.select).filter(req.filter).header('Prefer', prefer).get();
+    const req = fullPassRequest(messageSelect(policy.readHeaders));
+    fetchPage = () => client.api(req.path).select(req.select).header('Prefer', prefer).get();
   } else {
     const link = start.link;
     fetchPage = () => client.api(link).header('Prefer', prefer).get();
@@ -61,8 +63,14 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
     // Only messages that arrived while connected can need an event, so only those are looked up before writing (one
     // `_id` query; FerretDB scans for it); the rest (the history of a first pass) go straight to insertMany, where a
     // row already stored shows up as a duplicate key and is updated instead.
-    const candidates = plan.upserts.filter((m) => isNewArrival(m, conn));
-    const stored = await storedMessages(models, conn, candidates);
+    // Outside the mirror window a message is only kept up to date when already stored (never added, never removed).
+    const nowMs = deps.now();
+    const windowed = plan.upserts.filter((m) => inWindow(m.receivedAt, nowMs, policy.mirrorDays));
+    const outside = plan.upserts.filter((m) => !inWindow(m.receivedAt, nowMs, policy.mirrorDays));
+    const candidates = windowed.filter((m) => isNewArrival(m, conn));
+    const stored = await storedMessages(models, conn, [...candidates, ...outside]);
+    const kept = outside.length ? [...windowed, ...outside.filter((m) => stored.has(m.graphId))] : plan.upserts;
+    result.outsideWindow += plan.upserts.length - kept.length;
     // Events go out before the rows are written: a crash in between re-emits under the same id (delivered once)
     // instead of storing a message whose event was never sent.
     const arrivals = candidates.filter((m) => !stored.has(m.graphId));
@@ -74,7 +82,7 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
       }
       result.events += arrivals.length;
     }
-    const written = await writeMessages(models, conn, plan.upserts, stored, start.generation);
+    const written = await writeMessages(models, conn, kept, stored, start.generation);
     result.removed += await removeMessages(models, conn, plan.removedIds);
     result.added += written.inserted;
     result.updated += written.updated + written.unchanged;
@@ -86,7 +94,8 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
       await deps.onPage?.();
       continue;
     }
-    // Purge before installing the cursor: a crash in between replays the last page and purges again (idempotent).
+    // A complete unfiltered pass saw the whole Inbox: what it did not see is gone from Outlook. Purge before installing
+    // the cursor: a crash in between replays the last page and purges again (idempotent).
     if (full) result.purged = await removeOlderGenerations(models, conn, start.generation);
     await completePass(models, conn._id, passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now())));
     result.passCompleted = true;
