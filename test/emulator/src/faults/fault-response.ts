@@ -31,6 +31,10 @@ export async function sendFault(ctx: EmulatorContext, request: FastifyRequest, r
   if (!fault) return false;
   request.emulatorFault = fault.id;
   if (fault.latencyMs) await sleep(fault.latencyMs);
+  if (fault.dropAnswer) {
+    request.emulatorDropAnswer = true;
+    return false;
+  }
   if (fault.drop) {
     reply.hijack();
     request.raw.socket.destroy();

@@ -10,6 +10,8 @@ export interface FaultSpec {
   latencyMs?: number;
   /** Destroy the socket instead of answering. */
   drop?: boolean;
+  /** Let the request take effect, then destroy the socket instead of answering (an answer lost on the way back). */
+  dropAnswer?: boolean;
   /** Probability 0..1 that a matching request is hit (default 1). */
   rate?: number;
   /** Hit at most this many requests, then the fault is gone. */

@@ -93,6 +93,11 @@ export function graphRoute(app: FastifyInstance, ctx: EmulatorContext, spec: Gra
           params: stringRecord(request.params),
           body: request.body,
         });
+        if (request.emulatorDropAnswer) {
+          reply.hijack();
+          request.raw.socket.destroy();
+          return reply;
+        }
         const requestId = clientRequestId(request);
         reply.code(result.status).headers({ ...(requestId ? { 'client-request-id': requestId } : {}), ...result.headers });
         if (result.body === undefined) return reply.send();

@@ -7,6 +7,8 @@ declare module 'fastify' {
     emulatorCounted?: boolean;
     emulatorStartedAt?: number;
     emulatorFault?: string;
+    /** A dropAnswer fault matched: the handler runs, its answer never leaves. */
+    emulatorDropAnswer?: boolean;
     emulatorLogged?: boolean;
   }
 }
