@@ -62,7 +62,8 @@ export function calendarKind(deps: CalendarDeps): OperationKind<Op, CalendarWork
     const client = deps.graph(op.connectionId);
     const { request, eventId } = work;
     if (request.kind === 'create') {
-      const summary = await createEvent(client, request, op.transactionId);
+      // attempts counts this run: above 1, an earlier run may have created the event and lost Graph's answer.
+      const summary = await createEvent(client, request, op.transactionId, op.attempts > 1);
       return { eventId: summary.eventId, summary };
     }
     if (!eventId) throw new Error('update/cancel without a target event');

@@ -1,5 +1,5 @@
 import { eventChangesSchema, eventDetailsSchema } from '@outlook-connect/queues';
-import { summarizeEvent, toGraphEvent, toGraphEventPatch, UnexpectedGraphAnswerError } from './graph-event';
+import { markerFilter, OPERATION_MARKER_ID, summarizeEvent, toGraphEvent, toGraphEventPatch, UnexpectedGraphAnswerError } from './graph-event';
 
 const details = eventDetailsSchema.parse({
   subject: 'Demo',
@@ -26,12 +26,17 @@ describe('toGraphEvent', () => {
       isOnlineMeeting: true,
       onlineMeetingProvider: 'teamsForBusiness',
       transactionId: 'tx-1',
+      singleValueExtendedProperties: [{ id: OPERATION_MARKER_ID, value: 'tx-1' }],
     });
+  });
+
+  it("finds the operation's event by its marker (quotes doubled)", () => {
+    expect(markerFilter("tx'1")).toBe(`singleValueExtendedProperties/Any(ep: ep/id eq '${OPERATION_MARKER_ID}' and ep/value eq 'tx''1')`);
   });
 
   it('leaves out what the producer did not give', () => {
     const plain = eventDetailsSchema.parse({ subject: 'S', start: details.start, end: details.end });
-    expect(Object.keys(toGraphEvent(plain, 'tx')).sort()).toEqual(['attendees', 'end', 'isOnlineMeeting', 'start', 'subject', 'transactionId']);
+    expect(Object.keys(toGraphEvent(plain, 'tx')).sort()).toEqual(['attendees', 'end', 'isOnlineMeeting', 'singleValueExtendedProperties', 'start', 'subject', 'transactionId']);
   });
 });
 

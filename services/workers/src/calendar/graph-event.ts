@@ -14,6 +14,19 @@ export interface GraphEventJson {
   isOnlineMeeting?: boolean;
   onlineMeetingProvider?: 'teamsForBusiness';
   transactionId?: string;
+  singleValueExtendedProperties?: Array<{ id: string; value: string }>;
+}
+
+/**
+ * Our marker on every event we create: the operation's transactionId in an extended property, so a run that lost
+ * Graph's answer finds the event ($filter on singleValueExtendedProperties) instead of relying on what a repeated
+ * transactionId returns (undocumented).
+ */
+export const OPERATION_MARKER_ID = 'String {4b0f6c2e-8d1a-4f57-9a3e-5c7d2e9b1f08} Name x-oc-calendar-operation';
+
+/** The $filter that finds the event an operation created. */
+export function markerFilter(transactionId: string): string {
+  return `singleValueExtendedProperties/Any(ep: ep/id eq '${OPERATION_MARKER_ID}' and ep/value eq '${transactionId.replace(/'/g, "''")}')`;
 }
 
 function attendeesJson(list: Details['attendees']): NonNullable<GraphEventJson['attendees']> {
@@ -35,9 +48,9 @@ function fieldsJson(fields: EventChanges): GraphEventJson {
   return json;
 }
 
-/** The body of POST /me/events; `transactionId` makes Graph return the same event when a create is retried. */
+/** The body of POST /me/events: the operation's transactionId (Graph avoids a redundant create) and our marker. */
 export function toGraphEvent(details: Details, transactionId: string): GraphEventJson {
-  return { ...fieldsJson(details), transactionId };
+  return { ...fieldsJson(details), transactionId, singleValueExtendedProperties: [{ id: OPERATION_MARKER_ID, value: transactionId }] };
 }
 
 /** The body of PATCH /me/events/{id}: only the fields that change. */

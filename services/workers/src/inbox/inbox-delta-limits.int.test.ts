@@ -1,5 +1,5 @@
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { startInboxHarness, type InboxHarness } from './inbox-harness';
+import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { syncConnection, type SyncOutcome } from './sync-connection';
 
 // Delta as Exchange limits it (5,000 messages with $filter, resets as 410 + Location or 4xx syncStateNotFound,
