@@ -22,5 +22,6 @@ export * from './calendar-schemas';
 export { canonicalJson, IdempotencyKeyReusedError, requestHash } from './request-hash';
 export { resolveTimeZone, localToUtcMs, toGraphUtc, type ResolvedTimeZone } from './calendar-time';
 export * from './sends';
+export * from './attachments';
 export * from './send-schemas';
 export { inboxSyncJobId, scheduleInboxSync, syncInboxNow, type ScheduleOutcome } from './inbox-sync';

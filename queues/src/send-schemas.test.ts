@@ -1,4 +1,4 @@
-import { enqueueSendInputSchema, MAX_ATTACHMENTS_BASE64_BYTES, outgoingMessageSchema } from './send-schemas';
+import { enqueueSendInputSchema, MAX_ATTACHMENTS_BASE64_BYTES, MAX_BODY_CHARS, MAX_SEND_REQUEST_BYTES, outgoingMessageSchema } from './send-schemas';
 
 const base = {
   workspaceId: 'ws_1',
@@ -37,7 +37,17 @@ describe('enqueue send input', () => {
     expect(outgoingMessageSchema.safeParse({ ...base.message, attachments: two }).success).toBe(false);
     expect(outgoingMessageSchema.safeParse({ ...base.message, attachments: [{ name: 'a', contentBase64: 'not base64!' }] }).success).toBe(false);
     const ok = outgoingMessageSchema.parse({ ...base.message, attachments: [{ name: 'a.txt', contentBase64: 'aGk=' }] });
-    expect(ok.attachments![0]!.contentType).toBe('application/octet-stream');
+    expect(ok.attachments![0]).toMatchObject({ contentType: 'application/octet-stream' });
+  });
+  it('takes uploaded files by attachmentId, and nothing else beside the id', () => {
+    const id = `att_${'a'.repeat(24)}`;
+    expect(outgoingMessageSchema.parse({ ...base.message, attachments: [{ attachmentId: id }] }).attachments).toEqual([{ attachmentId: id }]);
+    expect(outgoingMessageSchema.safeParse({ ...base.message, attachments: [{ attachmentId: 'nope' }] }).success).toBe(false);
+    expect(outgoingMessageSchema.safeParse({ ...base.message, attachments: [{ attachmentId: id, contentBase64: 'aGk=' }] }).success).toBe(false);
+  });
+  it('derives the largest request it allows (the gateway body limit) from its own limits', () => {
+    expect(MAX_SEND_REQUEST_BYTES).toBeGreaterThan(MAX_ATTACHMENTS_BASE64_BYTES + MAX_BODY_CHARS);
+    expect(MAX_SEND_REQUEST_BYTES).toBeLessThan(16 * 1024 * 1024);
   });
   it('caps metadata', () => {
     expect(enqueueSendInputSchema.safeParse({ ...base, metadata: { blob: 'x'.repeat(20_000) } }).success).toBe(false);

@@ -1,7 +1,8 @@
-import { isDuplicateKeyError as isDuplicateKey, newId, type Models, type SendDoc } from '@outlook-connect/shared';
+import { isDuplicateKeyError as isDuplicateKey, newId, normalizeScope, type Models, type SendDoc } from '@outlook-connect/shared';
+import { AttachmentInUseError, claimAttachments, maxMessageBytesOf, removeAttachmentsOfSend, resolveAttachmentRefs, withAttachmentDetails } from './attachments';
 import { parseInput } from './calendar';
 import { emitEvent, eventId } from './events';
-import type { QueueClient } from './queue-client';
+import { InvalidPayloadError, type QueueClient } from './queue-client';
 import { IdempotencyKeyReusedError, requestHash, sameRequest } from './request-hash';
 import { enqueueSendInputSchema, type EnqueueSendInput } from './send-schemas';
 
@@ -35,9 +36,10 @@ export interface SendClient {
 }
 
 
-export function createSendClient(opts: { models: Models; queues: QueueClient; now?: () => number }): SendClient {
+export function createSendClient(opts: { models: Models; queues: QueueClient; now?: () => number; maxMessageBytes?: number }): SendClient {
   const { models, queues } = opts;
   const now = opts.now ?? Date.now;
+  const maxMessageBytes = maxMessageBytesOf(opts.maxMessageBytes);
 
   /** The job id dedupes: enqueued on every call while waiting, so a crash between insert and enqueue heals on retry. */
   async function ensureJob(send: SendDoc): Promise<void> {
@@ -50,8 +52,13 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
     async enqueueSend(input) {
       const v = parseInput(enqueueSendInputSchema, input, 'send');
       // By _id alone (the store answers that from its key), the workspace checked here.
-      const found = await models.Connection.findById(v.connectionId, { workspaceId: 1 }).lean<{ workspaceId: string }>();
+      const found = await models.Connection.findById(v.connectionId, { workspaceId: 1, grantedScopes: 1 }).lean<{ workspaceId: string; grantedScopes?: string[] }>();
       if (found?.workspaceId !== v.workspaceId) throw new SendNotFoundError('connection', v.connectionId);
+      const uploaded = await resolveAttachmentRefs(models, v, v.message, maxMessageBytes);
+      // Uploaded files go onto a draft (upload sessions); a send_only connection (Mail.Send alone) cannot make one.
+      if (uploaded.length && !(found.grantedScopes ?? []).some((s) => normalizeScope(s) === 'mail.readwrite')) {
+        throw new InvalidPayloadError('send', [{ path: 'message.attachments', message: 'uploaded attachments need a connection granted Mail.ReadWrite; a send_only connection sends inline attachments only' }]);
+      }
       // What makes two requests the same send: everything the producer chose, after validation, except the key.
       const hash = requestHash({ message: v.message, source: v.source, sendAt: v.sendAt ?? null, metadata: v.metadata });
       const sendId = newId('send');
@@ -67,7 +74,7 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
           requestHash: hash,
           source: v.source,
           status: scheduled ? 'scheduled' : 'queued',
-          message: v.message,
+          message: withAttachmentDetails(v.message, uploaded),
           sendAt: v.sendAt ?? null,
           metadata: v.metadata,
           marker: `oc-${sendId}`,
@@ -80,6 +87,13 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
         if (!sameRequest(existing.requestHash, hash)) throw new IdempotencyKeyReusedError(v.idempotencyKey, 'send', existing._id);
         send = existing;
         created = false;
+      }
+      try {
+        await claimAttachments(models, uploaded, send._id);
+      } catch (err) {
+        // Another send owns a file: this new send never existed (nothing was enqueued for it).
+        if (err instanceof AttachmentInUseError && created) await models.Send.deleteOne({ _id: send._id, status: send.status });
+        throw err;
       }
       await ensureJob(send);
       return { send, created };
@@ -100,6 +114,7 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
       // Repeated on a repeated cancel: the job removal and the event (stable id) are idempotent, and heal a crash here.
       // The record is canceled whatever happens to the job: a worker taking it re-reads the record and stops.
       await queues.queue('send').remove(sendId).catch(() => undefined);
+      await removeAttachmentsOfSend(models, sendId);
       await emitEvent(
         queues,
         'send.canceled',

@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import { attachmentChunkSchema, attachmentSchema, type AttachmentChunkDoc, type AttachmentDoc } from './attachment';
 import { calendarOperationSchema, type CalendarOperationDoc } from './calendar-operation';
 import { connectAttemptSchema, type ConnectAttemptDoc } from './connect-attempt';
 import { connectionSchema, type ConnectionDoc } from './connection';
@@ -8,6 +9,7 @@ import { oauthAppSchema, type OAuthAppDoc } from './oauth-app';
 import { sendSchema, type SendDoc } from './send';
 import { workspaceSchema, type WorkspaceDoc } from './workspace';
 
+export * from './attachment';
 export * from './calendar-operation';
 export * from './connect-attempt';
 export * from './connection';
@@ -27,6 +29,8 @@ export interface Models {
   InboxMessage: Model<InboxMessageDoc>;
   CalendarOperation: Model<CalendarOperationDoc>;
   ConnectionActivity: Model<ConnectionActivityDoc>;
+  Attachment: Model<AttachmentDoc>;
+  AttachmentChunk: Model<AttachmentChunkDoc>;
 }
 
 /** Registers every model on a connection and waits for their indexes (unique indexes carry invariants). */
@@ -40,6 +44,8 @@ export async function createModels(conn: Connection): Promise<Models> {
     InboxMessage: conn.model<InboxMessageDoc>('InboxMessage', inboxMessageSchema),
     CalendarOperation: conn.model<CalendarOperationDoc>('CalendarOperation', calendarOperationSchema),
     ConnectionActivity: conn.model<ConnectionActivityDoc>('ConnectionActivity', connectionActivitySchema),
+    Attachment: conn.model<AttachmentDoc>('Attachment', attachmentSchema),
+    AttachmentChunk: conn.model<AttachmentChunkDoc>('AttachmentChunk', attachmentChunkSchema),
   };
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
   return models;

@@ -18,8 +18,25 @@ export interface OutgoingMessage {
   body: { contentType: 'html' | 'text'; content: string };
   /** Graph id of an earlier message to reply to (threading). */
   replyToMessageId?: string;
-  attachments?: Array<{ name: string; contentType: string; contentBase64: string }>;
+  /** Small files inline (base64, in this record), or files uploaded first (POST .../attachments) by id. */
+  attachments?: Array<InlineAttachment | AttachmentRef>;
 }
+
+export interface InlineAttachment {
+  name: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+export interface AttachmentRef {
+  attachmentId: string;
+  /** Copied from the upload when the send is queued, so the record still describes the file once it is removed. */
+  name?: string;
+  contentType?: string;
+  size?: number;
+}
+
+export const isAttachmentRef = (a: InlineAttachment | AttachmentRef): a is AttachmentRef => 'attachmentId' in a;
 
 export interface SendDoc {
   _id: string;
