@@ -1,4 +1,4 @@
-import type { JobContext, Payload } from '@outlook-connect/queues';
+import { sweepAttachments, type JobContext, type Payload } from '@outlook-connect/queues';
 import type { ServiceDeps } from '../worker-deps';
 import { appSecretCheck } from './app-secret-check';
 import { inboxPolicyOf } from '../inbox/inbox-sync.handler';
@@ -18,4 +18,6 @@ export const maintenanceTasks: Record<MaintenanceTaskName, MaintenanceTask> = {
   'refresh-sweep': { run: (deps) => refreshSweep(deps), everyMs: (deps) => deps.policy.sweepEveryMs },
   'app-secret-check': { run: (deps) => appSecretCheck(deps), everyMs: () => 3_600_000 },
   'sync-sweep': { run: (deps) => syncSweep(deps), everyMs: (deps) => inboxPolicyOf(deps).sweepEveryMs },
+  // Attachment bytes the store keeps for sends: no TTL index on FerretDB, so removed here (and when a send finishes).
+  'attachment-sweep': { run: async (deps) => ({ removed: await sweepAttachments(deps.models, deps.now()) }), everyMs: () => 15 * 60_000 },
 };

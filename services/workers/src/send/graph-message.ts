@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '@outlook-connect/shared';
+import { isAttachmentRef, type InlineAttachment, type OutgoingMessage } from '@outlook-connect/shared';
 
 // How a send looks to Graph. The marker rides in one single-value extended property (filterable, unlike
 // internetMessageHeaders), set when the message is created, so a retry can find what an earlier attempt did.
@@ -20,8 +20,10 @@ export function toGraphMessage(message: OutgoingMessage, marker: string): Record
     singleValueExtendedProperties: [{ id: MARKER_PROPERTY_ID, value: marker }],
   };
   if (message.replyTo?.length) graph.replyTo = recipients(message.replyTo);
-  if (message.attachments?.length) {
-    graph.attachments = message.attachments.map((a) => ({
+  // Uploaded files (attachmentId) go onto the draft afterwards (large-attachments.ts); inline ones ride along here.
+  const inline = (message.attachments ?? []).filter((a): a is InlineAttachment => !isAttachmentRef(a));
+  if (inline.length) {
+    graph.attachments = inline.map((a) => ({
       '@odata.type': '#microsoft.graph.fileAttachment',
       name: a.name,
       contentType: a.contentType,

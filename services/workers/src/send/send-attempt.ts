@@ -1,8 +1,10 @@
-import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
+import { readAttachment } from '@outlook-connect/queues';
+import { isAttachmentRef, type AttachmentDoc, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
 import type { AccessTokenSeed } from '@outlook-connect/mailbox-runtime';
 import type { WorkerDeps } from '../worker-deps';
 import { connectionUnusableOf, mailboxBusyOf, microsoftFailureOf, sendLimitsFor } from '@outlook-connect/mailbox-runtime';
 import { recipientTotal } from './graph-message';
+import { attachFiles, type FileToAttach } from './large-attachments';
 import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail } from './send-graph';
 import { certainlyNotSent, nextDraftStep, readFindings, type SentIds } from './send-policy';
 import { recordDraft, releaseSubmission, replaceDraft } from './send-records';
@@ -37,21 +39,44 @@ async function submit(state: AttemptState, call: () => Promise<void>): Promise<v
   }
 }
 
+/** A file named by attachmentId is not in the store any more (removed by the sweep): the send cannot go out as asked. */
+export class AttachmentMissingError extends Error {
+  override name = 'AttachmentMissingError';
+}
+
+/** The send's uploaded files, read from the store only when they go up. */
+async function uploadedFiles(deps: AttemptDeps, send: SendDoc): Promise<FileToAttach[]> {
+  const ids = (send.message.attachments ?? []).filter(isAttachmentRef).map((a) => a.attachmentId);
+  if (ids.length === 0) return [];
+  const docs = await deps.models.Attachment.find({ _id: { $in: ids }, sendId: send._id, status: 'ready' }).lean<AttachmentDoc[]>();
+  const byId = new Map(docs.map((d) => [d._id, d]));
+  return ids.map((id) => {
+    const doc = byId.get(id);
+    if (!doc) throw new AttachmentMissingError(`attachment ${id} of send ${send._id} is no longer stored`);
+    return { name: doc.name, contentType: doc.contentType, size: doc.size, bytes: () => readAttachment(deps.models, doc) };
+  });
+}
+
 export async function sendViaDraft(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState, seed?: AccessTokenSeed): Promise<SentIds> {
   const client = deps.graph(send.connectionId, seed);
   // On the first attempt nothing can exist yet; any later attempt asks the mailbox what an earlier one did.
   const findings = send.attempts > 1 || send.draftId ? readFindings(await findByMarker(client, send.marker)) : null;
   const step = nextDraftStep(send.draftId, findings);
   if (step.step === 'done') return step.sent;
+  const files = await uploadedFiles(deps, send);
   let draftId: string;
+  let fresh = false;
   if (step.step === 'create_draft') {
     const created = await createDraft(client, send.message, send.marker);
     draftId = await recordDraft(deps, send._id, created);
+    fresh = draftId === created;
     if (draftId !== created) await deleteDraft(client, created).catch(() => undefined);
   } else {
     draftId = step.draftId;
     if (draftId !== send.draftId) await replaceDraft(deps, send._id, draftId);
   }
+  // Uploaded files go onto the draft before it is sent; a draft found again may carry some of them already.
+  await attachFiles(client, draftId, files, { draftMayHaveFiles: !fresh });
   await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
   try {
     await submit(state, () => sendDraft(client, draftId));

@@ -4,7 +4,7 @@ import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import type { Found, OperationKind, Step } from '../operations/run-operation';
 import type { OperationPolicy } from '../operations/outcome';
 import type { WorkerDeps } from '../worker-deps';
-import { DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
+import { AttachmentMissingError, DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
 import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentIds } from './send-policy';
 import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, submittedEarlier } from './send-records';
 
@@ -103,6 +103,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     },
 
     async interpret(err, record, work) {
+      if (err instanceof AttachmentMissingError) return { fail: { kind: 'permanent', code: 'attachment_missing', message: err.message } };
       if (err instanceof RecipientsOverDailyCapError) return { fail: { kind: 'permanent', code: 'recipients_over_daily_cap', message: err.message } };
       if (err instanceof DraftGoneError) {
         await backToQueued(deps, record._id);

@@ -1,4 +1,4 @@
-import { emitEvent, eventId } from '@outlook-connect/queues';
+import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/queues';
 import type { ActivityType, SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
 import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
@@ -101,9 +101,14 @@ export async function markSent(deps: Deps, sendId: string, ids: SentIds): Promis
   if (!sent) {
     // A retry after this very write went through (the activity line or the event failed): the event must still go out.
     const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
-    if (current?.status === 'sent') await emitOutcome(deps, current);
+    if (current?.status === 'sent') {
+      await emitOutcome(deps, current);
+      await removeAttachmentsOfSend(deps.models, sendId);
+    }
     return null;
   }
+  // The files are on the sent message now: their copies in our store go (the sweep retries a crash here).
+  await removeAttachmentsOfSend(deps.models, sendId);
   await activity(deps, sent, 'sent', { recipients: sent.message.to.length + (sent.message.cc?.length ?? 0) + (sent.message.bcc?.length ?? 0) });
   await emitOutcome(deps, sent);
   return sent;
@@ -116,6 +121,7 @@ export async function markFailed(deps: Deps, sendId: string, error: SendError): 
     { returnDocument: 'after' },
   ).lean<SendDoc>();
   if (!failed) return null;
+  await removeAttachmentsOfSend(deps.models, sendId);
   await activity(deps, failed, 'send_failed', { code: error.code, kind: error.kind });
   await emitOutcome(deps, failed);
   return failed;
