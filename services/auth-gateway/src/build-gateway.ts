@@ -8,6 +8,7 @@ import { limitFailedAuth } from './http/failed-auth-limit';
 import { installAntiFraming } from './http/security-headers';
 import type { GatewayApp } from './http/gateway-app';
 import { apiKeyRoutes } from './routes/api-keys';
+import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { connectRoutes } from './routes/connect';
 import { connectionRoutes } from './routes/connections';
@@ -50,6 +51,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   connectRoutes(app, deps);
   connectionRoutes(app, deps);
   sendRoutes(app, deps);
+  attachmentRoutes(app, deps);
   calendarRoutes(app, deps);
   if (deps.env.SANDBOX) sandboxRoutes(app, deps);
   await app.ready();

@@ -47,6 +47,13 @@ export const gatewayEnv = {
   STORE_DOWN_LIVENESS_SEC: z.coerce.number().int().min(10).max(86_400).default(300).describe('seconds the store may be unreachable before /healthz fails so the orchestrator restarts the gateway'),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10).describe('failed API-key attempts per client IP and window before 429'),
   AUTH_FAILURE_WINDOW_SEC: z.coerce.number().int().min(1).max(86_400).default(60).describe('the window of AUTH_FAILURE_LIMIT, in seconds'),
+  MAX_MESSAGE_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(150)
+    .default(35)
+    .describe("the mailboxes' maximum message size in MB, attachments included (Exchange Online: 35 by default, at most 150); uploads and sends above it are refused"),
   SANDBOX: boolFlag,
   SANDBOX_APP_FILE: z
     .string()

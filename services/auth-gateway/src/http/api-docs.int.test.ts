@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
+import { MAX_SEND_REQUEST_BYTES } from '@outlook-connect/queues';
 import { repoRoot } from '@outlook-connect/stack';
 import { chromium } from 'playwright-core';
 import { call } from '../testing/http';
@@ -61,7 +62,7 @@ describe('the OpenAPI document', () => {
       'POST /v1/connections/{id}/calendar/events', 'PATCH /v1/connections/{id}/calendar/events/{eventId}',
       'POST /v1/connections/{id}/calendar/events/{eventId}/cancel', 'PATCH /v1/calendar/operations/{id}/event',
       'POST /v1/calendar/operations/{id}/event/cancel', 'GET /v1/calendar/operations/{id}', 'POST /v1/connections/{id}/calendar/free-busy',
-      'GET /healthz', 'GET /readyz',
+      'POST /v1/connections/{id}/attachments', 'GET /v1/attachments/{id}', 'GET /healthz', 'GET /readyz',
     ]) {
       expect(keys).toContain(expected);
     }
@@ -164,7 +165,7 @@ describe('the answers match the document', () => {
     const valid = { idempotencyKey: 'k', source: 'other', message: { to: ['a@example.com'], subject: 's', body: { contentType: 'text', content: 'c' } } };
     const answers = [
       await call(h, 'POST', url, { rawBody: '<send/>', headers: { ...h.auth, 'content-type': 'application/xml' } }),
-      await call(h, 'POST', url, { rawBody: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }), headers: h.auth }),
+      await call(h, 'POST', url, { rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_SEND_REQUEST_BYTES) }), headers: h.auth }),
       await call(h, 'POST', url, { rawBody: '{"message":', headers: h.auth }),
       await call(h, 'POST', url, { body: valid, headers: { authorization: 'Bearer nope' } }),
       await call(h, 'POST', url, { body: valid, headers: h.auth }),
@@ -173,6 +174,8 @@ describe('the answers match the document', () => {
     answers.push(await call(h, 'POST', url, { body: { message: 'nope' }, headers: { authorization: 'Bearer nope' } }));
     answers.push(await call(h, 'POST', url, { body: { message: 'nope' } }));
     expect(answers.map((a) => a.status)).toEqual([415, 413, 400, 401, 404, 401, 401]);
+    // The limit is the largest request the send schema allows, and the 413 names it.
+    expect(answers[1]?.body).toMatchObject({ error: 'body_too_large', limitBytes: MAX_SEND_REQUEST_BYTES });
     for (const a of answers) {
       expect({ status: a.status, documented: documented('POST /v1/connections/{id}/sends', a.status) }).toEqual({ status: a.status, documented: true });
       expect(a.body).toEqual(expect.objectContaining({ error: expect.any(String), message: expect.any(String) }));

@@ -30,6 +30,10 @@ export function installErrorHandler(app: FastifyInstance, dependencies: () => De
       return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.details ?? {}) });
     }
     const status = err.statusCode ?? 500;
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit;
+      return reply.code(413).send({ error: 'body_too_large', message: `the body is larger than this route accepts: at most ${limit} bytes`, limitBytes: limit });
+    }
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: malformed JSON, wrong content type, body too large.
       return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });

@@ -103,7 +103,16 @@ export const sendViewSchema = z.object({
     subject: z.string(),
     body: z.object({ contentType: z.enum(['html', 'text']), content: z.string() }),
     replyToMessageId: z.string().optional(),
-    attachments: z.array(z.object({ name: z.string(), contentType: z.string(), size: z.number().describe('bytes') })).describe('without their content'),
+    attachments: z
+      .array(
+        z.object({
+          attachmentId: z.string().optional().describe('set for a file uploaded first (POST /v1/connections/{id}/attachments)'),
+          name: z.string(),
+          contentType: z.string(),
+          size: z.number().describe('bytes'),
+        }),
+      )
+      .describe('without their content'),
   }),
   sendAt: z.date().nullable(),
   metadata: z.record(z.string(), z.unknown()),

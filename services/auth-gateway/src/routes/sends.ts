@@ -1,12 +1,14 @@
 import {
   createSendClient,
   enqueueSendInputSchema,
+  AttachmentInUseError,
   IdempotencyKeyReusedError,
   InvalidPayloadError,
+  MAX_SEND_REQUEST_BYTES,
   SendNotCancelableError,
   SendNotFoundError,
 } from '@outlook-connect/queues';
-import type { SendDoc } from '@outlook-connect/shared';
+import { isAttachmentRef, type SendDoc } from '@outlook-connect/shared';
 import type { z } from 'zod';
 import type { GatewayDeps } from '../clients';
 import { ApiError, notFound } from '../http/api-error';
@@ -35,7 +37,14 @@ export function sendView(send: SendDoc): z.input<typeof sendViewSchema> {
     idempotencyKey: send.idempotencyKey,
     source: send.source,
     status: send.status,
-    message: { ...message, attachments: (attachments ?? []).map((a) => ({ name: a.name, contentType: a.contentType, size: Math.floor((a.contentBase64.length * 3) / 4) })) },
+    message: {
+      ...message,
+      attachments: (attachments ?? []).map((a) =>
+        isAttachmentRef(a)
+          ? { attachmentId: a.attachmentId, name: a.name ?? '', contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0 }
+          : { name: a.name, contentType: a.contentType, size: Math.floor((a.contentBase64.length * 3) / 4) },
+      ),
+    },
     sendAt: send.sendAt,
     metadata: send.metadata,
     attempts: send.attempts,
@@ -56,6 +65,7 @@ function apiErrorOf(err: unknown): unknown {
   if (err instanceof InvalidPayloadError) {
     return new ApiError(400, 'invalid_request', err.message, { issues: err.issues.map((i) => ({ field: i.path ? `body.${i.path}` : 'body', reason: i.message })) });
   }
+  if (err instanceof AttachmentInUseError) return new ApiError(409, 'attachment_in_use', err.message, { sendId: err.sendId });
   if (err instanceof IdempotencyKeyReusedError) return new ApiError(409, 'idempotency_key_reused', err.message, { sendId: err.existingId });
   if (err instanceof SendNotFoundError) return notFound(err.what);
   if (err instanceof SendNotCancelableError) return new ApiError(409, 'send_not_cancelable', err.message, { status: err.status });
@@ -71,11 +81,13 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
-  const sends = createSendClient({ models: deps.models, queues: deps.queues, now: () => deps.now().getTime() });
+  const sends = createSendClient({ models: deps.models, queues: deps.queues, now: () => deps.now().getTime(), maxMessageBytes: deps.env.MAX_MESSAGE_MB * 1024 * 1024 });
 
   app.route({
     method: 'POST',
     url: '/v1/connections/:id/sends',
+    // As large as the schema allows (inline attachments, the longest body, every recipient), not more.
+    bodyLimit: MAX_SEND_REQUEST_BYTES,
     schema: {
       tags,
       security,
@@ -83,7 +95,10 @@ export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
       description:
         'Queues an email (201). The idempotency key (Idempotency-Key header or idempotencyKey) is per connection: the same key ' +
         'with the same request returns the original send (200) and sends nothing new; with a different request it is refused ' +
-        '(409 idempotency_key_reused, naming the original sendId). sendAt in the future schedules it.',
+        '(409 idempotency_key_reused, naming the original sendId). sendAt in the future schedules it. ' +
+        'Attachments: small files inline (contentBase64, 3 MB of base64 in total), larger ones uploaded first (POST /v1/connections/{id}/attachments) ' +
+        'and named by attachmentId (all files together at most the maximum message size; 409 attachment_in_use if another send uses one). ' +
+        `The body may be at most ${MAX_SEND_REQUEST_BYTES} bytes (413 names the limit).`,
       params: idParams('conn'),
       headers: idempotencyHeaders,
       body: sendRequestBody,

@@ -12,7 +12,7 @@ export async function call<T = Record<string, unknown>>(
   h: Pick<GatewayHarness, 'baseUrl'>,
   method: string,
   url: string,
-  opts: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  opts: { body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> } = {},
 ): Promise<HttpAnswer<T>> {
   const hasBody = opts.body !== undefined || opts.rawBody !== undefined;
   const res = await fetch(`${h.baseUrl}${url}`, {
