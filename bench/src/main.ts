@@ -1,6 +1,8 @@
 import os from 'node:os';
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import { runInboxPhase } from './inbox/inbox-phase';
+import { runLargeInbox } from './inbox/large-inbox';
+import { runAttachmentPhase } from './send/attachment-phase';
 import { progress } from './lib/progress';
 import { ratio } from './lib/stats';
 import { measureRawRedisRate } from './redis/raw-rate';
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
     refresh: null,
     compressed: null,
     inbox: null,
+    largeInbox: null,
+    attachment: null,
     peakRss: [],
     notes: [],
     errors: [],
@@ -65,6 +69,10 @@ async function main(): Promise<void> {
     const inboxBoxes = await env.connectMany(runs('inbox') ? knobs.BENCH_INBOX_MAILBOXES : 0, 'full', 'inbox', (email) => {
       env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_MESSAGES, { spacingSec: 60 });
     });
+    const [largeBox] = await env.connectMany(runs('inbox') && knobs.BENCH_INBOX_LARGE_MESSAGES > 0 ? 1 : 0, 'full', 'inboxlarge', (email) => {
+      env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_LARGE_MESSAGES, { spacingSec: 30 });
+    });
+    const [attachmentBox] = await env.connectMany(runs('attachment') ? 1 : 0, 'full', 'attach');
     const t = Date.now();
     const refreshBoxes = await env.connectMany(runs('refresh') ? knobs.BENCH_REFRESH_CONNECTIONS : 0, 'full', 'refresh');
     const connectsPerSec = (refreshBoxes.length * 1000) / (Date.now() - t);
@@ -88,7 +96,11 @@ async function main(): Promise<void> {
       if (!raw.private) results.notes.push('REDIS_URL pointed at a Redis others may use: commands per send include their commands too (the bench used a prefix of its own).');
     });
     await phase('inbox', async () => {
-      results.inbox = await runInboxPhase(env, inboxBoxes.map((m) => m.connection), knobs.BENCH_INBOX_MESSAGES, timeoutMs);
+      if (inboxBoxes.length) results.inbox = await runInboxPhase(env, inboxBoxes.map((m) => m.connection), knobs.BENCH_INBOX_MESSAGES, timeoutMs);
+      if (largeBox) results.largeInbox = await runLargeInbox(env, largeBox, knobs.BENCH_INBOX_LARGE_MESSAGES, Math.max(timeoutMs, 600_000));
+    });
+    await phase('attachment', async () => {
+      if (attachmentBox) results.attachment = await runAttachmentPhase(env, attachmentBox, { sends: knobs.BENCH_ATTACHMENT_SENDS, fileMB: knobs.BENCH_ATTACHMENT_MB, timeoutMs });
     });
     await phase('scale', async () => {
       results.scale = await runScalePhase(env, { count: knobs.BENCH_SCALE_CONNECTIONS, insertBudgetMs: knobs.BENCH_SCALE_INSERT_BUDGET_SEC * 1000 });
@@ -120,7 +132,7 @@ async function main(): Promise<void> {
     await env.close().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
   }
   if (only.length > 0) {
-    process.stdout.write(`\n${JSON.stringify({ phases: only, inbox: results.inbox, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, errors: results.errors }, null, 2)}\n`);
+    process.stdout.write(`\n${JSON.stringify({ phases: only, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, errors: results.errors }, null, 2)}\n`);
     if (results.errors.length) process.exitCode = 1;
     return;
   }

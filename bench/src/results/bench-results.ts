@@ -1,5 +1,7 @@
 import type { PeakRss } from '../lib/rss-sampler';
 import type { InboxPhaseResult } from '../inbox/inbox-phase';
+import type { LargeInboxResult } from '../inbox/large-inbox';
+import type { AttachmentPhaseResult } from '../send/attachment-phase';
 import type { RawRedisRate } from '../redis/raw-rate';
 import type { SendPhaseResult } from '../send/send-phase';
 import type { Knobs } from '../setup/knobs';
@@ -22,6 +24,9 @@ export interface BenchResults {
   refresh: RefreshRateResult | null;
   compressed: CompressedResult | null;
   inbox: InboxPhaseResult | null;
+  /** One Inbox above the filtered-delta cap, with a reset mid-pass (part of the inbox phase). */
+  largeInbox?: LargeInboxResult | null;
+  attachment?: AttachmentPhaseResult | null;
   peakRss: PeakRss[];
   notes: string[];
   /** A phase that failed: its error, the others still ran. */

@@ -64,6 +64,15 @@ function inboxRows(r: BenchResults): Row[] {
   return [[`Inbox ingest, messages/s (${fmt(i.messages)} in ${i.mailboxes} mailboxes; baseline: bare insertMany)`, fmt(i.messagesPerSec), fmt(i.baselineMessagesPerSec), fmtRatio(i.ratio)]];
 }
 
+function largeRows(r: BenchResults): Row[] {
+  const l = r.largeInbox;
+  const a = r.attachment;
+  const rows: Row[] = [];
+  if (l) rows.push([`Inbox above the delta cap: ${fmt(l.stored)} of ${fmt(l.messages)} stored once each, reset mid-pass (messages/s)`, fmt(l.messagesPerSec), '', l.complete ? 'complete' : 'INCOMPLETE']);
+  if (a) rows.push([`Attachments: ${a.sent}/${a.sends} sends of ${fmt(a.fileBytes / 1048576, 1)} MB via upload sessions, MB/s (baseline: bare upload loop)`, fmt(a.oursMBPerSec, 1), fmt(a.baselineMBPerSec, 1), fmtRatio(a.ratio)]);
+  return rows;
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const rows: Row[] = [
@@ -71,6 +80,7 @@ export function renderMarkdown(r: BenchResults): string {
     ...redisRows(r),
     ...tokenRows(r),
     ...inboxRows(r),
+    ...largeRows(r),
     ...r.peakRss.map((p): Row => [`Peak RSS: ${p.process}`, p.peakRssMb === null ? 'n/a' : `${fmt(p.peakRssMb, 1)} MB`, '', '']),
   ];
   const lines = [

@@ -17,11 +17,14 @@ const schema = z.object({
   BENCH_COMPRESSED_LIFETIME_SEC: int(300, 'access token lifetime in the compressed-lifetime run (production: 60-90 min)'),
   BENCH_INBOX_MAILBOXES: int(5, 'mailboxes synced in the inbox ingest phase'),
   BENCH_INBOX_MESSAGES: int(200, 'messages in each of those Inboxes'),
+  BENCH_INBOX_LARGE_MESSAGES: int(20_000, 'messages in one more Inbox, above the 5,000 filtered-delta cap, synced with a delta reset mid-pass (0 = skip)'),
+  BENCH_ATTACHMENT_SENDS: int(5, 'sends with one uploaded file each in the attachment phase'),
+  BENCH_ATTACHMENT_MB: int(10, 'size of each of those files in MB (through an upload session from 3 MB)'),
   BENCH_PHASE_TIMEOUT_SEC: int(120, 'a phase that has not finished its work by then reports what it got'),
   BENCH_PHASES: z
     .string()
     .default('')
-    .describe('comma-separated phases to run (send,redis,inbox,scale,refresh); empty = all. A partial run prints its figures and writes no results files'),
+    .describe('comma-separated phases to run (send,redis,inbox,attachment,scale,refresh); empty = all. A partial run prints its figures and writes no results files'),
 });
 
 export type Knobs = z.infer<typeof schema>;
