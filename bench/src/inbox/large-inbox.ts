@@ -1,5 +1,5 @@
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { syncInboxNow } from '@outlook-connect/workers';
+import { syncInboxNow } from '@outlook-connect/queues';
 import { pollUntil, progress } from '../lib/progress';
 import { ratePerSec } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';

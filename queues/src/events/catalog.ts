@@ -44,7 +44,21 @@ const calendarOperation = {
   metadata,
 };
 
-const calendarDone = z.object({ ...calendarOperation, eventId: z.string(), event: z.record(z.string(), z.unknown()).nullable() });
+const dateTimeZone = z.object({ dateTime: z.string(), timeZone: z.string() }).nullable();
+/** What the operation kept of Graph's event (null when a run finished without a fresh answer from Graph). */
+const eventSummary = z
+  .object({
+    eventId: z.string(),
+    iCalUId: z.string().nullable(),
+    webLink: z.string().nullable(),
+    joinUrl: z.string().nullable().describe("the online meeting's join URL (Teams: onlineMeeting.joinUrl), null for a meeting that is not online"),
+    start: dateTimeZone,
+    end: dateTimeZone,
+    isCancelled: z.boolean(),
+  })
+  .nullable();
+
+const calendarDone = z.object({ ...calendarOperation, eventId: z.string(), event: eventSummary });
 
 const appSecretFailed = z.object({
   secretVersion: z.number().int(),

@@ -48,7 +48,7 @@ export async function succeed(deps: RecordDeps, op: Op, eventId: string, summary
     deps.queues,
     type,
     { workspaceId: op.workspaceId, connectionId: op.connectionId },
-    { operationId: op._id, idempotencyKey: op.idempotencyKey, kind: op.kind, eventId, event: summary as Record<string, unknown> | null, metadata: op.metadata },
+    { operationId: op._id, idempotencyKey: op.idempotencyKey, kind: op.kind, eventId, event: summary, metadata: op.metadata },
     { id: productEventId(type, op._id), occurredAt: at },
   );
   await recordActivity(deps.models, { _id: op.connectionId, workspaceId: op.workspaceId }, 'calendar', at, {

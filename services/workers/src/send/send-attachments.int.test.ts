@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AttachmentInUseError, createAttachmentClient, InvalidPayloadError, type AttachmentClient, type OutgoingMessageInput } from '@outlook-connect/queues';
 import { waitFor } from '@outlook-connect/stack';
 import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
-import { startSendHarness, type SendHarness } from './send-harness';
+import { startSendHarness, type SendHarness } from '../testing/send-harness';
 
 // Large attachments end to end: uploaded to the store first, named by id in a send, put on the draft through an
 // Outlook upload session (320 KiB-multiple ranges under 4 MB) exactly once even when an attempt fails halfway, and
