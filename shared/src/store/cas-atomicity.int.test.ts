@@ -11,7 +11,7 @@ const RACERS = 5;
 
 describe('compare-and-set atomicity on the store', () => {
   const iso = testIsolation('cas-atomicity');
-  type Doc = { _id: string; v: number; winners: number[] };
+  type Doc = { _id: string; key?: string; v: number; winners: number[] };
   // separate clients, like separate workers: each has its own sockets to the store
   const clients: Connection[] = [];
 
@@ -51,6 +51,19 @@ describe('compare-and-set atomicity on the store', () => {
     }
     expect(winnersPerRound).toEqual(Array.from({ length: ROUNDS }, () => 1));
     const final = await docs(0).findOne({ _id: 'f' });
+    expect({ v: final?.v, writes: final?.winners.length }).toEqual({ v: ROUNDS, writes: ROUNDS });
+  });
+
+  it('a compare-and-set by another field, racing ones by _id, still has exactly one winner per round', async () => {
+    await docs(0).insertOne({ _id: 'k', key: 'k', v: 0, winners: [] });
+    const winnersPerRound: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // odd racers address the document by _id, even ones by a field: both kinds of writer must exclude each other
+      const results = await racers((i) => docs(i).updateOne(i % 2 ? { _id: 'k', v: round } : { key: 'k', v: round }, { $set: { v: round + 1 }, $push: { winners: i } }));
+      winnersPerRound.push(results.filter((r) => r.modifiedCount === 1).length);
+    }
+    expect(winnersPerRound).toEqual(Array.from({ length: ROUNDS }, () => 1));
+    const final = await docs(0).findOne({ _id: 'k' });
     expect({ v: final?.v, writes: final?.winners.length }).toEqual({ v: ROUNDS, writes: ROUNDS });
   });
 
