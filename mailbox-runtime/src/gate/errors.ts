@@ -30,3 +30,23 @@ export function connectionUnusableOf(err: unknown): ConnectionUnusableError | un
   if (err instanceof MailboxRequestError && err.cause instanceof ConnectionUnusableError) return err.cause;
   return undefined;
 }
+
+/**
+ * An error of our own raised inside a mailbox's Graph client (the gate's Redis, the token store): carried out untouched
+ * so it is never mistaken for Microsoft's answer (GraphRequest would flatten it into a GraphError with status -1).
+ */
+export class OwnRequestError extends GraphClientError {
+  override readonly name = 'OwnRequestError';
+  override readonly cause: unknown;
+
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.cause = cause;
+  }
+}
+
+/** The error of ours a Graph client carried out (OwnRequestError), unwrapped; undefined for any other error. */
+export function ownErrorOf(err: unknown): { error: unknown } | undefined {
+  return err instanceof OwnRequestError ? { error: err.cause } : undefined;
+}

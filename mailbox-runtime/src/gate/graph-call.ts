@@ -1,6 +1,6 @@
 import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
 import { classifyMicrosoftError, MicrosoftHttpError, type MicrosoftFailure } from '@outlook-connect/shared';
-import { connectionUnusableOf, mailboxBusyOf } from './errors';
+import { connectionUnusableOf, mailboxBusyOf, ownErrorOf } from './errors';
 
 /** A Microsoft error from a Graph call, classified once where the call was made; downstream reads `failure`. */
 export class MicrosoftCallError extends Error {
@@ -25,7 +25,11 @@ export async function callGraph<T>(call: () => Promise<T>, now: () => number = D
   try {
     return await call();
   } catch (err) {
-    if (mailboxBusyOf(err) || connectionUnusableOf(err) || !isMicrosoftError(err)) throw err;
+    if (mailboxBusyOf(err) || connectionUnusableOf(err)) throw err;
+    // Our own trouble inside the client (Redis, the store) comes out as it is: never classified as Microsoft's.
+    const own = ownErrorOf(err);
+    if (own) throw own.error;
+    if (!isMicrosoftError(err)) throw err;
     throw new MicrosoftCallError(classifyMicrosoftError(err, { now: now() }), err);
   }
 }

@@ -3,6 +3,10 @@ import { classifyMicrosoftError } from '@outlook-connect/shared';
 import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type AccessTokenSeed, type MailboxGate } from '../contracts';
 import { connectionUnusableOf, mailboxBusyOf, MailboxRequestError } from './errors';
 import { MailboxAuthMiddleware, MailboxGateMiddleware } from './graph-middleware';
+import { callGraph, microsoftFailureOf } from './graph-call';
+import { TokenRefreshFailedError } from '../tokens/access-tokens';
+import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
+import { MongoNetworkError } from 'mongodb';
 
 /** Answers each request with the next scripted response and records what it saw. */
 class ScriptedFetch implements Middleware {
@@ -140,6 +144,27 @@ describe('mailbox Graph middleware', () => {
     const err = await client({ tokens, gate: fakeGate().gate, fetch: new ScriptedFetch([]) }).api('/me').get().catch((e: unknown) => e);
     expect(connectionUnusableOf(err)).toBe(unusable);
     expect(mailboxBusyOf(err)).toBeUndefined();
+  });
+
+  it('the gate\'s Redis failing comes out as our own error, never classified as Microsoft\'s (was permanent/unknown)', async () => {
+    const redisDown = new MaxRetriesPerRequestError(3);
+    const { gate } = fakeGate({ withSlot: () => Promise.reject(redisDown) });
+    const fetch = new ScriptedFetch([]);
+    const err = await callGraph(() => client({ tokens: fakeTokens(), gate, fetch }).api('/me/sendMail').post({})).catch((e: unknown) => e);
+    expect(err).toBe(redisDown);
+    expect(microsoftFailureOf(err)).toBeUndefined();
+    expect(fetch.seen).toHaveLength(0);
+  });
+
+  it('the store failing while getting the token comes out as it is; a refresh Microsoft refused stays Microsoft\'s', async () => {
+    const storeDown = new MongoNetworkError('connection 4 to 127.0.0.1:27017 closed');
+    const broken = { ...fakeTokens(), get: () => Promise.reject(storeDown) };
+    const err = await callGraph(() => client({ tokens: broken, gate: fakeGate().gate, fetch: new ScriptedFetch([]) }).api('/me').get()).catch((e: unknown) => e);
+    expect(err).toBe(storeDown);
+    const refused = new TokenRefreshFailedError('conn_1', classifyMicrosoftError(new GraphError(503, 'x')), new Error('503'));
+    const viaMs = { ...fakeTokens(), get: () => Promise.reject(refused) };
+    const ms = await callGraph(() => client({ tokens: viaMs, gate: fakeGate().gate, fetch: new ScriptedFetch([]) }).api('/me').get()).catch((e: unknown) => e);
+    expect(microsoftFailureOf(ms)).toBeDefined();
   });
 
   it('never sends the token to a host other than Graph', async () => {

@@ -1,7 +1,8 @@
-import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { GraphClientError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { GraphAccessTokenError, GraphTransportError, parseRetryAfter } from '@outlook-connect/shared';
 import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type AccessTokenSeed, type MailboxGate } from '../contracts';
-import { MailboxRequestError } from './errors';
+import { TokenRefreshFailedError } from '../tokens/access-tokens';
+import { MailboxRequestError, OwnRequestError } from './errors';
 import { pauseAfterResponse } from './limits';
 
 // The middleware chain of a mailbox's Graph client: auth -> gate -> fetch. No RetryHandler: a 429 on a POST must
@@ -33,6 +34,8 @@ function isGraphRequest(request: Context['request'], graphHost: string): boolean
 
 function carry(err: unknown): unknown {
   if (err instanceof MailboxBusyError || err instanceof ConnectionUnusableError) return new MailboxRequestError(err);
+  // Anything else the gate throws is ours (its Redis); the fetch below throws GraphClientErrors only.
+  if (!(err instanceof GraphClientError)) return new OwnRequestError(err);
   return err;
 }
 
@@ -70,7 +73,9 @@ export class MailboxAuthMiddleware extends Link {
       return (await get()).accessToken;
     } catch (err) {
       if (err instanceof ConnectionUnusableError) throw carry(err);
-      throw new GraphAccessTokenError(err);
+      // Only a refresh Microsoft refused is Microsoft's; the store, a lease or a timeout of ours is not.
+      if (err instanceof TokenRefreshFailedError) throw new GraphAccessTokenError(err);
+      throw new OwnRequestError(err);
     }
   }
 }

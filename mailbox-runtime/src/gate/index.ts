@@ -1,6 +1,6 @@
 export { createMailboxGate, RecipientsOverDailyCapError, type MailboxGateOptions } from './mailbox-gate';
 export { createMailboxGraph, type MailboxGraphOptions } from './mailbox-graph';
-export { connectionUnusableOf, mailboxBusyOf, MailboxRequestError } from './errors';
+export { connectionUnusableOf, mailboxBusyOf, MailboxRequestError, OwnRequestError, ownErrorOf } from './errors';
 export {
   concurrencyRetryAt,
   DEFAULT_MAILBOX_LIMITS,
