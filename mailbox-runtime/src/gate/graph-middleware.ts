@@ -107,7 +107,8 @@ export class MailboxGateMiddleware extends Link {
     const t = this.opts.now();
     const untilMs = pauseAfterResponse(response.status, parseRetryAfter(response.headers.get('retry-after'), t), t, this.opts.defaultPauseMs);
     if (untilMs === null) return;
-    await gate.pause(connectionId, untilMs, `http_${response.status}`);
+    // The answer (a 429) must reach the caller, who postpones; a pause Redis could not record is not a reason to lose it.
+    await gate.pause(connectionId, untilMs, `http_${response.status}`).catch(() => undefined);
     this.opts.onPause?.({ connectionId, status: response.status, untilMs });
   }
 }

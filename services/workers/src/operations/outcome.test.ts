@@ -3,7 +3,7 @@ import { DEFAULT_CALENDAR_POLICY } from '../calendar/calendar-policy';
 import { calendarOperationPolicy } from '../calendar/calendar-kind';
 import { sendOperationPolicy } from '../send/send-kind';
 import { DEFAULT_SEND_POLICY } from '../send/send-policy';
-import { decideOutcome, type Obstacle, type OutcomeFacts } from './outcome';
+import { decideOutcome, UNAVAILABLE_RECHECK_MS, type Obstacle, type OutcomeFacts } from './outcome';
 
 const policy = calendarOperationPolicy(DEFAULT_CALENDAR_POLICY);
 const sends = sendOperationPolicy(DEFAULT_SEND_POLICY);
@@ -39,6 +39,15 @@ describe('decideOutcome', () => {
   it('retries our own trouble until the last attempt, then fails it as internal', () => {
     expect(decideOutcome(facts({ type: 'internal', message: 'store down' }), sends)).toMatchObject({ action: 'retry', code: 'internal_error' });
     expect(decideOutcome(facts({ type: 'internal', message: 'store down' }, { attemptsMade: 8 }), sends)).toMatchObject({ action: 'fail', error: { kind: 'internal', code: 'internal_error' } });
+  });
+
+  it('retries an outage of ours (Redis, the store) with backoff and, past the last attempt, keeps waiting: never fails it', () => {
+    const down: Obstacle = { type: 'unavailable', dependency: 'redis', name: 'MaxRetriesPerRequestError', message: 'Reached the max retries per request limit' };
+    expect(decideOutcome(facts(down), sends)).toMatchObject({ action: 'retry', code: 'redis_unavailable', error: { kind: 'transient' } });
+    expect(decideOutcome(facts(down, { attemptsMade: 8 }), sends)).toEqual({ action: 'postpone', untilMs: now + UNAVAILABLE_RECHECK_MS, why: 'redis_unavailable' });
+    // Not even a calendar operation's maxRuns turns an outage into a failure.
+    const store: Obstacle = { type: 'unavailable', dependency: 'store', name: 'MongoNetworkError', message: 'closed' };
+    expect(decideOutcome(facts(store, { runs: DEFAULT_CALENDAR_POLICY.maxRuns, attemptsMade: 8 }), policy)).toMatchObject({ action: 'postpone', why: 'store_unavailable' });
   });
 
   it('fails permanent failures at once', () => {

@@ -22,7 +22,9 @@ export type Obstacle =
   | { type: 'unusable'; status: 'needs_reconnect' | 'disconnected' | 'active'; reasonCode: string; detail?: string }
   /** Classified once where Graph was called (callGraph). */
   | { type: 'microsoft'; failure: MicrosoftFailure }
-  /** Our own trouble (the store, Redis): not Microsoft's verdict on the operation. */
+  /** Our own dependency failed (Redis, the store, the network; dependencyFailureOf): retried, never failed. */
+  | { type: 'unavailable'; dependency: string; name: string; message: string }
+  /** Our own trouble of any other kind (a bug, an error we do not know): retried, then failed as internal, never permanent. */
   | { type: 'internal'; message: string }
   /** An update/cancel whose create operation has not finished yet. */
   | { type: 'target_pending'; operationId: string };
@@ -38,7 +40,12 @@ export interface OperationPolicy {
   targetRecheckMs?: number;
   /** `retry_after`: a transient failure with Retry-After waits for it; `throttled`: a 429 waits Retry-After or defaultMs. */
   throttle: { when: 'retry_after' } | { when: 'throttled'; defaultMs: number };
+  /** Once the queue's attempts are used up, how long an operation whose dependency is down waits before trying again. */
+  unavailableRecheckMs?: number;
 }
+
+/** The wait after the last attempt when a dependency of ours is down (an outage is never the operation's fault). */
+export const UNAVAILABLE_RECHECK_MS = 30_000;
 
 export interface OutcomeFacts {
   obstacle: Obstacle;
@@ -73,6 +80,12 @@ const lastAttempt = (facts: OutcomeFacts) => facts.attemptsMade >= facts.maxAtte
 
 export function decideOutcome(facts: OutcomeFacts, policy: OperationPolicy): Outcome {
   const { obstacle } = facts;
+  if (obstacle.type === 'unavailable') {
+    const error = { kind: 'transient', code: `${obstacle.dependency}_unavailable`, message: obstacle.message };
+    // Before maxRuns: the runs an outage costs are not the operation's own tries.
+    if (!lastAttempt(facts)) return { action: 'retry', code: error.code, error };
+    return { action: 'postpone', untilMs: facts.nowMs + (policy.unavailableRecheckMs ?? UNAVAILABLE_RECHECK_MS), why: error.code };
+  }
   if (policy.maxRuns !== undefined && facts.runs >= policy.maxRuns) {
     return fail('transient', 'gave_up', `the operation could not run after ${facts.runs} tries (last: ${describe(obstacle)})`);
   }
@@ -115,5 +128,7 @@ function describe(obstacle: Obstacle): string {
       return obstacle.failure.code;
     case 'internal':
       return 'internal_error';
+    case 'unavailable':
+      return `${obstacle.dependency}_unavailable`;
   }
 }

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { catalog, handlerFor, postpone, type HandlerRegistration, type JobContext } from '@outlook-connect/queues';
 import { connectionUnusableOf, mailboxBusyOf, microsoftFailureOf, type AccessTokenSeed, type ConnectionHealth } from '@outlook-connect/mailbox-runtime';
-import type { ConnectionDoc, Models } from '@outlook-connect/shared';
+import { dependencyFailureOf, type ConnectionDoc, type Models } from '@outlook-connect/shared';
 import { decideOutcome, type Obstacle, type OperationError, type OperationPolicy, type Outcome } from './outcome';
 
 // The one runner of durable work against a mailbox (sends, calendar operations, whatever comes next): load the record,
@@ -79,7 +79,11 @@ export function operationHandler<R extends OperationRecord, W>(deps: RunnerDeps,
     const unusable = connectionUnusableOf(err);
     if (unusable) return { type: 'unusable', status: unusable.status, reasonCode: unusable.reasonCode };
     const failure = microsoftFailureOf(err);
-    if (!failure) return { type: 'internal', message: err instanceof Error ? err.message : String(err) };
+    if (!failure) {
+      const message = err instanceof Error ? err.message : String(err);
+      const down = dependencyFailureOf(err);
+      return down ? { type: 'unavailable', dependency: down.dependency, name: down.name, message } : { type: 'internal', message };
+    }
     if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials') await deps.health.reportFailure(record.connectionId, failure);
     return { type: 'microsoft', failure };
   }
