@@ -8,6 +8,7 @@ import { attachFiles, type FileToAttach } from './large-attachments';
 import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail } from './send-graph';
 import { certainlyNotSent, nextDraftStep, readFindings, type SentIds } from './send-policy';
 import { recordDraft, releaseSubmission, replaceDraft } from './send-records';
+import { persist } from '../operations/persist';
 
 // One attempt at putting a send on the wire, in draft mode or sendMail mode. Errors propagate to the handler, which
 // decides (postpone / retry / fail); `state.irreversible` tells it whether the message may already have gone out.
@@ -32,9 +33,10 @@ async function submit(state: AttemptState, call: () => Promise<void>): Promise<v
   try {
     await call();
   } catch (err) {
-    // The gate or the token stopped it before any request, or Graph answered with a clear refusal.
+    // The gate or the token stopped it before any request, or Graph answered with a clear refusal. An error that is not
+    // Microsoft's (the gate's Redis, the token store: callGraph lets them out as they are) came before the request too.
     const failure = microsoftFailureOf(err);
-    if (mailboxBusyOf(err) || connectionUnusableOf(err) || (failure && certainlyNotSent(failure))) state.irreversible = false;
+    if (mailboxBusyOf(err) || connectionUnusableOf(err) || !failure || certainlyNotSent(failure)) state.irreversible = false;
     throw err;
   }
 }
@@ -102,7 +104,8 @@ export async function sendViaSendMail(deps: AttemptDeps, send: SendDoc, conn: Co
     await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
     await submit(state, () => sendMail(client, send.message, send.marker));
   } catch (err) {
-    if (!state.irreversible) await releaseSubmission(deps, send._id);
+    // Released through an outage too: a claim left behind would fail the send as delivery_unknown on its next attempt.
+    if (!state.irreversible) await persist(() => releaseSubmission(deps, send._id));
     throw err;
   }
   return NO_IDS;

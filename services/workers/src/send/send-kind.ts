@@ -3,6 +3,7 @@ import { ConnectionUnusableError, microsoftFailureOf, RecipientsOverDailyCapErro
 import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import type { Found, OperationKind, Step } from '../operations/run-operation';
 import type { OperationPolicy } from '../operations/outcome';
+import { persist } from '../operations/persist';
 import type { WorkerDeps } from '../worker-deps';
 import { AttachmentMissingError, DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
 import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentIds } from './send-policy';
@@ -29,17 +30,9 @@ export const sendOperationPolicy = (p: SendPolicy): OperationPolicy => ({
 const TERMINAL = ['sent', 'failed', 'canceled'];
 
 export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
-  /** It went out: the record must say so (a send_only retry could not find out), so a busy store gets a few tries here. */
+  /** It went out: the record must say so (a send_only retry could not find out), so a store outage is waited out here. */
   async function recordSent(sendId: string, ids: SentIds): Promise<void> {
-    for (let tries = 1; ; tries += 1) {
-      try {
-        await markSent(deps, sendId, ids);
-        return;
-      } catch (err) {
-        if (tries >= 5) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 100 * tries));
-      }
-    }
+    await persist(() => markSent(deps, sendId, ids));
   }
 
   return {
