@@ -46,3 +46,5 @@ export const calendarOperationSchema = new Schema<CalendarOperationDoc>(
 );
 calendarOperationSchema.index({ connectionId: 1, idempotencyKey: 1 }, { unique: true });
 calendarOperationSchema.index({ workspaceId: 1, createdAt: -1 });
+// The operation sweep (open records, oldest update first) and retention (finished ones past their age).
+calendarOperationSchema.index({ status: 1, updatedAt: 1 });

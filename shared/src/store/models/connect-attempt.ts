@@ -65,3 +65,5 @@ export const connectAttemptSchema = new Schema<ConnectAttemptDoc>(
 );
 connectAttemptSchema.index({ stateHash: 1 }, { unique: true });
 connectAttemptSchema.index({ workspaceId: 1, createdAt: -1 });
+// Retention: attempts past their expiry, oldest first (a plain index, not a TTL one).
+connectAttemptSchema.index({ expiresAt: 1 });

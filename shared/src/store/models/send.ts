@@ -97,3 +97,5 @@ sendSchema.index({ connectionId: 1, idempotencyKey: 1 }, { unique: true });
 sendSchema.index({ workspaceId: 1, createdAt: -1 });
 sendSchema.index({ connectionId: 1, status: 1 });
 sendSchema.index({ marker: 1 });
+// The operation sweep (open records, oldest update first) and retention (finished ones past their age).
+sendSchema.index({ status: 1, updatedAt: 1 });
