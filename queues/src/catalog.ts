@@ -37,7 +37,7 @@ export const catalog = {
   },
   maintenance: {
     schema: z.object({
-      task: z.enum(['refresh-sweep', 'app-secret-check', 'sync-sweep', 'attachment-sweep']),
+      task: z.enum(['refresh-sweep', 'app-secret-check', 'sync-sweep', 'attachment-sweep', 'operation-sweep', 'retention']),
     }),
     attempts: 3,
     backoff: { type: 'fixed', delay: 10_000 },

@@ -21,4 +21,6 @@ export const redisKeys = {
   refreshLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:token-refresh:${connectionId}`,
   /** The one inbox sync run of a connection across processes. */
   syncLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:inbox-sync:${connectionId}`,
+  /** Where the operation sweep (sends, calendar operations) continues its next pass; lost with a flush, it starts over. */
+  operationSweepCursor: (prefix: string, queue: string) => `${tagged(prefix)}:sweep:operations:${queue}`,
 };

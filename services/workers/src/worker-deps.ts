@@ -1,6 +1,7 @@
 import type { MailboxRuntime } from '@outlook-connect/mailbox-runtime';
 import type { CalendarPolicy } from './calendar/calendar-policy';
 import type { InboxPolicy } from './inbox/inbox-policy';
+import type { MaintenancePolicy } from './maintenance/maintenance-policy';
 import type { SendPolicy } from './send/send-policy';
 
 /** What the handlers take: the mailbox runtime (tokens, connection status, gate, gated Graph client) and the store. */
@@ -11,6 +12,7 @@ export interface WorkerSettings {
   inboxPolicy: InboxPolicy;
   sendPolicy: SendPolicy;
   calendarPolicy: CalendarPolicy;
+  maintenancePolicy: MaintenancePolicy;
 }
 
 /** WorkerDeps plus the settings, as built by clients.ts; handler factories take it (or a Pick of it). */

@@ -4,6 +4,8 @@ import { appSecretCheck } from './app-secret-check';
 import { inboxPolicyOf } from '../inbox/inbox-sync.handler';
 import { syncSweep } from '../inbox/sync-sweep';
 import { refreshSweep } from './refresh-sweep';
+import { operationSweep } from './operation-sweep';
+import { retention } from './retention';
 
 export type MaintenanceTaskName = Payload<'maintenance'>['task'];
 
@@ -20,4 +22,6 @@ export const maintenanceTasks: Record<MaintenanceTaskName, MaintenanceTask> = {
   'sync-sweep': { run: (deps) => syncSweep(deps), everyMs: (deps) => inboxPolicyOf(deps).sweepEveryMs },
   // Attachment bytes the store keeps for sends: no TTL index on FerretDB, so removed here (and when a send finishes).
   'attachment-sweep': { run: async (deps) => ({ removed: await sweepAttachments(deps.models, deps.now()) }), everyMs: () => 15 * 60_000 },
+  'operation-sweep': { run: (deps) => operationSweep(deps), everyMs: (deps) => deps.maintenancePolicy.operationSweepEveryMs },
+  retention: { run: (deps) => retention(deps), everyMs: (deps) => deps.maintenancePolicy.retentionEveryMs },
 };

@@ -1,0 +1,49 @@
+import type { Logger, Models } from '@outlook-connect/shared';
+import type { Model } from 'mongoose';
+import type { MaintenancePolicy } from './maintenance-policy';
+
+// Old records go in bounded batches (no TTL indexes: FerretDB has none): connect attempts past their expiry, finished
+// sends and calendar operations, activity lines. Each delete is by `_id $in` (indexed everywhere), after an indexed
+// find of at most `retentionBatch` ids; one run does at most `retentionMaxBatches` per collection, the next continues.
+
+export interface RetentionDeps {
+  models: Pick<Models, 'ConnectAttempt' | 'Send' | 'CalendarOperation' | 'ConnectionActivity'>;
+  logger: Logger;
+  now: () => number;
+  maintenancePolicy: MaintenancePolicy;
+}
+
+export interface RetentionResult {
+  connectAttempts: number;
+  sends: number;
+  calendarOperations: number;
+  activityLines: number;
+}
+
+async function prune(model: Model<Record<string, unknown>>, filter: Record<string, unknown>, sort: Record<string, 1>, policy: MaintenancePolicy): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < policy.retentionMaxBatches; i++) {
+    const ids = ((await model.find(filter, { _id: 1 }).sort(sort).limit(policy.retentionBatch).lean()) as unknown as Array<{ _id: string }>).map((d) => d._id);
+    if (!ids.length) break;
+    // The filter again with the ids: a record that changed since the find (e.g. reopened) stays.
+    const res = await model.deleteMany({ _id: { $in: ids }, ...filter });
+    deleted += res.deletedCount;
+    if (ids.length < policy.retentionBatch) break;
+  }
+  return deleted;
+}
+
+export async function retention(deps: RetentionDeps): Promise<RetentionResult> {
+  const p = deps.maintenancePolicy;
+  const now = deps.now();
+  const before = (ms: number) => new Date(now - ms);
+  const m = deps.models as unknown as Record<keyof RetentionDeps['models'], Model<Record<string, unknown>>>;
+  const result: RetentionResult = {
+    connectAttempts: await prune(m.ConnectAttempt, { expiresAt: { $lt: before(p.connectAttemptRetentionMs) } }, { expiresAt: 1 }, p),
+    sends: await prune(m.Send, { status: { $in: ['sent', 'failed', 'canceled'] }, updatedAt: { $lt: before(p.sendRetentionMs) } }, { updatedAt: 1 }, p),
+    calendarOperations: await prune(m.CalendarOperation, { status: { $in: ['succeeded', 'failed'] }, updatedAt: { $lt: before(p.calendarRetentionMs) } }, { updatedAt: 1 }, p),
+    activityLines: await prune(m.ConnectionActivity, { at: { $lt: before(p.activityRetentionMs) } }, { at: 1 }, p),
+  };
+  if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'retention deleted old records');
+  return result;
+}
