@@ -1,4 +1,5 @@
 export { ensureStack, type Stack } from './stack';
+export { ensureRedis, ensureStore, type Endpoint, type ServiceOptions } from './services';
 export { testIsolation, type TestIsolation } from './testing';
 export { freePort, pingMongo, pingRedis, waitFor } from './probe';
 export { ensureFerretDbBinary } from './ferretdb-build';

@@ -17,6 +17,8 @@ export interface Endpoint {
 export interface ServiceOptions {
   /** Keep data across runs in this folder (sandbox); otherwise a fresh temp folder. */
   dataDir?: string;
+  /** Listen on this port (a test restarting its own server where its clients expect it); otherwise a free one. */
+  port?: number;
   log?: (msg: string) => void;
 }
 
@@ -62,7 +64,7 @@ export async function ensureRedis(given: string | undefined, opts: ServiceOption
         '(apt-get install redis-server / brew install redis) or run `docker compose up -d redis` and set REDIS_URL=redis://127.0.0.1:6379.',
     );
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dir = dataFolder(opts, 'redis');
   const started = startProcess(
     'redis',
@@ -87,7 +89,7 @@ export async function ensureStore(given: string | undefined, opts: ServiceOption
   const mongod = which('mongod');
   // Built before anything of the store starts, so no readiness timer runs during the build.
   const binary = mongod ?? (await ensureFerretDbBinary(log));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `mongodb://127.0.0.1:${port}`;
   const started = mongod
     ? startProcess('mongod', binary, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1'], join(localDir, 'logs', 'mongod.log'))
