@@ -28,8 +28,22 @@ export interface WorkerStack {
   close(): Promise<void>;
 }
 
-export async function startWorkerStack(label: string, opts: { limits?: Partial<LimitsConfig> } = {}): Promise<WorkerStack> {
+export interface WorkerStackOptions {
+  limits?: Partial<LimitsConfig>;
+  /** A Redis and a store of the test's own (fault tests stop, restart and flush them); default the shared ones. */
+  redisUrl?: string;
+  mongoUrl?: string;
+}
+
+function privateIsolation(label: string, opts: WorkerStackOptions): TestIsolation {
   const iso = testIsolation(label);
+  if (!opts.redisUrl && !opts.mongoUrl) return iso;
+  const mongoDbUrl = opts.mongoUrl ? Object.assign(new URL(opts.mongoUrl), { pathname: `/${iso.dbName}` }).toString() : iso.mongoDbUrl;
+  return { ...iso, redisUrl: opts.redisUrl ?? iso.redisUrl, mongoUrl: opts.mongoUrl ?? iso.mongoUrl, mongoDbUrl };
+}
+
+export async function startWorkerStack(label: string, opts: WorkerStackOptions = {}): Promise<WorkerStack> {
+  const iso = privateIsolation(label, opts);
   const emu = await startEmulator({ interactive: false, limits: opts.limits });
   const childEnv = {
     REDIS_URL: iso.redisUrl,
