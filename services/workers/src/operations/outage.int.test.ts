@@ -1,4 +1,4 @@
-import { createCalendarClient, createSendClient } from '@outlook-connect/queues';
+import { createCalendarClient, createSendClient, queueNames } from '@outlook-connect/queues';
 import { waitFor } from '@outlook-connect/stack';
 import type { CalendarOperationDoc, ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import { createCalendarHandler } from '../calendar/calendar.handler';
@@ -47,7 +47,7 @@ it('Redis and the store stop for 5 s mid-batch: every send and calendar operatio
   const mailboxes = [...full, sendOnly];
 
   // The queue clients report each lost connection; this test expects them (BullMQ prints them without a listener).
-  for (const q of ['send', 'calendar', 'maintenance', 'events'] as const) deps.queues.queue(q).on('error', () => undefined);
+  for (const q of queueNames) deps.queues.queue(q).on('error', () => undefined);
   const maintenance = { ...deps, maintenancePolicy: { ...deps.maintenancePolicy, operationSweepEveryMs: 1_000 } };
   stack.startWorkers(
     [createSendHandler(deps), createCalendarHandler(deps), maintenanceRegistration(maintenance)],
