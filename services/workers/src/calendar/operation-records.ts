@@ -2,6 +2,7 @@ import { emitEvent, eventId as productEventId, type QueueClient } from '@outlook
 import type { CalendarOperationDoc, Models } from '@outlook-connect/shared';
 import { recordActivity } from '@outlook-connect/mailbox-runtime';
 import type { EventSummary } from './graph-event';
+import { persist } from '../operations/persist';
 
 // The store side of a calendar operation: compare-and-set status writes, the CRM's event and the timeline line.
 
@@ -44,13 +45,14 @@ export async function succeed(deps: RecordDeps, op: Op, eventId: string, summary
   ).lean()) as Op | null;
   if (!updated) return; // finished by another run; it emitted the event
   const type = DONE_EVENT[op.kind];
-  await emitEvent(
+  // The status is written, so no later run emits it: an outage of Redis is waited out here (persist).
+  await persist(() => emitEvent(
     deps.queues,
     type,
     { workspaceId: op.workspaceId, connectionId: op.connectionId },
     { operationId: op._id, idempotencyKey: op.idempotencyKey, kind: op.kind, eventId, event: summary, metadata: op.metadata },
     { id: productEventId(type, op._id), occurredAt: at },
-  );
+  ));
   await recordActivity(deps.models, { _id: op.connectionId, workspaceId: op.workspaceId }, 'calendar', at, {
     operationId: op._id,
     kind: op.kind,
@@ -66,13 +68,13 @@ export async function fail(deps: RecordDeps, op: Op, error: { kind: string; code
     { returnDocument: 'after' },
   ).lean()) as Op | null;
   if (!updated) return;
-  await emitEvent(
+  await persist(() => emitEvent(
     deps.queues,
     'calendar.event_failed',
     { workspaceId: op.workspaceId, connectionId: op.connectionId },
     { operationId: op._id, idempotencyKey: op.idempotencyKey, kind: op.kind, eventId: updated.eventId, error, metadata: op.metadata },
     { id: productEventId('calendar.event_failed', op._id), occurredAt: at },
-  );
+  ));
   await recordActivity(deps.models, { _id: op.connectionId, workspaceId: op.workspaceId }, 'calendar', at, {
     operationId: op._id,
     kind: op.kind,
