@@ -1,4 +1,4 @@
-import { createCalendarClient, createSendClient, queueNames } from '@outlook-connect/queues';
+import { createCalendarClient, createSendClient, eventId, queueNames } from '@outlook-connect/queues';
 import { waitFor } from '@outlook-connect/stack';
 import type { CalendarOperationDoc, ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import { createCalendarHandler } from '../calendar/calendar.handler';
@@ -111,14 +111,22 @@ it('Redis and the store stop for 5 s mid-batch: every send and calendar operatio
   const subjectOf = (op: CalendarOperationDoc) => (op.request as { event: { subject: string } }).event.subject;
   const eventCopies = (op: CalendarOperationDoc) => fullEmails.reduce((n, email) => n + stack.emu.control.events(email).filter((e) => e.subject === subjectOf(op)).length, 0);
   const opsDoubled = opsAfter.filter((o) => eventCopies(o) > 1).length;
+  // The CRM hears of each one: its final event is in the events queue (job id = event id).
+  const events = deps.queues.queue('events');
+  const noEvent = [
+    ...(await Promise.all(after.map(async (x) => ((await events.getJob(eventId('send.sent', x._id))) ? null : x._id)))),
+    ...(await Promise.all(opsAfter.map(async (o) => ((await events.getJob(eventId('calendar.event_created', o._id))) ? null : o._id)))),
+  ].filter((x) => x !== null);
   const opsFailed = opsAfter.filter((o) => o.status === 'failed');
   process.stdout.write(
     `outage ${OUTAGE_MS / 1000} s (Redis + store): sends ${ids.length} (in flight ${ids.length - sentBefore}), sent ${sent}, lost ${lost}, doubled ${doubled}, failed ${failed.length}; ` +
-      `calendar operations ${opIds.length}, succeeded ${opsAfter.filter((o) => o.status === 'succeeded').length}, doubled ${opsDoubled}, failed ${opsFailed.length}\n`,
+      `calendar operations ${opIds.length}, succeeded ${opsAfter.filter((o) => o.status === 'succeeded').length}, doubled ${opsDoubled}, failed ${opsFailed.length}; ` +
+      `events missing ${noEvent.length}\n`,
   );
   expect(failed.map((s) => `${s._id} ${s.error?.code}`)).toEqual([]);
   expect(opsFailed.map((o) => `${o._id} ${o.error?.code}`)).toEqual([]);
   expect(sent).toBe(ids.length);
   expect({ lost, doubled, opsDoubled }).toEqual({ lost: 0, doubled: 0, opsDoubled: 0 });
+  expect(noEvent).toEqual([]);
   expect(ids.length - sentBefore).toBeGreaterThan(0);
 });
