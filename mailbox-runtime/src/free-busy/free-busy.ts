@@ -1,5 +1,5 @@
 import { FreeBusyLookupError, instantOf, toGraphUtc, type FreeBusyLookup } from '@outlook-connect/queues';
-import { canUseCalendar, classifyMicrosoftError, type ConnectionDoc } from '@outlook-connect/shared';
+import { canUseCalendar, classifyMicrosoftError, dependencyFailureOf, type ConnectionDoc } from '@outlook-connect/shared';
 import type { Models } from '@outlook-connect/shared';
 import type { ConnectionHealth, MailboxGraph } from '../contracts';
 import { callGraph, connectionUnusableOf, mailboxBusyOf, microsoftFailureOf } from '../gate';
@@ -58,7 +58,9 @@ export function createFreeBusyLookup(deps: FreeBusyDeps): FreeBusyLookup {
   };
 }
 
-async function lookupError(deps: FreeBusyDeps, connectionId: string, err: unknown): Promise<FreeBusyLookupError> {
+async function lookupError(deps: FreeBusyDeps, connectionId: string, err: unknown): Promise<unknown> {
+  // Our own outage (Redis, the store) is not Microsoft's answer: it goes out as it is (the gateway answers 503).
+  if (!microsoftFailureOf(err) && dependencyFailureOf(err)) return err;
   const busy = mailboxBusyOf(err);
   if (busy) return new FreeBusyLookupError('busy', `mailbox_${busy.why}`, busy.message, busy.retryAtMs);
   const unusable = connectionUnusableOf(err);
