@@ -41,12 +41,12 @@ it('deletes only records past their retention, in batches, and open work never',
 
   // One batch of 2 per collection: a run is bounded, the next one continues.
   const bounded: MaintenancePolicy = { ...DEFAULT_MAINTENANCE_POLICY, retentionBatch: 2, retentionMaxBatches: 1 };
-  const first = await retention({ models, logger, now: () => now, maintenancePolicy: bounded });
-  expect(first).toEqual({ connectAttempts: 2, sends: 2, calendarOperations: 2, activityLines: 2 });
+  const first = await retention({ models, logger, now: () => now, maintenancePolicy: bounded, inboxMirrorDays: null });
+  expect(first).toEqual({ connectAttempts: 2, sends: 2, calendarOperations: 2, activityLines: 2, inboxMessages: 0 });
 
-  const rest = await retention({ models, logger, now: () => now, maintenancePolicy: { ...bounded, retentionMaxBatches: 10 } });
+  const rest = await retention({ models, logger, now: () => now, maintenancePolicy: { ...bounded, retentionMaxBatches: 10 }, inboxMirrorDays: null });
   process.stdout.write(`retention: first run ${JSON.stringify(first)}, second ${JSON.stringify(rest)}\n`);
-  expect(rest).toEqual({ connectAttempts: 0, sends: 3, calendarOperations: 0, activityLines: 1 });
+  expect(rest).toEqual({ connectAttempts: 0, sends: 3, calendarOperations: 0, activityLines: 1, inboxMessages: 0 });
 
   const ids = <T extends { _id: string }>(docs: T[]) => docs.map((d) => d._id).sort();
   const left = async (model: { find(f: object): { lean(): Promise<unknown> } }, all: Array<{ _id: string }>) =>
@@ -55,4 +55,25 @@ it('deletes only records past their retention, in batches, and open work never',
   expect(await left(models.CalendarOperation, [...oldOps, ...keptOps])).toEqual(ids(keptOps));
   expect(await left(models.ConnectAttempt, [...oldAttempts, ...keptAttempts])).toEqual(ids(keptAttempts));
   expect(await left(models.ConnectionActivity, [...oldLines, ...keptLines])).toEqual(ids(keptLines));
+});
+
+it('removes inbox messages that fell out of the mirror window, and none while the view mirrors everything', async () => {
+  const { models, logger } = stack.clients.deps;
+  const now = Date.now();
+  const message = (days: number) => ({
+    _id: newId('msg'),
+    workspaceId: stack.workspaceId,
+    connectionId: 'conn_111111111111111111111111',
+    graphId: newId('g'),
+    receivedAt: new Date(now - days * DAY),
+  });
+  const old = [message(40), message(31)];
+  const recent = [message(29), message(1)];
+  await models.InboxMessage.collection.insertMany([...old, ...recent] as never[]);
+  const all = await retention({ models, logger, now: () => now, maintenancePolicy: DEFAULT_MAINTENANCE_POLICY, inboxMirrorDays: null });
+  expect(all.inboxMessages).toBe(0);
+  const windowed = await retention({ models, logger, now: () => now, maintenancePolicy: DEFAULT_MAINTENANCE_POLICY, inboxMirrorDays: 30 });
+  expect(windowed.inboxMessages).toBe(2);
+  const left = (await models.InboxMessage.find({ _id: { $in: [...old, ...recent].map((d) => d._id) } }).lean()).map((d) => d._id).sort();
+  expect(left).toEqual(recent.map((d) => d._id).sort());
 });

@@ -3,14 +3,16 @@ import type { Model } from 'mongoose';
 import type { MaintenancePolicy } from './maintenance-policy';
 
 // Old records go in bounded batches (no TTL indexes: FerretDB has none): connect attempts past their expiry, finished
-// sends and calendar operations, activity lines. Each delete is by `_id $in` (indexed everywhere), after an indexed
+// sends and calendar operations, activity lines, and inbox messages that fell out of the mirror window (INBOX_MIRROR_DAYS). Each delete is by `_id $in` (indexed everywhere), after an indexed
 // find of at most `retentionBatch` ids; one run does at most `retentionMaxBatches` per collection, the next continues.
 
 export interface RetentionDeps {
-  models: Pick<Models, 'ConnectAttempt' | 'Send' | 'CalendarOperation' | 'ConnectionActivity'>;
+  models: Pick<Models, 'ConnectAttempt' | 'Send' | 'CalendarOperation' | 'ConnectionActivity' | 'InboxMessage'>;
   logger: Logger;
   now: () => number;
   maintenancePolicy: MaintenancePolicy;
+  /** The inbox view's mirror window in days (null: every message is mirrored, none ages out). */
+  inboxMirrorDays: number | null;
 }
 
 export interface RetentionResult {
@@ -18,7 +20,10 @@ export interface RetentionResult {
   sends: number;
   calendarOperations: number;
   activityLines: number;
+  inboxMessages: number;
 }
+
+const DAY_MS = 86_400_000;
 
 async function prune(model: Model<Record<string, unknown>>, filter: Record<string, unknown>, sort: Record<string, 1>, policy: MaintenancePolicy): Promise<number> {
   let deleted = 0;
@@ -43,6 +48,8 @@ export async function retention(deps: RetentionDeps): Promise<RetentionResult> {
     sends: await prune(m.Send, { status: { $in: ['sent', 'failed', 'canceled'] }, updatedAt: { $lt: before(p.sendRetentionMs) } }, { updatedAt: 1 }, p),
     calendarOperations: await prune(m.CalendarOperation, { status: { $in: ['succeeded', 'failed'] }, updatedAt: { $lt: before(p.calendarRetentionMs) } }, { updatedAt: 1 }, p),
     activityLines: await prune(m.ConnectionActivity, { at: { $lt: before(p.activityRetentionMs) } }, { at: 1 }, p),
+    inboxMessages:
+      deps.inboxMirrorDays === null ? 0 : await prune(m.InboxMessage, { receivedAt: { $lt: before(deps.inboxMirrorDays * DAY_MS) } }, { receivedAt: 1 }, p),
   };
   if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'retention deleted old records');
   return result;

@@ -23,5 +23,5 @@ export const maintenanceTasks: Record<MaintenanceTaskName, MaintenanceTask> = {
   // Attachment bytes the store keeps for sends: no TTL index on FerretDB, so removed here (and when a send finishes).
   'attachment-sweep': { run: async (deps) => ({ removed: await sweepAttachments(deps.models, deps.now()) }), everyMs: () => 15 * 60_000 },
   'operation-sweep': { run: (deps) => operationSweep(deps), everyMs: (deps) => deps.maintenancePolicy.operationSweepEveryMs },
-  retention: { run: (deps) => retention(deps), everyMs: (deps) => deps.maintenancePolicy.retentionEveryMs },
+  retention: { run: (deps) => retention({ ...deps, inboxMirrorDays: inboxPolicyOf(deps).mirrorDays }), everyMs: (deps) => deps.maintenancePolicy.retentionEveryMs },
 };

@@ -52,3 +52,5 @@ export const inboxMessageSchema = new Schema<InboxMessageDoc>(
 inboxMessageSchema.index({ connectionId: 1, graphId: 1 }, { unique: true });
 inboxMessageSchema.index({ workspaceId: 1, connectionId: 1, receivedAt: -1 });
 inboxMessageSchema.index({ connectionId: 1, conversationId: 1 });
+// Retention removes what fell out of the mirror window, oldest first.
+inboxMessageSchema.index({ receivedAt: 1 });
