@@ -25,3 +25,4 @@ export * from './sends';
 export * from './attachments';
 export * from './send-schemas';
 export { inboxSyncJobId, scheduleInboxSync, syncInboxNow, type ScheduleOutcome } from './inbox-sync';
+export { deliveryJobId, replayDelivery, startDelivery, subscribes } from './webhook-deliveries';

@@ -21,4 +21,11 @@ export const redisKeys = {
   refreshLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:token-refresh:${connectionId}`,
   /** The one inbox sync run of a connection across processes. */
   syncLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:inbox-sync:${connectionId}`,
+  /** A webhook endpoint's delivery slots (its concurrency cap across processes) and its Retry-After pause. */
+  webhookEndpoint(prefix: string, endpointId: string) {
+    const base = `${tagged(prefix)}:webhook:${endpointId}`;
+    return { slots: `${base}:slots`, pausedUntil: `${base}:paused` };
+  },
+  /** Delivery counters and latency buckets the dashboard's /metrics reads (written by the webhooks worker). */
+  webhookMetrics: (prefix: string) => `${tagged(prefix)}:webhook:metrics`,
 };

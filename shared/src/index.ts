@@ -4,3 +4,4 @@ export * from './crypto';
 export * from './logger';
 export * from './microsoft';
 export * from './store';
+export * from './webhooks';

@@ -2,6 +2,7 @@ import { createQueueClient, createRedis, workerQueueNames, type QueueName } from
 import { calendarEnv, calendarPolicyFromConfig } from './calendar/calendar-policy';
 import { inboxEnv, inboxPolicyFromConfig } from './inbox/inbox-policy';
 import { sendEnv, sendPolicyFromConfig } from './send/send-policy';
+import { webhookPolicyFromConfig, webhookWorkerEnv } from './webhooks/webhook-policy';
 import {
   closeStore,
   connectStore,
@@ -42,6 +43,7 @@ export const workersEnv = {
   ...inboxEnv,
   ...sendEnv,
   ...calendarEnv,
+  ...webhookWorkerEnv,
   WORKER_QUEUES: queueList,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10).describe('jobs run at once per queue (1-500)'),
   WORKER_LOCK_SEC: z.coerce.number().int().min(1).default(30).describe('job lock: a crashed process\'s job runs elsewhere after it (whole seconds)'),
@@ -85,7 +87,7 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
     policy: opts.policy ?? refreshPolicyFromEnv(config),
   });
   return {
-    deps: { ...runtime, inboxPolicy: inboxPolicyFromConfig(config), sendPolicy: sendPolicyFromConfig(config), calendarPolicy: calendarPolicyFromConfig(config) },
+    deps: { ...runtime, inboxPolicy: inboxPolicyFromConfig(config), sendPolicy: sendPolicyFromConfig(config), calendarPolicy: calendarPolicyFromConfig(config), webhookPolicy: webhookPolicyFromConfig(config) },
     workerRedis,
     // Queue client before Redis, store last.
     async close() {

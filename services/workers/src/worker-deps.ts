@@ -2,6 +2,7 @@ import type { MailboxRuntime } from '@outlook-connect/mailbox-runtime';
 import type { CalendarPolicy } from './calendar/calendar-policy';
 import type { InboxPolicy } from './inbox/inbox-policy';
 import type { SendPolicy } from './send/send-policy';
+import type { WebhookPolicy } from './webhooks/webhook-policy';
 
 /** What the handlers take: the mailbox runtime (tokens, connection status, gate, gated Graph client) and the store. */
 export type WorkerDeps = MailboxRuntime;
@@ -11,6 +12,7 @@ export interface WorkerSettings {
   inboxPolicy: InboxPolicy;
   sendPolicy: SendPolicy;
   calendarPolicy: CalendarPolicy;
+  webhookPolicy: WebhookPolicy;
 }
 
 /** WorkerDeps plus the settings, as built by clients.ts; handler factories take it (or a Pick of it). */
