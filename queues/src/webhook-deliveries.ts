@@ -17,7 +17,7 @@ type DeliveryModels = Pick<Models, 'WebhookDelivery'>;
 /** Creates the delivery of an event to an endpoint (idempotent: the same pair makes nothing new) and queues its job. */
 export async function startDelivery(models: DeliveryModels, queues: Pick<QueueClient, 'enqueue'>, event: ProductEvent, endpointId: string): Promise<string> {
   const id = webhookDeliveryId(event.id, endpointId);
-  await models.WebhookDelivery.updateOne(
+  const upserted = await models.WebhookDelivery.updateOne(
     { _id: id },
     {
       $setOnInsert: {
@@ -37,8 +37,9 @@ export async function startDelivery(models: DeliveryModels, queues: Pick<QueueCl
     },
     { upsert: true },
   );
-  const doc = (await models.WebhookDelivery.findById(id).lean()) as WebhookDeliveryDoc;
-  await queues.enqueue('webhook-delivery', { deliveryId: id }, { jobId: deliveryJobId(id, doc.run) });
+  // New: run 0. Already there (the event fanned out again): its current run's job, which is then a no-op.
+  const run = upserted.upsertedCount ? 0 : ((await models.WebhookDelivery.findById(id, { run: 1 }).lean())?.run ?? 0);
+  await queues.enqueue('webhook-delivery', { deliveryId: id }, { jobId: deliveryJobId(id, run) });
   return id;
 }
 
