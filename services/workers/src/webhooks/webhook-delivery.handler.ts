@@ -1,4 +1,4 @@
-import { handlerFor, postpone } from '@outlook-connect/queues';
+import { deliveryJobId, handlerFor, postpone } from '@outlook-connect/queues';
 import { webhookSecretContext, type WebhookAttempt, type WebhookDeliveryDoc, type WebhookEndpointDoc } from '@outlook-connect/shared';
 import type { ServiceDeps } from '../worker-deps';
 import { attemptOutcome } from './attempt-outcome';
@@ -30,6 +30,8 @@ export function webhookDeliveryRegistration(deps: Deps) {
     async ({ deliveryId }, ctx) => {
       const delivery = (await deps.models.WebhookDelivery.findById(deliveryId).lean()) as WebhookDeliveryDoc | null;
       if (!delivery || delivery.status !== 'pending') return { skipped: delivery ? delivery.status : 'missing' };
+      // A replay started a new run with its own job: this one (still delayed from the old run) must not send too.
+      if (ctx.job.id !== deliveryJobId(delivery._id, delivery.run)) return { skipped: 'superseded by a replay' };
       ctx.log.setBindings({ endpointId: delivery.endpointId, eventId: delivery.eventId });
       const endpoint = (await deps.models.WebhookEndpoint.findById(delivery.endpointId).lean()) as WebhookEndpointDoc | null;
       if (!endpoint || !endpoint.enabled) {

@@ -195,6 +195,20 @@ describe('events out as signed webhooks', () => {
     expect((await delivery(event.id, ep.id))!).toMatchObject({ status: 'delivered', run: 1 });
   });
 
+  it('a replay while a retry is waiting starts one new run: the old run\'s delayed job stands down', async () => {
+    const r = await receiver(() => ({ status: 500 }));
+    const ws = newId('ws');
+    const ep = await endpoint(ws, r.url);
+    const event = await emitDisconnected(ws);
+    await waitFor(async () => (await delivery(event.id, ep.id))?.nextAttemptAt != null, 10_000, 'the retry scheduled');
+    await replayDelivery(clients.deps.models, clients.deps.queues, (await delivery(event.id, ep.id))!);
+    await waitFor(async () => (await delivery(event.id, ep.id))?.status === 'failed', 15_000, 'the new run spent');
+    await new Promise((resolve) => setTimeout(resolve, delays[delays.length - 1]! * 2));
+    // One attempt of the first run, then the new run's first attempt and its three retries: nothing from the old chain.
+    expect(r.received).toHaveLength(1 + 1 + delays.length);
+    expect((await delivery(event.id, ep.id))!).toMatchObject({ run: 1, attemptsInRun: 1 + delays.length });
+  });
+
   it('signs with both secrets during a rotation\'s overlap', async () => {
     const r = await receiver();
     const ws = newId('ws');
