@@ -15,6 +15,7 @@ import { knobsFromEnv } from './setup/knobs';
 import { runCompressed } from './tokens/compressed-phase';
 import { compressedPolicy, runRefreshRate, spawnRefreshWorker } from './tokens/refresh-phase';
 import { runScalePhase } from './tokens/scale-phase';
+import { runWebhookPhase } from './webhooks/webhook-phase';
 
 /** The compressed-lifetime run's size the issue asks for. */
 const COMPRESSED_WANTED = 10_000;
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     inbox: null,
     largeInbox: null,
     attachment: null,
+    webhooks: null,
     peakRss: [],
     notes: [],
     errors: [],
@@ -102,6 +104,10 @@ async function main(): Promise<void> {
     await phase('attachment', async () => {
       if (attachmentBox) results.attachment = await runAttachmentPhase(env, attachmentBox, { sends: knobs.BENCH_ATTACHMENT_SENDS, fileMB: knobs.BENCH_ATTACHMENT_MB, timeoutMs });
     });
+    await phase('webhooks', async () => {
+      results.webhooks = await runWebhookPhase(env, { events: knobs.BENCH_WEBHOOK_EVENTS, concurrency: knobs.BENCH_WEBHOOK_CONCURRENCY, timeoutMs });
+      if (results.webhooks.delivered < results.webhooks.events) results.notes.push(`Webhooks: ${results.webhooks.delivered} of ${results.webhooks.events} events arrived within the phase timeout.`);
+    });
     await phase('scale', async () => {
       results.scale = await runScalePhase(env, { count: knobs.BENCH_SCALE_CONNECTIONS, insertBudgetMs: knobs.BENCH_SCALE_INSERT_BUDGET_SEC * 1000 });
       if (results.scale.connections < knobs.BENCH_SCALE_CONNECTIONS) {
@@ -132,7 +138,7 @@ async function main(): Promise<void> {
     await env.close().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
   }
   if (only.length > 0) {
-    process.stdout.write(`\n${JSON.stringify({ phases: only, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, errors: results.errors }, null, 2)}\n`);
+    process.stdout.write(`\n${JSON.stringify({ phases: only, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, errors: results.errors }, null, 2)}\n`);
     if (results.errors.length) process.exitCode = 1;
     return;
   }

@@ -27,6 +27,8 @@ export { nextRefreshAt, refreshDueAt, retryDelayMs, shouldRefresh, type RefreshD
 // the mailbox gate and the gated Graph client
 export * from './gate';
 export { acquireLease, isLeased, type HeldLease } from './redis/lease';
+/** The runtime's Lua commands on a connection (the webhooks worker's endpoint slots reuse the slot scripts). */
+export { commands as runtimeCommands } from './redis/commands';
 
 // the operators' timeline
 export { recordActivity, writeActivityLine, type ActivityLine } from './timeline/activity';

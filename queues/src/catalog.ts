@@ -84,8 +84,18 @@ export const catalog = {
     backoff: { type: 'exponential', delay: 2_000 },
     removeOnComplete: { count: 10000, age: 7 * 24 * 3600 },
     removeOnFail: { count: 10000, age: 30 * 24 * 3600 },
-    consumer: 'crm',
-    description: 'Product events for the CRM (connection.created, send.sent, message.received, ...)',
+    // Consumed by the webhooks worker, which only fans each event out to the workspace's webhook endpoints.
+    consumer: 'workers',
+    description: 'Product events for the CRM (connection.created, send.sent, ...), fanned out as signed webhooks',
+  },
+  'webhook-delivery': {
+    schema: z.object({ deliveryId: id('whd') }),
+    // Our own retry schedule (webhooks/retry-schedule.ts) postpones the job; BullMQ attempts only cover crashes.
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    ...keep,
+    consumer: 'workers',
+    description: 'Delivers one event to one webhook endpoint (signed, retried for about three days)',
   },
 } as const satisfies Record<string, QueueSpec>;
 

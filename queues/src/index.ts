@@ -25,3 +25,5 @@ export * from './sends';
 export * from './attachments';
 export * from './send-schemas';
 export { inboxSyncJobId, scheduleInboxSync, syncInboxNow, type ScheduleOutcome } from './inbox-sync';
+export { deliveryJobId, replayDelivery, startDelivery, subscribes } from './webhook-deliveries';
+export { readWebhookMetrics, WEBHOOK_LATENCY_BUCKETS_MS, WEBHOOK_OUTCOMES, webhookMetricFields, type WebhookMetricsSnapshot } from './webhook-metrics';

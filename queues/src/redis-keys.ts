@@ -23,4 +23,11 @@ export const redisKeys = {
   syncLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:inbox-sync:${connectionId}`,
   /** Where the operation sweep (sends, calendar operations) continues its next pass; lost with a flush, it starts over. */
   operationSweepCursor: (prefix: string, queue: string) => `${tagged(prefix)}:sweep:operations:${queue}`,
+  /** A webhook endpoint's delivery slots (its concurrency cap across processes) and its Retry-After pause. */
+  webhookEndpoint(prefix: string, endpointId: string) {
+    const base = `${tagged(prefix)}:webhook:${endpointId}`;
+    return { slots: `${base}:slots`, pausedUntil: `${base}:paused` };
+  },
+  /** Delivery counters and latency buckets the dashboard's /metrics reads (written by the webhooks worker). */
+  webhookMetrics: (prefix: string) => `${tagged(prefix)}:webhook:metrics`,
 };

@@ -5,3 +5,4 @@ export * from './logger';
 export * from './microsoft';
 export * from './store';
 export * from './infrastructure';
+export * from './webhooks';

@@ -8,6 +8,7 @@ import type { Knobs } from '../setup/knobs';
 import type { CompressedResult } from '../tokens/compressed-phase';
 import type { RefreshRateResult } from '../tokens/refresh-phase';
 import type { ScalePhaseResult } from '../tokens/scale-phase';
+import type { WebhookPhaseResult } from '../webhooks/webhook-phase';
 import type { MachineInfo } from './machine';
 
 /** Everything one `npm run bench` measured; written as bench/results/<date>.json. */
@@ -27,6 +28,7 @@ export interface BenchResults {
   /** One Inbox above the filtered-delta cap, with a reset mid-pass (part of the inbox phase). */
   largeInbox?: LargeInboxResult | null;
   attachment?: AttachmentPhaseResult | null;
+  webhooks?: WebhookPhaseResult | null;
   peakRss: PeakRss[];
   notes: string[];
   /** A phase that failed: its error, the others still ran. */

@@ -73,6 +73,15 @@ function largeRows(r: BenchResults): Row[] {
   return rows;
 }
 
+function webhookRows(r: BenchResults): Row[] {
+  const w = r.webhooks;
+  if (!w) return [];
+  return [
+    [`Webhooks delivered/s (${fmt(w.events)} events, signed, ${w.concurrency} in flight; baseline: bare POST loop)`, fmt(w.eventsPerSec, 1), fmt(w.baselinePostsPerSec, 1), fmtRatio(w.ratio)],
+    ['Event emitted -> webhook received p99, ms', fmt(w.latency.p99Ms), '', ''],
+  ];
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const rows: Row[] = [
@@ -81,6 +90,7 @@ export function renderMarkdown(r: BenchResults): string {
     ...tokenRows(r),
     ...inboxRows(r),
     ...largeRows(r),
+    ...webhookRows(r),
     ...r.peakRss.map((p): Row => [`Peak RSS: ${p.process}`, p.peakRssMb === null ? 'n/a' : `${fmt(p.peakRssMb, 1)} MB`, '', '']),
   ];
   const lines = [

@@ -20,11 +20,13 @@ const schema = z.object({
   BENCH_INBOX_LARGE_MESSAGES: int(20_000, 'messages in one more Inbox, above the 5,000 filtered-delta cap, synced with a delta reset mid-pass (0 = skip)'),
   BENCH_ATTACHMENT_SENDS: int(5, 'sends with one uploaded file each in the attachment phase'),
   BENCH_ATTACHMENT_MB: int(10, 'size of each of those files in MB (through an upload session from 3 MB)'),
+  BENCH_WEBHOOK_EVENTS: int(1000, 'events delivered as webhooks to a local receiver (and bare POSTs in the baseline)'),
+  BENCH_WEBHOOK_CONCURRENCY: int(20, 'webhook deliveries in flight at once (the endpoint cap; the baseline loop the same)'),
   BENCH_PHASE_TIMEOUT_SEC: int(120, 'a phase that has not finished its work by then reports what it got'),
   BENCH_PHASES: z
     .string()
     .default('')
-    .describe('comma-separated phases to run (send,redis,inbox,attachment,scale,refresh); empty = all. A partial run prints its figures and writes no results files'),
+    .describe('comma-separated phases to run (send,redis,inbox,attachment,scale,refresh,webhooks); empty = all. A partial run prints its figures and writes no results files'),
 });
 
 export type Knobs = z.infer<typeof schema>;

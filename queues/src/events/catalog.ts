@@ -159,6 +159,16 @@ export const eventCatalog = {
     id: 'operation id',
     data: z.object({ ...calendarOperation, eventId: z.string().nullable(), error }),
   },
+  'webhook_endpoint.disabled': {
+    description: 'A webhook endpoint failed for too long and was disabled; its deliveries stop until it is enabled again (PATCH enabled: true) and replayed.',
+    id: 'endpoint id, time disabled (epoch ms)',
+    data: z.object({ endpointId: z.string(), url: z.string(), failingSince: iso, reason: z.string() }),
+  },
+  'webhook.test': {
+    description: 'Sent to one endpoint by POST /v1/webhook-endpoints/:id/test, to check it receives and verifies webhooks.',
+    id: 'endpoint id, time requested (epoch ms)',
+    data: z.object({ endpointId: z.string(), message: z.string() }),
+  },
 } as const satisfies Record<string, EventSpec>;
 
 export type EventName = keyof typeof eventCatalog;

@@ -16,6 +16,8 @@ import { healthRoutes } from './routes/health';
 import { oauthAppRoutes } from './routes/oauth-apps';
 import { sandboxRoutes } from './routes/sandbox';
 import { sendRoutes } from './routes/sends';
+import { webhookDeliveryRoutes } from './routes/webhook-endpoints-deliveries';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { workspaceRoutes } from './routes/workspaces';
 import { sandboxRewriteUrl } from './sandbox/sandbox-rewrite';
 
@@ -53,6 +55,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   sendRoutes(app, deps);
   attachmentRoutes(app, deps);
   calendarRoutes(app, deps);
+  webhookEndpointRoutes(app, deps);
+  webhookDeliveryRoutes(app, deps);
   if (deps.env.SANDBOX) sandboxRoutes(app, deps);
   await app.ready();
   return app;

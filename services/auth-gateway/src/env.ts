@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logEnv, microsoftEnv, redisEnv, secretsEnv, storeEnv } from '@outlook-connect/shared';
+import { logEnv, microsoftEnv, redisEnv, secretsEnv, storeEnv, webhookEnv } from '@outlook-connect/shared';
 
 const boolFlag = z
   .enum(['true', 'false', '1', '0'])
@@ -14,6 +14,7 @@ export const gatewayEnv = {
   ...storeEnv,
   ...secretsEnv,
   ...microsoftEnv,
+  ...webhookEnv,
   HTTP_HOST: z.string().default('0.0.0.0').describe('the address to listen on'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('a TCP port 0-65535'),
   PUBLIC_URL: z

@@ -66,7 +66,7 @@ describe('dashboard access', () => {
     const api = await t.app.inject({ method: 'GET', url: '/queues/api/queues', headers: AUTH });
     expect(api.statusCode).toBe(200);
     const names = (api.json() as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['app-recovery', 'calendar', 'events', 'inbox-sync', 'maintenance', 'send', 'token-refresh']);
+    expect(names).toEqual(['app-recovery', 'calendar', 'events', 'inbox-sync', 'maintenance', 'send', 'token-refresh', 'webhook-delivery']);
   });
 
   it('retries a failed job through the API with credentials', async () => {

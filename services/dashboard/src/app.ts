@@ -80,6 +80,7 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
   const registry = createMetricsRegistry({
     queue,
     redis: deps.redis,
+    prefix: deps.queues.prefix,
     models: deps.models,
     now,
     durationSample: deps.durationSample ?? 500,

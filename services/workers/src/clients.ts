@@ -3,6 +3,7 @@ import { calendarEnv, calendarPolicyFromConfig } from './calendar/calendar-polic
 import { inboxEnv, inboxPolicyFromConfig } from './inbox/inbox-policy';
 import { sendEnv, sendPolicyFromConfig } from './send/send-policy';
 import { maintenanceEnv, maintenancePolicyFromConfig } from './maintenance/maintenance-policy';
+import { webhookPolicyFromConfig, webhookWorkerEnv } from './webhooks/webhook-policy';
 import {
   closeStore,
   connectStore,
@@ -44,6 +45,7 @@ export const workersEnv = {
   ...sendEnv,
   ...calendarEnv,
   ...maintenanceEnv,
+  ...webhookWorkerEnv,
   WORKER_QUEUES: queueList,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10).describe('jobs run at once per queue (1-500)'),
   WORKER_LOCK_SEC: z.coerce.number().int().min(1).default(30).describe('job lock: a crashed process\'s job runs elsewhere after it (whole seconds)'),
@@ -87,7 +89,7 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
     policy: opts.policy ?? refreshPolicyFromEnv(config),
   });
   return {
-    deps: { ...runtime, inboxPolicy: inboxPolicyFromConfig(config), sendPolicy: sendPolicyFromConfig(config), calendarPolicy: calendarPolicyFromConfig(config), maintenancePolicy: maintenancePolicyFromConfig(config) },
+    deps: { ...runtime, inboxPolicy: inboxPolicyFromConfig(config), sendPolicy: sendPolicyFromConfig(config), calendarPolicy: calendarPolicyFromConfig(config), maintenancePolicy: maintenancePolicyFromConfig(config), webhookPolicy: webhookPolicyFromConfig(config) },
     workerRedis,
     // Queue client before Redis, store last.
     async close() {

@@ -6,6 +6,8 @@ import { sendRegistration } from './send/send.handler';
 import { appRecoveryRegistration } from './tokens/app-recovery.handler';
 import { tokenRefreshRegistration } from './tokens/token-refresh.handler';
 import type { ServiceDeps } from './worker-deps';
+import { eventsFanOutRegistration } from './webhooks/events-fan-out.handler';
+import { webhookDeliveryRegistration } from './webhooks/webhook-delivery.handler';
 
 /** The handler map, typed from the catalog: a worker queue without a handler (or a handler for another) does not compile. */
 export const handlerMap: { [K in WorkerQueueName]: (deps: ServiceDeps) => HandlerRegistration<K> } = {
@@ -15,6 +17,8 @@ export const handlerMap: { [K in WorkerQueueName]: (deps: ServiceDeps) => Handle
   send: sendRegistration,
   'inbox-sync': inboxSyncRegistration,
   calendar: calendarRegistration,
+  events: eventsFanOutRegistration,
+  'webhook-delivery': webhookDeliveryRegistration,
 };
 
 /** The registrations for the queues this process serves. */

@@ -3,6 +3,7 @@ import type { CalendarPolicy } from './calendar/calendar-policy';
 import type { InboxPolicy } from './inbox/inbox-policy';
 import type { MaintenancePolicy } from './maintenance/maintenance-policy';
 import type { SendPolicy } from './send/send-policy';
+import type { WebhookPolicy } from './webhooks/webhook-policy';
 
 /** What the handlers take: the mailbox runtime (tokens, connection status, gate, gated Graph client) and the store. */
 export type WorkerDeps = MailboxRuntime;
@@ -13,6 +14,7 @@ export interface WorkerSettings {
   sendPolicy: SendPolicy;
   calendarPolicy: CalendarPolicy;
   maintenancePolicy: MaintenancePolicy;
+  webhookPolicy: WebhookPolicy;
 }
 
 /** WorkerDeps plus the settings, as built by clients.ts; handler factories take it (or a Pick of it). */

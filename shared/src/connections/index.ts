@@ -1,2 +1,2 @@
 export { defaultNextRefreshAt, grantIdentity, GrantIdentityError, mailboxAddressOf, type GrantIdentity } from './grant-identity';
-export { clientSecretContext, codeVerifierContext, tokenContext } from './secret-contexts';
+export { clientSecretContext, codeVerifierContext, tokenContext, webhookSecretContext } from './secret-contexts';

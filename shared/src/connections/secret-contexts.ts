@@ -6,3 +6,5 @@ export const tokenContext = (connectionId: string, field: 'accessToken' | 'refre
 export const clientSecretContext = (appId: string): string => `oauth-app:${appId}:clientSecret`;
 
 export const codeVerifierContext = (attemptId: string): string => `connect-attempt:${attemptId}:codeVerifier`;
+
+export const webhookSecretContext = (endpointId: string, field: 'secret' | 'previousSecret'): string => `webhook-endpoint:${endpointId}:${field}`;

@@ -52,6 +52,7 @@ export function sandboxBanner(b: BannerInput): string {
     `  ADMIN_TOKEN (creates workspaces): ${b.adminToken.value}  (in ${p(b.adminToken.path)})`,
     `  Try the API (OpenAPI at ${b.publicUrl}/openapi.json): list connections, send from the first one, create a workspace:`,
     ...curlExample(b.publicUrl, p(b.apiKey.path), p(b.adminToken.path)).map((l) => `    ${l}`),
+    `  Webhooks: every event of the sandbox workspace is delivered, signed, to ${b.publicUrl}/sandbox/webhooks (open it to watch them land)`,
     `  Operators' dashboard: ${b.dashboardUrl}/ (user "operator", password in ${p(b.dashboardPasswordFile)})`,
     `  Microsoft emulator: ${b.emulatorUrl} (control API under /_emulator); logs in ${p(b.logDir)}`,
     '  Ctrl-C stops everything; `npm start -- --reset` starts clean.',

@@ -95,6 +95,8 @@ export async function sandbox(withStack: WithStack, argv: string[], onServing: (
       MICROSOFT_LOGIN_URL: emulator.loginUrl,
       MICROSOFT_GRAPH_URL: emulator.graphUrl,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      // The sandbox's webhook receiver is the gateway's own page on localhost.
+      WEBHOOK_ALLOW_PRIVATE_HOSTS: 'localhost,127.0.0.1',
     };
     const services = [
       startService('auth-gateway', {

@@ -4,6 +4,7 @@ import type { GatewayApp } from '../http/gateway-app';
 import { pagesOriginLoader } from '../sandbox/pages-origin';
 import { sandboxPage } from '../sandbox/sandbox-page';
 import { SANDBOX_REFUSED_URL } from '../sandbox/sandbox-rewrite';
+import { webhookReceiverRoutes } from '../sandbox/webhook-receiver';
 
 /**
  * SANDBOX only: the Email Connections page. Its calls to /sandbox/api/* are rewritten to /v1 with the sandbox key
@@ -16,6 +17,7 @@ export function sandboxRoutes(app: GatewayApp, deps: GatewayDeps): void {
     const pages = await pagesOrigin();
     return reply.type('text/html; charset=utf-8').send(sandboxPage({ loginOrigin, ...(pages ? { pagesOrigin: pages } : {}) }));
   });
+  webhookReceiverRoutes(app, deps);
   app.route({
     method: ['GET', 'POST', 'PATCH', 'DELETE'],
     url: SANDBOX_REFUSED_URL,

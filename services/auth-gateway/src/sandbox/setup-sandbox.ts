@@ -1,6 +1,7 @@
 import { clientSecretContext, newId } from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { hashApiKey, newApiKey } from '../workspaces/api-keys';
+import { ensureSandboxReceiver } from './sandbox-webhooks';
 
 export interface SandboxAppInput {
   /** The app registered in the emulator for this run. */
@@ -34,5 +35,7 @@ export async function setupSandbox(deps: GatewayDeps, input: SandboxAppInput, gi
   };
   if (existing) await deps.models.OAuthApp.updateOne({ _id: appId }, { $set: fields, $inc: { secretVersion: 1 } });
   else await deps.models.OAuthApp.create({ _id: appId, workspaceId: ws._id, name: APP, ...fields });
+  // The receiver page (/sandbox/webhooks) gets every event of the sandbox workspace.
+  await ensureSandboxReceiver(deps, ws._id);
   return { workspaceId: ws._id, apiKey, appId };
 }

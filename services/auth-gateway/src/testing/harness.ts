@@ -58,7 +58,7 @@ export async function startGatewayHarness(label: string, opts: { sandbox?: boole
     baseUrl,
     async close() {
       await app.close();
-      await Promise.all(['token-refresh', 'inbox-sync', 'send', 'calendar', 'events', 'app-recovery'].map((q) => deps.queues.queue(q as 'events').obliterate({ force: true })));
+      await Promise.all(['token-refresh', 'inbox-sync', 'send', 'calendar', 'events', 'app-recovery', 'webhook-delivery'].map((q) => deps.queues.queue(q as 'events').obliterate({ force: true })));
       await deps.store.dropDatabase();
       await closeGatewayDeps(deps);
       await emulator.close();

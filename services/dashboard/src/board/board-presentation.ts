@@ -13,6 +13,8 @@ export interface QueuePresentation {
 /** How a catalog queue shows on the board: queues the CRM consumes read as its outbox, not as a stalled queue. */
 export function presentQueue(name: QueueName): QueuePresentation {
   const spec = catalog[name];
+  // The webhooks worker consumes it now: with no worker running, "No workers" is a real fault and shows.
+  if (name === 'events') return { displayName: 'events (CRM outbox)', description: "The CRM's outbox: the workers deliver each event to its webhook endpoints.", outbox: false };
   if (spec.consumer === 'workers') return { description: spec.description, outbox: false };
   return {
     displayName: `${name} (CRM outbox)`,

@@ -3,12 +3,14 @@ import { MAILBOX_QUEUES } from './depth-tally';
 import type { ConnectionHealthView } from './health-queries';
 import { html, page, type SafeHtml } from './html';
 import type { AppSecretItem, ConnectionItem, NeedsReconnectItem } from './present';
+import { renderWebhookEndpoints, type WebhookEndpointItem } from './webhook-endpoints';
 
 export interface OverviewData {
   counts: Record<ConnectionStatus, number>;
   needsReconnect: { total: number; items: NeedsReconnectItem[] };
   apps: AppSecretItem[];
   connections: { total: number; items: ConnectionItem[] };
+  webhookEndpoints?: WebhookEndpointItem[];
   workspaceId?: string;
 }
 
@@ -39,6 +41,8 @@ ${rows.length
     : html`<p class="muted">No connection needs reconnecting.</p>`}
 <h2 id="oauth-apps">OAuth app secrets</h2>
 ${renderApps(d.apps)}
+<h2 id="webhook-endpoints">Webhook endpoints</h2>
+${renderWebhookEndpoints(d.webhookEndpoints ?? [])}
 <h2 id="connections">Connections (${d.connections.total})</h2>
 ${renderConnections(d.connections)}
 <p class="muted">Queues: <a href="/queues">queue dashboard</a> · JSON: <a href="/api/health/summary">/api/health/summary</a></p>`;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { appSecrets, connectionHealth, connectionList, needsReconnect, statusCounts, type HealthSource, type Scope } from './health-queries';
 import { renderConnection, renderOverview, type OverviewData } from './render';
+import { webhookEndpointHealth } from './webhook-endpoints';
 
 const scopeQuery = z.object({
   workspace: z
@@ -25,13 +26,14 @@ export function registerHealthRoutes(app: FastifyInstance, opts: { source: Healt
 
   const overview = async (scope: Scope, limit: number): Promise<OverviewData> => {
     const now = source.now();
-    const [counts, list, apps, connections] = await Promise.all([
+    const [counts, list, apps, connections, webhookEndpoints] = await Promise.all([
       statusCounts(source.models, scope),
       needsReconnect(source.models, now, scope, limit),
       appSecrets(source.models, now, scope),
       connectionList(source.models, now, scope, limit),
+      webhookEndpointHealth(source.models, scope),
     ]);
-    return { counts, needsReconnect: list, apps, connections, workspaceId: scope.workspaceId };
+    return { counts, needsReconnect: list, apps, connections, webhookEndpoints, workspaceId: scope.workspaceId };
   };
 
   app.get('/', async (_req, reply) => reply.redirect('/health'));

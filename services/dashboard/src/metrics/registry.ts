@@ -5,10 +5,13 @@ import type { QueueName } from '@outlook-connect/queues';
 import type { Models } from '@outlook-connect/shared';
 import { registerQueueMetrics } from './queue-metrics';
 import { registerStoreMetrics } from './store-metrics';
+import { registerWebhookMetrics } from './webhook-metrics';
 
 export interface MetricsOptions {
   queue: (name: QueueName) => Queue;
   redis: Redis;
+  /** The queue prefix (the workers' webhook counters live under it). */
+  prefix: string;
   models: Models;
   now: () => number;
   durationSample: number;
@@ -20,5 +23,6 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
   const registry = new Registry();
   registerQueueMetrics({ registry, queue: opts.queue, redis: opts.redis, durationSample: opts.durationSample });
   registerStoreMetrics({ registry, models: opts.models, now: opts.now, windowSec: opts.windowSec });
+  registerWebhookMetrics({ registry, redis: opts.redis, prefix: opts.prefix, models: opts.models });
   return registry;
 }

@@ -7,6 +7,8 @@ import { connectionActivitySchema, type ConnectionActivityDoc } from './connecti
 import { inboxMessageSchema, type InboxMessageDoc } from './inbox-message';
 import { oauthAppSchema, type OAuthAppDoc } from './oauth-app';
 import { sendSchema, type SendDoc } from './send';
+import { webhookDeliverySchema, type WebhookDeliveryDoc } from './webhook-delivery';
+import { webhookEndpointSchema, type WebhookEndpointDoc } from './webhook-endpoint';
 import { workspaceSchema, type WorkspaceDoc } from './workspace';
 
 export * from './attachment';
@@ -17,6 +19,8 @@ export * from './connection-activity';
 export * from './inbox-message';
 export * from './oauth-app';
 export * from './send';
+export * from './webhook-delivery';
+export * from './webhook-endpoint';
 export * from './workspace';
 export { newId } from './ids';
 
@@ -31,6 +35,8 @@ export interface Models {
   ConnectionActivity: Model<ConnectionActivityDoc>;
   Attachment: Model<AttachmentDoc>;
   AttachmentChunk: Model<AttachmentChunkDoc>;
+  WebhookEndpoint: Model<WebhookEndpointDoc>;
+  WebhookDelivery: Model<WebhookDeliveryDoc>;
 }
 
 /** Registers every model on a connection and waits for their indexes (unique indexes carry invariants). */
@@ -46,6 +52,8 @@ export async function createModels(conn: Connection): Promise<Models> {
     ConnectionActivity: conn.model<ConnectionActivityDoc>('ConnectionActivity', connectionActivitySchema),
     Attachment: conn.model<AttachmentDoc>('Attachment', attachmentSchema),
     AttachmentChunk: conn.model<AttachmentChunkDoc>('AttachmentChunk', attachmentChunkSchema),
+    WebhookEndpoint: conn.model<WebhookEndpointDoc>('WebhookEndpoint', webhookEndpointSchema),
+    WebhookDelivery: conn.model<WebhookDeliveryDoc>('WebhookDelivery', webhookDeliverySchema),
   };
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
   return models;
