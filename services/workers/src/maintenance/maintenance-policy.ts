@@ -15,6 +15,8 @@ export interface MaintenancePolicy {
   sendRetentionMs: number;
   calendarRetentionMs: number;
   activityRetentionMs: number;
+  /** Age past which finished webhook deliveries (delivered, failed) and their attempt log are deleted. */
+  webhookDeliveryRetentionMs: number;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -29,6 +31,7 @@ export const DEFAULT_MAINTENANCE_POLICY: MaintenancePolicy = {
   sendRetentionMs: 90 * DAY_MS,
   calendarRetentionMs: 90 * DAY_MS,
   activityRetentionMs: 30 * DAY_MS,
+  webhookDeliveryRetentionMs: 30 * DAY_MS,
 };
 
 const count = (def: number, what: string, max = 100_000) => z.coerce.number().int().min(1).max(max).default(def).describe(`${what} (an integer 1..${max})`);
@@ -44,6 +47,7 @@ export const maintenanceEnv = {
   SEND_RETENTION_DAYS: days(d.sendRetentionMs, 'how long a finished (sent, failed, canceled) send is kept; its idempotency key lasts as long'),
   CALENDAR_RETENTION_DAYS: days(d.calendarRetentionMs, 'how long a finished calendar operation is kept; its idempotency key lasts as long'),
   ACTIVITY_RETENTION_DAYS: days(d.activityRetentionMs, 'how long an activity line of a connection\'s timeline is kept'),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: days(d.webhookDeliveryRetentionMs, 'how long a finished webhook delivery and its attempt log are kept (replay reaches back as far)'),
 };
 
 export function maintenancePolicyFromConfig(e: z.infer<z.ZodObject<typeof maintenanceEnv>>): MaintenancePolicy {
@@ -57,5 +61,6 @@ export function maintenancePolicyFromConfig(e: z.infer<z.ZodObject<typeof mainte
     sendRetentionMs: e.SEND_RETENTION_DAYS * DAY_MS,
     calendarRetentionMs: e.CALENDAR_RETENTION_DAYS * DAY_MS,
     activityRetentionMs: e.ACTIVITY_RETENTION_DAYS * DAY_MS,
+    webhookDeliveryRetentionMs: e.WEBHOOK_DELIVERY_RETENTION_DAYS * DAY_MS,
   };
 }

@@ -42,11 +42,11 @@ it('deletes only records past their retention, in batches, and open work never',
   // One batch of 2 per collection: a run is bounded, the next one continues.
   const bounded: MaintenancePolicy = { ...DEFAULT_MAINTENANCE_POLICY, retentionBatch: 2, retentionMaxBatches: 1 };
   const first = await retention({ models, logger, now: () => now, maintenancePolicy: bounded, inboxMirrorDays: null });
-  expect(first).toEqual({ connectAttempts: 2, sends: 2, calendarOperations: 2, activityLines: 2, inboxMessages: 0 });
+  expect(first).toEqual({ connectAttempts: 2, sends: 2, calendarOperations: 2, activityLines: 2, inboxMessages: 0, webhookDeliveries: 0 });
 
   const rest = await retention({ models, logger, now: () => now, maintenancePolicy: { ...bounded, retentionMaxBatches: 10 }, inboxMirrorDays: null });
   process.stdout.write(`retention: first run ${JSON.stringify(first)}, second ${JSON.stringify(rest)}\n`);
-  expect(rest).toEqual({ connectAttempts: 0, sends: 3, calendarOperations: 0, activityLines: 1, inboxMessages: 0 });
+  expect(rest).toEqual({ connectAttempts: 0, sends: 3, calendarOperations: 0, activityLines: 1, inboxMessages: 0, webhookDeliveries: 0 });
 
   const ids = <T extends { _id: string }>(docs: T[]) => docs.map((d) => d._id).sort();
   const left = async (model: { find(f: object): { lean(): Promise<unknown> } }, all: Array<{ _id: string }>) =>
@@ -76,4 +76,25 @@ it('removes inbox messages that fell out of the mirror window, and none while th
   expect(windowed.inboxMessages).toBe(2);
   const left = (await models.InboxMessage.find({ _id: { $in: [...old, ...recent].map((d) => d._id) } }).lean()).map((d) => d._id).sort();
   expect(left).toEqual(recent.map((d) => d._id).sort());
+});
+
+it('removes finished webhook deliveries past their retention, never pending ones', async () => {
+  const { models, logger } = stack.clients.deps;
+  const now = Date.now();
+  const delivery = (status: string, days: number) => ({
+    _id: newId('whd'),
+    workspaceId: stack.workspaceId,
+    endpointId: 'whe_000000000000000000000000',
+    eventId: newId('evt'),
+    status,
+    createdAt: new Date(now - days * DAY),
+    updatedAt: new Date(now - days * DAY),
+  });
+  const old = [delivery('delivered', 40), delivery('failed', 31)];
+  const kept = [delivery('pending', 40), delivery('delivered', 5)];
+  await models.WebhookDelivery.collection.insertMany([...old, ...kept] as never[]);
+  const res = await retention({ models, logger, now: () => now, maintenancePolicy: DEFAULT_MAINTENANCE_POLICY, inboxMirrorDays: null });
+  expect(res.webhookDeliveries).toBe(2);
+  const left = (await models.WebhookDelivery.find({ _id: { $in: [...old, ...kept].map((d) => d._id) } }).lean()).map((d) => d._id).sort();
+  expect(left).toEqual(kept.map((d) => d._id).sort());
 });

@@ -3,11 +3,11 @@ import type { Model } from 'mongoose';
 import type { MaintenancePolicy } from './maintenance-policy';
 
 // Old records go in bounded batches (no TTL indexes: FerretDB has none): connect attempts past their expiry, finished
-// sends and calendar operations, activity lines, and inbox messages that fell out of the mirror window (INBOX_MIRROR_DAYS). Each delete is by `_id $in` (indexed everywhere), after an indexed
+// sends and calendar operations, activity lines, finished webhook deliveries, and inbox messages that fell out of the mirror window (INBOX_MIRROR_DAYS). Each delete is by `_id $in` (indexed everywhere), after an indexed
 // find of at most `retentionBatch` ids; one run does at most `retentionMaxBatches` per collection, the next continues.
 
 export interface RetentionDeps {
-  models: Pick<Models, 'ConnectAttempt' | 'Send' | 'CalendarOperation' | 'ConnectionActivity' | 'InboxMessage'>;
+  models: Pick<Models, 'ConnectAttempt' | 'Send' | 'CalendarOperation' | 'ConnectionActivity' | 'InboxMessage' | 'WebhookDelivery'>;
   logger: Logger;
   now: () => number;
   maintenancePolicy: MaintenancePolicy;
@@ -21,6 +21,7 @@ export interface RetentionResult {
   calendarOperations: number;
   activityLines: number;
   inboxMessages: number;
+  webhookDeliveries: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -50,6 +51,7 @@ export async function retention(deps: RetentionDeps): Promise<RetentionResult> {
     activityLines: await prune(m.ConnectionActivity, { at: { $lt: before(p.activityRetentionMs) } }, { at: 1 }, p),
     inboxMessages:
       deps.inboxMirrorDays === null ? 0 : await prune(m.InboxMessage, { receivedAt: { $lt: before(deps.inboxMirrorDays * DAY_MS) } }, { receivedAt: 1 }, p),
+    webhookDeliveries: await prune(m.WebhookDelivery, { status: { $in: ['delivered', 'failed'] }, updatedAt: { $lt: before(p.webhookDeliveryRetentionMs) } }, { updatedAt: 1 }, p),
   };
   if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'retention deleted old records');
   return result;
