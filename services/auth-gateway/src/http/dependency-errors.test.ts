@@ -26,4 +26,11 @@ describe('unavailableDependency', () => {
     expect(unavailableDependency(null, up)).toBeNull();
     expect(unavailableDependency(new TypeError('x'), { store: false, redis: true })).toBe('store');
   });
+
+  it('calls a broken socket to a dependency an outage, before the watch has noticed (EPIPE seen in a store restart)', () => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    expect(unavailableDependency(epipe, up)).toBe('store');
+    expect(unavailableDependency(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), { store: true, redis: false })).toBe('redis');
+    expect(unavailableDependency(new Error('wrapped', { cause: epipe }), up)).toBe('store');
+  });
 });
