@@ -4,7 +4,7 @@ import type { GatewayDeps } from './clients';
 import { installApiDocs } from './http/api-docs';
 import { requireWorkspaceKeyFirst } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
-import { limitFailedAuth } from './http/failed-auth-limit';
+import { limitFailedAuth } from '@outlook-connect/shared/http';
 import { installAntiFraming } from './http/security-headers';
 import type { GatewayApp } from './http/gateway-app';
 import { apiKeyRoutes } from './routes/api-keys';

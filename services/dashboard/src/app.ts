@@ -1,7 +1,7 @@
 import basicAuth from '@fastify/basic-auth';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { credentialsMatch } from './auth/credentials';
-import { limitFailedAuth } from './auth/failed-auth-limit';
+import { limitFailedAuth } from '@outlook-connect/shared/http';
 import { refusedInReadOnly } from './auth/read-only';
 import { registerQueueBoard } from './board/queue-board';
 import type { DashboardDeps } from './deps';

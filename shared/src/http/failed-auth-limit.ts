@@ -8,9 +8,9 @@ export interface FailedAuthLimit {
 }
 
 /**
- * Slows down key guessing: each 401 counts against the client IP; once `max` are counted, every request the limit
- * applies to answers 429 with Retry-After (a right guess too, so a locked-out guesser learns nothing). Requests of
- * a client without failures are neither counted nor slowed.
+ * Slows down key and password guessing (the gateway's API keys, the dashboard's sign-in): each 401 counts against the
+ * client IP; once `max` are counted, every request the limit applies to answers 429 with Retry-After (a right guess
+ * too, so a locked-out guesser learns nothing). Requests of a client without failures are neither counted nor slowed.
  */
 export async function limitFailedAuth(app: FastifyInstance, limit: FailedAuthLimit, applies: (req: FastifyRequest) => boolean): Promise<void> {
   await app.register(rateLimit, { global: false });
