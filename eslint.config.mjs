@@ -21,8 +21,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/testing', '**/testing/*', '@outlook-connect/*/testing'], message: 'test support (src/testing/) is for tests only' },
-            { group: ['@outlook-connect/stack', '@outlook-connect/ms-emulator'], message: 'test packages are for tests only' },
+            {
+              group: ['**/testing', '**/testing/*', '@outlook-connect/*/testing'],
+              message: 'test support (src/testing/) is for tests only',
+            },
+            {
+              group: ['@outlook-connect/stack', '@outlook-connect/ms-emulator'],
+              message: 'test packages are for tests only',
+            },
           ],
         },
       ],

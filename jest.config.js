@@ -1,6 +1,13 @@
 // Two projects: unit (no I/O) and integration (real Redis, store and the Microsoft emulator, started by test/stack).
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
-const roots = ['<rootDir>/shared', '<rootDir>/queues', '<rootDir>/mailbox-runtime', '<rootDir>/services', '<rootDir>/test', '<rootDir>/bench'];
+const roots = [
+  '<rootDir>/shared',
+  '<rootDir>/queues',
+  '<rootDir>/mailbox-runtime',
+  '<rootDir>/services',
+  '<rootDir>/test',
+  '<rootDir>/bench',
+];
 const testPathIgnorePatterns = ['/node_modules/', '/.local/'];
 // ESM-only packages jest (on Node 20) cannot require: compiled to CommonJS by @swc/jest like our own files.
 const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|cookie)/)'];

@@ -50,33 +50,54 @@ async function main(): Promise<void> {
     notes: [],
     errors: [],
   };
-  const only = knobs.BENCH_PHASES.split(',').map((p) => p.trim()).filter(Boolean);
+  const only = knobs.BENCH_PHASES.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const runs = (name: string) => only.length === 0 || only.includes(name);
   const phase = async (name: string, fn: () => Promise<void>) => {
     if (!runs(name)) return;
     try {
       await fn();
     } catch (err) {
-      progress(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      progress(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       results.errors.push({ phase: name, message: err instanceof Error ? err.message : String(err) });
     }
   };
   const timeoutMs = knobs.BENCH_PHASE_TIMEOUT_SEC * 1000;
 
   try {
-    progress(`connecting ${knobs.BENCH_SEND_MAILBOXES} send_only, ${knobs.BENCH_INBOX_MAILBOXES} inbox and ${knobs.BENCH_REFRESH_CONNECTIONS} refresh mailboxes (real connect flow)`);
+    progress(
+      `connecting ${knobs.BENCH_SEND_MAILBOXES} send_only, ${knobs.BENCH_INBOX_MAILBOXES} inbox and ${knobs.BENCH_REFRESH_CONNECTIONS} refresh mailboxes (real connect flow)`,
+    );
     const sendBoxes = await env.connectMany(runs('send') ? knobs.BENCH_SEND_MAILBOXES : 0, 'send_only', 'send');
     // Our per-mailbox send cap (30/min by default) would be the figure otherwise; the emulator's limits are off too.
-    await models.Connection.updateMany({ _id: { $in: sendBoxes.map((m) => m.connection._id) } }, { $set: { limits: { sendsPerMinute: 1_000_000, dailyRecipientCap: 1_000_000_000 } } });
-    const inboxBoxes = await env.connectMany(runs('inbox') ? knobs.BENCH_INBOX_MAILBOXES : 0, 'full', 'inbox', (email) => {
-      env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_MESSAGES, { spacingSec: 60 });
-    });
-    const [largeBox] = await env.connectMany(runs('inbox') && knobs.BENCH_INBOX_LARGE_MESSAGES > 0 ? 1 : 0, 'full', 'inboxlarge', (email) => {
-      env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_LARGE_MESSAGES, { spacingSec: 30 });
-    });
+    await models.Connection.updateMany(
+      { _id: { $in: sendBoxes.map((m) => m.connection._id) } },
+      { $set: { limits: { sendsPerMinute: 1_000_000, dailyRecipientCap: 1_000_000_000 } } },
+    );
+    const inboxBoxes = await env.connectMany(
+      runs('inbox') ? knobs.BENCH_INBOX_MAILBOXES : 0,
+      'full',
+      'inbox',
+      (email) => {
+        env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_MESSAGES, { spacingSec: 60 });
+      },
+    );
+    const [largeBox] = await env.connectMany(
+      runs('inbox') && knobs.BENCH_INBOX_LARGE_MESSAGES > 0 ? 1 : 0,
+      'full',
+      'inboxlarge',
+      (email) => {
+        env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_LARGE_MESSAGES, { spacingSec: 30 });
+      },
+    );
     const [attachmentBox] = await env.connectMany(runs('attachment') ? 1 : 0, 'full', 'attach');
     const t = Date.now();
-    const refreshBoxes = await env.connectMany(runs('refresh') ? knobs.BENCH_REFRESH_CONNECTIONS : 0, 'full', 'refresh');
+    const refreshBoxes = await env.connectMany(
+      runs('refresh') ? knobs.BENCH_REFRESH_CONNECTIONS : 0,
+      'full',
+      'refresh',
+    );
     const connectsPerSec = (refreshBoxes.length * 1000) / (Date.now() - t);
     progress(`connected (${connectsPerSec.toFixed(1)} connect flows/s)`);
 
@@ -94,24 +115,61 @@ async function main(): Promise<void> {
       const raw = await measureRawRedisRate(env.iso.redisUrl, `{${env.iso.queuePrefix}}:bench`, isPrivateRedis());
       const perSend = results.send?.ours.throughput.redisCommandsPerSend ?? null;
       const ceiling = perSend ? raw.pipelinedSetPerSec / perSend : null;
-      results.redis = { ...raw, commandsPerSend: perSend, sendsPerSecCeiling: ceiling, shareOfCeiling: ratio(results.send?.ours.throughput.sendsPerSec, ceiling) };
-      if (!raw.private) results.notes.push('REDIS_URL pointed at a Redis others may use: commands per send include their commands too (the bench used a prefix of its own).');
+      results.redis = {
+        ...raw,
+        commandsPerSend: perSend,
+        sendsPerSecCeiling: ceiling,
+        shareOfCeiling: ratio(results.send?.ours.throughput.sendsPerSec, ceiling),
+      };
+      if (!raw.private)
+        results.notes.push(
+          'REDIS_URL pointed at a Redis others may use: commands per send include their commands too (the bench used a prefix of its own).',
+        );
     });
     await phase('inbox', async () => {
-      if (inboxBoxes.length) results.inbox = await runInboxPhase(env, inboxBoxes.map((m) => m.connection), knobs.BENCH_INBOX_MESSAGES, timeoutMs);
-      if (largeBox) results.largeInbox = await runLargeInbox(env, largeBox, knobs.BENCH_INBOX_LARGE_MESSAGES, Math.max(timeoutMs, 600_000));
+      if (inboxBoxes.length)
+        results.inbox = await runInboxPhase(
+          env,
+          inboxBoxes.map((m) => m.connection),
+          knobs.BENCH_INBOX_MESSAGES,
+          timeoutMs,
+        );
+      if (largeBox)
+        results.largeInbox = await runLargeInbox(
+          env,
+          largeBox,
+          knobs.BENCH_INBOX_LARGE_MESSAGES,
+          Math.max(timeoutMs, 600_000),
+        );
     });
     await phase('attachment', async () => {
-      if (attachmentBox) results.attachment = await runAttachmentPhase(env, attachmentBox, { sends: knobs.BENCH_ATTACHMENT_SENDS, fileMB: knobs.BENCH_ATTACHMENT_MB, timeoutMs });
+      if (attachmentBox)
+        results.attachment = await runAttachmentPhase(env, attachmentBox, {
+          sends: knobs.BENCH_ATTACHMENT_SENDS,
+          fileMB: knobs.BENCH_ATTACHMENT_MB,
+          timeoutMs,
+        });
     });
     await phase('webhooks', async () => {
-      results.webhooks = await runWebhookPhase(env, { events: knobs.BENCH_WEBHOOK_EVENTS, concurrency: knobs.BENCH_WEBHOOK_CONCURRENCY, timeoutMs });
-      if (results.webhooks.delivered < results.webhooks.events) results.notes.push(`Webhooks: ${results.webhooks.delivered} of ${results.webhooks.events} events arrived within the phase timeout.`);
+      results.webhooks = await runWebhookPhase(env, {
+        events: knobs.BENCH_WEBHOOK_EVENTS,
+        concurrency: knobs.BENCH_WEBHOOK_CONCURRENCY,
+        timeoutMs,
+      });
+      if (results.webhooks.delivered < results.webhooks.events)
+        results.notes.push(
+          `Webhooks: ${results.webhooks.delivered} of ${results.webhooks.events} events arrived within the phase timeout.`,
+        );
     });
     await phase('scale', async () => {
-      results.scale = await runScalePhase(env, { count: knobs.BENCH_SCALE_CONNECTIONS, insertBudgetMs: knobs.BENCH_SCALE_INSERT_BUDGET_SEC * 1000 });
+      results.scale = await runScalePhase(env, {
+        count: knobs.BENCH_SCALE_CONNECTIONS,
+        insertBudgetMs: knobs.BENCH_SCALE_INSERT_BUDGET_SEC * 1000,
+      });
       if (results.scale.connections < knobs.BENCH_SCALE_CONNECTIONS) {
-        results.notes.push(`Scheduling at scale: ${results.scale.connections} of ${knobs.BENCH_SCALE_CONNECTIONS} connections were inserted within the insert budget; figures are for those.`);
+        results.notes.push(
+          `Scheduling at scale: ${results.scale.connections} of ${knobs.BENCH_SCALE_CONNECTIONS} connections were inserted within the insert budget; figures are for those.`,
+        );
       }
     });
     await phase('refresh', async () => {
@@ -122,12 +180,19 @@ async function main(): Promise<void> {
       const worker = spawnRefreshWorker(env, policy, knobs.BENCH_REFRESH_CONCURRENCY);
       try {
         results.refresh = await runRefreshRate(env, conns, knobs.BENCH_REFRESH_CONCURRENCY, timeoutMs);
-        results.compressed = await runCompressed(env, { count: knobs.BENCH_COMPRESSED_CONNECTIONS, wanted: COMPRESSED_WANTED, policy });
+        results.compressed = await runCompressed(env, {
+          count: knobs.BENCH_COMPRESSED_CONNECTIONS,
+          wanted: COMPRESSED_WANTED,
+          policy,
+        });
       } finally {
         await worker.stop();
       }
       const c = results.compressed;
-      if (c && c.connections < COMPRESSED_WANTED) results.notes.push(`Compressed-lifetime run with ${c.connections} connections (BENCH_COMPRESSED_CONNECTIONS), not ${COMPRESSED_WANTED.toLocaleString('en-US')}.`);
+      if (c && c.connections < COMPRESSED_WANTED)
+        results.notes.push(
+          `Compressed-lifetime run with ${c.connections} connections (BENCH_COMPRESSED_CONNECTIONS), not ${COMPRESSED_WANTED.toLocaleString('en-US')}.`,
+        );
     });
   } finally {
     env.rss.sampleAll();
@@ -138,14 +203,18 @@ async function main(): Promise<void> {
     await env.close().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
   }
   if (only.length > 0) {
-    process.stdout.write(`\n${JSON.stringify({ phases: only, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, errors: results.errors }, null, 2)}\n`);
+    process.stdout.write(
+      `\n${JSON.stringify({ phases: only, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, errors: results.errors }, null, 2)}\n`,
+    );
     if (results.errors.length) process.exitCode = 1;
     return;
   }
   const written = writeResults(results, target);
   process.stdout.write(
     `\n${written.markdown}\nWrote ${written.jsonPath} and ${written.mdPath}` +
-      (written.readmeUpdated ? '; README updated.\n' : ' (untracked; `npm run bench -- --write-readme` or BENCH_WRITE=1 updates bench/results and the README).\n'),
+      (written.readmeUpdated
+        ? '; README updated.\n'
+        : ' (untracked; `npm run bench -- --write-readme` or BENCH_WRITE=1 updates bench/results and the README).\n'),
   );
   if (results.errors.length) process.exitCode = 1;
 }
@@ -153,7 +222,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

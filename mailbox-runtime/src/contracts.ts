@@ -35,7 +35,10 @@ export interface AccessTokens {
    * (or triggers) the one refresh in flight across processes. Throws ConnectionUnusableError when the connection is
    * not active or the refresh says it needs reconnecting.
    */
-  get(connectionId: string, opts?: { minValidityMs?: number }): Promise<{ accessToken: string; connection: ConnectionDoc }>;
+  get(
+    connectionId: string,
+    opts?: { minValidityMs?: number },
+  ): Promise<{ accessToken: string; connection: ConnectionDoc }>;
   /** Graph rejected this token (401): refresh once (single flight) unless someone already did, and return the new one. */
   renew(connectionId: string, rejectedToken: string): Promise<{ accessToken: string; connection: ConnectionDoc }>;
 }
@@ -56,7 +59,11 @@ export interface MailboxGate {
   pause(connectionId: string, untilMs: number, reason: string): Promise<void>;
   pausedUntil(connectionId: string): Promise<number | null>;
   /** Reserves sending budget (per-minute sends and daily recipients); throws MailboxBusyError when over. */
-  reserveSend(connectionId: string, recipients: number, limits: { sendsPerMinute: number; dailyRecipientCap: number }): Promise<void>;
+  reserveSend(
+    connectionId: string,
+    recipients: number,
+    limits: { sendsPerMinute: number; dailyRecipientCap: number },
+  ): Promise<void>;
 }
 
 /** A Graph client bound to one mailbox: tokens from AccessTokens, each request through MailboxGate, 429/503 pause the mailbox, no automatic re-POST. */

@@ -13,16 +13,44 @@ export {
 
 // connection-status: the one owner of a connection's status.
 export * from './connection-status/connection-status';
-export { recordGrant, type ReconnectGrantInput, type RecordGrantInput, type RecordGrantMismatch, type RecordGrantResult } from './connection-status/record-grant';
+export {
+  recordGrant,
+  type ReconnectGrantInput,
+  type RecordGrantInput,
+  type RecordGrantMismatch,
+  type RecordGrantResult,
+} from './connection-status/record-grant';
 export { createConnectionHealth, type ConnectionHealthService, type FailureSource } from './connection-status/health';
-export { APP_REASON_CODES, appReason, appSecretStatusFor, isAppReason, nextStatus, reasonFor, type StatusChange } from './connection-status/next-status';
+export {
+  APP_REASON_CODES,
+  appReason,
+  appSecretStatusFor,
+  isAppReason,
+  nextStatus,
+  reasonFor,
+  type StatusChange,
+} from './connection-status/next-status';
 
 // tokens
 export { createAccessTokens, TokenRefreshFailedError } from './tokens/access-tokens';
 export { refreshConnection, type RefreshOptions, type RefreshOutcome } from './tokens/refresh-connection';
 export { defaultRefreshPolicy, refreshEnv, refreshPolicyFromEnv, type RefreshPolicy } from './tokens/refresh-policy';
-export { clearFinishedRefresh, refreshJobId, scheduleRefresh, scheduleRefreshes, unscheduleRefresh, type ScheduledFields } from './tokens/refresh-schedule';
-export { nextRefreshAt, refreshDueAt, retryDelayMs, shouldRefresh, type RefreshDecision, type RefreshReason } from './tokens/should-refresh';
+export {
+  clearFinishedRefresh,
+  refreshJobId,
+  scheduleRefresh,
+  scheduleRefreshes,
+  unscheduleRefresh,
+  type ScheduledFields,
+} from './tokens/refresh-schedule';
+export {
+  nextRefreshAt,
+  refreshDueAt,
+  retryDelayMs,
+  shouldRefresh,
+  type RefreshDecision,
+  type RefreshReason,
+} from './tokens/should-refresh';
 
 // the mailbox gate and the gated Graph client
 export * from './gate';

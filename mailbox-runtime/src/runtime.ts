@@ -8,7 +8,10 @@ import { createAccessTokens } from './tokens/access-tokens';
 import { defaultRefreshPolicy, type RefreshPolicy } from './tokens/refresh-policy';
 
 /** The process's clients (its producer Redis: the gate and the locks share keys across processes through it). */
-export type MailboxRuntimeOptions = Omit<RuntimeDeps, 'now' | 'policy'> & { now?: () => number; policy?: RefreshPolicy };
+export type MailboxRuntimeOptions = Omit<RuntimeDeps, 'now' | 'policy'> & {
+  now?: () => number;
+  policy?: RefreshPolicy;
+};
 
 /** The one set of mailbox pieces every process uses: the workers and the gateway build it the same way. */
 export interface MailboxRuntime extends RuntimeDeps {
@@ -25,7 +28,13 @@ export function createMailboxRuntime(opts: MailboxRuntimeOptions): MailboxRuntim
   const health = createConnectionHealth(base);
   const tokens = createAccessTokens({ ...base, health });
   const gate = createMailboxGate({ redis: opts.redis, prefix: opts.queues.prefix, now: base.now });
-  const graph = createMailboxGraph({ gate, tokens, graphUrl: opts.microsoft.graphUrl, now: base.now, logger: opts.logger });
+  const graph = createMailboxGraph({
+    gate,
+    tokens,
+    graphUrl: opts.microsoft.graphUrl,
+    now: base.now,
+    logger: opts.logger,
+  });
   const freeBusy = createFreeBusyLookup({ models: opts.models, graph, health, now: base.now });
   return { ...base, health, tokens, gate, graph, freeBusy };
 }

@@ -25,18 +25,33 @@ export async function storeAttachment(models: AttachmentModels, input: NewAttach
   const bytes = Buffer.from(input.content.buffer, input.content.byteOffset, input.content.byteLength);
   const chunkCount = Math.ceil(bytes.length / CHUNK_BYTES);
   await models.Attachment.create({
-    _id, workspaceId: input.workspaceId, connectionId: input.connectionId, name: input.name, contentType: input.contentType,
-    size: bytes.length, status: 'uploading', chunkCount,
+    _id,
+    workspaceId: input.workspaceId,
+    connectionId: input.connectionId,
+    name: input.name,
+    contentType: input.contentType,
+    size: bytes.length,
+    status: 'uploading',
+    chunkCount,
   });
   for (let n = 0; n < chunkCount; n += INSERT_BATCH) {
     const rows = [];
     for (let i = n; i < Math.min(n + INSERT_BATCH, chunkCount); i++) {
-      rows.push({ _id: attachmentChunkId(_id, i), attachmentId: _id, n: i, data: bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES) });
+      rows.push({
+        _id: attachmentChunkId(_id, i),
+        attachmentId: _id,
+        n: i,
+        data: bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
+      });
     }
     await models.AttachmentChunk.collection.insertMany(rows as never[], { ordered: true });
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const ready = await models.Attachment.findOneAndUpdate({ _id }, { $set: { status: 'ready', sha256 } }, { returnDocument: 'after' }).lean<AttachmentDoc>();
+  const ready = await models.Attachment.findOneAndUpdate(
+    { _id },
+    { $set: { status: 'ready', sha256 } },
+    { returnDocument: 'after' },
+  ).lean<AttachmentDoc>();
   if (!ready) throw new Error(`attachment ${_id} vanished while it was being stored`);
   return ready;
 }
@@ -54,19 +69,26 @@ function bytesOf(v: unknown): Buffer {
 }
 
 /** The bytes of a ready attachment, in order. */
-export async function readAttachment(models: AttachmentModels, attachment: Pick<AttachmentDoc, '_id' | 'chunkCount' | 'size'>): Promise<Buffer> {
+export async function readAttachment(
+  models: AttachmentModels,
+  attachment: Pick<AttachmentDoc, '_id' | 'chunkCount' | 'size'>,
+): Promise<Buffer> {
   const ids = Array.from({ length: attachment.chunkCount }, (_, n) => attachmentChunkId(attachment._id, n));
   const rows = await models.AttachmentChunk.find({ _id: { $in: ids } }).lean();
   const byN = new Map(rows.map((r) => [r.n, bytesOf(r.data)]));
   const parts = ids.map((_, n) => byN.get(n));
   if (parts.some((p) => !p)) throw new Error(`attachment ${attachment._id} is missing chunks`);
   const bytes = Buffer.concat(parts as Buffer[]);
-  if (bytes.length !== attachment.size) throw new Error(`attachment ${attachment._id} has ${bytes.length} bytes, expected ${attachment.size}`);
+  if (bytes.length !== attachment.size)
+    throw new Error(`attachment ${attachment._id} has ${bytes.length} bytes, expected ${attachment.size}`);
   return bytes;
 }
 
 /** Removes attachments and their chunks (chunks first: a crash between leaves a record the sweep finds again). */
-export async function removeAttachments(models: AttachmentModels, attachments: Array<Pick<AttachmentDoc, '_id' | 'chunkCount'>>): Promise<number> {
+export async function removeAttachments(
+  models: AttachmentModels,
+  attachments: Array<Pick<AttachmentDoc, '_id' | 'chunkCount'>>,
+): Promise<number> {
   let removed = 0;
   for (const a of attachments) {
     const ids = Array.from({ length: a.chunkCount }, (_, n) => attachmentChunkId(a._id, n));

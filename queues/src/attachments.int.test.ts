@@ -26,7 +26,12 @@ describe('attachments in the store', () => {
 
   it('stores 9 MB in 4 MiB chunk rows and reads the same bytes back', async () => {
     const bytes = randomBytes(9 * 1024 * 1024);
-    const a = await storeAttachment(models, { ...owner, name: 'a.bin', contentType: 'application/octet-stream', content: bytes });
+    const a = await storeAttachment(models, {
+      ...owner,
+      name: 'a.bin',
+      contentType: 'application/octet-stream',
+      content: bytes,
+    });
     expect(a).toMatchObject({ status: 'ready', chunkCount: 3, size: bytes.length });
     const rows = await models.AttachmentChunk.find({ attachmentId: a._id }).lean();
     expect(rows.map((r) => r.n).sort()).toEqual([0, 1, 2]);
@@ -37,11 +42,23 @@ describe('attachments in the store', () => {
     const now = Date.now();
     const make = async (name: string, over: Record<string, unknown>, ageMs: number) => {
       const a = await storeAttachment(models, { ...owner, name, contentType: 'text/plain', content: randomBytes(10) });
-      await models.Attachment.collection.updateOne({ _id: a._id as never }, { $set: { ...over, createdAt: new Date(now - ageMs) } });
+      await models.Attachment.collection.updateOne(
+        { _id: a._id as never },
+        { $set: { ...over, createdAt: new Date(now - ageMs) } },
+      );
       return a._id;
     };
     const sendOf = async (status: 'sent' | 'queued' | 'canceled') =>
-      (await models.Send.create({ ...owner, idempotencyKey: newId('k'), source: 'test', status, message: { to: [], subject: '', body: { contentType: 'text', content: '' } }, marker: newId('m') }))._id;
+      (
+        await models.Send.create({
+          ...owner,
+          idempotencyKey: newId('k'),
+          source: 'test',
+          status,
+          message: { to: [], subject: '', body: { contentType: 'text', content: '' } },
+          marker: newId('m'),
+        })
+      )._id;
     const stalled = await make('stalled', { status: 'uploading' }, STALLED_UPLOAD_TTL_MS + 1000);
     const fresh = await make('fresh-upload', { status: 'uploading' }, 1000);
     const unused = await make('unused', {}, UNUSED_ATTACHMENT_TTL_MS + 1000);
@@ -51,8 +68,17 @@ describe('attachments in the store', () => {
     const ofCanceled = await make('of-canceled', { sendId: await sendOf('canceled') }, 1000);
 
     await sweepAttachments(models, now);
-    const left = (await models.Attachment.find({ _id: { $in: [stalled, fresh, unused, recent, ofSent, ofQueued, ofCanceled] } }, { name: 1 }).lean()).map((a) => a.name).sort();
+    const left = (
+      await models.Attachment.find(
+        { _id: { $in: [stalled, fresh, unused, recent, ofSent, ofQueued, ofCanceled] } },
+        { name: 1 },
+      ).lean()
+    )
+      .map((a) => a.name)
+      .sort();
     expect(left).toEqual(['fresh-upload', 'of-queued', 'recent']);
-    expect(await models.AttachmentChunk.countDocuments({ attachmentId: { $in: [stalled, unused, ofSent, ofCanceled] } })).toBe(0);
+    expect(
+      await models.AttachmentChunk.countDocuments({ attachmentId: { $in: [stalled, unused, ofSent, ofCanceled] } }),
+    ).toBe(0);
   });
 });

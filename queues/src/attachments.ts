@@ -10,7 +10,10 @@ import { DEFAULT_MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES_CEILING } from './send-sch
 
 export class AttachmentTooLargeError extends Error {
   override name = 'AttachmentTooLargeError';
-  constructor(readonly limitBytes: number, readonly size: number) {
+  constructor(
+    readonly limitBytes: number,
+    readonly size: number,
+  ) {
     super(`the attachment has ${size} bytes; the maximum message size is ${limitBytes} bytes`);
   }
 }
@@ -25,7 +28,10 @@ export class AttachmentNotFoundError extends Error {
 /** The attachment already belongs to another send (an attachment is used by one send). */
 export class AttachmentInUseError extends Error {
   override name = 'AttachmentInUseError';
-  constructor(readonly attachmentId: string, readonly sendId: string) {
+  constructor(
+    readonly attachmentId: string,
+    readonly sendId: string,
+  ) {
     super(`attachment ${attachmentId} is already used by send ${sendId}`);
   }
 }
@@ -35,14 +41,17 @@ export const uploadAttachmentInputSchema = z.object({
   connectionId: z.string().regex(/^conn_[a-f0-9]{24}$/, 'a conn_ id'),
   name: z.string().trim().min(1).max(255),
   contentType: z.string().min(1).max(255).default('application/octet-stream'),
-  content: z.custom<Uint8Array<ArrayBufferLike>>((v) => v instanceof Uint8Array, 'must be bytes').refine((b) => b.byteLength > 0, 'must not be empty'),
+  content: z
+    .custom<Uint8Array<ArrayBufferLike>>((v) => v instanceof Uint8Array, 'must be bytes')
+    .refine((b) => b.byteLength > 0, 'must not be empty'),
 });
 export type UploadAttachmentInput = z.input<typeof uploadAttachmentInputSchema>;
 
 /** The maximum message size a deployment allows (35 MB default, at most Exchange Online's 150 MB). */
 export function maxMessageBytesOf(value: number | undefined): number {
   const v = value ?? DEFAULT_MAX_MESSAGE_BYTES;
-  if (!Number.isInteger(v) || v <= 0 || v > MAX_MESSAGE_BYTES_CEILING) throw new RangeError(`maxMessageBytes must be 1..${MAX_MESSAGE_BYTES_CEILING}`);
+  if (!Number.isInteger(v) || v <= 0 || v > MAX_MESSAGE_BYTES_CEILING)
+    throw new RangeError(`maxMessageBytes must be 1..${MAX_MESSAGE_BYTES_CEILING}`);
   return v;
 }
 
@@ -58,20 +67,28 @@ export function createAttachmentClient(opts: { models: Models; maxMessageBytes?:
     maxMessageBytes,
     async uploadAttachment(input) {
       const v = parseInput(uploadAttachmentInputSchema, input, 'attachment');
-      if (v.content.byteLength > maxMessageBytes) throw new AttachmentTooLargeError(maxMessageBytes, v.content.byteLength);
-      const conn = await opts.models.Connection.findById(v.connectionId, { workspaceId: 1 }).lean<{ workspaceId: string }>();
+      if (v.content.byteLength > maxMessageBytes)
+        throw new AttachmentTooLargeError(maxMessageBytes, v.content.byteLength);
+      const conn = await opts.models.Connection.findById(v.connectionId, { workspaceId: 1 }).lean<{
+        workspaceId: string;
+      }>();
       if (conn?.workspaceId !== v.workspaceId) throw new AttachmentNotFoundError(v.connectionId);
       return storeAttachment(opts.models, v);
     },
     async getAttachment(workspaceId, attachmentId) {
-      const found = await opts.models.Attachment.findOne({ _id: attachmentId, workspaceId, status: 'ready' }).lean<AttachmentDoc>();
+      const found = await opts.models.Attachment.findOne({
+        _id: attachmentId,
+        workspaceId,
+        status: 'ready',
+      }).lean<AttachmentDoc>();
       if (!found) throw new AttachmentNotFoundError(attachmentId);
       return found;
     },
   };
 }
 
-const inlineBytes = (base64: string) => Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+const inlineBytes = (base64: string) =>
+  Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
 
 /**
  * The attachments a send names, checked before it is queued: each ready, of this workspace and connection, not
@@ -84,27 +101,43 @@ export async function resolveAttachmentRefs(
   maxMessageBytes: number,
 ): Promise<AttachmentDoc[]> {
   const list = message.attachments ?? [];
-  const refs = list.map((a, i) => (isAttachmentRef(a) ? { i, id: a.attachmentId } : null)).filter((r): r is { i: number; id: string } => r !== null);
-  const found = refs.length ? await models.Attachment.find({ _id: { $in: refs.map((r) => r.id) } }).lean<AttachmentDoc[]>() : [];
+  const refs = list
+    .map((a, i) => (isAttachmentRef(a) ? { i, id: a.attachmentId } : null))
+    .filter((r): r is { i: number; id: string } => r !== null);
+  const found = refs.length
+    ? await models.Attachment.find({ _id: { $in: refs.map((r) => r.id) } }).lean<AttachmentDoc[]>()
+    : [];
   const byId = new Map(found.map((a) => [a._id, a]));
   const issues: Array<{ path: string; message: string }> = [];
   const docs: AttachmentDoc[] = [];
   for (const r of refs) {
     const a = byId.get(r.id);
     if (!a || a.workspaceId !== owner.workspaceId || a.connectionId !== owner.connectionId || a.status !== 'ready') {
-      issues.push({ path: `message.attachments.${r.i}.attachmentId`, message: `no uploaded attachment ${r.id} on this connection` });
+      issues.push({
+        path: `message.attachments.${r.i}.attachmentId`,
+        message: `no uploaded attachment ${r.id} on this connection`,
+      });
     } else if (docs.some((d) => d._id === a._id)) {
       issues.push({ path: `message.attachments.${r.i}.attachmentId`, message: `attachment ${r.id} is named twice` });
     } else docs.push(a);
   }
-  const total = docs.reduce((n, a) => n + a.size, 0) + list.reduce((n, a) => n + ('contentBase64' in a ? inlineBytes(a.contentBase64) : 0), 0);
-  if (total > maxMessageBytes) issues.push({ path: 'message.attachments', message: `attachments total ${total} bytes; the maximum message size is ${maxMessageBytes} bytes` });
+  const total =
+    docs.reduce((n, a) => n + a.size, 0) +
+    list.reduce((n, a) => n + ('contentBase64' in a ? inlineBytes(a.contentBase64) : 0), 0);
+  if (total > maxMessageBytes)
+    issues.push({
+      path: 'message.attachments',
+      message: `attachments total ${total} bytes; the maximum message size is ${maxMessageBytes} bytes`,
+    });
   if (issues.length) throw new InvalidPayloadError('send', issues);
   return docs;
 }
 
 /** The message as stored: each attachmentId with its file's name, type and size beside it. */
-export function withAttachmentDetails<M extends Pick<OutgoingMessage, 'attachments'>>(message: M, docs: AttachmentDoc[]): M {
+export function withAttachmentDetails<M extends Pick<OutgoingMessage, 'attachments'>>(
+  message: M,
+  docs: AttachmentDoc[],
+): M {
   if (!docs.length) return message;
   const byId = new Map(docs.map((d) => [d._id, d]));
   return {
@@ -117,9 +150,16 @@ export function withAttachmentDetails<M extends Pick<OutgoingMessage, 'attachmen
 }
 
 /** Marks the attachments as this send's; throws AttachmentInUseError naming one another send already uses. */
-export async function claimAttachments(models: Pick<Models, 'Attachment'>, docs: AttachmentDoc[], sendId: string): Promise<void> {
+export async function claimAttachments(
+  models: Pick<Models, 'Attachment'>,
+  docs: AttachmentDoc[],
+  sendId: string,
+): Promise<void> {
   for (const a of docs) {
-    const claimed = await models.Attachment.updateOne({ _id: a._id, $or: [{ sendId: null }, { sendId }] }, { $set: { sendId } });
+    const claimed = await models.Attachment.updateOne(
+      { _id: a._id, $or: [{ sendId: null }, { sendId }] },
+      { $set: { sendId } },
+    );
     if (claimed.matchedCount === 0) {
       const now = await models.Attachment.findById(a._id).lean<AttachmentDoc>();
       throw new AttachmentInUseError(a._id, now?.sendId ?? 'unknown');
@@ -133,10 +173,17 @@ export const STALLED_UPLOAD_TTL_MS = 3600_000;
 const FINISHED = new Set(['sent', 'failed', 'canceled']);
 
 /** The sweep: removes unused uploads past their TTL, stalled uploads, and attachments of finished or vanished sends. */
-export async function sweepAttachments(models: Pick<Models, 'Attachment' | 'AttachmentChunk' | 'Send'>, nowMs: number): Promise<number> {
-  const all = await models.Attachment.find({}, { _id: 1, chunkCount: 1, status: 1, sendId: 1, createdAt: 1 }).lean<AttachmentDoc[]>();
+export async function sweepAttachments(
+  models: Pick<Models, 'Attachment' | 'AttachmentChunk' | 'Send'>,
+  nowMs: number,
+): Promise<number> {
+  const all = await models.Attachment.find({}, { _id: 1, chunkCount: 1, status: 1, sendId: 1, createdAt: 1 }).lean<
+    AttachmentDoc[]
+  >();
   const sendIds = [...new Set(all.map((a) => a.sendId).filter((s): s is string => s !== null))];
-  const sends = sendIds.length ? await models.Send.find({ _id: { $in: sendIds } }, { status: 1 }).lean<Array<{ _id: string; status: string }>>() : [];
+  const sends = sendIds.length
+    ? await models.Send.find({ _id: { $in: sendIds } }, { status: 1 }).lean<Array<{ _id: string; status: string }>>()
+    : [];
   const status = new Map(sends.map((s) => [s._id, s.status]));
   const age = (a: AttachmentDoc) => nowMs - new Date(a.createdAt).getTime();
   const gone = all.filter((a) => {

@@ -18,7 +18,11 @@ export const dateTimeTimeZoneSchema = z
   .transform((value, ctx) => {
     const zone = resolveTimeZone(value.timeZone);
     if (!zone) {
-      ctx.addIssue({ code: 'custom', path: ['timeZone'], message: `unknown time zone "${value.timeZone}" (use an IANA name like Europe/Paris or a Windows name like Pacific Standard Time)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeZone'],
+        message: `unknown time zone "${value.timeZone}" (use an IANA name like Europe/Paris or a Windows name like Pacific Standard Time)`,
+      });
       return z.NEVER;
     }
     return { dateTime: value.dateTime, timeZone: zone.name };
@@ -149,9 +153,16 @@ export const freeBusyQuerySchema = z
     endAfterStart(value, ctx);
     const [start, end] = [instantOrNull(value.start), instantOrNull(value.end)];
     if (start !== null && end !== null && end - start > MAX_FREE_BUSY_DAYS * 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: `the window may span at most ${MAX_FREE_BUSY_DAYS} days` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: `the window may span at most ${MAX_FREE_BUSY_DAYS} days`,
+      });
     }
   });
-export const freeBusyInputSchema = freeBusyQuerySchema.safeExtend({ workspaceId: z.string().min(1), connectionId: connectionIdSchema });
+export const freeBusyInputSchema = freeBusyQuerySchema.safeExtend({
+  workspaceId: z.string().min(1),
+  connectionId: connectionIdSchema,
+});
 export type FreeBusyInput = z.input<typeof freeBusyInputSchema>;
 export type FreeBusyRequest = z.infer<typeof freeBusyInputSchema>;

@@ -8,7 +8,10 @@ describe('resolveTimeZone', () => {
   });
 
   it('accepts Windows names in any case and returns their canonical spelling', () => {
-    expect(resolveTimeZone('pacific standard time')).toEqual({ name: 'Pacific Standard Time', iana: 'America/Los_Angeles' });
+    expect(resolveTimeZone('pacific standard time')).toEqual({
+      name: 'Pacific Standard Time',
+      iana: 'America/Los_Angeles',
+    });
     expect(resolveTimeZone('W. Europe Standard Time')?.iana).toBe('Europe/Berlin');
   });
 
@@ -42,10 +45,18 @@ describe('parseLocalDateTime', () => {
 
 describe('localToUtcMs', () => {
   it('converts wall-clock time in a zone, honouring daylight saving', () => {
-    expect(new Date(localToUtcMs('2025-01-15T10:00:00', 'Europe/Paris')).toISOString()).toBe('2025-01-15T09:00:00.000Z');
-    expect(new Date(localToUtcMs('2025-07-15T10:00:00', 'Europe/Paris')).toISOString()).toBe('2025-07-15T08:00:00.000Z');
-    expect(new Date(localToUtcMs('2025-07-15T10:00:00', 'America/Los_Angeles')).toISOString()).toBe('2025-07-15T17:00:00.000Z');
-    expect(new Date(localToUtcMs('2025-07-15T10:00:00', 'Asia/Kolkata')).toISOString()).toBe('2025-07-15T04:30:00.000Z');
+    expect(new Date(localToUtcMs('2025-01-15T10:00:00', 'Europe/Paris')).toISOString()).toBe(
+      '2025-01-15T09:00:00.000Z',
+    );
+    expect(new Date(localToUtcMs('2025-07-15T10:00:00', 'Europe/Paris')).toISOString()).toBe(
+      '2025-07-15T08:00:00.000Z',
+    );
+    expect(new Date(localToUtcMs('2025-07-15T10:00:00', 'America/Los_Angeles')).toISOString()).toBe(
+      '2025-07-15T17:00:00.000Z',
+    );
+    expect(new Date(localToUtcMs('2025-07-15T10:00:00', 'Asia/Kolkata')).toISOString()).toBe(
+      '2025-07-15T04:30:00.000Z',
+    );
   });
 
   it('moves a time skipped by the spring-forward jump to after it', () => {

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKeyError as isDuplicateKey, type CalendarOperationDoc, type CalendarOperationKind, type Models } from '@outlook-connect/shared';
+import {
+  isDuplicateKeyError as isDuplicateKey,
+  type CalendarOperationDoc,
+  type CalendarOperationKind,
+  type Models,
+} from '@outlook-connect/shared';
 import type { QueueClient } from './queue-client';
 import {
   cancelEventInputSchema,
@@ -47,7 +52,10 @@ export type FreeBusyLookup = (request: FreeBusyRequest) => Promise<FreeBusyResul
 
 export class CalendarNotFoundError extends Error {
   override name = 'CalendarNotFoundError';
-  constructor(readonly what: 'connection' | 'operation', readonly id: string) {
+  constructor(
+    readonly what: 'connection' | 'operation',
+    readonly id: string,
+  ) {
     super(`${what} ${id} not found`);
   }
 }
@@ -86,12 +94,19 @@ export interface CalendarClient {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new InvalidPayloadError(what, result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new InvalidPayloadError(
+      what,
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   return result.data as z.infer<S>;
 }
 
-export function createCalendarClient(opts: { models: Models; queues: QueueClient; freeBusy?: FreeBusyLookup }): CalendarClient {
+export function createCalendarClient(opts: {
+  models: Models;
+  queues: QueueClient;
+  freeBusy?: FreeBusyLookup;
+}): CalendarClient {
   const { models, queues } = opts;
 
   async function requireConnection(workspaceId: string, connectionId: string): Promise<void> {
@@ -102,7 +117,12 @@ export function createCalendarClient(opts: { models: Models; queues: QueueClient
   /** An update or cancel aimed at a create operation must name one of this connection's. */
   async function requireTarget(v: { workspaceId: string; connectionId: string; target: EventTarget }): Promise<void> {
     if (!('operationId' in v.target)) return;
-    const found = await models.CalendarOperation.exists({ _id: v.target.operationId, workspaceId: v.workspaceId, connectionId: v.connectionId, kind: 'create' });
+    const found = await models.CalendarOperation.exists({
+      _id: v.target.operationId,
+      workspaceId: v.workspaceId,
+      connectionId: v.connectionId,
+      kind: 'create',
+    });
     if (!found) throw new CalendarNotFoundError('operation', v.target.operationId);
   }
 
@@ -127,10 +147,15 @@ export function createCalendarClient(opts: { models: Models; queues: QueueClient
       operation = doc.toObject();
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const existing = await models.CalendarOperation.findOne({ connectionId: base.connectionId, idempotencyKey: base.idempotencyKey }).lean<CalendarOperationDoc>();
+      const existing = await models.CalendarOperation.findOne({
+        connectionId: base.connectionId,
+        idempotencyKey: base.idempotencyKey,
+      }).lean<CalendarOperationDoc>();
       if (!existing) throw err;
-      const sameKind = existing.kind === (request.kind as CalendarOperationKind) && existing.workspaceId === base.workspaceId;
-      if (!sameKind || !sameRequest(existing.requestHash, hash)) throw new IdempotencyKeyReusedError(base.idempotencyKey, 'calendar operation', existing._id);
+      const sameKind =
+        existing.kind === (request.kind as CalendarOperationKind) && existing.workspaceId === base.workspaceId;
+      if (!sameKind || !sameRequest(existing.requestHash, hash))
+        throw new IdempotencyKeyReusedError(base.idempotencyKey, 'calendar operation', existing._id);
       operation = existing;
       created = false;
     }

@@ -33,11 +33,18 @@ export const catalog = {
     backoff: { type: 'exponential', delay: 5_000 },
     ...keep,
     consumer: 'workers',
-    description: 'Refreshes one connection\'s access token ahead of expiry',
+    description: "Refreshes one connection's access token ahead of expiry",
   },
   maintenance: {
     schema: z.object({
-      task: z.enum(['refresh-sweep', 'app-secret-check', 'sync-sweep', 'attachment-sweep', 'operation-sweep', 'retention']),
+      task: z.enum([
+        'refresh-sweep',
+        'app-secret-check',
+        'sync-sweep',
+        'attachment-sweep',
+        'operation-sweep',
+        'retention',
+      ]),
     }),
     attempts: 3,
     backoff: { type: 'fixed', delay: 10_000 },
@@ -52,7 +59,7 @@ export const catalog = {
     backoff: { type: 'exponential', delay: 5_000 },
     ...keep,
     consumer: 'workers',
-    description: 'Retries connections marked because of an OAuth app\'s secret after the secret is updated',
+    description: "Retries connections marked because of an OAuth app's secret after the secret is updated",
   },
   send: {
     schema: z.object({ sendId: id('send') }),
@@ -68,7 +75,7 @@ export const catalog = {
     backoff: { type: 'exponential', delay: 10_000 },
     ...keep,
     consumer: 'workers',
-    description: 'Pulls a mailbox\'s Inbox delta into the store',
+    description: "Pulls a mailbox's Inbox delta into the store",
   },
   calendar: {
     schema: z.object({ operationId: id('cal') }),
@@ -103,5 +110,7 @@ export type QueueName = keyof typeof catalog;
 export type Payload<Q extends QueueName> = z.infer<(typeof catalog)[Q]['schema']>;
 export const queueNames = Object.keys(catalog) as QueueName[];
 /** The queues our workers consume (the handler map must have exactly these keys). */
-export type WorkerQueueName = { [K in QueueName]: (typeof catalog)[K]['consumer'] extends 'workers' ? K : never }[QueueName];
+export type WorkerQueueName = {
+  [K in QueueName]: (typeof catalog)[K]['consumer'] extends 'workers' ? K : never;
+}[QueueName];
 export const workerQueueNames = queueNames.filter((q): q is WorkerQueueName => catalog[q].consumer === 'workers');

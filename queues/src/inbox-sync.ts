@@ -13,7 +13,11 @@ export type ScheduleOutcome = 'added' | 'exists';
  * Puts the connection's sync job on the queue unless it is already there (waiting, delayed or running). A job that
  * finished (stopped polling, or failed its attempts) would swallow the add under the same id, so it is removed first.
  */
-export async function scheduleInboxSync(queues: QueueClient, connectionId: string, delayMs = 0): Promise<ScheduleOutcome> {
+export async function scheduleInboxSync(
+  queues: QueueClient,
+  connectionId: string,
+  delayMs = 0,
+): Promise<ScheduleOutcome> {
   const queue = queues.queue('inbox-sync');
   const id = inboxSyncJobId(connectionId);
   const state = await queue.getJobState(id);

@@ -1,9 +1,24 @@
-export { catalog, queueNames, workerQueueNames, type Payload, type QueueName, type QueueSpec, type WorkerQueueName } from './catalog';
+export {
+  catalog,
+  queueNames,
+  workerQueueNames,
+  type Payload,
+  type QueueName,
+  type QueueSpec,
+  type WorkerQueueName,
+} from './catalog';
 export * from './events';
 export { clusterSafePrefix } from './prefix';
 export { redisKeys } from './redis-keys';
 export { createRedis } from './redis';
-export { createQueueClient, InvalidPayloadError, jobOptionsFor, validatePayload, type EmitInput, type QueueClient } from './queue-client';
+export {
+  createQueueClient,
+  InvalidPayloadError,
+  jobOptionsFor,
+  validatePayload,
+  type EmitInput,
+  type QueueClient,
+} from './queue-client';
 export {
   checkHandlers,
   handlerFor,
@@ -26,4 +41,10 @@ export * from './attachments';
 export * from './send-schemas';
 export { inboxSyncJobId, scheduleInboxSync, syncInboxNow, type ScheduleOutcome } from './inbox-sync';
 export { deliveryJobId, replayDelivery, startDelivery, subscribes } from './webhook-deliveries';
-export { readWebhookMetrics, WEBHOOK_LATENCY_BUCKETS_MS, WEBHOOK_OUTCOMES, webhookMetricFields, type WebhookMetricsSnapshot } from './webhook-metrics';
+export {
+  readWebhookMetrics,
+  WEBHOOK_LATENCY_BUCKETS_MS,
+  WEBHOOK_OUTCOMES,
+  webhookMetricFields,
+  type WebhookMetricsSnapshot,
+} from './webhook-metrics';

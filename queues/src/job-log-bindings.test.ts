@@ -16,12 +16,25 @@ function capture() {
 }
 
 describe('job log bindings', () => {
-  it('puts queue, job id, attempt and the payload\'s connection on every line of the job', () => {
+  it("puts queue, job id, attempt and the payload's connection on every line of the job", () => {
     const { lines, logger } = capture();
-    const log = logger.child(jobLogBindings('token-refresh', { id: '42', attemptsMade: 2, data: { connectionId: 'conn_a', reason: 'scheduled' } }));
+    const log = logger.child(
+      jobLogBindings('token-refresh', {
+        id: '42',
+        attemptsMade: 2,
+        data: { connectionId: 'conn_a', reason: 'scheduled' },
+      }),
+    );
     log.info('refreshing');
     log.warn({ code: 'network' }, 'refresh failed');
-    for (const line of lines) expect(line).toMatchObject({ service: 'workers', queue: 'token-refresh', jobId: '42', attempt: 3, connectionId: 'conn_a' });
+    for (const line of lines)
+      expect(line).toMatchObject({
+        service: 'workers',
+        queue: 'token-refresh',
+        jobId: '42',
+        attempt: 3,
+        connectionId: 'conn_a',
+      });
     expect(lines).toHaveLength(2);
   });
 
@@ -35,13 +48,23 @@ describe('job log bindings', () => {
     expect(lines[1]).toMatchObject({ queue: 'send', jobId: '7', attempt: 1, connectionId: 'conn_b' });
   });
 
-  it('keeps tokens and secrets out of a job\'s lines', () => {
+  it("keeps tokens and secrets out of a job's lines", () => {
     const { lines, logger } = capture();
-    const log = logger.child(jobLogBindings('token-refresh', { id: '9', attemptsMade: 0, data: { connectionId: 'conn_c' } }));
-    log.info({ refreshToken: 'rt-0.secret-refresh', tokens: { accessToken: 'at-secret' }, connection: { refreshTokenEnc: 'v1.k1.ct' } }, 'refreshed');
+    const log = logger.child(
+      jobLogBindings('token-refresh', { id: '9', attemptsMade: 0, data: { connectionId: 'conn_c' } }),
+    );
+    log.info(
+      {
+        refreshToken: 'rt-0.secret-refresh',
+        tokens: { accessToken: 'at-secret' },
+        connection: { refreshTokenEnc: 'v1.k1.ct' },
+      },
+      'refreshed',
+    );
     log.error({ err: new Error('token endpoint said no: client_secret=s3cr3t-value') }, 'refresh failed');
     const text = JSON.stringify(lines);
-    for (const secret of ['rt-0.secret-refresh', 'at-secret', 'v1.k1.ct', 's3cr3t-value']) expect(text).not.toContain(secret);
+    for (const secret of ['rt-0.secret-refresh', 'at-secret', 'v1.k1.ct', 's3cr3t-value'])
+      expect(text).not.toContain(secret);
     expect(lines.every((l) => l.connectionId === 'conn_c' && l.jobId === '9')).toBe(true);
   });
 });

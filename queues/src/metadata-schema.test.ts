@@ -27,13 +27,22 @@ describe('metadata', () => {
 describe('calendar times refused without throwing', () => {
   const slot = (dateTime: string, timeZone = 'Europe/Paris') => ({ dateTime, timeZone });
   it.each([['hello'], ['2027-02-30T10:00:00'], ['a\ud800'], ['']])('start.dateTime %j is a field error', (dateTime) => {
-    const r = freeBusyQuerySchema.safeParse({ schedules: ['a@example.com'], start: slot(dateTime), end: slot('2031-04-01T15:00:00') });
+    const r = freeBusyQuerySchema.safeParse({
+      schedules: ['a@example.com'],
+      start: slot(dateTime),
+      end: slot('2031-04-01T15:00:00'),
+    });
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('start.dateTime');
   });
 
   it('an empty timeZone is a field error, also on a booking', () => {
-    const r = createEventInputSchema.safeParse({ workspaceId: 'ws_1', connectionId: `conn_${'a'.repeat(24)}`, idempotencyKey: 'k', event: { subject: 's', start: slot('2031-04-01T15:00:00', ''), end: slot('2031-04-01T16:00:00') } });
+    const r = createEventInputSchema.safeParse({
+      workspaceId: 'ws_1',
+      connectionId: `conn_${'a'.repeat(24)}`,
+      idempotencyKey: 'k',
+      event: { subject: 's', start: slot('2031-04-01T15:00:00', ''), end: slot('2031-04-01T16:00:00') },
+    });
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.path.join('.'))).toContain('event.start.timeZone');
   });

@@ -7,7 +7,11 @@ export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_METADATA_DEPTH = 10;
 
 /** The first key path in `value` the store cannot keep, with why; null when all are fine. */
-export function badMetadataPlace(value: unknown, path: Array<string | number> = [], depth = 1): { path: Array<string | number>; message: string } | null {
+export function badMetadataPlace(
+  value: unknown,
+  path: Array<string | number> = [],
+  depth = 1,
+): { path: Array<string | number>; message: string } | null {
   if (value === null || typeof value !== 'object') return null;
   if (depth > MAX_METADATA_DEPTH) return { path, message: `nests deeper than ${MAX_METADATA_DEPTH} levels` };
   for (const [key, v] of Object.entries(value)) {
@@ -28,5 +32,6 @@ export const metadataSchema = z.record(z.string(), z.unknown()).superRefine((m, 
     ctx.addIssue({ code: 'custom', path: bad.path, message: bad.message });
     return;
   }
-  if (Buffer.byteLength(JSON.stringify(m)) > MAX_METADATA_BYTES) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` });
+  if (Buffer.byteLength(JSON.stringify(m)) > MAX_METADATA_BYTES)
+    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` });
 });

@@ -3,6 +3,7 @@
  * Redis Cluster slot, which BullMQ's multi-key Lua scripts need; on a single Redis it changes nothing.
  */
 export function clusterSafePrefix(prefix: string): string {
-  if (!/^[A-Za-z0-9:_-]+$/.test(prefix)) throw new Error(`queue prefix "${prefix}" may only use letters, digits, ":", "_" and "-"`);
+  if (!/^[A-Za-z0-9:_-]+$/.test(prefix))
+    throw new Error(`queue prefix "${prefix}" may only use letters, digits, ":", "_" and "-"`);
   return `{${prefix}}`;
 }

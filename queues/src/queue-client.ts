@@ -48,7 +48,11 @@ export interface EmitInput {
 
 export interface QueueClient {
   readonly prefix: string;
-  enqueue<Q extends QueueName>(queue: Q, payload: Payload<Q>, opts?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>): Promise<Job>;
+  enqueue<Q extends QueueName>(
+    queue: Q,
+    payload: Payload<Q>,
+    opts?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>,
+  ): Promise<Job>;
   emit(event: EmitInput): Promise<ProductEvent>;
   queue(name: QueueName): Queue;
   close(): Promise<void>;
@@ -87,7 +91,11 @@ export function createQueueClient(opts: { connection: Redis; prefix: string }): 
         occurredAt,
         data,
       });
-      if (!parsed.success) throw new InvalidPayloadError(`events (${input.type})`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      if (!parsed.success)
+        throw new InvalidPayloadError(
+          `events (${input.type})`,
+          parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
       const event = parsed.data;
       await queue('events').add(event.type, event, { ...jobOptionsFor('events'), jobId: event.id });
       return event;

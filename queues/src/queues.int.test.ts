@@ -59,14 +59,22 @@ describe('queues on a real Redis', () => {
 
   it('delivers an event emitted twice with the same id once', async () => {
     const data = { sendId: 'send_1', idempotencyKey: 'k', source: 'test', metadata: {} };
-    const emitTwice = () => emitEvent(client, 'send.canceled', { workspaceId: 'ws_1', connectionId: 'conn_1' }, data, { id: eventId('send.canceled', 'send_1') });
+    const emitTwice = () =>
+      emitEvent(client, 'send.canceled', { workspaceId: 'ws_1', connectionId: 'conn_1' }, data, {
+        id: eventId('send.canceled', 'send_1'),
+      });
     await emitTwice();
     await emitTwice();
     expect(await client.queue('events').count()).toBe(1);
   });
 
   it('refuses an event whose data does not match its type in the catalog, naming the field', async () => {
-    const input = { type: 'send.sent' as const, workspaceId: 'ws_1', data: { sendId: 's' }, id: eventId('send.sent', 'send_2') };
+    const input = {
+      type: 'send.sent' as const,
+      workspaceId: 'ws_1',
+      data: { sendId: 's' },
+      id: eventId('send.sent', 'send_2'),
+    };
     await expect(client.emit(input)).rejects.toThrow(/invalid events \(send\.sent\) payload: data\.idempotencyKey/);
     expect(await client.queue('events').getJob('send.sent_send_2')).toBeUndefined();
   });

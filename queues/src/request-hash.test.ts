@@ -20,15 +20,26 @@ describe('canonical request hash', () => {
   });
 
   it('drops undefined members and writes dates as ISO instants', () => {
-    expect(canonicalJson({ b: undefined, a: new Date('2030-01-01T10:00:00Z') })).toBe('{"a":"2030-01-01T10:00:00.000Z"}');
+    expect(canonicalJson({ b: undefined, a: new Date('2030-01-01T10:00:00Z') })).toBe(
+      '{"a":"2030-01-01T10:00:00.000Z"}',
+    );
     expect(canonicalJson([undefined, 1])).toBe('[null,1]');
   });
 
   it('hashes validated input, so a shorthand and its expansion are the same request', () => {
-    const input = { workspaceId: 'ws_1', connectionId: `conn_${'a'.repeat(24)}`, idempotencyKey: 'k', source: 'sequence' as const };
+    const input = {
+      workspaceId: 'ws_1',
+      connectionId: `conn_${'a'.repeat(24)}`,
+      idempotencyKey: 'k',
+      source: 'sequence' as const,
+    };
     const message = { subject: 'Hi', body: { contentType: 'text' as const, content: 'x' } };
     const short = enqueueSendInputSchema.parse({ ...input, message: { ...message, to: ['a@x.com'] } });
-    const long = enqueueSendInputSchema.parse({ ...input, metadata: {}, message: { ...message, to: [{ address: 'a@x.com' }] } });
+    const long = enqueueSendInputSchema.parse({
+      ...input,
+      metadata: {},
+      message: { ...message, to: [{ address: 'a@x.com' }] },
+    });
     expect(requestHash(short.message)).toBe(requestHash(long.message));
   });
 

@@ -34,7 +34,9 @@ export class IdempotencyKeyReusedError extends Error {
     readonly what: 'send' | 'calendar operation',
     readonly existingId: string,
   ) {
-    super(`idempotency key "${idempotencyKey}" was already used for ${what} ${existingId} with a different request; use a new key for a new request`);
+    super(
+      `idempotency key "${idempotencyKey}" was already used for ${what} ${existingId} with a different request; use a new key for a new request`,
+    );
   }
 }
 

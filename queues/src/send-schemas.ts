@@ -19,7 +19,8 @@ export const MAX_MESSAGE_BYTES_CEILING = 150 * 1024 * 1024;
  * The largest send request the schema allows, as JSON bytes: the inline attachments, a body of MAX_BODY_CHARS
  * (at most 6 bytes each once JSON-escaped), and room for recipients, subject, references and metadata.
  */
-export const MAX_SEND_REQUEST_BYTES = MAX_ATTACHMENTS_BASE64_BYTES + MAX_BODY_CHARS * 6 + MAX_RECIPIENTS * 1024 + MAX_METADATA_BYTES + 64 * 1024;
+export const MAX_SEND_REQUEST_BYTES =
+  MAX_ATTACHMENTS_BASE64_BYTES + MAX_BODY_CHARS * 6 + MAX_RECIPIENTS * 1024 + MAX_METADATA_BYTES + 64 * 1024;
 
 const addressSchema = z.object({ address: z.email(), name: z.string().max(256).optional() });
 /** `"a@b.com"` is shorthand for `{address: "a@b.com"}`. */
@@ -29,7 +30,11 @@ const recipientsSchema = z.array(recipientSchema);
 const inlineAttachmentSchema = z.object({
   name: z.string().trim().min(1).max(255),
   contentType: z.string().min(1).max(255).default('application/octet-stream'),
-  contentBase64: z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64').refine((s) => s.length % 4 === 0, 'must be base64 (length a multiple of 4)'),
+  contentBase64: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
+    .refine((s) => s.length % 4 === 0, 'must be base64 (length a multiple of 4)'),
 });
 /** A file uploaded first; its size counts against the maximum message size when the send is queued. */
 export const attachmentRefSchema = z
@@ -57,10 +62,19 @@ export const outgoingMessageSchema = z
   })
   .superRefine((m, ctx) => {
     const recipients = recipientCount(m);
-    if (recipients > MAX_RECIPIENTS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_RECIPIENTS} recipients in to, cc and bcc together (got ${recipients})` });
+    if (recipients > MAX_RECIPIENTS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `at most ${MAX_RECIPIENTS} recipients in to, cc and bcc together (got ${recipients})`,
+      });
     const size = (m.attachments ?? []).reduce((n, a) => n + ('contentBase64' in a ? a.contentBase64.length : 0), 0);
     if (size > MAX_ATTACHMENTS_BASE64_BYTES) {
-      ctx.addIssue({ code: 'custom', path: ['attachments'], message: `inline attachments must total at most ${MAX_ATTACHMENTS_BASE64_BYTES} bytes of base64 (got ${size}); upload larger files first and send their attachmentId` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attachments'],
+        message: `inline attachments must total at most ${MAX_ATTACHMENTS_BASE64_BYTES} bytes of base64 (got ${size}); upload larger files first and send their attachmentId`,
+      });
     }
   });
 

@@ -1,5 +1,18 @@
-import { isDuplicateKeyError as isDuplicateKey, newId, normalizeScope, type Models, type SendDoc } from '@outlook-connect/shared';
-import { AttachmentInUseError, claimAttachments, maxMessageBytesOf, removeAttachmentsOfSend, resolveAttachmentRefs, withAttachmentDetails } from './attachments';
+import {
+  isDuplicateKeyError as isDuplicateKey,
+  newId,
+  normalizeScope,
+  type Models,
+  type SendDoc,
+} from '@outlook-connect/shared';
+import {
+  AttachmentInUseError,
+  claimAttachments,
+  maxMessageBytesOf,
+  removeAttachmentsOfSend,
+  resolveAttachmentRefs,
+  withAttachmentDetails,
+} from './attachments';
 import { parseInput } from './calendar';
 import { emitEvent, eventId } from './events';
 import { InvalidPayloadError, type QueueClient } from './queue-client';
@@ -10,7 +23,10 @@ import { enqueueSendInputSchema, type EnqueueSendInput } from './send-schemas';
 
 export class SendNotFoundError extends Error {
   override name = 'SendNotFoundError';
-  constructor(readonly what: 'connection' | 'send', readonly id: string) {
+  constructor(
+    readonly what: 'connection' | 'send',
+    readonly id: string,
+  ) {
     super(`${what} ${id} not found`);
   }
 }
@@ -18,7 +34,10 @@ export class SendNotFoundError extends Error {
 /** Cancel came too late: the send is already going out (or done). */
 export class SendNotCancelableError extends Error {
   override name = 'SendNotCancelableError';
-  constructor(readonly sendId: string, readonly status: SendDoc['status']) {
+  constructor(
+    readonly sendId: string,
+    readonly status: SendDoc['status'],
+  ) {
     super(`send ${sendId} is ${status} and can no longer be canceled`);
   }
 }
@@ -35,8 +54,12 @@ export interface SendClient {
   getSend(workspaceId: string, sendId: string): Promise<SendDoc>;
 }
 
-
-export function createSendClient(opts: { models: Models; queues: QueueClient; now?: () => number; maxMessageBytes?: number }): SendClient {
+export function createSendClient(opts: {
+  models: Models;
+  queues: QueueClient;
+  now?: () => number;
+  maxMessageBytes?: number;
+}): SendClient {
   const { models, queues } = opts;
   const now = opts.now ?? Date.now;
   const maxMessageBytes = maxMessageBytesOf(opts.maxMessageBytes);
@@ -52,15 +75,29 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
     async enqueueSend(input) {
       const v = parseInput(enqueueSendInputSchema, input, 'send');
       // By _id alone (the store answers that from its key), the workspace checked here.
-      const found = await models.Connection.findById(v.connectionId, { workspaceId: 1, grantedScopes: 1 }).lean<{ workspaceId: string; grantedScopes?: string[] }>();
+      const found = await models.Connection.findById(v.connectionId, { workspaceId: 1, grantedScopes: 1 }).lean<{
+        workspaceId: string;
+        grantedScopes?: string[];
+      }>();
       if (found?.workspaceId !== v.workspaceId) throw new SendNotFoundError('connection', v.connectionId);
       const uploaded = await resolveAttachmentRefs(models, v, v.message, maxMessageBytes);
       // Uploaded files go onto a draft (upload sessions); a send_only connection (Mail.Send alone) cannot make one.
       if (uploaded.length && !(found.grantedScopes ?? []).some((s) => normalizeScope(s) === 'mail.readwrite')) {
-        throw new InvalidPayloadError('send', [{ path: 'message.attachments', message: 'uploaded attachments need a connection granted Mail.ReadWrite; a send_only connection sends inline attachments only' }]);
+        throw new InvalidPayloadError('send', [
+          {
+            path: 'message.attachments',
+            message:
+              'uploaded attachments need a connection granted Mail.ReadWrite; a send_only connection sends inline attachments only',
+          },
+        ]);
       }
       // What makes two requests the same send: everything the producer chose, after validation, except the key.
-      const hash = requestHash({ message: v.message, source: v.source, sendAt: v.sendAt ?? null, metadata: v.metadata });
+      const hash = requestHash({
+        message: v.message,
+        source: v.source,
+        sendAt: v.sendAt ?? null,
+        metadata: v.metadata,
+      });
       const sendId = newId('send');
       const scheduled = v.sendAt !== undefined && v.sendAt.getTime() > now();
       let send: SendDoc;
@@ -82,9 +119,13 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
         send = doc.toObject();
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
-        const existing = await models.Send.findOne({ connectionId: v.connectionId, idempotencyKey: v.idempotencyKey }).lean<SendDoc>();
+        const existing = await models.Send.findOne({
+          connectionId: v.connectionId,
+          idempotencyKey: v.idempotencyKey,
+        }).lean<SendDoc>();
         if (!existing) throw err;
-        if (!sameRequest(existing.requestHash, hash)) throw new IdempotencyKeyReusedError(v.idempotencyKey, 'send', existing._id);
+        if (!sameRequest(existing.requestHash, hash))
+          throw new IdempotencyKeyReusedError(v.idempotencyKey, 'send', existing._id);
         send = existing;
         created = false;
       }
@@ -92,7 +133,8 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
         await claimAttachments(models, uploaded, send._id);
       } catch (err) {
         // Another send owns a file: this new send never existed (nothing was enqueued for it).
-        if (err instanceof AttachmentInUseError && created) await models.Send.deleteOne({ _id: send._id, status: send.status });
+        if (err instanceof AttachmentInUseError && created)
+          await models.Send.deleteOne({ _id: send._id, status: send.status });
         throw err;
       }
       await ensureJob(send);
@@ -113,7 +155,10 @@ export function createSendClient(opts: { models: Models; queues: QueueClient; no
       }
       // Repeated on a repeated cancel: the job removal and the event (stable id) are idempotent, and heal a crash here.
       // The record is canceled whatever happens to the job: a worker taking it re-reads the record and stops.
-      await queues.queue('send').remove(sendId).catch(() => undefined);
+      await queues
+        .queue('send')
+        .remove(sendId)
+        .catch(() => undefined);
       await removeAttachmentsOfSend(models, sendId);
       await emitEvent(
         queues,

@@ -1,4 +1,9 @@
-import { webhookDeliveryId, type Models, type WebhookDeliveryDoc, type WebhookEndpointDoc } from '@outlook-connect/shared';
+import {
+  webhookDeliveryId,
+  type Models,
+  type WebhookDeliveryDoc,
+  type WebhookEndpointDoc,
+} from '@outlook-connect/shared';
 import type { ProductEvent } from './events';
 import type { QueueClient } from './queue-client';
 
@@ -10,12 +15,18 @@ export const subscribes = (endpoint: Pick<WebhookEndpointDoc, 'eventTypes'>, typ
   endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(type);
 
 /** A finished job's id stays taken, so each replay (run) gets its own job id; the first run's is the delivery id. */
-export const deliveryJobId = (deliveryId: string, run: number): string => (run === 0 ? deliveryId : `${deliveryId}-r${run}`);
+export const deliveryJobId = (deliveryId: string, run: number): string =>
+  run === 0 ? deliveryId : `${deliveryId}-r${run}`;
 
 type DeliveryModels = Pick<Models, 'WebhookDelivery'>;
 
 /** Creates the delivery of an event to an endpoint (idempotent: the same pair makes nothing new) and queues its job. */
-export async function startDelivery(models: DeliveryModels, queues: Pick<QueueClient, 'enqueue'>, event: ProductEvent, endpointId: string): Promise<string> {
+export async function startDelivery(
+  models: DeliveryModels,
+  queues: Pick<QueueClient, 'enqueue'>,
+  event: ProductEvent,
+  endpointId: string,
+): Promise<string> {
   const id = webhookDeliveryId(event.id, endpointId);
   const upserted = await models.WebhookDelivery.updateOne(
     { _id: id },
@@ -44,12 +55,24 @@ export async function startDelivery(models: DeliveryModels, queues: Pick<QueueCl
 }
 
 /** Sends a delivery again from the start of the schedule (same webhook-id: the consumer deduplicates). */
-export async function replayDelivery(models: DeliveryModels, queues: Pick<QueueClient, 'enqueue'>, delivery: Pick<WebhookDeliveryDoc, '_id' | 'run'>): Promise<WebhookDeliveryDoc | null> {
+export async function replayDelivery(
+  models: DeliveryModels,
+  queues: Pick<QueueClient, 'enqueue'>,
+  delivery: Pick<WebhookDeliveryDoc, '_id' | 'run'>,
+): Promise<WebhookDeliveryDoc | null> {
   const replayed = await models.WebhookDelivery.findOneAndUpdate(
     { _id: delivery._id, run: delivery.run },
-    { $set: { status: 'pending', attemptsInRun: 0, nextAttemptAt: null, deliveredAt: null, failedAt: null }, $inc: { run: 1 } },
+    {
+      $set: { status: 'pending', attemptsInRun: 0, nextAttemptAt: null, deliveredAt: null, failedAt: null },
+      $inc: { run: 1 },
+    },
     { returnDocument: 'after' },
   ).lean();
-  if (replayed) await queues.enqueue('webhook-delivery', { deliveryId: replayed._id }, { jobId: deliveryJobId(replayed._id, replayed.run) });
+  if (replayed)
+    await queues.enqueue(
+      'webhook-delivery',
+      { deliveryId: replayed._id },
+      { jobId: deliveryJobId(replayed._id, replayed.run) },
+    );
   return replayed as WebhookDeliveryDoc | null;
 }

@@ -23,7 +23,9 @@ export interface WebhookMetricsSnapshot {
 export function readWebhookMetrics(hash: Record<string, string>): WebhookMetricsSnapshot {
   const n = (field: string) => Number(hash[field] ?? 0);
   return {
-    outcomes: Object.fromEntries(WEBHOOK_OUTCOMES.map((o) => [o, n(webhookMetricFields.outcome(o))])) as WebhookMetricsSnapshot['outcomes'],
+    outcomes: Object.fromEntries(
+      WEBHOOK_OUTCOMES.map((o) => [o, n(webhookMetricFields.outcome(o))]),
+    ) as WebhookMetricsSnapshot['outcomes'],
     buckets: WEBHOOK_LATENCY_BUCKETS_MS.map((le) => ({ leMs: le, count: n(webhookMetricFields.bucket(le)) })),
     count: n(webhookMetricFields.count),
     sumMs: n(webhookMetricFields.sumMs),

@@ -29,9 +29,13 @@ describe('handler map', () => {
 
 describe('payload validation', () => {
   it('accepts a valid payload and names the bad field otherwise', () => {
-    expect(validatePayload('send', { sendId: 'send_0123456789abcdef01234567' })).toEqual({ sendId: 'send_0123456789abcdef01234567' });
+    expect(validatePayload('send', { sendId: 'send_0123456789abcdef01234567' })).toEqual({
+      sendId: 'send_0123456789abcdef01234567',
+    });
     expect(() => validatePayload('send', { sendId: 'x' })).toThrow(InvalidPayloadError);
-    expect(() => validatePayload('token-refresh', { connectionId: 'conn_0123456789abcdef01234567', reason: 'whenever' })).toThrow(/reason/);
+    expect(() =>
+      validatePayload('token-refresh', { connectionId: 'conn_0123456789abcdef01234567', reason: 'whenever' }),
+    ).toThrow(/reason/);
   });
 });
 

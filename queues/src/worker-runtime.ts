@@ -22,7 +22,11 @@ export interface HandlerRegistration<Q extends QueueName = QueueName> {
 }
 
 /** Typed helper so each handler file can export a registration. */
-export function handlerFor<Q extends QueueName>(queue: Q, handle: Handler<Q>, concurrency?: number): HandlerRegistration<Q> {
+export function handlerFor<Q extends QueueName>(
+  queue: Q,
+  handle: Handler<Q>,
+  concurrency?: number,
+): HandlerRegistration<Q> {
   return { queue, handle, concurrency };
 }
 
@@ -31,7 +35,10 @@ export class HandlerMapError extends Error {
 }
 
 /** Every served queue needs exactly one handler, and every handler a queue in the catalog. */
-export function checkHandlers(registrations: HandlerRegistration[], served: readonly QueueName[] = workerQueueNames): void {
+export function checkHandlers(
+  registrations: HandlerRegistration[],
+  served: readonly QueueName[] = workerQueueNames,
+): void {
   const problems: string[] = [];
   for (const q of served) {
     const n = registrations.filter((r) => r.queue === q).length;
@@ -40,7 +47,8 @@ export function checkHandlers(registrations: HandlerRegistration[], served: read
   }
   for (const r of registrations) {
     if (!(r.queue in catalog)) problems.push(`handler for unknown queue "${r.queue}"`);
-    else if (!served.includes(r.queue)) problems.push(`handler for queue "${r.queue}", which this process does not serve`);
+    else if (!served.includes(r.queue))
+      problems.push(`handler for queue "${r.queue}", which this process does not serve`);
   }
   if (problems.length) throw new HandlerMapError(`refusing to start workers: ${problems.join('; ')}`);
 }
@@ -55,7 +63,10 @@ export async function postpone(ctx: JobContext, untilMs: number): Promise<Delaye
  * What every log line of a job carries: queue, job id, attempt, and the connection when the payload names it.
  * Handlers whose payload names a record instead (send, calendar) add it once loaded: `ctx.log.setBindings({ connectionId })`.
  */
-export function jobLogBindings(queue: QueueName, job: Pick<Job, 'id' | 'data' | 'attemptsMade'>): Record<string, unknown> {
+export function jobLogBindings(
+  queue: QueueName,
+  job: Pick<Job, 'id' | 'data' | 'attemptsMade'>,
+): Record<string, unknown> {
   const data = job.data as Record<string, unknown> | undefined;
   return {
     queue,
@@ -112,7 +123,10 @@ export function startWorkers(opts: WorkersOptions): RunningWorkers {
     );
     worker.on('failed', (job, err) => {
       if (err instanceof DelayedError || err?.name === 'DelayedError') return;
-      opts.logger.warn({ ...(job ? jobLogBindings(reg.queue, job) : { queue: reg.queue }), err, attemptsMade: job?.attemptsMade }, 'job failed');
+      opts.logger.warn(
+        { ...(job ? jobLogBindings(reg.queue, job) : { queue: reg.queue }), err, attemptsMade: job?.attemptsMade },
+        'job failed',
+      );
     });
     worker.on('error', (err) => opts.logger.error({ queue: reg.queue, err }, 'worker error'));
     return worker;

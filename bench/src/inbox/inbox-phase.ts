@@ -20,15 +20,25 @@ export interface InboxPhaseResult {
 
 type SyncFields = Pick<ConnectionDoc, '_id' | 'sync'>;
 
-export async function runInboxPhase(env: BenchEnv, conns: ConnectionDoc[], messagesEach: number, timeoutMs: number): Promise<InboxPhaseResult> {
+export async function runInboxPhase(
+  env: BenchEnv,
+  conns: ConnectionDoc[],
+  messagesEach: number,
+  timeoutMs: number,
+): Promise<InboxPhaseResult> {
   const { models, queues } = env.clients.deps;
   const ids = conns.map((c) => c._id);
   const expected = ids.length * messagesEach;
-  const worker = spawnTs('inbox sync worker (ours)', workersMain, {
-    ...env.childEnv,
-    WORKER_QUEUES: 'inbox-sync',
-    INBOX_POLL_INTERVAL_SEC: '3600',
-  }, env.rss);
+  const worker = spawnTs(
+    'inbox sync worker (ours)',
+    workersMain,
+    {
+      ...env.childEnv,
+      WORKER_QUEUES: 'inbox-sync',
+      INBOX_POLL_INTERVAL_SEC: '3600',
+    },
+    env.rss,
+  );
   let rows: SyncFields[] = [];
   let startedAt: number | undefined;
   try {
@@ -38,17 +48,22 @@ export async function runInboxPhase(env: BenchEnv, conns: ConnectionDoc[], messa
     startedAt = Date.now();
     for (const id of ids) await syncInboxNow(queues, id);
     progress(`inbox: first sync of ${ids.length} mailboxes x ${messagesEach} messages queued`);
-    await pollUntil(async () => {
-      rows = (await models.Connection.find({ _id: { $in: ids } }, { sync: 1 }).lean()) as SyncFields[];
-      // Done when every first sync has completed within the window (its success time is written with the cursor).
-      return rows.every((r) => r.sync?.initialSyncComplete && (r.sync.lastSuccessAt?.getTime() ?? 0) >= startedAt!);
-    }, timeoutMs, 1_000);
+    await pollUntil(
+      async () => {
+        rows = (await models.Connection.find({ _id: { $in: ids } }, { sync: 1 }).lean()) as SyncFields[];
+        // Done when every first sync has completed within the window (its success time is written with the cursor).
+        return rows.every((r) => r.sync?.initialSyncComplete && (r.sync.lastSuccessAt?.getTime() ?? 0) >= startedAt!);
+      },
+      timeoutMs,
+      1_000,
+    );
   } finally {
     await worker.stop();
   }
   const ends = rows.map((r) => r.sync?.lastSuccessAt?.getTime()).filter((t): t is number => t !== undefined);
   const stored = await models.InboxMessage.countDocuments({ connectionId: { $in: ids } });
-  const ours = startedAt !== undefined && ends.length === ids.length ? ratePerSec(stored, Math.max(...ends) - startedAt) : null;
+  const ours =
+    startedAt !== undefined && ends.length === ids.length ? ratePerSec(stored, Math.max(...ends) - startedAt) : null;
   progress(`inbox: ours stored ${stored}/${expected} at ${ours?.toFixed(0)} messages/s; bare insertMany baseline`);
 
   const docs = await models.InboxMessage.find({ connectionId: { $in: ids } }).lean();
@@ -60,7 +75,14 @@ export async function runInboxPhase(env: BenchEnv, conns: ConnectionDoc[], messa
     await bare.InboxMessage.insertMany(docs, { ordered: false, lean: true });
     const baseline = ratePerSec(docs.length, Date.now() - t);
     progress(`inbox: baseline ${docs.length} at ${baseline?.toFixed(0)} messages/s`);
-    return { mailboxes: ids.length, messages: expected, stored, messagesPerSec: ours, baselineMessagesPerSec: baseline, ratio: ratio(ours, baseline) };
+    return {
+      mailboxes: ids.length,
+      messages: expected,
+      stored,
+      messagesPerSec: ours,
+      baselineMessagesPerSec: baseline,
+      ratio: ratio(ours, baseline),
+    };
   } finally {
     await store.dropDatabase().catch(() => undefined);
     await closeStore(store);

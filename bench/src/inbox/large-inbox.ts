@@ -19,10 +19,20 @@ export interface LargeInboxResult {
   complete: boolean;
 }
 
-export async function runLargeInbox(env: BenchEnv, mailbox: { connection: ConnectionDoc; email: string }, messages: number, timeoutMs: number): Promise<LargeInboxResult> {
+export async function runLargeInbox(
+  env: BenchEnv,
+  mailbox: { connection: ConnectionDoc; email: string },
+  messages: number,
+  timeoutMs: number,
+): Promise<LargeInboxResult> {
   const { models, queues } = env.clients.deps;
   const id = mailbox.connection._id;
-  const worker = spawnTs('inbox sync worker (large Inbox)', workersMain, { ...env.childEnv, WORKER_QUEUES: 'inbox-sync', INBOX_POLL_INTERVAL_SEC: '3600' }, env.rss);
+  const worker = spawnTs(
+    'inbox sync worker (large Inbox)',
+    workersMain,
+    { ...env.childEnv, WORKER_QUEUES: 'inbox-sync', INBOX_POLL_INTERVAL_SEC: '3600' },
+    env.rss,
+  );
   let resetAtStored: number | null;
   let startedAt = 0;
   let endedAt: number | null = null;
@@ -31,15 +41,28 @@ export async function runLargeInbox(env: BenchEnv, mailbox: { connection: Connec
     startedAt = Date.now();
     await syncInboxNow(queues, id);
     progress(`inbox: large Inbox of ${messages} messages queued; a delta reset once a third is stored`);
-    await pollUntil(async () => (await models.InboxMessage.countDocuments({ connectionId: id })) >= messages / 3, timeoutMs, 200);
+    await pollUntil(
+      async () => (await models.InboxMessage.countDocuments({ connectionId: id })) >= messages / 3,
+      timeoutMs,
+      200,
+    );
     env.emu.control.invalidateDeltaTokens(mailbox.email);
     resetAtStored = await models.InboxMessage.countDocuments({ connectionId: id });
-    await pollUntil(async () => {
-      const c = (await models.Connection.findById(id, { sync: 1 }).lean()) as Pick<ConnectionDoc, 'sync'> | null;
-      const done = Boolean(c?.sync?.initialSyncComplete && c.sync.pendingGeneration === null && c.sync.pageLink === null && (c.sync.lastSuccessAt?.getTime() ?? 0) >= startedAt);
-      if (done) endedAt = c?.sync?.lastSuccessAt?.getTime() ?? Date.now();
-      return done;
-    }, timeoutMs, 500);
+    await pollUntil(
+      async () => {
+        const c = (await models.Connection.findById(id, { sync: 1 }).lean()) as Pick<ConnectionDoc, 'sync'> | null;
+        const done = Boolean(
+          c?.sync?.initialSyncComplete &&
+          c.sync.pendingGeneration === null &&
+          c.sync.pageLink === null &&
+          (c.sync.lastSuccessAt?.getTime() ?? 0) >= startedAt,
+        );
+        if (done) endedAt = c?.sync?.lastSuccessAt?.getTime() ?? Date.now();
+        return done;
+      },
+      timeoutMs,
+      500,
+    );
   } finally {
     await worker.stop();
   }
@@ -47,10 +70,16 @@ export async function runLargeInbox(env: BenchEnv, mailbox: { connection: Connec
   const distinct = new Set(rows.map((r) => r.graphId)).size;
   const seconds = endedAt !== null ? (endedAt - startedAt) / 1000 : null;
   const result = {
-    messages, stored: rows.length, distinct, resetAtStored, seconds,
+    messages,
+    stored: rows.length,
+    distinct,
+    resetAtStored,
+    seconds,
     messagesPerSec: endedAt !== null ? ratePerSec(rows.length, endedAt - startedAt) : null,
     complete: rows.length === messages && distinct === messages,
   };
-  progress(`inbox: large Inbox stored ${rows.length}/${messages} (${distinct} distinct) in ${seconds?.toFixed(1)} s, reset at ${resetAtStored}`);
+  progress(
+    `inbox: large Inbox stored ${rows.length}/${messages} (${distinct} distinct) in ${seconds?.toFixed(1)} s, reset at ${resetAtStored}`,
+  );
   return result;
 }

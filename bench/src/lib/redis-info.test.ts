@@ -1,6 +1,7 @@
 import { diffCommandStats, parseCommandStats, parseInfo, topCommands, totalCalls, usedMemoryBytes } from './redis-info';
 
-const before = '# Commandstats\r\ncmdstat_ping:calls=3,usec=10,usec_per_call=3.33,rejected_calls=0,failed_calls=0\r\ncmdstat_evalsha:calls=100,usec=5000,usec_per_call=50.00,rejected_calls=0,failed_calls=0\r\n';
+const before =
+  '# Commandstats\r\ncmdstat_ping:calls=3,usec=10,usec_per_call=3.33,rejected_calls=0,failed_calls=0\r\ncmdstat_evalsha:calls=100,usec=5000,usec_per_call=50.00,rejected_calls=0,failed_calls=0\r\n';
 const after =
   '# Commandstats\r\ncmdstat_ping:calls=3,usec=10,usec_per_call=3.33,rejected_calls=0,failed_calls=0\r\n' +
   'cmdstat_evalsha:calls=160,usec=8000,usec_per_call=50.00,rejected_calls=0,failed_calls=0\r\n' +

@@ -23,7 +23,10 @@ export function parseCommandStats(text: string): Record<string, number> {
 }
 
 /** Calls made between two snapshots, per command (commands that were not called are left out). */
-export function diffCommandStats(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+export function diffCommandStats(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [cmd, calls] of Object.entries(after)) {
     const delta = calls - (before[cmd] ?? 0);

@@ -44,7 +44,11 @@ export class RssSampler {
   }
 
   results(): PeakRss[] {
-    return [...this.peaks].map(([name, p]) => ({ process: name, pid: p.pid, peakRssMb: p.bytes === null ? null : Math.round((p.bytes / 1048576) * 10) / 10 }));
+    return [...this.peaks].map(([name, p]) => ({
+      process: name,
+      pid: p.pid,
+      peakRssMb: p.bytes === null ? null : Math.round((p.bytes / 1048576) * 10) / 10,
+    }));
   }
 
   stop(): void {

@@ -8,11 +8,25 @@ const { Collection } = require('mongodb');
 
 const stats = new Map();
 // Not find/aggregate: findOne opens a find cursor itself, which would count it twice.
-const METHODS = ['findOne', 'findOneAndUpdate', 'updateOne', 'updateMany', 'insertOne', 'insertMany', 'deleteOne', 'deleteMany', 'countDocuments', 'bulkWrite'];
+const METHODS = [
+  'findOne',
+  'findOneAndUpdate',
+  'updateOne',
+  'updateMany',
+  'insertOne',
+  'insertMany',
+  'deleteOne',
+  'deleteMany',
+  'countDocuments',
+  'bulkWrite',
+];
 for (const method of METHODS) {
   const original = Collection.prototype[method];
   Collection.prototype[method] = function counted(filter, ...rest) {
-    const keys = method.startsWith('insert') || !filter || typeof filter !== 'object' || Array.isArray(filter) ? '' : ` {${Object.keys(filter).sort().join(',')}}`;
+    const keys =
+      method.startsWith('insert') || !filter || typeof filter !== 'object' || Array.isArray(filter)
+        ? ''
+        : ` {${Object.keys(filter).sort().join(',')}}`;
     const key = `${this.collectionName}.${method}${keys}`;
     const started = process.hrtime.bigint();
     const record = () => {

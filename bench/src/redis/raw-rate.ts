@@ -31,7 +31,23 @@ async function redisBenchmark(url: string): Promise<Record<string, number> | nul
   try {
     const { stdout } = await promisify(execFile)(
       'redis-benchmark',
-      ['-h', u.hostname, '-p', u.port || '6379', ...(u.password ? ['-a', decodeURIComponent(u.password)] : []), '-q', '-t', 'ping,set', '-n', '200000', '-P', '16', '-c', '50', '--csv'],
+      [
+        '-h',
+        u.hostname,
+        '-p',
+        u.port || '6379',
+        ...(u.password ? ['-a', decodeURIComponent(u.password)] : []),
+        '-q',
+        '-t',
+        'ping,set',
+        '-n',
+        '200000',
+        '-P',
+        '16',
+        '-c',
+        '50',
+        '--csv',
+      ],
       { timeout: 60_000 },
     );
     return parseRedisBenchmarkCsv(stdout);
@@ -56,7 +72,9 @@ export async function measureRawRedisRate(url: string, keyPrefix: string, isPriv
       await redis.ping();
       return 1;
     });
-    progress(`  ioredis: ${Math.round(pipelinedSetPerSec)} pipelined SET/s, ${Math.round(sequentialPingPerSec)} sequential PING/s; running redis-benchmark`);
+    progress(
+      `  ioredis: ${Math.round(pipelinedSetPerSec)} pipelined SET/s, ${Math.round(sequentialPingPerSec)} sequential PING/s; running redis-benchmark`,
+    );
     // Not on a Redis others use: it would load their work and ours alike.
     const bench = isPrivate ? await redisBenchmark(url) : null;
     const keys = Array.from({ length: 1000 }, (_, i) => key(i));

@@ -20,7 +20,13 @@ export interface BenchResults {
   machine: MachineInfo;
   knobs: Knobs;
   send: SendPhaseResult | null;
-  redis: (RawRedisRate & { commandsPerSend: number | null; sendsPerSecCeiling: number | null; shareOfCeiling: number | null }) | null;
+  redis:
+    | (RawRedisRate & {
+        commandsPerSend: number | null;
+        sendsPerSecCeiling: number | null;
+        shareOfCeiling: number | null;
+      })
+    | null;
   scale: ScalePhaseResult | null;
   refresh: RefreshRateResult | null;
   compressed: CompressedResult | null;

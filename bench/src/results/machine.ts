@@ -15,7 +15,11 @@ export interface MachineInfo {
 }
 
 export async function machineInfo(store: Connection, redisVersion: string | null): Promise<MachineInfo> {
-  const info = (await store.db!.admin().buildInfo()) as { version?: string; ferretdbVersion?: string; ferretdb?: { version?: string } };
+  const info = (await store.db!.admin().buildInfo()) as {
+    version?: string;
+    ferretdbVersion?: string;
+    ferretdb?: { version?: string };
+  };
   const ferret = info.ferretdbVersion ?? info.ferretdb?.version;
   return {
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
@@ -25,8 +29,21 @@ export async function machineInfo(store: Connection, redisVersion: string | null
     platform: `${os.platform()} ${os.release()}`,
     loadAvgStart: os.loadavg()[0]!,
     loadAvgEnd: null,
-    store: { kind: ferret ? 'FerretDB' : 'MongoDB', version: ferret && ferret !== 'unknown' ? ferret : ferret ? `(speaks MongoDB ${info.version ?? '?'})` : info.version ?? null, source: process.env.OC_STACK_STORE_SOURCE ?? 'MONGO_URL' },
-    redis: { version: redisVersion, private: isPrivateRedis(), source: process.env.OC_STACK_REDIS_SOURCE ?? 'REDIS_URL' },
+    store: {
+      kind: ferret ? 'FerretDB' : 'MongoDB',
+      version:
+        ferret && ferret !== 'unknown'
+          ? ferret
+          : ferret
+            ? `(speaks MongoDB ${info.version ?? '?'})`
+            : (info.version ?? null),
+      source: process.env.OC_STACK_STORE_SOURCE ?? 'MONGO_URL',
+    },
+    redis: {
+      version: redisVersion,
+      private: isPrivateRedis(),
+      source: process.env.OC_STACK_REDIS_SOURCE ?? 'REDIS_URL',
+    },
   };
 }
 

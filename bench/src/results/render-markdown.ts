@@ -11,10 +11,25 @@ function sendRows(r: BenchResults): Row[] {
   const o = s.ours;
   const b = s.baseline;
   return [
-    [`Sends/s (backlog of ${fmt(s.sends)} over ${s.mailboxes} mailboxes, ${s.workerConcurrency} jobs at once)`, fmt(o.throughput.sendsPerSec, 1), fmt(b.throughput.sendsPerSec, 1), fmtRatio(s.ratios.sendsPerSec)],
-    [`Enqueue -> Graph p50, ms (${fmt(o.latency.offeredPerSec)} sends/s offered)`, fmt(o.latency.p50Ms), fmt(b.latency.p50Ms), fmtRatio(s.ratios.p50)],
+    [
+      `Sends/s (backlog of ${fmt(s.sends)} over ${s.mailboxes} mailboxes, ${s.workerConcurrency} jobs at once)`,
+      fmt(o.throughput.sendsPerSec, 1),
+      fmt(b.throughput.sendsPerSec, 1),
+      fmtRatio(s.ratios.sendsPerSec),
+    ],
+    [
+      `Enqueue -> Graph p50, ms (${fmt(o.latency.offeredPerSec)} sends/s offered)`,
+      fmt(o.latency.p50Ms),
+      fmt(b.latency.p50Ms),
+      fmtRatio(s.ratios.p50),
+    ],
     [`Enqueue -> Graph p99, ms`, fmt(o.latency.p99Ms), fmt(b.latency.p99Ms), fmtRatio(s.ratios.p99)],
-    ['Redis commands per send (INFO commandstats)', fmt(o.throughput.redisCommandsPerSend, 1), fmt(b.throughput.redisCommandsPerSend, 1), fmtRatio(s.ratios.redisCommandsPerSend)],
+    [
+      'Redis commands per send (INFO commandstats)',
+      fmt(o.throughput.redisCommandsPerSend, 1),
+      fmt(b.throughput.redisCommandsPerSend, 1),
+      fmtRatio(s.ratios.redisCommandsPerSend),
+    ],
   ];
 }
 
@@ -23,9 +38,24 @@ function redisRows(r: BenchResults): Row[] {
   if (!x) return [];
   const bench = x.redisBenchmark;
   return [
-    [`Redis raw rate, commands/s (ioredis pipelined SET${x.private ? '' : '; shared Redis'})`, fmt(x.pipelinedSetPerSec), '', ''],
-    ['Redis raw rate, redis-benchmark -P 16 (SET / PING)', bench ? `${fmt(bench.SET)} / ${fmt(bench.PING_MBULK)}` : 'n/a', '', ''],
-    ['Sends/s Redis could carry (raw rate / commands per send)', fmt(x.sendsPerSecCeiling), '', `ours at ${fmtPercent(x.shareOfCeiling)}`],
+    [
+      `Redis raw rate, commands/s (ioredis pipelined SET${x.private ? '' : '; shared Redis'})`,
+      fmt(x.pipelinedSetPerSec),
+      '',
+      '',
+    ],
+    [
+      'Redis raw rate, redis-benchmark -P 16 (SET / PING)',
+      bench ? `${fmt(bench.SET)} / ${fmt(bench.PING_MBULK)}` : 'n/a',
+      '',
+      '',
+    ],
+    [
+      'Sends/s Redis could carry (raw rate / commands per send)',
+      fmt(x.sendsPerSecCeiling),
+      '',
+      `ours at ${fmtPercent(x.shareOfCeiling)}`,
+    ],
   ];
 }
 
@@ -34,14 +64,35 @@ function tokenRows(r: BenchResults): Row[] {
   const s = r.scale;
   if (s) {
     rows.push(
-      [`Connections inserted/s (insertMany, tokens encrypted, ${fmt(s.connections)} total)`, fmt(s.insertPerSec), '', ''],
-      [`Schedule all ${fmt(s.scheduledJobs)} by the refresh sweep: time`, `${fmt((s.scheduleAllMs ?? 0) / 1000, 1)} s`, '', ''],
-      ['  Redis memory for them (used_memory diff)', fmtBytes(s.redisMemoryBytes), '', `${fmtBytes(s.redisBytesPerConnection)}/connection`],
+      [
+        `Connections inserted/s (insertMany, tokens encrypted, ${fmt(s.connections)} total)`,
+        fmt(s.insertPerSec),
+        '',
+        '',
+      ],
+      [
+        `Schedule all ${fmt(s.scheduledJobs)} by the refresh sweep: time`,
+        `${fmt((s.scheduleAllMs ?? 0) / 1000, 1)} s`,
+        '',
+        '',
+      ],
+      [
+        '  Redis memory for them (used_memory diff)',
+        fmtBytes(s.redisMemoryBytes),
+        '',
+        `${fmtBytes(s.redisBytesPerConnection)}/connection`,
+      ],
       [`Sweep pass per 1,000 due among ${fmt(s.connections)}`, `${fmt(s.sweepPer1000DueMs)} ms`, '', ''],
     );
   }
   const f = r.refresh;
-  if (f) rows.push([`Refreshes/s (${f.connections} real connections, ${f.concurrency} at once; baseline: bare MSAL)`, fmt(f.refreshesPerSec, 1), fmt(f.baselineRefreshesPerSec, 1), fmtRatio(f.ratio)]);
+  if (f)
+    rows.push([
+      `Refreshes/s (${f.connections} real connections, ${f.concurrency} at once; baseline: bare MSAL)`,
+      fmt(f.refreshesPerSec, 1),
+      fmt(f.baselineRefreshesPerSec, 1),
+      fmtRatio(f.ratio),
+    ]);
   const c = r.compressed;
   if (c) {
     rows.push(
@@ -51,8 +102,18 @@ function tokenRows(r: BenchResults): Row[] {
         '',
         `${fmt(c.report.lapsed)} lapsed, ${fmt(c.report.refreshes)} refreshes`,
       ],
-      [`  Refresh load: needed in steady state (${fmt(c.connections)} / ${fmt(c.periodSec)} s period) / done over the run (ramp-up included)`, `${fmt(c.requiredRefreshesPerSec, 1)} / ${fmt(c.refreshesPerSec, 1)} per s`, '', ''],
-      [`  Refreshed how long before expiry: p50 / p1 / closest`, `${fmt(c.report.marginSec.p50, 1)} / ${fmt(c.report.marginSec.p1, 1)} / ${fmt(c.report.marginSec.min, 1)} s`, '', ''],
+      [
+        `  Refresh load: needed in steady state (${fmt(c.connections)} / ${fmt(c.periodSec)} s period) / done over the run (ramp-up included)`,
+        `${fmt(c.requiredRefreshesPerSec, 1)} / ${fmt(c.refreshesPerSec, 1)} per s`,
+        '',
+        '',
+      ],
+      [
+        `  Refreshed how long before expiry: p50 / p1 / closest`,
+        `${fmt(c.report.marginSec.p50, 1)} / ${fmt(c.report.marginSec.p1, 1)} / ${fmt(c.report.marginSec.min, 1)} s`,
+        '',
+        '',
+      ],
     );
   }
   return rows;
@@ -61,15 +122,34 @@ function tokenRows(r: BenchResults): Row[] {
 function inboxRows(r: BenchResults): Row[] {
   const i = r.inbox;
   if (!i) return [];
-  return [[`Inbox ingest, messages/s (${fmt(i.messages)} in ${i.mailboxes} mailboxes; baseline: bare insertMany)`, fmt(i.messagesPerSec), fmt(i.baselineMessagesPerSec), fmtRatio(i.ratio)]];
+  return [
+    [
+      `Inbox ingest, messages/s (${fmt(i.messages)} in ${i.mailboxes} mailboxes; baseline: bare insertMany)`,
+      fmt(i.messagesPerSec),
+      fmt(i.baselineMessagesPerSec),
+      fmtRatio(i.ratio),
+    ],
+  ];
 }
 
 function largeRows(r: BenchResults): Row[] {
   const l = r.largeInbox;
   const a = r.attachment;
   const rows: Row[] = [];
-  if (l) rows.push([`Inbox above the delta cap: ${fmt(l.stored)} of ${fmt(l.messages)} stored once each, reset mid-pass (messages/s)`, fmt(l.messagesPerSec), '', l.complete ? 'complete' : 'INCOMPLETE']);
-  if (a) rows.push([`Attachments: ${a.sent}/${a.sends} sends of ${fmt(a.fileBytes / 1048576, 1)} MB via upload sessions, MB/s (baseline: bare upload loop)`, fmt(a.oursMBPerSec, 1), fmt(a.baselineMBPerSec, 1), fmtRatio(a.ratio)]);
+  if (l)
+    rows.push([
+      `Inbox above the delta cap: ${fmt(l.stored)} of ${fmt(l.messages)} stored once each, reset mid-pass (messages/s)`,
+      fmt(l.messagesPerSec),
+      '',
+      l.complete ? 'complete' : 'INCOMPLETE',
+    ]);
+  if (a)
+    rows.push([
+      `Attachments: ${a.sent}/${a.sends} sends of ${fmt(a.fileBytes / 1048576, 1)} MB via upload sessions, MB/s (baseline: bare upload loop)`,
+      fmt(a.oursMBPerSec, 1),
+      fmt(a.baselineMBPerSec, 1),
+      fmtRatio(a.ratio),
+    ]);
   return rows;
 }
 
@@ -77,7 +157,12 @@ function webhookRows(r: BenchResults): Row[] {
   const w = r.webhooks;
   if (!w) return [];
   return [
-    [`Webhooks delivered/s (${fmt(w.events)} events, signed, ${w.concurrency} in flight; baseline: bare POST loop)`, fmt(w.eventsPerSec, 1), fmt(w.baselinePostsPerSec, 1), fmtRatio(w.ratio)],
+    [
+      `Webhooks delivered/s (${fmt(w.events)} events, signed, ${w.concurrency} in flight; baseline: bare POST loop)`,
+      fmt(w.eventsPerSec, 1),
+      fmt(w.baselinePostsPerSec, 1),
+      fmtRatio(w.ratio),
+    ],
     ['Event emitted -> webhook received p99, ms', fmt(w.latency.p99Ms), '', ''],
   ];
 }
@@ -91,7 +176,12 @@ export function renderMarkdown(r: BenchResults): string {
     ...inboxRows(r),
     ...largeRows(r),
     ...webhookRows(r),
-    ...r.peakRss.map((p): Row => [`Peak RSS: ${p.process}`, p.peakRssMb === null ? 'n/a' : `${fmt(p.peakRssMb, 1)} MB`, '', '']),
+    ...r.peakRss.map((p): Row => [
+      `Peak RSS: ${p.process}`,
+      p.peakRssMb === null ? 'n/a' : `${fmt(p.peakRssMb, 1)} MB`,
+      '',
+      '',
+    ]),
   ];
   const lines = [
     `### Benchmarks, ${r.date}`,

@@ -3,7 +3,9 @@ import { localResultsDir, resultsDir, resultsTarget, withReadmeBlock } from './w
 describe('withReadmeBlock', () => {
   it('replaces only what is between the markers', () => {
     const readme = '# x\n## Benchmarks\nintro\n<!-- bench:start -->\nold\n<!-- bench:end -->\n## Next\n';
-    expect(withReadmeBlock(readme, 'new table\n')).toBe('# x\n## Benchmarks\nintro\n<!-- bench:start -->\nnew table\n<!-- bench:end -->\n## Next\n');
+    expect(withReadmeBlock(readme, 'new table\n')).toBe(
+      '# x\n## Benchmarks\nintro\n<!-- bench:start -->\nnew table\n<!-- bench:end -->\n## Next\n',
+    );
   });
 
   it('is null without markers', () => {

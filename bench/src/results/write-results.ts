@@ -19,7 +19,8 @@ export function resultsTarget(argv: string[], env: NodeJS.ProcessEnv): ResultsTa
   const unknown = argv.filter((a) => a !== '--write-readme');
   if (unknown.length) throw new Error(`unknown option ${unknown[0]}: usage: npm run bench [-- --write-readme]`);
   const flag = env.BENCH_WRITE;
-  if (flag !== undefined && !['1', '0', 'true', 'false', ''].includes(flag)) throw new Error(`BENCH_WRITE=${flag}: use 1 or 0`);
+  if (flag !== undefined && !['1', '0', 'true', 'false', ''].includes(flag))
+    throw new Error(`BENCH_WRITE=${flag}: use 1 or 0`);
   const write = argv.includes('--write-readme') || flag === '1' || flag === 'true';
   return write ? { dir: resultsDir, updateReadme: true } : { dir: localResultsDir, updateReadme: false };
 }
@@ -35,7 +36,10 @@ export function withReadmeBlock(readme: string, block: string): string | null {
 }
 
 /** Writes <dir>/<date>.json and .md and, when the target says so, updates the README's block; returns the markdown. */
-export function writeResults(results: BenchResults, target: ResultsTarget): { markdown: string; jsonPath: string; mdPath: string; readmeUpdated: boolean } {
+export function writeResults(
+  results: BenchResults,
+  target: ResultsTarget,
+): { markdown: string; jsonPath: string; mdPath: string; readmeUpdated: boolean } {
   mkdirSync(target.dir, { recursive: true });
   const markdown = renderMarkdown(results);
   const jsonPath = join(target.dir, `${results.date}.json`);

@@ -19,8 +19,12 @@ async function main(): Promise<void> {
   const models = await createModels(store);
   const box = createSecretBox(need('SECRETS_KEYS'));
   const tokens = new Map<string, string>();
-  const conns = await models.Connection.find({ workspaceId: need('BENCH_WORKSPACE_ID'), scopePreset: 'send_only' }, { _id: 1, accessTokenEnc: 1 }).lean();
-  for (const c of conns) if (c.accessTokenEnc) tokens.set(c._id, box.decrypt(c.accessTokenEnc, tokenContext(c._id, 'accessToken')));
+  const conns = await models.Connection.find(
+    { workspaceId: need('BENCH_WORKSPACE_ID'), scopePreset: 'send_only' },
+    { _id: 1, accessTokenEnc: 1 },
+  ).lean();
+  for (const c of conns)
+    if (c.accessTokenEnc) tokens.set(c._id, box.decrypt(c.accessTokenEnc, tokenContext(c._id, 'accessToken')));
   await closeStore(store);
 
   const url = `${need('MICROSOFT_GRAPH_URL')}/me/sendMail`;
@@ -45,7 +49,11 @@ async function main(): Promise<void> {
       });
       if (res.status !== 202) throw new Error(`sendMail answered ${res.status}`);
     },
-    { connection: createRedis(need('REDIS_URL'), 'worker'), prefix: clusterSafePrefix(need('QUEUE_PREFIX')), concurrency: Number(need('BENCH_CONCURRENCY')) },
+    {
+      connection: createRedis(need('REDIS_URL'), 'worker'),
+      prefix: clusterSafePrefix(need('QUEUE_PREFIX')),
+      concurrency: Number(need('BENCH_CONCURRENCY')),
+    },
   );
   const stop = () => void worker.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
@@ -53,6 +61,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bare send worker failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bare send worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

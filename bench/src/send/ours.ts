@@ -15,11 +15,21 @@ export function oursSubject(env: BenchEnv, concurrency: number): SendSubject {
         connectionId: mailbox.connectionId,
         idempotencyKey: tag,
         source: 'sequence',
-        message: { to: [`lead-${i}@example.com`], subject: `Bench ${tag}`, body: { contentType: 'text', content: `Hello ${i}, a short sequence step.` } },
+        message: {
+          to: [`lead-${i}@example.com`],
+          subject: `Bench ${tag}`,
+          body: { contentType: 'text', content: `Hello ${i}, a short sequence step.` },
+        },
       });
       return send.marker;
     },
-    startWorker: () => spawnTs('send worker (ours)', workersMain, { ...env.childEnv, WORKER_QUEUES: 'send', WORKER_CONCURRENCY: String(concurrency), ...countStoreOps() }, env.rss),
+    startWorker: () =>
+      spawnTs(
+        'send worker (ours)',
+        workersMain,
+        { ...env.childEnv, WORKER_QUEUES: 'send', WORKER_CONCURRENCY: String(concurrency), ...countStoreOps() },
+        env.rss,
+      ),
     discardBacklog: () => queue.drain(true),
     async drained() {
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');

@@ -49,15 +49,19 @@ async function waitForGraph(env: BenchEnv, markers: Iterable<string>, timeoutMs:
   const wanted = [...markers];
   let seen = 0;
   let lastLog = Date.now();
-  await pollUntil(() => {
-    const counts = env.emu.control.counters().sendsByMarker;
-    seen = wanted.reduce((n, m) => n + (counts[m] ? 1 : 0), 0);
-    if (Date.now() - lastLog > 5_000) {
-      progress(`  ${seen}/${wanted.length} at Graph`);
-      lastLog = Date.now();
-    }
-    return seen === wanted.length;
-  }, timeoutMs, 250);
+  await pollUntil(
+    () => {
+      const counts = env.emu.control.counters().sendsByMarker;
+      seen = wanted.reduce((n, m) => n + (counts[m] ? 1 : 0), 0);
+      if (Date.now() - lastLog > 5_000) {
+        progress(`  ${seen}/${wanted.length} at Graph`);
+        lastLog = Date.now();
+      }
+      return seen === wanted.length;
+    },
+    timeoutMs,
+    250,
+  );
   return seen;
 }
 
@@ -68,20 +72,32 @@ function sentTimes(env: BenchEnv, mailboxes: Mailbox[]): Map<string, number> {
 }
 
 /** Enqueues `count` sends with no worker running, then starts one and lets it drain the backlog. */
-export async function measureThroughput(env: BenchEnv, subject: SendSubject, mailboxes: Mailbox[], count: number, timeoutMs: number): Promise<{ result: ThroughputResult; worker: Spawned }> {
+export async function measureThroughput(
+  env: BenchEnv,
+  subject: SendSubject,
+  mailboxes: Mailbox[],
+  count: number,
+  timeoutMs: number,
+): Promise<{ result: ThroughputResult; worker: Spawned }> {
   const before = await commandStats(env);
   const markers: string[] = [];
   const t0 = Date.now();
-  await inParallel(Array.from({ length: count }, (_, i) => i), 16, async (i) => {
-    markers.push(await subject.enqueue(mailboxes[i % mailboxes.length]!, i, `tp-${subject.name}-${i}`));
-  });
+  await inParallel(
+    Array.from({ length: count }, (_, i) => i),
+    16,
+    async (i) => {
+      markers.push(await subject.enqueue(mailboxes[i % mailboxes.length]!, i, `tp-${subject.name}-${i}`));
+    },
+  );
   const enqueueMs = Date.now() - t0;
   const afterEnqueue = await commandStats(env);
   progress(`  ${subject.name}: ${count} sends enqueued in ${enqueueMs} ms; starting the worker process`);
   const worker = subject.startWorker();
   const seen = await waitForGraph(env, markers, timeoutMs);
   if (seen < count) {
-    progress(`  ${subject.name}: only ${seen}/${count} reached Graph within ${timeoutMs / 1000} s; the rest is dropped`);
+    progress(
+      `  ${subject.name}: only ${seen}/${count} reached Graph within ${timeoutMs / 1000} s; the rest is dropped`,
+    );
     await subject.discardBacklog();
   }
   await pollUntil(() => subject.drained(), 30_000, 250);
@@ -108,7 +124,14 @@ export async function measureThroughput(env: BenchEnv, subject: SendSubject, mai
 }
 
 /** Offers `count` sends at a steady rate to the running worker; latency = Graph's sentDateTime - the enqueue call. */
-export async function measureLatency(env: BenchEnv, subject: SendSubject, mailboxes: Mailbox[], count: number, perSec: number, timeoutMs: number): Promise<LatencyResult> {
+export async function measureLatency(
+  env: BenchEnv,
+  subject: SendSubject,
+  mailboxes: Mailbox[],
+  count: number,
+  perSec: number,
+  timeoutMs: number,
+): Promise<LatencyResult> {
   const enqueuedAt = new Map<string, number>();
   const pending: Array<Promise<void>> = [];
   const t0 = Date.now();
@@ -116,7 +139,11 @@ export async function measureLatency(env: BenchEnv, subject: SendSubject, mailbo
     const wait = t0 + (i * 1000) / perSec - Date.now();
     if (wait > 0) await sleep(wait);
     const at = Date.now();
-    pending.push(subject.enqueue(mailboxes[i % mailboxes.length]!, i, `lat-${subject.name}-${i}`).then((marker) => void enqueuedAt.set(marker, at)));
+    pending.push(
+      subject
+        .enqueue(mailboxes[i % mailboxes.length]!, i, `lat-${subject.name}-${i}`)
+        .then((marker) => void enqueuedAt.set(marker, at)),
+    );
   }
   await Promise.all(pending);
   await waitForGraph(env, enqueuedAt.keys(), timeoutMs);

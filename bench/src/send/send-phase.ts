@@ -3,7 +3,13 @@ import { ratio } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
 import { baselineSubject } from './baseline';
 import { oursSubject } from './ours';
-import { measureLatency, measureThroughput, type LatencyResult, type Mailbox, type ThroughputResult } from './send-driver';
+import {
+  measureLatency,
+  measureThroughput,
+  type LatencyResult,
+  type Mailbox,
+  type ThroughputResult,
+} from './send-driver';
 
 export interface SendPhaseOptions {
   mailboxes: Mailbox[];
@@ -42,7 +48,9 @@ export async function runSendPhase(env: BenchEnv, opts: SendPhaseOptions): Promi
   try {
     progress(`send: bare baseline, ${opts.sends} sends (backlog drain)`);
     const baseRun = await measureThroughput(env, baseline, opts.mailboxes, opts.sends, opts.timeoutMs);
-    progress(`send: baseline drained at ${baseRun.result.sendsPerSec?.toFixed(1)} sends/s; latency at ${perSec}/s offered`);
+    progress(
+      `send: baseline drained at ${baseRun.result.sendsPerSec?.toFixed(1)} sends/s; latency at ${perSec}/s offered`,
+    );
     const baseLatency = await measureLatency(env, baseline, opts.mailboxes, latencySends, perSec, opts.timeoutMs);
     await baseRun.worker.stop();
     return {

@@ -9,7 +9,9 @@ export function sentTimesByMarker(sentItems: readonly GraphJson[]): Map<string, 
   for (const item of sentItems) {
     const at = typeof item.sentDateTime === 'string' ? Date.parse(item.sentDateTime) : NaN;
     if (Number.isNaN(at)) continue;
-    const props = Array.isArray(item.singleValueExtendedProperties) ? (item.singleValueExtendedProperties as GraphJson[]) : [];
+    const props = Array.isArray(item.singleValueExtendedProperties)
+      ? (item.singleValueExtendedProperties as GraphJson[])
+      : [];
     for (const p of props) if (typeof p.value === 'string') out.set(p.value, at);
   }
   return out;
@@ -21,7 +23,10 @@ export interface MatchedLatencies {
   missing: number;
 }
 
-export function latenciesFor(enqueuedAt: ReadonlyMap<string, number>, sentAt: ReadonlyMap<string, number>): MatchedLatencies {
+export function latenciesFor(
+  enqueuedAt: ReadonlyMap<string, number>,
+  sentAt: ReadonlyMap<string, number>,
+): MatchedLatencies {
   const latenciesMs: number[] = [];
   let missing = 0;
   for (const [marker, at] of enqueuedAt) {

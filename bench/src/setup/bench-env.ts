@@ -1,7 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator, type TenantInfo } from '@outlook-connect/ms-emulator';
-import { createLogger, generateKeyringSpec, parseEnv, type ConnectionDoc, type ScopePresetName } from '@outlook-connect/shared';
-import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp, type TestIsolation } from '@outlook-connect/stack';
+import {
+  createLogger,
+  generateKeyringSpec,
+  parseEnv,
+  type ConnectionDoc,
+  type ScopePresetName,
+} from '@outlook-connect/shared';
+import {
+  connectMailbox,
+  seedOAuthApp,
+  testIsolation,
+  type SeededOAuthApp,
+  type TestIsolation,
+} from '@outlook-connect/stack';
 import { createClients, workersEnv, type Clients } from '@outlook-connect/workers';
 import { inParallel } from '../lib/progress';
 import { RssSampler } from '../lib/rss-sampler';
@@ -20,7 +32,12 @@ export interface BenchEnv {
   childEnv: Record<string, string>;
   rss: RssSampler;
   /** Creates emulator users and runs the real connect flow (MSAL + PKCE + code redemption) for each. */
-  connectMany(count: number, preset: ScopePresetName, label: string, beforeConnect?: (email: string) => void): Promise<Array<{ connection: ConnectionDoc; email: string }>>;
+  connectMany(
+    count: number,
+    preset: ScopePresetName,
+    label: string,
+    beforeConnect?: (email: string) => void,
+  ): Promise<Array<{ connection: ConnectionDoc; email: string }>>;
   close(): Promise<void>;
 }
 
@@ -41,7 +58,14 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   const { models, box } = clients.deps;
   const workspaceId = `ws_${randomBytes(6).toString('hex')}`;
   const tenant = emu.control.createTenant();
-  const app = await seedOAuthApp({ models, box, emulator: emu, workspaceId, homeTenantId: tenant.id, multiTenant: true });
+  const app = await seedOAuthApp({
+    models,
+    box,
+    emulator: emu,
+    workspaceId,
+    homeTenantId: tenant.id,
+    multiTenant: true,
+  });
   const rss = new RssSampler();
   let users = 0;
 

@@ -10,7 +10,10 @@ export const workersMain = join(repoRoot, 'services', 'workers', 'src', 'main.ts
 /** BENCH_COUNT_STORE_OPS=1: a worker prints its store round trips by operation and filter when it stops. */
 export const countStoreOps = (): Record<string, string> =>
   process.env.BENCH_COUNT_STORE_OPS === '1'
-    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, '..', 'lib', 'store-op-counter.cjs')}`.trim() }
+    ? {
+        NODE_OPTIONS:
+          `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, '..', 'lib', 'store-op-counter.cjs')}`.trim(),
+      }
     : {};
 
 export interface Spawned {
@@ -42,8 +45,17 @@ export function spawnTs(name: string, script: string, env: Record<string, string
 }
 
 /** Runs a script to its end in a process of its own and returns what it printed on stdout. */
-export function runTs(name: string, script: string, env: Record<string, string>, rss: RssSampler, timeoutMs: number): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export function runTs(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  rss: RssSampler,
+  timeoutMs: number,
+): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   rss.watch(name, child);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {

@@ -13,26 +13,43 @@ const schema = z.object({
   BENCH_SCALE_INSERT_BUDGET_SEC: int(120, 'stop inserting after this long and measure what is there'),
   BENCH_REFRESH_CONNECTIONS: int(200, 'real connections (connect flow) refreshed against the emulator'),
   BENCH_REFRESH_CONCURRENCY: int(10, 'refreshes at once (our worker and the bare baseline)'),
-  BENCH_COMPRESSED_CONNECTIONS: int(10_000, 'connections in the compressed-lifetime run (emulator users with issued refresh tokens)'),
-  BENCH_COMPRESSED_LIFETIME_SEC: int(300, 'access token lifetime in the compressed-lifetime run (production: 60-90 min)'),
+  BENCH_COMPRESSED_CONNECTIONS: int(
+    10_000,
+    'connections in the compressed-lifetime run (emulator users with issued refresh tokens)',
+  ),
+  BENCH_COMPRESSED_LIFETIME_SEC: int(
+    300,
+    'access token lifetime in the compressed-lifetime run (production: 60-90 min)',
+  ),
   BENCH_INBOX_MAILBOXES: int(5, 'mailboxes synced in the inbox ingest phase'),
   BENCH_INBOX_MESSAGES: int(200, 'messages in each of those Inboxes'),
-  BENCH_INBOX_LARGE_MESSAGES: int(20_000, 'messages in one more Inbox, above the 5,000 filtered-delta cap, synced with a delta reset mid-pass (0 = skip)'),
+  BENCH_INBOX_LARGE_MESSAGES: int(
+    20_000,
+    'messages in one more Inbox, above the 5,000 filtered-delta cap, synced with a delta reset mid-pass (0 = skip)',
+  ),
   BENCH_ATTACHMENT_SENDS: int(5, 'sends with one uploaded file each in the attachment phase'),
   BENCH_ATTACHMENT_MB: int(10, 'size of each of those files in MB (through an upload session from 3 MB)'),
   BENCH_WEBHOOK_EVENTS: int(1000, 'events delivered as webhooks to a local receiver (and bare POSTs in the baseline)'),
-  BENCH_WEBHOOK_CONCURRENCY: int(20, 'webhook deliveries in flight at once (the endpoint cap; the baseline loop the same)'),
+  BENCH_WEBHOOK_CONCURRENCY: int(
+    20,
+    'webhook deliveries in flight at once (the endpoint cap; the baseline loop the same)',
+  ),
   BENCH_PHASE_TIMEOUT_SEC: int(120, 'a phase that has not finished its work by then reports what it got'),
   BENCH_PHASES: z
     .string()
     .default('')
-    .describe('comma-separated phases to run (send,redis,inbox,attachment,scale,refresh,webhooks); empty = all. A partial run prints its figures and writes no results files'),
+    .describe(
+      'comma-separated phases to run (send,redis,inbox,attachment,scale,refresh,webhooks); empty = all. A partial run prints its figures and writes no results files',
+    ),
 });
 
 export type Knobs = z.infer<typeof schema>;
 
 export function knobsFromEnv(env: NodeJS.ProcessEnv = process.env): Knobs {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new Error(`bad BENCH_* variable(s): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `bad BENCH_* variable(s): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const app = await models.OAuthApp.findById(conns[0]?.appId).lean();
   if (!app) throw new Error('no OAuth app for the connections');
   const clientSecret = box.decrypt(app.clientSecretEnc, clientSecretContext(app._id));
-  const work = conns.map((c) => ({ tenant: c.tenant, refreshToken: box.decrypt(c.refreshTokenEnc ?? '', tokenContext(c._id, 'refreshToken')) }));
+  const work = conns.map((c) => ({
+    tenant: c.tenant,
+    refreshToken: box.decrypt(c.refreshTokenEnc ?? '', tokenContext(c._id, 'refreshToken')),
+  }));
   await closeStore(store);
 
   const scopes = scopesForPreset('full');
@@ -40,7 +43,10 @@ async function main(): Promise<void> {
       while (next < work.length) {
         const w = work[next++]!;
         try {
-          await refreshWithToken({ loginUrl: need('MICROSOFT_LOGIN_URL'), tenant: w.tenant, clientId: app.clientId, clientSecret }, { refreshToken: w.refreshToken, scopes });
+          await refreshWithToken(
+            { loginUrl: need('MICROSOFT_LOGIN_URL'), tenant: w.tenant, clientId: app.clientId, clientSecret },
+            { refreshToken: w.refreshToken, scopes },
+          );
           done.push(Date.now());
         } catch {
           failed++;
@@ -54,7 +60,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`bare refresher failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`bare refresher failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -29,7 +29,10 @@ export interface CompressedResult {
 
 const SCOPES = ['openid', 'profile', 'email', 'offline_access', ...scopesForPreset('full')];
 
-export async function runCompressed(env: BenchEnv, opts: { count: number; wanted: number; policy: CompressedPolicy }): Promise<CompressedResult> {
+export async function runCompressed(
+  env: BenchEnv,
+  opts: { count: number; wanted: number; policy: CompressedPolicy },
+): Promise<CompressedResult> {
   const { models, box } = env.clients.deps;
   const { policy } = opts;
   const periodMs = (policy.lifetimeSec - policy.aheadSec - policy.jitterSec / 2) * 1000;
@@ -73,8 +76,14 @@ export async function runCompressed(env: BenchEnv, opts: { count: number; wanted
     await sleep(Math.min(15_000, until - Date.now()));
     const now = Date.now();
     const grants = mine();
-    const lateNow = lapseReport(watched.filter((w) => w.expiresAt <= now), grants, now).lapsed;
-    progress(`  compressed: ${Math.max(0, Math.round((until - now) / 1000))} s left, ${grants.length} refreshes, ${lateNow} lapsed so far`);
+    const lateNow = lapseReport(
+      watched.filter((w) => w.expiresAt <= now),
+      grants,
+      now,
+    ).lapsed;
+    progress(
+      `  compressed: ${Math.max(0, Math.round((until - now) / 1000))} s left, ${grants.length} refreshes, ${lateNow} lapsed so far`,
+    );
   }
   const grants = mine();
   const report = lapseReport(watched, grants, until);

@@ -1,6 +1,11 @@
 import { lapseReport, type GrantSeen } from './lapses';
 
-const grant = (email: string, at: number, lifetime = 100): GrantSeen => ({ email, grantType: 'refresh_token', at, accessTokenExpiresAt: at + lifetime });
+const grant = (email: string, at: number, lifetime = 100): GrantSeen => ({
+  email,
+  grantType: 'refresh_token',
+  at,
+  accessTokenExpiresAt: at + lifetime,
+});
 
 describe('lapseReport', () => {
   it('counts a connection refreshed before each expiry as fresh, with its margins', () => {
@@ -18,11 +23,22 @@ describe('lapseReport', () => {
   });
 
   it('does not hold a token still valid at the end against the connection, and ignores other users, code grants and later grants', () => {
-    const grants: GrantSeen[] = [grant('c@x', 10), { email: 'a@x', grantType: 'authorization_code', at: 5, accessTokenExpiresAt: 500 }, grant('a@x', 400)];
-    expect(lapseReport([{ email: 'a@x', expiresAt: 300 }], grants, 200)).toMatchObject({ lapsed: 0, refreshes: 0, marginSec: { min: null, p1: null, p50: null } });
+    const grants: GrantSeen[] = [
+      grant('c@x', 10),
+      { email: 'a@x', grantType: 'authorization_code', at: 5, accessTokenExpiresAt: 500 },
+      grant('a@x', 400),
+    ];
+    expect(lapseReport([{ email: 'a@x', expiresAt: 300 }], grants, 200)).toMatchObject({
+      lapsed: 0,
+      refreshes: 0,
+      marginSec: { min: null, p1: null, p50: null },
+    });
   });
 
   it('matches emails case-insensitively (the emulator logs them lower-cased)', () => {
-    expect(lapseReport([{ email: 'Ana@X', expiresAt: 50 }], [grant('ana@x', 40)], 100)).toMatchObject({ lapsed: 0, refreshes: 1 });
+    expect(lapseReport([{ email: 'Ana@X', expiresAt: 50 }], [grant('ana@x', 40)], 100)).toMatchObject({
+      lapsed: 0,
+      refreshes: 1,
+    });
   });
 });

@@ -28,7 +28,11 @@ export interface LapseReport {
   marginSec: { min: number | null; p1: number | null; p50: number | null };
 }
 
-export function lapseReport(watched: readonly WatchedConnection[], grants: readonly GrantSeen[], until: number): LapseReport {
+export function lapseReport(
+  watched: readonly WatchedConnection[],
+  grants: readonly GrantSeen[],
+  until: number,
+): LapseReport {
   const byEmail = new Map<string, GrantSeen[]>();
   for (const g of grants) {
     if (g.grantType !== 'refresh_token') continue;
@@ -60,6 +64,10 @@ export function lapseReport(watched: readonly WatchedConnection[], grants: reado
     lapsedEmails: lapsedEmails.slice(0, 20),
     refreshes,
     refreshedTwice,
-    marginSec: { min: margins.length ? Math.min(...margins) : null, p1: percentile(margins, 1), p50: percentile(margins, 50) },
+    marginSec: {
+      min: margins.length ? Math.min(...margins) : null,
+      p1: percentile(margins, 1),
+      p50: percentile(margins, 50),
+    },
   };
 }

@@ -23,9 +23,19 @@ export interface SeededIdentity {
  */
 export function realisticConnections(
   box: SecretBox,
-  opts: { count: number; workspaceId: string; appId: string; tenantId: string; firstDueAt: number; spreadMs: number; leadMs: number; identities?: SeededIdentity[] },
+  opts: {
+    count: number;
+    workspaceId: string;
+    appId: string;
+    tenantId: string;
+    firstDueAt: number;
+    spreadMs: number;
+    leadMs: number;
+    identities?: SeededIdentity[];
+  },
 ): NewConnection[] {
-  if (opts.identities && opts.identities.length !== opts.count) throw new Error(`realisticConnections: ${opts.identities.length} identities for ${opts.count} connections`);
+  if (opts.identities && opts.identities.length !== opts.count)
+    throw new Error(`realisticConnections: ${opts.identities.length} identities for ${opts.count} connections`);
   const now = new Date();
   const slots = Array.from({ length: opts.count }, (_, i) => i);
   for (let i = slots.length - 1; i > 0; i--) {
@@ -37,7 +47,8 @@ export function realisticConnections(
     const due = opts.firstDueAt + Math.floor((slot * opts.spreadMs) / opts.count);
     const accessToken = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${randomBytes((ACCESS_TOKEN_CHARS * 3) / 4).toString('base64url')}`;
     const identity = opts.identities?.[i];
-    const refreshToken = identity?.refreshToken ?? `1.AQ${randomBytes((REFRESH_TOKEN_CHARS * 3) / 4).toString('base64url')}`;
+    const refreshToken =
+      identity?.refreshToken ?? `1.AQ${randomBytes((REFRESH_TOKEN_CHARS * 3) / 4).toString('base64url')}`;
     const oid = identity?.userId ?? randomBytes(16).toString('hex');
     return {
       _id,

@@ -35,31 +35,50 @@ export interface CompressedPolicy {
  * refreshed 10 min ahead with up to 2 min of jitter, so ahead = lifetime x 10/75 and jitter = lifetime x 2/75.
  */
 export function compressedPolicy(lifetimeSec: number): CompressedPolicy {
-  return { lifetimeSec, aheadSec: Math.max(5, Math.round((lifetimeSec * 10) / 75)), jitterSec: Math.max(2, Math.round((lifetimeSec * 2) / 75)), sweepEverySec: 10 };
+  return {
+    lifetimeSec,
+    aheadSec: Math.max(5, Math.round((lifetimeSec * 10) / 75)),
+    jitterSec: Math.max(2, Math.round((lifetimeSec * 2) / 75)),
+    sweepEverySec: 10,
+  };
 }
 
 /** The refresh worker process, with the compressed policy (it keeps running into the compressed-lifetime run). */
 export function spawnRefreshWorker(env: BenchEnv, policy: CompressedPolicy, concurrency: number): Spawned {
-  return spawnTs('refresh worker (ours)', workersMain, {
-    ...env.childEnv,
-    WORKER_QUEUES: 'token-refresh,maintenance',
-    WORKER_CONCURRENCY: String(concurrency),
-    REFRESH_AHEAD_SEC: String(policy.aheadSec),
-    REFRESH_JITTER_SEC: String(policy.jitterSec),
-    REFRESH_SWEEP_EVERY_SEC: String(policy.sweepEverySec),
-    REFRESH_LOCK_TTL_SEC: '10',
-    ...countStoreOps(),
-  }, env.rss);
+  return spawnTs(
+    'refresh worker (ours)',
+    workersMain,
+    {
+      ...env.childEnv,
+      WORKER_QUEUES: 'token-refresh,maintenance',
+      WORKER_CONCURRENCY: String(concurrency),
+      REFRESH_AHEAD_SEC: String(policy.aheadSec),
+      REFRESH_JITTER_SEC: String(policy.jitterSec),
+      REFRESH_SWEEP_EVERY_SEC: String(policy.sweepEverySec),
+      REFRESH_LOCK_TTL_SEC: '10',
+      ...countStoreOps(),
+    },
+    env.rss,
+  );
 }
 
-export async function runRefreshRate(env: BenchEnv, conns: ConnectionDoc[], concurrency: number, timeoutMs: number): Promise<RefreshRateResult> {
+export async function runRefreshRate(
+  env: BenchEnv,
+  conns: ConnectionDoc[],
+  concurrency: number,
+  timeoutMs: number,
+): Promise<RefreshRateResult> {
   const { models, queues, logger } = env.clients.deps;
   const ids = conns.map((c) => c._id);
   const start = new Date();
   await models.Connection.updateMany({ _id: { $in: ids } }, { $set: { nextRefreshAt: start } });
   await refreshSweep({ models, queues, logger, now: Date.now, policy: defaultRefreshPolicy });
   progress(`refresh: ${ids.length} connections due now and enqueued by the sweep; waiting for the worker`);
-  const refreshedSince = async () => (await models.Connection.find({ _id: { $in: ids }, lastRefreshAt: { $gt: start } }, { lastRefreshAt: 1 }).lean()) as Array<Pick<ConnectionDoc, 'lastRefreshAt'>>;
+  const refreshedSince = async () =>
+    (await models.Connection.find(
+      { _id: { $in: ids }, lastRefreshAt: { $gt: start } },
+      { lastRefreshAt: 1 },
+    ).lean()) as Array<Pick<ConnectionDoc, 'lastRefreshAt'>>;
   let done: Array<Pick<ConnectionDoc, 'lastRefreshAt'>> = [];
   await pollUntil(async () => (done = await refreshedSince()).length === ids.length, timeoutMs, 1_000);
   const ours = rateFromTimestamps(done.map((c) => c.lastRefreshAt!.getTime()));
@@ -67,7 +86,13 @@ export async function runRefreshRate(env: BenchEnv, conns: ConnectionDoc[], conc
 
   const idsFile = join(tmpdir(), `bench-refresh-ids-${process.pid}.json`);
   writeFileSync(idsFile, JSON.stringify(ids));
-  const out = await runTs('refresher (bare baseline)', join(__dirname, 'baseline-refresher.ts'), { ...env.childEnv, BENCH_IDS_FILE: idsFile, BENCH_CONCURRENCY: String(concurrency) }, env.rss, timeoutMs);
+  const out = await runTs(
+    'refresher (bare baseline)',
+    join(__dirname, 'baseline-refresher.ts'),
+    { ...env.childEnv, BENCH_IDS_FILE: idsFile, BENCH_CONCURRENCY: String(concurrency) },
+    env.rss,
+    timeoutMs,
+  );
   const base = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { done: number[]; failed: number };
   const baseline = rateFromTimestamps(base.done);
   progress(`refresh: baseline ${base.done.length} at ${baseline?.toFixed(1)}/s (${base.failed} failed)`);

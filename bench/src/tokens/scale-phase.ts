@@ -29,7 +29,10 @@ export interface ScalePhaseResult {
 const LEAD_MS = 10 * 60_000;
 const SPREAD_MS = 60 * 60_000;
 
-export async function runScalePhase(env: BenchEnv, opts: { count: number; insertBudgetMs: number }): Promise<ScalePhaseResult> {
+export async function runScalePhase(
+  env: BenchEnv,
+  opts: { count: number; insertBudgetMs: number },
+): Promise<ScalePhaseResult> {
   const { redis, box, logger } = env.clients.deps;
   const store = await connectStore({ url: env.iso.mongoUrl, dbName: `${env.iso.dbName}_scale` });
   const models = await createModels(store);
@@ -37,7 +40,15 @@ export async function runScalePhase(env: BenchEnv, opts: { count: number; insert
   const firstDueAt = Date.now() + 5 * 60_000;
   try {
     let t = Date.now();
-    const docs = realisticConnections(box, { count: opts.count, workspaceId: env.workspaceId, appId: env.app.id, tenantId: env.tenant.id, firstDueAt, spreadMs: SPREAD_MS, leadMs: LEAD_MS });
+    const docs = realisticConnections(box, {
+      count: opts.count,
+      workspaceId: env.workspaceId,
+      appId: env.app.id,
+      tenantId: env.tenant.id,
+      firstDueAt,
+      spreadMs: SPREAD_MS,
+      leadMs: LEAD_MS,
+    });
     const buildAndEncryptMs = Date.now() - t;
     progress(`scale: ${opts.count} connections built and encrypted in ${buildAndEncryptMs} ms; inserting`);
     t = Date.now();
@@ -48,10 +59,19 @@ export async function runScalePhase(env: BenchEnv, opts: { count: number; insert
       if (inserted % 20_000 === 0) progress(`  ${inserted} inserted`);
     }
     const insertMs = Date.now() - t;
-    if (inserted < opts.count) progress(`scale: insert budget of ${opts.insertBudgetMs / 1000} s reached at ${inserted} connections; measuring those`);
+    if (inserted < opts.count)
+      progress(
+        `scale: insert budget of ${opts.insertBudgetMs / 1000} s reached at ${inserted} connections; measuring those`,
+      );
     const due = (n: number) => firstDueAt + Math.ceil((n * SPREAD_MS) / opts.count);
     const sweep = (upTo: number) =>
-      refreshSweep({ models, queues, logger, now: Date.now, policy: { ...defaultRefreshPolicy, sweepHorizonMs: Math.max(0, upTo - Date.now()) } });
+      refreshSweep({
+        models,
+        queues,
+        logger,
+        now: Date.now,
+        policy: { ...defaultRefreshPolicy, sweepHorizonMs: Math.max(0, upTo - Date.now()) },
+      });
 
     const memBefore = usedMemoryBytes(await redis.info('memory'));
     t = Date.now();
@@ -63,7 +83,9 @@ export async function runScalePhase(env: BenchEnv, opts: { count: number; insert
     const scheduleAllMs = Date.now() - t;
     const scheduledJobs = await queues.queue('token-refresh').getDelayedCount();
     const memAfter = usedMemoryBytes(await redis.info('memory'));
-    progress(`scale: ${scheduledJobs} delayed jobs in ${scheduleAllMs} ms, +${((memAfter - memBefore) / 1048576).toFixed(1)} MB`);
+    progress(
+      `scale: ${scheduledJobs} delayed jobs in ${scheduleAllMs} ms, +${((memAfter - memBefore) / 1048576).toFixed(1)} MB`,
+    );
     const per1000 = (ms: number, n: number) => (n > 0 ? (ms * 1000) / n : null);
     return {
       connectionsWanted: opts.count,
@@ -79,7 +101,10 @@ export async function runScalePhase(env: BenchEnv, opts: { count: number; insert
     };
   } finally {
     progress('scale: cleaning up (queue and database)');
-    await queues.queue('token-refresh').obliterate({ force: true, count: 5_000 }).catch(() => undefined);
+    await queues
+      .queue('token-refresh')
+      .obliterate({ force: true, count: 5_000 })
+      .catch(() => undefined);
     await queues.close();
     await store.dropDatabase().catch(() => undefined);
     await closeStore(store);

@@ -2,7 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A local receiver answering 204 at once, recording when each webhook-id (or x-seq of the baseline) first arrived. */
-export async function startBenchReceiver(): Promise<{ url: string; arrivals: Map<string, number>; close(): Promise<void> }> {
+export async function startBenchReceiver(): Promise<{
+  url: string;
+  arrivals: Map<string, number>;
+  close(): Promise<void>;
+}> {
   const arrivals = new Map<string, number>();
   const server = http.createServer((req, res) => {
     req.resume();
@@ -30,18 +34,32 @@ export async function barePostLoop(url: string, count: number, concurrency: numb
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const post = (seq: number) =>
     new Promise<void>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-seq': `b${seq}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      });
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'x-seq': `b${seq}`,
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
   let next = 0;
   const started = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await post(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await post(next++);
+    }),
+  );
   const elapsed = Date.now() - started;
   agent.destroy();
   return (count * 1000) / elapsed;

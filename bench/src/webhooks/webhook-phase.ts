@@ -22,15 +22,30 @@ export interface WebhookPhaseResult {
  * Events emitted on the events queue and delivered, signed, by the real fan-out and delivery handlers (in this
  * process) to a local receiver, against a bare POST loop to the same receiver in the same run.
  */
-export async function runWebhookPhase(env: BenchEnv, opts: { events: number; concurrency: number; timeoutMs: number }): Promise<WebhookPhaseResult> {
+export async function runWebhookPhase(
+  env: BenchEnv,
+  opts: { events: number; concurrency: number; timeoutMs: number },
+): Promise<WebhookPhaseResult> {
   const { deps } = env.clients;
   const receiver = await startBenchReceiver();
   const workspaceId = newId('ws');
   const endpointId = newId('whep');
   deps.webhookPolicy = { ...deps.webhookPolicy, allow: new Set(['127.0.0.1']), endpointConcurrency: opts.concurrency };
-  await deps.models.WebhookEndpoint.create({ _id: endpointId, workspaceId, url: receiver.url, secretEnc: deps.box.encrypt(generateWebhookSecret(), webhookSecretContext(endpointId, 'secret')) });
+  await deps.models.WebhookEndpoint.create({
+    _id: endpointId,
+    workspaceId,
+    url: receiver.url,
+    secretEnc: deps.box.encrypt(generateWebhookSecret(), webhookSecretContext(endpointId, 'secret')),
+  });
   const served = ['events', 'webhook-delivery'] as const;
-  const workers = startWorkers({ registrations: registrationsFor(deps, served), served, connection: env.clients.workerRedis, prefix: env.iso.queuePrefix, logger: deps.logger, defaultConcurrency: opts.concurrency });
+  const workers = startWorkers({
+    registrations: registrationsFor(deps, served),
+    served,
+    connection: env.clients.workerRedis,
+    prefix: env.iso.queuePrefix,
+    logger: deps.logger,
+    defaultConcurrency: opts.concurrency,
+  });
   try {
     progress(`webhooks: ${opts.events} events to a local receiver (${opts.concurrency} in flight)`);
     const emitted = new Map<string, number>();
@@ -39,7 +54,13 @@ export async function runWebhookPhase(env: BenchEnv, opts: { events: number; con
       const connectionId = `conn_${i}`;
       const id = eventId('connection.disconnected', connectionId, 1);
       emitted.set(id, Date.now());
-      await emitEvent(deps.queues, 'connection.disconnected', { workspaceId, connectionId }, { mailbox: `u${i}@bench.test` }, { id });
+      await emitEvent(
+        deps.queues,
+        'connection.disconnected',
+        { workspaceId, connectionId },
+        { mailbox: `u${i}@bench.test` },
+        { id },
+      );
     }
     const deadline = started + opts.timeoutMs;
     while (receiver.arrivals.size < opts.events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -49,9 +70,23 @@ export async function runWebhookPhase(env: BenchEnv, opts: { events: number; con
     const latency = summarizeLatencies(arrivals.map(([id, at]) => at - emitted.get(id)!));
 
     progress('webhooks: bare POST loop baseline');
-    const body = JSON.stringify({ id: 'connection.disconnected_conn_0_1', type: 'connection.disconnected', workspaceId, occurredAt: new Date().toISOString(), data: { mailbox: 'u0@bench.test' } });
+    const body = JSON.stringify({
+      id: 'connection.disconnected_conn_0_1',
+      type: 'connection.disconnected',
+      workspaceId,
+      occurredAt: new Date().toISOString(),
+      data: { mailbox: 'u0@bench.test' },
+    });
     const baselinePostsPerSec = await barePostLoop(receiver.url, opts.events, opts.concurrency, body);
-    return { events: opts.events, concurrency: opts.concurrency, eventsPerSec, baselinePostsPerSec, ratio: ratio(eventsPerSec, baselinePostsPerSec), latency, delivered: arrivals.length };
+    return {
+      events: opts.events,
+      concurrency: opts.concurrency,
+      eventsPerSec,
+      baselinePostsPerSec,
+      ratio: ratio(eventsPerSec, baselinePostsPerSec),
+      latency,
+      delivered: arrivals.length,
+    };
   } finally {
     await workers.close();
     await receiver.close();

@@ -1,5 +1,11 @@
 import { emitEvent, eventId } from '@outlook-connect/queues';
-import type { AppSecretStatus, ConnectionDoc, MicrosoftFailure, OAuthAppDoc, StatusReason } from '@outlook-connect/shared';
+import type {
+  AppSecretStatus,
+  ConnectionDoc,
+  MicrosoftFailure,
+  OAuthAppDoc,
+  StatusReason,
+} from '@outlook-connect/shared';
 import type { RuntimeDeps } from '../runtime-deps';
 import { recordActivity } from '../timeline/activity';
 import { scheduleRefresh, unscheduleRefresh } from '../tokens/refresh-schedule';
@@ -34,9 +40,15 @@ type ConnectInput = Omit<RecordGrantInput, 'models'> & { attemptId: string };
  * Connected or reconnected in place from a fresh grant; `attemptId` (the connect attempt) makes the event id. With
  * `expectedConnectionId` (a reconnect of one connection) a grant of another account changes nothing (a mismatch).
  */
-export async function markConnected(deps: StatusDeps, input: ConnectInput & { expectedConnectionId: string }): Promise<RecordGrantResult | RecordGrantMismatch>;
+export async function markConnected(
+  deps: StatusDeps,
+  input: ConnectInput & { expectedConnectionId: string },
+): Promise<RecordGrantResult | RecordGrantMismatch>;
 export async function markConnected(deps: StatusDeps, input: ConnectInput): Promise<RecordGrantResult>;
-export async function markConnected(deps: StatusDeps, input: ConnectInput & { expectedConnectionId?: string }): Promise<RecordGrantResult | RecordGrantMismatch> {
+export async function markConnected(
+  deps: StatusDeps,
+  input: ConnectInput & { expectedConnectionId?: string },
+): Promise<RecordGrantResult | RecordGrantMismatch> {
   const { attemptId, expectedConnectionId, ...grantInput } = input;
   const recorded = expectedConnectionId
     ? await recordGrant({ ...grantInput, models: deps.models, expectedConnectionId })
@@ -48,7 +60,12 @@ export async function markConnected(deps: StatusDeps, input: ConnectInput & { ex
     deps.queues,
     type,
     { workspaceId: connection.workspaceId, connectionId: connection._id, appId: connection.appId },
-    { mailbox: connection.mailbox, scopePreset: connection.scopePreset, grantedScopes: connection.grantedScopes, tenantId: connection.tenantId },
+    {
+      mailbox: connection.mailbox,
+      scopePreset: connection.scopePreset,
+      grantedScopes: connection.grantedScopes,
+      tenantId: connection.tenantId,
+    },
     { id: eventId(type, connection._id, attemptId) },
   );
   return recorded;
@@ -72,12 +89,20 @@ export async function markNeedsReconnect(
   if (!updated) return false;
   await unscheduleRefresh(deps.queues, updated as ConnectionDoc);
   await emitNeedsReconnect(deps, updated as ConnectionDoc, reason);
-  await recordActivity(deps.models, updated, 'status_changed', reason.since, { from: 'active', to: 'needs_reconnect', reason: publicReason(reason) });
+  await recordActivity(deps.models, updated, 'status_changed', reason.since, {
+    from: 'active',
+    to: 'needs_reconnect',
+    reason: publicReason(reason),
+  });
   deps.logger.info({ connectionId: conn._id, code: reason.code, aadsts: reason.aadsts }, 'connection needs reconnect');
   return true;
 }
 
-function emitNeedsReconnect(deps: StatusDeps, conn: Pick<ConnectionDoc, '_id' | 'workspaceId' | 'appId' | 'mailbox'>, reason: StatusReason) {
+function emitNeedsReconnect(
+  deps: StatusDeps,
+  conn: Pick<ConnectionDoc, '_id' | 'workspaceId' | 'appId' | 'mailbox'>,
+  reason: StatusReason,
+) {
   return emitEvent(
     deps.queues,
     'connection.needs_reconnect',
@@ -103,8 +128,17 @@ export async function markRefreshFailed(
   ).lean();
   if (!updated) return false; // refreshed or marked meanwhile
   await scheduleRefresh(deps.queues, updated as ConnectionDoc, at.getTime());
-  await recordActivity(deps.models, conn, 'refresh_failed', at, { kind: failure.kind, code: failure.code, aadsts: failure.aadsts, failures, retryAt: next });
-  deps.logger.warn({ connectionId: conn._id, code: failure.code, failures, retryAt: next }, 'token refresh failed; retrying');
+  await recordActivity(deps.models, conn, 'refresh_failed', at, {
+    kind: failure.kind,
+    code: failure.code,
+    aadsts: failure.aadsts,
+    failures,
+    retryAt: next,
+  });
+  deps.logger.warn(
+    { connectionId: conn._id, code: failure.code, failures, retryAt: next },
+    'token refresh failed; retrying',
+  );
   return true;
 }
 
@@ -127,22 +161,35 @@ export async function markAppSecret(
   if (res.modifiedCount !== 1) return false;
   const type = status === 'expired' ? 'app.secret_expired' : 'app.secret_invalid';
   const { secretExpiresAt, ...rest } = data;
-  const payload = { secretVersion, secretStatus: status, ...rest, ...(secretExpiresAt !== undefined ? { secretExpiresAt: secretExpiresAt?.toISOString() ?? null } : {}) };
-  await emitEvent(deps.queues, type, { workspaceId: app.workspaceId, appId: app._id }, payload, { id: eventId(type, app._id, `v${secretVersion}`), occurredAt: at });
+  const payload = {
+    secretVersion,
+    secretStatus: status,
+    ...rest,
+    ...(secretExpiresAt !== undefined ? { secretExpiresAt: secretExpiresAt?.toISOString() ?? null } : {}),
+  };
+  await emitEvent(deps.queues, type, { workspaceId: app.workspaceId, appId: app._id }, payload, {
+    id: eventId(type, app._id, `v${secretVersion}`),
+    occurredAt: at,
+  });
   deps.logger.warn({ appId: app._id, secretVersion, status }, 'OAuth app secret marked');
   return true;
 }
 
 /** The app's secret works again (a connection recovered under this version). */
 export async function markAppSecretOk(deps: StatusDeps, appId: string, secretVersion: number, at: Date): Promise<void> {
-  await deps.models.OAuthApp.updateOne({ _id: appId, secretVersion, secretStatus: { $ne: 'ok' } }, { $set: { secretStatus: 'ok', secretStatusSince: at } });
+  await deps.models.OAuthApp.updateOne(
+    { _id: appId, secretVersion, secretStatus: { $ne: 'ok' } },
+    { $set: { secretStatus: 'ok', secretStatusSince: at } },
+  );
 }
 
 /** Every active connection of the app goes needs_reconnect with the app's reason (paged, each one compare-and-set). */
 export async function markAppConnections(deps: StatusDeps, appId: string, reason: StatusReason): Promise<number> {
   let marked = 0;
   for (;;) {
-    const batch = await deps.models.Connection.find({ appId, status: 'active' }, { _id: 1, workspaceId: 1 }).limit(200).lean();
+    const batch = await deps.models.Connection.find({ appId, status: 'active' }, { _id: 1, workspaceId: 1 })
+      .limit(200)
+      .lean();
     if (!batch.length) return marked;
     for (const conn of batch) if (await markNeedsReconnect(deps, conn, reason)) marked++;
   }
@@ -169,10 +216,20 @@ export async function markRecovered(
     deps.queues,
     'connection.recovered',
     { workspaceId: conn.workspaceId, connectionId: conn._id, appId: conn.appId },
-    { mailbox: conn.mailbox, status: 'active', ...(conn.statusReason?.code ? { previousReason: conn.statusReason.code } : {}), secretVersion: ctx.secretVersion },
+    {
+      mailbox: conn.mailbox,
+      status: 'active',
+      ...(conn.statusReason?.code ? { previousReason: conn.statusReason.code } : {}),
+      secretVersion: ctx.secretVersion,
+    },
     { id: eventId('connection.recovered', conn._id, `v${updated.tokenVersion}`), occurredAt: ctx.at },
   );
-  await recordActivity(deps.models, conn, 'status_changed', ctx.at, { from: 'needs_reconnect', to: 'active', cause: 'app_secret_updated', secretVersion: ctx.secretVersion });
+  await recordActivity(deps.models, conn, 'status_changed', ctx.at, {
+    from: 'needs_reconnect',
+    to: 'active',
+    cause: 'app_secret_updated',
+    secretVersion: ctx.secretVersion,
+  });
   return updated;
 }
 
@@ -203,7 +260,12 @@ const DISCONNECTED = {
  * Any status -> disconnected: tokens wiped, refresh and sync unscheduled in the record, the token version bumped (an
  * in-flight refresh's compare-and-set loses), a line and `connection.disconnected`. Null when it already was.
  */
-export async function markDisconnected(deps: StatusDeps, workspaceId: string, connectionId: string, now: Date): Promise<ConnectionDoc | null> {
+export async function markDisconnected(
+  deps: StatusDeps,
+  workspaceId: string,
+  connectionId: string,
+  now: Date,
+): Promise<ConnectionDoc | null> {
   const updated = (await deps.models.Connection.findOneAndUpdate(
     { _id: connectionId, workspaceId, status: { $ne: 'disconnected' } },
     {

@@ -2,7 +2,13 @@ import type { ConnectionDoc, MicrosoftFailure } from '@outlook-connect/shared';
 import type { ConnectionHealth } from '../contracts';
 import type { RuntimeDeps } from '../runtime-deps';
 import { recordActivity } from '../timeline/activity';
-import { failureRecord, markAppConnections, markAppSecret, markNeedsReconnect, markRefreshFailed } from './connection-status';
+import {
+  failureRecord,
+  markAppConnections,
+  markAppSecret,
+  markNeedsReconnect,
+  markRefreshFailed,
+} from './connection-status';
 import { nextStatus } from './next-status';
 
 export interface FailureSource {
@@ -17,7 +23,9 @@ export interface ConnectionHealthService extends ConnectionHealth {
 }
 
 /** A classified Microsoft failure -> the status change it means (nextStatus), carried out by connection-status. */
-export function createConnectionHealth(deps: Pick<RuntimeDeps, 'models' | 'queues' | 'logger' | 'now' | 'policy'>): ConnectionHealthService {
+export function createConnectionHealth(
+  deps: Pick<RuntimeDeps, 'models' | 'queues' | 'logger' | 'now' | 'policy'>,
+): ConnectionHealthService {
   return {
     async reportFailure(connectionId, failure, from = {}) {
       const conn = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
@@ -35,7 +43,11 @@ export function createConnectionHealth(deps: Pick<RuntimeDeps, 'models' | 'queue
         case 'needs_reconnect':
           await markNeedsReconnect(deps, conn, change.reason, lastRefreshError);
           if (from.source === 'refresh') {
-            await recordActivity(deps.models, conn, 'refresh_failed', at, { kind: failure.kind, code: failure.code, aadsts: failure.aadsts });
+            await recordActivity(deps.models, conn, 'refresh_failed', at, {
+              kind: failure.kind,
+              code: failure.code,
+              aadsts: failure.aadsts,
+            });
           }
           return;
         case 'app_broken': {
@@ -47,7 +59,10 @@ export function createConnectionHealth(deps: Pick<RuntimeDeps, 'models' | 'queue
             if (from.source === 'refresh') await markRefreshFailed(deps, conn, failure, at);
             return;
           }
-          await markAppSecret(deps, app, used, change.appSecretStatus, at, { code: failure.code, aadsts: failure.aadsts });
+          await markAppSecret(deps, app, used, change.appSecretStatus, at, {
+            code: failure.code,
+            aadsts: failure.aadsts,
+          });
           await markNeedsReconnect(deps, conn, change.reason, lastRefreshError);
           await markAppConnections(deps, app._id, change.reason);
           return;

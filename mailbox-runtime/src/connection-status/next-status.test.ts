@@ -1,4 +1,9 @@
-import { FAILURE_KIND, remediationFor, type MicrosoftFailure, type MicrosoftFailureCode } from '@outlook-connect/shared';
+import {
+  FAILURE_KIND,
+  remediationFor,
+  type MicrosoftFailure,
+  type MicrosoftFailureCode,
+} from '@outlook-connect/shared';
 import { appReason, isAppReason, nextStatus } from './next-status';
 
 const now = new Date('2025-03-01T12:00:00Z');
@@ -26,13 +31,22 @@ describe('nextStatus', () => {
     ['mfa_required', 50079],
     ['conditional_access', 53003],
     ['interaction_required', undefined],
-  ] as const)('sends %s (AADSTS %s) to needs_reconnect with reason, remediation and the AADSTS code', (code, aadsts) => {
-    const change = nextStatus('active', f(code, aadsts), { now });
-    expect(change).toEqual({
-      action: 'needs_reconnect',
-      reason: { code, message: `AADSTS${aadsts ?? 0}: text`, remediation: remediationFor(code), since: now, ...(aadsts ? { aadsts } : {}) },
-    });
-  });
+  ] as const)(
+    'sends %s (AADSTS %s) to needs_reconnect with reason, remediation and the AADSTS code',
+    (code, aadsts) => {
+      const change = nextStatus('active', f(code, aadsts), { now });
+      expect(change).toEqual({
+        action: 'needs_reconnect',
+        reason: {
+          code,
+          message: `AADSTS${aadsts ?? 0}: text`,
+          remediation: remediationFor(code),
+          since: now,
+          ...(aadsts ? { aadsts } : {}),
+        },
+      });
+    },
+  );
 
   it.each([
     ['client_secret_expired', 7000222, 'expired'],
@@ -43,7 +57,13 @@ describe('nextStatus', () => {
     expect(change).toEqual({
       action: 'app_broken',
       appSecretStatus: status,
-      reason: expect.objectContaining({ code, aadsts, appSecretVersion: 3, remediation: remediationFor(code), since: now }),
+      reason: expect.objectContaining({
+        code,
+        aadsts,
+        appSecretVersion: 3,
+        remediation: remediationFor(code),
+        since: now,
+      }),
     });
   });
 
@@ -57,7 +77,7 @@ describe('nextStatus', () => {
 });
 
 describe('appReason', () => {
-  it('gives the user guide\'s secret remediation with the app secret version', () => {
+  it("gives the user guide's secret remediation with the app secret version", () => {
     const r = appReason('expired', now, 2);
     expect(r).toMatchObject({ code: 'client_secret_expired', appSecretVersion: 2, since: now });
     expect(r.remediation).toMatch(/Certificates & secrets.*Settings > OAuth Apps.*reconnect once/);

@@ -33,7 +33,8 @@ export function reasonFor(failure: MicrosoftFailure, ctx: FailureContext): Statu
     since: ctx.now,
   };
   if (failure.aadsts !== undefined) reason.aadsts = failure.aadsts;
-  if (failure.kind === 'app_credentials' && ctx.appSecretVersion !== undefined) reason.appSecretVersion = ctx.appSecretVersion;
+  if (failure.kind === 'app_credentials' && ctx.appSecretVersion !== undefined)
+    reason.appSecretVersion = ctx.appSecretVersion;
   return reason;
 }
 
@@ -59,11 +60,20 @@ export function nextStatus(current: ConnectionStatus, failure: MicrosoftFailure,
 }
 
 /** The reason every active connection of an app gets when the app's secret expires or is refused. */
-export function appReason(status: Exclude<AppSecretStatus, 'ok'>, now: Date, appSecretVersion: number, message?: string): StatusReason {
+export function appReason(
+  status: Exclude<AppSecretStatus, 'ok'>,
+  now: Date,
+  appSecretVersion: number,
+  message?: string,
+): StatusReason {
   const code = status === 'expired' ? 'client_secret_expired' : 'client_secret_invalid';
   return {
     code,
-    message: message ?? (status === 'expired' ? 'The OAuth app\'s client secret expired.' : 'Microsoft refused the OAuth app\'s client secret.'),
+    message:
+      message ??
+      (status === 'expired'
+        ? "The OAuth app's client secret expired."
+        : "Microsoft refused the OAuth app's client secret."),
     remediation: remediationFor(code),
     appSecretVersion,
     since: now,

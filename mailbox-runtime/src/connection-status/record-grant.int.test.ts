@@ -1,6 +1,14 @@
 import type { Connection } from 'mongoose';
 import { testIsolation } from '@outlook-connect/shared/testing';
-import { connectStore, createModels, createSecretBox, generateKeyringSpec, tokenContext, type MicrosoftTokens, type Models } from '@outlook-connect/shared';
+import {
+  connectStore,
+  createModels,
+  createSecretBox,
+  generateKeyringSpec,
+  tokenContext,
+  type MicrosoftTokens,
+  type Models,
+} from '@outlook-connect/shared';
 import { recordGrant } from './record-grant';
 
 describe('recordGrant on the real store', () => {
@@ -24,7 +32,13 @@ describe('recordGrant on the real store', () => {
     refreshToken: `rt-${oid}-${Math.random()}`,
     expiresAt: new Date('2030-01-01T01:00:00Z'),
     grantedScopes: ['Mail.Read', 'openid', 'profile', 'offline_access'],
-    idTokenClaims: { oid, tid: 'tid-1', preferred_username: `upn-${oid}@contoso.example`, email: `${oid}@contoso.example`, name: `User ${oid}` },
+    idTokenClaims: {
+      oid,
+      tid: 'tid-1',
+      preferred_username: `upn-${oid}@contoso.example`,
+      email: `${oid}@contoso.example`,
+      name: `User ${oid}`,
+    },
     homeAccountId: `${oid}.tid-1`,
     ...over,
   });
@@ -55,16 +69,37 @@ describe('recordGrant on the real store', () => {
     const first = await recordGrant({ models, box, ...base, grant: grant('oid-2') });
     await models.Connection.updateOne(
       { _id: first.connection._id },
-      { $set: { status: 'needs_reconnect', statusReason: { code: 'grant_revoked', message: '', remediation: 'x', since: new Date() }, refreshFailures: 3 } },
+      {
+        $set: {
+          status: 'needs_reconnect',
+          statusReason: { code: 'grant_revoked', message: '', remediation: 'x', since: new Date() },
+          refreshFailures: 3,
+        },
+      },
     );
     const g = grant('oid-2', { grantedScopes: ['Mail.ReadWrite', 'Mail.Send'] });
-    const second = await recordGrant({ models, box, ...base, scopePreset: 'full', grant: g, nextRefreshAt: new Date('2030-01-01T00:30:00Z') });
+    const second = await recordGrant({
+      models,
+      box,
+      ...base,
+      scopePreset: 'full',
+      grant: g,
+      nextRefreshAt: new Date('2030-01-01T00:30:00Z'),
+    });
     expect(second.created).toBe(false);
     expect(second.connection._id).toBe(first.connection._id);
-    expect(second.connection).toMatchObject({ status: 'active', statusReason: null, refreshFailures: 0, tokenVersion: 2, scopePreset: 'full' });
+    expect(second.connection).toMatchObject({
+      status: 'active',
+      statusReason: null,
+      refreshFailures: 0,
+      tokenVersion: 2,
+      scopePreset: 'full',
+    });
     expect(second.connection.nextRefreshAt?.toISOString()).toBe('2030-01-01T00:30:00.000Z');
     expect(await models.Connection.countDocuments({ microsoftUserId: 'oid-2' })).toBe(1);
-    expect(box.decrypt(second.connection.accessTokenEnc!, tokenContext(first.connection._id, 'accessToken'))).toBe(g.accessToken);
+    expect(box.decrypt(second.connection.accessTokenEnc!, tokenContext(first.connection._id, 'accessToken'))).toBe(
+      g.accessToken,
+    );
     const activity = await models.ConnectionActivity.find({ connectionId: first.connection._id }).lean();
     expect(activity.map((a) => a.type).sort()).toEqual(['connected', 'reconnected']);
   });
@@ -88,13 +123,35 @@ describe('recordGrant on the real store', () => {
   it('a reconnect bound to a connection updates exactly it, and refuses another account without writing', async () => {
     const target = await recordGrant({ models, box, ...base, grant: grant('oid-6') });
     const before = await models.Connection.findById(target.connection._id).lean();
-    const other = await recordGrant({ models, box, ...base, grant: grant('oid-7'), expectedConnectionId: target.connection._id });
-    expect(other).toEqual({ mismatch: 'account', connectionId: target.connection._id, signedInAs: 'oid-7@contoso.example' });
+    const other = await recordGrant({
+      models,
+      box,
+      ...base,
+      grant: grant('oid-7'),
+      expectedConnectionId: target.connection._id,
+    });
+    expect(other).toEqual({
+      mismatch: 'account',
+      connectionId: target.connection._id,
+      signedInAs: 'oid-7@contoso.example',
+    });
     expect(await models.Connection.countDocuments({ microsoftUserId: 'oid-7' })).toBe(0);
     expect(await models.Connection.findById(target.connection._id).lean()).toEqual(before);
-    const same = await recordGrant({ models, box, ...base, grant: grant('oid-6'), expectedConnectionId: target.connection._id });
+    const same = await recordGrant({
+      models,
+      box,
+      ...base,
+      grant: grant('oid-6'),
+      expectedConnectionId: target.connection._id,
+    });
     expect(same).toMatchObject({ created: false, connection: { _id: target.connection._id, tokenVersion: 2 } });
-    const gone = await recordGrant({ models, box, ...base, grant: grant('oid-6'), expectedConnectionId: 'conn_000000000000000000000000' });
+    const gone = await recordGrant({
+      models,
+      box,
+      ...base,
+      grant: grant('oid-6'),
+      expectedConnectionId: 'conn_000000000000000000000000',
+    });
     expect(gone).toMatchObject({ mismatch: 'connection_not_found' });
   });
 });

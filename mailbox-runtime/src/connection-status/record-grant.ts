@@ -43,14 +43,15 @@ export interface RecordGrantMismatch {
   signedInAs: string;
 }
 
-
 /**
  * Stores a fresh grant: creates the connection, or reconnects the existing one for the same Microsoft user and app
  * in place (same id, Active again, failures cleared). Tokens are stored only as SecretBox ciphertexts.
  */
 export async function recordGrant(input: ReconnectGrantInput): Promise<RecordGrantResult | RecordGrantMismatch>;
 export async function recordGrant(input: RecordGrantInput): Promise<RecordGrantResult>;
-export async function recordGrant(input: RecordGrantInput | ReconnectGrantInput): Promise<RecordGrantResult | RecordGrantMismatch> {
+export async function recordGrant(
+  input: RecordGrantInput | ReconnectGrantInput,
+): Promise<RecordGrantResult | RecordGrantMismatch> {
   const appId = 'id' in input.app ? input.app.id : input.app._id;
   const identity = grantIdentity(input.grant);
   const now = input.now ?? new Date();
@@ -80,11 +81,18 @@ export async function recordGrant(input: RecordGrantInput | ReconnectGrantInput)
 
   if ('expectedConnectionId' in input) {
     const id = input.expectedConnectionId;
-    const gone: RecordGrantMismatch = { mismatch: 'connection_not_found', connectionId: id, signedInAs: identity.mailbox };
+    const gone: RecordGrantMismatch = {
+      mismatch: 'connection_not_found',
+      connectionId: id,
+      signedInAs: identity.mailbox,
+    };
     const target = await input.models.Connection.findOne({ _id: id, workspaceId: input.workspaceId }).lean();
     if (!target) return gone;
     // oid + tid is the account; any other account must not take over this connection's id.
-    const same = target.appId === appId && target.tenantId === identity.tenantId && target.microsoftUserId === identity.microsoftUserId;
+    const same =
+      target.appId === appId &&
+      target.tenantId === identity.tenantId &&
+      target.microsoftUserId === identity.microsoftUserId;
     if (!same) return { mismatch: 'account', connectionId: id, signedInAs: identity.mailbox };
     const updated = await input.models.Connection.findOneAndUpdate(
       { _id: id, workspaceId: input.workspaceId },

@@ -8,12 +8,33 @@ import ts from 'typescript';
 
 const repo = join(__dirname, '..', '..', '..');
 const OWNER = 'mailbox-runtime/src/connection-status/';
-const WRITES = new Set(['create', 'insertMany', 'updateOne', 'updateMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'replaceOne', 'bulkWrite']);
+const WRITES = new Set([
+  'create',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'findByIdAndUpdate',
+  'replaceOne',
+  'bulkWrite',
+]);
 const FIELDS = new Set(['status', 'statusReason']);
 
 function productionFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', 'shared/src', 'queues/src', 'mailbox-runtime/src', 'services'], { cwd: repo, encoding: 'utf8' });
-  return out.split('\n').filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('/test-support/') && !f.includes('/testing/') && !/-harness\.ts$|test-support\.ts$/.test(f));
+  const out = execFileSync('git', ['ls-files', 'shared/src', 'queues/src', 'mailbox-runtime/src', 'services'], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
+  return out
+    .split('\n')
+    .filter(
+      (f) =>
+        f.endsWith('.ts') &&
+        !f.endsWith('.test.ts') &&
+        !f.includes('/test-support/') &&
+        !f.includes('/testing/') &&
+        !/-harness\.ts$|test-support\.ts$/.test(f),
+    );
 }
 
 /** Whether an object literal (or one nested in $set, $setOnInsert, an array of docs) names a status field. */
@@ -35,7 +56,10 @@ function statusWrites(file: string): string[] {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && WRITES.has(n.expression.name.text)) {
       const target = n.expression.expression.getText(src);
       if (/(^|\.)Connection$/.test(target)) {
-        const update = n.expression.name.text === 'create' || n.expression.name.text === 'insertMany' ? n.arguments[0] : n.arguments[1];
+        const update =
+          n.expression.name.text === 'create' || n.expression.name.text === 'insertMany'
+            ? n.arguments[0]
+            : n.arguments[1];
         if (writesStatus(update)) found.push(`${file}:${src.getLineAndCharacterOfPosition(n.getStart()).line + 1}`);
       }
     }

@@ -22,7 +22,9 @@ describe('slotsOf', () => {
 
 describe('busyPeriodsOf', () => {
   it('merges adjacent non-free slots and keeps the strongest status', () => {
-    expect(busyPeriodsOf(slotsOf('1230', start, end, 30))).toEqual([{ start: '2025-06-02T09:00:00.000Z', end: '2025-06-02T10:30:00.000Z', status: 'oof' }]);
+    expect(busyPeriodsOf(slotsOf('1230', start, end, 30))).toEqual([
+      { start: '2025-06-02T09:00:00.000Z', end: '2025-06-02T10:30:00.000Z', status: 'oof' },
+    ]);
     expect(busyPeriodsOf(slotsOf('2020', start, end, 30))).toHaveLength(2);
     expect(busyPeriodsOf(slotsOf('0000', start, end, 30))).toEqual([]);
   });
@@ -40,12 +42,18 @@ describe('interpretSchedules', () => {
     };
     const out = interpretSchedules(answer, ['a@example.com', 'b@example.com'], window);
     expect(out.map((s) => s.schedule)).toEqual(['a@example.com', 'b@example.com']);
-    expect(out[0]?.busy).toEqual([{ start: '2025-06-02T09:30:00.000Z', end: '2025-06-02T10:30:00.000Z', status: 'busy' }]);
+    expect(out[0]?.busy).toEqual([
+      { start: '2025-06-02T09:30:00.000Z', end: '2025-06-02T10:30:00.000Z', status: 'busy' },
+    ]);
     expect(out[1]?.busy).toEqual([]);
   });
 
   it('reports per-schedule errors and schedules Graph left out', () => {
-    const answer = { value: [{ scheduleId: 'x@other.com', error: { responseCode: 'ErrorMailRecipientNotFound', message: 'not found' } }] };
+    const answer = {
+      value: [
+        { scheduleId: 'x@other.com', error: { responseCode: 'ErrorMailRecipientNotFound', message: 'not found' } },
+      ],
+    };
     const out = interpretSchedules(answer, ['x@other.com', 'y@other.com'], window);
     expect(out[0]?.error).toEqual({ code: 'ErrorMailRecipientNotFound', message: 'not found' });
     expect(out[1]?.error?.code).toBe('not_returned');

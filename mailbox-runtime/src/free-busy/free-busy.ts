@@ -1,5 +1,10 @@
 import { FreeBusyLookupError, instantOf, toGraphUtc, type FreeBusyLookup } from '@outlook-connect/queues';
-import { canUseCalendar, classifyMicrosoftError, dependencyFailureOf, type ConnectionDoc } from '@outlook-connect/shared';
+import {
+  canUseCalendar,
+  classifyMicrosoftError,
+  dependencyFailureOf,
+  type ConnectionDoc,
+} from '@outlook-connect/shared';
 import type { Models } from '@outlook-connect/shared';
 import type { ConnectionHealth, MailboxGraph } from '../contracts';
 import { callGraph, connectionUnusableOf, mailboxBusyOf, microsoftFailureOf } from '../gate';
@@ -18,14 +23,30 @@ export interface FreeBusyDeps {
  */
 export function createFreeBusyLookup(deps: FreeBusyDeps): FreeBusyLookup {
   return async (request) => {
-    const conn = (await deps.models.Connection.findOne({ _id: request.connectionId, workspaceId: request.workspaceId }).lean()) as ConnectionDoc | null;
-    if (!conn) throw new FreeBusyLookupError('permanent', 'connection_not_found', `connection ${request.connectionId} does not exist`);
+    const conn = (await deps.models.Connection.findOne({
+      _id: request.connectionId,
+      workspaceId: request.workspaceId,
+    }).lean()) as ConnectionDoc | null;
+    if (!conn)
+      throw new FreeBusyLookupError(
+        'permanent',
+        'connection_not_found',
+        `connection ${request.connectionId} does not exist`,
+      );
     if (!canUseCalendar(conn.grantedScopes)) {
-      throw new FreeBusyLookupError('permanent', 'scope_missing', 'the connection was not granted Calendars.ReadWrite; reconnect it with the Full + Calendar preset');
+      throw new FreeBusyLookupError(
+        'permanent',
+        'scope_missing',
+        'the connection was not granted Calendars.ReadWrite; reconnect it with the Full + Calendar preset',
+      );
     }
     if (conn.status !== 'active') {
       const code = conn.statusReason?.code ?? conn.status;
-      throw new FreeBusyLookupError(conn.status === 'disconnected' ? 'permanent' : 'reconnect_required', code, `the connection is ${conn.status} (${code})`);
+      throw new FreeBusyLookupError(
+        conn.status === 'disconnected' ? 'permanent' : 'reconnect_required',
+        code,
+        `the connection is ${conn.status} (${code})`,
+      );
     }
     const startMs = instantOf(request.start);
     const endMs = instantOf(request.end);
@@ -53,7 +74,11 @@ export function createFreeBusyLookup(deps: FreeBusyDeps): FreeBusyLookup {
       start: new Date(startMs).toISOString(),
       end: new Date(endMs).toISOString(),
       intervalMinutes: request.intervalMinutes,
-      schedules: interpretSchedules(answer, request.schedules, { startMs, endMs, intervalMinutes: request.intervalMinutes }),
+      schedules: interpretSchedules(answer, request.schedules, {
+        startMs,
+        endMs,
+        intervalMinutes: request.intervalMinutes,
+      }),
     };
   };
 }
@@ -64,9 +89,16 @@ async function lookupError(deps: FreeBusyDeps, connectionId: string, err: unknow
   const busy = mailboxBusyOf(err);
   if (busy) return new FreeBusyLookupError('busy', `mailbox_${busy.why}`, busy.message, busy.retryAtMs);
   const unusable = connectionUnusableOf(err);
-  if (unusable) return new FreeBusyLookupError(unusable.status === 'disconnected' ? 'permanent' : 'reconnect_required', unusable.reasonCode, unusable.message);
+  if (unusable)
+    return new FreeBusyLookupError(
+      unusable.status === 'disconnected' ? 'permanent' : 'reconnect_required',
+      unusable.reasonCode,
+      unusable.message,
+    );
   const failure = microsoftFailureOf(err) ?? classifyMicrosoftError(err, { now: deps.now() });
-  if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials') await deps.health.reportFailure(connectionId, failure);
-  if (failure.code === 'throttled') return new FreeBusyLookupError('busy', 'throttled', failure.message, deps.now() + (failure.retryAfterMs ?? 5_000));
+  if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials')
+    await deps.health.reportFailure(connectionId, failure);
+  if (failure.code === 'throttled')
+    return new FreeBusyLookupError('busy', 'throttled', failure.message, deps.now() + (failure.retryAfterMs ?? 5_000));
   return new FreeBusyLookupError(failure.kind, failure.code, failure.message);
 }

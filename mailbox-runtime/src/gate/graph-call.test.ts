@@ -12,7 +12,7 @@ describe('callGraph', () => {
     expect(microsoftFailureOf(err)).toMatchObject({ kind: 'permanent', status: 404 });
   });
 
-  it('lets the gate\'s errors and our own through untouched', async () => {
+  it("lets the gate's errors and our own through untouched", async () => {
     const busy = new MailboxRequestError(new MailboxBusyError('conn_1', 5_000, 'paused'));
     await expect(callGraph(() => Promise.reject(busy))).rejects.toBe(busy);
     const ours = new Error('store down');

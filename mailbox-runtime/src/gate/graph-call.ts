@@ -35,4 +35,5 @@ export async function callGraph<T>(call: () => Promise<T>, now: () => number = D
 }
 
 /** The classified failure of a Graph call (callGraph), or undefined for any other error. */
-export const microsoftFailureOf = (err: unknown): MicrosoftFailure | undefined => (err instanceof MicrosoftCallError ? err.failure : undefined);
+export const microsoftFailureOf = (err: unknown): MicrosoftFailure | undefined =>
+  err instanceof MicrosoftCallError ? err.failure : undefined;

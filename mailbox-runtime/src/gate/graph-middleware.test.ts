@@ -1,6 +1,12 @@
 import { Client, GraphError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { classifyMicrosoftError } from '@outlook-connect/shared';
-import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type AccessTokenSeed, type MailboxGate } from '../contracts';
+import {
+  ConnectionUnusableError,
+  MailboxBusyError,
+  type AccessTokens,
+  type AccessTokenSeed,
+  type MailboxGate,
+} from '../contracts';
 import { connectionUnusableOf, mailboxBusyOf, MailboxRequestError } from './errors';
 import { MailboxAuthMiddleware, MailboxGateMiddleware } from './graph-middleware';
 import { callGraph, microsoftFailureOf } from './graph-call';
@@ -65,13 +71,24 @@ function fakeTokens(): AccessTokens & { renewed: string[] } {
   };
 }
 
-function client(opts: { tokens: AccessTokens; gate: MailboxGate; fetch: ScriptedFetch; now?: number; seed?: AccessTokenSeed }) {
+function client(opts: {
+  tokens: AccessTokens;
+  gate: MailboxGate;
+  fetch: ScriptedFetch;
+  now?: number;
+  seed?: AccessTokenSeed;
+}) {
   return Client.initWithMiddleware({
     baseUrl: 'https://graph.test',
     defaultVersion: 'v1.0',
     middleware: [
       new MailboxAuthMiddleware('conn_1', opts.tokens, 'graph.test', opts.seed),
-      new MailboxGateMiddleware({ connectionId: 'conn_1', gate: opts.gate, now: () => opts.now ?? 1_000, defaultPauseMs: 5_000 }),
+      new MailboxGateMiddleware({
+        connectionId: 'conn_1',
+        gate: opts.gate,
+        now: () => opts.now ?? 1_000,
+        defaultPauseMs: 5_000,
+      }),
       opts.fetch,
     ],
   });
@@ -88,7 +105,12 @@ describe('mailbox Graph middleware', () => {
   it('a seed token serves the first request only; later requests ask AccessTokens again', async () => {
     const tokens = fakeTokens();
     const fetch = new ScriptedFetch([() => json(200, { value: [] }), () => json(200, { id: 'me' })]);
-    const graph = client({ tokens, gate: fakeGate().gate, fetch, seed: { accessToken: 'seeded', connection: {} as never } });
+    const graph = client({
+      tokens,
+      gate: fakeGate().gate,
+      fetch,
+      seed: { accessToken: 'seeded', connection: {} as never },
+    });
     await graph.api('/me/messages').get();
     await graph.api('/me').get();
     expect(fetch.seen.map((s) => s.auth)).toEqual(['Bearer seeded', 'Bearer token-1']);
@@ -96,15 +118,23 @@ describe('mailbox Graph middleware', () => {
 
   it('a rejected seed token is renewed like any other, and the request replayed', async () => {
     const tokens = fakeTokens();
-    const fetch = new ScriptedFetch([() => json(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } }), () => json(202, {})]);
-    await client({ tokens, gate: fakeGate().gate, fetch, seed: { accessToken: 'seeded', connection: {} as never } }).api('/me/sendMail').post({});
+    const fetch = new ScriptedFetch([
+      () => json(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } }),
+      () => json(202, {}),
+    ]);
+    await client({ tokens, gate: fakeGate().gate, fetch, seed: { accessToken: 'seeded', connection: {} as never } })
+      .api('/me/sendMail')
+      .post({});
     expect(tokens.renewed).toEqual(['seeded']);
     expect(fetch.seen.map((s) => s.auth)).toEqual(['Bearer seeded', 'Bearer token-2']);
   });
 
   it('renews a rejected token once and replays the request', async () => {
     const tokens = fakeTokens();
-    const fetch = new ScriptedFetch([() => json(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } }), () => json(201, { id: 'draft' })]);
+    const fetch = new ScriptedFetch([
+      () => json(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } }),
+      () => json(201, { id: 'draft' }),
+    ]);
     const result = await client({ tokens, gate: fakeGate().gate, fetch }).api('/me/messages').post({ subject: 'x' });
     expect(result).toEqual({ id: 'draft' });
     expect(tokens.renewed).toEqual(['token-1']);
@@ -113,8 +143,14 @@ describe('mailbox Graph middleware', () => {
 
   it('a 429 pauses the mailbox until Retry-After and surfaces as a classified GraphError, without a retry', async () => {
     const { gate, pauses } = fakeGate();
-    const fetch = new ScriptedFetch([() => json(429, { error: { code: 'ApplicationThrottled', message: 'MailboxConcurrency' } }, { 'Retry-After': '7' })]);
-    const err = await client({ tokens: fakeTokens(), gate, fetch, now: 50_000 }).api('/me/sendMail').post({}).catch((e: unknown) => e);
+    const fetch = new ScriptedFetch([
+      () =>
+        json(429, { error: { code: 'ApplicationThrottled', message: 'MailboxConcurrency' } }, { 'Retry-After': '7' }),
+    ]);
+    const err = await client({ tokens: fakeTokens(), gate, fetch, now: 50_000 })
+      .api('/me/sendMail')
+      .post({})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphError);
     expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'transient', code: 'throttled', retryAfterMs: 7_000 });
     expect(pauses).toEqual([{ connectionId: 'conn_1', untilMs: 57_000, reason: 'http_429' }]);
@@ -132,7 +168,10 @@ describe('mailbox Graph middleware', () => {
     const busy = new MailboxBusyError('conn_1', 99_000, 'paused');
     const { gate } = fakeGate({ withSlot: () => Promise.reject(busy) });
     const fetch = new ScriptedFetch([]);
-    const err = await client({ tokens: fakeTokens(), gate, fetch }).api('/me').get().catch((e: unknown) => e);
+    const err = await client({ tokens: fakeTokens(), gate, fetch })
+      .api('/me')
+      .get()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MailboxRequestError);
     expect(mailboxBusyOf(err)).toBe(busy);
     expect(fetch.seen).toHaveLength(0);
@@ -141,29 +180,46 @@ describe('mailbox Graph middleware', () => {
   it('a connection that cannot be used comes out with its reason', async () => {
     const unusable = new ConnectionUnusableError('conn_1', 'needs_reconnect', 'grant_revoked');
     const tokens = { ...fakeTokens(), get: () => Promise.reject(unusable) };
-    const err = await client({ tokens, gate: fakeGate().gate, fetch: new ScriptedFetch([]) }).api('/me').get().catch((e: unknown) => e);
+    const err = await client({ tokens, gate: fakeGate().gate, fetch: new ScriptedFetch([]) })
+      .api('/me')
+      .get()
+      .catch((e: unknown) => e);
     expect(connectionUnusableOf(err)).toBe(unusable);
     expect(mailboxBusyOf(err)).toBeUndefined();
   });
 
-  it('the gate\'s Redis failing comes out as our own error, never classified as Microsoft\'s (was permanent/unknown)', async () => {
+  it("the gate's Redis failing comes out as our own error, never classified as Microsoft's (was permanent/unknown)", async () => {
     const redisDown = new MaxRetriesPerRequestError(3);
     const { gate } = fakeGate({ withSlot: () => Promise.reject(redisDown) });
     const fetch = new ScriptedFetch([]);
-    const err = await callGraph(() => client({ tokens: fakeTokens(), gate, fetch }).api('/me/sendMail').post({})).catch((e: unknown) => e);
+    const err = await callGraph(() => client({ tokens: fakeTokens(), gate, fetch }).api('/me/sendMail').post({})).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBe(redisDown);
     expect(microsoftFailureOf(err)).toBeUndefined();
     expect(fetch.seen).toHaveLength(0);
   });
 
-  it('the store failing while getting the token comes out as it is; a refresh Microsoft refused stays Microsoft\'s', async () => {
+  it("the store failing while getting the token comes out as it is; a refresh Microsoft refused stays Microsoft's", async () => {
     const storeDown = new MongoNetworkError('connection 4 to 127.0.0.1:27017 closed');
     const broken = { ...fakeTokens(), get: () => Promise.reject(storeDown) };
-    const err = await callGraph(() => client({ tokens: broken, gate: fakeGate().gate, fetch: new ScriptedFetch([]) }).api('/me').get()).catch((e: unknown) => e);
+    const err = await callGraph(() =>
+      client({ tokens: broken, gate: fakeGate().gate, fetch: new ScriptedFetch([]) })
+        .api('/me')
+        .get(),
+    ).catch((e: unknown) => e);
     expect(err).toBe(storeDown);
-    const refused = new TokenRefreshFailedError('conn_1', classifyMicrosoftError(new GraphError(503, 'x')), new Error('503'));
+    const refused = new TokenRefreshFailedError(
+      'conn_1',
+      classifyMicrosoftError(new GraphError(503, 'x')),
+      new Error('503'),
+    );
     const viaMs = { ...fakeTokens(), get: () => Promise.reject(refused) };
-    const ms = await callGraph(() => client({ tokens: viaMs, gate: fakeGate().gate, fetch: new ScriptedFetch([]) }).api('/me').get()).catch((e: unknown) => e);
+    const ms = await callGraph(() =>
+      client({ tokens: viaMs, gate: fakeGate().gate, fetch: new ScriptedFetch([]) })
+        .api('/me')
+        .get(),
+    ).catch((e: unknown) => e);
     expect(microsoftFailureOf(ms)).toBeDefined();
   });
 

@@ -1,6 +1,12 @@
 import { GraphClientError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { GraphAccessTokenError, GraphTransportError, parseRetryAfter } from '@outlook-connect/shared';
-import { ConnectionUnusableError, MailboxBusyError, type AccessTokens, type AccessTokenSeed, type MailboxGate } from '../contracts';
+import {
+  ConnectionUnusableError,
+  MailboxBusyError,
+  type AccessTokens,
+  type AccessTokenSeed,
+  type MailboxGate,
+} from '../contracts';
 import { TokenRefreshFailedError } from '../tokens/access-tokens';
 import { MailboxRequestError, OwnRequestError } from './errors';
 import { pauseAfterResponse } from './limits';
@@ -105,7 +111,12 @@ export class MailboxGateMiddleware extends Link {
     const response = context.response;
     if (!response) return;
     const t = this.opts.now();
-    const untilMs = pauseAfterResponse(response.status, parseRetryAfter(response.headers.get('retry-after'), t), t, this.opts.defaultPauseMs);
+    const untilMs = pauseAfterResponse(
+      response.status,
+      parseRetryAfter(response.headers.get('retry-after'), t),
+      t,
+      this.opts.defaultPauseMs,
+    );
     if (untilMs === null) return;
     // The answer (a 429) must reach the caller, who postpones; a pause Redis could not record is not a reason to lose it.
     await gate.pause(connectionId, untilMs, `http_${response.status}`).catch(() => undefined);

@@ -13,12 +13,21 @@ describe('sendLimitsFor', () => {
   it('uses the defaults when the connection sets nothing', () => {
     expect(sendLimitsFor({ limits: {} })).toEqual({ sendsPerMinute: 30, dailyRecipientCap: 10_000 });
   });
-  it('takes the connection\'s own positive integer limits', () => {
-    expect(sendLimitsFor({ limits: { sendsPerMinute: 5, dailyRecipientCap: 200 } })).toEqual({ sendsPerMinute: 5, dailyRecipientCap: 200 });
+  it("takes the connection's own positive integer limits", () => {
+    expect(sendLimitsFor({ limits: { sendsPerMinute: 5, dailyRecipientCap: 200 } })).toEqual({
+      sendsPerMinute: 5,
+      dailyRecipientCap: 200,
+    });
   });
   it('ignores null, zero, negative and fractional values', () => {
-    expect(sendLimitsFor({ limits: { sendsPerMinute: 0, dailyRecipientCap: null } })).toEqual({ sendsPerMinute: 30, dailyRecipientCap: 10_000 });
-    expect(sendLimitsFor({ limits: { sendsPerMinute: -3, dailyRecipientCap: 2.5 } })).toEqual({ sendsPerMinute: 30, dailyRecipientCap: 10_000 });
+    expect(sendLimitsFor({ limits: { sendsPerMinute: 0, dailyRecipientCap: null } })).toEqual({
+      sendsPerMinute: 30,
+      dailyRecipientCap: 10_000,
+    });
+    expect(sendLimitsFor({ limits: { sendsPerMinute: -3, dailyRecipientCap: 2.5 } })).toEqual({
+      sendsPerMinute: 30,
+      dailyRecipientCap: 10_000,
+    });
   });
 });
 

@@ -14,7 +14,10 @@ export interface SendLimits {
 }
 
 /** A connection's own limits where set (positive integers), the defaults otherwise. */
-export function sendLimitsFor(connection: Pick<ConnectionDoc, 'limits'>, defaults: SendLimits = DEFAULT_MAILBOX_LIMITS): SendLimits {
+export function sendLimitsFor(
+  connection: Pick<ConnectionDoc, 'limits'>,
+  defaults: SendLimits = DEFAULT_MAILBOX_LIMITS,
+): SendLimits {
   const pick = (value: number | null | undefined, fallback: number) =>
     typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
   return {
@@ -46,7 +49,12 @@ export function concurrencyRetryAt(nowMs: number, baseMs: number, random: number
 }
 
 /** Pause to apply after a throttling answer, or null when the answer does not pause the mailbox. */
-export function pauseAfterResponse(status: number, retryAfterMs: number | undefined, nowMs: number, defaultPauseMs: number): number | null {
+export function pauseAfterResponse(
+  status: number,
+  retryAfterMs: number | undefined,
+  nowMs: number,
+  defaultPauseMs: number,
+): number | null {
   if (status === 429) return nowMs + (retryAfterMs ?? defaultPauseMs);
   // A 503 pauses only when Graph says how long; a bare 503 is an ordinary transient failure (job backoff).
   if (status === 503 && retryAfterMs !== undefined) return nowMs + retryAfterMs;

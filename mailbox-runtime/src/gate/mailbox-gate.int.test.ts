@@ -27,7 +27,10 @@ const deferred = () => {
 
 describe('mailbox gate on Redis', () => {
   it('two gates (two processes) never hold more than 4 slots of one mailbox together', async () => {
-    const gates = [createMailboxGate({ redis: redisA, prefix: iso.queuePrefix }), createMailboxGate({ redis: redisB, prefix: iso.queuePrefix })];
+    const gates = [
+      createMailboxGate({ redis: redisA, prefix: iso.queuePrefix }),
+      createMailboxGate({ redis: redisB, prefix: iso.queuePrefix }),
+    ];
     const conn = 'conn_concurrency';
     let current = 0;
     let peak = 0;
@@ -68,8 +71,19 @@ describe('mailbox gate on Redis', () => {
   it('reclaims the slots of a process that died holding them once their lease expires', async () => {
     let t = 1_000_000;
     // The crashed process's clock stands still, so even a stray renewal cannot move its leases past the survivor's now.
-    const crashed = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, now: () => 1_000_000, leaseMs: 10_000 });
-    const survivor = createMailboxGate({ redis: redisB, prefix: iso.queuePrefix, now: () => t, leaseMs: 10_000, acquireWaitMs: 0 });
+    const crashed = createMailboxGate({
+      redis: redisA,
+      prefix: iso.queuePrefix,
+      now: () => 1_000_000,
+      leaseMs: 10_000,
+    });
+    const survivor = createMailboxGate({
+      redis: redisB,
+      prefix: iso.queuePrefix,
+      now: () => t,
+      leaseMs: 10_000,
+      acquireWaitMs: 0,
+    });
     const never = new Promise<never>(() => undefined);
     // Slots acquired and never released: the "process" stops renewing (its clock no longer moves the leases).
     for (let i = 0; i < 4; i += 1) void crashed.withSlot('conn_crash', () => never);
@@ -118,7 +132,9 @@ describe('mailbox gate on Redis', () => {
     const err = await gate.reserveSend('conn_daily', 5, limits).catch((e: unknown) => e);
     expect(err).toMatchObject({ why: 'daily_recipients', retryAtMs: Date.parse('2030-01-02T00:00:00Z') });
     await gate.reserveSend('conn_daily', 4, limits);
-    await expect(gate.reserveSend('conn_daily', 11, limits)).rejects.toMatchObject({ name: 'RecipientsOverDailyCapError' });
+    await expect(gate.reserveSend('conn_daily', 11, limits)).rejects.toMatchObject({
+      name: 'RecipientsOverDailyCapError',
+    });
     t = Date.parse('2030-01-02T00:00:01Z');
     await expect(gate.reserveSend('conn_daily', 5, limits)).resolves.toBeUndefined();
   });

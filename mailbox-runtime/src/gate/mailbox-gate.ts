@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { MailboxBusyError, type MailboxGate } from '../contracts';
-import { concurrencyRetryAt, DEFAULT_MAILBOX_LIMITS, exceedsDailyCap, nextUtcMidnight, sendRateRetryAt, utcDay } from './limits';
+import {
+  concurrencyRetryAt,
+  DEFAULT_MAILBOX_LIMITS,
+  exceedsDailyCap,
+  nextUtcMidnight,
+  sendRateRetryAt,
+  utcDay,
+} from './limits';
 import { redisKeys } from '@outlook-connect/queues';
 import { commands } from '../redis/commands';
 
@@ -43,11 +50,21 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
   const mailboxKeys = redisKeys.mailbox;
 
   /** One attempt: a lease id, or why not (paused -> until when). */
-  async function tryAcquire(connectionId: string): Promise<{ leaseId: string } | { why: 'paused' | 'concurrency'; until: number }> {
+  async function tryAcquire(
+    connectionId: string,
+  ): Promise<{ leaseId: string } | { why: 'paused' | 'concurrency'; until: number }> {
     const keys = mailboxKeys(prefix, connectionId);
     const leaseId = randomBytes(8).toString('hex');
     const t = now();
-    const [ok, why, hint] = (await lua.ocAcquireSlot(keys.slots, keys.pausedUntil, t, leaseId, t + leaseMs, maxConcurrent, keyTtlMs)) as ScriptReply;
+    const [ok, why, hint] = (await lua.ocAcquireSlot(
+      keys.slots,
+      keys.pausedUntil,
+      t,
+      leaseId,
+      t + leaseMs,
+      maxConcurrent,
+      keyTtlMs,
+    )) as ScriptReply;
     if (ok === 1) return { leaseId };
     if (why === 'paused') return { why, until: Number(hint) };
     return { why: 'concurrency', until: concurrencyRetryAt(t, concurrencyRetryMs, random()) };
@@ -58,7 +75,8 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
     for (;;) {
       const result = await tryAcquire(connectionId);
       if ('leaseId' in result) return result.leaseId;
-      if (result.why === 'paused' || now() >= deadline) throw new MailboxBusyError(connectionId, result.until, result.why);
+      if (result.why === 'paused' || now() >= deadline)
+        throw new MailboxBusyError(connectionId, result.until, result.why);
       await sleep(20 + Math.floor(random() * 60));
     }
   }
@@ -67,9 +85,12 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
     async withSlot(connectionId, fn) {
       const leaseId = await acquire(connectionId);
       const keys = mailboxKeys(prefix, connectionId);
-      const renew = setInterval(() => {
-        lua.ocRenewSlot(keys.slots, leaseId, now() + leaseMs, keyTtlMs).catch(() => undefined);
-      }, Math.max(10, Math.floor(leaseMs / 3)));
+      const renew = setInterval(
+        () => {
+          lua.ocRenewSlot(keys.slots, leaseId, now() + leaseMs, keyTtlMs).catch(() => undefined);
+        },
+        Math.max(10, Math.floor(leaseMs / 3)),
+      );
       renew.unref();
       try {
         return await fn();
@@ -91,7 +112,9 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
 
     async reserveSend(connectionId, recipients, limits) {
       if (exceedsDailyCap(recipients, limits)) {
-        throw new RecipientsOverDailyCapError(`${recipients} recipients exceed the daily cap of ${limits.dailyRecipientCap}`);
+        throw new RecipientsOverDailyCapError(
+          `${recipients} recipients exceed the daily cap of ${limits.dailyRecipientCap}`,
+        );
       }
       const keys = mailboxKeys(prefix, connectionId);
       const t = now();

@@ -27,7 +27,8 @@ const defined = new WeakSet<Redis>();
 /** The connection with the runtime's commands defined on it (once per connection). */
 export function commands(redis: Redis): RuntimeCommands {
   if (!defined.has(redis)) {
-    for (const [name, spec] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: spec.keys, lua: lua[name as CommandName] });
+    for (const [name, spec] of Object.entries(SCRIPTS))
+      redis.defineCommand(name, { numberOfKeys: spec.keys, lua: lua[name as CommandName] });
     defined.add(redis);
   }
   return redis as unknown as RuntimeCommands;

@@ -1,7 +1,13 @@
 import type { ActivityType, ConnectionDoc, Models } from '@outlook-connect/shared';
 import { createGroupWriter, type GroupWriter } from './group-writer';
 
-export type ActivityLine = { workspaceId: string; connectionId: string; type: ActivityType; at: Date; detail: Record<string, unknown> };
+export type ActivityLine = {
+  workspaceId: string;
+  connectionId: string;
+  type: ActivityType;
+  at: Date;
+  detail: Record<string, unknown>;
+};
 
 // One group writer per store (per models instance): lines written together by concurrent jobs of this process go out
 // in one insert, and each caller still awaits its own line.

@@ -25,7 +25,11 @@ export function createAccessTokens(deps: RuntimeDeps & { health: ConnectionHealt
   const load = async (id: string) => (await deps.models.Connection.findById(id).lean()) as ConnectionDoc | null;
 
   const unusable = (id: string, conn: ConnectionDoc | null) =>
-    new ConnectionUnusableError(id, conn?.status ?? 'disconnected', conn?.statusReason?.code ?? (conn ? 'no_refresh_token' : 'not_found'));
+    new ConnectionUnusableError(
+      id,
+      conn?.status ?? 'disconnected',
+      conn?.statusReason?.code ?? (conn ? 'no_refresh_token' : 'not_found'),
+    );
 
   const stored = (conn: ConnectionDoc, minValidityMs: number): string | null => {
     if (!conn.accessTokenEnc || !conn.accessTokenExpiresAt) return null;
@@ -54,7 +58,8 @@ export function createAccessTokens(deps: RuntimeDeps & { health: ConnectionHealt
       if (outcome.kind === 'refreshed') return { accessToken: outcome.accessToken, connection: outcome.connection };
       if (outcome.kind === 'unusable') throw unusable(id, outcome.connection);
       if (outcome.kind === 'failed') {
-        if (outcome.failure.kind !== 'transient' && outcome.failure.kind !== 'permanent') throw unusable(id, await load(id));
+        if (outcome.failure.kind !== 'transient' && outcome.failure.kind !== 'permanent')
+          throw unusable(id, await load(id));
         // Still active: a token that is valid at all beats none.
         const token = stored(outcome.connection, 1);
         if (token) return { accessToken: token, connection: outcome.connection };

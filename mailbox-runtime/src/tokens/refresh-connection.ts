@@ -48,21 +48,31 @@ type RefreshDeps = RuntimeDeps & { health: ConnectionHealthService };
 const usable = (conn: ConnectionDoc, mode: 'normal' | 'recovery') =>
   mode === 'normal'
     ? conn.status === 'active'
-    : conn.status === 'needs_reconnect' && (APP_REASON_CODES as readonly string[]).includes(conn.statusReason?.code ?? '');
+    : conn.status === 'needs_reconnect' &&
+      (APP_REASON_CODES as readonly string[]).includes(conn.statusReason?.code ?? '');
 
 /**
  * The one refresh of a connection, across processes: a Redis lock makes it single flight, and the write is a
  * compare-and-set on tokenVersion, so a refresh that outlived its lock can never overwrite a newer one.
  */
-export async function refreshConnection(deps: RefreshDeps, connectionId: string, opts: RefreshOptions = {}): Promise<RefreshOutcome> {
+export async function refreshConnection(
+  deps: RefreshDeps,
+  connectionId: string,
+  opts: RefreshOptions = {},
+): Promise<RefreshOutcome> {
   const mode = opts.mode ?? 'normal';
-  const lock = await acquireLease(deps.redis, redisKeys.refreshLock(deps.queues.prefix, connectionId), deps.policy.lockTtlMs);
+  const lock = await acquireLease(
+    deps.redis,
+    redisKeys.refreshLock(deps.queues.prefix, connectionId),
+    deps.policy.lockTtlMs,
+  );
   if (!lock) return { kind: 'busy' };
   try {
     // Read under the lock: a refresh that finished just before we took it is seen here.
     const conn = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
     if (!conn || !usable(conn, mode) || !conn.refreshTokenEnc) return { kind: 'unusable', connection: conn };
-    if (opts.expectedVersion !== undefined && conn.tokenVersion !== opts.expectedVersion) return { kind: 'superseded', connection: conn };
+    if (opts.expectedVersion !== undefined && conn.tokenVersion !== opts.expectedVersion)
+      return { kind: 'superseded', connection: conn };
     const wait = opts.notBefore?.(conn);
     if (wait && wait.getTime() > deps.now()) return { kind: 'early', at: wait, connection: conn };
     const app = await deps.models.OAuthApp.findById(conn.appId).lean();
@@ -78,11 +88,15 @@ export async function refreshConnection(deps: RefreshDeps, connectionId: string,
           clientSecret: deps.box.decrypt(app.clientSecretEnc, clientSecretContext(app._id)),
           logger: deps.logger,
         },
-        { refreshToken: deps.box.decrypt(conn.refreshTokenEnc, tokenContext(conn._id, 'refreshToken')), scopes: scopesForPreset(conn.scopePreset) },
+        {
+          refreshToken: deps.box.decrypt(conn.refreshTokenEnc, tokenContext(conn._id, 'refreshToken')),
+          scopes: scopesForPreset(conn.scopePreset),
+        },
       );
     } catch (err) {
       const failure = classifyMicrosoftError(err, { now: deps.now() });
-      if (mode === 'normal') await deps.health.reportFailure(conn._id, failure, { source: 'refresh', appSecretVersion: app.secretVersion });
+      if (mode === 'normal')
+        await deps.health.reportFailure(conn._id, failure, { source: 'refresh', appSecretVersion: app.secretVersion });
       return { kind: 'failed', failure, error: err, connection: conn, appSecretVersion: app.secretVersion };
     }
 
@@ -97,7 +111,8 @@ export async function refreshConnection(deps: RefreshDeps, connectionId: string,
       lastRefreshError: null,
     };
     // Microsoft rotates the refresh token on every grant; keep the previous one if none came back.
-    if (tokens.refreshToken) set.refreshTokenEnc = deps.box.encrypt(tokens.refreshToken, tokenContext(conn._id, 'refreshToken'));
+    if (tokens.refreshToken)
+      set.refreshTokenEnc = deps.box.encrypt(tokens.refreshToken, tokenContext(conn._id, 'refreshToken'));
     // Recovery changes the status too: connection-status writes it (with its event); a plain refresh only the tokens.
     const updated =
       mode === 'recovery'
@@ -109,9 +124,15 @@ export async function refreshConnection(deps: RefreshDeps, connectionId: string,
           ).lean()) as ConnectionDoc | null);
     if (!updated) {
       // Our refresh outlived its lock and someone else stored a newer token: ours is dropped (the grant is wasted).
-      await recordActivity(deps.models, conn, 'refresh_failed', at, { code: 'superseded', by: processName, tokenVersion: conn.tokenVersion });
+      await recordActivity(deps.models, conn, 'refresh_failed', at, {
+        code: 'superseded',
+        by: processName,
+        tokenVersion: conn.tokenVersion,
+      });
       const current = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
-      return current?.status === 'active' ? { kind: 'superseded', connection: current } : { kind: 'unusable', connection: current };
+      return current?.status === 'active'
+        ? { kind: 'superseded', connection: current }
+        : { kind: 'unusable', connection: current };
     }
     if (mode === 'normal') await scheduleRefresh(deps.queues, updated, now);
     await recordActivity(deps.models, updated, 'refreshed', at, {
@@ -125,6 +146,8 @@ export async function refreshConnection(deps: RefreshDeps, connectionId: string,
     });
     return { kind: 'refreshed', connection: updated, accessToken: tokens.accessToken };
   } finally {
-    await lock.release().catch((err: unknown) => deps.logger.warn({ err, connectionId }, 'could not release the refresh lock'));
+    await lock
+      .release()
+      .catch((err: unknown) => deps.logger.warn({ err, connectionId }, 'could not release the refresh lock'));
   }
 }

@@ -33,7 +33,6 @@ export const defaultRefreshPolicy: RefreshPolicy = {
   retryMaxMs: 5 * 60_000,
 };
 
-
 /** Env fragment for the refresh policy (composed into the workers' env schema). */
 export const refreshEnv = {
   REFRESH_AHEAD_SEC: wholeSeconds(defaultRefreshPolicy.aheadMs, 'refresh this long before the access token expires'),

@@ -12,7 +12,11 @@ export function refreshJobId(conn: Pick<ConnectionDoc, '_id' | 'tokenVersion' | 
 }
 
 function jobFor(conn: ScheduledFields, now: number) {
-  const data = validatePayload('token-refresh', { connectionId: conn._id, reason: 'scheduled', tokenVersion: conn.tokenVersion });
+  const data = validatePayload('token-refresh', {
+    connectionId: conn._id,
+    reason: 'scheduled',
+    tokenVersion: conn.tokenVersion,
+  });
   const delay = Math.max(0, (conn.nextRefreshAt?.getTime() ?? now) - now);
   return { name: 'token-refresh', data, opts: { ...jobOptionsFor('token-refresh'), jobId: refreshJobId(conn), delay } };
 }
@@ -42,6 +46,9 @@ export async function clearFinishedRefresh(queues: QueueClient, conn: ScheduledF
 }
 
 /** Removes the connection's pending refresh job (needs reconnect: no further token requests). */
-export async function unscheduleRefresh(queues: QueueClient, conn: Pick<ConnectionDoc, '_id' | 'tokenVersion' | 'refreshFailures'>): Promise<void> {
+export async function unscheduleRefresh(
+  queues: QueueClient,
+  conn: Pick<ConnectionDoc, '_id' | 'tokenVersion' | 'refreshFailures'>,
+): Promise<void> {
   await queues.queue('token-refresh').remove(refreshJobId(conn));
 }

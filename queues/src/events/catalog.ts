@@ -51,7 +51,10 @@ const eventSummary = z
     eventId: z.string(),
     iCalUId: z.string().nullable(),
     webLink: z.string().nullable(),
-    joinUrl: z.string().nullable().describe("the online meeting's join URL (Teams: onlineMeeting.joinUrl), null for a meeting that is not online"),
+    joinUrl: z
+      .string()
+      .nullable()
+      .describe("the online meeting's join URL (Teams: onlineMeeting.joinUrl), null for a meeting that is not online"),
     start: dateTimeZone,
     end: dateTimeZone,
     isCancelled: z.boolean(),
@@ -95,27 +98,40 @@ export const eventCatalog = {
     data: z.object({ mailbox: z.string() }),
   },
   'connection.needs_reconnect': {
-    description: 'Microsoft refused the connection (revoked grant, password change, app secret): it needs the user to reconnect. The reason says why and what to do.',
+    description:
+      'Microsoft refused the connection (revoked grant, password change, app secret): it needs the user to reconnect. The reason says why and what to do.',
     id: 'connection id, time of the reason (epoch ms)',
     data: z.object({ mailbox: z.string(), status: z.literal('needs_reconnect'), reason: publicReasonSchema }),
   },
   'connection.recovered': {
-    description: 'A connection marked because of its OAuth app\'s secret works again after the secret was updated.',
+    description: "A connection marked because of its OAuth app's secret works again after the secret was updated.",
     id: 'connection id, token version',
-    data: z.object({ mailbox: z.string(), status: z.literal('active'), previousReason: z.string().optional(), secretVersion: z.number().int() }),
+    data: z.object({
+      mailbox: z.string(),
+      status: z.literal('active'),
+      previousReason: z.string().optional(),
+      secretVersion: z.number().int(),
+    }),
   },
   'app.secret_expiring': {
-    description: 'The OAuth app\'s client secret expires soon (30, 7 and 1 days before).',
+    description: "The OAuth app's client secret expires soon (30, 7 and 1 days before).",
     id: 'app id, secret version, days before',
-    data: z.object({ secretVersion: z.number().int(), secretExpiresAt: iso.nullable(), daysBefore: z.number().int(), expiresInMs: z.number() }),
+    data: z.object({
+      secretVersion: z.number().int(),
+      secretExpiresAt: iso.nullable(),
+      daysBefore: z.number().int(),
+      expiresInMs: z.number(),
+    }),
   },
   'app.secret_expired': {
-    description: 'The OAuth app\'s client secret expired: its connections need reconnecting until the secret is updated.',
+    description:
+      "The OAuth app's client secret expired: its connections need reconnecting until the secret is updated.",
     id: 'app id, secret version',
     data: appSecretFailed,
   },
   'app.secret_invalid': {
-    description: 'Microsoft refused the OAuth app\'s client secret: its connections need reconnecting until the secret is updated.',
+    description:
+      "Microsoft refused the OAuth app's client secret: its connections need reconnecting until the secret is updated.",
     id: 'app id, secret version',
     data: appSecretFailed,
   },
@@ -135,7 +151,8 @@ export const eventCatalog = {
     data: z.object({ sendId: z.string(), idempotencyKey: z.string(), source: z.string(), metadata }),
   },
   'message.received': {
-    description: 'A new message arrived in the connected mailbox\'s Inbox; inReplyToSendId links a reply to one of our sends.',
+    description:
+      "A new message arrived in the connected mailbox's Inbox; inReplyToSendId links a reply to one of our sends.",
     id: 'connection id, hash of the Graph message id',
     data: z.object({
       messageId: z.string(),
@@ -151,21 +168,35 @@ export const eventCatalog = {
       inReplyToSendId: z.string().nullable(),
     }),
   },
-  'calendar.event_created': { description: 'A calendar operation created its event.', id: 'operation id', data: calendarDone },
-  'calendar.event_updated': { description: 'A calendar operation updated its event.', id: 'operation id', data: calendarDone },
-  'calendar.event_canceled': { description: 'A calendar operation canceled its event.', id: 'operation id', data: calendarDone },
+  'calendar.event_created': {
+    description: 'A calendar operation created its event.',
+    id: 'operation id',
+    data: calendarDone,
+  },
+  'calendar.event_updated': {
+    description: 'A calendar operation updated its event.',
+    id: 'operation id',
+    data: calendarDone,
+  },
+  'calendar.event_canceled': {
+    description: 'A calendar operation canceled its event.',
+    id: 'operation id',
+    data: calendarDone,
+  },
   'calendar.event_failed': {
     description: 'A calendar operation failed; error says why.',
     id: 'operation id',
     data: z.object({ ...calendarOperation, eventId: z.string().nullable(), error }),
   },
   'webhook_endpoint.disabled': {
-    description: 'A webhook endpoint failed for too long and was disabled; its deliveries stop until it is enabled again (PATCH enabled: true) and replayed.',
+    description:
+      'A webhook endpoint failed for too long and was disabled; its deliveries stop until it is enabled again (PATCH enabled: true) and replayed.',
     id: 'endpoint id, time disabled (epoch ms)',
     data: z.object({ endpointId: z.string(), url: z.string(), failingSince: iso, reason: z.string() }),
   },
   'webhook.test': {
-    description: 'Sent to one endpoint by POST /v1/webhook-endpoints/:id/test, to check it receives and verifies webhooks.',
+    description:
+      'Sent to one endpoint by POST /v1/webhook-endpoints/:id/test, to check it receives and verifies webhooks.',
     id: 'endpoint id, time requested (epoch ms)',
     data: z.object({ endpointId: z.string(), message: z.string() }),
   },

@@ -17,7 +17,8 @@ export const eventSchema = z
   })
   .superRefine((event, ctx) => {
     const result = eventCatalog[event.type].data.safeParse(event.data);
-    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: ['data', ...issue.path] } as never);
+    if (!result.success)
+      for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: ['data', ...issue.path] } as never);
   });
 
 export type ProductEvent = z.infer<typeof eventSchema>;

@@ -9,7 +9,8 @@ const SAFE = /^[A-Za-z0-9._-]+$/;
 
 export function eventId(type: EventName, subjectId: string, ...occurrence: Array<string | number>): string {
   const parts = [type, subjectId, ...occurrence.map(String)];
-  for (const part of parts) if (!SAFE.test(part)) throw new Error(`event id part "${part}" of ${type} has characters outside [A-Za-z0-9._-]`);
+  for (const part of parts)
+    if (!SAFE.test(part)) throw new Error(`event id part "${part}" of ${type} has characters outside [A-Za-z0-9._-]`);
   return parts.join('_');
 }
 

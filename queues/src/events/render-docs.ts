@@ -5,7 +5,12 @@ import { eventsJsonSchema } from './json-schema';
 // them, and a test fails when they are out of date.
 
 const fieldsOf = (type: EventName): string => {
-  const schema = eventsJsonSchema() as { oneOf: Array<{ title: string; properties: { data: { properties?: Record<string, unknown>; required?: string[] } } }> };
+  const schema = eventsJsonSchema() as {
+    oneOf: Array<{
+      title: string;
+      properties: { data: { properties?: Record<string, unknown>; required?: string[] } };
+    }>;
+  };
   const data = schema.oneOf.find((s) => s.title === type)!.properties.data;
   const required = new Set(data.required ?? []);
   return Object.keys(data.properties ?? {})

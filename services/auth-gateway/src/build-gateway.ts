@@ -37,13 +37,19 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
     connectionTimeout: 4 * deps.env.REQUEST_TIMEOUT_MS,
     // Only the configured proxies' X-Forwarded-For is believed; trusting every sender would let a guesser pick its own address.
     trustProxy: typeof deps.env.TRUST_PROXY === 'number' ? trustHops(deps.env.TRUST_PROXY) : deps.env.TRUST_PROXY,
-    ...(deps.env.SANDBOX ? { rewriteUrl: sandboxRewriteUrl(new URL(deps.env.PUBLIC_URL).origin, () => deps.sandboxApiKey) } : {}),
+    ...(deps.env.SANDBOX
+      ? { rewriteUrl: sandboxRewriteUrl(new URL(deps.env.PUBLIC_URL).origin, () => deps.sandboxApiKey) }
+      : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, () => deps.dependencies.state());
   installAntiFraming(app);
-  await limitFailedAuth(app, { max: deps.env.AUTH_FAILURE_LIMIT, windowMs: deps.env.AUTH_FAILURE_WINDOW_SEC * 1000 }, (req) => /^\/(v1|sandbox\/api)\//.test(req.url));
+  await limitFailedAuth(
+    app,
+    { max: deps.env.AUTH_FAILURE_LIMIT, windowMs: deps.env.AUTH_FAILURE_WINDOW_SEC * 1000 },
+    (req) => /^\/(v1|sandbox\/api)\//.test(req.url),
+  );
   requireWorkspaceKeyFirst(app, deps.models);
   await installApiDocs(app, deps.env.PUBLIC_URL);
   healthRoutes(app, deps);

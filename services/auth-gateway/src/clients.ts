@@ -2,7 +2,15 @@ import type { DestinationStream } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { createQueueClient, createRedis, type QueueClient } from '@outlook-connect/queues';
-import { connectStore, createLogger, createModels, createSecretBox, type Logger, type Models, type SecretBox } from '@outlook-connect/shared';
+import {
+  connectStore,
+  createLogger,
+  createModels,
+  createSecretBox,
+  type Logger,
+  type Models,
+  type SecretBox,
+} from '@outlook-connect/shared';
 import { createMailboxRuntime, type MailboxRuntime } from '@outlook-connect/mailbox-runtime';
 import type { GatewayEnv } from './env';
 import { guardQueues, watchDependencies, type DependencyWatch } from './http/dependency-watch';
@@ -33,13 +41,27 @@ export interface CreateGatewayDepsOptions {
 }
 
 export async function createGatewayDeps(env: GatewayEnv, opts: CreateGatewayDepsOptions = {}): Promise<GatewayDeps> {
-  const logger = createLogger({ service: 'auth-gateway', level: env.LOG_LEVEL, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  const logger = createLogger({
+    service: 'auth-gateway',
+    level: env.LOG_LEVEL,
+    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+  });
   const timeout = env.DEPENDENCY_TIMEOUT_MS;
   // No buffering while the store is away: a query waits for server selection (bounded), then answers 503.
-  const store = await connectStore({ url: env.MONGO_URL, ...(opts.dbName ? { dbName: opts.dbName } : {}), selectionTimeoutMs: timeout, bufferCommands: false, log: (msg, f) => logger.warn(f ?? {}, msg) });
+  const store = await connectStore({
+    url: env.MONGO_URL,
+    ...(opts.dbName ? { dbName: opts.dbName } : {}),
+    selectionTimeoutMs: timeout,
+    bufferCommands: false,
+    log: (msg, f) => logger.warn(f ?? {}, msg),
+  });
   const models = await createModels(store);
   // Producers fail fast while Redis is away (no offline queue, bounded commands) instead of holding the request.
-  const redis = createRedis(env.REDIS_URL, 'producer', { enableOfflineQueue: false, commandTimeout: timeout, maxRetriesPerRequest: 1 });
+  const redis = createRedis(env.REDIS_URL, 'producer', {
+    enableOfflineQueue: false,
+    commandTimeout: timeout,
+    maxRetriesPerRequest: 1,
+  });
   const dependencies = watchDependencies({ store, redis, logger, probeTimeoutMs: timeout });
   const queues = guardQueues(createQueueClient({ connection: redis, prefix: env.QUEUE_PREFIX }), redis, timeout);
   const box = createSecretBox(env.SECRETS_KEYS);

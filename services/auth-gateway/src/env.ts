@@ -25,11 +25,28 @@ export const gatewayEnv = {
   RETURN_URL_ALLOWLIST: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .describe('comma-separated origins (https://crm.example.com) the connect flow may return to'),
   ADMIN_TOKEN: z.string().min(24, 'at least 24 characters').optional().describe('bearer token for POST /v1/workspaces'),
-  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000).describe('ms a request may take end to end before it answers 503 (1000-600000)'),
-  DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000).describe('ms a store or Redis call may wait before the request answers 503 (100-60000)'),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(600_000)
+    .default(15_000)
+    .describe('ms a request may take end to end before it answers 503 (1000-600000)'),
+  DEPENDENCY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(3000)
+    .describe('ms a store or Redis call may wait before the request answers 503 (100-60000)'),
   TRUST_PROXY: z
     .string()
     .default('')
@@ -37,33 +54,62 @@ export const gatewayEnv = {
       const t = v.trim();
       if (t === '' || t === 'false') return false;
       if (/^\d+$/.test(t)) return Number(t);
-      const list = t.split(',').map((s) => s.trim()).filter(Boolean);
+      const list = t
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (list.some((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) {
         ctx.addIssue({ code: 'custom', message: 'a hop count or a comma-separated list of proxy addresses/CIDRs' });
         return z.NEVER;
       }
       return list;
     })
-    .describe('which X-Forwarded-For hops to believe: empty (none, the default), a hop count, or proxy addresses/CIDRs; the failed-auth limit keys on the client address this yields'),
-  STORE_DOWN_LIVENESS_SEC: z.coerce.number().int().min(10).max(86_400).default(300).describe('seconds the store may be unreachable before /healthz fails so the orchestrator restarts the gateway'),
-  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10).describe('failed API-key attempts per client IP and window before 429'),
-  AUTH_FAILURE_WINDOW_SEC: z.coerce.number().int().min(1).max(86_400).default(60).describe('the window of AUTH_FAILURE_LIMIT, in seconds'),
+    .describe(
+      'which X-Forwarded-For hops to believe: empty (none, the default), a hop count, or proxy addresses/CIDRs; the failed-auth limit keys on the client address this yields',
+    ),
+  STORE_DOWN_LIVENESS_SEC: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(86_400)
+    .default(300)
+    .describe('seconds the store may be unreachable before /healthz fails so the orchestrator restarts the gateway'),
+  AUTH_FAILURE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(10)
+    .describe('failed API-key attempts per client IP and window before 429'),
+  AUTH_FAILURE_WINDOW_SEC: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(60)
+    .describe('the window of AUTH_FAILURE_LIMIT, in seconds'),
   MAX_MESSAGE_MB: z.coerce
     .number()
     .int()
     .min(1)
     .max(150)
     .default(35)
-    .describe("the mailboxes' maximum message size in MB, attachments included (Exchange Online: 35 by default, at most 150); uploads and sends above it are refused"),
+    .describe(
+      "the mailboxes' maximum message size in MB, attachments included (Exchange Online: 35 by default, at most 150); uploads and sends above it are refused",
+    ),
   SANDBOX: boolFlag,
   SANDBOX_APP_FILE: z
     .string()
     .optional()
-    .describe('path of a private JSON file {clientId, clientSecret, tenant} with the sandbox OAuth app (SANDBOX=true only)'),
+    .describe(
+      'path of a private JSON file {clientId, clientSecret, tenant} with the sandbox OAuth app (SANDBOX=true only)',
+    ),
   SANDBOX_API_KEY_FILE: z
     .string()
     .optional()
-    .describe("path of a private file holding the sandbox workspace's API key, kept across restarts (SANDBOX=true only; default: a new key each start)"),
+    .describe(
+      "path of a private file holding the sandbox workspace's API key, kept across restarts (SANDBOX=true only; default: a new key each start)",
+    ),
 };
 
 export type GatewayEnv = z.infer<z.ZodObject<typeof gatewayEnv>>;

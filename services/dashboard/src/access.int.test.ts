@@ -47,7 +47,12 @@ describe('dashboard access', () => {
   });
 
   it('refuses a wrong password, a wrong user and a malformed header', async () => {
-    for (const authorization of [basic(OPERATOR.user, 'wrong-password-123'), basic('root', OPERATOR.password), 'Bearer abc', 'Basic !!!']) {
+    for (const authorization of [
+      basic(OPERATOR.user, 'wrong-password-123'),
+      basic('root', OPERATOR.password),
+      'Bearer abc',
+      'Basic !!!',
+    ]) {
       const res = await t.app.inject({ method: 'GET', url: '/queues/api/queues', headers: { authorization } });
       expect(res.statusCode).toBe(401);
     }
@@ -66,11 +71,24 @@ describe('dashboard access', () => {
     const api = await t.app.inject({ method: 'GET', url: '/queues/api/queues', headers: AUTH });
     expect(api.statusCode).toBe(200);
     const names = (api.json() as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['app-recovery', 'calendar', 'events', 'inbox-sync', 'maintenance', 'send', 'token-refresh', 'webhook-delivery']);
+    expect(names).toEqual([
+      'app-recovery',
+      'calendar',
+      'events',
+      'inbox-sync',
+      'maintenance',
+      'send',
+      'token-refresh',
+      'webhook-delivery',
+    ]);
   });
 
   it('retries a failed job through the API with credentials', async () => {
-    const res = await t.app.inject({ method: 'PUT', url: `/queues/api/queues/inbox-sync/${failedJobId}/retry`, headers: AUTH });
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/queues/api/queues/inbox-sync/${failedJobId}/retry`,
+      headers: AUTH,
+    });
     expect(res.statusCode).toBe(204);
     expect(await t.client.queue('inbox-sync').getJobState(failedJobId)).toBe('waiting');
   });

@@ -2,14 +2,29 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '@outlook-connect/stack';
-import { failOneJob, OPERATOR, seedConnection, startTestDashboard, type TestDashboard } from './testing/dashboard-harness';
+import {
+  failOneJob,
+  OPERATOR,
+  seedConnection,
+  startTestDashboard,
+  type TestDashboard,
+} from './testing/dashboard-harness';
 
 // End to end in headless Debian Chromium (installed by the project's setup, never downloaded): an operator logs in,
 // sees the queues and a connection that needs reconnecting with its reason, retries a failed job from bull-board's
 // UI; without credentials the dashboard refuses.
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 /** The page's HTML once Chromium has stopped navigating (it moves to its own error page after a refused navigation). */
 async function settledContent(page: Page): Promise<string> {
@@ -39,12 +54,18 @@ describe('dashboard in a real browser', () => {
       statusReason: {
         code: 'refresh_token_expired',
         message: 'The refresh token expired after 90 days without use.',
-        remediation: 'Reconnect the mailbox: open the connection and choose Reconnect, then sign in with Microsoft again.',
+        remediation:
+          'Reconnect the mailbox: open the connection and choose Reconnect, then sign in with Microsoft again.',
         aadsts: 700082,
         since: new Date(Date.now() - 26 * 3600_000),
       },
     });
-    const failed = await failOneJob(t, 'inbox-sync', { connectionId: 'conn_0123456789abcdef01234567' }, 'Graph answered 503 three times');
+    const failed = await failOneJob(
+      t,
+      'inbox-sync',
+      { connectionId: 'conn_0123456789abcdef01234567' },
+      'Graph answered 503 three times',
+    );
     failedJobId = failed.id!;
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -80,7 +101,16 @@ describe('dashboard in a real browser', () => {
 
     // The queues: every queue of the catalog in bull-board's sidebar.
     expect((await page.goto(`${base}/queues`))?.status()).toBe(200);
-    for (const name of ['token-refresh', 'maintenance', 'app-recovery', 'send', 'inbox-sync', 'calendar', 'events (CRM outbox)', 'webhook-delivery']) {
+    for (const name of [
+      'token-refresh',
+      'maintenance',
+      'app-recovery',
+      'send',
+      'inbox-sync',
+      'calendar',
+      'events (CRM outbox)',
+      'webhook-delivery',
+    ]) {
       await page.getByText(name, { exact: true }).first().waitFor();
     }
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-queues.png'), fullPage: true });
@@ -90,7 +120,9 @@ describe('dashboard in a real browser', () => {
     const row = page.locator('#needs-reconnect + table tr', { hasText: 'carla@fabrikam.com' });
     await row.waitFor();
     expect(await row.locator('.reason-code').innerText()).toBe('refresh_token_expired');
-    expect(await row.locator('.reason-message').innerText()).toBe('The refresh token expired after 90 days without use.');
+    expect(await row.locator('.reason-message').innerText()).toBe(
+      'The refresh token expired after 90 days without use.',
+    );
     expect(await row.innerText()).toContain('26 hours ago');
     expect(await row.locator('.remediation').innerText()).toContain('choose Reconnect');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-health.png'), fullPage: true });
@@ -102,7 +134,9 @@ describe('dashboard in a real browser', () => {
     expect(await retryButton.count()).toBe(1);
     await retryButton.click();
     await page.getByText('Are you sure that you want to retry this job?').waitFor();
-    const retried = page.waitForResponse((r) => r.url().endsWith(`/api/queues/inbox-sync/${failedJobId}/retry`) && r.request().method() === 'PUT');
+    const retried = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/queues/inbox-sync/${failedJobId}/retry`) && r.request().method() === 'PUT',
+    );
     await page.getByRole('button', { name: 'Confirm' }).click();
     expect((await retried).status()).toBe(204);
 
@@ -114,7 +148,7 @@ describe('dashboard in a real browser', () => {
     await context.close();
   });
 
-  it('explains itself: a title that fits, the events queue as the CRM\'s outbox, each connection linked to its timeline', async () => {
+  it("explains itself: a title that fits, the events queue as the CRM's outbox, each connection linked to its timeline", async () => {
     const context = await browser.newContext({
       httpCredentials: { username: OPERATOR.user, password: OPERATOR.password },
       viewport: { width: 1280, height: 800 },
@@ -126,12 +160,17 @@ describe('dashboard in a real browser', () => {
     const title = page.locator('header a', { hasText: 'outlook-connect' }).first();
     await title.waitFor();
     const span = title.locator('span').first();
-    const fits = await span.evaluate((el) => ({ text: el.textContent, scroll: el.scrollWidth, client: el.clientWidth }));
+    const fits = await span.evaluate((el) => ({
+      text: el.textContent,
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+    }));
     expect(fits.text).toBe('outlook-connect');
     expect(fits.scroll).toBeLessThanOrEqual(fits.client);
 
     // No worker runs in this test: worker queues say so, the CRM's outbox too (the webhooks worker consumes it).
-    const noWorkersBadge = (queue: string) => page.locator(`ul[class*="overview"] > li:has(a[href="/queues/queue/${queue}"]) button[class*="workersBadge"]`);
+    const noWorkersBadge = (queue: string) =>
+      page.locator(`ul[class*="overview"] > li:has(a[href="/queues/queue/${queue}"]) button[class*="workersBadge"]`);
     await page.getByText('events (CRM outbox)', { exact: true }).first().waitFor();
     await noWorkersBadge('inbox-sync').waitFor();
     expect(await noWorkersBadge('inbox-sync').innerText()).toBe('No workers');
@@ -148,7 +187,13 @@ describe('dashboard in a real browser', () => {
 
     // Connection health: each connection links to its timeline on the connection's page.
     const carla = await t.models.Connection.findOne({ mailbox: 'carla@fabrikam.com' }).lean();
-    await t.models.ConnectionActivity.create({ workspaceId: 'ws_ops', connectionId: carla!._id, type: 'refresh_failed', at: new Date(), detail: { kind: 'reconnect_required', code: 'refresh_token_expired' } });
+    await t.models.ConnectionActivity.create({
+      workspaceId: 'ws_ops',
+      connectionId: carla!._id,
+      type: 'refresh_failed',
+      at: new Date(),
+      detail: { kind: 'reconnect_required', code: 'refresh_token_expired' },
+    });
     await page.goto(`${base}/health`);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-health-connections.png'), fullPage: true });
     const link = page.locator('#connections + table tr', { hasText: 'carla@fabrikam.com' }).locator('a.timeline-link');

@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis';
 import { createQueueClient, createRedis, type QueueClient } from '@outlook-connect/queues';
-import { closeStore, connectStore, createLogger, createModels, type Logger, type Models } from '@outlook-connect/shared';
+import {
+  closeStore,
+  connectStore,
+  createLogger,
+  createModels,
+  type Logger,
+  type Models,
+} from '@outlook-connect/shared';
 import type { OperatorCredentials } from './auth/credentials';
 import type { DashboardConfig } from './env';
 
@@ -32,9 +39,17 @@ export interface OwnedDashboardDeps extends DashboardDeps {
 export async function createDashboardDeps(env: DashboardConfig, logger?: Logger): Promise<OwnedDashboardDeps> {
   const log = logger ?? createLogger({ service: 'dashboard', level: env.LOG_LEVEL });
   // Bounded waits: while the store or Redis is away a page fails in seconds (and recovers when they are back).
-  const conn = await connectStore({ url: env.MONGO_URL, bufferCommands: false, log: (msg, fields) => log.warn(fields ?? {}, msg) });
+  const conn = await connectStore({
+    url: env.MONGO_URL,
+    bufferCommands: false,
+    log: (msg, fields) => log.warn(fields ?? {}, msg),
+  });
   const models = await createModels(conn);
-  const redis = createRedis(env.REDIS_URL, 'producer', { enableOfflineQueue: false, commandTimeout: 3000, maxRetriesPerRequest: 1 });
+  const redis = createRedis(env.REDIS_URL, 'producer', {
+    enableOfflineQueue: false,
+    commandTimeout: 3000,
+    maxRetriesPerRequest: 1,
+  });
   // ioredis reconnects on its own and reports every attempt; log the outage once, and once when it ends.
   let redisDown = false;
   redis.on('error', (err: Error) => {

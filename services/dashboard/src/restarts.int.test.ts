@@ -42,8 +42,20 @@ beforeAll(async () => {
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const storeUrl = `mongodb://127.0.0.1:${storePort}`;
   dir = mkdtempSync(join(tmpdir(), 'oc-dash-restarts-'));
-  redis = server('redis-server', redisUrl, 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], () => pingRedis(redisUrl, 300));
-  store = server('ferretdb', storeUrl, await ensureFerretDbBinary(), ['-listen', `127.0.0.1:${storePort}`, '-handler', 'sqlite', '-sqlite-url', `file:${dir}/`], () => pingMongo(storeUrl, 300));
+  redis = server(
+    'redis-server',
+    redisUrl,
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    () => pingRedis(redisUrl, 300),
+  );
+  store = server(
+    'ferretdb',
+    storeUrl,
+    await ensureFerretDbBinary(),
+    ['-listen', `127.0.0.1:${storePort}`, '-handler', 'sqlite', '-sqlite-url', `file:${dir}/`],
+    () => pingMongo(storeUrl, 300),
+  );
   await Promise.all([redis.start(), store.start()]);
   const iso = testIsolation('dashrestarts');
   const env = parseEnv('dashboard', dashboardEnv, {
@@ -84,11 +96,19 @@ describe('the dashboard while its store and Redis restart', () => {
       await target.kill();
       for (const path of PAGES) seen.push({ path, ...(await get(path)) });
       await target.start();
-      await waitFor(async () => (await Promise.all(PAGES.map(get))).every((r) => r.status === 200), 30_000, 'the dashboard to work again');
+      await waitFor(
+        async () => (await Promise.all(PAGES.map(get))).every((r) => r.status === 200),
+        30_000,
+        'the dashboard to work again',
+      );
     }
-    process.stdout.write(`dashboard restarts: 4, requests during outages ${seen.length}, 503s ${seen.filter((s) => s.status === 503).length}, max ${Math.max(...seen.map((s) => s.ms))} ms\n`);
+    process.stdout.write(
+      `dashboard restarts: 4, requests during outages ${seen.length}, 503s ${seen.filter((s) => s.status === 503).length}, max ${Math.max(...seen.map((s) => s.ms))} ms\n`,
+    );
     // Each page answers (no hang) and either still works from what it can reach or says 503 with Retry-After.
-    expect(seen.filter((s) => !(s.status === 200 || (s.status === 503 && s.retryAfter !== null)) || s.ms >= 6000)).toEqual([]);
+    expect(
+      seen.filter((s) => !(s.status === 200 || (s.status === 503 && s.retryAfter !== null)) || s.ms >= 6000),
+    ).toEqual([]);
     expect(seen.filter((s) => s.status === 503).length).toBeGreaterThan(0);
   });
 });

@@ -20,13 +20,21 @@ import {
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { ServiceDeps } from './worker-deps';
-import { createMailboxRuntime, refreshEnv, refreshPolicyFromEnv, type RefreshPolicy } from '@outlook-connect/mailbox-runtime';
+import {
+  createMailboxRuntime,
+  refreshEnv,
+  refreshPolicyFromEnv,
+  type RefreshPolicy,
+} from '@outlook-connect/mailbox-runtime';
 
 const queueList = z
   .string()
   .default(workerQueueNames.join(','))
   .transform((v, ctx) => {
-    const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = names.filter((n) => !(workerQueueNames as string[]).includes(n));
     if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown worker queue(s) ${unknown.join(', ')}` });
     return names as QueueName[];
@@ -47,8 +55,19 @@ export const workersEnv = {
   ...maintenanceEnv,
   ...webhookWorkerEnv,
   WORKER_QUEUES: queueList,
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10).describe('jobs run at once per queue (1-500)'),
-  WORKER_LOCK_SEC: z.coerce.number().int().min(1).default(30).describe('job lock: a crashed process\'s job runs elsewhere after it (whole seconds)'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(10)
+    .describe('jobs run at once per queue (1-500)'),
+  WORKER_LOCK_SEC: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe("job lock: a crashed process's job runs elsewhere after it (whole seconds)"),
 };
 
 export type WorkersConfig = z.infer<z.ZodObject<typeof workersEnv>>;
@@ -73,7 +92,11 @@ export interface ClientOptions {
 export async function createClients(config: WorkersConfig, opts: ClientOptions = {}): Promise<Clients> {
   const logger = opts.logger ?? createLogger({ service: 'workers', level: config.LOG_LEVEL });
   const box = createSecretBox(config.SECRETS_KEYS);
-  const store = await connectStore({ url: config.MONGO_URL, dbName: opts.dbName, log: (msg, f) => logger.warn(f ?? {}, msg) });
+  const store = await connectStore({
+    url: config.MONGO_URL,
+    dbName: opts.dbName,
+    log: (msg, f) => logger.warn(f ?? {}, msg),
+  });
   const models = await createModels(store);
   const redis = createRedis(config.REDIS_URL, 'producer');
   const workerRedis = createRedis(config.REDIS_URL, 'worker');
@@ -89,7 +112,14 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
     policy: opts.policy ?? refreshPolicyFromEnv(config),
   });
   return {
-    deps: { ...runtime, inboxPolicy: inboxPolicyFromConfig(config), sendPolicy: sendPolicyFromConfig(config), calendarPolicy: calendarPolicyFromConfig(config), maintenancePolicy: maintenancePolicyFromConfig(config), webhookPolicy: webhookPolicyFromConfig(config) },
+    deps: {
+      ...runtime,
+      inboxPolicy: inboxPolicyFromConfig(config),
+      sendPolicy: sendPolicyFromConfig(config),
+      calendarPolicy: calendarPolicyFromConfig(config),
+      maintenancePolicy: maintenancePolicyFromConfig(config),
+      webhookPolicy: webhookPolicyFromConfig(config),
+    },
     workerRedis,
     // Queue client before Redis, store last.
     async close() {

@@ -55,4 +55,9 @@ export const microsoftEnv = {
 
 /** A duration setting in whole seconds (>= 0), its default given in milliseconds, described for the start-up error. */
 export const wholeSeconds = (defaultMs: number, what: string) =>
-  z.coerce.number().int().min(0).default(Math.round(defaultMs / 1000)).describe(`${what} (whole seconds >= 0)`);
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(Math.round(defaultMs / 1000))
+    .describe(`${what} (whole seconds >= 0)`);

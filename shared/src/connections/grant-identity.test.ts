@@ -4,7 +4,13 @@ describe('grantIdentity', () => {
   it('reads oid, tid and the mailbox address from the email claim, not preferred_username', () => {
     expect(
       grantIdentity({
-        idTokenClaims: { oid: 'oid-1', tid: 'tid-1', preferred_username: 'asmith01@contoso.example', email: ' Ana@Contoso.Example ', name: 'Ana' },
+        idTokenClaims: {
+          oid: 'oid-1',
+          tid: 'tid-1',
+          preferred_username: 'asmith01@contoso.example',
+          email: ' Ana@Contoso.Example ',
+          name: 'Ana',
+        },
         homeAccountId: 'x.y',
       }),
     ).toEqual({ microsoftUserId: 'oid-1', tenantId: 'tid-1', mailbox: 'ana@contoso.example', displayName: 'Ana' });
@@ -16,8 +22,12 @@ describe('grantIdentity', () => {
   });
 
   it('refuses a grant that does not say whose mailbox it is (a phone-number preferred_username is not an address)', () => {
-    expect(() => grantIdentity({ idTokenClaims: { oid: 'o', tid: 't' }, homeAccountId: '' })).toThrow(GrantIdentityError);
-    expect(() => grantIdentity({ idTokenClaims: { oid: 'o', tid: 't', preferred_username: '+14255550100' }, homeAccountId: '' })).toThrow(GrantIdentityError);
+    expect(() => grantIdentity({ idTokenClaims: { oid: 'o', tid: 't' }, homeAccountId: '' })).toThrow(
+      GrantIdentityError,
+    );
+    expect(() =>
+      grantIdentity({ idTokenClaims: { oid: 'o', tid: 't', preferred_username: '+14255550100' }, homeAccountId: '' }),
+    ).toThrow(GrantIdentityError);
     expect(mailboxAddressOf({ idTokenClaims: { email: 'not-an-address' } })).toBeUndefined();
   });
 });

@@ -28,7 +28,9 @@ export function grantIdentity(grant: Pick<MicrosoftTokens, 'idTokenClaims' | 'ho
   const tenantId = grant.idTokenClaims.tid ?? utid ?? '';
   const mailbox = mailboxAddressOf(grant);
   if (!microsoftUserId || !tenantId || !mailbox) {
-    throw new GrantIdentityError('the token response does not identify the mailbox (oid, tid or the email claim missing)');
+    throw new GrantIdentityError(
+      'the token response does not identify the mailbox (oid, tid or the email claim missing)',
+    );
   }
   return { microsoftUserId, tenantId, mailbox, displayName: grant.idTokenClaims.name ?? '' };
 }

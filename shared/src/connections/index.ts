@@ -1,2 +1,8 @@
-export { defaultNextRefreshAt, grantIdentity, GrantIdentityError, mailboxAddressOf, type GrantIdentity } from './grant-identity';
+export {
+  defaultNextRefreshAt,
+  grantIdentity,
+  GrantIdentityError,
+  mailboxAddressOf,
+  type GrantIdentity,
+} from './grant-identity';
 export { clientSecretContext, codeVerifierContext, tokenContext, webhookSecretContext } from './secret-contexts';

@@ -7,4 +7,5 @@ export const clientSecretContext = (appId: string): string => `oauth-app:${appId
 
 export const codeVerifierContext = (attemptId: string): string => `connect-attempt:${attemptId}:codeVerifier`;
 
-export const webhookSecretContext = (endpointId: string, field: 'secret' | 'previousSecret'): string => `webhook-endpoint:${endpointId}:${field}`;
+export const webhookSecretContext = (endpointId: string, field: 'secret' | 'previousSecret'): string =>
+  `webhook-endpoint:${endpointId}:${field}`;

@@ -47,17 +47,25 @@ export function createSecretBox(spec: string): SecretBox {
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [VERSION, current.id, iv.toString('base64url'), tag.toString('base64url'), body.toString('base64url')].join('.');
+      return [
+        VERSION,
+        current.id,
+        iv.toString('base64url'),
+        tag.toString('base64url'),
+        body.toString('base64url'),
+      ].join('.');
     },
     decrypt(ciphertext, context = '') {
       const parts = ciphertext.split('.');
-      if (parts.length !== 5 || parts[0] !== VERSION) throw new SecretDecryptError('not an encrypted secret of a known format');
+      if (parts.length !== 5 || parts[0] !== VERSION)
+        throw new SecretDecryptError('not an encrypted secret of a known format');
       const [, keyId, iv, tag, body] = parts as [string, string, string, string, string];
       const key = byId.get(keyId);
       if (!key) throw new SecretDecryptError(`secret was encrypted with key "${keyId}", which is not in SECRETS_KEYS`);
       const ivBytes = Buffer.from(iv, 'base64url');
       const tagBytes = Buffer.from(tag, 'base64url');
-      if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new SecretDecryptError('secret has a malformed IV or authentication tag');
+      if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
+        throw new SecretDecryptError('secret has a malformed IV or authentication tag');
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
         decipher.setAAD(Buffer.from(context, 'utf8'));

@@ -12,9 +12,17 @@ export interface FailedAuthLimit {
  * client IP; once `max` are counted, every request the limit applies to answers 429 with Retry-After (a right guess
  * too, so a locked-out guesser learns nothing). Requests of a client without failures are neither counted nor slowed.
  */
-export async function limitFailedAuth(app: FastifyInstance, limit: FailedAuthLimit, applies: (req: FastifyRequest) => boolean): Promise<void> {
+export async function limitFailedAuth(
+  app: FastifyInstance,
+  limit: FailedAuthLimit,
+  applies: (req: FastifyRequest) => boolean,
+): Promise<void> {
   await app.register(rateLimit, { global: false });
-  const failures = app.createRateLimit({ max: limit.max, timeWindow: limit.windowMs, keyGenerator: (req) => `auth-failures:${req.ip}` });
+  const failures = app.createRateLimit({
+    max: limit.max,
+    timeWindow: limit.windowMs,
+    keyGenerator: (req) => `auth-failures:${req.ip}`,
+  });
   app.addHook('onRequest', async (req, reply) => {
     if (!applies(req)) return;
     const state = await failures(req, { increment: false });
@@ -23,7 +31,10 @@ export async function limitFailedAuth(app: FastifyInstance, limit: FailedAuthLim
     return reply
       .code(429)
       .header('retry-after', String(Math.max(1, state.ttlInSeconds)))
-      .send({ error: 'too_many_failed_attempts', message: `Too many failed sign-in attempts from this address; retry in ${Math.max(1, state.ttlInSeconds)} s.` });
+      .send({
+        error: 'too_many_failed_attempts',
+        message: `Too many failed sign-in attempts from this address; retry in ${Math.max(1, state.ttlInSeconds)} s.`,
+      });
   });
   app.addHook('onResponse', async (req, reply) => {
     if (reply.statusCode === 401 && applies(req)) await failures(req);

@@ -4,12 +4,20 @@ import { dependencyFailureOf } from './dependency-errors';
 
 describe('dependencyFailureOf', () => {
   it('recognises ioredis giving up on a command while disconnected', () => {
-    expect(dependencyFailureOf(new MaxRetriesPerRequestError(3))).toEqual({ dependency: 'redis', name: 'MaxRetriesPerRequestError' });
+    expect(dependencyFailureOf(new MaxRetriesPerRequestError(3))).toEqual({
+      dependency: 'redis',
+      name: 'MaxRetriesPerRequestError',
+    });
   });
 
   it('recognises the store unreachable or its connection broken, by class', () => {
-    expect(dependencyFailureOf(new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed'))).toMatchObject({ dependency: 'store', name: 'MongoNetworkError' });
-    expect(dependencyFailureOf(new MongoNetworkTimeoutError('connection timed out'))).toMatchObject({ dependency: 'store' });
+    expect(dependencyFailureOf(new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed'))).toMatchObject({
+      dependency: 'store',
+      name: 'MongoNetworkError',
+    });
+    expect(dependencyFailureOf(new MongoNetworkTimeoutError('connection timed out'))).toMatchObject({
+      dependency: 'store',
+    });
     expect(dependencyFailureOf(new MongoNotConnectedError('not connected'))).toMatchObject({ dependency: 'store' });
   });
 
@@ -23,7 +31,9 @@ describe('dependencyFailureOf', () => {
   it('recognises network errors by errno code, also as the cause of a wrapper', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     expect(dependencyFailureOf(reset)).toEqual({ dependency: 'network', name: 'ECONNRESET' });
-    expect(dependencyFailureOf(new Error('could not load', { cause: new MongoNetworkError('closed') }))).toMatchObject({ dependency: 'store' });
+    expect(dependencyFailureOf(new Error('could not load', { cause: new MongoNetworkError('closed') }))).toMatchObject({
+      dependency: 'store',
+    });
   });
 
   it('never decides on message text: a plain error saying the same is not a dependency failure', () => {

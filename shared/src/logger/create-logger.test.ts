@@ -13,7 +13,14 @@ function capture() {
 }
 
 const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl';
-const secrets = [jwt, 'rt-0.AAAA-refresh-token-value', 'sup3r~client~secret', 'M.C123_auth_code_value', 'pkce-verifier-abcdef', 'sess=cookie-value'];
+const secrets = [
+  jwt,
+  'rt-0.AAAA-refresh-token-value',
+  'sup3r~client~secret',
+  'M.C123_auth_code_value',
+  'pkce-verifier-abcdef',
+  'sess=cookie-value',
+];
 
 describe('logger redaction', () => {
   it('keeps no token, secret, authorization header, cookie or code in the output', () => {
@@ -45,7 +52,12 @@ describe('logger redaction', () => {
     const { lines, logger } = capture();
     logger.warn({ connectionId: 'c1', reason: { code: 'consent_required', aadsts: 65001 } }, 'needs reconnect');
     const line = JSON.parse(lines[0]!);
-    expect(line).toMatchObject({ service: 'test', level: 'warn', connectionId: 'c1', reason: { code: 'consent_required', aadsts: 65001 } });
+    expect(line).toMatchObject({
+      service: 'test',
+      level: 'warn',
+      connectionId: 'c1',
+      reason: { code: 'consent_required', aadsts: 65001 },
+    });
   });
 });
 
@@ -54,7 +66,17 @@ describe('logger caps', () => {
     const { lines, logger } = capture();
     const huge = 'x'.repeat(200 * 1024);
     const err = new Error(`bad value ${huge}`);
-    logger.error({ err, body: { field: huge, list: Array.from({ length: 500 }, (_, i) => i), wide: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])) } }, 'unhandled error');
+    logger.error(
+      {
+        err,
+        body: {
+          field: huge,
+          list: Array.from({ length: 500 }, (_, i) => i),
+          wide: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])),
+        },
+      },
+      'unhandled error',
+    );
     expect(lines).toHaveLength(1);
     const line = lines[0]!;
     expect(line.length).toBeLessThan(12 * 1024);

@@ -22,7 +22,9 @@ const STRING_PATTERNS: Array<[RegExp, string]> = [
 ];
 
 const capped = (value: string): string =>
-  value.length > MAX_LOGGED_STRING ? `${value.slice(0, MAX_LOGGED_STRING)}...[${value.length - MAX_LOGGED_STRING} more chars]` : value;
+  value.length > MAX_LOGGED_STRING
+    ? `${value.slice(0, MAX_LOGGED_STRING)}...[${value.length - MAX_LOGGED_STRING} more chars]`
+    : value;
 
 export function redactString(value: string): string {
   let out = capped(value);
@@ -32,7 +34,13 @@ export function redactString(value: string): string {
 
 function errorToObject(err: Error): Record<string, unknown> {
   // The stack repeats the message: keep only its frames when the message is long.
-  const stack = err.stack && err.message.length > 200 ? err.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n') : err.stack;
+  const stack =
+    err.stack && err.message.length > 200
+      ? err.stack
+          .split('\n')
+          .filter((l) => /^\s+at /.test(l))
+          .join('\n')
+      : err.stack;
   const plain: Record<string, unknown> = { type: err.name, message: err.message, stack };
   for (const [k, v] of Object.entries(err)) plain[k] = v;
   if (err.cause !== undefined) plain.cause = err.cause;
@@ -56,7 +64,8 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   const entries = Object.entries(source);
   if (entries.length > MAX_LOGGED_ITEMS) out['[more keys]'] = entries.length - MAX_LOGGED_ITEMS;
   for (const [key, v] of entries.slice(0, MAX_LOGGED_ITEMS)) {
-    out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, depth + 1, seen);
+    out[key] =
+      SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, depth + 1, seen);
   }
   return out;
 }

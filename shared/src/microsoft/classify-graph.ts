@@ -68,7 +68,12 @@ export function classifyGraphError(err: unknown, now: number = Date.now()): Micr
     // statusCode -1: the client failed without an answer and threw away the cause (our middleware avoids this).
     if (err.statusCode <= 0) return undefined;
     return classifyHttpFailure(
-      { status: err.statusCode, code: err.code, retryAfter: headerValue(err.headers, 'retry-after'), message: err.message },
+      {
+        status: err.statusCode,
+        code: err.code,
+        retryAfter: headerValue(err.headers, 'retry-after'),
+        message: err.message,
+      },
       now,
     );
   }

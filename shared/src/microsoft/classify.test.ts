@@ -20,7 +20,16 @@ function serverError(error: string, aadsts?: number, subError?: string, status?:
 }
 
 function interactionRequired(error: string, aadsts?: number, subError?: string): InteractionRequiredAuthError {
-  return new InteractionRequiredAuthError(error, 'corr', aadsts ? description(aadsts) : '', subError, '', '', '', aadsts?.toString());
+  return new InteractionRequiredAuthError(
+    error,
+    'corr',
+    aadsts ? description(aadsts) : '',
+    subError,
+    '',
+    '',
+    '',
+    aadsts?.toString(),
+  );
 }
 
 function graphError(status: number, code: string | null, headers?: Record<string, string>): GraphError {
@@ -48,7 +57,9 @@ describe('classifyMicrosoftError: every AADSTS code in the platform table', () =
     ['invalid_grant', 50057, undefined, 'reconnect_required', 'user_disabled'],
   ] as const)('%s AADSTS%i (subError %s) -> %s / %s', (error, aadsts, subError, kind, code) => {
     const isInteraction = error === 'interaction_required' || subError !== undefined;
-    const err = isInteraction ? interactionRequired(error, aadsts, subError) : serverError(error, aadsts, subError, 400);
+    const err = isInteraction
+      ? interactionRequired(error, aadsts, subError)
+      : serverError(error, aadsts, subError, 400);
     const f = classifyMicrosoftError(err);
     expect(f).toMatchObject({ kind, code, aadsts, graphCode: error });
     // the same answer as a plain ServerError (MSAL decides the class from error/suberror, we do not care)
@@ -89,19 +100,38 @@ describe('classifyMicrosoftError: MSAL errors without a known AADSTS number', ()
 
   it('a 429 / 503 from the token endpoint is transient and carries the Retry-After our MSAL edge recorded', () => {
     const now = Date.parse('2025-01-01T00:00:00Z');
-    const throttled = Object.assign(serverError('temporarily_unavailable', undefined, undefined, 429), { retryAfter: '7' });
-    expect(classifyMicrosoftError(throttled, { now })).toMatchObject({ kind: 'transient', code: 'throttled', retryAfterMs: 7000, status: 429 });
-    const busy = Object.assign(serverError('temporarily_unavailable', undefined, undefined, 503), { retryAfter: 'Wed, 01 Jan 2025 00:00:30 GMT' });
-    expect(classifyMicrosoftError(busy, { now })).toMatchObject({ kind: 'transient', code: 'server_error', retryAfterMs: 30_000 });
+    const throttled = Object.assign(serverError('temporarily_unavailable', undefined, undefined, 429), {
+      retryAfter: '7',
+    });
+    expect(classifyMicrosoftError(throttled, { now })).toMatchObject({
+      kind: 'transient',
+      code: 'throttled',
+      retryAfterMs: 7000,
+      status: 429,
+    });
+    const busy = Object.assign(serverError('temporarily_unavailable', undefined, undefined, 503), {
+      retryAfter: 'Wed, 01 Jan 2025 00:00:30 GMT',
+    });
+    expect(classifyMicrosoftError(busy, { now })).toMatchObject({
+      kind: 'transient',
+      code: 'server_error',
+      retryAfterMs: 30_000,
+    });
   });
 
   it('several error_codes: the first (MSAL errorNo) decides only when known, else the OAuth error does', () => {
     // 70002 then 70000 on invalid_grant: a grant problem, not the app's credentials.
-    expect(classifyMicrosoftError(serverError('invalid_grant', 70002))).toMatchObject({ kind: 'reconnect_required', code: 'grant_invalid' });
+    expect(classifyMicrosoftError(serverError('invalid_grant', 70002))).toMatchObject({
+      kind: 'reconnect_required',
+      code: 'grant_invalid',
+    });
   });
 
   it('treats MSAL throttle-cache replays (errorCode = joined error_codes, no errorNo) as throttled', () => {
-    expect(classifyMicrosoftError(new ServerError('', 'corr', 'busy'))).toMatchObject({ kind: 'transient', code: 'throttled' });
+    expect(classifyMicrosoftError(new ServerError('', 'corr', 'busy'))).toMatchObject({
+      kind: 'transient',
+      code: 'throttled',
+    });
     expect(classifyMicrosoftError(new ServerError('50196 90033', 'corr', 'busy'))).toMatchObject({
       kind: 'transient',
       code: 'throttled',
@@ -183,12 +213,19 @@ describe('classifyMicrosoftError: Graph errors', () => {
   });
 
   it('ignores an unparseable Retry-After', () => {
-    expect(classifyMicrosoftError(graphError(429, null, { 'Retry-After': 'soon' }), { now }).retryAfterMs).toBeUndefined();
+    expect(
+      classifyMicrosoftError(graphError(429, null, { 'Retry-After': 'soon' }), { now }).retryAfterMs,
+    ).toBeUndefined();
   });
 
   it('classifies our MicrosoftHttpError like a GraphError', () => {
     const err = new MicrosoftHttpError({ status: 429, code: 'TooManyRequests', retryAfter: '3' });
-    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'transient', code: 'throttled', retryAfterMs: 3000, status: 429 });
+    expect(classifyMicrosoftError(err)).toMatchObject({
+      kind: 'transient',
+      code: 'throttled',
+      retryAfterMs: 3000,
+      status: 429,
+    });
     expect(classifyMicrosoftError(new MicrosoftHttpError({ status: 403, code: 'ErrorSendAsDenied' }))).toMatchObject({
       kind: 'permanent',
       code: 'send_as_denied',
@@ -210,20 +247,30 @@ describe('classifyMicrosoftError: network errors', () => {
   }
 
   it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'])('%s is transient', (code) => {
-    expect(classifyMicrosoftError(errnoError(code))).toMatchObject({ kind: 'transient', code: 'network', graphCode: code });
+    expect(classifyMicrosoftError(errnoError(code))).toMatchObject({
+      kind: 'transient',
+      code: 'network',
+      graphCode: code,
+    });
   });
 
   it('reads the code from the cause of `fetch failed` (undici)', () => {
     const undici = Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' });
     const err = new TypeError('fetch failed', { cause: undici });
-    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'transient', code: 'network', graphCode: 'UND_ERR_CONNECT_TIMEOUT' });
+    expect(classifyMicrosoftError(err)).toMatchObject({
+      kind: 'transient',
+      code: 'network',
+      graphCode: 'UND_ERR_CONNECT_TIMEOUT',
+    });
     expect(classifyMicrosoftError(new TypeError('fetch failed', { cause: errnoError('ECONNRESET') }))).toMatchObject({
       code: 'network',
     });
   });
 
   it('treats aborts and timeouts (by error name) as transient', () => {
-    expect(classifyMicrosoftError(new DOMException('The operation timed out.', 'TimeoutError'))).toMatchObject({ code: 'network' });
+    expect(classifyMicrosoftError(new DOMException('The operation timed out.', 'TimeoutError'))).toMatchObject({
+      code: 'network',
+    });
     expect(classifyMicrosoftError(new DOMException('aborted', 'AbortError'))).toMatchObject({ code: 'network' });
   });
 
@@ -241,7 +288,11 @@ describe('classifyMicrosoftError: network errors', () => {
 describe('classifyMicrosoftError: wrappers and defaults', () => {
   it('classifies the cause of a token failure seen through the Graph client', () => {
     const err = new GraphAccessTokenError(serverError('invalid_client', 7000222, undefined, 401));
-    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'app_credentials', code: 'client_secret_expired', aadsts: 7000222 });
+    expect(classifyMicrosoftError(err)).toMatchObject({
+      kind: 'app_credentials',
+      code: 'client_secret_expired',
+      aadsts: 7000222,
+    });
   });
 
   it('classifies the cause of an unknown wrapper', () => {

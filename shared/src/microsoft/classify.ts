@@ -36,4 +36,3 @@ function classifyAt(err: unknown, now: number, depth: number): MicrosoftFailure 
     message: messageOf(err),
   });
 }
-

@@ -54,9 +54,17 @@ describe('classifyConsentError', () => {
   });
 
   it('a single-tenant refusal names the tenant to use when the app has one', () => {
-    const f = classifyConsentError({ error: 'invalid_request', error_description: describeError(50194) }, undefined, 'contoso.example');
-    expect(f.remediation).toMatch(/^This app is single-tenant: use your tenant id \(contoso\.example\) instead of Common\./);
-    expect(classifyConsentError({ error: 'invalid_request', error_description: describeError(50194) }).remediation).toBe(remediationFor('app_single_tenant'));
+    const f = classifyConsentError(
+      { error: 'invalid_request', error_description: describeError(50194) },
+      undefined,
+      'contoso.example',
+    );
+    expect(f.remediation).toMatch(
+      /^This app is single-tenant: use your tenant id \(contoso\.example\) instead of Common\./,
+    );
+    expect(
+      classifyConsentError({ error: 'invalid_request', error_description: describeError(50194) }).remediation,
+    ).toBe(remediationFor('app_single_tenant'));
   });
 
   it('reads the AADSTS number only from the leading prefix', () => {
@@ -82,7 +90,9 @@ describe('classifyConsentError', () => {
       },
     );
     expect(f.adminConsentUrl).toMatch(/^https:\/\/login\.microsoftonline\.com\/organizations\/v2\.0\/adminconsent\?/);
-    expect(classifyConsentError({ error: 'access_denied', error_description: describeError(65004) }).adminConsentUrl).toBeUndefined();
+    expect(
+      classifyConsentError({ error: 'access_denied', error_description: describeError(65004) }).adminConsentUrl,
+    ).toBeUndefined();
   });
 });
 

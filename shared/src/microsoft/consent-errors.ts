@@ -102,11 +102,17 @@ export function aadstsFromDescription(description: string | null | undefined): n
  * left before choosing an account) is a cancel; an AADSTS code we have never seen stays `unknown`, never guessed
  * from the coarse OAuth `error`, so its number reaches the user.
  */
-export function classifyConsentError(params: ConsentCallbackError, adminConsent?: AdminConsentUrlInput, appTenant?: string): ConsentFailure {
+export function classifyConsentError(
+  params: ConsentCallbackError,
+  adminConsent?: AdminConsentUrlInput,
+  appTenant?: string,
+): ConsentFailure {
   const aadsts = aadstsFromDescription(params.error_description);
   const message = firstLine(params.error_description) || (params.error ?? '');
-  if (aadsts !== undefined) return consentFailure(CONSENT_AADSTS[aadsts] ?? 'unknown', { aadsts, message, appTenant }, adminConsent);
-  if (params.error_subcode === 'cancel') return consentFailure('user_cancelled', { message: message || 'access_denied (cancel)' });
+  if (aadsts !== undefined)
+    return consentFailure(CONSENT_AADSTS[aadsts] ?? 'unknown', { aadsts, message, appTenant }, adminConsent);
+  if (params.error_subcode === 'cancel')
+    return consentFailure('user_cancelled', { message: message || 'access_denied (cancel)' });
   return consentFailure(CONSENT_OAUTH_ERRORS[params.error ?? ''] ?? 'unknown', { message }, adminConsent);
 }
 
@@ -126,12 +132,16 @@ export function consentFailure(
   return result;
 }
 
-function remediationText(code: ConsentFailureCode, details: { aadsts?: number; appTenant?: string | undefined }): string {
+function remediationText(
+  code: ConsentFailureCode,
+  details: { aadsts?: number; appTenant?: string | undefined },
+): string {
   if (code === 'app_single_tenant' && details.appTenant) {
     return `This app is single-tenant: use your tenant id (${details.appTenant}) instead of Common. ${remediationFor(code).replace(/^This app is single-tenant: use your tenant id\. /, '')}`;
   }
   // The raw code is the only lead support has for an answer we have never seen.
-  if (code === 'unknown' && details.aadsts !== undefined) return `Microsoft refused the sign-in with AADSTS${details.aadsts}. ${remediationFor('unknown')}`;
+  if (code === 'unknown' && details.aadsts !== undefined)
+    return `Microsoft refused the sign-in with AADSTS${details.aadsts}. ${remediationFor('unknown')}`;
   return remediationFor(code);
 }
 
@@ -139,7 +149,8 @@ const GRAPH_RESOURCE = 'https://graph.microsoft.com/';
 
 /** `${loginUrl}/${tenant|organizations}/v2.0/adminconsent?client_id=&scope=&redirect_uri=&state=` */
 export function adminConsentUrl(input: AdminConsentUrlInput): string {
-  const tenant = !input.tenant || ['common', 'consumers'].includes(input.tenant.toLowerCase()) ? 'organizations' : input.tenant;
+  const tenant =
+    !input.tenant || ['common', 'consumers'].includes(input.tenant.toLowerCase()) ? 'organizations' : input.tenant;
   // adminconsent wants resource-qualified scopes; the resource id is Graph's even when loginUrl is the emulator.
   const scope = input.scopes
     .filter((s) => s.trim() !== '')

@@ -82,6 +82,9 @@ const MAX_MESSAGE = 1000;
 /** Microsoft's texts do not carry tokens, but a network error can echo a request; strip anything token-shaped. */
 export function sanitizeMessage(message: unknown): string {
   if (typeof message !== 'string') return '';
-  const cleaned = message.replace(JWT, '[redacted]').replace(BEARER, '$1[redacted]').replace(SECRET_PARAM, '$1[redacted]');
+  const cleaned = message
+    .replace(JWT, '[redacted]')
+    .replace(BEARER, '$1[redacted]')
+    .replace(SECRET_PARAM, '$1[redacted]');
   return cleaned.length > MAX_MESSAGE ? `${cleaned.slice(0, MAX_MESSAGE)}...` : cleaned;
 }

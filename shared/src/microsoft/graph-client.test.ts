@@ -33,7 +33,11 @@ describe('splitGraphUrl', () => {
       version: 'v1.0',
       host: 'graph.microsoft.com',
     });
-    expect(splitGraphUrl('https://LOCALHOST:5443/v1.0/')).toEqual({ baseUrl: 'https://localhost:5443', version: 'v1.0', host: 'localhost' });
+    expect(splitGraphUrl('https://LOCALHOST:5443/v1.0/')).toEqual({
+      baseUrl: 'https://localhost:5443',
+      version: 'v1.0',
+      host: 'localhost',
+    });
   });
 
   it('refuses a URL without a version or without https', () => {
@@ -54,7 +58,11 @@ describe('createGraphClient', () => {
 
   it('uses the production Graph URL', async () => {
     const { impl, seen } = fakeFetch(() => json(200, {}));
-    const client = createGraphClient({ graphUrl: 'https://graph.microsoft.com/v1.0', getAccessToken: async () => 't', fetch: impl });
+    const client = createGraphClient({
+      graphUrl: 'https://graph.microsoft.com/v1.0',
+      getAccessToken: async () => 't',
+      fetch: impl,
+    });
     await client.api('/me/mailFolders/inbox').get();
     expect(seen[0]?.url).toBe('https://graph.microsoft.com/v1.0/me/mailFolders/inbox');
   });
@@ -101,7 +109,10 @@ describe('createGraphClient', () => {
   it('does not retry a GET on 503 either (queues own retries)', async () => {
     const { impl, seen } = fakeFetch(() => json(503, { error: { code: 'ServiceNotAvailable', message: 'busy' } }));
     const client = createGraphClient({ graphUrl: EMULATOR, getAccessToken: async () => 'at-1', fetch: impl });
-    const err = await client.api('/me').get().catch((e: unknown) => e);
+    const err = await client
+      .api('/me')
+      .get()
+      .catch((e: unknown) => e);
     expect(seen).toHaveLength(1);
     expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'transient', code: 'server_error', status: 503 });
   });
@@ -112,9 +123,14 @@ describe('createGraphClient', () => {
     [403, 'ErrorSendAsDenied', 'permanent', 'send_as_denied'],
     [410, 'SyncStateNotFound', 'permanent', 'sync_state_invalid'],
   ] as const)('real GraphError for %i %s -> %s / %s', async (status, code, kind, reason) => {
-    const { impl } = fakeFetch(() => json(status, { error: { code, message: 'm', innerError: { 'request-id': 'r', date: '2025-01-01T00:00:00' } } }));
+    const { impl } = fakeFetch(() =>
+      json(status, { error: { code, message: 'm', innerError: { 'request-id': 'r', date: '2025-01-01T00:00:00' } } }),
+    );
     const client = createGraphClient({ graphUrl: EMULATOR, getAccessToken: async () => 'at-1', fetch: impl });
-    const err = await client.api('/me/messages').get().catch((e: unknown) => e);
+    const err = await client
+      .api('/me/messages')
+      .get()
+      .catch((e: unknown) => e);
     expect(classifyMicrosoftError(err)).toMatchObject({ kind, code: reason, status, graphCode: code });
   });
 
@@ -122,19 +138,37 @@ describe('createGraphClient', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5443'), { code: 'ECONNREFUSED' });
     const { impl } = fakeFetch(() => Promise.reject(new TypeError('fetch failed', { cause: refused })));
     const client = createGraphClient({ graphUrl: EMULATOR, getAccessToken: async () => 'at-1', fetch: impl });
-    const err = await client.api('/me').get().catch((e: unknown) => e);
+    const err = await client
+      .api('/me')
+      .get()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphTransportError);
-    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'transient', code: 'network', graphCode: 'ECONNREFUSED' });
+    expect(classifyMicrosoftError(err)).toMatchObject({
+      kind: 'transient',
+      code: 'network',
+      graphCode: 'ECONNREFUSED',
+    });
   });
 
   it('keeps the token error (MSAL) when getAccessToken fails, and sends nothing', async () => {
     const { impl, seen } = fakeFetch(() => json(200, {}));
     const revoked = new ServerError('invalid_grant', 'corr', 'AADSTS50173: revoked', undefined, '50173', 400);
-    const client = createGraphClient({ graphUrl: EMULATOR, getAccessToken: () => Promise.reject(revoked), fetch: impl });
-    const err = await client.api('/me').get().catch((e: unknown) => e);
+    const client = createGraphClient({
+      graphUrl: EMULATOR,
+      getAccessToken: () => Promise.reject(revoked),
+      fetch: impl,
+    });
+    const err = await client
+      .api('/me')
+      .get()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphAccessTokenError);
     expect((err as GraphAccessTokenError).cause).toBe(revoked);
-    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'reconnect_required', code: 'grant_revoked', aadsts: 50173 });
+    expect(classifyMicrosoftError(err)).toMatchObject({
+      kind: 'reconnect_required',
+      code: 'grant_revoked',
+      aadsts: 50173,
+    });
     expect(seen).toHaveLength(0);
   });
 

@@ -24,8 +24,14 @@ export function splitGraphUrl(graphUrl: string): { baseUrl: string; version: str
   const url = new URL(graphUrl);
   const segments = url.pathname.split('/').filter((s) => s !== '');
   const version = segments.pop();
-  if (!version) throw new Error(`MICROSOFT_GRAPH_URL must end with the API version, e.g. https://graph.microsoft.com/v1.0 (got ${graphUrl})`);
-  if (url.protocol !== 'https:') throw new Error(`MICROSOFT_GRAPH_URL must be https: the Graph client only sends tokens over https (got ${graphUrl})`);
+  if (!version)
+    throw new Error(
+      `MICROSOFT_GRAPH_URL must end with the API version, e.g. https://graph.microsoft.com/v1.0 (got ${graphUrl})`,
+    );
+  if (url.protocol !== 'https:')
+    throw new Error(
+      `MICROSOFT_GRAPH_URL must be https: the Graph client only sends tokens over https (got ${graphUrl})`,
+    );
   return { baseUrl: [url.origin, ...segments].join('/'), version, host: url.hostname.toLowerCase() };
 }
 

@@ -26,8 +26,19 @@ describe('Microsoft edge against the emulator', () => {
     const tenant = emu.control.createTenant();
     email = `adele-${randomBytes(4).toString('hex')}@${tenant.domain}`;
     emu.control.createUser({ tenantId: tenant.id, email, displayName: 'Adele Vance' });
-    const app = emu.control.createApp({ name: 'edge-test', homeTenantId: tenant.id, multiTenant: true, redirectUris: [REDIRECT], secrets: [{}] });
-    msal = { loginUrl: emu.loginUrl, tenant: 'organizations', clientId: app.clientId, clientSecret: app.secrets[0]?.value ?? '' };
+    const app = emu.control.createApp({
+      name: 'edge-test',
+      homeTenantId: tenant.id,
+      multiTenant: true,
+      redirectUris: [REDIRECT],
+      secrets: [{}],
+    });
+    msal = {
+      loginUrl: emu.loginUrl,
+      tenant: 'organizations',
+      clientId: app.clientId,
+      clientSecret: app.secrets[0]?.value ?? '',
+    };
   });
 
   afterAll(async () => {
@@ -43,7 +54,14 @@ describe('Microsoft edge against the emulator', () => {
     expect(location.searchParams.get('state')).toBe(state);
     const code = location.searchParams.get('code');
     if (!code) throw new Error(`no code: ${location.search}`);
-    return redeemCode(msal, { code, codeVerifier: auth.codeVerifier, nonce: auth.nonce, state, redirectUri: REDIRECT, scopes });
+    return redeemCode(msal, {
+      code,
+      codeVerifier: auth.codeVerifier,
+      nonce: auth.nonce,
+      state,
+      redirectUri: REDIRECT,
+      scopes,
+    });
   }
 
   it('creates an MSAL client that trusts the emulator without instance discovery', async () => {
@@ -70,7 +88,14 @@ describe('Microsoft edge against the emulator', () => {
     const inbox = (await graph.api('/me/mailFolders/inbox').get()) as { id: string };
     expect(inbox.id).toEqual(expect.any(String));
     // The mail presets do not include User.Read, so /me is refused: the product must not depend on it.
-    expect(classifyMicrosoftError(await graph.api('/me').get().catch((e: unknown) => e))).toMatchObject({ status: 403 });
+    expect(
+      classifyMicrosoftError(
+        await graph
+          .api('/me')
+          .get()
+          .catch((e: unknown) => e),
+      ),
+    ).toMatchObject({ status: 403 });
   });
 
   it('takes the expiry from each answer (Microsoft varies it between 60 and 90 minutes)', async () => {
@@ -89,47 +114,112 @@ describe('Microsoft edge against the emulator', () => {
 
   it('a token endpoint 429 or 503 with Retry-After is transient and carries the wait', async () => {
     const connected = await connect();
-    const throttle = emu.control.injectFault({ method: 'POST', path: '/oauth2/v2.0/token$', status: 429, retryAfterSec: 7, times: 1 });
-    const throttled = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes }).catch((e: unknown) => e);
+    const throttle = emu.control.injectFault({
+      method: 'POST',
+      path: '/oauth2/v2.0/token$',
+      status: 429,
+      retryAfterSec: 7,
+      times: 1,
+    });
+    const throttled = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes }).catch(
+      (e: unknown) => e,
+    );
     emu.control.removeFault(throttle);
-    expect(classifyMicrosoftError(throttled)).toMatchObject({ kind: 'transient', code: 'throttled', status: 429, retryAfterMs: 7000 });
-    const busy = emu.control.injectFault({ method: 'POST', path: '/oauth2/v2.0/token$', status: 503, retryAfterSec: 2, times: 1 });
-    const unavailable = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes }).catch((e: unknown) => e);
+    expect(classifyMicrosoftError(throttled)).toMatchObject({
+      kind: 'transient',
+      code: 'throttled',
+      status: 429,
+      retryAfterMs: 7000,
+    });
+    const busy = emu.control.injectFault({
+      method: 'POST',
+      path: '/oauth2/v2.0/token$',
+      status: 503,
+      retryAfterSec: 2,
+      times: 1,
+    });
+    const unavailable = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes }).catch(
+      (e: unknown) => e,
+    );
     emu.control.removeFault(busy);
-    expect(classifyMicrosoftError(unavailable)).toMatchObject({ kind: 'transient', code: 'server_error', status: 503, retryAfterMs: 2000 });
+    expect(classifyMicrosoftError(unavailable)).toMatchObject({
+      kind: 'transient',
+      code: 'server_error',
+      status: 503,
+      retryAfterMs: 2000,
+    });
     // The refresh token is untouched by a throttled attempt: the retry succeeds.
-    await expect(refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes })).resolves.toMatchObject({ accessToken: expect.any(String) });
+    await expect(refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes })).resolves.toMatchObject(
+      { accessToken: expect.any(String) },
+    );
   });
 
   it('classifies a Graph 401 from a bad token', async () => {
     const graph = createGraphClient({ graphUrl: emu.graphUrl, getAccessToken: async () => 'not-a-token' });
-    const err = await graph.api('/me').get().catch((e: unknown) => e);
-    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'reconnect_required', code: 'invalid_authentication_token', status: 401 });
+    const err = await graph
+      .api('/me')
+      .get()
+      .catch((e: unknown) => e);
+    expect(classifyMicrosoftError(err)).toMatchObject({
+      kind: 'reconnect_required',
+      code: 'invalid_authentication_token',
+      status: 401,
+    });
   });
 
   it('sends a throttled POST once and reads Retry-After', async () => {
     const connected = await connect();
     const graph = createGraphClient({ graphUrl: emu.graphUrl, getAccessToken: async () => connected.accessToken });
     const before = emu.control.requestLog(email).filter((e) => e.path.endsWith('/sendMail')).length;
-    const fault = emu.control.injectFault({ method: 'POST', path: '/sendMail$', status: 429, code: 'ApplicationThrottled', retryAfterSec: 3, times: 5 });
+    const fault = emu.control.injectFault({
+      method: 'POST',
+      path: '/sendMail$',
+      status: 429,
+      code: 'ApplicationThrottled',
+      retryAfterSec: 3,
+      times: 5,
+    });
     const err = await graph
       .api('/me/sendMail')
-      .post({ message: { subject: 'hi', body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: email } }] } })
+      .post({
+        message: {
+          subject: 'hi',
+          body: { contentType: 'Text', content: 'x' },
+          toRecipients: [{ emailAddress: { address: email } }],
+        },
+      })
       .catch((e: unknown) => e);
     emu.control.removeFault(fault);
-    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'transient', code: 'throttled', status: 429, retryAfterMs: 3000 });
+    expect(classifyMicrosoftError(err)).toMatchObject({
+      kind: 'transient',
+      code: 'throttled',
+      status: 429,
+      retryAfterMs: 3000,
+    });
     expect(emu.control.requestLog(email).filter((e) => e.path.endsWith('/sendMail')).length - before).toBe(1);
   });
 
   it('classifies revoked grants and an expired client secret from real token answers', async () => {
     const connected = await connect();
     emu.control.revokeGrants(email);
-    const revoked = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes }).catch((e: unknown) => e);
-    expect(classifyMicrosoftError(revoked)).toMatchObject({ kind: 'reconnect_required', code: 'grant_revoked', aadsts: 50173 });
+    const revoked = await refreshWithToken(msal, { refreshToken: connected.refreshToken ?? '', scopes }).catch(
+      (e: unknown) => e,
+    );
+    expect(classifyMicrosoftError(revoked)).toMatchObject({
+      kind: 'reconnect_required',
+      code: 'grant_revoked',
+      aadsts: 50173,
+    });
 
     const again = await connect();
     emu.control.expireSecret(msal.clientId);
-    const expired = await refreshWithToken(msal, { refreshToken: again.refreshToken ?? '', scopes }).catch((e: unknown) => e);
-    expect(classifyMicrosoftError(expired)).toMatchObject({ kind: 'app_credentials', code: 'client_secret_expired', aadsts: 7000222 });
+    const expired = await refreshWithToken(msal, { refreshToken: again.refreshToken ?? '', scopes }).catch(
+      (e: unknown) => e,
+    );
+    expect(classifyMicrosoftError(expired)).toMatchObject({
+      kind: 'app_credentials',
+      code: 'client_secret_expired',
+      aadsts: 7000222,
+    });
   });
 });

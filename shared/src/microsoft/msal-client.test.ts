@@ -33,7 +33,9 @@ function setup(logger?: MicrosoftEdgeLogger) {
 
 describe('authority helpers', () => {
   it('builds the authority with a trailing slash', () => {
-    expect(authorityFor('https://login.microsoftonline.com/', 'common')).toBe('https://login.microsoftonline.com/common/');
+    expect(authorityFor('https://login.microsoftonline.com/', 'common')).toBe(
+      'https://login.microsoftonline.com/common/',
+    );
     expect(authorityFor('https://localhost:5443', 'contoso.example')).toBe('https://localhost:5443/contoso.example/');
   });
 
@@ -77,7 +79,9 @@ describe('connect flow against a fake identity platform', () => {
     expect(auth.codeVerifier).toMatch(/^[\w-]{43,128}$/);
     expect(auth.state).toBe('state-1');
     // MSAL only fetched the tenant's discovery document: no instance discovery on Microsoft's host
-    expect(platform.requests.map((r) => r.url)).toEqual([`${ORIGIN}/organizations/v2.0/.well-known/openid-configuration`]);
+    expect(platform.requests.map((r) => r.url)).toEqual([
+      `${ORIGIN}/organizations/v2.0/.well-known/openid-configuration`,
+    ]);
   });
 
   it('drops login_hint with prompt=select_account (MSAL does; reconnects should use login or consent)', async () => {
@@ -127,9 +131,13 @@ describe('connect flow against a fake identity platform', () => {
     const { platform, msal } = setup();
     const auth = await buildAuthorizeUrl(msal, { redirectUri: REDIRECT, scopes, state: 's' });
     const code = platform.approve(auth.url);
-    const err = await redeemCode(msal, { code, codeVerifier: auth.codeVerifier, nonce: 'other', redirectUri: REDIRECT, scopes }).catch(
-      (e: unknown) => e,
-    );
+    const err = await redeemCode(msal, {
+      code,
+      codeVerifier: auth.codeVerifier,
+      nonce: 'other',
+      redirectUri: REDIRECT,
+      scopes,
+    }).catch((e: unknown) => e);
     expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'permanent', code: 'invalid_response' });
   });
 

@@ -84,7 +84,7 @@ export function createMsalClient(options: MsalAppOptions, network?: INetworkModu
     },
     system: {
       loggerOptions: loggerOptions(options.logger),
-      ...(network ?? options.networkClient ? { networkClient: network ?? options.networkClient } : {}),
+      ...((network ?? options.networkClient) ? { networkClient: network ?? options.networkClient } : {}),
     },
   });
 }

@@ -17,7 +17,11 @@ describe('RetryAfterRecorder', () => {
   });
 
   it('puts them on the thrown error without overwriting a status MSAL set', () => {
-    expect(withRetryAfter({ name: 'ServerError' }, { lastRetryAfter: '3', lastStatus: 429 })).toEqual({ name: 'ServerError', retryAfter: '3', status: 429 });
+    expect(withRetryAfter({ name: 'ServerError' }, { lastRetryAfter: '3', lastStatus: 429 })).toEqual({
+      name: 'ServerError',
+      retryAfter: '3',
+      status: 429,
+    });
     expect(withRetryAfter({ status: 503 }, { lastRetryAfter: undefined, lastStatus: 429 })).toEqual({ status: 503 });
     expect(withRetryAfter('text', { lastRetryAfter: '3', lastStatus: 429 })).toBe('text');
   });

@@ -3,7 +3,11 @@ import { headerValue } from './retry-after';
 
 /** MSAL's HTTP contract on fetch: JSON body, lower-case header names, the status as it came. */
 export const fetchNetworkModule: INetworkModule = {
-  async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  async sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     return send<T>(url, 'GET', options, timeout);
   },
   async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
@@ -11,7 +15,12 @@ export const fetchNetworkModule: INetworkModule = {
   },
 };
 
-async function send<T>(url: string, method: 'GET' | 'POST', options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
+async function send<T>(
+  url: string,
+  method: 'GET' | 'POST',
+  options: NetworkRequestOptions | undefined,
+  timeout?: number,
+): Promise<NetworkResponse<T>> {
   const res = await fetch(url, {
     method,
     headers: options?.headers ?? {},
@@ -35,7 +44,11 @@ export class RetryAfterRecorder implements INetworkModule {
 
   constructor(private readonly inner: INetworkModule = fetchNetworkModule) {}
 
-  async sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  async sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     return this.record(await this.inner.sendGetRequestAsync<T>(url, options, timeout));
   }
 
@@ -54,10 +67,14 @@ export class RetryAfterRecorder implements INetworkModule {
  * The error MSAL threw, with the Retry-After Microsoft sent alongside (read by the classifier), and the HTTP status
  * where MSAL left it out (it does for a 429 from the token endpoint).
  */
-export function withRetryAfter(err: unknown, network: Pick<RetryAfterRecorder, 'lastRetryAfter' | 'lastStatus'>): unknown {
+export function withRetryAfter(
+  err: unknown,
+  network: Pick<RetryAfterRecorder, 'lastRetryAfter' | 'lastStatus'>,
+): unknown {
   if (typeof err !== 'object' || err === null) return err;
   const target = err as { retryAfter?: string; status?: unknown };
   if (network.lastRetryAfter !== undefined) target.retryAfter = network.lastRetryAfter;
-  if (target.status === undefined && network.lastStatus !== undefined && network.lastStatus >= 400) target.status = network.lastStatus;
+  if (target.status === undefined && network.lastStatus !== undefined && network.lastStatus >= 400)
+    target.status = network.lastStatus;
   return err;
 }

@@ -26,7 +26,8 @@ const REMEDIATION: Readonly<Record<RemediationCode, string>> = {
   refresh_token_expired: `The connection was unused for too long and Microsoft expired its sign-in. ${RECONNECT}`,
   grant_revoked: `Microsoft revoked this connection's sign-in (password reset or sessions revoked by an admin). ${RECONNECT}`,
   grant_invalid: `Microsoft no longer accepts this connection's sign-in. ${RECONNECT}`,
-  code_already_redeemed: 'This sign-in link was already used. Start the connection again from the Email Connections page.',
+  code_already_redeemed:
+    'This sign-in link was already used. Start the connection again from the Email Connections page.',
   consent_required:
     "Either the user hasn't consented yet, or admin consent is required and hasn't been granted. Retry the flow — the user sees a consent prompt. If consent is gated to admin-only, your Microsoft 365 admin must grant it in Azure Portal first.",
   mfa_required: `The organization now requires multi-factor authentication for this account. ${RECONNECT}`,
@@ -40,7 +41,8 @@ const REMEDIATION: Readonly<Record<RemediationCode, string>> = {
     "Microsoft can't find this app. Check that the client ID in Settings > OAuth Apps is the Application (client) ID from Azure Portal > App registrations, and that the app allows accounts from this tenant.",
   scope_missing:
     'Microsoft denied access for a missing permission. If a mail or calendar scope is missing, confirm the permission is added in your Azure app under API permissions, then reconnect.',
-  send_as_denied: 'The mailbox is not allowed to send as this address. Send from the connected address or ask your admin for Send As rights.',
+  send_as_denied:
+    'The mailbox is not allowed to send as this address. Send from the connected address or ask your admin for Send As rights.',
   invalid_recipient: 'Microsoft rejected one or more recipients. Check the addresses and send again.',
   message_too_large: 'The message is larger than Exchange Online accepts. Remove or shrink attachments and send again.',
   sync_state_invalid: `The inbox sync position expired; a full resync starts automatically. ${RETRY_LATER}`,
@@ -52,10 +54,11 @@ const REMEDIATION: Readonly<Record<RemediationCode, string>> = {
   msal_configuration: 'The Microsoft sign-in endpoint is misconfigured on the server. Contact support.',
   unknown: 'An unexpected error occurred. Contact support with the reason code if it keeps happening.',
   app_single_tenant:
-    "This app is single-tenant: use your tenant id. The Azure app only accepts accounts from its own Microsoft 365 tenant, so choose that tenant (Directory (tenant) ID in Azure Portal > App registrations > [your app] > Overview) instead of Common, or make the app multi-tenant under Authentication > Supported account types.",
+    'This app is single-tenant: use your tenant id. The Azure app only accepts accounts from its own Microsoft 365 tenant, so choose that tenant (Directory (tenant) ID in Azure Portal > App registrations > [your app] > Overview) instead of Common, or make the app multi-tenant under Authentication > Supported account types.',
   tenant_not_found:
     'Microsoft does not know this tenant. Check the tenant ID (Azure Portal > Microsoft Entra ID > Overview > Tenant ID) or use a verified domain of the organization, or choose Common.',
-  user_cancelled: 'You cancelled the Microsoft sign-in. Start the connection again when you are ready, and sign in to finish it.',
+  user_cancelled:
+    'You cancelled the Microsoft sign-in. Start the connection again when you are ready, and sign in to finish it.',
   account_mismatch:
     "The Microsoft account that signed in is not this connection's mailbox, so nothing was changed. Reconnect signing in with the connection's own account, or connect the other account as a new connection.",
   admin_consent_required:

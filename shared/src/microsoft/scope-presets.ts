@@ -49,9 +49,7 @@ function toSet(scopes: ScopeList): Set<string> {
 export function missingScopes(requested: ScopeList, granted: ScopeList): string[] {
   const grantedSet = toSet(granted);
   const list = typeof requested === 'string' ? requested.split(/\s+/) : requested;
-  return list
-    .filter((s) => s.trim() !== '' && !isOidcScope(s))
-    .filter((s) => !grantedSet.has(normalizeScope(s)));
+  return list.filter((s) => s.trim() !== '' && !isOidcScope(s)).filter((s) => !grantedSet.has(normalizeScope(s)));
 }
 
 function hasAny(granted: ScopeList, wanted: readonly string[]): boolean {

@@ -31,7 +31,9 @@ describe('compare-and-set atomicity on the store', () => {
     await docs(0).insertOne({ _id: 'u', v: 0, winners: [] });
     const winnersPerRound: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const results = await racers((i) => docs(i).updateOne({ _id: 'u', v: round }, { $set: { v: round + 1 }, $push: { winners: i } }));
+      const results = await racers((i) =>
+        docs(i).updateOne({ _id: 'u', v: round }, { $set: { v: round + 1 }, $push: { winners: i } }),
+      );
       winnersPerRound.push(results.filter((r) => r.modifiedCount === 1).length);
     }
     expect(winnersPerRound).toEqual(Array.from({ length: ROUNDS }, () => 1));
@@ -43,7 +45,13 @@ describe('compare-and-set atomicity on the store', () => {
     await docs(0).insertOne({ _id: 'f', v: 0, winners: [] });
     const winnersPerRound: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const results = await racers((i) => docs(i).findOneAndUpdate({ _id: 'f', v: round }, { $inc: { v: 1 }, $push: { winners: i } }, { returnDocument: 'after' }));
+      const results = await racers((i) =>
+        docs(i).findOneAndUpdate(
+          { _id: 'f', v: round },
+          { $inc: { v: 1 }, $push: { winners: i } },
+          { returnDocument: 'after' },
+        ),
+      );
       const won = results.filter((d) => d !== null);
       winnersPerRound.push(won.length);
       // the winner sees its own write and nobody else's
@@ -59,7 +67,12 @@ describe('compare-and-set atomicity on the store', () => {
     const winnersPerRound: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // odd racers address the document by _id, even ones by a field: both kinds of writer must exclude each other
-      const results = await racers((i) => docs(i).updateOne(i % 2 ? { _id: 'k', v: round } : { key: 'k', v: round }, { $set: { v: round + 1 }, $push: { winners: i } }));
+      const results = await racers((i) =>
+        docs(i).updateOne(i % 2 ? { _id: 'k', v: round } : { key: 'k', v: round }, {
+          $set: { v: round + 1 },
+          $push: { winners: i },
+        }),
+      );
       winnersPerRound.push(results.filter((r) => r.modifiedCount === 1).length);
     }
     expect(winnersPerRound).toEqual(Array.from({ length: ROUNDS }, () => 1));
@@ -68,7 +81,9 @@ describe('compare-and-set atomicity on the store', () => {
   });
 
   it('findOneAndDelete hands a document to exactly one claimant', async () => {
-    await docs(0).insertMany(Array.from({ length: ROUNDS }, (_, round) => ({ _id: `d${round}`, v: round, winners: [] })));
+    await docs(0).insertMany(
+      Array.from({ length: ROUNDS }, (_, round) => ({ _id: `d${round}`, v: round, winners: [] })),
+    );
     const claimsPerRound: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const results = await racers((i) => docs(i).findOneAndDelete({ _id: `d${round}`, v: round }));

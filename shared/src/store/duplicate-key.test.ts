@@ -6,9 +6,17 @@ describe('isDuplicateKeyError', () => {
     expect(isDuplicateKeyError({ code: 11001 })).toBe(true);
     expect(isDuplicateKeyError({ codeName: 'DuplicateKey' })).toBe(true);
     expect(isDuplicateKeyError({ errorResponse: { code: 11000 } })).toBe(true);
-    expect(isDuplicateKeyError(new Error('E11000 duplicate key error collection: db.apps index: ws_1_name_1'))).toBe(true);
+    expect(isDuplicateKeyError(new Error('E11000 duplicate key error collection: db.apps index: ws_1_name_1'))).toBe(
+      true,
+    );
     // FerretDB 1.24 on findOneAndUpdate / updateOne (seen against the embedded store).
-    expect(isDuplicateKeyError({ code: 1, codeName: 'InternalError', message: '[msg_findandmodify.go:196 ...] constraint failed: UNIQUE constraint failed: index \'x\' (2067)' })).toBe(true);
+    expect(
+      isDuplicateKeyError({
+        code: 1,
+        codeName: 'InternalError',
+        message: "[msg_findandmodify.go:196 ...] constraint failed: UNIQUE constraint failed: index 'x' (2067)",
+      }),
+    ).toBe(true);
     expect(isDuplicateKeyError({ writeErrors: [{ code: 11000 }, { err: { code: 11000 } }] })).toBe(true);
   });
 

@@ -78,7 +78,10 @@ export class FakeIdentityPlatform implements INetworkModule {
     this.codes.delete(form.get('code') ?? '');
     const verifier = form.get('code_verifier') ?? '';
     if (!issued || b64url(createHash('sha256').update(verifier).digest()) !== issued.challenge) {
-      return { status: 400, body: { error: 'invalid_grant', error_codes: [70008], error_description: 'AADSTS70008: bad code' } };
+      return {
+        status: 400,
+        body: { error: 'invalid_grant', error_codes: [70008], error_description: 'AADSTS70008: bad code' },
+      };
     }
     return this.tokens(issued.scope, issued.nonce);
   }

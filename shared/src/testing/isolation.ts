@@ -16,7 +16,9 @@ export function testIsolation(label = 'test'): TestIsolation {
   const redisUrl = process.env.REDIS_URL;
   const mongoUrl = process.env.MONGO_URL;
   if (!redisUrl || !mongoUrl) {
-    throw new Error('REDIS_URL and MONGO_URL are not set: run integration tests through `npm test` (test/stack starts them)');
+    throw new Error(
+      'REDIS_URL and MONGO_URL are not set: run integration tests through `npm test` (test/stack starts them)',
+    );
   }
   const id = randomUUID().replace(/-/g, '').slice(0, 12);
   const safe = label.replace(/[^A-Za-z0-9]/g, '').slice(0, 20) || 'test';

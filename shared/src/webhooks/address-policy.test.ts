@@ -4,12 +4,25 @@ import { checkedLookup, refusedHost } from './resolve-checked';
 const none = parseAllowList('');
 
 describe('where webhooks may go', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00:ec2::254', 'fe80::1', '::ffff:127.0.0.1', '::ffff:a00:1', '224.0.0.1'])(
-    'refuses %s',
-    (ip) => expect(refusedAddress(ip, none)).toMatch(/private|loopback|reserved/),
-  );
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fd00:ec2::254',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    '::ffff:a00:1',
+    '224.0.0.1',
+  ])('refuses %s', (ip) => expect(refusedAddress(ip, none)).toMatch(/private|loopback|reserved/));
 
-  it.each(['93.184.216.34', '2606:4700::1111', '8.8.8.8'])('accepts the public address %s', (ip) => expect(refusedAddress(ip, none)).toBeNull());
+  it.each(['93.184.216.34', '2606:4700::1111', '8.8.8.8'])('accepts the public address %s', (ip) =>
+    expect(refusedAddress(ip, none)).toBeNull(),
+  );
 
   it('lets the allow-list through, by address or by host', () => {
     expect(refusedAddress('127.0.0.1', parseAllowList('127.0.0.1'))).toBeNull();
@@ -30,7 +43,10 @@ describe('where webhooks may go', () => {
 
   it('refuses a host whose DNS answer holds a private address (any of them), at connection time', async () => {
     const fakeDns = ((_h: string, _o: unknown, cb: (e: null, a: Array<{ address: string; family: number }>) => void) =>
-      cb(null, [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.5', family: 4 }])) as never;
+      cb(null, [
+        { address: '93.184.216.34', family: 4 },
+        { address: '10.0.0.5', family: 4 },
+      ])) as never;
     const lookup = checkedLookup(none, fakeDns);
     const err = await new Promise<Error | null>((resolve) => lookup('rebind.example', {}, (e) => resolve(e)));
     expect(err?.name).toBe('WebhookAddressRefusedError');

@@ -6,20 +6,53 @@ import { BlockList, isIP } from 'node:net';
 
 const blocked = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32],
-  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) blocked.addSubnet(net, bits, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  blocked.addSubnet(net, bits, 'ipv6');
 
 /** The hosts and addresses allowed although private (WEBHOOK_ALLOW_PRIVATE_HOSTS), lower-cased. */
 export type PrivateHostAllowList = ReadonlySet<string>;
 
 export const parseAllowList = (spec: string | undefined): PrivateHostAllowList =>
-  new Set((spec ?? '').split(',').map((s) => s.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean));
+  new Set(
+    (spec ?? '')
+      .split(',')
+      .map((s) =>
+        s
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      )
+      .filter(Boolean),
+  );
 
 /** IPv4-mapped IPv6 (::ffff:10.0.0.1) is checked as the IPv4 address it carries. */
 function normalize(ip: string): { address: string; family: 'ipv4' | 'ipv6' } | null {
@@ -41,7 +74,9 @@ export function refusedAddress(ip: string, allow: PrivateHostAllowList, host?: s
   const n = normalize(ip);
   if (!n) return `"${ip}" is not an IP address`;
   if (allow.has(n.address) || (host && allow.has(host.toLowerCase()))) return null;
-  return blocked.check(n.address, n.family) ? `${n.address} is a private, loopback, link-local or reserved address` : null;
+  return blocked.check(n.address, n.family)
+    ? `${n.address} is a private, loopback, link-local or reserved address`
+    : null;
 }
 
 export interface UrlCheck {
@@ -58,7 +93,8 @@ export function checkWebhookUrl(raw: string, allow: PrivateHostAllowList): UrlCh
     return { ok: false, reason: 'must be an absolute URL' };
   }
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allow.has(host))) return { ok: false, reason: 'must be an https URL' };
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allow.has(host)))
+    return { ok: false, reason: 'must be an https URL' };
   if (url.username || url.password) return { ok: false, reason: 'must not carry credentials' };
   if (isIP(host)) {
     const why = refusedAddress(host, allow);

@@ -14,14 +14,19 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  */
 export function checkedLookup(allow: PrivateHostAllowList, resolve: typeof dnsLookup = dnsLookup) {
   return (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback): void => {
-    resolve(hostname, { all: true, family: typeof options.family === 'number' ? options.family : 0 }, (err, addresses) => {
-      if (err) return callback(err, []);
-      const list = addresses as LookupAddress[];
-      const refused = list.map((a) => refusedAddress(a.address, allow, hostname)).find(Boolean);
-      if (refused || list.length === 0) return callback(new WebhookAddressRefusedError(`${hostname}: ${refused ?? 'no address'}`), []);
-      if (options.all) return callback(null, list);
-      callback(null, list[0]!.address, list[0]!.family);
-    });
+    resolve(
+      hostname,
+      { all: true, family: typeof options.family === 'number' ? options.family : 0 },
+      (err, addresses) => {
+        if (err) return callback(err, []);
+        const list = addresses as LookupAddress[];
+        const refused = list.map((a) => refusedAddress(a.address, allow, hostname)).find(Boolean);
+        if (refused || list.length === 0)
+          return callback(new WebhookAddressRefusedError(`${hostname}: ${refused ?? 'no address'}`), []);
+        if (options.all) return callback(null, list);
+        callback(null, list[0]!.address, list[0]!.family);
+      },
+    );
   };
 }
 
@@ -31,6 +36,14 @@ export async function refusedHost(hostname: string, allow: PrivateHostAllowList)
   if (isIP(host)) return refusedAddress(host, allow);
   const lookup = checkedLookup(allow);
   return new Promise((resolve) =>
-    lookup(host, { all: true }, (err) => resolve(err ? (err instanceof WebhookAddressRefusedError ? err.message : `${host} does not resolve (${err.code ?? err.message})`) : null)),
+    lookup(host, { all: true }, (err) =>
+      resolve(
+        err
+          ? err instanceof WebhookAddressRefusedError
+            ? err.message
+            : `${host} does not resolve (${err.code ?? err.message})`
+          : null,
+      ),
+    ),
   );
 }

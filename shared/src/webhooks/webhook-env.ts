@@ -5,5 +5,7 @@ export const webhookEnv = {
   WEBHOOK_ALLOW_PRIVATE_HOSTS: z
     .string()
     .default('')
-    .describe('comma-separated hosts or IP addresses webhooks may reach although private/loopback (local development and tests only); they may use http'),
+    .describe(
+      'comma-separated hosts or IP addresses webhooks may reach although private/loopback (local development and tests only); they may use http',
+    ),
 };

@@ -19,7 +19,9 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
 }
 
-const compose = load(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+const compose = load(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, ComposeService>;
+};
 
 // Values a user supplies for the `${VAR:?message}` placeholders.
 const required: Record<string, string> = {
@@ -37,17 +39,29 @@ function interpolate(value: string): string {
   });
 }
 
-const ours: Record<string, z.ZodRawShape> = { 'auth-gateway': gatewayEnv, workers: workersEnv, dashboard: dashboardEnv };
+const ours: Record<string, z.ZodRawShape> = {
+  'auth-gateway': gatewayEnv,
+  workers: workersEnv,
+  dashboard: dashboardEnv,
+};
 
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
-  const workspaces = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.flatMap((w) =>
-    w.endsWith('/*') ? readdirSync(join(repoRoot, w.slice(0, -2)), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${w.slice(0, -2)}/${d.name}`) : [w],
+  const workspaces = (
+    JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] }
+  ).workspaces.flatMap((w) =>
+    w.endsWith('/*')
+      ? readdirSync(join(repoRoot, w.slice(0, -2)), { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => `${w.slice(0, -2)}/${d.name}`)
+      : [w],
   );
 
   it('copies every workspace manifest (npm ci needs the whole lock) and the code of every package a service runs', () => {
-    for (const ws of workspaces.filter((w) => existsSync(join(repoRoot, w, 'package.json')))) expect(dockerfile).toContain(`COPY ${ws}/package.json ${ws}/`);
-    for (const pkg of ['shared', 'queues', 'mailbox-runtime', 'services']) expect(dockerfile).toContain(`COPY ${pkg} ${pkg}\n`);
+    for (const ws of workspaces.filter((w) => existsSync(join(repoRoot, w, 'package.json'))))
+      expect(dockerfile).toContain(`COPY ${ws}/package.json ${ws}/`);
+    for (const pkg of ['shared', 'queues', 'mailbox-runtime', 'services'])
+      expect(dockerfile).toContain(`COPY ${pkg} ${pkg}\n`);
   });
 });
 
@@ -75,19 +89,22 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(Object.keys(ours))('passes %s an environment its config schema accepts, and nothing it does not know', (name) => {
-    const service = compose.services[name]!;
-    // `<<: *common-env` is a YAML merge key: the shared variables, overridden by the service's own.
-    const { '<<': merged, ...own } = (service.environment ?? {}) as Record<string, unknown>;
-    const raw = { ...(merged as Record<string, unknown> | undefined), ...own };
-    const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, interpolate(String(v))]));
-    expect(env.REDIS_URL).toBe('redis://redis:6379');
-    const shape = ours[name]!;
-    expect(Object.keys(env).filter((k) => !(k in shape))).toEqual([]);
-    const parsed = parseEnv(name, shape, env) as Record<string, unknown>;
-    for (const port of service.ports ?? []) {
-      const inside = Number(port.split(':')[1]);
-      expect(Object.values(parsed)).toContain(inside);
-    }
-  });
+  it.each(Object.keys(ours))(
+    'passes %s an environment its config schema accepts, and nothing it does not know',
+    (name) => {
+      const service = compose.services[name]!;
+      // `<<: *common-env` is a YAML merge key: the shared variables, overridden by the service's own.
+      const { '<<': merged, ...own } = (service.environment ?? {}) as Record<string, unknown>;
+      const raw = { ...(merged as Record<string, unknown> | undefined), ...own };
+      const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, interpolate(String(v))]));
+      expect(env.REDIS_URL).toBe('redis://redis:6379');
+      const shape = ours[name]!;
+      expect(Object.keys(env).filter((k) => !(k in shape))).toEqual([]);
+      const parsed = parseEnv(name, shape, env) as Record<string, unknown>;
+      for (const port of service.ports ?? []) {
+        const inside = Number(port.split(':')[1]);
+        expect(Object.values(parsed)).toContain(inside);
+      }
+    },
+  );
 });

@@ -1,7 +1,20 @@
 import { startWorkers, type RunningWorkers } from '@outlook-connect/queues';
 import { createLogger, parseEnv } from '@outlook-connect/shared';
-import { createClients, DEFAULT_INBOX_POLICY, registrationsFor, workersEnv, type Clients } from '@outlook-connect/workers';
-import { call, connectThroughApi, createApp, getJson, startGatewayHarness, type GatewayHarness } from '@outlook-connect/auth-gateway/testing';
+import {
+  createClients,
+  DEFAULT_INBOX_POLICY,
+  registrationsFor,
+  workersEnv,
+  type Clients,
+} from '@outlook-connect/workers';
+import {
+  call,
+  connectThroughApi,
+  createApp,
+  getJson,
+  startGatewayHarness,
+  type GatewayHarness,
+} from '@outlook-connect/auth-gateway/testing';
 
 // The user guide's "Verify the Connection", end to end through the gateway and the real workers: the connection is
 // Active, a test email sent from the CRM arrives from the Outlook address, and it appears in the CRM's inbox view.
@@ -28,7 +41,13 @@ describe('verify the connection', () => {
     // Polling every second instead of every minute, so the test email shows up within the test.
     const deps = { ...clients.deps, inboxPolicy: { ...DEFAULT_INBOX_POLICY, pollIntervalMs: 1_000, jitter: 0 } };
     const served = ['send', 'inbox-sync', 'token-refresh'] as const;
-    workers = startWorkers({ registrations: registrationsFor(deps, served), served, connection: clients.workerRedis, prefix: config.QUEUE_PREFIX, logger });
+    workers = startWorkers({
+      registrations: registrationsFor(deps, served),
+      served,
+      connection: clients.workerRedis,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+    });
   });
 
   afterAll(async () => {

@@ -4,7 +4,13 @@ import { Webhook } from 'standardwebhooks';
 import { startWorkers, type RunningWorkers } from '@outlook-connect/queues';
 import { createLogger, parseEnv } from '@outlook-connect/shared';
 import { createClients, registrationsFor, workersEnv, type Clients } from '@outlook-connect/workers';
-import { call, connectThroughApi, createApp, startGatewayHarness, type GatewayHarness } from '@outlook-connect/auth-gateway/testing';
+import {
+  call,
+  connectThroughApi,
+  createApp,
+  startGatewayHarness,
+  type GatewayHarness,
+} from '@outlook-connect/auth-gateway/testing';
 
 // What a CRM in any language sees: it registers an endpoint through the API, connects a mailbox, and receives
 // connection.created as a Standard Webhook it verifies with the secret the API showed it once; after a rotation both
@@ -44,7 +50,13 @@ describe('events out as signed webhooks, end to end', () => {
     const logger = createLogger({ service: 'workers', level: 'silent' });
     clients = await createClients(config, { logger, dbName: h.deps.store.name });
     const served = ['events', 'webhook-delivery'] as const;
-    workers = startWorkers({ registrations: registrationsFor(clients.deps, served), served, connection: clients.workerRedis, prefix: config.QUEUE_PREFIX, logger });
+    workers = startWorkers({
+      registrations: registrationsFor(clients.deps, served),
+      served,
+      connection: clients.workerRedis,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+    });
   });
 
   afterAll(async () => {
@@ -56,12 +68,16 @@ describe('events out as signed webhooks, end to end', () => {
   });
 
   const arrived = async (type: string, count = 1) => {
-    for (let i = 0; i < 200 && received.filter((r) => JSON.parse(r.body).type === type).length < count; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && received.filter((r) => JSON.parse(r.body).type === type).length < count; i++)
+      await new Promise((r) => setTimeout(r, 100));
     return received.filter((r) => JSON.parse(r.body).type === type);
   };
 
   it('connection.created lands, verified; rotation keeps it verifiable; test and replay arrive with their ids', async () => {
-    const made = await call<{ id: string; secret: string }>(h, 'POST', '/v1/webhook-endpoints', { headers: h.auth, body: { url, description: 'CRM' } });
+    const made = await call<{ id: string; secret: string }>(h, 'POST', '/v1/webhook-endpoints', {
+      headers: h.auth,
+      body: { url, description: 'CRM' },
+    });
     expect(made.status).toBe(201);
     const tenant = h.emulator.control.createTenant({ domain: 'hooks.test' });
     h.emulator.control.createUser({ tenantId: tenant.id, email: 'rep@hooks.test', displayName: 'Sales Rep' });
@@ -71,19 +87,43 @@ describe('events out as signed webhooks, end to end', () => {
 
     const [created] = await arrived('connection.created');
     expect(created).toBeDefined();
-    const event = new Webhook(made.body.secret).verify(created!.body, created!.headers) as { id: string; workspaceId: string; connectionId: string; data: { mailbox: string } };
-    expect(event).toMatchObject({ workspaceId: h.workspaceId, connectionId: connected.connectionId, data: { mailbox: 'rep@hooks.test' } });
+    const event = new Webhook(made.body.secret).verify(created!.body, created!.headers) as {
+      id: string;
+      workspaceId: string;
+      connectionId: string;
+      data: { mailbox: string };
+    };
+    expect(event).toMatchObject({
+      workspaceId: h.workspaceId,
+      connectionId: connected.connectionId,
+      data: { mailbox: 'rep@hooks.test' },
+    });
     expect(created!.headers['webhook-id']).toBe(event.id);
 
-    const rotated = await call<{ secret: string }>(h, 'POST', `/v1/webhook-endpoints/${made.body.id}/rotate-secret`, { headers: h.auth, body: { overlapSeconds: 600 } });
-    const test = await call<{ eventId: string; deliveryId: string }>(h, 'POST', `/v1/webhook-endpoints/${made.body.id}/test`, { headers: h.auth });
+    const rotated = await call<{ secret: string }>(h, 'POST', `/v1/webhook-endpoints/${made.body.id}/rotate-secret`, {
+      headers: h.auth,
+      body: { overlapSeconds: 600 },
+    });
+    const test = await call<{ eventId: string; deliveryId: string }>(
+      h,
+      'POST',
+      `/v1/webhook-endpoints/${made.body.id}/test`,
+      { headers: h.auth },
+    );
     expect(test.status).toBe(202);
     const [ping] = await arrived('webhook.test');
     expect(ping!.headers['webhook-id']).toBe(test.body.eventId);
     expect(new Webhook(rotated.body.secret).verify(ping!.body, ping!.headers)).toMatchObject({ type: 'webhook.test' });
     expect(new Webhook(made.body.secret).verify(ping!.body, ping!.headers)).toMatchObject({ type: 'webhook.test' });
 
-    type Log = { data: Array<{ id: string; eventType: string; status: string; attempts: Array<{ outcome: string; statusCode: number }> }> };
+    type Log = {
+      data: Array<{
+        id: string;
+        eventType: string;
+        status: string;
+        attempts: Array<{ outcome: string; statusCode: number }>;
+      }>;
+    };
     let log: Log = { data: [] };
     for (let i = 0; i < 50 && (log.data.length < 2 || !log.data.every((d) => d.status === 'delivered')); i++) {
       log = (await call<Log>(h, 'GET', `/v1/webhook-endpoints/${made.body.id}/deliveries`, { headers: h.auth })).body;
@@ -91,7 +131,9 @@ describe('events out as signed webhooks, end to end', () => {
     }
     const createdDelivery = log.data.find((d) => d.eventType === 'connection.created')!;
     expect(createdDelivery.attempts).toMatchObject([{ outcome: 'delivered', statusCode: 204 }]);
-    await call(h, 'POST', `/v1/webhook-endpoints/${made.body.id}/deliveries/${createdDelivery.id}/replay`, { headers: h.auth });
+    await call(h, 'POST', `/v1/webhook-endpoints/${made.body.id}/deliveries/${createdDelivery.id}/replay`, {
+      headers: h.auth,
+    });
     const again = await arrived('connection.created', 2);
     expect(again).toHaveLength(2);
     expect(again[1]!.headers['webhook-id']).toBe(event.id);

@@ -3,13 +3,18 @@ import { cliOptions } from './cli';
 
 describe('emulator CLI options', () => {
   it('takes --state-dir and --http-port, over the environment', () => {
-    expect(cliOptions(['--state-dir', 'x/state', '--http-port', '0'], { EMULATOR_HTTP_PORT: '5480', EMULATOR_PORT: '6443' })).toEqual({
+    expect(
+      cliOptions(['--state-dir', 'x/state', '--http-port', '0'], { EMULATOR_HTTP_PORT: '5480', EMULATOR_PORT: '6443' }),
+    ).toEqual({
       port: 6443,
       host: '127.0.0.1',
       stateDir: path.resolve('x/state'),
       httpPort: 0,
     });
-    expect(cliOptions([], { EMULATOR_STATE_DIR: '/s', EMULATOR_HTTP_PORT: '5480' })).toMatchObject({ stateDir: '/s', httpPort: 5480 });
+    expect(cliOptions([], { EMULATOR_STATE_DIR: '/s', EMULATOR_HTTP_PORT: '5480' })).toMatchObject({
+      stateDir: '/s',
+      httpPort: 5480,
+    });
   });
 
   it('keeps state in memory and pages on https unless asked', () => {

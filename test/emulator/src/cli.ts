@@ -27,7 +27,8 @@ const USAGE = 'usage: npm run emulator -- [--port 5443] [--host 127.0.0.1] [--st
 
 function portValue(name: string, value: string): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new Error(`${name} must be a port number (0-65535), got "${value}". ${USAGE}`);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new Error(`${name} must be a port number (0-65535), got "${value}". ${USAGE}`);
   return port;
 }
 
@@ -35,7 +36,12 @@ function portValue(name: string, value: string): number {
 export function cliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'state-dir': { type: 'string' }, 'http-port': { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'state-dir': { type: 'string' },
+      'http-port': { type: 'string' },
+    },
     strict: true,
   });
   const stateDir = values['state-dir'] ?? env.EMULATOR_STATE_DIR;
@@ -50,8 +56,14 @@ export function cliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
 
 async function main(): Promise<void> {
   const opts = cliOptions(process.argv.slice(2), process.env);
-  const emu = await startEmulator({ ...opts, interactive: true, logger: process.env.EMULATOR_LOG ? (l) => console.log(JSON.stringify(l)) : undefined });
-  const redirectUris = process.env.EMULATOR_REDIRECT_URIS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const emu = await startEmulator({
+    ...opts,
+    interactive: true,
+    logger: process.env.EMULATOR_LOG ? (l) => console.log(JSON.stringify(l)) : undefined,
+  });
+  const redirectUris = process.env.EMULATOR_REDIRECT_URIS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const seed = seedSandbox(emu.control, redirectUris ? { redirectUris } : {});
   const credentialsFile = path.join(repoRoot, '.local', 'sandbox', 'emulator-app.json');
   writeCredentials(credentialsFile, {

@@ -67,7 +67,10 @@ export function mailboxOf(ctx: EmulatorContext, user: User): Mailbox {
 }
 
 /** One access token's lifetime: Microsoft's vary between 60 and 90 minutes. */
-export const accessTokenLifetimeSec = (s: Pick<EmulatorSettings, 'accessTokenSec' | 'accessTokenMaxSec'>, random: () => number = Math.random): number =>
+export const accessTokenLifetimeSec = (
+  s: Pick<EmulatorSettings, 'accessTokenSec' | 'accessTokenMaxSec'>,
+  random: () => number = Math.random,
+): number =>
   s.accessTokenSec + Math.floor(random() * (Math.max(s.accessTokenMaxSec, s.accessTokenSec) - s.accessTokenSec + 1));
 
 export const nowIso = (ctx: EmulatorContext): string => new Date(ctx.clock.now()).toISOString();

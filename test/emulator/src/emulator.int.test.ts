@@ -1,12 +1,32 @@
-import { FULL_SCOPES, REDIRECT, authorize, connect, graphFor, msalFor, redeem, refreshTokenOf, startWorld, type World } from './testing/harness';
+import {
+  FULL_SCOPES,
+  REDIRECT,
+  authorize,
+  connect,
+  graphFor,
+  msalFor,
+  redeem,
+  refreshTokenOf,
+  startWorld,
+  type World,
+} from './testing/harness';
 
 // The real @azure/msal-node and @microsoft/microsoft-graph-client against the emulator, over HTTPS (dev CA).
 /** The raw token endpoint answer for a refresh (MSAL hides expires_in / ext_expires_in). */
-async function tokenByRefresh(w: World, refreshToken: string): Promise<{ expires_in: number; ext_expires_in: number; scope: string }> {
+async function tokenByRefresh(
+  w: World,
+  refreshToken: string,
+): Promise<{ expires_in: number; ext_expires_in: number; scope: string }> {
   const res = await fetch(`${w.emu.loginUrl}/common/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: w.app.clientId, client_secret: w.secret, scope: 'Mail.Send offline_access' }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: w.app.clientId,
+      client_secret: w.secret,
+      scope: 'Mail.Send offline_access',
+    }).toString(),
   });
   return (await res.json()) as { expires_in: number; ext_expires_in: number; scope: string };
 }
@@ -27,38 +47,67 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     expect(a.status).toBe(302);
     expect(a.location?.startsWith('https://crm.example.test/oauth/callback?code=')).toBe(true);
     expect(a.params.get('state')).toBe(a.state);
-    expect(JSON.parse(Buffer.from(a.params.get('client_info') ?? '', 'base64url').toString())).toEqual({ uid: w.user.id, utid: w.tenant.id });
+    expect(JSON.parse(Buffer.from(a.params.get('client_info') ?? '', 'base64url').toString())).toEqual({
+      uid: w.user.id,
+      utid: w.tenant.id,
+    });
 
     const result = await redeem(msal, a);
     expect(result.account?.homeAccountId).toBe(`${w.user.id}.${w.tenant.id}`);
     expect(result.account?.username).toBe(w.user.email);
-    expect(result.idTokenClaims).toMatchObject({ aud: w.app.clientId, tid: w.tenant.id, oid: w.user.id, nonce: a.nonce, iss: `${w.emu.url}/${w.tenant.id}/v2.0` });
+    expect(result.idTokenClaims).toMatchObject({
+      aud: w.app.clientId,
+      tid: w.tenant.id,
+      oid: w.user.id,
+      nonce: a.nonce,
+      iss: `${w.emu.url}/${w.tenant.id}/v2.0`,
+    });
     // Microsoft returns Graph permissions by their short names.
     expect(result.scopes).toEqual(expect.arrayContaining(FULL_SCOPES));
     const rt = refreshTokenOf(msal);
     expect(rt).not.toBe('');
 
-    const refreshed = await msalFor(w).acquireTokenByRefreshToken({ refreshToken: rt, scopes: FULL_SCOPES, forceCache: true });
+    const refreshed = await msalFor(w).acquireTokenByRefreshToken({
+      refreshToken: rt,
+      scopes: FULL_SCOPES,
+      forceCache: true,
+    });
     expect(refreshed?.accessToken).not.toBe(result.accessToken);
     expect(refreshed?.scopes).toEqual(expect.arrayContaining(['Mail.Send']));
     // Rotation: the old refresh token still works.
-    await expect(msalFor(w).acquireTokenByRefreshToken({ refreshToken: rt, scopes: FULL_SCOPES })).resolves.toBeTruthy();
+    await expect(
+      msalFor(w).acquireTokenByRefreshToken({ refreshToken: rt, scopes: FULL_SCOPES }),
+    ).resolves.toBeTruthy();
     expect(w.emu.control.counters().tokenGrants[w.user.email]).toEqual({ authorization_code: 1, refresh_token: 2 });
   });
 
   it('issues a refresh token without the browser flow (control), which the real MSAL redeems; the grant log shows each grant', async () => {
     const seeded = w.emu.control.createUser({ tenantId: w.tenant.id, email: `seeded@${w.tenant.domain}` });
-    expect(() => w.emu.control.issueRefreshToken(seeded.email, w.app.clientId, ['openid', 'Mail.Read'])).toThrow(/offline_access/);
-    const issued = w.emu.control.issueRefreshToken(seeded.email, w.app.clientId, ['openid', 'profile', 'offline_access', 'Mail.ReadWrite', 'Mail.Send']);
+    expect(() => w.emu.control.issueRefreshToken(seeded.email, w.app.clientId, ['openid', 'Mail.Read'])).toThrow(
+      /offline_access/,
+    );
+    const issued = w.emu.control.issueRefreshToken(seeded.email, w.app.clientId, [
+      'openid',
+      'profile',
+      'offline_access',
+      'Mail.ReadWrite',
+      'Mail.Send',
+    ]);
     expect(issued).toMatchObject({ userId: seeded.id, tenantId: w.tenant.id });
     w.emu.control.setTokenLifetimes({ accessTokenSec: 120 });
     try {
       const before = Date.now();
-      const refreshed = await msalFor(w).acquireTokenByRefreshToken({ refreshToken: issued.refreshToken, scopes: ['Mail.ReadWrite', 'Mail.Send'], forceCache: true });
+      const refreshed = await msalFor(w).acquireTokenByRefreshToken({
+        refreshToken: issued.refreshToken,
+        scopes: ['Mail.ReadWrite', 'Mail.Send'],
+        forceCache: true,
+      });
       expect(refreshed?.account?.homeAccountId).toBe(`${seeded.id}.${w.tenant.id}`);
       expect(refreshed?.scopes).toEqual(expect.arrayContaining(['Mail.Send']));
       // A permission the user never consented to is refused like on Microsoft (65001).
-      await expect(msalFor(w).acquireTokenByRefreshToken({ refreshToken: issued.refreshToken, scopes: ['Calendars.ReadWrite'] })).rejects.toMatchObject({ errorNo: 65001 });
+      await expect(
+        msalFor(w).acquireTokenByRefreshToken({ refreshToken: issued.refreshToken, scopes: ['Calendars.ReadWrite'] }),
+      ).rejects.toMatchObject({ errorNo: 65001 });
       const log = w.emu.control.grantLog(seeded.email);
       expect(log).toHaveLength(1);
       expect(log[0]).toMatchObject({ email: seeded.email, grantType: 'refresh_token' });
@@ -90,11 +139,17 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     const c = await connect(w);
     const graph = graphFor(w, c.result.accessToken);
     await graph.api('/me/sendMail').post({
-      message: { subject: 'Test email', body: { contentType: 'Text', content: 'hello' }, toRecipients: [{ emailAddress: { address: w.user.email } }] },
+      message: {
+        subject: 'Test email',
+        body: { contentType: 'Text', content: 'hello' },
+        toRecipients: [{ emailAddress: { address: w.user.email } }],
+      },
       saveToSentItems: true,
     });
     expect(w.emu.control.sentItems(w.user.email).map((m) => m.subject)).toContain('Test email');
-    const inbox = (await graph.api('/me/mailFolders/inbox/messages').select('subject,from').top(5).get()) as { value: Array<{ subject: string }> };
+    const inbox = (await graph.api('/me/mailFolders/inbox/messages').select('subject,from').top(5).get()) as {
+      value: Array<{ subject: string }>;
+    };
     expect(inbox.value.map((m) => m.subject)).toContain('Test email');
   });
 
@@ -110,7 +165,9 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
       singleValueExtendedProperties: [{ id: propId, value: 'send-42' }],
     })) as { id: string; isDraft: boolean };
     expect(draft.isDraft).toBe(true);
-    const headers = (await graph.api(`/me/messages/${draft.id}`).select('internetMessageHeaders').get()) as { internetMessageHeaders: Array<{ name: string }> };
+    const headers = (await graph.api(`/me/messages/${draft.id}`).select('internetMessageHeaders').get()) as {
+      internetMessageHeaders: Array<{ name: string }>;
+    };
     expect(headers.internetMessageHeaders).toEqual([{ name: 'x-oc-send-id', value: 'send-42' }]);
     await graph.api(`/me/messages/${draft.id}/send`).post({});
     expect(w.emu.control.counters().sendsByMarker['send-42']).toBe(1); // one send, though the marker is in a header and a property
@@ -120,26 +177,65 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
       .get()) as { value: Array<{ id: string; isDraft: boolean }> };
     expect(found.value).toHaveLength(1);
     expect(found.value[0]?.id).not.toBe(draft.id); // ids change on move
-    await expect(graph.api(`/me/messages/${draft.id}`).get()).rejects.toMatchObject({ statusCode: 404, code: 'ErrorItemNotFound' });
+    await expect(graph.api(`/me/messages/${draft.id}`).get()).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'ErrorItemNotFound',
+    });
   });
 
   it('threads replies: createReply + PATCH + attachment + send, and reply in one call', async () => {
     const c = await connect(w);
     const graph = graphFor(w, c.result.accessToken);
-    const peer = w.emu.control.createUser({ tenantId: w.tenant.id, email: `peer-${Date.now()}@${w.tenant.domain}` }).email;
-    const incoming = w.emu.control.deliverMessage(w.user.email, { from: peer, subject: 'Pricing?', body: 'How much?', references: '<root@x.example>' });
-    const draft = (await graph.api(`/me/messages/${incoming.id}/createReply`).post({})) as { id: string; subject: string; conversationId: string; toRecipients: unknown[] };
-    expect(draft).toMatchObject({ subject: 'RE: Pricing?', conversationId: incoming.conversationId, toRecipients: [{ emailAddress: { address: peer, name: peer } }] });
+    const peer = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: `peer-${Date.now()}@${w.tenant.domain}`,
+    }).email;
+    const incoming = w.emu.control.deliverMessage(w.user.email, {
+      from: peer,
+      subject: 'Pricing?',
+      body: 'How much?',
+      references: '<root@x.example>',
+    });
+    const draft = (await graph.api(`/me/messages/${incoming.id}/createReply`).post({})) as {
+      id: string;
+      subject: string;
+      conversationId: string;
+      toRecipients: unknown[];
+    };
+    expect(draft).toMatchObject({
+      subject: 'RE: Pricing?',
+      conversationId: incoming.conversationId,
+      toRecipients: [{ emailAddress: { address: peer, name: peer } }],
+    });
     await graph.api(`/me/messages/${draft.id}`).patch({ body: { contentType: 'Text', content: '42 EUR' } });
-    await graph.api(`/me/messages/${draft.id}/attachments`).post({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'quote.txt', contentType: 'text/plain', contentBytes: Buffer.from('42').toString('base64') });
+    await graph.api(`/me/messages/${draft.id}/attachments`).post({
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      name: 'quote.txt',
+      contentType: 'text/plain',
+      contentBytes: Buffer.from('42').toString('base64'),
+    });
     await graph.api(`/me/messages/${draft.id}/send`).post(null);
-    const [received] = w.emu.control.listMessages(peer, 'inbox') as Array<{ subject: string; conversationId: string; hasAttachments: boolean; internetMessageHeaders: Array<{ name: string; value: string }> }>;
-    expect(received).toMatchObject({ subject: 'RE: Pricing?', conversationId: incoming.conversationId, hasAttachments: true });
+    const [received] = w.emu.control.listMessages(peer, 'inbox') as Array<{
+      subject: string;
+      conversationId: string;
+      hasAttachments: boolean;
+      internetMessageHeaders: Array<{ name: string; value: string }>;
+    }>;
+    expect(received).toMatchObject({
+      subject: 'RE: Pricing?',
+      conversationId: incoming.conversationId,
+      hasAttachments: true,
+    });
     const header = (name: string) => received?.internetMessageHeaders.find((h) => h.name === name)?.value;
     expect(header('In-Reply-To')).toBe(incoming.internetMessageId);
     expect(header('References')).toBe(`<root@x.example> ${String(incoming.internetMessageId)}`);
 
-    await graph.api(`/me/messages/${incoming.id}/reply`).post({ comment: 'Also: see attached', message: { attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a.txt', contentBytes: 'YQ==' }] } });
+    await graph.api(`/me/messages/${incoming.id}/reply`).post({
+      comment: 'Also: see attached',
+      message: {
+        attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a.txt', contentBytes: 'YQ==' }],
+      },
+    });
     expect(w.emu.control.listMessages(peer, 'inbox')).toHaveLength(2);
   });
 
@@ -149,14 +245,24 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     w.emu.control.deliverMessages(email, 25);
     const c = await connect(w, { email });
     const graph = graphFor(w, c.result.accessToken);
-    type Page = { value: Array<{ id: string; subject?: string; '@removed'?: unknown }>; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
-    let page = (await graph.api('/me/mailFolders/inbox/messages/delta').header('Prefer', 'odata.maxpagesize=10').select('subject,receivedDateTime').get()) as Page;
+    type Page = {
+      value: Array<{ id: string; subject?: string; '@removed'?: unknown }>;
+      '@odata.nextLink'?: string;
+      '@odata.deltaLink'?: string;
+    };
+    let page = (await graph
+      .api('/me/mailFolders/inbox/messages/delta')
+      .header('Prefer', 'odata.maxpagesize=10')
+      .select('subject,receivedDateTime')
+      .get()) as Page;
     const seen: string[] = [];
     let pages = 1;
     for (;;) {
       seen.push(...page.value.map((m) => m.id));
       if (!page['@odata.nextLink']) break;
-      expect(page['@odata.nextLink'].startsWith(`${w.emu.graphUrl}/me/mailFolders/inbox/messages/delta?$skiptoken=`)).toBe(true);
+      expect(
+        page['@odata.nextLink'].startsWith(`${w.emu.graphUrl}/me/mailFolders/inbox/messages/delta?$skiptoken=`),
+      ).toBe(true);
       page = (await graph.api(page['@odata.nextLink']).header('Prefer', 'odata.maxpagesize=10').get()) as Page;
       pages += 1;
     }
@@ -170,14 +276,21 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     w.emu.control.deleteMessage(email, String(second?.id));
     const fresh = w.emu.control.deliverMessage(email, { from: 'x@external.example', subject: 'Brand new' });
     const next = (await graph.api(deltaLink).get()) as Page;
-    expect(next.value.find((m) => m.id === second?.id)).toEqual({ '@odata.type': '#microsoft.graph.message', id: second?.id, '@removed': { reason: 'deleted' } });
+    expect(next.value.find((m) => m.id === second?.id)).toEqual({
+      '@odata.type': '#microsoft.graph.message',
+      id: second?.id,
+      '@removed': { reason: 'deleted' },
+    });
     expect(next.value.map((m) => m.id)).toEqual(expect.arrayContaining([first?.id, fresh.id]));
     expect(next.value[0]).not.toHaveProperty('body'); // $select is carried in the token
     expect(next['@odata.deltaLink']).toBeDefined();
 
     // $filter=receivedDateTime ge ...: messages arrived one minute apart, keep the last five.
     const since = new Date(Date.parse(String(fresh.receivedDateTime)) - 4.5 * 60_000).toISOString();
-    const recent = (await graph.api('/me/mailFolders/inbox/messages/delta').filter(`receivedDateTime ge ${since}`).get()) as Page;
+    const recent = (await graph
+      .api('/me/mailFolders/inbox/messages/delta')
+      .filter(`receivedDateTime ge ${since}`)
+      .get()) as Page;
     expect(recent.value.length).toBeGreaterThanOrEqual(5);
     expect(recent.value.length).toBeLessThanOrEqual(6);
   });
@@ -186,8 +299,13 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     const c = await connect(w);
     const graph = graphFor(w, c.result.accessToken);
     w.emu.control.deliverMessages(w.user.email, 3);
-    const page = (await graph.api("/me/mailFolders('inbox')/messages/delta").header('Prefer', 'odata.maxpagesize=1').get()) as { '@odata.nextLink'?: string };
-    expect(page['@odata.nextLink']?.startsWith(`${w.emu.graphUrl}/me/mailFolders('inbox')/messages/delta?$skiptoken=`)).toBe(true);
+    const page = (await graph
+      .api("/me/mailFolders('inbox')/messages/delta")
+      .header('Prefer', 'odata.maxpagesize=1')
+      .get()) as { '@odata.nextLink'?: string };
+    expect(
+      page['@odata.nextLink']?.startsWith(`${w.emu.graphUrl}/me/mailFolders('inbox')/messages/delta?$skiptoken=`),
+    ).toBe(true);
     await expect(graph.api(page['@odata.nextLink'] ?? '').get()).resolves.toHaveProperty('value');
   });
 
@@ -195,17 +313,28 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     const c = await connect(w);
     const graph = graphFor(w, c.result.accessToken);
     const body = {
-      subject: 'Demo', transactionId: 'tx-1',
-      start: { dateTime: '2030-01-07T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2030-01-07T11:00:00', timeZone: 'UTC' },
+      subject: 'Demo',
+      transactionId: 'tx-1',
+      start: { dateTime: '2030-01-07T10:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2030-01-07T11:00:00', timeZone: 'UTC' },
     };
     const ev = (await graph.api('/me/events').post(body)) as { id: string };
-    await expect(graph.api('/me/events').post(body)).rejects.toMatchObject({ statusCode: 409, code: 'ErrorDuplicateTransactionId' });
-    const view = (await graph.api('/me/calendarView').query({ startDateTime: '2030-01-07T00:00:00Z', endDateTime: '2030-01-08T00:00:00Z' }).get()) as { value: Array<{ id: string }> };
+    await expect(graph.api('/me/events').post(body)).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'ErrorDuplicateTransactionId',
+    });
+    const view = (await graph
+      .api('/me/calendarView')
+      .query({ startDateTime: '2030-01-07T00:00:00Z', endDateTime: '2030-01-08T00:00:00Z' })
+      .get()) as { value: Array<{ id: string }> };
     expect(view.value.map((e) => e.id)).toEqual([ev.id]);
     const patched = (await graph.api(`/me/events/${ev.id}`).patch({ subject: 'Demo (moved)' })) as { subject: string };
     expect(patched.subject).toBe('Demo (moved)');
     const schedule = (await graph.api('/me/calendar/getSchedule').post({
-      schedules: [w.user.email], startTime: { dateTime: '2030-01-07T09:00:00', timeZone: 'UTC' }, endTime: { dateTime: '2030-01-07T12:00:00', timeZone: 'UTC' }, availabilityViewInterval: 60,
+      schedules: [w.user.email],
+      startTime: { dateTime: '2030-01-07T09:00:00', timeZone: 'UTC' },
+      endTime: { dateTime: '2030-01-07T12:00:00', timeZone: 'UTC' },
+      availabilityViewInterval: 60,
     })) as { value: Array<{ availabilityView: string; scheduleItems: unknown[] }> };
     expect(schedule.value[0]?.availabilityView).toBe('020');
     await graph.api(`/me/events/${ev.id}/cancel`).post({ comment: 'sorry' });
@@ -213,22 +342,38 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
   });
 
   it('serves the discovery documents MSAL reads', async () => {
-    const config = (await (await fetch(`${w.emu.url}/${w.tenant.domain}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const config = (await (
+      await fetch(`${w.emu.url}/${w.tenant.domain}/v2.0/.well-known/openid-configuration`)
+    ).json()) as Record<string, string>;
     expect(config.token_endpoint).toBe(`${w.emu.url}/${w.tenant.id}/oauth2/v2.0/token`);
     expect(config.issuer).toBe(`${w.emu.url}/${w.tenant.id}/v2.0`);
     const keys = (await (await fetch(config.jwks_uri ?? '')).json()) as { keys: unknown[] };
     expect(keys.keys).toHaveLength(1);
-    const instance = (await (await fetch(`${w.emu.url}/common/discovery/instance?api-version=1.1&authorization_endpoint=${w.emu.url}/common/oauth2/v2.0/authorize`)).json()) as { metadata: Array<{ aliases: string[] }> };
+    const instance = (await (
+      await fetch(
+        `${w.emu.url}/common/discovery/instance?api-version=1.1&authorization_endpoint=${w.emu.url}/common/oauth2/v2.0/authorize`,
+      )
+    ).json()) as { metadata: Array<{ aliases: string[] }> };
     expect(instance.metadata[0]?.aliases).toEqual([w.emu.knownAuthority]);
   });
 
   it('exposes the same control operations over HTTP', async () => {
     const post = async (op: string, body: unknown): Promise<unknown> =>
-      (await fetch(`${w.emu.url}/_emulator/${op}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+      (
+        await fetch(`${w.emu.url}/_emulator/${op}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json();
     const tenant = (await post('createTenant', { name: 'Fabrikam' })) as { id: string };
-    const user = (await post('createUser', { tenantId: tenant.id, email: 'http@fabrikam.example' })) as { email: string };
+    const user = (await post('createUser', { tenantId: tenant.id, email: 'http@fabrikam.example' })) as {
+      email: string;
+    };
     await post('deliverMessage', { email: user.email, input: { from: 'a@b.example', subject: 'over http' } });
-    const list = (await (await fetch(`${w.emu.url}/_emulator/listMessages?email=${user.email}`)).json()) as Array<{ subject: string }>;
+    const list = (await (await fetch(`${w.emu.url}/_emulator/listMessages?email=${user.email}`)).json()) as Array<{
+      subject: string;
+    }>;
     expect(list.map((m) => m.subject)).toEqual(['over http']);
     const missing = await fetch(`${w.emu.url}/_emulator/listMessages?email=nobody@x.example`);
     expect(missing.status).toBe(404);
@@ -236,13 +381,34 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
 
   it('/me needs User.Read (mail permissions do not allow it), and shows mail and UPN as the directory has them', async () => {
     const mailOnly = await connect(w);
-    await expect(graphFor(w, mailOnly.result.accessToken).api('/me').get()).rejects.toMatchObject({ statusCode: 403, code: 'ErrorAccessDenied' });
-    const u = w.emu.control.createUser({ tenantId: w.tenant.id, email: `pat.smith@${w.tenant.domain}`, upn: `psmith01@${w.tenant.domain}`, preferredUsername: '+1 425 555 0100' });
+    await expect(graphFor(w, mailOnly.result.accessToken).api('/me').get()).rejects.toMatchObject({
+      statusCode: 403,
+      code: 'ErrorAccessDenied',
+    });
+    const u = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: `pat.smith@${w.tenant.domain}`,
+      upn: `psmith01@${w.tenant.domain}`,
+      preferredUsername: '+1 425 555 0100',
+    });
     const c = await connect(w, { email: u.upn, scopes: [...FULL_SCOPES, 'User.Read', 'email'] });
-    const me = (await graphFor(w, c.result.accessToken).api('/me').get()) as { id: string; mail: string; userPrincipalName: string };
-    expect(me).toMatchObject({ id: u.id, mail: `pat.smith@${w.tenant.domain}`, userPrincipalName: `psmith01@${w.tenant.domain}` });
+    const me = (await graphFor(w, c.result.accessToken).api('/me').get()) as {
+      id: string;
+      mail: string;
+      userPrincipalName: string;
+    };
+    expect(me).toMatchObject({
+      id: u.id,
+      mail: `pat.smith@${w.tenant.domain}`,
+      userPrincipalName: `psmith01@${w.tenant.domain}`,
+    });
     // The id token: preferred_username is not the mailbox; the email claim (email scope) is the primary SMTP address.
-    expect(c.result.idTokenClaims).toMatchObject({ preferred_username: '+1 425 555 0100', email: `pat.smith@${w.tenant.domain}`, oid: u.id, tid: w.tenant.id });
+    expect(c.result.idTokenClaims).toMatchObject({
+      preferred_username: '+1 425 555 0100',
+      email: `pat.smith@${w.tenant.domain}`,
+      oid: u.id,
+      tid: w.tenant.id,
+    });
     const noEmailScope = await connect(w, { email: u.upn });
     expect(noEmailScope.result.idTokenClaims).not.toHaveProperty('email');
   });
@@ -269,8 +435,16 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
   it('reset() forgets everything: old tokens stop working', async () => {
     const c = await connect(w);
     w.emu.control.reset();
-    await expect(graphFor(w, c.result.accessToken).api('/me').get()).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
-    expect(w.emu.control.counters()).toEqual({ tokenGrants: {}, mailbox: {}, sendsByMarker: {}, requestsWithExpiredToken: 0 });
+    await expect(graphFor(w, c.result.accessToken).api('/me').get()).rejects.toMatchObject({
+      statusCode: 401,
+      code: 'InvalidAuthenticationToken',
+    });
+    expect(w.emu.control.counters()).toEqual({
+      tokenGrants: {},
+      mailbox: {},
+      sendsByMarker: {},
+      requestsWithExpiredToken: 0,
+    });
     w = await reseed(w);
     await expect(connect(w)).resolves.toBeTruthy();
   });

@@ -85,7 +85,13 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const ca = ensureDevCa(opts.caDir ?? defaultCaDir());
   const tls = serverCertFor(ca);
   const { ctx, initial } = createContext(opts);
-  const stateFile = opts.stateDir ? new StateFile(opts.stateDir, () => serializeState(ctx), (err) => ctx.log({ msg: 'emulator state not saved', error: String(err) })) : undefined;
+  const stateFile = opts.stateDir
+    ? new StateFile(
+        opts.stateDir,
+        () => serializeState(ctx),
+        (err) => ctx.log({ msg: 'emulator state not saved', error: String(err) }),
+      )
+    : undefined;
   if (stateFile) {
     const text = stateFile.read();
     if (text !== undefined) {

@@ -1,7 +1,15 @@
 export { startEmulator, type Emulator } from './emulator';
 export type { StartOptions } from './options';
 export { ensureDevCa, type DevCa } from './tls/dev-ca';
-export type { EmulatorControl, AppInfo, UserInfo, TenantInfo, SecretInfo, MessageTemplate, TokenLifetimes } from './control/types';
+export type {
+  EmulatorControl,
+  AppInfo,
+  UserInfo,
+  TenantInfo,
+  SecretInfo,
+  MessageTemplate,
+  TokenLifetimes,
+} from './control/types';
 export type { FaultSpec } from './faults/faults';
 export type { LimitsConfig } from './graph/limits';
 export type { DeliverInput } from './mailbox/mail-service';

@@ -20,7 +20,10 @@ import { registerTokenRoutes } from './identity/token-routes';
 
 /** Graph addresses a folder as mailFolders('inbox') too; route it like mailFolders/inbox. */
 export function rewriteGraphUrl(url: string): string {
-  return url.replace(/\/mailFolders(?:\(|%28)(?:'|%27)([^'%)]*)(?:'|%27)(?:\)|%29)/i, (_m, id: string) => `/mailFolders/${id}`);
+  return url.replace(
+    /\/mailFolders(?:\(|%28)(?:'|%27)([^'%)]*)(?:'|%27)(?:\)|%29)/i,
+    (_m, id: string) => `/mailFolders/${id}`,
+  );
 }
 
 const isGraph = (path: string): boolean => path.startsWith('/v1.0/');
@@ -81,7 +84,11 @@ export interface ServerOptions {
 }
 
 /** Fastify with the emulator's parsing, hooks and error shapes; `tls` absent = plain HTTP. */
-function baseServer(ctx: EmulatorContext, tls: { key: string; cert: string } | undefined, opts: ServerOptions): FastifyInstance {
+function baseServer(
+  ctx: EmulatorContext,
+  tls: { key: string; cert: string } | undefined,
+  opts: ServerOptions,
+): FastifyInstance {
   const app = Fastify({
     ...(tls ? { https: tls } : {}),
     rewriteUrl: (req) => rewriteGraphUrl(req.url ?? '/'),
@@ -98,7 +105,9 @@ function baseServer(ctx: EmulatorContext, tls: { key: string; cert: string } | u
     try {
       done(null, JSON.parse(text));
     } catch {
-      const err = new Error('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.') as FastifyError;
+      const err = new Error(
+        'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+      ) as FastifyError;
       err.statusCode = 400;
       done(err, undefined);
     }
@@ -112,19 +121,33 @@ function baseServer(ctx: EmulatorContext, tls: { key: string; cert: string } | u
     const path = requestPath(request);
     if (isGraph(path) && tls) {
       const segment = path.split('/').filter(Boolean).pop() ?? '';
-      return reply.code(400).send(graphErrorBody('BadRequest', `Resource not found for the segment '${segment}'.`, ctx.clock.now()));
+      return reply
+        .code(400)
+        .send(graphErrorBody('BadRequest', `Resource not found for the segment '${segment}'.`, ctx.clock.now()));
     }
-    return reply.code(404).send({ error: 'not_found', error_description: `No emulated endpoint at ${request.method} ${path}` });
+    return reply
+      .code(404)
+      .send({ error: 'not_found', error_description: `No emulated endpoint at ${request.method} ${path}` });
   });
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (isGraph(requestPath(request))) return reply.code(status).send(graphErrorBody(status === 400 ? 'BadRequest' : 'InternalServerError', err.message, ctx.clock.now()));
-    return reply.code(status).send({ error: status === 400 ? 'invalid_request' : 'server_error', error_description: err.message });
+    if (isGraph(requestPath(request)))
+      return reply
+        .code(status)
+        .send(graphErrorBody(status === 400 ? 'BadRequest' : 'InternalServerError', err.message, ctx.clock.now()));
+    return reply
+      .code(status)
+      .send({ error: status === 400 ? 'invalid_request' : 'server_error', error_description: err.message });
   });
   return app;
 }
 
-export function buildServer(ctx: EmulatorContext, control: EmulatorControl, tls: { key: string; cert: string }, opts: ServerOptions = {}): FastifyInstance {
+export function buildServer(
+  ctx: EmulatorContext,
+  control: EmulatorControl,
+  tls: { key: string; cert: string },
+  opts: ServerOptions = {},
+): FastifyInstance {
   const app = baseServer(ctx, tls, opts);
   registerDiscoveryRoutes(app, ctx);
   registerAuthorizeRoutes(app, ctx);

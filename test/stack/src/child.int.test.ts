@@ -17,7 +17,9 @@ describe('runCommand', () => {
 
   it('resolves with stdout and fails with the end of stderr and how it ended', async () => {
     expect(await runCommand('echo', 'sh', ['-c', 'echo built'])).toBe('built\n');
-    await expect(runCommand('go build', 'sh', ['-c', 'echo "main.go:3: undefined: x" >&2; exit 2'])).rejects.toThrow(/go build failed \(exit code 2\):\nmain.go:3: undefined: x/);
+    await expect(runCommand('go build', 'sh', ['-c', 'echo "main.go:3: undefined: x" >&2; exit 2'])).rejects.toThrow(
+      /go build failed \(exit code 2\):\nmain.go:3: undefined: x/,
+    );
     await expect(runCommand('missing', '/nonexistent/go', [])).rejects.toThrow(/could not start \/nonexistent\/go/);
   });
 

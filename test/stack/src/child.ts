@@ -35,11 +35,22 @@ function signalOf(child: ChildProcess, detached: boolean): (signal: NodeJS.Signa
  * Starts a long-running helper, output to a log file. Under the stack CLI it leads a process group of its own and
  * only we stop it (services before stores); stop() sends SIGTERM, then SIGKILL after 5 s.
  */
-export function startProcess(name: string, cmd: string, args: string[], logFile: string, opts: StartOptions = {}): Started {
+export function startProcess(
+  name: string,
+  cmd: string,
+  args: string[],
+  logFile: string,
+  opts: StartOptions = {},
+): Started {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
   const detached = signalsHandled();
-  const spawnOpts: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], detached, env: opts.env ?? process.env, cwd: opts.cwd };
+  const spawnOpts: SpawnOptions = {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+  };
   const child = spawn(cmd, args, spawnOpts);
   const signal = signalOf(child, detached);
   const recent: string[] = [];
@@ -92,7 +103,12 @@ export interface RunOptions {
 export function runCommand(name: string, cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const detached = signalsHandled();
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached,
+    });
     const signal = signalOf(child, detached);
     let out = '';
     let err = '';
@@ -105,9 +121,14 @@ export function runCommand(name: string, cmd: string, args: string[], opts: RunO
       partial = lines.pop() ?? '';
       for (const line of lines) opts.onStderrLine?.(line);
     });
-    const unregister = onShutdown(name, Layer.build, async () => {
-      if (child.exitCode === null && child.signalCode === null) signal('SIGKILL');
-    }, () => signal('SIGKILL'));
+    const unregister = onShutdown(
+      name,
+      Layer.build,
+      async () => {
+        if (child.exitCode === null && child.signalCode === null) signal('SIGKILL');
+      },
+      () => signal('SIGKILL'),
+    );
     child.once('error', (e) => {
       unregister();
       reject(new Error(`${name}: could not start ${cmd}: ${e.message}`));
@@ -115,7 +136,10 @@ export function runCommand(name: string, cmd: string, args: string[], opts: RunO
     child.once('close', (code, signal) => {
       unregister();
       if (code === 0) resolve(out);
-      else reject(new Error(`${name} failed (${signal ? `killed by ${signal}` : `exit code ${code}`}):\n${tailOf(err, 30)}`));
+      else
+        reject(
+          new Error(`${name} failed (${signal ? `killed by ${signal}` : `exit code ${code}`}):\n${tailOf(err, 30)}`),
+        );
     });
   });
 }

@@ -14,11 +14,17 @@ function cli(args: string[], extra: NodeJS.ProcessEnv = {}) {
   delete env.REDIS_URL; // its own redis-server and store, so there is something to stop
   delete env.MONGO_URL;
   Object.assign(env, extra);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/stack/src/cli.ts'), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/stack/src/cli.ts'), ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += String(d)));
   child.stderr.on('data', (d: Buffer) => (out += String(d)));
-  const exit = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? String(signal))));
+  const exit = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? String(signal))),
+  );
   const until = async (re: RegExp) => {
     const deadline = Date.now() + 60_000;
     while (!re.test(out)) {
@@ -58,7 +64,9 @@ describe('stack CLI signals', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const port = (silent.address() as AddressInfo).port;
     try {
-      const run = cli(['run', '--', 'sleep', '600'], { MONGO_URL: `mongodb://127.0.0.1:${port}/?serverSelectionTimeoutMS=5000` });
+      const run = cli(['run', '--', 'sleep', '600'], {
+        MONGO_URL: `mongodb://127.0.0.1:${port}/?serverSelectionTimeoutMS=5000`,
+      });
       await run.until(/started redis-server/);
       expect(run.output()).not.toMatch(/started (ferretdb|mongod)/);
       run.child.kill('SIGINT');

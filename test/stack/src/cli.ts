@@ -68,7 +68,7 @@ async function main(): Promise<number> {
   const problem = nodeVersionProblem(process.version, 24);
   if (problem) throw new Error(problem);
   // Installed before anything starts: a signal during a build or a start-up stops what is already running.
-  stopOnSignals(log, (signal) => (serving ? 0 : SIGNAL_EXIT[signal] ?? 1));
+  stopOnSignals(log, (signal) => (serving ? 0 : (SIGNAL_EXIT[signal] ?? 1)));
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case 'run':

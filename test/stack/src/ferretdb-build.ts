@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCommand } from './child';
@@ -11,7 +21,12 @@ const patchesDir = join(ferretSourceDir, 'patches');
 
 /** Our patches to FerretDB (see test/stack/ferretdb/README.md), applied in name order. */
 export function ferretDbPatches(): string[] {
-  return existsSync(patchesDir) ? readdirSync(patchesDir).filter((f) => f.endsWith('.patch')).sort().map((f) => join(patchesDir, f)) : [];
+  return existsSync(patchesDir)
+    ? readdirSync(patchesDir)
+        .filter((f) => f.endsWith('.patch'))
+        .sort()
+        .map((f) => join(patchesDir, f))
+    : [];
 }
 
 /** The FerretDB version our helper's go.mod requires. */
@@ -68,12 +83,17 @@ export async function ensureFerretDbBinary(log: (msg: string) => void = () => un
   }
   mkdirSync(dirname(binary), { recursive: true });
   const tmp = `${binary}.${process.pid}.tmp`;
-  const goProxy = (await runCommand('go env', go, ['env', 'GOPROXY']).catch(() => '')).trim() || 'https://proxy.golang.org,direct';
+  const goProxy =
+    (await runCommand('go env', go, ['env', 'GOPROXY']).catch(() => '')).trim() || 'https://proxy.golang.org,direct';
   log(buildNotice(binary, goProxy));
   const started = Date.now();
   let step = 'downloading the FerretDB module';
   let packages = 0;
-  const ticker = setInterval(() => log(`  still building: ${step} (${Math.round((Date.now() - started) / 1000)} s, ${packages} packages compiled)`), 15_000);
+  const ticker = setInterval(
+    () =>
+      log(`  still building: ${step} (${Math.round((Date.now() - started) / 1000)} s, ${packages} packages compiled)`),
+    15_000,
+  );
 
   // Outside the repo, so `git apply` patches the copy as plain files and not paths of our own work tree.
   const work = join(tmpdir(), `outlook-connect-ferretdb-${id}-${process.pid}`);
@@ -83,16 +103,26 @@ export async function ensureFerretDbBinary(log: (msg: string) => void = () => un
     for (const f of ['main.go', 'go.mod', 'go.sum']) cpSync(join(ferretSourceDir, f), join(work, f));
     if (patches.length) {
       const version = ferretDbVersion(readFileSync(join(work, 'go.mod'), 'utf8'));
-      const info = JSON.parse(await runCommand('go mod download', go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${version}`], { cwd: work })) as { Dir?: string; Error?: string };
-      if (!info.Dir || !statSync(info.Dir).isDirectory()) throw new Error(`go mod download ${FERRETDB_MODULE}@${version}: ${info.Error ?? 'no module directory'}`);
+      const info = JSON.parse(
+        await runCommand('go mod download', go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${version}`], {
+          cwd: work,
+        }),
+      ) as { Dir?: string; Error?: string };
+      if (!info.Dir || !statSync(info.Dir).isDirectory())
+        throw new Error(`go mod download ${FERRETDB_MODULE}@${version}: ${info.Error ?? 'no module directory'}`);
       const upstream = join(work, 'ferretdb-upstream');
       cpSync(info.Dir, upstream, { recursive: true });
       makeWritable(upstream); // the module cache is read-only
       for (const p of patches) {
         log(`  applying ${p.slice(ferretSourceDir.length + 1)}`);
-        await runCommand('git apply', 'git', ['apply', '-p1', p], { cwd: upstream, env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(work) } });
+        await runCommand('git apply', 'git', ['apply', '-p1', p], {
+          cwd: upstream,
+          env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(work) },
+        });
       }
-      await runCommand('go mod edit', go, ['mod', 'edit', `-replace=${FERRETDB_MODULE}=./ferretdb-upstream`], { cwd: work });
+      await runCommand('go mod edit', go, ['mod', 'edit', `-replace=${FERRETDB_MODULE}=./ferretdb-upstream`], {
+        cwd: work,
+      });
     }
     step = 'compiling';
     // -v names each package as it is compiled: the count is the progress shown above.

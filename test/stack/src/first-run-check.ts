@@ -32,7 +32,9 @@ function relay(child: ChildProcess, onLine: (line: string) => void): void {
 }
 
 function exitOf(child: ChildProcess): Promise<string> {
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)));
+  return new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)),
+  );
 }
 
 async function until<T>(what: string, deadline: number, poll: () => Promise<T | undefined>): Promise<T> {
@@ -57,14 +59,20 @@ async function main(): Promise<boolean> {
     say(`cloning ${repoRoot} at ${commit.slice(0, 12)} into ${dir}`);
     execFileSync('git', ['clone', '--quiet', '--no-local', '--no-checkout', repoRoot, dir], { stdio: 'inherit' });
     execFileSync('git', ['checkout', '--quiet', '--detach', commit], { cwd: dir, stdio: 'inherit' });
-    if (existsSync(join(dir, '.local')) || existsSync(join(dir, 'node_modules'))) throw new Error('the clone is not clean');
+    if (existsSync(join(dir, '.local')) || existsSync(join(dir, 'node_modules')))
+      throw new Error('the clone is not clean');
 
     // Ports of their own, so a sandbox already running on this machine does not decide the result; everything else
     // as a newcomer has it: no REDIS_URL / MONGO_URL (the stack starts its own), no CA settings.
     const ports: Record<string, number> = {};
-    for (const v of ['SANDBOX_PORT', 'SANDBOX_DASHBOARD_PORT', 'EMULATOR_PORT', 'EMULATOR_HTTP_PORT']) ports[v] = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
-    for (const k of Object.keys(env)) if (/^(REDIS_URL|MONGO_URL|NODE_EXTRA_CA_CERTS|OC_|SANDBOX_DIR|npm_)/.test(k)) delete env[k];
+    for (const v of ['SANDBOX_PORT', 'SANDBOX_DASHBOARD_PORT', 'EMULATOR_PORT', 'EMULATOR_HTTP_PORT'])
+      ports[v] = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    };
+    for (const k of Object.keys(env))
+      if (/^(REDIS_URL|MONGO_URL|NODE_EXTRA_CA_CERTS|OC_|SANDBOX_DIR|npm_)/.test(k)) delete env[k];
     const [markName, markValue] = marker.split('=') as [string, string];
     env[markName] = markValue;
     // FIRST_RUN_COLD_GO=1: an empty Go build cache too, as on a machine that never built Go (the module cache stays).
@@ -107,7 +115,10 @@ async function main(): Promise<boolean> {
     const tStop = Date.now();
     say(`SIGTERM to npm (pid ${npm.pid})`);
     npm.kill('SIGTERM');
-    const how = await Promise.race([npmExit, new Promise<string>((r) => setTimeout(() => r('still running after 60 s'), 60_000))]);
+    const how = await Promise.race([
+      npmExit,
+      new Promise<string>((r) => setTimeout(() => r('still running after 60 s'), 60_000)),
+    ]);
     timings.push(`stopped (${how}) in ${secs(Date.now() - tStop)}`);
     await new Promise((r) => setTimeout(r, 1000));
 
@@ -157,7 +168,9 @@ async function main(): Promise<boolean> {
 main().then(
   (ok) => process.exit(ok ? 0 : 1),
   (err: unknown) => {
-    process.stderr.write(`first-run check failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(
+      `first-run check failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -19,7 +19,9 @@ function withoutCodeBlocks(text: string): string {
 /** Every link of a markdown file (repo-relative path `file`) that does not resolve to a file inside the repo. */
 export function brokenLinks(file: string, text: string, exists: (repoPath: string) => boolean): BrokenLink[] {
   const body = withoutCodeBlocks(text);
-  const targets = [...body.matchAll(INLINE), ...body.matchAll(REFERENCE), ...body.matchAll(ABSOLUTE_DOC)].map((m) => m[1]!);
+  const targets = [...body.matchAll(INLINE), ...body.matchAll(REFERENCE), ...body.matchAll(ABSOLUTE_DOC)].map(
+    (m) => m[1]!,
+  );
   const broken: BrokenLink[] = [];
   for (const target of targets) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue; // a URL or an anchor
@@ -30,7 +32,8 @@ export function brokenLinks(file: string, text: string, exists: (repoPath: strin
       continue;
     }
     const inRepo = normalize(join(dirname(file), path));
-    if (inRepo.startsWith('..') || isAbsolute(relative('.', inRepo)) || relative('.', inRepo).startsWith('..')) broken.push({ file, target, why: 'outside the repo' });
+    if (inRepo.startsWith('..') || isAbsolute(relative('.', inRepo)) || relative('.', inRepo).startsWith('..'))
+      broken.push({ file, target, why: 'outside the repo' });
     else if (!exists(inRepo)) broken.push({ file, target, why: 'missing' });
   }
   return broken;

@@ -13,7 +13,9 @@ describe('port messages', () => {
   it("reads EADDRINUSE out of a service's output and maps the port to our variable", () => {
     const out = 'auth-gateway failed to start: listen EADDRINUSE: address already in use 127.0.0.1:3002\n';
     expect(explainAddressInUse(out, [gateway, dashboard])).toContain('SANDBOX_DASHBOARD_PORT=3012');
-    expect(explainAddressInUse('Error: listen EADDRINUSE: address already in use :::8080', [gateway])).toBe('a port is already in use (EADDRINUSE on 8080)');
+    expect(explainAddressInUse('Error: listen EADDRINUSE: address already in use :::8080', [gateway])).toBe(
+      'a port is already in use (EADDRINUSE on 8080)',
+    );
     expect(explainAddressInUse('all good', [gateway])).toBeUndefined();
   });
 });

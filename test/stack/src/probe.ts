@@ -18,7 +18,9 @@ export function pingRedis(url: string, timeoutMs = 1000): Promise<boolean> {
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
     socket.connect(Number(u.port || 6379), u.hostname, () => {
-      const auth = u.password ? `AUTH ${decodeURIComponent(u.username || 'default')} ${decodeURIComponent(u.password)}\r\n` : '';
+      const auth = u.password
+        ? `AUTH ${decodeURIComponent(u.username || 'default')} ${decodeURIComponent(u.password)}\r\n`
+        : '';
       socket.write(`${auth}PING\r\n`);
     });
     let buf = '';

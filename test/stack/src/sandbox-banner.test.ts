@@ -21,8 +21,10 @@ describe('the sandbox banner', () => {
     const banner = sandboxBanner(input);
     expect(banner).toContain('outlook-connect sandbox is running:  http://localhost:3000/');
     expect(banner).toContain("The sandbox workspace's API key: ock_sandboxkey  (in .local/sandbox/api-key)");
-    expect(banner).toContain('ADMIN_TOKEN (creates workspaces): admintoken-0123456789abcdef  (in .local/sandbox/admin-token)');
-    expect(banner).toContain("consent page (http://localhost:5480)");
+    expect(banner).toContain(
+      'ADMIN_TOKEN (creates workspaces): admintoken-0123456789abcdef  (in .local/sandbox/admin-token)',
+    );
+    expect(banner).toContain('consent page (http://localhost:5480)');
     const lines = curlExample('http://localhost:3000', '.local/sandbox/api-key', '.local/sandbox/admin-token');
     expect(lines).toHaveLength(5);
     for (const line of lines) expect(banner).toContain(`    ${line}\n`);
@@ -36,6 +38,7 @@ describe('the sandbox banner', () => {
 
   it('is what the README shows for the default settings', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-    for (const line of curlExample('http://localhost:3000', '.local/sandbox/api-key', '.local/sandbox/admin-token')) expect(readme).toContain(`\n${line}\n`);
+    for (const line of curlExample('http://localhost:3000', '.local/sandbox/api-key', '.local/sandbox/admin-token'))
+      expect(readme).toContain(`\n${line}\n`);
   });
 });

@@ -15,7 +15,11 @@ export function curlExample(publicUrl: string, apiKeyFile: string, adminTokenFil
   const send = JSON.stringify({
     idempotencyKey: 'hello-1',
     source: 'other',
-    message: { to: ['megan@contoso.onmicrosoft.com'], subject: 'Hello from the API', body: { contentType: 'text', content: 'Sent through outlook-connect.' } },
+    message: {
+      to: ['megan@contoso.onmicrosoft.com'],
+      subject: 'Hello from the API',
+      body: { contentType: 'text', content: 'Sent through outlook-connect.' },
+    },
   });
   return [
     `KEY=$(cat ${apiKeyFile})`,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { localDir } from './paths';
 
 /** Where the sandbox keeps its data, keys and logs across restarts (SANDBOX_DIR moves it, e.g. for tests). */
-export const sandboxDirFrom = (env: NodeJS.ProcessEnv = process.env): string => env.SANDBOX_DIR ?? join(localDir, 'sandbox');
+export const sandboxDirFrom = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.SANDBOX_DIR ?? join(localDir, 'sandbox');
 
 export interface SandboxArgs {
   /** Start clean: remove the store, Redis, the emulator's state and the keys first. */
@@ -16,7 +17,10 @@ export function parseSandboxArgs(argv: string[]): SandboxArgs {
   const args: SandboxArgs = { reset: false };
   for (const arg of argv) {
     if (arg === '--reset') args.reset = true;
-    else throw new Error(`unknown option ${arg}: usage: npm start [-- --reset]  (--reset starts clean: removes the sandbox's data and keys)`);
+    else
+      throw new Error(
+        `unknown option ${arg}: usage: npm start [-- --reset]  (--reset starts clean: removes the sandbox's data and keys)`,
+      );
   }
   return args;
 }

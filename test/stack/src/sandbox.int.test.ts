@@ -20,22 +20,38 @@ interface Run {
 }
 
 /** The sandbox with its own folder, ports and a marker in its environment (every child inherits it). */
-async function startSandbox(dir: string, args: string[] = [], extra: NodeJS.ProcessEnv = {}): Promise<Run & { ports: Record<string, number> }> {
+async function startSandbox(
+  dir: string,
+  args: string[] = [],
+  extra: NodeJS.ProcessEnv = {},
+): Promise<Run & { ports: Record<string, number> }> {
   const ports: Record<string, number> = {};
-  for (const v of ['SANDBOX_PORT', 'SANDBOX_DASHBOARD_PORT', 'EMULATOR_PORT', 'EMULATOR_HTTP_PORT']) ports[v] = await freePort();
+  for (const v of ['SANDBOX_PORT', 'SANDBOX_DASHBOARD_PORT', 'EMULATOR_PORT', 'EMULATOR_HTTP_PORT'])
+    ports[v] = await freePort();
   const marker = `OC_SANDBOX_TEST=${randomUUID()}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX_DIR: dir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SANDBOX_DIR: dir,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    ...extra,
+  };
   env.OC_SANDBOX_TEST = marker.split('=')[1];
   // Its own Redis and store, as on a fresh machine: what it starts is what must be gone afterwards.
   delete env.REDIS_URL;
   delete env.MONGO_URL;
   for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/stack/src/cli.ts'), 'sandbox', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'test/stack/src/cli.ts'), 'sandbox', ...args],
+    { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += String(d)));
   child.stderr.on('data', (d: Buffer) => (err += String(d)));
-  const exit = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? String(signal))));
+  const exit = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? String(signal))),
+  );
   return { stdout: () => out, stderr: () => err, exit, kill: (s) => child.kill(s), marker, ports };
 }
 
@@ -71,7 +87,9 @@ describe('npm start (the sandbox)', () => {
     try {
       const run = await startSandbox(dir, [], { SANDBOX_PORT: String(port) });
       expect(await run.exit).not.toBe(0);
-      expect(run.stderr()).toContain(`port ${port} (the auth-gateway and the sandbox page) is already in use (EADDRINUSE)`);
+      expect(run.stderr()).toContain(
+        `port ${port} (the auth-gateway and the sandbox page) is already in use (EADDRINUSE)`,
+      );
       expect(run.stderr()).toContain(`SANDBOX_PORT=${port + 10} npm start`);
       expect(run.stdout()).not.toContain('sandbox is running');
       expect(await leftOver(run)).toEqual([]);
@@ -102,11 +120,18 @@ describe('npm start (the sandbox)', () => {
     const auth = { authorization: `Bearer ${apiKey}` };
 
     // A connection to send from: the connect flow over the API, with the sandbox's auto-consenting user.
-    const apps = (await (await fetch(`${publicUrl}/v1/oauth-apps`, { headers: auth })).json()) as { data: { id: string }[] };
+    const apps = (await (await fetch(`${publicUrl}/v1/oauth-apps`, { headers: auth })).json()) as {
+      data: { id: string }[];
+    };
     const start = await fetch(`${publicUrl}/v1/connect`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ appId: apps.data[0]!.id, scopePreset: 'send_only', returnUrl: `${publicUrl}/`, loginHint: 'megan@contoso.onmicrosoft.com' }),
+      body: JSON.stringify({
+        appId: apps.data[0]!.id,
+        scopePreset: 'send_only',
+        returnUrl: `${publicUrl}/`,
+        loginHint: 'megan@contoso.onmicrosoft.com',
+      }),
     });
     expect(start.status).toBe(200);
     const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
@@ -115,10 +140,19 @@ describe('npm start (the sandbox)', () => {
     expect(callback.headers.get('location')).toContain('status=connected');
 
     // The banner's five lines, as printed, through a shell.
-    const lines = text.split('\n').filter((l) => /^ {4}(KEY=|CONN=|curl )/.test(l)).map((l) => l.trim());
+    const lines = text
+      .split('\n')
+      .filter((l) => /^ {4}(KEY=|CONN=|curl )/.test(l))
+      .map((l) => l.trim());
     expect(lines).toHaveLength(5);
-    const out = execFileSync('sh', ['-ec', lines.map((l, i) => (i === 0 || i === 2 ? l : `${l}; echo`)).join('\n')], { cwd: repoRoot, encoding: 'utf8' });
-    const [list, send, workspace] = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = execFileSync('sh', ['-ec', lines.map((l, i) => (i === 0 || i === 2 ? l : `${l}; echo`)).join('\n')], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const [list, send, workspace] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect((list!.data as unknown[]).length).toBe(1);
     expect(send).toMatchObject({ created: true, idempotencyKey: 'hello-1', source: 'other' });
     expect(workspace!.apiKey).toMatch(/^ock_/);
@@ -131,7 +165,9 @@ describe('npm start (the sandbox)', () => {
     const again = await startSandbox(dir);
     const text2 = await banner(again);
     expect(/API key: (ock_\S+)/.exec(text2)?.[1]).toBe(apiKey);
-    expect(/ADMIN_TOKEN \(creates workspaces\): (\S+)/.exec(text2)?.[1]).toBe(/ADMIN_TOKEN \(creates workspaces\): (\S+)/.exec(text)?.[1]);
+    expect(/ADMIN_TOKEN \(creates workspaces\): (\S+)/.exec(text2)?.[1]).toBe(
+      /ADMIN_TOKEN \(creates workspaces\): (\S+)/.exec(text)?.[1],
+    );
     const later = `http://localhost:${again.ports.SANDBOX_PORT}`;
     const listed = (await (await fetch(`${later}/v1/connections`, { headers: auth })).json()) as { data: unknown[] };
     expect(listed.data).toHaveLength(1);

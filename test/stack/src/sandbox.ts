@@ -15,8 +15,14 @@ type WithStack = <T>(dataDir: string | undefined, fn: (stack: Stack) => Promise<
 const say = (msg: string) => process.stderr.write(`[sandbox] ${msg}\n`);
 
 /** The ports the sandbox listens on, each with the variable that moves it. */
-export function sandboxPorts(env: NodeJS.ProcessEnv = process.env): Record<'gateway' | 'dashboard' | 'emulator' | 'emulatorHttp', NamedPort> {
-  const port = (variable: string, def: number, what: string): NamedPort => ({ port: Number(env[variable] ?? def), variable, what });
+export function sandboxPorts(
+  env: NodeJS.ProcessEnv = process.env,
+): Record<'gateway' | 'dashboard' | 'emulator' | 'emulatorHttp', NamedPort> {
+  const port = (variable: string, def: number, what: string): NamedPort => ({
+    port: Number(env[variable] ?? def),
+    variable,
+    what,
+  });
   return {
     gateway: port('SANDBOX_PORT', 3000, 'the auth-gateway and the sandbox page'),
     dashboard: port('SANDBOX_DASHBOARD_PORT', 3002, "the operators' dashboard"),
@@ -27,11 +33,17 @@ export function sandboxPorts(env: NodeJS.ProcessEnv = process.env): Record<'gate
 
 function startService(name: string, env: Record<string, string>, logDir: string): Started {
   // One process per service (tsx as a loader, not its CLI wrapper): our SIGTERM reaches the service itself, once.
-  return startProcess(name, process.execPath, ['--import', 'tsx', join(repoRoot, 'services', name, 'src', 'main.ts')], join(logDir, `${name}.log`), {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    layer: Layer.service,
-  });
+  return startProcess(
+    name,
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'services', name, 'src', 'main.ts')],
+    join(logDir, `${name}.log`),
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      layer: Layer.service,
+    },
+  );
 }
 
 async function httpOk(url: string): Promise<boolean> {
@@ -66,7 +78,11 @@ export async function sandbox(withStack: WithStack, argv: string[], onServing: (
   }
   if (args.reset) {
     const removed = resetSandbox(sandboxDir);
-    say(removed.length ? `--reset: removed ${removed.join(', ')} from ${sandboxDir}` : `--reset: ${sandboxDir} was already empty`);
+    say(
+      removed.length
+        ? `--reset: removed ${removed.join(', ')} from ${sandboxDir}`
+        : `--reset: ${sandboxDir} was already empty`,
+    );
   }
   const secrets = sandboxSecrets(sandboxDir);
 
@@ -83,7 +99,11 @@ export async function sandbox(withStack: WithStack, argv: string[], onServing: (
     const seed = seedSandbox(emulator.control, { redirectUris: [`${publicUrl}/oauth/callback`] });
 
     const appFile = join(sandboxDir, 'emulator-app.json');
-    writeFileSync(appFile, JSON.stringify({ clientId: seed.clientId, clientSecret: seed.clientSecret, tenant: 'common' }), { mode: 0o600 });
+    writeFileSync(
+      appFile,
+      JSON.stringify({ clientId: seed.clientId, clientSecret: seed.clientSecret, tenant: 'common' }),
+      { mode: 0o600 },
+    );
 
     const mongo = new URL(stack.store.url);
     mongo.pathname = '/outlook_connect';
@@ -99,35 +119,56 @@ export async function sandbox(withStack: WithStack, argv: string[], onServing: (
       WEBHOOK_ALLOW_PRIVATE_HOSTS: 'localhost,127.0.0.1',
     };
     const services = [
-      startService('auth-gateway', {
-        ...common,
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: String(ports.gateway.port),
-        PUBLIC_URL: publicUrl,
-        RETURN_URL_ALLOWLIST: publicUrl,
-        ADMIN_TOKEN: secrets.adminToken.value,
-        SANDBOX: 'true',
-        SANDBOX_APP_FILE: appFile,
-        // A path, not the key: the key stays out of the environment and the command line.
-        SANDBOX_API_KEY_FILE: secrets.apiKey.path,
-      }, logDir),
-      startService('workers', { ...common, INBOX_POLL_INTERVAL_SEC: process.env.INBOX_POLL_INTERVAL_SEC ?? '15' }, logDir),
-      startService('dashboard', {
-        ...common,
-        DASHBOARD_HOST: '127.0.0.1',
-        DASHBOARD_PORT: String(ports.dashboard.port),
-        DASHBOARD_USER: 'operator',
-        DASHBOARD_PASSWORD: secrets.dashboardPassword.value,
-      }, logDir),
+      startService(
+        'auth-gateway',
+        {
+          ...common,
+          HTTP_HOST: '127.0.0.1',
+          HTTP_PORT: String(ports.gateway.port),
+          PUBLIC_URL: publicUrl,
+          RETURN_URL_ALLOWLIST: publicUrl,
+          ADMIN_TOKEN: secrets.adminToken.value,
+          SANDBOX: 'true',
+          SANDBOX_APP_FILE: appFile,
+          // A path, not the key: the key stays out of the environment and the command line.
+          SANDBOX_API_KEY_FILE: secrets.apiKey.path,
+        },
+        logDir,
+      ),
+      startService(
+        'workers',
+        { ...common, INBOX_POLL_INTERVAL_SEC: process.env.INBOX_POLL_INTERVAL_SEC ?? '15' },
+        logDir,
+      ),
+      startService(
+        'dashboard',
+        {
+          ...common,
+          DASHBOARD_HOST: '127.0.0.1',
+          DASHBOARD_PORT: String(ports.dashboard.port),
+          DASHBOARD_USER: 'operator',
+          DASHBOARD_PASSWORD: secrets.dashboardPassword.value,
+        },
+        logDir,
+      ),
     ];
     const exited = Promise.race(services.map((s) => s.exited.then((how) => exitReport(s, how, Object.values(ports)))));
     const dashboardUrl = `http://localhost:${ports.dashboard.port}`;
     const ready = Promise.all([
       waitFor(() => httpOk(`${publicUrl}/readyz`), 90_000, 'the auth-gateway'),
-      waitFor(() => fetch(`${dashboardUrl}/metrics`).then((r) => r.status < 500, () => false), 90_000, 'the dashboard'),
+      waitFor(
+        () =>
+          fetch(`${dashboardUrl}/metrics`).then(
+            (r) => r.status < 500,
+            () => false,
+          ),
+        90_000,
+        'the dashboard',
+      ),
     ]).then(
       () => 'ready' as const,
-      (err: unknown) => `${err instanceof Error ? err.message : String(err)}\n${services.map((s) => `  ${s.name} (${s.logFile}):\n${s.tail(8).replace(/^/gm, '    ')}`).join('\n')}`,
+      (err: unknown) =>
+        `${err instanceof Error ? err.message : String(err)}\n${services.map((s) => `  ${s.name} (${s.logFile}):\n${s.tail(8).replace(/^/gm, '    ')}`).join('\n')}`,
     );
     const first = await Promise.race([ready, exited]);
     if (shutdownSignal()) return 0;

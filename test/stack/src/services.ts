@@ -35,9 +35,16 @@ function dataFolder(opts: ServiceOptions, name: string): string {
  * Waits until `check` answers, failing at once (with the end of its output) if the process exits first. A process
  * that does not become ready is stopped: a failed start leaves nothing running.
  */
-export async function waitUntilReady(started: Started, check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntilReady(
+  started: Started,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const exited = started.exited.then((how) => {
-    throw new Error(`${what} exited before it was ready (${how}); its last output (${started.logFile}):\n${started.tail()}`);
+    throw new Error(
+      `${what} exited before it was ready (${how}); its last output (${started.logFile}):\n${started.tail()}`,
+    );
   });
   try {
     await Promise.race([waitFor(check, timeoutMs, what), exited]);
@@ -45,7 +52,12 @@ export async function waitUntilReady(started: Started, check: () => Promise<bool
     await started.stop();
     const tail = started.tail();
     const message = err instanceof Error ? err.message : String(err);
-    throw new Error(message.includes('exited before') || !tail ? message : `${message}; its last output (${started.logFile}):\n${tail}`, { cause: err });
+    throw new Error(
+      message.includes('exited before') || !tail
+        ? message
+        : `${message}; its last output (${started.logFile}):\n${tail}`,
+      { cause: err },
+    );
   } finally {
     exited.catch(() => undefined);
   }
@@ -69,8 +81,22 @@ export async function ensureRedis(given: string | undefined, opts: ServiceOption
   const started = startProcess(
     'redis',
     server,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '',
-      '--maxmemory-policy', 'noeviction', '--daemonize', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+    ],
     join(localDir, 'logs', 'redis.log'),
   );
   const url = `redis://127.0.0.1:${port}`;
@@ -92,7 +118,12 @@ export async function ensureStore(given: string | undefined, opts: ServiceOption
   const port = opts.port ?? (await freePort());
   const url = `mongodb://127.0.0.1:${port}`;
   const started = mongod
-    ? startProcess('mongod', binary, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1'], join(localDir, 'logs', 'mongod.log'))
+    ? startProcess(
+        'mongod',
+        binary,
+        ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1'],
+        join(localDir, 'logs', 'mongod.log'),
+      )
     : startProcess(
         'ferretdb',
         binary,

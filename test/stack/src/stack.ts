@@ -17,8 +17,13 @@ export async function ensureStack(opts: ServiceOptions & { env?: NodeJS.ProcessE
   // Both at once, but a failure of one stops the other: a failed start leaves nothing running.
   const [r, s] = await Promise.allSettled([ensureRedis(env.REDIS_URL, opts), ensureStore(env.MONGO_URL, opts)]);
   if (r.status === 'rejected' || s.status === 'rejected') {
-    await Promise.all([r.status === 'fulfilled' ? r.value.started?.stop() : undefined, s.status === 'fulfilled' ? s.value.started?.stop() : undefined]);
-    const reasons = [r, s].flatMap((x) => (x.status === 'rejected' ? [x.reason instanceof Error ? x.reason.message : String(x.reason)] : []));
+    await Promise.all([
+      r.status === 'fulfilled' ? r.value.started?.stop() : undefined,
+      s.status === 'fulfilled' ? s.value.started?.stop() : undefined,
+    ]);
+    const reasons = [r, s].flatMap((x) =>
+      x.status === 'rejected' ? [x.reason instanceof Error ? x.reason.message : String(x.reason)] : [],
+    );
     throw new Error(reasons.join('\n'));
   }
   const redis = r.value;

@@ -1,4 +1,11 @@
-import { adminConsentUrl, classifyConsentError, newId, scopesForPreset, type ConnectAttemptDoc, type OAuthAppDoc } from '@outlook-connect/shared';
+import {
+  adminConsentUrl,
+  classifyConsentError,
+  newId,
+  scopesForPreset,
+  type ConnectAttemptDoc,
+  type OAuthAppDoc,
+} from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { hashConnectState, newConnectState } from './connect-state';
 
@@ -9,7 +16,11 @@ export const ADMIN_CONSENT_TTL_MS = 7 * 24 * 3600_000;
  * The admin-consent URL for a failed attempt, with a state of its own (single use, recorded like a connect attempt),
  * so our callback accepts the admin's return instead of refusing it as an unknown state.
  */
-export async function issueAdminConsentUrl(deps: GatewayDeps, attempt: ConnectAttemptDoc, app: OAuthAppDoc): Promise<string> {
+export async function issueAdminConsentUrl(
+  deps: GatewayDeps,
+  attempt: ConnectAttemptDoc,
+  app: OAuthAppDoc,
+): Promise<string> {
   const state = newConnectState();
   await deps.models.ConnectAttempt.create({
     _id: newId('att'),
@@ -53,13 +64,29 @@ export interface AdminConsentOutcome {
 }
 
 /** The admin's return: granted (admin_consent=True, no error) or refused with a reason; recorded on the attempt. */
-export async function completeAdminConsent(deps: GatewayDeps, attempt: ConnectAttemptDoc, q: AdminConsentReturn): Promise<AdminConsentOutcome> {
+export async function completeAdminConsent(
+  deps: GatewayDeps,
+  attempt: ConnectAttemptDoc,
+  q: AdminConsentReturn,
+): Promise<AdminConsentOutcome> {
   let outcome: AdminConsentOutcome;
   if (q.admin_consent === 'True' && !q.error) {
     outcome = { granted: true, ...(q.tenant ? { tenant: q.tenant } : {}) };
   } else {
-    const f = classifyConsentError({ error: q.error ?? 'invalid_request', error_description: q.error_description ?? '', error_subcode: q.error_subcode ?? null });
-    outcome = { granted: false, reason: { code: f.code, message: f.message, remediation: f.remediation, ...(f.aadsts !== undefined ? { aadsts: f.aadsts } : {}) } };
+    const f = classifyConsentError({
+      error: q.error ?? 'invalid_request',
+      error_description: q.error_description ?? '',
+      error_subcode: q.error_subcode ?? null,
+    });
+    outcome = {
+      granted: false,
+      reason: {
+        code: f.code,
+        message: f.message,
+        remediation: f.remediation,
+        ...(f.aadsts !== undefined ? { aadsts: f.aadsts } : {}),
+      },
+    };
   }
   await deps.models.ConnectAttempt.updateOne(
     { _id: attempt._id },
@@ -68,10 +95,18 @@ export async function completeAdminConsent(deps: GatewayDeps, attempt: ConnectAt
         status: outcome.granted ? 'succeeded' : 'failed',
         outcome: outcome.granted
           ? { ...(outcome.tenant ? { adminConsentTenant: outcome.tenant } : {}) }
-          : { errorCode: outcome.reason?.code, message: outcome.reason?.message, remediation: outcome.reason?.remediation, ...(outcome.reason?.aadsts ? { aadsts: outcome.reason.aadsts } : {}) },
+          : {
+              errorCode: outcome.reason?.code,
+              message: outcome.reason?.message,
+              remediation: outcome.reason?.remediation,
+              ...(outcome.reason?.aadsts ? { aadsts: outcome.reason.aadsts } : {}),
+            },
       },
     },
   );
-  deps.logger.info({ attemptId: attempt._id, granted: outcome.granted, code: outcome.reason?.code }, 'admin consent returned');
+  deps.logger.info(
+    { attemptId: attempt._id, granted: outcome.granted, code: outcome.reason?.code },
+    'admin consent returned',
+  );
   return outcome;
 }

@@ -2,7 +2,8 @@ import type { ConnectAttemptDoc } from '@outlook-connect/shared';
 
 /** A connect attempt and its outcome; a pending attempt past its expiry reads as expired. */
 export function attemptView(a: ConnectAttemptDoc, now: Date) {
-  const status = a.status === 'pending' && !a.consumedAt && a.expiresAt.getTime() <= now.getTime() ? 'expired' : a.status;
+  const status =
+    a.status === 'pending' && !a.consumedAt && a.expiresAt.getTime() <= now.getTime() ? 'expired' : a.status;
   return {
     id: a._id,
     appId: a.appId,

@@ -13,7 +13,13 @@ export function refusedCallbackPage(reason: string): string {
 }
 
 /** Where an administrator lands after Microsoft's admin-consent page. */
-export function adminConsentPage(outcome: { granted: boolean; appName: string; tenant?: string; remediation?: string; code?: string }): string {
+export function adminConsentPage(outcome: {
+  granted: boolean;
+  appName: string;
+  tenant?: string;
+  remediation?: string;
+  code?: string;
+}): string {
   if (outcome.granted) {
     const org = outcome.tenant ? ` for the organization (tenant ${escape(outcome.tenant)})` : '';
     return page(

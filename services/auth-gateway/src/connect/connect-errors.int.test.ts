@@ -24,7 +24,11 @@ describe('connect flow troubleshooting cases, reproduced through the emulator', 
   });
   afterAll(async () => h.close());
 
-  async function expectFailure(result: { status: string | null; code: string | null; attemptId: string }, code: string, aadsts?: number) {
+  async function expectFailure(
+    result: { status: string | null; code: string | null; attemptId: string },
+    code: string,
+    aadsts?: number,
+  ) {
     expect(result).toMatchObject({ status: 'error', code });
     const attempt = await getJson<Attempt>(h, `/v1/connect/attempts/${result.attemptId}`);
     expect(attempt.body.status).toBe('failed');
@@ -46,7 +50,10 @@ describe('connect flow troubleshooting cases, reproduced through the emulator', 
     const t = h.emulator.control.createTenant({ domain: 'strict.test' });
     h.emulator.control.setConsentPolicy(t.id, 'admin_required');
     const email = user(t.id);
-    const out = await expectFailure(await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: email, tenant: t.id }), 'admin_consent_required');
+    const out = await expectFailure(
+      await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: email, tenant: t.id }),
+      'admin_consent_required',
+    );
     const url = new URL(out.adminConsentUrl!);
     expect(url.pathname).toBe(`/${t.id}/v2.0/adminconsent`);
     expect(url.searchParams.get('client_id')).toBe(app.clientId);
@@ -54,45 +61,74 @@ describe('connect flow troubleshooting cases, reproduced through the emulator', 
 
   it('AADSTS50020 account not in the tenant', async () => {
     const email = user(other.id);
-    await expectFailure(await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: email, tenant: home.id }), 'account_not_in_tenant', 50020);
+    await expectFailure(
+      await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: email, tenant: home.id }),
+      'account_not_in_tenant',
+      50020,
+    );
   });
 
   it('AADSTS65004 user declined', async () => {
     const email = user();
     h.emulator.control.setUserBehavior(email, { declineConsent: true });
-    await expectFailure(await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: email }), 'user_declined', 65004);
+    await expectFailure(
+      await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: email }),
+      'user_declined',
+      65004,
+    );
   });
 
   it('AADSTS700016 app not found in the tenant', async () => {
     const single = await createApp(h, { multiTenant: false, homeTenantId: home.id });
     const email = user(other.id);
-    await expectFailure(await connectThroughApi(h, { appId: single.appId, scopePreset: 'read_only', loginHint: email, tenant: other.id }), 'app_not_found', 700016);
+    await expectFailure(
+      await connectThroughApi(h, { appId: single.appId, scopePreset: 'read_only', loginHint: email, tenant: other.id }),
+      'app_not_found',
+      700016,
+    );
   });
 
   it('AADSTS7000215 invalid client secret', async () => {
     const bad = await createApp(h);
-    const patched = await call(h, 'PATCH', `/v1/oauth-apps/${bad.appId}`, { headers: h.auth, body: { clientSecret: 'the-secret-id-not-its-value' } });
+    const patched = await call(h, 'PATCH', `/v1/oauth-apps/${bad.appId}`, {
+      headers: h.auth,
+      body: { clientSecret: 'the-secret-id-not-its-value' },
+    });
     expect(patched.status).toBe(200);
-    await expectFailure(await connectThroughApi(h, { appId: bad.appId, scopePreset: 'read_only', loginHint: user() }), 'client_secret_invalid', 7000215);
+    await expectFailure(
+      await connectThroughApi(h, { appId: bad.appId, scopePreset: 'read_only', loginHint: user() }),
+      'client_secret_invalid',
+      7000215,
+    );
   });
 
   it('AADSTS7000222 expired client secret', async () => {
     const expiring = await createApp(h);
     h.emulator.control.expireSecret(expiring.clientId);
-    const out = await expectFailure(await connectThroughApi(h, { appId: expiring.appId, scopePreset: 'read_only', loginHint: user() }), 'client_secret_expired', 7000222);
+    const out = await expectFailure(
+      await connectThroughApi(h, { appId: expiring.appId, scopePreset: 'read_only', loginHint: user() }),
+      'client_secret_expired',
+      7000222,
+    );
     expect(out.remediation).toContain('Settings > OAuth Apps');
   });
 
   it('offline_access withheld -> offline_access_missing', async () => {
     const email = user();
     h.emulator.control.setUserBehavior(email, { withholdScopes: ['offline_access'] });
-    await expectFailure(await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: email }), 'offline_access_missing');
+    await expectFailure(
+      await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: email }),
+      'offline_access_missing',
+    );
   });
 
   it('a scope withheld -> scope_not_granted naming it', async () => {
     const email = user();
     h.emulator.control.setUserBehavior(email, { withholdScopes: ['Mail.Send'] });
-    const out = await expectFailure(await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: email }), 'scope_not_granted');
+    const out = await expectFailure(
+      await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: email }),
+      'scope_not_granted',
+    );
     expect(out.message).toContain('Mail.Send');
     expect(out.remediation).toContain('Mail.Send');
   });

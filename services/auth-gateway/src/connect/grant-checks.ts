@@ -1,4 +1,10 @@
-import { consentFailure, mailboxAddressOf, missingScopes, type ConsentFailure, type MicrosoftTokens } from '@outlook-connect/shared';
+import {
+  consentFailure,
+  mailboxAddressOf,
+  missingScopes,
+  type ConsentFailure,
+  type MicrosoftTokens,
+} from '@outlook-connect/shared';
 import { isSpecificTenant, isTenantGuid } from './tenant';
 
 export interface GrantCheckInput {
@@ -13,7 +19,10 @@ export interface GrantCheckInput {
 
 /** What Microsoft granted must be what the connection needs; the first problem found, or null. */
 export function checkGrant(input: GrantCheckInput): ConsentFailure | null {
-  if (!input.grant.refreshToken) return consentFailure('offline_access_missing', { message: 'Microsoft issued no refresh token (offline_access not granted).' });
+  if (!input.grant.refreshToken)
+    return consentFailure('offline_access_missing', {
+      message: 'Microsoft issued no refresh token (offline_access not granted).',
+    });
   const missing = missingScopes(input.requestedScopes, input.grant.grantedScopes);
   if (missing.length) {
     const failure = consentFailure('scope_not_granted', { message: `Microsoft did not grant: ${missing.join(', ')}` });
@@ -21,13 +30,17 @@ export function checkGrant(input: GrantCheckInput): ConsentFailure | null {
   }
   // The mailbox address is the email claim (the primary SMTP address); an account without one has no mailbox to use.
   if (!mailboxAddressOf(input.grant)) {
-    return consentFailure('mailbox_not_enabled', { message: 'Microsoft sent no email address for this account (no email claim).' });
+    return consentFailure('mailbox_not_enabled', {
+      message: 'Microsoft sent no email address for this account (no email claim).',
+    });
   }
   if (isSpecificTenant(input.tenant)) {
     const expected = isTenantGuid(input.tenant) ? input.tenant : input.resolvedTenantId;
     const tid = input.grant.idTokenClaims.tid;
     if (!expected || !tid || expected.toLowerCase() !== tid.toLowerCase()) {
-      return consentFailure('account_not_in_tenant', { message: `The account's tenant ${tid ?? '(unknown)'} is not ${input.tenant}.` });
+      return consentFailure('account_not_in_tenant', {
+        message: `The account's tenant ${tid ?? '(unknown)'} is not ${input.tenant}.`,
+      });
     }
   }
   return null;

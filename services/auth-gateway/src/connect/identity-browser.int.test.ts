@@ -31,10 +31,21 @@ describe('connect flow in headless Chromium against the interactive emulator', (
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',
       ignoreHTTPSErrors: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     // The CRM's return page: the outcome is in its query string.
-    await browser.route(`${new URL(RETURN_URL).origin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<h1 id="crm">CRM</h1>' }));
+    await browser.route(`${new URL(RETURN_URL).origin}/**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<h1 id="crm">CRM</h1>' }),
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -67,7 +78,11 @@ describe('connect flow in headless Chromium against the interactive emulator', (
   it('4. admin approval: "Need admin approval" first, then the admin grants it and the user connects', async () => {
     const strict = h.emulator.control.createTenant({ domain: 'strict-browser.test' });
     h.emulator.control.setConsentPolicy(strict.id, 'admin_required');
-    const admin = h.emulator.control.createUser({ tenantId: strict.id, email: 'it-admin@strict-browser.test', admin: true }).email;
+    const admin = h.emulator.control.createUser({
+      tenantId: strict.id,
+      email: 'it-admin@strict-browser.test',
+      admin: true,
+    }).email;
     const email = h.emulator.control.createUser({ tenantId: strict.id, email: 'seller@strict-browser.test' }).email;
 
     const page = await browser.newPage();
@@ -103,7 +118,11 @@ describe('connect flow in headless Chromium against the interactive emulator', (
     const bo = h.emulator.control.createUser({ tenantId: tenant.id, email: 'bo@browser-identity.test' }).email;
     const page = await browser.newPage();
     const connectAs = async (who: string, connectionId?: string) => {
-      const { authorizeUrl } = await startConnect(h, { appId: app.appId, scopePreset: 'read_only', ...(connectionId ? { connectionId } : {}) });
+      const { authorizeUrl } = await startConnect(h, {
+        appId: app.appId,
+        scopePreset: 'read_only',
+        ...(connectionId ? { connectionId } : {}),
+      });
       await page.goto(authorizeUrl);
       await page.click(`a.account[data-email="${who}"]`);
       return toCrm(page, (p) => p.click('#accept'));

@@ -4,7 +4,15 @@ import { call } from '../testing/http';
 
 interface Attempt {
   status: string;
-  outcome: { errorCode?: string; remediation?: string; aadsts?: number; message?: string; adminConsentUrl?: string; connectionId?: string; created?: boolean };
+  outcome: {
+    errorCode?: string;
+    remediation?: string;
+    aadsts?: number;
+    message?: string;
+    adminConsentUrl?: string;
+    connectionId?: string;
+    created?: boolean;
+  };
 }
 interface ErrorAnswer {
   error: string;
@@ -20,11 +28,25 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
   let other: { id: string; domain: string };
   let app: Awaited<ReturnType<typeof createApp>>;
   let n = 0;
-  const newUser = (tenantId = home.id, extra: { upn?: string; mail?: string | null; preferredUsername?: string } = {}) =>
-    h.emulator.control.createUser({ tenantId, email: `id${++n}@${tenantId === home.id ? home.domain : other.domain}`, ...extra });
+  const newUser = (
+    tenantId = home.id,
+    extra: { upn?: string; mail?: string | null; preferredUsername?: string } = {},
+  ) =>
+    h.emulator.control.createUser({
+      tenantId,
+      email: `id${++n}@${tenantId === home.id ? home.domain : other.domain}`,
+      ...extra,
+    });
   const attempt = async (id: string) => (await getJson<Attempt>(h, `/v1/connect/attempts/${id}`)).body;
-  const connectApi = (body: Record<string, unknown>) => call<ErrorAnswer>(h, 'POST', '/v1/connect', { headers: h.auth, body: { returnUrl: RETURN_URL, scopePreset: 'read_only', ...body } });
-  const events = async () => (await h.deps.queues.queue('events').getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.data as { type: string; connectionId: string });
+  const connectApi = (body: Record<string, unknown>) =>
+    call<ErrorAnswer>(h, 'POST', '/v1/connect', {
+      headers: h.auth,
+      body: { returnUrl: RETURN_URL, scopePreset: 'read_only', ...body },
+    });
+  const events = async () =>
+    (await h.deps.queues.queue('events').getJobs(['waiting', 'delayed', 'prioritized'])).map(
+      (j) => j.data as { type: string; connectionId: string },
+    );
 
   beforeAll(async () => {
     h = await startGatewayHarness('gwidentity');
@@ -36,35 +58,81 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
 
   describe('1. single-tenant app registrations', () => {
     it('an app declared single-tenant needs its tenant, and is never sent to /common', async () => {
-      const reg = h.emulator.control.createApp({ name: 'Declared single', homeTenantId: home.id, signInAudience: 'AzureADMyOrg', redirectUris: [`${h.deps.env.PUBLIC_URL}/oauth/callback`] });
-      const base = { name: reg.name, clientId: reg.clientId, clientSecret: reg.secrets[0]!.value, audience: 'single_tenant' };
+      const reg = h.emulator.control.createApp({
+        name: 'Declared single',
+        homeTenantId: home.id,
+        signInAudience: 'AzureADMyOrg',
+        redirectUris: [`${h.deps.env.PUBLIC_URL}/oauth/callback`],
+      });
+      const base = {
+        name: reg.name,
+        clientId: reg.clientId,
+        clientSecret: reg.secrets[0]!.value,
+        audience: 'single_tenant',
+      };
       const refused = await call<ErrorAnswer>(h, 'POST', '/v1/oauth-apps', { headers: h.auth, body: base });
       expect(refused.status).toBe(400);
-      expect(refused.body.issues).toEqual([{ field: 'body.defaultTenant', reason: expect.stringContaining('single-tenant app needs its tenant id') }]);
-      const created = await call<{ id: string; audience: string; defaultTenant: string }>(h, 'POST', '/v1/oauth-apps', { headers: h.auth, body: { ...base, defaultTenant: home.id } });
+      expect(refused.body.issues).toEqual([
+        { field: 'body.defaultTenant', reason: expect.stringContaining('single-tenant app needs its tenant id') },
+      ]);
+      const created = await call<{ id: string; audience: string; defaultTenant: string }>(h, 'POST', '/v1/oauth-apps', {
+        headers: h.auth,
+        body: { ...base, defaultTenant: home.id },
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ audience: 'single_tenant', defaultTenant: home.id });
       const onCommon = await connectApi({ appId: created.body.id, tenant: 'common' });
       expect(onCommon.status).toBe(400);
-      expect(onCommon.body).toMatchObject({ error: 'app_single_tenant', issues: [{ field: 'body.tenant', reason: `this app is single-tenant: use your tenant id (${home.id}) instead of common` }] });
-      const patched = await call<ErrorAnswer>(h, 'PATCH', `/v1/oauth-apps/${created.body.id}`, { headers: h.auth, body: { defaultTenant: 'common' } });
+      expect(onCommon.body).toMatchObject({
+        error: 'app_single_tenant',
+        issues: [
+          {
+            field: 'body.tenant',
+            reason: `this app is single-tenant: use your tenant id (${home.id}) instead of common`,
+          },
+        ],
+      });
+      const patched = await call<ErrorAnswer>(h, 'PATCH', `/v1/oauth-apps/${created.body.id}`, {
+        headers: h.auth,
+        body: { defaultTenant: 'common' },
+      });
       expect(patched.status).toBe(400);
       const email = newUser().email;
-      expect((await connectThroughApi(h, { appId: created.body.id, scopePreset: 'read_only', loginHint: email })).status).toBe('connected');
+      expect(
+        (await connectThroughApi(h, { appId: created.body.id, scopePreset: 'read_only', loginHint: email })).status,
+      ).toBe('connected');
     });
 
     it('an app of unknown audience that Microsoft refuses on /common (AADSTS50194): the reason, and the app learns it', async () => {
       const single = await createApp(h, { multiTenant: false, homeTenantId: home.id });
-      const result = await connectThroughApi(h, { appId: single.appId, scopePreset: 'read_only', loginHint: newUser().email });
+      const result = await connectThroughApi(h, {
+        appId: single.appId,
+        scopePreset: 'read_only',
+        loginHint: newUser().email,
+      });
       expect(result).toMatchObject({ status: 'error', code: 'app_single_tenant' });
       const a = await attempt(result.attemptId);
       expect(a.outcome).toMatchObject({ errorCode: 'app_single_tenant', aadsts: 50194 });
       expect(a.outcome.remediation).toMatch(/^This app is single-tenant: use your tenant id\./);
-      expect((await getJson<{ audience: string }>(h, `/v1/oauth-apps/${single.appId}`)).body.audience).toBe('single_tenant');
+      expect((await getJson<{ audience: string }>(h, `/v1/oauth-apps/${single.appId}`)).body.audience).toBe(
+        'single_tenant',
+      );
       // Learned: the next connect on common is refused before the user is sent anywhere; the tenant id works.
       const again = await connectApi({ appId: single.appId });
-      expect(again).toMatchObject({ status: 400, body: { error: 'app_single_tenant', issues: [{ field: 'body.tenant' }] } });
-      expect((await connectThroughApi(h, { appId: single.appId, scopePreset: 'read_only', loginHint: newUser().email, tenant: home.id })).status).toBe('connected');
+      expect(again).toMatchObject({
+        status: 400,
+        body: { error: 'app_single_tenant', issues: [{ field: 'body.tenant' }] },
+      });
+      expect(
+        (
+          await connectThroughApi(h, {
+            appId: single.appId,
+            scopePreset: 'read_only',
+            loginHint: newUser().email,
+            tenant: home.id,
+          })
+        ).status,
+      ).toBe('connected');
     });
   });
 
@@ -74,8 +142,18 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       ['an unknown tenant GUID', { tenant: '0b5c2c52-1111-4222-8333-944444444444' }, 'tenant_not_found', 'body.tenant'],
       ['a tenant with spaces', { tenant: 'contoso corp' }, 'invalid_request', 'body.tenant'],
       ['a 1 MB login hint', { loginHint: 'a'.repeat(1_000_000) }, 'invalid_request', 'body.loginHint'],
-      ['invalid unicode in the login hint', { loginHint: 'ana\ud800@identity.test' }, 'invalid_request', 'body.loginHint'],
-      ['invalid unicode in the return URL', { returnUrl: `${RETURN_URL}?x=\udc00` }, 'invalid_request', 'body.returnUrl'],
+      [
+        'invalid unicode in the login hint',
+        { loginHint: 'ana\ud800@identity.test' },
+        'invalid_request',
+        'body.loginHint',
+      ],
+      [
+        'invalid unicode in the return URL',
+        { returnUrl: `${RETURN_URL}?x=\udc00` },
+        'invalid_request',
+        'body.returnUrl',
+      ],
     ])('%s answers 400 naming the field', async (_label, body, error, field) => {
       const res = await connectApi({ appId: app.appId, ...body });
       expect(res.status).toBe(400);
@@ -88,7 +166,11 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       const res = await fetch(`${h.baseUrl}/v1/connect`, {
         method: 'POST',
         headers: { ...h.auth, 'content-type': 'application/json' },
-        body: Buffer.concat([Buffer.from(`{"appId":"${app.appId}","scopePreset":"read_only","returnUrl":"${RETURN_URL}","loginHint":"`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
+        body: Buffer.concat([
+          Buffer.from(`{"appId":"${app.appId}","scopePreset":"read_only","returnUrl":"${RETURN_URL}","loginHint":"`),
+          Buffer.from([0xc3, 0x28, 0xff]),
+          Buffer.from('"}'),
+        ]),
       });
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
@@ -97,9 +179,24 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
 
   describe('3. every redirect error is a named reason', () => {
     it.each([
-      ['AADSTS65004 declined', (e: string) => h.emulator.control.setUserBehavior(e, { declineConsent: true }), 'user_declined', 65004],
-      ['AADSTS50057 disabled', (e: string) => h.emulator.control.setUserBehavior(e, { disabled: true }), 'user_disabled', 50057],
-      ['AADSTS53003 conditional access', (e: string) => h.emulator.control.setUserBehavior(e, { conditionalAccessBlock: true }), 'conditional_access', 53003],
+      [
+        'AADSTS65004 declined',
+        (e: string) => h.emulator.control.setUserBehavior(e, { declineConsent: true }),
+        'user_declined',
+        65004,
+      ],
+      [
+        'AADSTS50057 disabled',
+        (e: string) => h.emulator.control.setUserBehavior(e, { disabled: true }),
+        'user_disabled',
+        50057,
+      ],
+      [
+        'AADSTS53003 conditional access',
+        (e: string) => h.emulator.control.setUserBehavior(e, { conditionalAccessBlock: true }),
+        'conditional_access',
+        53003,
+      ],
     ] as const)('%s', async (_label, breakIt, code, aadsts) => {
       const email = newUser().email;
       breakIt(email);
@@ -109,7 +206,11 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
     });
 
     it('AADSTS50034 (no such account) and AADSTS50058 (nobody signed in) are named too', async () => {
-      const unknown = await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: 'nobody@identity.test' });
+      const unknown = await connectThroughApi(h, {
+        appId: app.appId,
+        scopePreset: 'read_only',
+        loginHint: 'nobody@identity.test',
+      });
       expect(unknown).toMatchObject({ status: 'error', code: 'account_not_in_tenant' });
       const nobody = await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only' });
       expect(nobody).toMatchObject({ status: 'error', code: 'interaction_required' });
@@ -122,7 +223,12 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       h.emulator.control.setConsentPolicy(strict.id, 'admin_required');
       h.emulator.control.createUser({ tenantId: strict.id, email: 'admin@strict-identity.test', admin: true });
       const email = h.emulator.control.createUser({ tenantId: strict.id, email: 'worker@strict-identity.test' }).email;
-      const failed = await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: email, tenant: strict.id });
+      const failed = await connectThroughApi(h, {
+        appId: app.appId,
+        scopePreset: 'full',
+        loginHint: email,
+        tenant: strict.id,
+      });
       expect(failed).toMatchObject({ status: 'error', code: 'admin_consent_required' });
       const url = new URL((await attempt(failed.attemptId)).outcome.adminConsentUrl!);
       expect(url.pathname).toBe(`/${strict.id}/v2.0/adminconsent`);
@@ -138,7 +244,12 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       expect(landed.text).toContain('Admin consent granted');
       // Single use: the same return again is refused.
       expect((await call(h, 'GET', `${back.pathname}${back.search}`)).status).toBe(400);
-      const retry = await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: email, tenant: strict.id });
+      const retry = await connectThroughApi(h, {
+        appId: app.appId,
+        scopePreset: 'full',
+        loginHint: email,
+        tenant: strict.id,
+      });
       expect(retry.status).toBe('connected');
     });
 
@@ -146,7 +257,12 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       const strict = h.emulator.control.createTenant({ domain: 'strict-two.test' });
       h.emulator.control.setConsentPolicy(strict.id, 'admin_required');
       const email = h.emulator.control.createUser({ tenantId: strict.id, email: 'plain@strict-two.test' }).email;
-      const failed = await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: email, tenant: strict.id });
+      const failed = await connectThroughApi(h, {
+        appId: app.appId,
+        scopePreset: 'read_only',
+        loginHint: email,
+        tenant: strict.id,
+      });
       const url = new URL((await attempt(failed.attemptId)).outcome.adminConsentUrl!);
       url.searchParams.set('login_hint', email); // not an administrator
       const back = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '');
@@ -159,14 +275,23 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
   });
 
   describe('5. the mailbox address is the email claim, the connection key oid + tid', () => {
-    it.each(['read_only', 'send_only', 'full', 'full_calendar'] as const)('%s: UPN and preferred_username differ from the mailbox', async (preset) => {
-      const u = newUser(home.id, { upn: `u${n + 1}.upn@identity.test`, mail: `first.last${n + 1}@identity.test`, preferredUsername: '+1 425 555 0100' });
-      const result = await connectThroughApi(h, { appId: app.appId, scopePreset: preset, loginHint: u.upn });
-      expect(result.status).toBe('connected');
-      const conn = await h.deps.models.Connection.findById(result.connectionId).lean();
-      expect(conn).toMatchObject({ mailbox: u.mail, microsoftUserId: u.id, tenantId: home.id });
-      expect((await getJson<{ mailbox: string }>(h, `/v1/connections/${result.connectionId}`)).body.mailbox).toBe(u.mail);
-    });
+    it.each(['read_only', 'send_only', 'full', 'full_calendar'] as const)(
+      '%s: UPN and preferred_username differ from the mailbox',
+      async (preset) => {
+        const u = newUser(home.id, {
+          upn: `u${n + 1}.upn@identity.test`,
+          mail: `first.last${n + 1}@identity.test`,
+          preferredUsername: '+1 425 555 0100',
+        });
+        const result = await connectThroughApi(h, { appId: app.appId, scopePreset: preset, loginHint: u.upn });
+        expect(result.status).toBe('connected');
+        const conn = await h.deps.models.Connection.findById(result.connectionId).lean();
+        expect(conn).toMatchObject({ mailbox: u.mail, microsoftUserId: u.id, tenantId: home.id });
+        expect((await getJson<{ mailbox: string }>(h, `/v1/connections/${result.connectionId}`)).body.mailbox).toBe(
+          u.mail,
+        );
+      },
+    );
 
     it('an account without a mailbox address fails with a reason instead of storing a made-up mailbox', async () => {
       const u = newUser(home.id, { mail: null });
@@ -182,17 +307,32 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       const bo = newUser().email;
       const first = await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: ana });
       const before = await h.deps.models.Connection.findById(first.connectionId).lean();
-      const wrong = await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: bo, connectionId: first.connectionId! });
+      const wrong = await connectThroughApi(h, {
+        appId: app.appId,
+        scopePreset: 'read_only',
+        loginHint: bo,
+        connectionId: first.connectionId!,
+      });
       expect(wrong).toMatchObject({ status: 'error', code: 'account_mismatch' });
       expect((await attempt(wrong.attemptId)).outcome.message).toContain(bo);
       expect(await h.deps.models.Connection.findById(first.connectionId).lean()).toEqual(before);
       expect(await h.deps.models.Connection.countDocuments({ mailbox: bo })).toBe(0);
 
       await h.deps.models.Connection.updateOne({ _id: first.connectionId }, { $set: { status: 'needs_reconnect' } });
-      const right = await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: ana, connectionId: first.connectionId! });
+      const right = await connectThroughApi(h, {
+        appId: app.appId,
+        scopePreset: 'full',
+        loginHint: ana,
+        connectionId: first.connectionId!,
+      });
       expect(right).toMatchObject({ status: 'connected', connectionId: first.connectionId });
-      expect(await h.deps.models.Connection.findById(first.connectionId).lean()).toMatchObject({ status: 'active', scopePreset: 'full' });
-      expect((await events()).filter((e) => e.type === 'connection.reconnected' && e.connectionId === first.connectionId)).toHaveLength(1);
+      expect(await h.deps.models.Connection.findById(first.connectionId).lean()).toMatchObject({
+        status: 'active',
+        scopePreset: 'full',
+      });
+      expect(
+        (await events()).filter((e) => e.type === 'connection.reconnected' && e.connectionId === first.connectionId),
+      ).toHaveLength(1);
 
       const plain = await connectThroughApi(h, { appId: app.appId, scopePreset: 'full', loginHint: ana });
       expect(plain.connectionId).toBe(first.connectionId);
@@ -200,7 +340,11 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
     });
 
     it('a reconnect through another OAuth app is refused at POST /v1/connect', async () => {
-      const first = await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: newUser().email });
+      const first = await connectThroughApi(h, {
+        appId: app.appId,
+        scopePreset: 'read_only',
+        loginHint: newUser().email,
+      });
       const another = await createApp(h);
       const res = await connectApi({ appId: another.appId, connectionId: first.connectionId });
       expect(res).toMatchObject({ status: 400, body: { issues: [{ field: 'body.appId' }] } });
@@ -210,7 +354,11 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
   describe('7. token answers as Microsoft sends them', () => {
     it('the access token expiry comes from the answer (60-90 minutes), and the first refresh is scheduled from it', async () => {
       const startedAt = Date.now();
-      const result = await connectThroughApi(h, { appId: app.appId, scopePreset: 'read_only', loginHint: newUser().email });
+      const result = await connectThroughApi(h, {
+        appId: app.appId,
+        scopePreset: 'read_only',
+        loginHint: newUser().email,
+      });
       const conn = (await h.deps.models.Connection.findById(result.connectionId).lean())!;
       const lifetime = conn.accessTokenExpiresAt!.getTime() - startedAt;
       expect(lifetime).toBeGreaterThan(3590_000);
@@ -221,9 +369,17 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
   });
 
   it('a state from our admin-consent URL is not accepted as a sign-in, nor a sign-in state as admin consent', async () => {
-    const { authorizeUrl } = await startConnect(h, { appId: app.appId, scopePreset: 'read_only', loginHint: newUser().email });
+    const { authorizeUrl } = await startConnect(h, {
+      appId: app.appId,
+      scopePreset: 'read_only',
+      loginHint: newUser().email,
+    });
     const state = new URL(authorizeUrl).searchParams.get('state')!;
-    const res = await call(h, 'GET', `/oauth/callback?admin_consent=True&tenant=${home.id}&state=${encodeURIComponent(state)}`);
+    const res = await call(
+      h,
+      'GET',
+      `/oauth/callback?admin_consent=True&tenant=${home.id}&state=${encodeURIComponent(state)}`,
+    );
     expect(res.status).toBe(400);
     // Refused, and spent: the real sign-in with that state is refused too.
     await expect(followAuthorize(h, authorizeUrl)).rejects.toThrow('callback answered 400');

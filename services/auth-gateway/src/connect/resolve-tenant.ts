@@ -13,7 +13,10 @@ export type TenantLookup =
 export async function lookupTenant(loginUrl: string, tenant: string): Promise<TenantLookup> {
   let res: Response;
   try {
-    res = await fetch(`${loginUrl.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
+    res = await fetch(
+      `${loginUrl.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`,
+      { signal: AbortSignal.timeout(10_000) },
+    );
   } catch {
     return { kind: 'unreachable' };
   }

@@ -1,4 +1,12 @@
-import { buildAuthorizeUrl, classifyMicrosoftError, codeVerifierContext, newId, remediationFor, scopesForPreset, type ScopePresetName } from '@outlook-connect/shared';
+import {
+  buildAuthorizeUrl,
+  classifyMicrosoftError,
+  codeVerifierContext,
+  newId,
+  remediationFor,
+  scopesForPreset,
+  type ScopePresetName,
+} from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { ApiError, notFound } from '../http/api-error';
 import { msalOptionsFor } from '../oauth-apps/app-credentials';
@@ -18,23 +26,44 @@ export interface StartConnectInput {
   connectionId?: string | undefined;
 }
 
-const fieldError = (status: number, code: string, field: string, reason: string, extra: Record<string, unknown> = {}): ApiError =>
-  new ApiError(status, code, `${field}: ${reason}`, { ...extra, issues: [{ field, reason }] });
+const fieldError = (
+  status: number,
+  code: string,
+  field: string,
+  reason: string,
+  extra: Record<string, unknown> = {},
+): ApiError => new ApiError(status, code, `${field}: ${reason}`, { ...extra, issues: [{ field, reason }] });
 
 /** Records a pending connect attempt (state hash, PKCE verifier encrypted, nonce) and returns Microsoft's authorize URL. */
 export async function startConnect(deps: GatewayDeps, input: StartConnectInput) {
   // The sandbox page returns to the gateway itself.
-  const allowList = deps.env.SANDBOX ? [...deps.env.RETURN_URL_ALLOWLIST, deps.env.PUBLIC_URL] : deps.env.RETURN_URL_ALLOWLIST;
+  const allowList = deps.env.SANDBOX
+    ? [...deps.env.RETURN_URL_ALLOWLIST, deps.env.PUBLIC_URL]
+    : deps.env.RETURN_URL_ALLOWLIST;
   if (!isAllowedReturnUrl(input.returnUrl, allowList)) {
-    throw fieldError(400, 'invalid_request', 'body.returnUrl', 'is not on the return URL allow-list (RETURN_URL_ALLOWLIST)');
+    throw fieldError(
+      400,
+      'invalid_request',
+      'body.returnUrl',
+      'is not on the return URL allow-list (RETURN_URL_ALLOWLIST)',
+    );
   }
   const app = await deps.models.OAuthApp.findOne({ _id: input.appId, workspaceId: input.workspaceId }).lean();
   if (!app) throw notFound('OAuth app');
   if (input.connectionId) {
-    const connection = await deps.models.Connection.findOne({ _id: input.connectionId, workspaceId: input.workspaceId }, { appId: 1 }).lean();
+    const connection = await deps.models.Connection.findOne(
+      { _id: input.connectionId, workspaceId: input.workspaceId },
+      { appId: 1 },
+    ).lean();
     if (!connection) throw notFound('connection');
     // A reconnect finishes on this connection, whose tokens belong to its own app registration.
-    if (connection.appId !== app._id) throw fieldError(400, 'invalid_request', 'body.appId', `must be the connection's OAuth app (${connection.appId})`);
+    if (connection.appId !== app._id)
+      throw fieldError(
+        400,
+        'invalid_request',
+        'body.appId',
+        `must be the connection's OAuth app (${connection.appId})`,
+      );
   }
   const tenant = input.tenant ?? app.defaultTenant;
   const refusal = tenantRefusal(app.audience, tenant, appTenantOf(app.defaultTenant));
@@ -82,12 +111,22 @@ async function authorizeUrlError(deps: GatewayDeps, err: unknown, tenant: string
     const found = await lookupTenant(deps.env.MICROSOFT_LOGIN_URL, tenant);
     if (found.kind === 'not_found') {
       const code = found.aadsts ? ` (AADSTS${found.aadsts})` : '';
-      return fieldError(400, 'tenant_not_found', 'body.tenant', `Microsoft does not know the tenant "${tenant}"${code}`, {
-        remediation: remediationFor('tenant_not_found'),
-        ...(found.aadsts ? { aadsts: found.aadsts } : {}),
-      });
+      return fieldError(
+        400,
+        'tenant_not_found',
+        'body.tenant',
+        `Microsoft does not know the tenant "${tenant}"${code}`,
+        {
+          remediation: remediationFor('tenant_not_found'),
+          ...(found.aadsts ? { aadsts: found.aadsts } : {}),
+        },
+      );
     }
-    return new ApiError(503, 'microsoft_unavailable', 'Microsoft could not be reached to start the sign-in.', { remediation: remediationFor('network') });
+    return new ApiError(503, 'microsoft_unavailable', 'Microsoft could not be reached to start the sign-in.', {
+      remediation: remediationFor('network'),
+    });
   }
-  return new ApiError(502, f.code, `Microsoft refused to start the sign-in (${f.code}).`, { remediation: remediationFor(f.code) });
+  return new ApiError(502, f.code, `Microsoft refused to start the sign-in (${f.code}).`, {
+    remediation: remediationFor(f.code),
+  });
 }

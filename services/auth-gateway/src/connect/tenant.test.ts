@@ -8,7 +8,8 @@ describe('tenantSchema', () => {
   });
 
   it('refuses anything else', () => {
-    for (const bad of ['', 'contoso', '../x', 'a b.com', 'https://x.com']) expect(tenantSchema.safeParse(bad).success).toBe(false);
+    for (const bad of ['', 'contoso', '../x', 'a b.com', 'https://x.com'])
+      expect(tenantSchema.safeParse(bad).success).toBe(false);
   });
 
   it('tells specific tenants from multi-tenant ones', () => {

@@ -8,7 +8,10 @@ const MULTI_TENANT = ['common', 'organizations', 'consumers'];
 export const tenantSchema = z
   .string()
   .trim()
-  .refine((v) => MULTI_TENANT.includes(v.toLowerCase()) || GUID.test(v) || DOMAIN.test(v), 'must be common, a tenant GUID or a domain')
+  .refine(
+    (v) => MULTI_TENANT.includes(v.toLowerCase()) || GUID.test(v) || DOMAIN.test(v),
+    'must be common, a tenant GUID or a domain',
+  )
   .transform((v) => (MULTI_TENANT.includes(v.toLowerCase()) ? v.toLowerCase() : v));
 
 export function isSpecificTenant(tenant: string): boolean {

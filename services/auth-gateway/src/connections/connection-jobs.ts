@@ -13,7 +13,8 @@ export async function removeConnectionJobs(queues: QueueClient, connectionId: st
     for (let start = 0; ; start += PAGE) {
       const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized'], start, start + PAGE - 1);
       for (const job of jobs) {
-        if (job?.id && (job.data as { connectionId?: string } | undefined)?.connectionId === connectionId) ids.push(job.id);
+        if (job?.id && (job.data as { connectionId?: string } | undefined)?.connectionId === connectionId)
+          ids.push(job.id);
       }
       if (jobs.length < PAGE) break;
     }

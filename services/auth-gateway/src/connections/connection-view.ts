@@ -18,13 +18,20 @@ export function connectionView(c: ConnectionDoc) {
     reason:
       c.status === 'active' || !c.statusReason
         ? null
-        : { code: c.statusReason.code, message: c.statusReason.message, remediation: c.statusReason.remediation, since: iso(c.statusReason.since) },
+        : {
+            code: c.statusReason.code,
+            message: c.statusReason.message,
+            remediation: c.statusReason.remediation,
+            since: iso(c.statusReason.since),
+          },
     tokenExpiresAt: iso(c.accessTokenExpiresAt),
     lastRefreshAt: iso(c.lastRefreshAt),
     sync: {
       initialSyncComplete: c.sync?.initialSyncComplete ?? false,
       lastSuccessAt: iso(c.sync?.lastSuccessAt),
-      lastError: c.sync?.lastError ? { code: c.sync.lastError.code, message: c.sync.lastError.message, at: iso(c.sync.lastError.at) } : null,
+      lastError: c.sync?.lastError
+        ? { code: c.sync.lastError.code, message: c.sync.lastError.message, at: iso(c.sync.lastError.at) }
+        : null,
       syncedCount: c.sync?.syncedCount ?? 0,
     },
     disconnectedAt: iso(c.disconnectedAt),
@@ -32,7 +39,6 @@ export function connectionView(c: ConnectionDoc) {
     updatedAt: iso(c.updatedAt),
   };
 }
-
 
 function iso(d: Date | null | undefined): string | null {
   return d ? new Date(d).toISOString() : null;

@@ -10,10 +10,16 @@ export async function inboxPage(
   const filter: Record<string, unknown> = { workspaceId: q.workspaceId, connectionId: q.connectionId };
   if (q.cursor) {
     const after = decodeInboxCursor(q.cursor);
-    if (!after) throw new ApiError(400, 'invalid_request', 'query.cursor: is not a cursor this API returned', { issues: [{ field: 'query.cursor', reason: 'is not a cursor this API returned' }] });
+    if (!after)
+      throw new ApiError(400, 'invalid_request', 'query.cursor: is not a cursor this API returned', {
+        issues: [{ field: 'query.cursor', reason: 'is not a cursor this API returned' }],
+      });
     filter.$or = [{ receivedAt: { $lt: after.receivedAt } }, { receivedAt: after.receivedAt, _id: { $lt: after.id } }];
   }
-  const docs = await models.InboxMessage.find(filter).sort({ receivedAt: -1, _id: -1 }).limit(q.limit + 1).lean();
+  const docs = await models.InboxMessage.find(filter)
+    .sort({ receivedAt: -1, _id: -1 })
+    .limit(q.limit + 1)
+    .lean();
   const page = docs.slice(0, q.limit);
   const last = page[page.length - 1];
   return {

@@ -12,7 +12,13 @@ import { startGatewayHarness, type GatewayHarness } from '../testing/harness';
 
 jest.setTimeout(60_000);
 
-type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; anyOf?: Schema[] };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  anyOf?: Schema[];
+};
 type Operation = {
   summary?: string;
   tags?: string[];
@@ -21,7 +27,11 @@ type Operation = {
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { description?: string; content?: Record<string, { schema: Schema }> }>;
 };
-type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema>; securitySchemes: Record<string, { type: string; scheme: string }> } };
+type OpenApi = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema>; securitySchemes: Record<string, { type: string; scheme: string }> };
+};
 
 const API_ERROR = '#/components/schemas/ApiError';
 
@@ -35,7 +45,8 @@ beforeAll(async () => {
   expect(res.status).toBe(200);
   doc = res.body;
   for (const [path, methods] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) operations.push({ key: `${method.toUpperCase()} ${path}`, path, op });
+    for (const [method, op] of Object.entries(methods))
+      operations.push({ key: `${method.toUpperCase()} ${path}`, path, op });
   }
 });
 
@@ -55,14 +66,35 @@ describe('the OpenAPI document', () => {
   it('documents every route the CRM uses', () => {
     const keys = operations.map((o) => o.key);
     for (const expected of [
-      'POST /v1/workspaces', 'POST /v1/oauth-apps', 'GET /v1/oauth-apps', 'GET /v1/oauth-apps/{id}', 'PATCH /v1/oauth-apps/{id}', 'DELETE /v1/oauth-apps/{id}',
-      'POST /v1/connect', 'GET /v1/connect/attempts/{id}', 'GET /oauth/callback', 'GET /v1/connections', 'GET /v1/connections/{id}',
-      'POST /v1/connections/{id}/disconnect', 'POST /v1/connections/{id}/change-scope', 'POST /v1/connections/{id}/test-email',
-      'GET /v1/connections/{id}/messages', 'POST /v1/connections/{id}/sends', 'GET /v1/sends/{id}', 'POST /v1/sends/{id}/cancel',
-      'POST /v1/connections/{id}/calendar/events', 'PATCH /v1/connections/{id}/calendar/events/{eventId}',
-      'POST /v1/connections/{id}/calendar/events/{eventId}/cancel', 'PATCH /v1/calendar/operations/{id}/event',
-      'POST /v1/calendar/operations/{id}/event/cancel', 'GET /v1/calendar/operations/{id}', 'POST /v1/connections/{id}/calendar/free-busy',
-      'POST /v1/connections/{id}/attachments', 'GET /v1/attachments/{id}', 'GET /healthz', 'GET /readyz',
+      'POST /v1/workspaces',
+      'POST /v1/oauth-apps',
+      'GET /v1/oauth-apps',
+      'GET /v1/oauth-apps/{id}',
+      'PATCH /v1/oauth-apps/{id}',
+      'DELETE /v1/oauth-apps/{id}',
+      'POST /v1/connect',
+      'GET /v1/connect/attempts/{id}',
+      'GET /oauth/callback',
+      'GET /v1/connections',
+      'GET /v1/connections/{id}',
+      'POST /v1/connections/{id}/disconnect',
+      'POST /v1/connections/{id}/change-scope',
+      'POST /v1/connections/{id}/test-email',
+      'GET /v1/connections/{id}/messages',
+      'POST /v1/connections/{id}/sends',
+      'GET /v1/sends/{id}',
+      'POST /v1/sends/{id}/cancel',
+      'POST /v1/connections/{id}/calendar/events',
+      'PATCH /v1/connections/{id}/calendar/events/{eventId}',
+      'POST /v1/connections/{id}/calendar/events/{eventId}/cancel',
+      'PATCH /v1/calendar/operations/{id}/event',
+      'POST /v1/calendar/operations/{id}/event/cancel',
+      'GET /v1/calendar/operations/{id}',
+      'POST /v1/connections/{id}/calendar/free-busy',
+      'POST /v1/connections/{id}/attachments',
+      'GET /v1/attachments/{id}',
+      'GET /healthz',
+      'GET /readyz',
     ]) {
       expect(keys).toContain(expected);
     }
@@ -70,7 +102,9 @@ describe('the OpenAPI document', () => {
 
   it('gives every operation a summary and a tag', () => {
     for (const { key, op } of operations) {
-      expect({ key, summary: op.summary?.trim() ? 'ok' : 'missing', tags: op.tags?.length ? 'ok' : 'missing' }).toEqual({ key, summary: 'ok', tags: 'ok' });
+      expect({ key, summary: op.summary?.trim() ? 'ok' : 'missing', tags: op.tags?.length ? 'ok' : 'missing' }).toEqual(
+        { key, summary: 'ok', tags: 'ok' },
+      );
     }
   });
 
@@ -80,13 +114,19 @@ describe('the OpenAPI document', () => {
       expect({ key, successes: success.length > 0 }).toEqual({ key, successes: true });
       for (const [code, answer] of success.filter(([c]) => c.startsWith('2'))) {
         const schema = answer.content?.['application/json']?.schema;
-        expect({ key, code, shaped: Boolean(schema && (schema.$ref || Object.keys(schema.properties ?? {}).length > 0)) }).toEqual({ key, code, shaped: true });
+        expect({
+          key,
+          code,
+          shaped: Boolean(schema && (schema.$ref || Object.keys(schema.properties ?? {}).length > 0)),
+        }).toEqual({ key, code, shaped: true });
       }
     }
   });
 
   it('answers every error with the one ApiError body, and documents what each kind of route can answer', () => {
-    expect(doc.components.schemas.ApiError?.properties).toEqual(expect.objectContaining({ error: expect.anything(), message: expect.anything(), issues: expect.anything() }));
+    expect(doc.components.schemas.ApiError?.properties).toEqual(
+      expect.objectContaining({ error: expect.anything(), message: expect.anything(), issues: expect.anything() }),
+    );
     for (const { key, path, op } of operations) {
       const codes = Object.keys(op.responses);
       const isV1 = path.startsWith('/v1/');
@@ -98,7 +138,12 @@ describe('the OpenAPI document', () => {
       expect({ key, missing: expected.filter((c) => !codes.includes(c)) }).toEqual({ key, missing: [] });
       if (!isV1) continue; // /oauth/callback answers the browser (HTML), /readyz its readiness
       for (const [code, answer] of Object.entries(op.responses).filter(([c]) => /^[45]/.test(c))) {
-        expect({ key, code, ref: answer.content?.['application/json']?.schema.$ref, described: Boolean(answer.description) }).toEqual({ key, code, ref: API_ERROR, described: true });
+        expect({
+          key,
+          code,
+          ref: answer.content?.['application/json']?.schema.$ref,
+          described: Boolean(answer.description),
+        }).toEqual({ key, code, ref: API_ERROR, described: true });
       }
     }
   });
@@ -108,7 +153,11 @@ describe('the OpenAPI document', () => {
       const success = Object.entries(op.responses).filter(([code]) => /^2/.test(code));
       if (success.length < 2) continue;
       const descriptions = success.map(([, answer]) => answer.description);
-      expect({ key, distinct: new Set(descriptions).size === descriptions.length, generic: descriptions.includes('Default Response') }).toEqual({ key, distinct: true, generic: false });
+      expect({
+        key,
+        distinct: new Set(descriptions).size === descriptions.length,
+        generic: descriptions.includes('Default Response'),
+      }).toEqual({ key, distinct: true, generic: false });
     }
   });
 
@@ -117,7 +166,9 @@ describe('the OpenAPI document', () => {
     expect(codes('POST /v1/connections/{id}/sends')).toEqual(expect.arrayContaining(['200', '201', '409']));
     expect(codes('POST /v1/sends/{id}/cancel')).toContain('409');
     expect(codes('POST /v1/connections/{id}/calendar/events')).toEqual(expect.arrayContaining(['200', '202', '409']));
-    expect(codes('POST /v1/connections/{id}/calendar/free-busy')).toEqual(expect.arrayContaining(['403', '409', '429', '503']));
+    expect(codes('POST /v1/connections/{id}/calendar/free-busy')).toEqual(
+      expect.arrayContaining(['403', '409', '429', '503']),
+    );
     expect(codes('POST /v1/connections/{id}/test-email')).toEqual(expect.arrayContaining(['202', '409']));
     expect(codes('DELETE /v1/oauth-apps/{id}')).toContain('409');
     expect(codes('GET /oauth/callback')).toEqual(expect.arrayContaining(['302', '400']));
@@ -126,22 +177,37 @@ describe('the OpenAPI document', () => {
   it('describes request bodies with their real fields', () => {
     const body = (key: string) => bodyOf(operations.find((o) => o.key === key)!.op)!;
     const send = body('POST /v1/connections/{id}/sends');
-    expect(Object.keys(send.properties!)).toEqual(expect.arrayContaining(['idempotencyKey', 'message', 'source', 'sendAt', 'metadata']));
+    expect(Object.keys(send.properties!)).toEqual(
+      expect.arrayContaining(['idempotencyKey', 'message', 'source', 'sendAt', 'metadata']),
+    );
     expect(send.required).toEqual(expect.arrayContaining(['message', 'source']));
     expect(send.required).not.toContain('idempotencyKey'); // it may come as the Idempotency-Key header
-    expect(Object.keys(send.properties!.message!.properties!)).toEqual(expect.arrayContaining(['to', 'cc', 'bcc', 'subject', 'body', 'attachments', 'replyToMessageId']));
+    expect(Object.keys(send.properties!.message!.properties!)).toEqual(
+      expect.arrayContaining(['to', 'cc', 'bcc', 'subject', 'body', 'attachments', 'replyToMessageId']),
+    );
     expect(Object.keys(body('POST /v1/connections/{id}/calendar/events').properties!)).toEqual(
       expect.arrayContaining(['idempotencyKey', 'subject', 'attendees', 'start', 'end', 'isOnlineMeeting', 'metadata']),
     );
-    expect(Object.keys(body('PATCH /v1/calendar/operations/{id}/event').properties!)).toEqual(expect.arrayContaining(['idempotencyKey', 'changes']));
-    expect(Object.keys(body('POST /v1/calendar/operations/{id}/event/cancel').properties!)).toEqual(expect.arrayContaining(['idempotencyKey', 'comment']));
-    expect(Object.keys(body('POST /v1/connections/{id}/calendar/free-busy').properties!)).toEqual(expect.arrayContaining(['schedules', 'start', 'end', 'intervalMinutes']));
-    expect(Object.keys(body('POST /v1/connect').properties!)).toEqual(expect.arrayContaining(['appId', 'scopePreset', 'returnUrl']));
+    expect(Object.keys(body('PATCH /v1/calendar/operations/{id}/event').properties!)).toEqual(
+      expect.arrayContaining(['idempotencyKey', 'changes']),
+    );
+    expect(Object.keys(body('POST /v1/calendar/operations/{id}/event/cancel').properties!)).toEqual(
+      expect.arrayContaining(['idempotencyKey', 'comment']),
+    );
+    expect(Object.keys(body('POST /v1/connections/{id}/calendar/free-busy').properties!)).toEqual(
+      expect.arrayContaining(['schedules', 'start', 'end', 'intervalMinutes']),
+    );
+    expect(Object.keys(body('POST /v1/connect').properties!)).toEqual(
+      expect.arrayContaining(['appId', 'scopePreset', 'returnUrl']),
+    );
     for (const { key, op } of operations) {
       const schema = bodyOf(op);
-      if (schema) expect({ key, fields: Object.keys(schema.properties ?? {}).length > 0 }).toEqual({ key, fields: true });
+      if (schema)
+        expect({ key, fields: Object.keys(schema.properties ?? {}).length > 0 }).toEqual({ key, fields: true });
     }
-    const header = operations.find((o) => o.key === 'POST /v1/connections/{id}/sends')!.op.parameters!.find((p) => p.in === 'header');
+    const header = operations
+      .find((o) => o.key === 'POST /v1/connections/{id}/sends')!
+      .op.parameters!.find((p) => p.in === 'header');
     expect(header?.name).toBe('idempotency-key');
   });
 
@@ -151,21 +217,32 @@ describe('the OpenAPI document', () => {
       adminToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
     for (const { key, path, op } of operations.filter((o) => o.path.startsWith('/v1/'))) {
-      expect({ key, security: op.security }).toEqual({ key, security: [path === '/v1/workspaces' ? { adminToken: [] } : { workspaceApiKey: [] }] });
+      expect({ key, security: op.security }).toEqual({
+        key,
+        security: [path === '/v1/workspaces' ? { adminToken: [] } : { workspaceApiKey: [] }],
+      });
     }
   });
 });
 
 describe('the answers match the document', () => {
-  const documented = (key: string, status: number) => Object.keys(operations.find((o) => o.key === key)!.op.responses).includes(String(status));
+  const documented = (key: string, status: number) =>
+    Object.keys(operations.find((o) => o.key === key)!.op.responses).includes(String(status));
   const conn = `conn_${'0'.repeat(24)}`;
 
   it('a body that is not JSON, too large, malformed, without a key or for an unknown connection: each a documented code with the ApiError body', async () => {
     const url = `/v1/connections/${conn}/sends`;
-    const valid = { idempotencyKey: 'k', source: 'other', message: { to: ['a@example.com'], subject: 's', body: { contentType: 'text', content: 'c' } } };
+    const valid = {
+      idempotencyKey: 'k',
+      source: 'other',
+      message: { to: ['a@example.com'], subject: 's', body: { contentType: 'text', content: 'c' } },
+    };
     const answers = [
       await call(h, 'POST', url, { rawBody: '<send/>', headers: { ...h.auth, 'content-type': 'application/xml' } }),
-      await call(h, 'POST', url, { rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_SEND_REQUEST_BYTES) }), headers: h.auth }),
+      await call(h, 'POST', url, {
+        rawBody: JSON.stringify({ pad: 'x'.repeat(MAX_SEND_REQUEST_BYTES) }),
+        headers: h.auth,
+      }),
       await call(h, 'POST', url, { rawBody: '{"message":', headers: h.auth }),
       await call(h, 'POST', url, { body: valid, headers: { authorization: 'Bearer nope' } }),
       await call(h, 'POST', url, { body: valid, headers: h.auth }),
@@ -177,7 +254,10 @@ describe('the answers match the document', () => {
     // The limit is the largest request the send schema allows, and the 413 names it.
     expect(answers[1]?.body).toMatchObject({ error: 'body_too_large', limitBytes: MAX_SEND_REQUEST_BYTES });
     for (const a of answers) {
-      expect({ status: a.status, documented: documented('POST /v1/connections/{id}/sends', a.status) }).toEqual({ status: a.status, documented: true });
+      expect({ status: a.status, documented: documented('POST /v1/connections/{id}/sends', a.status) }).toEqual({
+        status: a.status,
+        documented: true,
+      });
       expect(a.body).toEqual(expect.objectContaining({ error: expect.any(String), message: expect.any(String) }));
     }
   });
@@ -203,7 +283,16 @@ describe('/docs', () => {
     mkdirSync(artifacts, { recursive: true });
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

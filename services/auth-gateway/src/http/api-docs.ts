@@ -16,7 +16,7 @@ export async function installApiDocs(app: GatewayApp, publicUrl: string): Promis
         version: '1.0.0',
         description:
           'Outlook / Microsoft 365 connections for the CRM: OAuth apps, connecting mailboxes, sends, the inbox and the calendar. ' +
-          'Every /v1 resource belongs to the workspace of the API key; another workspace\'s ids answer 404.',
+          "Every /v1 resource belongs to the workspace of the API key; another workspace's ids answer 404.",
       },
       servers: [{ url: publicUrl }],
       tags: [
@@ -32,8 +32,16 @@ export async function installApiDocs(app: GatewayApp, publicUrl: string): Promis
       ],
       components: {
         securitySchemes: {
-          workspaceApiKey: { type: 'http', scheme: 'bearer', description: 'The workspace API key (ock_...), returned once by POST /v1/workspaces.' },
-          adminToken: { type: 'http', scheme: 'bearer', description: "The gateway's ADMIN_TOKEN (operators only): creates workspaces." },
+          workspaceApiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The workspace API key (ock_...), returned once by POST /v1/workspaces.',
+          },
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "The gateway's ADMIN_TOKEN (operators only): creates workspaces.",
+          },
         },
       },
     },
@@ -49,7 +57,8 @@ export async function installApiDocs(app: GatewayApp, publicUrl: string): Promis
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: true, defaultModelsExpandDepth: 0 },
     // Everything the page loads comes from here.
-    staticCSP: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+    staticCSP:
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

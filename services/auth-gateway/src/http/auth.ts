@@ -4,7 +4,8 @@ import type { Models } from '@outlook-connect/shared';
 import { bearerToken, hashApiKey } from '../workspaces/api-keys';
 import { ApiError } from './api-error';
 
-const unauthorized = () => new ApiError(401, 'unauthorized', 'Send the workspace API key as `Authorization: Bearer <key>`.');
+const unauthorized = () =>
+  new ApiError(401, 'unauthorized', 'Send the workspace API key as `Authorization: Bearer <key>`.');
 
 const resolved = new WeakMap<FastifyRequest, string>();
 
@@ -16,7 +17,10 @@ export async function workspaceOf(models: Pick<Models, 'Workspace'>, request: Fa
   if (!key) throw unauthorized();
   // Read from the store on every request (no cache), so a revoked key stops working at once; older workspaces keep apiKeyHashes.
   const hash = hashApiKey(key);
-  const ws = await models.Workspace.findOne({ $or: [{ 'apiKeys.hash': hash }, { apiKeyHashes: hash }] }, { _id: 1 }).lean();
+  const ws = await models.Workspace.findOne(
+    { $or: [{ 'apiKeys.hash': hash }, { apiKeyHashes: hash }] },
+    { _id: 1 },
+  ).lean();
   if (!ws) throw unauthorized();
   resolved.set(request, ws._id);
   return ws._id;

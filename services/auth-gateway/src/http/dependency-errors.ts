@@ -7,7 +7,10 @@ export type Dependency = 'store' | 'redis';
 
 export class DependencyUnavailableError extends Error {
   override name = 'DependencyUnavailableError';
-  constructor(readonly dependency: Dependency, message = `${dependency === 'store' ? 'The store' : 'Redis'} is unavailable for now.`) {
+  constructor(
+    readonly dependency: Dependency,
+    message = `${dependency === 'store' ? 'The store' : 'Redis'} is unavailable for now.`,
+  ) {
     super(message);
   }
 }

@@ -18,7 +18,14 @@ export interface DependencyWatch {
  * Probes the store and Redis every `intervalMs` and logs each outage once when it starts and once when it ends
  * (ioredis' own error events are handled here: without a listener every retry prints an unhandled error).
  */
-export function watchDependencies(opts: { store: Connection; redis: Redis; logger: Logger; intervalMs?: number; probeTimeoutMs?: number; now?: () => number }): DependencyWatch {
+export function watchDependencies(opts: {
+  store: Connection;
+  redis: Redis;
+  logger: Logger;
+  intervalMs?: number;
+  probeTimeoutMs?: number;
+  now?: () => number;
+}): DependencyWatch {
   const now = opts.now ?? Date.now;
   const down = new Map<Dependency, { since: number; reason: string }>();
   let storeOk = true;
@@ -39,7 +46,13 @@ export function watchDependencies(opts: { store: Connection; redis: Redis; logge
   const pingStore = async () => {
     const db = opts.store.db;
     if (!db) return false;
-    const ping = db.admin().command({ ping: 1 }, { timeoutMS: timeout } as never).then(() => true, () => false);
+    const ping = db
+      .admin()
+      .command({ ping: 1 }, { timeoutMS: timeout } as never)
+      .then(
+        () => true,
+        () => false,
+      );
     return Promise.race([ping, new Promise<boolean>((r) => setTimeout(() => r(false), timeout).unref())]);
   };
   const probe = async (): Promise<DependencyState> => {
@@ -74,7 +87,10 @@ export function guardQueues(queues: QueueClient, redis: Redis, timeoutMs: number
     if (redis.status !== 'ready') throw new DependencyUnavailableError('redis');
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_r, reject) => {
-      timer = setTimeout(() => reject(new DependencyUnavailableError('redis', 'Redis did not answer in time.')), timeoutMs);
+      timer = setTimeout(
+        () => reject(new DependencyUnavailableError('redis', 'Redis did not answer in time.')),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([work(), late]);

@@ -15,11 +15,17 @@ export function fieldName(context: string | undefined, instancePath: string): st
 }
 
 /** Bad input answers 400 naming each field; our ApiErrors answer as declared; anything else is a 500 without details. */
-export function installErrorHandler(app: FastifyInstance, dependencies: () => DependencyState = () => ({ store: true, redis: true })): void {
+export function installErrorHandler(
+  app: FastifyInstance,
+  dependencies: () => DependencyState = () => ({ store: true, redis: true }),
+): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const context = (err as { validationContext?: string }).validationContext;
-      const issues: FieldIssue[] = err.validation.map((v) => ({ field: fieldName(context, v.instancePath), reason: v.message ?? 'invalid' }));
+      const issues: FieldIssue[] = err.validation.map((v) => ({
+        field: fieldName(context, v.instancePath),
+        reason: v.message ?? 'invalid',
+      }));
       return reply.code(400).send({
         error: 'invalid_request',
         message: issues.map((i) => `${i.field}: ${i.reason}`).join('; '),
@@ -32,7 +38,11 @@ export function installErrorHandler(app: FastifyInstance, dependencies: () => De
     const status = err.statusCode ?? 500;
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const limit = request.routeOptions.bodyLimit;
-      return reply.code(413).send({ error: 'body_too_large', message: `the body is larger than this route accepts: at most ${limit} bytes`, limitBytes: limit });
+      return reply.code(413).send({
+        error: 'body_too_large',
+        message: `the body is larger than this route accepts: at most ${limit} bytes`,
+        limitBytes: limit,
+      });
     }
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: malformed JSON, wrong content type, body too large.
@@ -44,15 +54,24 @@ export function installErrorHandler(app: FastifyInstance, dependencies: () => De
       return reply
         .code(503)
         .header('retry-after', String(OUTAGE_RETRY_AFTER_SEC))
-        .send({ error: 'dependency_unavailable', dependency, message: `${dependency === 'store' ? 'The store' : 'Redis'} is unavailable for now; retry after ${OUTAGE_RETRY_AFTER_SEC} s.` });
+        .send({
+          error: 'dependency_unavailable',
+          dependency,
+          message: `${dependency === 'store' ? 'The store' : 'Redis'} is unavailable for now; retry after ${OUTAGE_RETRY_AFTER_SEC} s.`,
+        });
     }
     if (err.code === 'FST_ERR_HANDLER_TIMEOUT') {
       request.log.warn({ method: request.method, route: request.routeOptions.url }, 'request timed out');
-      return reply.code(503).header('retry-after', String(OUTAGE_RETRY_AFTER_SEC)).send({ error: 'timeout', message: 'The request took too long; retry later.' });
+      return reply
+        .code(503)
+        .header('retry-after', String(OUTAGE_RETRY_AFTER_SEC))
+        .send({ error: 'timeout', message: 'The request took too long; retry later.' });
     }
     // Once, with the route but not the body (log lines cap what they carry: shared/src/logger/redact.ts).
     request.log.error({ err, method: request.method, route: request.routeOptions.url }, 'unhandled error');
     return reply.code(500).send({ error: 'internal_error', message: 'Something went wrong on our side.' });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
 }

@@ -5,7 +5,10 @@ const issuesOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    return { status: (err as ApiError).statusCode, fields: ((err as ApiError).details?.issues as Array<{ field: string }>).map((i) => i.field) };
+    return {
+      status: (err as ApiError).statusCode,
+      fields: ((err as ApiError).details?.issues as Array<{ field: string }>).map((i) => i.field),
+    };
   }
   throw new Error('did not throw');
 };
@@ -17,9 +20,15 @@ describe('idempotency key of a request', () => {
     expect(idempotencyKeyOf('same', 'same')).toBe('same');
   });
   it('is refused naming the header when header and body differ', () => {
-    expect(issuesOf(() => idempotencyKeyOf('h-1', 'b-1'))).toEqual({ status: 400, fields: ['headers.idempotency-key'] });
+    expect(issuesOf(() => idempotencyKeyOf('h-1', 'b-1'))).toEqual({
+      status: 400,
+      fields: ['headers.idempotency-key'],
+    });
   });
   it('is required, naming the body field', () => {
-    expect(issuesOf(() => idempotencyKeyOf(undefined, undefined))).toEqual({ status: 400, fields: ['body.idempotencyKey'] });
+    expect(issuesOf(() => idempotencyKeyOf(undefined, undefined))).toEqual({
+      status: 400,
+      fields: ['body.idempotencyKey'],
+    });
   });
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { SCOPE_PRESETS } from '@outlook-connect/shared';
 
-export const scopePresetSchema = z.enum(SCOPE_PRESETS as unknown as ['read_only', 'send_only', 'full', 'full_calendar']);
+export const scopePresetSchema = z.enum(
+  SCOPE_PRESETS as unknown as ['read_only', 'send_only', 'full', 'full_calendar'],
+);
 
 export const idParams = (prefix: string) =>
   z.object({ id: z.string().regex(new RegExp(`^${prefix}_[a-f0-9]{24}$`), `must be a ${prefix}_ id`) });
@@ -17,7 +19,11 @@ export const apiErrorSchema = z
       .describe('invalid_request: one entry per bad field'),
   })
   .loose()
-  .meta({ id: 'ApiError', description: 'An error. Some codes add details beside these fields (sendId or operationId for idempotency_key_reused, reason, status).' });
+  .meta({
+    id: 'ApiError',
+    description:
+      'An error. Some codes add details beside these fields (sendId or operationId for idempotency_key_reused, reason, status).',
+  });
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
 
@@ -37,8 +43,13 @@ const ERROR_MEANING: Record<ErrorStatus, string> = {
 
 /** The error answers a route can give, all with the ApiError body. */
 export function errors(...codes: ErrorStatus[]) {
-  const answer = (c: ErrorStatus) => ({ description: ERROR_MEANING[c], content: { 'application/json': { schema: apiErrorSchema } } });
-  return Object.fromEntries(codes.map((c) => [c, answer(c)])) as Partial<Record<ErrorStatus, ReturnType<typeof answer>>>;
+  const answer = (c: ErrorStatus) => ({
+    description: ERROR_MEANING[c],
+    content: { 'application/json': { schema: apiErrorSchema } },
+  });
+  return Object.fromEntries(codes.map((c) => [c, answer(c)])) as Partial<
+    Record<ErrorStatus, ReturnType<typeof answer>>
+  >;
 }
 
 /** Every /v1 route: no key or a bad one (401), too many bad ones (429), a fault on our side (500), an outage (503). */
@@ -47,7 +58,13 @@ const always: ErrorStatus[] = [401, 429, 500, 503];
 const withBody: ErrorStatus[] = [400, 413, 415];
 
 export const apiErrors = (opts: { body?: boolean; params?: boolean; query?: boolean }, ...more: ErrorStatus[]) =>
-  errors(...always, ...(opts.body ? withBody : []), ...(opts.params ? [400, 404] as ErrorStatus[] : []), ...(opts.query ? [400] as ErrorStatus[] : []), ...more);
+  errors(
+    ...always,
+    ...(opts.body ? withBody : []),
+    ...(opts.params ? ([400, 404] as ErrorStatus[]) : []),
+    ...(opts.query ? ([400] as ErrorStatus[]) : []),
+    ...more,
+  );
 
 /** Security requirements: the workspace API key on /v1, the operator's ADMIN_TOKEN to create workspaces. */
 export const workspaceApiKey = [{ workspaceApiKey: [] }];
@@ -61,6 +78,8 @@ export const idempotencyHeaders = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Same key on the same connection and the same request returns the original (200); with a different request: 409 idempotency_key_reused'),
+      .describe(
+        'Same key on the same connection and the same request returns the original (200); with a different request: 409 idempotency_key_reused',
+      ),
   })
   .loose();

@@ -23,7 +23,9 @@ export const connectionViewSchema = z.object({
   tenantId: z.string().describe('the tenant the account belongs to'),
   status: z.enum(['active', 'needs_reconnect', 'disconnected']),
   statusLabel: z.enum(['Active', 'Needs reconnect', 'Disconnected']),
-  reason: z.object({ code: z.string(), message: z.string(), remediation: z.string(), since: instant.nullable() }).nullable(),
+  reason: z
+    .object({ code: z.string(), message: z.string(), remediation: z.string(), since: instant.nullable() })
+    .nullable(),
   tokenExpiresAt: instant.nullable(),
   lastRefreshAt: instant.nullable(),
   sync: z.object({
@@ -106,7 +108,10 @@ export const sendViewSchema = z.object({
     attachments: z
       .array(
         z.object({
-          attachmentId: z.string().optional().describe('set for a file uploaded first (POST /v1/connections/{id}/attachments)'),
+          attachmentId: z
+            .string()
+            .optional()
+            .describe('set for a file uploaded first (POST /v1/connections/{id}/attachments)'),
           name: z.string(),
           contentType: z.string(),
           size: z.number().describe('bytes'),
@@ -128,7 +133,9 @@ export const sendViewSchema = z.object({
   failedAt: z.date().nullable(),
   canceledAt: z.date().nullable(),
 });
-export const enqueuedSendSchema = sendViewSchema.extend({ created: z.boolean().describe('false: the key returned the original send') });
+export const enqueuedSendSchema = sendViewSchema.extend({
+  created: z.boolean().describe('false: the key returned the original send'),
+});
 
 export const calendarOperationViewSchema = z.object({
   id: z.string(),
@@ -137,7 +144,9 @@ export const calendarOperationViewSchema = z.object({
   idempotencyKey: z.string(),
   kind: z.enum(['create', 'update', 'cancel']),
   status: z.enum(['queued', 'running', 'succeeded', 'failed']),
-  request: z.record(z.string(), z.unknown()).describe('the validated request: {kind, event} | {kind, target, changes} | {kind, target, comment}'),
+  request: z
+    .record(z.string(), z.unknown())
+    .describe('the validated request: {kind, event} | {kind, target, changes} | {kind, target, comment}'),
   eventId: z.string().nullable().describe('the Graph event id once known'),
   result: z.record(z.string(), z.unknown()).nullable(),
   metadata: z.record(z.string(), z.unknown()),
@@ -146,7 +155,9 @@ export const calendarOperationViewSchema = z.object({
   createdAt: z.date(),
   updatedAt: z.date(),
 });
-export const acceptedOperationSchema = calendarOperationViewSchema.extend({ created: z.boolean().describe('false: the key returned the original operation') });
+export const acceptedOperationSchema = calendarOperationViewSchema.extend({
+  created: z.boolean().describe('false: the key returned the original operation'),
+});
 
 const freeBusyStatus = z.enum(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']);
 const period = z.object({ start: instant, end: instant, status: freeBusyStatus });
@@ -158,7 +169,11 @@ export const freeBusyResultSchema = z.object({
   schedules: z.array(
     z.object({
       schedule: z.string(),
-      availabilityView: z.string().describe("Graph's availabilityView: one digit per interval (0 free, 1 tentative, 2 busy, 3 oof, 4 working elsewhere)"),
+      availabilityView: z
+        .string()
+        .describe(
+          "Graph's availabilityView: one digit per interval (0 free, 1 tentative, 2 busy, 3 oof, 4 working elsewhere)",
+        ),
       slots: z.array(period),
       busy: z.array(period).describe('merged non-free periods'),
       error: z.object({ code: z.string(), message: z.string() }).nullable(),
@@ -171,6 +186,8 @@ const sameKeys = <T extends true>(): T | undefined => undefined;
 sameKeys<SameKeys<ReturnType<typeof connectionView>, z.input<typeof connectionViewSchema>>>();
 sameKeys<SameKeys<ReturnType<typeof connectionView>['sync'], z.input<typeof connectionViewSchema>['sync']>>();
 sameKeys<SameKeys<ReturnType<typeof attemptView>, z.input<typeof attemptViewSchema>>>();
-sameKeys<SameKeys<Awaited<ReturnType<typeof inboxPage>>['data'][number], z.input<typeof inboxPageSchema>['data'][number]>>();
+sameKeys<
+  SameKeys<Awaited<ReturnType<typeof inboxPage>>['data'][number], z.input<typeof inboxPageSchema>['data'][number]>
+>();
 sameKeys<SameKeys<FreeBusyResult, z.input<typeof freeBusyResultSchema>>>();
 sameKeys<SameKeys<FreeBusyResult['schedules'][number], z.input<typeof freeBusyResultSchema>['schedules'][number]>>();

@@ -5,7 +5,9 @@ describe('tenantRefusal', () => {
     for (const t of ['common', 'Organizations', 'consumers']) {
       expect(tenantRefusal('single_tenant', t, 'contoso.example')).toMatchObject({
         code: 'app_single_tenant',
-        reason: expect.stringMatching(/^this app is single-tenant: use your tenant id \(contoso\.example\) instead of /),
+        reason: expect.stringMatching(
+          /^this app is single-tenant: use your tenant id \(contoso\.example\) instead of /,
+        ),
         remediation: expect.stringContaining('(contoso.example)'),
       });
     }

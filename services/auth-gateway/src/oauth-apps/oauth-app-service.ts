@@ -1,4 +1,10 @@
-import { clientSecretContext, isDuplicateKeyError as isDuplicate, newId, type OAuthAppAudience, type OAuthAppDoc } from '@outlook-connect/shared';
+import {
+  clientSecretContext,
+  isDuplicateKeyError as isDuplicate,
+  newId,
+  type OAuthAppAudience,
+  type OAuthAppDoc,
+} from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { disconnectConnection } from '../connections/disconnect';
 import { ApiError, notFound } from '../http/api-error';
@@ -19,13 +25,22 @@ export interface OAuthAppInput {
 function checkAudience(audience: OAuthAppAudience | null | undefined, defaultTenant: string): void {
   const refusal = tenantRefusal(audience, defaultTenant, appTenantOf(defaultTenant));
   if (!refusal) return;
-  const reason = audience === 'single_tenant' ? 'a single-tenant app needs its tenant id (or verified domain) as defaultTenant' : refusal.reason;
-  throw new ApiError(400, 'invalid_request', `body.defaultTenant: ${reason}`, { issues: [{ field: 'body.defaultTenant', reason }] });
+  const reason =
+    audience === 'single_tenant'
+      ? 'a single-tenant app needs its tenant id (or verified domain) as defaultTenant'
+      : refusal.reason;
+  throw new ApiError(400, 'invalid_request', `body.defaultTenant: ${reason}`, {
+    issues: [{ field: 'body.defaultTenant', reason }],
+  });
 }
 
 const nameTaken = () => new ApiError(409, 'name_taken', 'An OAuth app with this name already exists in the workspace.');
 
-export async function createOAuthApp(deps: GatewayDeps, workspaceId: string, input: OAuthAppInput): Promise<OAuthAppDoc> {
+export async function createOAuthApp(
+  deps: GatewayDeps,
+  workspaceId: string,
+  input: OAuthAppInput,
+): Promise<OAuthAppDoc> {
   const id = newId('app');
   checkAudience(input.audience, input.defaultTenant ?? 'common');
   try {
@@ -54,10 +69,18 @@ export async function getOAuthApp(deps: GatewayDeps, workspaceId: string, id: st
 }
 
 /** A new secret bumps secretVersion, clears the secret status and queues recovery of the connections it broke. */
-export async function updateOAuthApp(deps: GatewayDeps, workspaceId: string, id: string, input: Partial<OAuthAppInput>): Promise<OAuthAppDoc> {
+export async function updateOAuthApp(
+  deps: GatewayDeps,
+  workspaceId: string,
+  id: string,
+  input: Partial<OAuthAppInput>,
+): Promise<OAuthAppDoc> {
   if (input.audience !== undefined || input.defaultTenant !== undefined) {
     const current = await getOAuthApp(deps, workspaceId, id);
-    checkAudience(input.audience === undefined ? current.audience : input.audience, input.defaultTenant ?? current.defaultTenant);
+    checkAudience(
+      input.audience === undefined ? current.audience : input.audience,
+      input.defaultTenant ?? current.defaultTenant,
+    );
   }
   const $set: Record<string, unknown> = {};
   if (input.audience !== undefined) $set.audience = input.audience;
@@ -65,7 +88,8 @@ export async function updateOAuthApp(deps: GatewayDeps, workspaceId: string, id:
   if (input.clientId !== undefined) $set.clientId = input.clientId;
   if (input.defaultTenant !== undefined) $set.defaultTenant = input.defaultTenant;
   if (input.redirectUri !== undefined) $set.redirectUri = input.redirectUri;
-  if (input.secretExpiresAt !== undefined) $set.secretExpiresAt = input.secretExpiresAt ? new Date(input.secretExpiresAt) : null;
+  if (input.secretExpiresAt !== undefined)
+    $set.secretExpiresAt = input.secretExpiresAt ? new Date(input.secretExpiresAt) : null;
   const update: Record<string, unknown> = { $set };
   if (input.clientSecret !== undefined) {
     Object.assign($set, {
@@ -78,26 +102,45 @@ export async function updateOAuthApp(deps: GatewayDeps, workspaceId: string, id:
   }
   let app: OAuthAppDoc | null;
   try {
-    app = await deps.models.OAuthApp.findOneAndUpdate({ _id: id, workspaceId }, update, { returnDocument: 'after' }).lean();
+    app = await deps.models.OAuthApp.findOneAndUpdate({ _id: id, workspaceId }, update, {
+      returnDocument: 'after',
+    }).lean();
   } catch (err) {
     if (isDuplicate(err)) throw nameTaken();
     throw err;
   }
   if (!app) throw notFound('OAuth app');
   if (input.clientSecret !== undefined) {
-    await deps.queues.enqueue('app-recovery', { appId: app._id, secretVersion: app.secretVersion }, { jobId: `recovery_${app._id}_v${app.secretVersion}` });
+    await deps.queues.enqueue(
+      'app-recovery',
+      { appId: app._id, secretVersion: app.secretVersion },
+      { jobId: `recovery_${app._id}_v${app.secretVersion}` },
+    );
   }
   return app;
 }
 
 /** Refused while the app has live connections, unless the caller asks to disconnect them. */
-export async function deleteOAuthApp(deps: GatewayDeps, workspaceId: string, id: string, disconnectConnections: boolean): Promise<{ disconnected: number }> {
+export async function deleteOAuthApp(
+  deps: GatewayDeps,
+  workspaceId: string,
+  id: string,
+  disconnectConnections: boolean,
+): Promise<{ disconnected: number }> {
   await getOAuthApp(deps, workspaceId, id);
-  const live = await deps.models.Connection.find({ appId: id, workspaceId, status: { $ne: 'disconnected' } }, { _id: 1 }).lean();
+  const live = await deps.models.Connection.find(
+    { appId: id, workspaceId, status: { $ne: 'disconnected' } },
+    { _id: 1 },
+  ).lean();
   if (live.length && !disconnectConnections) {
-    throw new ApiError(409, 'app_has_connections', `The app has ${live.length} live connection(s). Disconnect them first, or pass ?disconnectConnections=true.`, {
-      connections: live.length,
-    });
+    throw new ApiError(
+      409,
+      'app_has_connections',
+      `The app has ${live.length} live connection(s). Disconnect them first, or pass ?disconnectConnections=true.`,
+      {
+        connections: live.length,
+      },
+    );
   }
   for (const c of live) await disconnectConnection(deps, workspaceId, c._id);
   await deps.models.OAuthApp.deleteOne({ _id: id, workspaceId });

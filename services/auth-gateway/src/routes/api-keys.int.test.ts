@@ -23,7 +23,12 @@ type KeyList = { data: Array<{ id: string; prefix: string; createdAt: string }> 
 describe('workspace API keys', () => {
   it('rotate: create a second key, list both, revoke the first (it stops at once), refuse to revoke the last', async () => {
     const { apiKey: first } = await createWorkspace(h.deps.models, 'Rotating');
-    const created = await call<{ id: string; prefix: string; apiKey: string; createdAt: string }>(h, 'POST', '/v1/api-keys', { headers: as(first) });
+    const created = await call<{ id: string; prefix: string; apiKey: string; createdAt: string }>(
+      h,
+      'POST',
+      '/v1/api-keys',
+      { headers: as(first) },
+    );
     expect(created.status).toBe(201);
     const second = created.body.apiKey;
     expect(second).toMatch(/^ock_/);
@@ -62,7 +67,13 @@ describe('workspace API keys', () => {
 
   it('keeps a workspace made before apiKeys working, and moves its key over on the first change', async () => {
     const legacyKey = newApiKey();
-    const ws = await h.deps.models.Workspace.collection.insertOne({ _id: 'ws_legacy000000000000000001' as never, name: 'Legacy', apiKeyHashes: [hashApiKey(legacyKey)], createdAt: new Date(), updatedAt: new Date() });
+    const ws = await h.deps.models.Workspace.collection.insertOne({
+      _id: 'ws_legacy000000000000000001' as never,
+      name: 'Legacy',
+      apiKeyHashes: [hashApiKey(legacyKey)],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
     expect(ws.acknowledged).toBe(true);
     const listed = await call<KeyList>(h, 'GET', '/v1/api-keys', { headers: as(legacyKey) });
     expect(listed.status).toBe(200);
@@ -74,7 +85,9 @@ describe('workspace API keys', () => {
     const stored = await h.deps.models.Workspace.findById('ws_legacy000000000000000001').lean();
     expect(stored?.apiKeyHashes).toEqual([]);
     expect(stored?.apiKeys.map((k) => k.id)).toEqual([legacyId, expect.stringMatching(/^key_/)]);
-    expect((await call(h, 'DELETE', `/v1/api-keys/${legacyId}`, { headers: as(created.body.apiKey) })).status).toBe(200);
+    expect((await call(h, 'DELETE', `/v1/api-keys/${legacyId}`, { headers: as(created.body.apiKey) })).status).toBe(
+      200,
+    );
     expect((await call(h, 'GET', '/v1/api-keys', { headers: as(legacyKey) })).status).toBe(401);
   });
 
@@ -85,7 +98,9 @@ describe('workspace API keys', () => {
     expect(keys).toHaveLength(2);
     const results = await Promise.allSettled(keys.map((k) => revokeApiKey(h.deps.models, workspaceId, k.id)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { statusCode: 409, code: 'last_api_key' } });
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({
+      reason: { statusCode: 409, code: 'last_api_key' },
+    });
     expect((await h.deps.models.Workspace.findById(workspaceId).lean())?.apiKeys).toHaveLength(1);
   });
 });

@@ -9,7 +9,9 @@ const tags = ['API keys'];
 const security = workspaceApiKey;
 const keyViewSchema = z.object({
   id: z.string().describe('key_...'),
-  prefix: z.string().describe('the first characters of the key (ock_AbCd; ock_ alone for keys made before keys had ids)'),
+  prefix: z
+    .string()
+    .describe('the first characters of the key (ock_AbCd; ock_ alone for keys made before keys had ids)'),
   createdAt: z.string(),
 });
 
@@ -23,7 +25,10 @@ export function apiKeyRoutes(app: GatewayApp, deps: GatewayDeps): void {
       security,
       summary: 'Create another API key',
       description: `Returns the new key once (only its hash is stored). At most ${MAX_API_KEYS} keys (409 too_many_api_keys).`,
-      response: { 201: keyViewSchema.extend({ apiKey: z.string().describe('shown once: keep it') }), ...apiErrors({}, 409) },
+      response: {
+        201: keyViewSchema.extend({ apiKey: z.string().describe('shown once: keep it') }),
+        ...apiErrors({}, 409),
+      },
     },
     handler: async (req, reply) => {
       const { key, apiKey } = await createApiKey(deps.models, await workspaceOf(deps.models, req), deps.now());
@@ -33,8 +38,15 @@ export function apiKeyRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'GET',
     url: '/v1/api-keys',
-    schema: { tags, security, summary: "List the workspace's API keys", response: { 200: z.object({ data: z.array(keyViewSchema) }), ...apiErrors({}) } },
-    handler: async (req) => ({ data: (await listApiKeys(deps.models, await workspaceOf(deps.models, req))).map(keyView) }),
+    schema: {
+      tags,
+      security,
+      summary: "List the workspace's API keys",
+      response: { 200: z.object({ data: z.array(keyViewSchema) }), ...apiErrors({}) },
+    },
+    handler: async (req) => ({
+      data: (await listApiKeys(deps.models, await workspaceOf(deps.models, req))).map(keyView),
+    }),
   });
   app.route({
     method: 'DELETE',
@@ -43,7 +55,8 @@ export function apiKeyRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Revoke an API key',
-      description: 'The key stops working at once (also for the request revoking it with that key). Revoking the only key is refused: 409 last_api_key.',
+      description:
+        'The key stops working at once (also for the request revoking it with that key). Revoking the only key is refused: 409 last_api_key.',
       params: idParams('key'),
       response: { 200: z.object({ revoked: z.literal(true) }), ...apiErrors({ params: true }, 409) },
     },

@@ -16,35 +16,85 @@ let conn: ConnectionDoc;
 beforeAll(async () => {
   h = await startGatewayHarness('attachroutes');
   const tenant = h.emulator.control.createTenant();
-  const app = await seedOAuthApp({ models: h.deps.models, box: h.deps.box, emulator: h.emulator, workspaceId: h.workspaceId, homeTenantId: tenant.id, multiTenant: true });
+  const app = await seedOAuthApp({
+    models: h.deps.models,
+    box: h.deps.box,
+    emulator: h.emulator,
+    workspaceId: h.workspaceId,
+    homeTenantId: tenant.id,
+    multiTenant: true,
+  });
   const email = `att-${randomBytes(4).toString('hex')}@${tenant.domain}`;
   h.emulator.control.createUser({ tenantId: tenant.id, email });
-  conn = await connectMailbox({ models: h.deps.models, box: h.deps.box, emulator: h.emulator, workspaceId: h.workspaceId, app, email, preset: 'full' });
+  conn = await connectMailbox({
+    models: h.deps.models,
+    box: h.deps.box,
+    emulator: h.emulator,
+    workspaceId: h.workspaceId,
+    app,
+    email,
+    preset: 'full',
+  });
 });
 
 afterAll(async () => {
   await h?.close();
 });
 
-const upload = (bytes: Uint8Array, query = '?name=deck.pdf&contentType=application/pdf', headers: Record<string, string> = {}) =>
-  call<Record<string, unknown>>(h, 'POST', `/v1/connections/${conn._id}/attachments${query}`, { rawBody: bytes, headers: { ...h.auth, 'content-type': 'application/octet-stream', ...headers } });
+const upload = (
+  bytes: Uint8Array,
+  query = '?name=deck.pdf&contentType=application/pdf',
+  headers: Record<string, string> = {},
+) =>
+  call<Record<string, unknown>>(h, 'POST', `/v1/connections/${conn._id}/attachments${query}`, {
+    rawBody: bytes,
+    headers: { ...h.auth, 'content-type': 'application/octet-stream', ...headers },
+  });
 
 describe('POST /v1/connections/{id}/attachments', () => {
   it('stores a 10 MB file and a send names it by id', async () => {
     const bytes = randomBytes(10 * MB);
     const res = await upload(bytes);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: expect.stringMatching(/^att_/), name: 'deck.pdf', contentType: 'application/pdf', size: bytes.length, sendId: null });
-    expect(res.body.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-    expect((await call(h, 'GET', `/v1/attachments/${String(res.body.id)}`, { headers: h.auth })).body).toMatchObject({ id: res.body.id, size: bytes.length });
-
-    const send = await call<{ id: string; message: { attachments: unknown[] } }>(h, 'POST', `/v1/connections/${conn._id}/sends`, {
-      body: { idempotencyKey: 'with-file', source: 'sequence', sendAt: '2031-01-01T09:00:00Z', message: { to: ['lead@example.com'], subject: 'Deck', body: { contentType: 'text', content: 'Attached' }, attachments: [{ attachmentId: res.body.id }] } },
-      headers: h.auth,
+    expect(res.body).toMatchObject({
+      id: expect.stringMatching(/^att_/),
+      name: 'deck.pdf',
+      contentType: 'application/pdf',
+      size: bytes.length,
+      sendId: null,
     });
+    expect(res.body.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect((await call(h, 'GET', `/v1/attachments/${String(res.body.id)}`, { headers: h.auth })).body).toMatchObject({
+      id: res.body.id,
+      size: bytes.length,
+    });
+
+    const send = await call<{ id: string; message: { attachments: unknown[] } }>(
+      h,
+      'POST',
+      `/v1/connections/${conn._id}/sends`,
+      {
+        body: {
+          idempotencyKey: 'with-file',
+          source: 'sequence',
+          sendAt: '2031-01-01T09:00:00Z',
+          message: {
+            to: ['lead@example.com'],
+            subject: 'Deck',
+            body: { contentType: 'text', content: 'Attached' },
+            attachments: [{ attachmentId: res.body.id }],
+          },
+        },
+        headers: h.auth,
+      },
+    );
     expect(send.status).toBe(201);
-    expect(send.body.message.attachments).toEqual([{ attachmentId: res.body.id, name: 'deck.pdf', contentType: 'application/pdf', size: bytes.length }]);
-    expect((await call(h, 'GET', `/v1/attachments/${String(res.body.id)}`, { headers: h.auth })).body).toMatchObject({ sendId: send.body.id });
+    expect(send.body.message.attachments).toEqual([
+      { attachmentId: res.body.id, name: 'deck.pdf', contentType: 'application/pdf', size: bytes.length },
+    ]);
+    expect((await call(h, 'GET', `/v1/attachments/${String(res.body.id)}`, { headers: h.auth })).body).toMatchObject({
+      sendId: send.body.id,
+    });
   });
 
   it('a body over the maximum message size is 413 naming the limit (35 MB by default)', async () => {
@@ -61,14 +111,26 @@ describe('POST /v1/connections/{id}/attachments', () => {
     expect((await upload(randomBytes(10), '?name=a', { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await upload(new Uint8Array(0), '?name=a')).status).toBe(400);
     const unknownSend = await call(h, 'POST', `/v1/connections/${conn._id}/sends`, {
-      body: { idempotencyKey: 'ghost', source: 'sequence', message: { to: ['lead@example.com'], subject: 'x', body: { contentType: 'text', content: 'x' }, attachments: [{ attachmentId: `att_${'0'.repeat(24)}` }] } },
+      body: {
+        idempotencyKey: 'ghost',
+        source: 'sequence',
+        message: {
+          to: ['lead@example.com'],
+          subject: 'x',
+          body: { contentType: 'text', content: 'x' },
+          attachments: [{ attachmentId: `att_${'0'.repeat(24)}` }],
+        },
+      },
       headers: h.auth,
     });
     expect(unknownSend.status).toBe(400);
     expect(JSON.stringify(unknownSend.body)).toContain('message.attachments.0.attachmentId');
 
     const stored = await upload(randomBytes(10), '?name=mine.txt');
-    const other = await call<{ apiKey: string }>(h, 'POST', '/v1/workspaces', { body: { name: 'Intruder' }, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const other = await call<{ apiKey: string }>(h, 'POST', '/v1/workspaces', {
+      body: { name: 'Intruder' },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     const auth = { authorization: `Bearer ${other.body.apiKey}` };
     expect((await call(h, 'GET', `/v1/attachments/${String(stored.body.id)}`, { headers: auth })).status).toBe(404);
     expect((await upload(randomBytes(10), '?name=x', auth)).status).toBe(404);

@@ -18,14 +18,29 @@ let calendarConn: { connection: ConnectionDoc; email: string };
 async function connect(preset: ScopePresetName) {
   const email = `cal-${randomBytes(4).toString('hex')}@${tenant.domain}`;
   h.emulator.control.createUser({ tenantId: tenant.id, email });
-  const connection = await connectMailbox({ models: h.deps.models, box: h.deps.box, emulator: h.emulator, workspaceId: h.workspaceId, app, email, preset });
+  const connection = await connectMailbox({
+    models: h.deps.models,
+    box: h.deps.box,
+    emulator: h.emulator,
+    workspaceId: h.workspaceId,
+    app,
+    email,
+    preset,
+  });
   return { connection, email };
 }
 
 beforeAll(async () => {
   h = await startGatewayHarness('calroutes');
   tenant = h.emulator.control.createTenant();
-  app = await seedOAuthApp({ models: h.deps.models, box: h.deps.box, emulator: h.emulator, workspaceId: h.workspaceId, homeTenantId: tenant.id, multiTenant: true });
+  app = await seedOAuthApp({
+    models: h.deps.models,
+    box: h.deps.box,
+    emulator: h.emulator,
+    workspaceId: h.workspaceId,
+    homeTenantId: tenant.id,
+    multiTenant: true,
+  });
   calendarConn = await connect('full_calendar');
 });
 
@@ -34,7 +49,12 @@ afterAll(async () => {
 });
 
 const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-  h.app.inject({ method, url, headers: { ...h.auth, ...headers }, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
+  h.app.inject({
+    method,
+    url,
+    headers: { ...h.auth, ...headers },
+    ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+  });
 
 const booking = (key: string) => ({
   idempotencyKey: key,
@@ -63,7 +83,10 @@ describe('calendar routes', () => {
 
     const shown = await call('GET', `/v1/calendar/operations/${op.id}`);
     expect(shown.statusCode).toBe(200);
-    expect(shown.json()).toMatchObject({ id: op.id, request: { kind: 'create', event: { subject: 'Discovery call' } } });
+    expect(shown.json()).toMatchObject({
+      id: op.id,
+      request: { kind: 'create', event: { subject: 'Discovery call' } },
+    });
   });
 
   it('re-enqueues a still-queued operation on a repeated request (heals a crash between the insert and the enqueue)', async () => {
@@ -76,8 +99,13 @@ describe('calendar routes', () => {
   });
 
   it('refuses an idempotency key already used for another kind of operation (409)', async () => {
-    const created = (await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-kind'))).json<{ id: string }>();
-    const res = await call('PATCH', `/v1/calendar/operations/${created.id}/event`, { idempotencyKey: 'k-kind', changes: { subject: 'x' } });
+    const created = (
+      await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-kind'))
+    ).json<{ id: string }>();
+    const res = await call('PATCH', `/v1/calendar/operations/${created.id}/event`, {
+      idempotencyKey: 'k-kind',
+      changes: { subject: 'x' },
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ error: 'idempotency_key_reused', operationId: created.id });
   });
@@ -98,15 +126,30 @@ describe('calendar routes', () => {
     }
     // Keys in another order, defaults spelled out: the same request.
     const { metadata, ...event } = booking('k-same');
-    const spelled = { metadata, ...Object.fromEntries(Object.entries({ ...event, attendees: [{ name: 'Lead', address: 'lead@example.com', type: 'required' }] }).reverse()) };
+    const spelled = {
+      metadata,
+      ...Object.fromEntries(
+        Object.entries({
+          ...event,
+          attendees: [{ name: 'Lead', address: 'lead@example.com', type: 'required' }],
+        }).reverse(),
+      ),
+    };
     const replay = await call('POST', url, spelled);
     expect(replay.statusCode).toBe(200);
     expect(replay.json()).toMatchObject({ id: first.id, created: false });
-    expect(await h.deps.models.CalendarOperation.countDocuments({ connectionId: calendarConn.connection._id, idempotencyKey: 'k-same' })).toBe(1);
+    expect(
+      await h.deps.models.CalendarOperation.countDocuments({
+        connectionId: calendarConn.connection._id,
+        idempotencyKey: 'k-same',
+      }),
+    ).toBe(1);
   });
 
   it('refuses a reused key for a different move or cancel of the same booking', async () => {
-    const created = (await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-move-base'))).json<{ id: string }>();
+    const created = (
+      await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-move-base'))
+    ).json<{ id: string }>();
     const url = `/v1/calendar/operations/${created.id}/event`;
     expect((await call('PATCH', url, { idempotencyKey: 'mv-1', changes: { subject: 'A' } })).statusCode).toBe(202);
     expect((await call('PATCH', url, { idempotencyKey: 'mv-1', changes: { subject: 'A' } })).statusCode).toBe(200);
@@ -134,12 +177,18 @@ describe('calendar routes', () => {
     const url = `/v1/connections/${calendarConn.connection._id}/calendar/events`;
     const both = await call('POST', url, booking('body-key'), { 'idempotency-key': 'header-key' });
     expect(both.statusCode).toBe(400);
-    expect(both.json<{ issues: Array<{ field: string }> }>().issues.map((i) => i.field)).toEqual(['headers.idempotency-key']);
+    expect(both.json<{ issues: Array<{ field: string }> }>().issues.map((i) => i.field)).toEqual([
+      'headers.idempotency-key',
+    ]);
     const { idempotencyKey: _k, ...body } = booking('unused');
     const none = await call('POST', url, body);
     expect(none.statusCode).toBe(400);
-    expect(none.json<{ issues: Array<{ field: string }> }>().issues.map((i) => i.field)).toEqual(['body.idempotencyKey']);
-    expect(await h.deps.models.CalendarOperation.countDocuments({ idempotencyKey: { $in: ['body-key', 'header-key'] } })).toBe(0);
+    expect(none.json<{ issues: Array<{ field: string }> }>().issues.map((i) => i.field)).toEqual([
+      'body.idempotencyKey',
+    ]);
+    expect(
+      await h.deps.models.CalendarOperation.countDocuments({ idempotencyKey: { $in: ['body-key', 'header-key'] } }),
+    ).toBe(0);
   });
 
   it('the Node producer client refuses a reused key the same way', async () => {
@@ -148,30 +197,60 @@ describe('calendar routes', () => {
     const base = { workspaceId: h.workspaceId, connectionId: calendarConn.connection._id, idempotencyKey, metadata };
     const first = await calendar.createEvent({ ...base, event });
     expect((await calendar.createEvent({ ...base, event })).operation._id).toBe(first.operation._id);
-    await expect(calendar.createEvent({ ...base, event: { ...event, subject: 'Changed' } })).rejects.toMatchObject({ name: 'IdempotencyKeyReusedError', existingId: first.operation._id });
-    const overHttp = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, { ...booking('k-node'), subject: 'Changed' });
+    await expect(calendar.createEvent({ ...base, event: { ...event, subject: 'Changed' } })).rejects.toMatchObject({
+      name: 'IdempotencyKeyReusedError',
+      existingId: first.operation._id,
+    });
+    const overHttp = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, {
+      ...booking('k-node'),
+      subject: 'Changed',
+    });
     expect(overHttp.json()).toMatchObject({ error: 'idempotency_key_reused', operationId: first.operation._id });
   });
 
   it('answers 400 naming each bad field', async () => {
-    const bad = { ...booking('k-bad'), end: { dateTime: '2031-04-01T14:00:00', timeZone: 'Eastern Standard Time' }, attendees: [{ address: 'not-an-email' }] };
+    const bad = {
+      ...booking('k-bad'),
+      end: { dateTime: '2031-04-01T14:00:00', timeZone: 'Eastern Standard Time' },
+      attendees: [{ address: 'not-an-email' }],
+    };
     const res = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, bad);
     expect(res.statusCode).toBe(400);
     const fields = res.json<{ issues: Array<{ field: string }> }>().issues.map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['body.attendees.0.address']));
-    const reversed = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, { ...booking('k-bad2'), end: bad.end });
-    expect(reversed.json<{ issues: Array<{ field: string; reason: string }> }>().issues).toEqual([{ field: 'body.end', reason: 'must be after start' }]);
+    const reversed = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, {
+      ...booking('k-bad2'),
+      end: bad.end,
+    });
+    expect(reversed.json<{ issues: Array<{ field: string; reason: string }> }>().issues).toEqual([
+      { field: 'body.end', reason: 'must be after start' },
+    ]);
   });
 
   it('queues a move and a cancel addressed by the booking operation, and refuses an unknown one', async () => {
-    const created = (await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-move'))).json<{ id: string }>();
-    const move = await call('PATCH', `/v1/calendar/operations/${created.id}/event`, { idempotencyKey: 'move-1', changes: { subject: 'Moved' } });
+    const created = (
+      await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/events`, booking('k-move'))
+    ).json<{ id: string }>();
+    const move = await call('PATCH', `/v1/calendar/operations/${created.id}/event`, {
+      idempotencyKey: 'move-1',
+      changes: { subject: 'Moved' },
+    });
     expect(move.statusCode).toBe(202);
-    expect(move.json()).toMatchObject({ kind: 'update', request: { target: { operationId: created.id }, changes: { subject: 'Moved' } } });
-    const cancel = await call('POST', `/v1/calendar/operations/${created.id}/event/cancel`, { idempotencyKey: 'cancel-1', comment: 'Sorry' });
+    expect(move.json()).toMatchObject({
+      kind: 'update',
+      request: { target: { operationId: created.id }, changes: { subject: 'Moved' } },
+    });
+    const cancel = await call('POST', `/v1/calendar/operations/${created.id}/event/cancel`, {
+      idempotencyKey: 'cancel-1',
+      comment: 'Sorry',
+    });
     expect(cancel.statusCode).toBe(202);
     expect(cancel.json()).toMatchObject({ kind: 'cancel', request: { comment: 'Sorry' } });
-    const byEvent = await call('PATCH', `/v1/connections/${calendarConn.connection._id}/calendar/events/AAMkAGI2TG93AAA%3D`, { idempotencyKey: 'move-2', changes: { location: 'Room 4' } });
+    const byEvent = await call(
+      'PATCH',
+      `/v1/connections/${calendarConn.connection._id}/calendar/events/AAMkAGI2TG93AAA%3D`,
+      { idempotencyKey: 'move-2', changes: { location: 'Room 4' } },
+    );
     expect(byEvent.json()).toMatchObject({ request: { target: { eventId: 'AAMkAGI2TG93AAA=' } } });
     expect((await call('GET', `/v1/calendar/operations/cal_${'0'.repeat(24)}`)).statusCode).toBe(404);
   });
@@ -183,7 +262,10 @@ describe('calendar routes', () => {
       end: { dateTime: '2031-04-02T10:00', timeZone: 'UTC' },
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ intervalMinutes: 30, schedules: [{ schedule: calendarConn.email, availabilityView: '00', busy: [], error: null }] });
+    expect(res.json()).toMatchObject({
+      intervalMinutes: 30,
+      schedules: [{ schedule: calendarConn.email, availabilityView: '00', busy: [], error: null }],
+    });
   });
 
   it('answers 403 scope_missing for free/busy on a mail-only connection', async () => {
@@ -198,7 +280,14 @@ describe('calendar routes', () => {
   });
 
   it('answers 429 with Retry-After when Graph throttles the mailbox', async () => {
-    const fault = h.emulator.control.injectFault({ method: 'POST', path: '/me/calendar/getSchedule$', status: 429, code: 'ApplicationThrottled', retryAfterSec: 7, times: 1 });
+    const fault = h.emulator.control.injectFault({
+      method: 'POST',
+      path: '/me/calendar/getSchedule$',
+      status: 429,
+      code: 'ApplicationThrottled',
+      retryAfterSec: 7,
+      times: 1,
+    });
     const res = await call('POST', `/v1/connections/${calendarConn.connection._id}/calendar/free-busy`, {
       schedules: [calendarConn.email],
       start: { dateTime: '2031-04-02T09:00', timeZone: 'UTC' },
@@ -210,7 +299,7 @@ describe('calendar routes', () => {
     expect(res.json()).toMatchObject({ error: 'mailbox_busy' });
   });
 
-  it('hides other workspaces\' connections', async () => {
+  it("hides other workspaces' connections", async () => {
     const other = await createWorkspace(h.deps.models, 'Other');
     const res = await h.app.inject({
       method: 'POST',

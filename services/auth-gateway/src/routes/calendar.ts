@@ -32,12 +32,17 @@ const eventParams = idParams('conn').extend({ eventId: z.string().min(1).max(102
 
 const key = { idempotencyKey: createEventInputSchema.shape.idempotencyKey.optional() };
 /** A booking: the event's fields at the top level, beside the idempotency key and metadata. */
-export const createEventBody = eventDetailsSchema.safeExtend({ ...key, metadata: createEventInputSchema.shape.metadata });
+export const createEventBody = eventDetailsSchema.safeExtend({
+  ...key,
+  metadata: createEventInputSchema.shape.metadata,
+});
 export const updateEventBody = updateEventInputSchema.pick({ changes: true, metadata: true }).extend(key);
 export const cancelEventBody = cancelEventInputSchema.pick({ comment: true, metadata: true }).extend(key);
 /** What an operation answers: queued (202) or the original for a repeated key and request (200). */
 const accepting = (opts: { params: boolean }) => ({
-  200: acceptedOperationSchema.describe('The original operation: the same key and the same request; nothing new happens'),
+  200: acceptedOperationSchema.describe(
+    'The original operation: the same key and the same request; nothing new happens',
+  ),
   202: acceptedOperationSchema.describe('Queued: follow it with GET /v1/calendar/operations/{id}'),
   ...apiErrors({ body: true, ...opts }, 409),
 });
@@ -75,17 +80,21 @@ function freeBusyError(err: FreeBusyLookupError, reply: FastifyReply, nowMs: num
     case 'permanent':
       if (err.code === 'scope_missing') return new ApiError(403, 'scope_missing', err.message);
       if (err.code === 'connection_not_found') return notFound('connection');
-      if (err.code === 'connection_disconnected' || err.code === 'disconnected') return new ApiError(409, 'connection_disconnected', err.message);
+      if (err.code === 'connection_disconnected' || err.code === 'disconnected')
+        return new ApiError(409, 'connection_disconnected', err.message);
       return new ApiError(502, err.code, err.message);
   }
 }
 
 function apiErrorOf(err: unknown, reply: FastifyReply, nowMs: number): unknown {
   if (err instanceof InvalidPayloadError) {
-    return new ApiError(400, 'invalid_request', err.message, { issues: err.issues.map((i) => ({ field: i.path || '(body)', reason: i.message })) });
+    return new ApiError(400, 'invalid_request', err.message, {
+      issues: err.issues.map((i) => ({ field: i.path || '(body)', reason: i.message })),
+    });
   }
   if (err instanceof CalendarNotFoundError) return notFound(err.what);
-  if (err instanceof IdempotencyKeyReusedError) return new ApiError(409, 'idempotency_key_reused', err.message, { operationId: err.existingId });
+  if (err instanceof IdempotencyKeyReusedError)
+    return new ApiError(409, 'idempotency_key_reused', err.message, { operationId: err.existingId });
   if (err instanceof FreeBusyLookupError) return freeBusyError(err, reply, nowMs);
   return err;
 }
@@ -103,7 +112,9 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
   }
 
   const accepted = (reply: FastifyReply, result: { operation: CalendarOperationDoc; created: boolean }) =>
-    reply.code(result.created ? 202 : 200).send({ ...calendarOperationView(result.operation), created: result.created });
+    reply
+      .code(result.created ? 202 : 200)
+      .send({ ...calendarOperationView(result.operation), created: result.created });
 
   app.route({
     method: 'POST',
@@ -124,7 +135,13 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
       const { idempotencyKey, metadata, ...event } = req.body;
-      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), metadata, event };
+      const input = {
+        workspaceId,
+        connectionId: req.params.id,
+        idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey),
+        metadata,
+        event,
+      };
       return accepted(reply, await run(reply, () => calendar.createEvent(input)));
     },
   });
@@ -145,7 +162,13 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
       const { idempotencyKey, ...body } = req.body;
-      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), ...body, target: { eventId: req.params.eventId } };
+      const input = {
+        workspaceId,
+        connectionId: req.params.id,
+        idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey),
+        ...body,
+        target: { eventId: req.params.eventId },
+      };
       return accepted(reply, await run(reply, () => calendar.updateEvent(input)));
     },
   });
@@ -157,7 +180,8 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
       tags,
       security,
       summary: 'Cancel a meeting by its event id',
-      description: 'Queues the cancellation of a meeting by its Graph event id (202); the attendees get the comment. Idempotent like a booking.',
+      description:
+        'Queues the cancellation of a meeting by its Graph event id (202); the attendees get the comment. Idempotent like a booking.',
       params: eventParams,
       headers: idempotencyHeaders,
       body: cancelEventBody,
@@ -166,7 +190,13 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
       const { idempotencyKey, ...body } = req.body;
-      const input = { workspaceId, connectionId: req.params.id, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), ...body, target: { eventId: req.params.eventId } };
+      const input = {
+        workspaceId,
+        connectionId: req.params.id,
+        idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey),
+        ...body,
+        target: { eventId: req.params.eventId },
+      };
       return accepted(reply, await run(reply, () => calendar.cancelEvent(input)));
     },
   });
@@ -175,7 +205,8 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
   async function bookingOf(req: FastifyRequest, operationId: string, reply: FastifyReply) {
     const workspaceId = await workspaceOf(deps.models, req);
     const booking = await run(reply, () => calendar.getOperation(workspaceId, operationId));
-    if (booking.kind !== 'create') throw new ApiError(409, 'not_a_booking', `operation ${booking._id} is a ${booking.kind}, not a booking`);
+    if (booking.kind !== 'create')
+      throw new ApiError(409, 'not_a_booking', `operation ${booking._id} is a ${booking.kind}, not a booking`);
     return { workspaceId, connectionId: booking.connectionId, target: { operationId: booking._id } };
   }
 
@@ -186,7 +217,8 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
       tags,
       security,
       summary: 'Move or edit the meeting a booking made',
-      description: 'Queues changes to the meeting a booking operation made; waits for the booking if it is still queued. Idempotent like a booking.',
+      description:
+        'Queues changes to the meeting a booking operation made; waits for the booking if it is still queued. Idempotent like a booking.',
       params: idParams('cal'),
       headers: idempotencyHeaders,
       body: updateEventBody,
@@ -195,7 +227,11 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
     handler: async (req, reply) => {
       const base = await bookingOf(req, req.params.id, reply);
       const { idempotencyKey, ...body } = req.body;
-      const input = { ...base, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), ...body };
+      const input = {
+        ...base,
+        idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey),
+        ...body,
+      };
       return accepted(reply, await run(reply, () => calendar.updateEvent(input)));
     },
   });
@@ -207,7 +243,8 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
       tags,
       security,
       summary: 'Cancel the meeting a booking made',
-      description: 'Queues the cancellation of the meeting a booking operation made; the attendees get the comment. Idempotent like a booking.',
+      description:
+        'Queues the cancellation of the meeting a booking operation made; the attendees get the comment. Idempotent like a booking.',
       params: idParams('cal'),
       headers: idempotencyHeaders,
       body: cancelEventBody,
@@ -216,7 +253,11 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
     handler: async (req, reply) => {
       const base = await bookingOf(req, req.params.id, reply);
       const { idempotencyKey, ...body } = req.body;
-      const input = { ...base, idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey), ...body };
+      const input = {
+        ...base,
+        idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'], idempotencyKey),
+        ...body,
+      };
       return accepted(reply, await run(reply, () => calendar.cancelEvent(input)));
     },
   });
@@ -228,11 +269,15 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
       tags,
       security,
       summary: 'Get a calendar operation',
-      description: 'Its status (queued, running, succeeded, failed), the Graph eventId, the result and the error if it failed.',
+      description:
+        'Its status (queued, running, succeeded, failed), the Graph eventId, the result and the error if it failed.',
       params: idParams('cal'),
       response: { 200: calendarOperationViewSchema, ...apiErrors({ params: true }) },
     },
-    handler: async (req, reply) => calendarOperationView(await run(reply, async () => calendar.getOperation(await workspaceOf(deps.models, req), req.params.id))),
+    handler: async (req, reply) =>
+      calendarOperationView(
+        await run(reply, async () => calendar.getOperation(await workspaceOf(deps.models, req), req.params.id)),
+      ),
   });
 
   app.route({
@@ -251,7 +296,9 @@ export function calendarRoutes(app: GatewayApp, deps: GatewayDeps, opts: { freeB
     },
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
-      const result = await run(reply, () => calendar.getFreeBusy({ ...req.body, workspaceId, connectionId: req.params.id }));
+      const result = await run(reply, () =>
+        calendar.getFreeBusy({ ...req.body, workspaceId, connectionId: req.params.id }),
+      );
       return reply.code(200).send(result);
     },
   });

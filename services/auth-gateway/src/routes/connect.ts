@@ -27,9 +27,18 @@ export const connectBody = z.object({
   appId: z.string().regex(/^app_[a-f0-9]{24}$/, 'must be an app_ id'),
   scopePreset: scopePresetSchema,
   tenant: tenantSchema.optional().describe("default: the app's default tenant"),
-  returnUrl: z.string().max(2000).url().refine(wellFormed, WELL_FORMED).describe('where the browser goes back to; must be on the allow-list'),
+  returnUrl: z
+    .string()
+    .max(2000)
+    .url()
+    .refine(wellFormed, WELL_FORMED)
+    .describe('where the browser goes back to; must be on the allow-list'),
   loginHint: z.string().trim().max(320).refine(wellFormed, WELL_FORMED).optional(),
-  connectionId: z.string().regex(/^conn_[a-f0-9]{24}$/, 'must be a conn_ id').optional().describe('reconnect this connection'),
+  connectionId: z
+    .string()
+    .regex(/^conn_[a-f0-9]{24}$/, 'must be a conn_ id')
+    .optional()
+    .describe('reconnect this connection'),
 });
 
 export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
@@ -42,7 +51,8 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Start connecting a mailbox',
-      description: "Records a connect attempt and returns Microsoft's authorize URL: send the user's browser there. It comes back through /oauth/callback to returnUrl with the outcome.",
+      description:
+        "Records a connect attempt and returns Microsoft's authorize URL: send the user's browser there. It comes back through /oauth/callback to returnUrl with the outcome.",
       body: connectBody,
       // 400 also for a tenant Microsoft does not know (tenant_not_found) or the app cannot use (app_single_tenant),
       // with remediation; 502/503 when Microsoft cannot be asked.
@@ -58,7 +68,8 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Get a connect attempt',
-      description: 'The outcome of a connect: pending, succeeded (with the connectionId), failed (code, message, remediation) or expired.',
+      description:
+        'The outcome of a connect: pending, succeeded (with the connectionId), failed (code, message, remediation) or expired.',
       params: idParams('att'),
       response: { 200: attemptViewSchema, ...apiErrors({ params: true }) },
     },
@@ -93,19 +104,30 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
         scope: z.string().max(4000).optional(),
       }),
       response: {
-        302: z.undefined().describe("To the attempt's returnUrl with the outcome in its query (admin consent: to its result page)"),
-        400: { description: 'HTML page: the state is unknown, used or expired, or the admin consent was refused', content: { 'text/html': { schema: z.string() } } },
+        302: z
+          .undefined()
+          .describe("To the attempt's returnUrl with the outcome in its query (admin consent: to its result page)"),
+        400: {
+          description: 'HTML page: the state is unknown, used or expired, or the admin consent was refused',
+          content: { 'text/html': { schema: z.string() } },
+        },
       },
     },
     handler: async (req, reply) => {
       const attempt = await consumeConnectState(deps.models, req.query.state ?? '', deps.now());
       if (!attempt) {
         deps.logger.warn({ event: 'connect_state_refused' }, 'callback with an unknown, used or expired state');
-        return reply.code(400).type('text/html; charset=utf-8').send(refusedCallbackPage('It was already used, has expired, or was not issued by us.'));
+        return reply
+          .code(400)
+          .type('text/html; charset=utf-8')
+          .send(refusedCallbackPage('It was already used, has expired, or was not issued by us.'));
       }
       if (attempt.kind === 'admin_consent' || req.query.admin_consent !== undefined) {
         if (attempt.kind !== 'admin_consent') {
-          return reply.code(400).type('text/html; charset=utf-8').send(refusedCallbackPage('It is an admin-consent answer for a sign-in link.'));
+          return reply
+            .code(400)
+            .type('text/html; charset=utf-8')
+            .send(refusedCallbackPage('It is an admin-consent answer for a sign-in link.'));
         }
         await completeAdminConsent(deps, attempt, req.query);
         // The admin lands on a page of ours that says what happened (the attempt id is the unguessable key to it).
@@ -125,9 +147,20 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
     url: '/oauth/admin-consent/:id',
     schema: { hide: true, params: idParams('att') },
     handler: async (req, reply) => {
-      const attempt = await deps.models.ConnectAttempt.findOne({ _id: req.params.id, kind: 'admin_consent', status: { $in: ['succeeded', 'failed'] } }).lean();
-      if (!attempt) return reply.code(404).type('text/html; charset=utf-8').send(refusedCallbackPage('There is no admin consent answer under this link.'));
-      const app = await deps.models.OAuthApp.findOne({ _id: attempt.appId, workspaceId: attempt.workspaceId }, { name: 1 }).lean();
+      const attempt = await deps.models.ConnectAttempt.findOne({
+        _id: req.params.id,
+        kind: 'admin_consent',
+        status: { $in: ['succeeded', 'failed'] },
+      }).lean();
+      if (!attempt)
+        return reply
+          .code(404)
+          .type('text/html; charset=utf-8')
+          .send(refusedCallbackPage('There is no admin consent answer under this link.'));
+      const app = await deps.models.OAuthApp.findOne(
+        { _id: attempt.appId, workspaceId: attempt.workspaceId },
+        { name: 1 },
+      ).lean();
       const granted = attempt.status === 'succeeded';
       const o = attempt.outcome ?? {};
       const page = adminConsentPage({
@@ -136,7 +169,10 @@ export function connectRoutes(app: GatewayApp, deps: GatewayDeps): void {
         ...(o.adminConsentTenant ? { tenant: o.adminConsentTenant } : {}),
         ...(!granted ? { code: o.errorCode ?? 'unknown', remediation: o.remediation ?? '' } : {}),
       });
-      return reply.code(granted ? 200 : 400).type('text/html; charset=utf-8').send(page);
+      return reply
+        .code(granted ? 200 : 400)
+        .type('text/html; charset=utf-8')
+        .send(page);
     },
   });
 }

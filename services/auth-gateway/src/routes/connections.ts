@@ -31,7 +31,10 @@ export function connectionRoutes(app: GatewayApp, deps: GatewayDeps): void {
       security,
       summary: 'List connections',
       description: "The workspace's connections, newest first (at most 1000), optionally of one OAuth app or status.",
-      querystring: z.object({ appId: z.string().optional(), status: z.enum(['active', 'needs_reconnect', 'disconnected']).optional() }),
+      querystring: z.object({
+        appId: z.string().optional(),
+        status: z.enum(['active', 'needs_reconnect', 'disconnected']).optional(),
+      }),
       response: { 200: connectionListSchema, ...apiErrors({ query: true }) },
     },
     handler: async (req) => {
@@ -51,7 +54,8 @@ export function connectionRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Get a connection',
-      description: 'Status Active / Needs reconnect / Disconnected, with the reason and what to do about it, and the inbox sync state.',
+      description:
+        'Status Active / Needs reconnect / Disconnected, with the reason and what to do about it, and the inbox sync state.',
       params,
       response: { 200: connectionViewSchema, ...apiErrors({ params: true }) },
     },
@@ -69,7 +73,8 @@ export function connectionRoutes(app: GatewayApp, deps: GatewayDeps): void {
       params,
       response: { 200: connectionViewSchema, ...apiErrors({ body: true, params: true }) },
     },
-    handler: async (req) => connectionView(await disconnectConnection(deps, await workspaceOf(deps.models, req), req.params.id)),
+    handler: async (req) =>
+      connectionView(await disconnectConnection(deps, await workspaceOf(deps.models, req), req.params.id)),
   });
 
   app.route({
@@ -80,7 +85,8 @@ export function connectionRoutes(app: GatewayApp, deps: GatewayDeps): void {
       security,
       params,
       summary: 'Change the scope preset of a connection',
-      description: 'Tokens are scope-locked: disconnects the connection and returns an authorize URL for the new preset.',
+      description:
+        'Tokens are scope-locked: disconnects the connection and returns an authorize URL for the new preset.',
       body: z.object({ scopePreset: scopePresetSchema, returnUrl: z.string().url(), tenant: tenantSchema.optional() }),
       response: { 200: changeScopeSchema, ...apiErrors({ body: true, params: true }) },
     },
@@ -109,11 +115,13 @@ export function connectionRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Send a test email',
-      description: 'Queues a short email from the mailbox to itself (202); follow it with GET /v1/sends/{sendId}. 409 when the connection is not active or cannot send.',
+      description:
+        'Queues a short email from the mailbox to itself (202); follow it with GET /v1/sends/{sendId}. 409 when the connection is not active or cannot send.',
       params,
       response: { 202: z.object({ sendId: z.string() }), ...apiErrors({ body: true, params: true }, 409) },
     },
-    handler: async (req, reply) => reply.code(202).send(await sendTestEmail(deps, await workspaceOf(deps.models, req), req.params.id)),
+    handler: async (req, reply) =>
+      reply.code(202).send(await sendTestEmail(deps, await workspaceOf(deps.models, req), req.params.id)),
   });
 
   app.route({
@@ -125,13 +133,21 @@ export function connectionRoutes(app: GatewayApp, deps: GatewayDeps): void {
       params,
       summary: 'List inbox messages',
       description: 'The messages the inbox sync has stored for this connection, newest first, a page at a time.',
-      querystring: z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(25) }),
+      querystring: z.object({
+        cursor: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(25),
+      }),
       response: { 200: inboxPageSchema, ...apiErrors({ params: true, query: true }) },
     },
     handler: async (req) => {
       const workspaceId = await workspaceOf(deps.models, req);
       await find(workspaceId, req.params.id);
-      return inboxPage(deps.models, { workspaceId, connectionId: req.params.id, cursor: req.query.cursor, limit: req.query.limit });
+      return inboxPage(deps.models, {
+        workspaceId,
+        connectionId: req.params.id,
+        cursor: req.query.cursor,
+        limit: req.query.limit,
+      });
     },
   });
 }

@@ -22,8 +22,17 @@ const appBody = z.object({
   redirectUri: z.string().url().optional().describe('default: <PUBLIC_URL>/oauth/callback'),
 });
 const appView = z.object({
-  id: z.string(), name: z.string(), clientId: z.string(), secretVersion: z.number(), secretExpiresAt: z.string().nullable(),
-  secretStatus: z.string(), defaultTenant: z.string(), audience: z.string().nullable(), redirectUri: z.string(), createdAt: z.string(), updatedAt: z.string(),
+  id: z.string(),
+  name: z.string(),
+  clientId: z.string(),
+  secretVersion: z.number(),
+  secretExpiresAt: z.string().nullable(),
+  secretStatus: z.string(),
+  defaultTenant: z.string(),
+  audience: z.string().nullable(),
+  redirectUri: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
 });
 const tags = ['OAuth apps'];
 const security = workspaceApiKey;
@@ -36,16 +45,23 @@ export function oauthAppRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Register an OAuth app',
-      description: 'An Azure app registration (client id and secret) mailboxes connect through. 409 name_taken for a name already used.',
+      description:
+        'An Azure app registration (client id and secret) mailboxes connect through. 409 name_taken for a name already used.',
       body: appBody,
       response: { 201: appView, ...apiErrors({ body: true }, 409) },
     },
-    handler: async (req, reply) => reply.code(201).send(oauthAppView(await createOAuthApp(deps, await workspaceOf(deps.models, req), req.body))),
+    handler: async (req, reply) =>
+      reply.code(201).send(oauthAppView(await createOAuthApp(deps, await workspaceOf(deps.models, req), req.body))),
   });
   app.route({
     method: 'GET',
     url: '/v1/oauth-apps',
-    schema: { tags, security, summary: 'List OAuth apps', response: { 200: z.object({ data: z.array(appView) }), ...apiErrors({}) } },
+    schema: {
+      tags,
+      security,
+      summary: 'List OAuth apps',
+      response: { 200: z.object({ data: z.array(appView) }), ...apiErrors({}) },
+    },
     handler: async (req) => {
       const workspaceId = await workspaceOf(deps.models, req);
       const apps = await deps.models.OAuthApp.find({ workspaceId }).sort({ createdAt: 1 }).lean();
@@ -55,7 +71,14 @@ export function oauthAppRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'GET',
     url: '/v1/oauth-apps/:id',
-    schema: { tags, security, summary: 'Get an OAuth app', description: 'Never the secret: its version, expiry and status.', params: idParams('app'), response: { 200: appView, ...apiErrors({ params: true }) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Get an OAuth app',
+      description: 'Never the secret: its version, expiry and status.',
+      params: idParams('app'),
+      response: { 200: appView, ...apiErrors({ params: true }) },
+    },
     handler: async (req) => oauthAppView(await getOAuthApp(deps, await workspaceOf(deps.models, req), req.params.id)),
   });
   app.route({
@@ -65,12 +88,14 @@ export function oauthAppRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Update an OAuth app',
-      description: 'A new clientSecret bumps secretVersion and recovers the connections an expired or invalid secret had stopped.',
+      description:
+        'A new clientSecret bumps secretVersion and recovers the connections an expired or invalid secret had stopped.',
       params: idParams('app'),
       body: appBody.partial().strict(),
       response: { 200: appView, ...apiErrors({ body: true, params: true }, 409) },
     },
-    handler: async (req) => oauthAppView(await updateOAuthApp(deps, await workspaceOf(deps.models, req), req.params.id, req.body)),
+    handler: async (req) =>
+      oauthAppView(await updateOAuthApp(deps, await workspaceOf(deps.models, req), req.params.id, req.body)),
   });
   app.route({
     method: 'DELETE',
@@ -79,13 +104,22 @@ export function oauthAppRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Delete an OAuth app',
-      description: 'Refused (409 app_has_connections) while it has live connections, unless ?disconnectConnections=true disconnects them.',
+      description:
+        'Refused (409 app_has_connections) while it has live connections, unless ?disconnectConnections=true disconnects them.',
       params: idParams('app'),
       querystring: z.object({ disconnectConnections: z.enum(['true', 'false']).default('false') }),
-      response: { 200: z.object({ deleted: z.literal(true), disconnected: z.number() }), ...apiErrors({ params: true, query: true }, 409) },
+      response: {
+        200: z.object({ deleted: z.literal(true), disconnected: z.number() }),
+        ...apiErrors({ params: true, query: true }, 409),
+      },
     },
     handler: async (req) => {
-      const result = await deleteOAuthApp(deps, await workspaceOf(deps.models, req), req.params.id, req.query.disconnectConnections === 'true');
+      const result = await deleteOAuthApp(
+        deps,
+        await workspaceOf(deps.models, req),
+        req.params.id,
+        req.query.disconnectConnections === 'true',
+      );
       return { deleted: true as const, ...result };
     },
   });

@@ -15,7 +15,9 @@ export function sandboxRoutes(app: GatewayApp, deps: GatewayDeps): void {
   const pagesOrigin = pagesOriginLoader(deps.env.MICROSOFT_LOGIN_URL, (obj, msg) => deps.logger.warn(obj, msg));
   app.get('/', { schema: { hide: true } }, async (_req, reply) => {
     const pages = await pagesOrigin();
-    return reply.type('text/html; charset=utf-8').send(sandboxPage({ loginOrigin, ...(pages ? { pagesOrigin: pages } : {}) }));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(sandboxPage({ loginOrigin, ...(pages ? { pagesOrigin: pages } : {}) }));
   });
   webhookReceiverRoutes(app, deps);
   app.route({
@@ -23,7 +25,11 @@ export function sandboxRoutes(app: GatewayApp, deps: GatewayDeps): void {
     url: SANDBOX_REFUSED_URL,
     schema: { hide: true },
     handler: async () => {
-      throw new ApiError(403, 'forbidden', 'The sandbox API is for the sandbox page only (and needs the sandbox workspace).');
+      throw new ApiError(
+        403,
+        'forbidden',
+        'The sandbox API is for the sandbox page only (and needs the sandbox workspace).',
+      );
     },
   });
 }

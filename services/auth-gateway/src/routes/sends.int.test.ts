@@ -17,10 +17,25 @@ let url: string;
 beforeAll(async () => {
   h = await startGatewayHarness('sendroutes');
   const tenant = h.emulator.control.createTenant();
-  const app = await seedOAuthApp({ models: h.deps.models, box: h.deps.box, emulator: h.emulator, workspaceId: h.workspaceId, homeTenantId: tenant.id, multiTenant: true });
+  const app = await seedOAuthApp({
+    models: h.deps.models,
+    box: h.deps.box,
+    emulator: h.emulator,
+    workspaceId: h.workspaceId,
+    homeTenantId: tenant.id,
+    multiTenant: true,
+  });
   const email = `send-${randomBytes(4).toString('hex')}@${tenant.domain}`;
   h.emulator.control.createUser({ tenantId: tenant.id, email });
-  conn = await connectMailbox({ models: h.deps.models, box: h.deps.box, emulator: h.emulator, workspaceId: h.workspaceId, app, email, preset: 'full' });
+  conn = await connectMailbox({
+    models: h.deps.models,
+    box: h.deps.box,
+    emulator: h.emulator,
+    workspaceId: h.workspaceId,
+    app,
+    email,
+    preset: 'full',
+  });
   url = `/v1/connections/${conn._id}/sends`;
 });
 
@@ -37,14 +52,21 @@ const send = (key: string | undefined, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const post = (body: unknown, headers: Record<string, string> = {}) => call<Record<string, unknown>>(h, 'POST', url, { body, headers: { ...h.auth, ...headers } });
-const fields = (res: { body: Record<string, unknown> }) => (res.body.issues as Array<{ field: string }>).map((i) => i.field);
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  call<Record<string, unknown>>(h, 'POST', url, { body, headers: { ...h.auth, ...headers } });
+const fields = (res: { body: Record<string, unknown> }) =>
+  (res.body.issues as Array<{ field: string }>).map((i) => i.field);
 
 describe('sends over HTTP: idempotency keys', () => {
   it('queues once and replays the identical request, spelled differently or not (200, the original)', async () => {
     const first = await post(send('k-1'));
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ created: true, status: 'scheduled', idempotencyKey: 'k-1', message: { to: [{ address: 'lead@example.com' }] } });
+    expect(first.body).toMatchObject({
+      created: true,
+      status: 'scheduled',
+      idempotencyKey: 'k-1',
+      message: { to: [{ address: 'lead@example.com' }] },
+    });
     const again = await post(send('k-1'));
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: first.body.id, created: false });
@@ -52,7 +74,11 @@ describe('sends over HTTP: idempotency keys', () => {
     const spelled = {
       metadata: { step: 2, sequenceId: 'seq_7' },
       sendAt: '2031-01-01T10:00:00+01:00',
-      message: { body: { content: 'Hi there', contentType: 'text' }, subject: 'Following up', to: [{ address: 'lead@example.com' }] },
+      message: {
+        body: { content: 'Hi there', contentType: 'text' },
+        subject: 'Following up',
+        to: [{ address: 'lead@example.com' }],
+      },
       source: 'sequence',
       idempotencyKey: 'k-1',
     };
@@ -92,7 +118,10 @@ describe('sends over HTTP: idempotency keys', () => {
     const first = await post(send(undefined), { 'idempotency-key': 'hdr-1' });
     expect(first.status).toBe(201);
     expect(first.body.idempotencyKey).toBe('hdr-1');
-    expect((await post(send(undefined), { 'idempotency-key': 'hdr-1' })).body).toMatchObject({ id: first.body.id, created: false });
+    expect((await post(send(undefined), { 'idempotency-key': 'hdr-1' })).body).toMatchObject({
+      id: first.body.id,
+      created: false,
+    });
     expect((await post(send('hdr-1'))).status).toBe(200); // the same key in the body is the same key
     expect((await post(send('hdr-1'), { 'idempotency-key': 'hdr-1' })).status).toBe(200);
     const reused = await post(send(undefined, { metadata: {} }), { 'idempotency-key': 'hdr-1' });
@@ -109,18 +138,28 @@ describe('sends over HTTP: idempotency keys', () => {
   });
 
   it('answers 400 naming the fields of the documented body', async () => {
-    const bad = await post(send('k-bad', { message: { to: ['not-an-address'], subject: 'x', body: { contentType: 'rtf', content: '' } } }));
+    const bad = await post(
+      send('k-bad', { message: { to: ['not-an-address'], subject: 'x', body: { contentType: 'rtf', content: '' } } }),
+    );
     expect(bad.status).toBe(400);
     expect(fields(bad)).toEqual(expect.arrayContaining(['body.message.to.0', 'body.message.body.contentType']));
   });
 
   it('the Node producer client refuses a reused key the same way', async () => {
     const sends = createSendClient({ models: h.deps.models, queues: h.deps.queues });
-    const input = { workspaceId: h.workspaceId, connectionId: conn._id, ...send('k-node'), source: 'sequence' as const } as Parameters<typeof sends.enqueueSend>[0];
+    const input = {
+      workspaceId: h.workspaceId,
+      connectionId: conn._id,
+      ...send('k-node'),
+      source: 'sequence' as const,
+    } as Parameters<typeof sends.enqueueSend>[0];
     const first = await sends.enqueueSend(input);
     expect(first.created).toBe(true);
     expect((await sends.enqueueSend(input)).send._id).toBe(first.send._id);
-    await expect(sends.enqueueSend({ ...input, metadata: { other: true } })).rejects.toMatchObject({ name: 'IdempotencyKeyReusedError', existingId: first.send._id });
+    await expect(sends.enqueueSend({ ...input, metadata: { other: true } })).rejects.toMatchObject({
+      name: 'IdempotencyKeyReusedError',
+      existingId: first.send._id,
+    });
     const overHttp = await post(send('k-node', { metadata: { other: true } }));
     expect(overHttp.body).toMatchObject({ error: 'idempotency_key_reused', sendId: first.send._id });
     expect((await post(send('k-node'))).body).toMatchObject({ id: first.send._id, created: false });

@@ -25,7 +25,9 @@ const tags = ['Sends'];
 const security = workspaceApiKey;
 
 /** The queues client's input without what the URL and the API key say; the key may come as a header instead. */
-export const sendRequestBody = enqueueSendInputSchema.omit({ workspaceId: true, connectionId: true }).partial({ idempotencyKey: true });
+export const sendRequestBody = enqueueSendInputSchema
+  .omit({ workspaceId: true, connectionId: true })
+  .partial({ idempotencyKey: true });
 
 /** The record as the API shows it: attachments without their content (it can be megabytes). */
 export function sendView(send: SendDoc): z.input<typeof sendViewSchema> {
@@ -41,7 +43,12 @@ export function sendView(send: SendDoc): z.input<typeof sendViewSchema> {
       ...message,
       attachments: (attachments ?? []).map((a) =>
         isAttachmentRef(a)
-          ? { attachmentId: a.attachmentId, name: a.name ?? '', contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0 }
+          ? {
+              attachmentId: a.attachmentId,
+              name: a.name ?? '',
+              contentType: a.contentType ?? 'application/octet-stream',
+              size: a.size ?? 0,
+            }
           : { name: a.name, contentType: a.contentType, size: Math.floor((a.contentBase64.length * 3) / 4) },
       ),
     },
@@ -63,12 +70,17 @@ export function sendView(send: SendDoc): z.input<typeof sendViewSchema> {
 
 function apiErrorOf(err: unknown): unknown {
   if (err instanceof InvalidPayloadError) {
-    return new ApiError(400, 'invalid_request', err.message, { issues: err.issues.map((i) => ({ field: i.path ? `body.${i.path}` : 'body', reason: i.message })) });
+    return new ApiError(400, 'invalid_request', err.message, {
+      issues: err.issues.map((i) => ({ field: i.path ? `body.${i.path}` : 'body', reason: i.message })),
+    });
   }
-  if (err instanceof AttachmentInUseError) return new ApiError(409, 'attachment_in_use', err.message, { sendId: err.sendId });
-  if (err instanceof IdempotencyKeyReusedError) return new ApiError(409, 'idempotency_key_reused', err.message, { sendId: err.existingId });
+  if (err instanceof AttachmentInUseError)
+    return new ApiError(409, 'attachment_in_use', err.message, { sendId: err.sendId });
+  if (err instanceof IdempotencyKeyReusedError)
+    return new ApiError(409, 'idempotency_key_reused', err.message, { sendId: err.existingId });
   if (err instanceof SendNotFoundError) return notFound(err.what);
-  if (err instanceof SendNotCancelableError) return new ApiError(409, 'send_not_cancelable', err.message, { status: err.status });
+  if (err instanceof SendNotCancelableError)
+    return new ApiError(409, 'send_not_cancelable', err.message, { status: err.status });
   return err;
 }
 
@@ -81,7 +93,12 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
-  const sends = createSendClient({ models: deps.models, queues: deps.queues, now: () => deps.now().getTime(), maxMessageBytes: deps.env.MAX_MESSAGE_MB * 1024 * 1024 });
+  const sends = createSendClient({
+    models: deps.models,
+    queues: deps.queues,
+    now: () => deps.now().getTime(),
+    maxMessageBytes: deps.env.MAX_MESSAGE_MB * 1024 * 1024,
+  });
 
   app.route({
     method: 'POST',
@@ -111,7 +128,9 @@ export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
     handler: async (req, reply) => {
       const workspaceId = await workspaceOf(deps.models, req);
       const idempotencyKey = idempotencyKeyOf(req.headers['idempotency-key'], req.body.idempotencyKey);
-      const { send, created } = await mapped(() => sends.enqueueSend({ ...req.body, idempotencyKey, workspaceId, connectionId: req.params.id }));
+      const { send, created } = await mapped(() =>
+        sends.enqueueSend({ ...req.body, idempotencyKey, workspaceId, connectionId: req.params.id }),
+      );
       return reply.code(created ? 201 : 200).send({ ...sendView(send), created });
     },
   });
@@ -119,8 +138,17 @@ export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
   app.route({
     method: 'GET',
     url: '/v1/sends/:id',
-    schema: { tags, security, summary: 'Get a send', description: 'Its status (queued, scheduled, sending, sent, failed, canceled), Graph ids once sent, and the error if it failed.', params: idParams('send'), response: { 200: sendViewSchema, ...apiErrors({ params: true }) } },
-    handler: async (req) => sendView(await mapped(async () => sends.getSend(await workspaceOf(deps.models, req), req.params.id))),
+    schema: {
+      tags,
+      security,
+      summary: 'Get a send',
+      description:
+        'Its status (queued, scheduled, sending, sent, failed, canceled), Graph ids once sent, and the error if it failed.',
+      params: idParams('send'),
+      response: { 200: sendViewSchema, ...apiErrors({ params: true }) },
+    },
+    handler: async (req) =>
+      sendView(await mapped(async () => sends.getSend(await workspaceOf(deps.models, req), req.params.id))),
   });
 
   app.route({
@@ -130,10 +158,12 @@ export function sendRoutes(app: GatewayApp, deps: GatewayDeps): void {
       tags,
       security,
       summary: 'Cancel a send',
-      description: 'Cancels a send that has not started going out (409 send_not_cancelable otherwise); canceling twice answers the canceled send.',
+      description:
+        'Cancels a send that has not started going out (409 send_not_cancelable otherwise); canceling twice answers the canceled send.',
       params: idParams('send'),
       response: { 200: sendViewSchema, ...apiErrors({ body: true, params: true }, 409) },
     },
-    handler: async (req) => sendView(await mapped(async () => sends.cancelSend(await workspaceOf(deps.models, req), req.params.id))),
+    handler: async (req) =>
+      sendView(await mapped(async () => sends.cancelSend(await workspaceOf(deps.models, req), req.params.id))),
   });
 }

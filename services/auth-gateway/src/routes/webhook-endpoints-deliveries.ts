@@ -14,7 +14,8 @@ const security = workspaceApiKey;
 const params = idParams('whep');
 
 export function webhookDeliveryRoutes(app: GatewayApp, deps: GatewayDeps): void {
-  const endpointOf = async (req: Parameters<typeof workspaceOf>[1], id: string) => getEndpoint(deps, await workspaceOf(deps.models, req), id);
+  const endpointOf = async (req: Parameters<typeof workspaceOf>[1], id: string) =>
+    getEndpoint(deps, await workspaceOf(deps.models, req), id);
 
   app.route({
     method: 'GET',
@@ -22,8 +23,9 @@ export function webhookDeliveryRoutes(app: GatewayApp, deps: GatewayDeps): void 
     schema: {
       tags,
       security,
-      summary: 'List an endpoint\'s deliveries',
-      description: 'Newest first, each with every attempt: outcome, latency, response code, the first bytes of the response, the error.',
+      summary: "List an endpoint's deliveries",
+      description:
+        'Newest first, each with every attempt: outcome, latency, response code, the first bytes of the response, the error.',
       params,
       querystring: deliveriesQuery,
       response: { 200: z.object({ data: z.array(deliveryView) }), ...apiErrors({ params: true, query: true }) },
@@ -33,7 +35,10 @@ export function webhookDeliveryRoutes(app: GatewayApp, deps: GatewayDeps): void 
       const filter: Record<string, unknown> = { endpointId: endpoint._id, workspaceId: endpoint.workspaceId };
       if (req.query.status) filter.status = req.query.status;
       if (req.query.since) filter.createdAt = { $gte: new Date(req.query.since) };
-      const found = await deps.models.WebhookDelivery.find(filter).sort({ createdAt: -1 }).limit(req.query.limit).lean();
+      const found = await deps.models.WebhookDelivery.find(filter)
+        .sort({ createdAt: -1 })
+        .limit(req.query.limit)
+        .lean();
       return { data: found.map((d) => webhookDeliveryView(d as WebhookDeliveryDoc)) };
     },
   });
@@ -45,11 +50,15 @@ export function webhookDeliveryRoutes(app: GatewayApp, deps: GatewayDeps): void 
       tags,
       security,
       summary: 'Replay one delivery',
-      description: 'Sends it again from the start of the retry schedule, with the same webhook-id (consumers deduplicate). 409 endpoint_disabled while the endpoint is disabled.',
+      description:
+        'Sends it again from the start of the retry schedule, with the same webhook-id (consumers deduplicate). 409 endpoint_disabled while the endpoint is disabled.',
       params: deliveryParams,
       response: { 202: deliveryView, ...apiErrors({ body: true, params: true }, 409) },
     },
-    handler: async (req, reply) => reply.code(202).send(webhookDeliveryView(await replayOne(deps, await endpointOf(req, req.params.id), req.params.deliveryId))),
+    handler: async (req, reply) =>
+      reply
+        .code(202)
+        .send(webhookDeliveryView(await replayOne(deps, await endpointOf(req, req.params.id), req.params.deliveryId))),
   });
 
   app.route({
@@ -62,9 +71,13 @@ export function webhookDeliveryRoutes(app: GatewayApp, deps: GatewayDeps): void 
       description: 'Up to 1000 per call, oldest first; more: true when others remain (call again with a later since).',
       params,
       body: replaySinceBody,
-      response: { 202: z.object({ replayed: z.number().int(), more: z.boolean() }), ...apiErrors({ body: true, params: true }, 409) },
+      response: {
+        202: z.object({ replayed: z.number().int(), more: z.boolean() }),
+        ...apiErrors({ body: true, params: true }, 409),
+      },
     },
-    handler: async (req, reply) => reply.code(202).send(await replaySince(deps, await endpointOf(req, req.params.id), new Date(req.body.since))),
+    handler: async (req, reply) =>
+      reply.code(202).send(await replaySince(deps, await endpointOf(req, req.params.id), new Date(req.body.since))),
   });
 
   app.route({
@@ -76,8 +89,12 @@ export function webhookDeliveryRoutes(app: GatewayApp, deps: GatewayDeps): void 
       summary: 'Send a webhook.test event',
       description: 'To this endpoint only, signed and retried like every event; follow it in the deliveries.',
       params,
-      response: { 202: z.object({ deliveryId: z.string(), eventId: z.string() }), ...apiErrors({ body: true, params: true }, 409) },
+      response: {
+        202: z.object({ deliveryId: z.string(), eventId: z.string() }),
+        ...apiErrors({ body: true, params: true }, 409),
+      },
     },
-    handler: async (req, reply) => reply.code(202).send(await sendTestEvent(deps, await endpointOf(req, req.params.id))),
+    handler: async (req, reply) =>
+      reply.code(202).send(await sendTestEvent(deps, await endpointOf(req, req.params.id))),
   });
 }

@@ -12,10 +12,14 @@ export function workspaceRoutes(app: GatewayApp, deps: GatewayDeps): void {
     schema: {
       tags: ['Workspaces'],
       summary: 'Create a workspace and its API key',
-      description: "Operators only: authorized by the gateway's ADMIN_TOKEN, not a workspace API key. Returns the API key once; only its hash is stored.",
+      description:
+        "Operators only: authorized by the gateway's ADMIN_TOKEN, not a workspace API key. Returns the API key once; only its hash is stored.",
       security: adminToken,
       body: z.object({ name: z.string().trim().min(1).max(200) }),
-      response: { 201: z.object({ workspaceId: z.string(), apiKey: z.string().describe('shown once: keep it') }), ...apiErrors({ body: true }) },
+      response: {
+        201: z.object({ workspaceId: z.string(), apiKey: z.string().describe('shown once: keep it') }),
+        ...apiErrors({ body: true }),
+      },
     },
     handler: async (req, reply) => {
       requireAdmin(deps.env.ADMIN_TOKEN, req);

@@ -13,15 +13,33 @@ describe('sandbox Email Connections page in headless Chromium', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    h = await startGatewayHarness('gwsandbox', { sandbox: true, interactive: true, port, publicUrl: `http://127.0.0.1:${port}` });
+    h = await startGatewayHarness('gwsandbox', {
+      sandbox: true,
+      interactive: true,
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
+    });
     const tenant = h.emulator.control.createTenant({ domain: 'sandbox.test' });
     h.emulator.control.createUser({ tenantId: tenant.id, email: 'newcomer@sandbox.test' });
-    const registered = h.emulator.control.createApp({ name: 'Sandbox app', redirectUris: [`${h.deps.env.PUBLIC_URL}/oauth/callback`] });
-    const sandbox = await setupSandbox(h.deps, { clientId: registered.clientId, clientSecret: registered.secrets[0]!.value });
+    const registered = h.emulator.control.createApp({
+      name: 'Sandbox app',
+      redirectUris: [`${h.deps.env.PUBLIC_URL}/oauth/callback`],
+    });
+    const sandbox = await setupSandbox(h.deps, {
+      clientId: registered.clientId,
+      clientSecret: registered.secrets[0]!.value,
+    });
     h.deps.sandboxApiKey = sandbox.apiKey;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {

@@ -4,7 +4,12 @@ import { sandboxScript } from './sandbox-script';
 import { sandboxStyle } from './sandbox-style';
 
 /** The user guide's names for the presets. */
-export const PRESET_LABELS = { read_only: 'Read-only', send_only: 'Send only', full: 'Full access', full_calendar: 'Full + Calendar' } as const;
+export const PRESET_LABELS = {
+  read_only: 'Read-only',
+  send_only: 'Send only',
+  full: 'Full access',
+  full_calendar: 'Full + Calendar',
+} as const;
 
 export interface SandboxPageInput {
   /** Microsoft's login origin as the gateway knows it (https) and where its sign-in pages are served for browsers. */
@@ -16,8 +21,12 @@ const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g,
 
 /** The CRM's side of the flow, minimal: pick app, preset and tenant, authorize, then manage connections. */
 export function sandboxPage(input: SandboxPageInput = {}): string {
-  const presets = Object.fromEntries(SCOPE_PRESETS.map((p) => [p, { label: PRESET_LABELS[p], scopes: PRESET_SCOPES[p] }]));
-  const options = SCOPE_PRESETS.map((p) => `<option value="${p}"${p === 'full' ? ' selected' : ''}>${PRESET_LABELS[p]}</option>`).join('');
+  const presets = Object.fromEntries(
+    SCOPE_PRESETS.map((p) => [p, { label: PRESET_LABELS[p], scopes: PRESET_SCOPES[p] }]),
+  );
+  const options = SCOPE_PRESETS.map(
+    (p) => `<option value="${p}"${p === 'full' ? ' selected' : ''}>${PRESET_LABELS[p]}</option>`,
+  ).join('');
   const config = { presets, loginOrigin: input.loginOrigin ?? null, pagesOrigin: input.pagesOrigin ?? null };
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

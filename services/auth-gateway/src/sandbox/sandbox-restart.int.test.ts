@@ -6,7 +6,13 @@ import { seedSandbox, startEmulator, type Emulator } from '@outlook-connect/ms-e
 import { startWorkers, type RunningWorkers } from '@outlook-connect/queues';
 import { createLogger, generateKeyringSpec, parseEnv } from '@outlook-connect/shared';
 import { freePort, testIsolation } from '@outlook-connect/stack';
-import { createClients, DEFAULT_INBOX_POLICY, registrationsFor, workersEnv, type Clients } from '@outlook-connect/workers';
+import {
+  createClients,
+  DEFAULT_INBOX_POLICY,
+  registrationsFor,
+  workersEnv,
+  type Clients,
+} from '@outlook-connect/workers';
 import { buildGateway } from '../build-gateway';
 import { closeGatewayDeps, createGatewayDeps, type GatewayDeps } from '../clients';
 import { gatewayEnv } from '../env';
@@ -27,21 +33,49 @@ interface Running {
 }
 
 /** What `npm start` brings up, in process: the emulator from its state folder, the gateway and the workers. */
-async function startSandbox(iso: ReturnType<typeof testIsolation>, ports: { gateway: number; emulator: number; pages: number }, stateDir: string, keys: string): Promise<Running> {
+async function startSandbox(
+  iso: ReturnType<typeof testIsolation>,
+  ports: { gateway: number; emulator: number; pages: number },
+  stateDir: string,
+  keys: string,
+): Promise<Running> {
   const publicUrl = `http://127.0.0.1:${ports.gateway}`;
   const emulator = await startEmulator({ interactive: true, stateDir, port: ports.emulator, httpPort: ports.pages });
   const seed = seedSandbox(emulator.control, { redirectUris: [`${publicUrl}/oauth/callback`] });
-  const common = { REDIS_URL: iso.redisUrl, QUEUE_PREFIX: iso.queuePrefix, MONGO_URL: iso.mongoUrl, SECRETS_KEYS: keys, MICROSOFT_LOGIN_URL: emulator.loginUrl, MICROSOFT_GRAPH_URL: emulator.graphUrl, LOG_LEVEL: 'silent' };
-  const env = parseEnv('auth-gateway', gatewayEnv, { ...common, PUBLIC_URL: publicUrl, RETURN_URL_ALLOWLIST: publicUrl, ADMIN_TOKEN: 'admin-token-for-tests-0123456789', SANDBOX: 'true' });
+  const common = {
+    REDIS_URL: iso.redisUrl,
+    QUEUE_PREFIX: iso.queuePrefix,
+    MONGO_URL: iso.mongoUrl,
+    SECRETS_KEYS: keys,
+    MICROSOFT_LOGIN_URL: emulator.loginUrl,
+    MICROSOFT_GRAPH_URL: emulator.graphUrl,
+    LOG_LEVEL: 'silent',
+  };
+  const env = parseEnv('auth-gateway', gatewayEnv, {
+    ...common,
+    PUBLIC_URL: publicUrl,
+    RETURN_URL_ALLOWLIST: publicUrl,
+    ADMIN_TOKEN: 'admin-token-for-tests-0123456789',
+    SANDBOX: 'true',
+  });
   const deps = await createGatewayDeps(env, { dbName: iso.dbName, logDestination: { write: () => undefined } });
   deps.sandboxApiKey = (await setupSandbox(deps, { clientId: seed.clientId, clientSecret: seed.clientSecret })).apiKey;
   const app: GatewayApp = await buildGateway(deps);
   await app.listen({ host: '127.0.0.1', port: ports.gateway });
   const config = parseEnv('workers', workersEnv, common);
-  const clients: Clients = await createClients(config, { logger: createLogger({ service: 'workers', level: 'silent' }), dbName: iso.dbName });
+  const clients: Clients = await createClients(config, {
+    logger: createLogger({ service: 'workers', level: 'silent' }),
+    dbName: iso.dbName,
+  });
   const served = ['send', 'inbox-sync', 'token-refresh'] as const;
   const workerDeps = { ...clients.deps, inboxPolicy: { ...DEFAULT_INBOX_POLICY, pollIntervalMs: 1_000, jitter: 0 } };
-  const workers: RunningWorkers = startWorkers({ registrations: registrationsFor(workerDeps, served), served, connection: clients.workerRedis, prefix: config.QUEUE_PREFIX, logger: createLogger({ service: 'workers', level: 'silent' }) });
+  const workers: RunningWorkers = startWorkers({
+    registrations: registrationsFor(workerDeps, served),
+    served,
+    connection: clients.workerRedis,
+    prefix: config.QUEUE_PREFIX,
+    logger: createLogger({ service: 'workers', level: 'silent' }),
+  });
   return {
     emulator,
     deps,
@@ -71,14 +105,27 @@ describe('sandbox Email Connections page: connect, restart, reconnect, change sc
     // No ignoreHTTPSErrors and no dev CA: the consent flow must work in a browser that trusts nothing of ours.
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1200, height: 800 },
     });
   });
   afterAll(async () => {
     await context?.close();
     if (running) {
-      await Promise.all(['token-refresh', 'inbox-sync', 'send', 'calendar', 'events', 'app-recovery'].map((q) => running!.deps.queues.queue(q as 'events').obliterate({ force: true })));
+      await Promise.all(
+        ['token-refresh', 'inbox-sync', 'send', 'calendar', 'events', 'app-recovery'].map((q) =>
+          running!.deps.queues.queue(q as 'events').obliterate({ force: true }),
+        ),
+      );
       await running.deps.store.dropDatabase();
       await running.close();
     }
@@ -86,7 +133,8 @@ describe('sandbox Email Connections page: connect, restart, reconnect, change sc
     fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   const consent = async (page: Page, name: string) => {
     await page.waitForSelector('#accept');
     expect(new URL(page.url()).origin).toBe(`http://localhost:${ports.pages}`);
@@ -123,7 +171,10 @@ describe('sandbox Email Connections page: connect, restart, reconnect, change sc
     running = undefined;
     running = await startSandbox(iso, ports, stateDir, keys);
     // Yesterday's access token has expired by now: the product must redeem its stored refresh token.
-    await running.deps.models.Connection.updateOne({ _id: id }, { $set: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    await running.deps.models.Connection.updateOne(
+      { _id: id },
+      { $set: { accessTokenExpiresAt: new Date(Date.now() - 1000) } },
+    );
     await page.goto(base);
     await row(page).locator('.status-active').waitFor();
     await shot(page, '05-after-restart');
@@ -158,7 +209,10 @@ describe('sandbox Email Connections page: connect, restart, reconnect, change sc
 
     // Microsoft revokes the grant (an admin reset the password): the page shows it without a reload, and Reconnect heals it.
     running.emulator.control.revokeGrants(ALEX);
-    await running.deps.models.Connection.updateOne({ _id: id }, { $set: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    await running.deps.models.Connection.updateOne(
+      { _id: id },
+      { $set: { accessTokenExpiresAt: new Date(Date.now() - 1000) } },
+    );
     await row(page).locator('.status-needs_reconnect').waitFor({ timeout: 60_000 });
     expect(await row(page).locator('.remediation').textContent()).toContain('choose Reconnect');
     await shot(page, '12-needs-reconnect');
@@ -170,7 +224,10 @@ describe('sandbox Email Connections page: connect, restart, reconnect, change sc
     await shot(page, '14-healed');
 
     // Admin consent required (user guide, Troubleshooting): the link the page offers opens on the plain-HTTP pages origin.
-    running.emulator.control.setConsentPolicy(running.emulator.control.directory().tenants.find((t) => t.domain === 'fabrikam.onmicrosoft.com')!.id, 'admin_required');
+    running.emulator.control.setConsentPolicy(
+      running.emulator.control.directory().tenants.find((t) => t.domain === 'fabrikam.onmicrosoft.com')!.id,
+      'admin_required',
+    );
     await page.click('#authorize');
     await page.fill('#email', 'lee@fabrikam.onmicrosoft.com');
     await page.click('#accept');
@@ -181,7 +238,9 @@ describe('sandbox Email Connections page: connect, restart, reconnect, change sc
     await page.waitForURL(`http://127.0.0.1:${ports.gateway}/`);
     const link = page.locator('#notice.err a', { hasText: 'Open the admin consent page' });
     await link.waitFor();
-    expect(await link.getAttribute('href')).toMatch(new RegExp(`^http://localhost:${ports.pages}/[^/]+/v2\\.0/adminconsent\\?`));
+    expect(await link.getAttribute('href')).toMatch(
+      new RegExp(`^http://localhost:${ports.pages}/[^/]+/v2\\.0/adminconsent\\?`),
+    );
     await shot(page, '16-admin-consent-required');
   });
 });

@@ -1,13 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { isSameOriginRequest, isSandboxHost, sandboxHosts, sandboxRewriteUrl } from './sandbox-rewrite';
 
-const req = (url: string, headers: Record<string, string> = {}) => ({ url, headers: { host: 'gw.test', ...headers } }) as unknown as IncomingMessage;
+const req = (url: string, headers: Record<string, string> = {}) =>
+  ({ url, headers: { host: 'gw.test', ...headers } }) as unknown as IncomingMessage;
 
 describe('sandbox rewrite', () => {
   const rewrite = sandboxRewriteUrl('https://gw.test', () => 'ock_key');
 
-  it('maps the page\'s same-origin calls to /v1 with the server-held key', () => {
-    const r = req('/sandbox/api/connections?x=1', { origin: 'https://gw.test', 'sec-fetch-site': 'same-origin', authorization: 'Bearer other' });
+  it("maps the page's same-origin calls to /v1 with the server-held key", () => {
+    const r = req('/sandbox/api/connections?x=1', {
+      origin: 'https://gw.test',
+      'sec-fetch-site': 'same-origin',
+      authorization: 'Bearer other',
+    });
     expect(rewrite(r)).toBe('/v1/connections?x=1');
     expect(r.headers.authorization).toBe('Bearer ock_key');
   });
@@ -26,13 +31,19 @@ describe('sandbox rewrite', () => {
 
   it('refuses a DNS-rebinding page: its Origin matches its Host, but the Host is not ours', () => {
     const local = sandboxRewriteUrl('http://127.0.0.1:3000', () => 'ock_key');
-    const rebound = req('/sandbox/api/connections', { host: 'evil.example:3000', origin: 'http://evil.example:3000', 'sec-fetch-site': 'same-origin' });
+    const rebound = req('/sandbox/api/connections', {
+      host: 'evil.example:3000',
+      origin: 'http://evil.example:3000',
+      'sec-fetch-site': 'same-origin',
+    });
     expect(local(rebound)).toBe('/sandbox/refused');
     expect(rebound.headers.authorization).toBeUndefined();
     for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LOCALHOST:3000', '[::1]:3000']) {
       expect(local(req('/sandbox/api/connections', { host, origin: `http://${host}` }))).toBe('/v1/connections');
     }
-    expect(local(req('/sandbox/api/connections', { host: 'localhost:3001', origin: 'http://localhost:3001' }))).toBe('/sandbox/refused');
+    expect(local(req('/sandbox/api/connections', { host: 'localhost:3001', origin: 'http://localhost:3001' }))).toBe(
+      '/sandbox/refused',
+    );
   });
 
   it('allows the loopback names and PUBLIC_URL host on its port (default ports also without one)', () => {

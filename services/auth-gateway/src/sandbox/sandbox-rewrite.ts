@@ -42,13 +42,17 @@ export function isSameOriginRequest(headers: IncomingMessage['headers'], ownOrig
  * SANDBOX only: `/sandbox/api/<path>` becomes `/v1/<path>` with the sandbox workspace's API key, added here on the
  * server so the key never reaches the browser. Anything not from the page itself, or under another Host, goes to a 403.
  */
-export function sandboxRewriteUrl(ownOrigin: string, apiKey: () => string | undefined): (req: IncomingMessage) => string {
+export function sandboxRewriteUrl(
+  ownOrigin: string,
+  apiKey: () => string | undefined,
+): (req: IncomingMessage) => string {
   const hosts = sandboxHosts(ownOrigin);
   return (req) => {
     const url = req.url ?? '/';
     if (!url.startsWith(SANDBOX_API_PREFIX)) return url;
     const key = apiKey();
-    if (!key || !isSandboxHost(req.headers.host, hosts) || !isSameOriginRequest(req.headers, ownOrigin)) return SANDBOX_REFUSED_URL;
+    if (!key || !isSandboxHost(req.headers.host, hosts) || !isSameOriginRequest(req.headers, ownOrigin))
+      return SANDBOX_REFUSED_URL;
     req.headers.authorization = `Bearer ${key}`;
     return `/v1/${url.slice(SANDBOX_API_PREFIX.length)}`;
   };

@@ -18,11 +18,20 @@ const APP = 'Sandbox app';
  * workspace's one API key is `apiKey` (the launcher keeps it across restarts and prints it for curl) or, without one,
  * a fresh key. Only its hash is stored; the page uses the key server-side: set it as deps.sandboxApiKey.
  */
-export async function setupSandbox(deps: GatewayDeps, input: SandboxAppInput, givenApiKey?: string): Promise<{ workspaceId: string; apiKey: string; appId: string }> {
-  if (givenApiKey !== undefined && givenApiKey.length < 24) throw new Error('the sandbox API key (SANDBOX_API_KEY_FILE) must be at least 24 characters');
+export async function setupSandbox(
+  deps: GatewayDeps,
+  input: SandboxAppInput,
+  givenApiKey?: string,
+): Promise<{ workspaceId: string; apiKey: string; appId: string }> {
+  if (givenApiKey !== undefined && givenApiKey.length < 24)
+    throw new Error('the sandbox API key (SANDBOX_API_KEY_FILE) must be at least 24 characters');
   const apiKey = givenApiKey ?? newApiKey();
   const ws =
-    (await deps.models.Workspace.findOneAndUpdate({ name: WORKSPACE }, { $set: { apiKeyHashes: [hashApiKey(apiKey)] } }, { returnDocument: 'after' }).lean()) ??
+    (await deps.models.Workspace.findOneAndUpdate(
+      { name: WORKSPACE },
+      { $set: { apiKeyHashes: [hashApiKey(apiKey)] } },
+      { returnDocument: 'after' },
+    ).lean()) ??
     (await deps.models.Workspace.create({ name: WORKSPACE, apiKeyHashes: [hashApiKey(apiKey)] })).toObject();
   const existing = await deps.models.OAuthApp.findOne({ workspaceId: ws._id, name: APP }).lean();
   const appId = existing?._id ?? newId('app');

@@ -19,7 +19,9 @@ export function webhookReceiverRoutes(app: GatewayApp, deps: GatewayDeps): void 
     scope.post(SANDBOX_RECEIVER_PATH, { schema: { hide: true } }, async (req, reply) => {
       const body = typeof req.body === 'string' ? req.body : '';
       const headers = req.headers as Record<string, string>;
-      const endpoints = (await deps.models.WebhookEndpoint.find({ url: sandboxReceiverUrl(deps.env.PUBLIC_URL) }).lean()) as WebhookEndpointDoc[];
+      const endpoints = (await deps.models.WebhookEndpoint.find({
+        url: sandboxReceiverUrl(deps.env.PUBLIC_URL),
+      }).lean()) as WebhookEndpointDoc[];
       const secrets = endpoints.flatMap((e) => receiverSecrets(deps, e, deps.now().getTime()));
       const verified = secrets.some((s) => {
         try {
@@ -35,11 +37,21 @@ export function webhookReceiverRoutes(app: GatewayApp, deps: GatewayDeps): void 
       } catch {
         // shown as unreadable
       }
-      received.unshift({ at: deps.now().toISOString(), webhookId: headers['webhook-id'] ?? '', type, verified, body: body.slice(0, 2000) });
+      received.unshift({
+        at: deps.now().toISOString(),
+        webhookId: headers['webhook-id'] ?? '',
+        type,
+        verified,
+        body: body.slice(0, 2000),
+      });
       received.length = Math.min(received.length, KEEP);
       // A bad signature is the sender's fault and will not get better: 400, not retried.
-      return reply.code(verified ? 204 : 400).send(verified ? undefined : { error: 'invalid_signature', message: 'webhook-signature does not verify' });
+      return reply
+        .code(verified ? 204 : 400)
+        .send(verified ? undefined : { error: 'invalid_signature', message: 'webhook-signature does not verify' });
     });
   });
-  app.get(SANDBOX_RECEIVER_PATH, { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(webhookReceiverPage(received)));
+  app.get(SANDBOX_RECEIVER_PATH, { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(webhookReceiverPage(received)),
+  );
 }

@@ -13,7 +13,10 @@ export interface FlowResult {
 }
 
 /** Registers an emulator app and the same app through the API; returns its id and client id. */
-export async function createApp(h: GatewayHarness, over: { multiTenant?: boolean; homeTenantId?: string; defaultTenant?: string; name?: string } = {}) {
+export async function createApp(
+  h: GatewayHarness,
+  over: { multiTenant?: boolean; homeTenantId?: string; defaultTenant?: string; name?: string } = {},
+) {
   const registered = h.emulator.control.createApp({
     name: over.name ?? `App ${Math.random().toString(36).slice(2, 8)}`,
     redirectUris: [`${h.deps.env.PUBLIC_URL}/oauth/callback`],
@@ -23,15 +26,26 @@ export async function createApp(h: GatewayHarness, over: { multiTenant?: boolean
   const clientSecret = registered.secrets[0]!.value;
   const res = await call<{ id: string }>(h, 'POST', '/v1/oauth-apps', {
     headers: h.auth,
-    body: { name: registered.name, clientId: registered.clientId, clientSecret, ...(over.defaultTenant ? { defaultTenant: over.defaultTenant } : {}) },
+    body: {
+      name: registered.name,
+      clientId: registered.clientId,
+      clientSecret,
+      ...(over.defaultTenant ? { defaultTenant: over.defaultTenant } : {}),
+    },
   });
   if (res.status !== 201) throw new Error(`create app: ${res.status} ${res.text}`);
   return { appId: res.body.id, clientId: registered.clientId, clientSecret, secretId: registered.secrets[0]!.id };
 }
 
 /** Starts a connect through the API and returns the authorize URL (what the CRM sends the browser to). */
-export async function startConnect(h: GatewayHarness, body: { appId: string; scopePreset: ScopePresetName; tenant?: string; loginHint?: string; connectionId?: string }) {
-  const res = await call<{ authorizeUrl: string; attemptId: string }>(h, 'POST', '/v1/connect', { headers: h.auth, body: { returnUrl: RETURN_URL, ...body } });
+export async function startConnect(
+  h: GatewayHarness,
+  body: { appId: string; scopePreset: ScopePresetName; tenant?: string; loginHint?: string; connectionId?: string },
+) {
+  const res = await call<{ authorizeUrl: string; attemptId: string }>(h, 'POST', '/v1/connect', {
+    headers: h.auth,
+    body: { returnUrl: RETURN_URL, ...body },
+  });
   if (res.status !== 200) throw new Error(`connect: ${res.status} ${res.text}`);
   return res.body;
 }
@@ -46,7 +60,13 @@ export async function followAuthorize(h: GatewayHarness, authorizeUrl: string): 
   if (res.status !== 302) throw new Error(`callback answered ${res.status}: ${res.text}`);
   const returnedTo = new URL(res.headers.get('location') ?? '');
   const q = returnedTo.searchParams;
-  return { returnedTo, attemptId: q.get('attemptId') ?? '', status: q.get('status'), connectionId: q.get('connectionId'), code: q.get('code') };
+  return {
+    returnedTo,
+    attemptId: q.get('attemptId') ?? '',
+    status: q.get('status'),
+    connectionId: q.get('connectionId'),
+    code: q.get('code'),
+  };
 }
 
 export async function connectThroughApi(
@@ -57,6 +77,10 @@ export async function connectThroughApi(
   return followAuthorize(h, authorizeUrl);
 }
 
-export async function getJson<T = Record<string, unknown>>(h: GatewayHarness, url: string, auth = h.auth): Promise<{ status: number; body: T }> {
+export async function getJson<T = Record<string, unknown>>(
+  h: GatewayHarness,
+  url: string,
+  auth = h.auth,
+): Promise<{ status: number; body: T }> {
   return call<T>(h, 'GET', url, { headers: auth });
 }

@@ -25,7 +25,18 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-export async function startGatewayHarness(label: string, opts: { sandbox?: boolean; publicUrl?: string; interactive?: boolean; port?: number; redisUrl?: string; mongoUrl?: string; env?: Record<string, string> } = {}): Promise<GatewayHarness> {
+export async function startGatewayHarness(
+  label: string,
+  opts: {
+    sandbox?: boolean;
+    publicUrl?: string;
+    interactive?: boolean;
+    port?: number;
+    redisUrl?: string;
+    mongoUrl?: string;
+    env?: Record<string, string>;
+  } = {},
+): Promise<GatewayHarness> {
   const iso = testIsolation(label);
   const emulator = await startEmulator({ interactive: opts.interactive ?? false });
   const logs: string[] = [];
@@ -43,7 +54,10 @@ export async function startGatewayHarness(label: string, opts: { sandbox?: boole
     LOG_LEVEL: 'debug',
     ...(opts.env ?? {}),
   });
-  const deps = await createGatewayDeps(env, { dbName: iso.dbName, logDestination: { write: (line: string) => void logs.push(line) } });
+  const deps = await createGatewayDeps(env, {
+    dbName: iso.dbName,
+    logDestination: { write: (line: string) => void logs.push(line) },
+  });
   const app = await buildGateway(deps);
   const baseUrl = await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const { workspaceId, apiKey } = await createWorkspace(deps.models, 'Test workspace');
@@ -58,7 +72,11 @@ export async function startGatewayHarness(label: string, opts: { sandbox?: boole
     baseUrl,
     async close() {
       await app.close();
-      await Promise.all(['token-refresh', 'inbox-sync', 'send', 'calendar', 'events', 'app-recovery', 'webhook-delivery'].map((q) => deps.queues.queue(q as 'events').obliterate({ force: true })));
+      await Promise.all(
+        ['token-refresh', 'inbox-sync', 'send', 'calendar', 'events', 'app-recovery', 'webhook-delivery'].map((q) =>
+          deps.queues.queue(q as 'events').obliterate({ force: true }),
+        ),
+      );
       await deps.store.dropDatabase();
       await closeGatewayDeps(deps);
       await emulator.close();

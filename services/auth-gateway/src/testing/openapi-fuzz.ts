@@ -92,20 +92,34 @@ export const BAD_URL_VALUES: Array<[string, string]> = [
 export function resolve(schema: JsonSchema | undefined, components: Record<string, JsonSchema>): JsonSchema {
   let s = schema ?? {};
   for (let i = 0; s.$ref && i < 10; i++) s = components[s.$ref.split('/').pop() ?? ''] ?? {};
-  if (s.allOf?.length) return s.allOf.reduce<JsonSchema>((acc, part) => ({ ...acc, ...resolve(part, components), properties: { ...acc.properties, ...resolve(part, components).properties } }), {});
+  if (s.allOf?.length)
+    return s.allOf.reduce<JsonSchema>(
+      (acc, part) => ({
+        ...acc,
+        ...resolve(part, components),
+        properties: { ...acc.properties, ...resolve(part, components).properties },
+      }),
+      {},
+    );
   return s;
 }
 
 const KNOWN_PATTERNS: Array<[RegExp, string]> = [[/A-Za-z0-9\+\//, 'aGVsbG8=']];
 
 /** A value the schema should accept (ids from `ids` by prefix, so routes get past 404). */
-export function example(schema: JsonSchema | undefined, components: Record<string, JsonSchema>, ids: Record<string, string>, name = ''): unknown {
+export function example(
+  schema: JsonSchema | undefined,
+  components: Record<string, JsonSchema>,
+  ids: Record<string, string>,
+  name = '',
+): unknown {
   const s = resolve(schema, components);
   if (s.const !== undefined) return s.const;
   if (s.enum?.length) return s.enum[0];
   if (s.default !== undefined) return s.default;
   const alt = s.anyOf ?? s.oneOf;
-  if (alt?.length) return example(alt.find((a) => resolve(a, components).type !== 'null') ?? alt[0], components, ids, name);
+  if (alt?.length)
+    return example(alt.find((a) => resolve(a, components).type !== 'null') ?? alt[0], components, ids, name);
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   switch (type ?? (s.properties ? 'object' : 'string')) {
     case 'object': {
@@ -114,7 +128,9 @@ export function example(schema: JsonSchema | undefined, components: Record<strin
       return out;
     }
     case 'array':
-      return s.minItems ? Array.from({ length: s.minItems }, () => example(s.items, components, ids, name)) : [example(s.items, components, ids, name)];
+      return s.minItems
+        ? Array.from({ length: s.minItems }, () => example(s.items, components, ids, name))
+        : [example(s.items, components, ids, name)];
     case 'integer':
     case 'number':
       return Math.max(s.minimum ?? 0, name === 'intervalMinutes' ? 30 : 1);
@@ -143,7 +159,8 @@ type Path = Array<string | number>;
 export function placesIn(value: unknown, maxDepth = 5, at: Path = []): Path[] {
   const out: Path[] = [at];
   if (at.length >= maxDepth || value === null || typeof value !== 'object') return out;
-  for (const [k, v] of Object.entries(value)) out.push(...placesIn(v, maxDepth, [...at, Array.isArray(value) ? Number(k) : k]));
+  for (const [k, v] of Object.entries(value))
+    out.push(...placesIn(v, maxDepth, [...at, Array.isArray(value) ? Number(k) : k]));
   return out;
 }
 
@@ -161,14 +178,19 @@ export function replaced(root: unknown, path: Path, value: unknown, remove = fal
   return copy;
 }
 
-const fill = (path: string, params: Record<string, string>) => path.replace(/\{(\w+)\}/g, (_m, p: string) => params[p] ?? 'x');
+const fill = (path: string, params: Record<string, string>) =>
+  path.replace(/\{(\w+)\}/g, (_m, p: string) => params[p] ?? 'x');
 const query = (q: Record<string, string>) => {
   const parts = Object.entries(q).map(([k, v]) => `${encodeURIComponent(k)}=${v}`);
   return parts.length ? `?${parts.join('&')}` : '';
 };
 
 /** All bad requests for one operation, each differing from the plausible one in one place. */
-export function badRequests(op: FuzzOperation, components: Record<string, JsonSchema>, ids: Record<string, string>): FuzzRequest[] {
+export function badRequests(
+  op: FuzzOperation,
+  components: Record<string, JsonSchema>,
+  ids: Record<string, string>,
+): FuzzRequest[] {
   const pathParams: Record<string, string> = {};
   const queryParams: Record<string, string> = {};
   for (const p of op.parameters) {
@@ -178,17 +200,30 @@ export function badRequests(op: FuzzOperation, components: Record<string, JsonSc
   }
   const url = (pp = pathParams, qq = queryParams) => `${fill(op.path, pp)}${query(qq)}`;
   const out: FuzzRequest[] = [];
-  const json = (label: string, body: unknown, u = url()) => out.push({ label, method: op.method, url: u, rawBody: JSON.stringify(body) ?? 'null', contentType: 'application/json' });
+  const json = (label: string, body: unknown, u = url()) =>
+    out.push({
+      label,
+      method: op.method,
+      url: u,
+      rawBody: JSON.stringify(body) ?? 'null',
+      contentType: 'application/json',
+    });
   const good = op.body ? example(op.body, components, ids) : undefined;
   for (const p of op.parameters.filter((x) => x.in === 'path' || x.in === 'query')) {
     for (const [label, bad] of BAD_URL_VALUES) {
       const v = bad.replace('$NAME', p.name);
-      const u = p.in === 'path' ? url({ ...pathParams, [p.name]: v }) : url(pathParams, { ...queryParams, [p.name]: v });
+      const u =
+        p.in === 'path' ? url({ ...pathParams, [p.name]: v }) : url(pathParams, { ...queryParams, [p.name]: v });
       if (good !== undefined) json(`${p.in}.${p.name}=${label}`, good, u);
       else out.push({ label: `${p.in}.${p.name}=${label}`, method: op.method, url: u });
     }
   }
-  out.push({ label: 'query.extra=lone-surrogate', method: op.method, url: `${url()}${Object.keys(queryParams).length ? '&' : '?'}extra=%ED%A0%80&%ED%A0%80=1`, ...(good !== undefined ? { rawBody: JSON.stringify(good), contentType: 'application/json' } : {}) });
+  out.push({
+    label: 'query.extra=lone-surrogate',
+    method: op.method,
+    url: `${url()}${Object.keys(queryParams).length ? '&' : '?'}extra=%ED%A0%80&%ED%A0%80=1`,
+    ...(good !== undefined ? { rawBody: JSON.stringify(good), contentType: 'application/json' } : {}),
+  });
   if (good === undefined) return out;
   for (const place of placesIn(good)) {
     const where = ['body', ...place].join('.');
@@ -200,10 +235,19 @@ export function badRequests(op: FuzzOperation, components: Record<string, JsonSc
       json(`${where}+$key`, replaced(good, [...place, '$set'], { a: 1 }));
     }
   }
-  const raw = (label: string, rawBody: string | Buffer, contentType = 'application/json') => out.push({ label, method: op.method, url: url(), rawBody, contentType });
+  const raw = (label: string, rawBody: string | Buffer, contentType = 'application/json') =>
+    out.push({ label, method: op.method, url: url(), rawBody, contentType });
   raw('body malformed JSON', '{"a":');
-  raw('body raw lone surrogate escape', JSON.stringify(good).replace(/"fuzz"/g, '"\\ud800"').replace(/^\{/, '{"k\\udfff":"\\ud800",'));
-  raw('body invalid UTF-8 bytes', Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xed, 0xa0, 0x80, 0xff]), Buffer.from('"}')]));
+  raw(
+    'body raw lone surrogate escape',
+    JSON.stringify(good)
+      .replace(/"fuzz"/g, '"\\ud800"')
+      .replace(/^\{/, '{"k\\udfff":"\\ud800",'),
+  );
+  raw(
+    'body invalid UTF-8 bytes',
+    Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xed, 0xa0, 0x80, 0xff]), Buffer.from('"}')]),
+  );
   raw('body text/plain', 'hello', 'text/plain');
   raw('body empty with JSON type', '');
   raw('body __proto__', '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}');

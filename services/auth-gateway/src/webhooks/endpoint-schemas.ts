@@ -6,7 +6,10 @@ import { z } from 'zod';
 const instant = z.string().describe('ISO 8601 UTC instant');
 
 export const endpointBody = z.object({
-  url: z.string().max(2000).describe('https URL that receives the events (private, loopback and link-local addresses are refused)'),
+  url: z
+    .string()
+    .max(2000)
+    .describe('https URL that receives the events (private, loopback and link-local addresses are refused)'),
   eventTypes: z.array(z.enum(eventNames)).max(100).default([]).describe('event types to receive; empty: every type'),
   description: z.string().max(500).default(''),
   enabled: z.boolean().default(true),
@@ -17,14 +20,22 @@ export const endpointPatch = z
     url: endpointBody.shape.url,
     eventTypes: z.array(z.enum(eventNames)).max(100),
     description: z.string().max(500),
-    enabled: z.boolean().describe('true re-enables an endpoint disabled after failing for days (replay what it missed)'),
+    enabled: z
+      .boolean()
+      .describe('true re-enables an endpoint disabled after failing for days (replay what it missed)'),
   })
   .partial()
   .strict();
 
 export const rotateBody = z
   .object({
-    overlapSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(24 * 3600).describe('how long the old secret keeps signing too (0-604800, default a day)'),
+    overlapSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(24 * 3600)
+      .describe('how long the old secret keeps signing too (0-604800, default a day)'),
   })
   .strict();
 
@@ -74,7 +85,11 @@ export const deliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const replaySinceBody = z.object({ since: z.iso.datetime({ offset: true }).describe('replays every delivery created at or after this instant') }).strict();
+export const replaySinceBody = z
+  .object({
+    since: z.iso.datetime({ offset: true }).describe('replays every delivery created at or after this instant'),
+  })
+  .strict();
 
 export const deliveryParams = z.object({
   id: z.string().regex(/^whep_[a-f0-9]{24}$/, 'must be a whep_ id'),

@@ -11,7 +11,12 @@ type WorkspaceModels = Pick<Models, 'Workspace'>;
 
 /** The keys as they stand, the pre-apiKeys hashes included (their creation time is the workspace's). */
 export function keysOf(ws: Pick<WorkspaceDoc, 'apiKeys' | 'apiKeyHashes' | 'createdAt'>): WorkspaceApiKey[] {
-  const legacy = (ws.apiKeyHashes ?? []).map((hash) => ({ id: `key_${hash.slice(0, 24)}`, prefix: 'ock_', hash, createdAt: ws.createdAt }));
+  const legacy = (ws.apiKeyHashes ?? []).map((hash) => ({
+    id: `key_${hash.slice(0, 24)}`,
+    prefix: 'ock_',
+    hash,
+    createdAt: ws.createdAt,
+  }));
   return [...legacy, ...(ws.apiKeys ?? [])];
 }
 
@@ -48,14 +53,23 @@ export async function listApiKeys(models: WorkspaceModels, workspaceId: string):
   return keysOf(await load(models, workspaceId));
 }
 
-export function createApiKey(models: WorkspaceModels, workspaceId: string, now: Date): Promise<{ key: WorkspaceApiKey; apiKey: string }> {
+export function createApiKey(
+  models: WorkspaceModels,
+  workspaceId: string,
+  now: Date,
+): Promise<{ key: WorkspaceApiKey; apiKey: string }> {
   return oneAtATime(workspaceId, () => createKey(models, workspaceId, now));
 }
 
-async function createKey(models: WorkspaceModels, workspaceId: string, now: Date): Promise<{ key: WorkspaceApiKey; apiKey: string }> {
+async function createKey(
+  models: WorkspaceModels,
+  workspaceId: string,
+  now: Date,
+): Promise<{ key: WorkspaceApiKey; apiKey: string }> {
   const ws = await load(models, workspaceId);
   const keys = keysOf(ws);
-  if (keys.length >= MAX_API_KEYS) throw new ApiError(409, 'too_many_api_keys', `A workspace has at most ${MAX_API_KEYS} API keys; revoke one first.`);
+  if (keys.length >= MAX_API_KEYS)
+    throw new ApiError(409, 'too_many_api_keys', `A workspace has at most ${MAX_API_KEYS} API keys; revoke one first.`);
   const apiKey = newApiKey();
   const key = { id: newId('key'), prefix: keyPrefix(apiKey), hash: hashApiKey(apiKey), createdAt: now };
   if (!(await replaceKeys(models, ws, [...keys, key]))) throw conflict();
@@ -71,6 +85,18 @@ async function revokeKey(models: WorkspaceModels, workspaceId: string, keyId: st
   const ws = await load(models, workspaceId);
   const keys = keysOf(ws);
   if (!keys.some((k) => k.id === keyId)) throw notFound('API key');
-  if (keys.length === 1) throw new ApiError(409, 'last_api_key', 'This is the workspace\'s only API key: create another one before revoking it.');
-  if (!(await replaceKeys(models, ws, keys.filter((k) => k.id !== keyId)))) throw conflict();
+  if (keys.length === 1)
+    throw new ApiError(
+      409,
+      'last_api_key',
+      "This is the workspace's only API key: create another one before revoking it.",
+    );
+  if (
+    !(await replaceKeys(
+      models,
+      ws,
+      keys.filter((k) => k.id !== keyId),
+    ))
+  )
+    throw conflict();
 }

@@ -2,7 +2,7 @@ import { catalog, queueNames } from '@outlook-connect/queues';
 import { BOARD_TITLE, presentQueue } from './board-presentation';
 
 describe('how queues show on the board', () => {
-  it('shows the events queue as the CRM\'s outbox, with its real consumer (the webhooks worker): no worker is a fault', () => {
+  it("shows the events queue as the CRM's outbox, with its real consumer (the webhooks worker): no worker is a fault", () => {
     const events = presentQueue('events');
     expect(events.outbox).toBe(false);
     expect(events.displayName).toBe('events (CRM outbox)');

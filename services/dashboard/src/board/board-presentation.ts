@@ -14,7 +14,12 @@ export interface QueuePresentation {
 export function presentQueue(name: QueueName): QueuePresentation {
   const spec = catalog[name];
   // The webhooks worker consumes it now: with no worker running, "No workers" is a real fault and shows.
-  if (name === 'events') return { displayName: 'events (CRM outbox)', description: "The CRM's outbox: the workers deliver each event to its webhook endpoints.", outbox: false };
+  if (name === 'events')
+    return {
+      displayName: 'events (CRM outbox)',
+      description: "The CRM's outbox: the workers deliver each event to its webhook endpoints.",
+      outbox: false,
+    };
   if (spec.consumer === 'workers') return { description: spec.description, outbox: false };
   return {
     displayName: `${name} (CRM outbox)`,

@@ -23,14 +23,23 @@ class OutboxQueueAdapter extends BullMQAdapter {
  * bull-board over every queue of the catalog. It has no authentication of its own: the root onRequest hooks
  * (basic auth, then the read-only guard) run before each of its pages, assets and API routes.
  */
-export async function registerQueueBoard(app: FastifyInstance, opts: { queue: (name: QueueName) => Queue; readOnly: boolean }): Promise<void> {
+export async function registerQueueBoard(
+  app: FastifyInstance,
+  opts: { queue: (name: QueueName) => Queue; readOnly: boolean },
+): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
   createBullBoard({
     queues: queueNames.map((name) => {
       const shown = presentQueue(name);
-      const options = { readOnlyMode: opts.readOnly, description: shown.description, ...(shown.displayName ? { displayName: shown.displayName } : {}) };
-      return shown.outbox ? new OutboxQueueAdapter(opts.queue(name), options) : new BullMQAdapter(opts.queue(name), options);
+      const options = {
+        readOnlyMode: opts.readOnly,
+        description: shown.description,
+        ...(shown.displayName ? { displayName: shown.displayName } : {}),
+      };
+      return shown.outbox
+        ? new OutboxQueueAdapter(opts.queue(name), options)
+        : new BullMQAdapter(opts.queue(name), options);
     }),
     serverAdapter,
     options: { uiConfig: { boardTitle: BOARD_TITLE, miscLinks: [{ text: 'Connection health', url: '/health' }] } },

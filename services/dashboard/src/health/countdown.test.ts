@@ -14,24 +14,44 @@ describe('secret expiry countdown', () => {
 
   it('labels and grades the countdown: ok, warning under 30 days, critical under 7', () => {
     expect(secretCountdown(inDays(90), 'ok', now)).toEqual({ days: 90, label: 'expires in 90 days', severity: 'ok' });
-    expect(secretCountdown(inDays(29.5), 'ok', now)).toEqual({ days: 29, label: 'expires in 29 days', severity: 'warning' });
+    expect(secretCountdown(inDays(29.5), 'ok', now)).toEqual({
+      days: 29,
+      label: 'expires in 29 days',
+      severity: 'warning',
+    });
     expect(secretCountdown(inDays(30), 'ok', now).severity).toBe('ok');
-    expect(secretCountdown(inDays(1.2), 'ok', now)).toEqual({ days: 1, label: 'expires in 1 day', severity: 'critical' });
+    expect(secretCountdown(inDays(1.2), 'ok', now)).toEqual({
+      days: 1,
+      label: 'expires in 1 day',
+      severity: 'critical',
+    });
     expect(secretCountdown(inDays(0.2), 'ok', now)).toEqual({ days: 0, label: 'expires today', severity: 'critical' });
   });
 
   it('says since when a secret has been expired', () => {
-    expect(secretCountdown(inDays(-3.2), 'ok', now)).toEqual({ days: -4, label: 'expired 3 days ago', severity: 'expired' });
+    expect(secretCountdown(inDays(-3.2), 'ok', now)).toEqual({
+      days: -4,
+      label: 'expired 3 days ago',
+      severity: 'expired',
+    });
     expect(secretCountdown(inDays(-0.1), 'expired', now).label).toBe('expired today');
     expect(secretCountdown(null, 'expired', now)).toEqual({ days: null, label: 'expired', severity: 'expired' });
   });
 
   it('trusts Microsoft over the date when the secret was rejected', () => {
-    expect(secretCountdown(inDays(200), 'invalid', now)).toEqual({ days: 200, label: 'secret rejected by Microsoft', severity: 'critical' });
+    expect(secretCountdown(inDays(200), 'invalid', now)).toEqual({
+      days: 200,
+      label: 'secret rejected by Microsoft',
+      severity: 'critical',
+    });
   });
 
   it('says so when no expiry was recorded', () => {
-    expect(secretCountdown(null, 'ok', now)).toEqual({ days: null, label: 'no expiry date recorded', severity: 'unknown' });
+    expect(secretCountdown(null, 'ok', now)).toEqual({
+      days: null,
+      label: 'no expiry date recorded',
+      severity: 'unknown',
+    });
   });
 });
 

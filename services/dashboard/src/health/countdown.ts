@@ -24,7 +24,11 @@ export function fractionalDaysUntil(at: Date, now: number): number {
 /** The countdown shown next to an OAuth app; the secret's status wins over the date (Microsoft already said no). */
 export function secretCountdown(expiresAt: Date | null, status: AppSecretStatus, now: number): SecretCountdown {
   if (status === 'invalid') {
-    return { days: expiresAt ? daysUntil(expiresAt, now) : null, label: 'secret rejected by Microsoft', severity: 'critical' };
+    return {
+      days: expiresAt ? daysUntil(expiresAt, now) : null,
+      label: 'secret rejected by Microsoft',
+      severity: 'critical',
+    };
   }
   if (!expiresAt) {
     return status === 'expired'

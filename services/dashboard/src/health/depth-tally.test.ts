@@ -2,8 +2,14 @@ import { emptyDepth, mailboxRefOf, tallyDepth } from './depth-tally';
 
 describe('which mailbox a job belongs to', () => {
   it('reads the connection from token-refresh and inbox-sync payloads', () => {
-    expect(mailboxRefOf('token-refresh', { connectionId: 'conn_a', reason: 'scheduled' })).toEqual({ by: 'connection', connectionId: 'conn_a' });
-    expect(mailboxRefOf('inbox-sync', { connectionId: 'conn_b' })).toEqual({ by: 'connection', connectionId: 'conn_b' });
+    expect(mailboxRefOf('token-refresh', { connectionId: 'conn_a', reason: 'scheduled' })).toEqual({
+      by: 'connection',
+      connectionId: 'conn_a',
+    });
+    expect(mailboxRefOf('inbox-sync', { connectionId: 'conn_b' })).toEqual({
+      by: 'connection',
+      connectionId: 'conn_b',
+    });
   });
 
   it('goes through the send or calendar operation for send and calendar jobs', () => {
@@ -29,7 +35,11 @@ describe('per-mailbox tally', () => {
       { queue: 'inbox-sync', state: 'waiting', connectionId: 'b' },
       { queue: 'calendar', state: 'waiting', connectionId: null },
     ]);
-    expect(t.get('a')).toEqual({ ...emptyDepth(), send: { waiting: 2, delayed: 1 }, 'token-refresh': { waiting: 0, delayed: 1 } });
+    expect(t.get('a')).toEqual({
+      ...emptyDepth(),
+      send: { waiting: 2, delayed: 1 },
+      'token-refresh': { waiting: 0, delayed: 1 },
+    });
     expect(t.get('b')).toEqual({ ...emptyDepth(), 'inbox-sync': { waiting: 1, delayed: 0 } });
     expect([...t.keys()]).toEqual(['a', 'b']);
   });

@@ -3,14 +3,17 @@ import type { QueueName } from '@outlook-connect/queues';
 // Per-mailbox queue depth: which waiting/delayed jobs belong to which connection. token-refresh and inbox-sync
 // name the connection in their payload; send and calendar name a record (Send, CalendarOperation) that does.
 
-export const MAILBOX_QUEUES = ['send', 'inbox-sync', 'calendar', 'token-refresh'] as const satisfies readonly QueueName[];
+export const MAILBOX_QUEUES = [
+  'send',
+  'inbox-sync',
+  'calendar',
+  'token-refresh',
+] as const satisfies readonly QueueName[];
 export type MailboxQueue = (typeof MAILBOX_QUEUES)[number];
 export type DepthState = 'waiting' | 'delayed';
 
 export type MailboxRef =
-  | { by: 'connection'; connectionId: string }
-  | { by: 'send'; sendId: string }
-  | { by: 'calendar'; operationId: string };
+  { by: 'connection'; connectionId: string } | { by: 'send'; sendId: string } | { by: 'calendar'; operationId: string };
 
 export interface DepthCounts {
   waiting: number;

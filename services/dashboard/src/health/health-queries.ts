@@ -28,16 +28,39 @@ export interface Scope {
 const STATUSES: ConnectionStatus[] = ['active', 'needs_reconnect', 'disconnected'];
 // Named fields only: token ciphertexts (`*Enc`) are never read by the dashboard.
 const CONNECTION_FIELDS = {
-  workspaceId: 1, appId: 1, mailbox: 1, displayName: 1, status: 1, statusReason: 1, scopePreset: 1, tenantId: 1,
-  accessTokenExpiresAt: 1, lastRefreshAt: 1, nextRefreshAt: 1, refreshFailures: 1, lastRefreshError: 1, sync: 1,
-  disconnectedAt: 1, createdAt: 1, updatedAt: 1,
+  workspaceId: 1,
+  appId: 1,
+  mailbox: 1,
+  displayName: 1,
+  status: 1,
+  statusReason: 1,
+  scopePreset: 1,
+  tenantId: 1,
+  accessTokenExpiresAt: 1,
+  lastRefreshAt: 1,
+  nextRefreshAt: 1,
+  refreshFailures: 1,
+  lastRefreshError: 1,
+  sync: 1,
+  disconnectedAt: 1,
+  createdAt: 1,
+  updatedAt: 1,
 } as const;
-const APP_FIELDS = { workspaceId: 1, name: 1, clientId: 1, secretStatus: 1, secretStatusSince: 1, secretExpiresAt: 1 } as const;
+const APP_FIELDS = {
+  workspaceId: 1,
+  name: 1,
+  clientId: 1,
+  secretStatus: 1,
+  secretStatusSince: 1,
+  secretExpiresAt: 1,
+} as const;
 
 const scoped = (scope: Scope) => (scope.workspaceId ? { workspaceId: scope.workspaceId } : {});
 
 export async function statusCounts(models: Models, scope: Scope = {}): Promise<Record<ConnectionStatus, number>> {
-  const counts = await Promise.all(STATUSES.map((status) => models.Connection.countDocuments({ ...scoped(scope), status })));
+  const counts = await Promise.all(
+    STATUSES.map((status) => models.Connection.countDocuments({ ...scoped(scope), status })),
+  );
   return Object.fromEntries(STATUSES.map((s, i) => [s, counts[i]!])) as Record<ConnectionStatus, number>;
 }
 
@@ -57,7 +80,12 @@ export async function needsReconnect(
 }
 
 /** Every connection, the most recently changed first: each links to its timeline. */
-export async function connectionList(models: Models, now: number, scope: Scope = {}, limit = 200): Promise<{ total: number; items: ConnectionItem[] }> {
+export async function connectionList(
+  models: Models,
+  now: number,
+  scope: Scope = {},
+  limit = 200,
+): Promise<{ total: number; items: ConnectionItem[] }> {
   const filter = scoped(scope);
   const [total, docs] = await Promise.all([
     models.Connection.countDocuments(filter),
@@ -87,7 +115,13 @@ export interface ConnectionHealthView {
     nextRefreshAt: string | null;
     refreshFailures: number;
     lastRefreshError: { kind: string; code: string; message: string; at: string | null } | null;
-    sync: { lastSuccessAt: string | null; lastAttemptAt: string | null; consecutiveFailures: number; initialSyncComplete: boolean; syncedCount: number };
+    sync: {
+      lastSuccessAt: string | null;
+      lastAttemptAt: string | null;
+      consecutiveFailures: number;
+      initialSyncComplete: boolean;
+      syncedCount: number;
+    };
     createdAt: string | null;
   };
   queueDepth: { queues: MailboxDepth; truncated: boolean; asOf: string };
@@ -103,12 +137,22 @@ interface ConnectionRow extends ConnectionLike {
   nextRefreshAt?: Date | null;
   refreshFailures?: number;
   lastRefreshError?: { kind?: string; code?: string; message?: string; at?: Date } | null;
-  sync?: { lastSuccessAt?: Date | null; lastAttemptAt?: Date | null; consecutiveFailures?: number; initialSyncComplete?: boolean; syncedCount?: number };
+  sync?: {
+    lastSuccessAt?: Date | null;
+    lastAttemptAt?: Date | null;
+    consecutiveFailures?: number;
+    initialSyncComplete?: boolean;
+    syncedCount?: number;
+  };
   createdAt?: Date;
 }
 
 /** One connection's health: its state, the jobs queued for its mailbox, and its timeline (newest first). */
-export async function connectionHealth(source: HealthSource, connectionId: string, timelineLimit = 200): Promise<ConnectionHealthView | null> {
+export async function connectionHealth(
+  source: HealthSource,
+  connectionId: string,
+  timelineLimit = 200,
+): Promise<ConnectionHealthView | null> {
   const doc = (await source.models.Connection.findById(connectionId, CONNECTION_FIELDS).lean()) as ConnectionRow | null;
   if (!doc) return null;
   const [activity, depth] = await Promise.all([
@@ -133,7 +177,9 @@ export async function connectionHealth(source: HealthSource, connectionId: strin
       lastRefreshAt: iso(doc.lastRefreshAt),
       nextRefreshAt: iso(doc.nextRefreshAt),
       refreshFailures: doc.refreshFailures ?? 0,
-      lastRefreshError: err ? { kind: err.kind ?? '', code: err.code ?? '', message: err.message ?? '', at: iso(err.at) } : null,
+      lastRefreshError: err
+        ? { kind: err.kind ?? '', code: err.code ?? '', message: err.message ?? '', at: iso(err.at) }
+        : null,
       sync: {
         lastSuccessAt: iso(doc.sync?.lastSuccessAt),
         lastAttemptAt: iso(doc.sync?.lastAttemptAt),

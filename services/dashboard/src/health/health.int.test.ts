@@ -21,9 +21,19 @@ describe('connection health', () => {
     const broken = await seedConnection(t.models, {
       status: 'needs_reconnect',
       mailbox: 'ana@contoso.com',
-      statusReason: { code: 'grant_revoked', message: 'Microsoft revoked the sign-in <b>', remediation: 'Reconnect the mailbox.', aadsts: 50173, since },
+      statusReason: {
+        code: 'grant_revoked',
+        message: 'Microsoft revoked the sign-in <b>',
+        remediation: 'Reconnect the mailbox.',
+        aadsts: 50173,
+        since,
+      },
     });
-    await seedConnection(t.models, { workspaceId: 'ws_other', status: 'needs_reconnect', statusReason: { code: 'mfa_required', message: 'm', remediation: 'r', since } });
+    await seedConnection(t.models, {
+      workspaceId: 'ws_other',
+      status: 'needs_reconnect',
+      statusReason: { code: 'mfa_required', message: 'm', remediation: 'r', since },
+    });
     await seedConnection(t.models);
     const soon = await seedApp(t.models, { name: 'Soon', secretExpiresAt: new Date(now + 3.5 * DAY) });
     const later = await seedApp(t.models, { name: 'Later', secretExpiresAt: new Date(now + 90 * DAY) });
@@ -37,7 +47,12 @@ describe('connection health', () => {
       appId: broken.appId,
       mailbox: 'ana@contoso.com',
       displayName: '',
-      reason: { code: 'grant_revoked', message: 'Microsoft revoked the sign-in <b>', remediation: 'Reconnect the mailbox.', aadsts: 50173 },
+      reason: {
+        code: 'grant_revoked',
+        message: 'Microsoft revoked the sign-in <b>',
+        remediation: 'Reconnect the mailbox.',
+        aadsts: 50173,
+      },
       since: since.toISOString(),
       sinceLabel: '5 hours ago',
     });
@@ -60,7 +75,11 @@ describe('connection health', () => {
 
     // Every connection, active ones too, links to its timeline.
     expect(summary.connections.total).toBe(3);
-    expect(summary.connections.items.map((c: { status: string }) => c.status).sort()).toEqual(['active', 'needs_reconnect', 'needs_reconnect']);
+    expect(summary.connections.items.map((c: { status: string }) => c.status).sort()).toEqual([
+      'active',
+      'needs_reconnect',
+      'needs_reconnect',
+    ]);
     for (const c of summary.connections.items as Array<{ connectionId: string }>) {
       expect(page.body).toContain(`href="/health/connections/${c.connectionId}#timeline"`);
     }
@@ -68,7 +87,7 @@ describe('connection health', () => {
     expect(inWorkspace.connections.total).toBe(1);
   });
 
-  it('shows a connection\'s timeline and the jobs waiting or delayed for its mailbox', async () => {
+  it("shows a connection's timeline and the jobs waiting or delayed for its mailbox", async () => {
     const conn = await seedConnection(t.models, { mailbox: 'bo@contoso.com' });
     const other = await seedConnection(t.models);
     const send = (connectionId: string) =>
@@ -99,13 +118,30 @@ describe('connection health', () => {
     await t.client.enqueue('inbox-sync', { connectionId: other._id });
     await t.models.ConnectionActivity.create([
       { workspaceId: 'ws_ops', connectionId: conn._id, type: 'refreshed', at: new Date(now - 3000), detail: {} },
-      { workspaceId: 'ws_ops', connectionId: conn._id, type: 'throttled', at: new Date(now - 2000), detail: { retryAfterMs: 30_000 } },
-      { workspaceId: 'ws_ops', connectionId: conn._id, type: 'sent', at: new Date(now - 1000), detail: { sendId: s1!._id, refreshToken: 'rt-leak' } },
+      {
+        workspaceId: 'ws_ops',
+        connectionId: conn._id,
+        type: 'throttled',
+        at: new Date(now - 2000),
+        detail: { retryAfterMs: 30_000 },
+      },
+      {
+        workspaceId: 'ws_ops',
+        connectionId: conn._id,
+        type: 'sent',
+        at: new Date(now - 1000),
+        detail: { sendId: s1!._id, refreshToken: 'rt-leak' },
+      },
       { workspaceId: 'ws_ops', connectionId: other._id, type: 'synced', at: new Date(now), detail: {} },
     ]);
 
     const view = (await get(`/api/health/connections/${conn._id}`)).json();
-    expect(view.connection).toMatchObject({ connectionId: conn._id, mailbox: 'bo@contoso.com', status: 'active', reason: null });
+    expect(view.connection).toMatchObject({
+      connectionId: conn._id,
+      mailbox: 'bo@contoso.com',
+      status: 'active',
+      reason: null,
+    });
     expect(view.queueDepth.truncated).toBe(false);
     expect(view.queueDepth.queues).toEqual({
       send: { waiting: 1, delayed: 1 },

@@ -14,7 +14,13 @@ describe('needs-reconnect item', () => {
         mailbox: 'ana@contoso.com',
         displayName: 'Ana',
         status: 'needs_reconnect',
-        statusReason: { code: 'grant_revoked', message: 'revoked', remediation: 'Reconnect the mailbox', aadsts: 50173, since },
+        statusReason: {
+          code: 'grant_revoked',
+          message: 'revoked',
+          remediation: 'Reconnect the mailbox',
+          aadsts: 50173,
+          since,
+        },
         ...({ refreshTokenEnc: 'v1.k1.secret' } as object),
       },
       now,
@@ -33,7 +39,10 @@ describe('needs-reconnect item', () => {
   });
 
   it('says what is missing when no reason was recorded', () => {
-    const item = presentNeedsReconnect({ _id: 'c', workspaceId: 'w', appId: 'a', mailbox: 'm', status: 'needs_reconnect', statusReason: null }, now);
+    const item = presentNeedsReconnect(
+      { _id: 'c', workspaceId: 'w', appId: 'a', mailbox: 'm', status: 'needs_reconnect', statusReason: null },
+      now,
+    );
     expect(item.reason.code).toBe('unknown');
     expect(item.since).toBeNull();
     expect(item.sinceLabel).toBe('unknown');
@@ -56,7 +65,13 @@ describe('OAuth app item', () => {
 
   it('shows the countdown and orders the most urgent first', () => {
     expect(app('a', 12).countdown).toEqual({ days: 12, label: 'expires in 12 days', severity: 'warning' });
-    const sorted = [app('later', 90), app('none', null), app('soon', 3), app('gone', -2), app('bad', 100, 'invalid')].sort(bySecretUrgency);
+    const sorted = [
+      app('later', 90),
+      app('none', null),
+      app('soon', 3),
+      app('gone', -2),
+      app('bad', 100, 'invalid'),
+    ].sort(bySecretUrgency);
     expect(sorted.map((a) => a.appId)).toEqual(['gone', 'bad', 'soon', 'later', 'none']);
   });
 });
@@ -64,20 +79,35 @@ describe('OAuth app item', () => {
 describe('timeline entry', () => {
   it('summarises the common activity types', () => {
     const at = new Date(now);
-    expect(presentActivity({ type: 'status_changed', at, detail: { from: 'active', to: 'needs_reconnect', code: 'grant_revoked' } }).summary).toBe(
-      'status active -> needs_reconnect · grant_revoked',
-    );
-    expect(presentActivity({ type: 'refresh_failed', at, detail: { kind: 'transient', code: 'network' } }).summary).toBe('transient · network');
+    expect(
+      presentActivity({
+        type: 'status_changed',
+        at,
+        detail: { from: 'active', to: 'needs_reconnect', code: 'grant_revoked' },
+      }).summary,
+    ).toBe('status active -> needs_reconnect · grant_revoked');
+    expect(
+      presentActivity({ type: 'refresh_failed', at, detail: { kind: 'transient', code: 'network' } }).summary,
+    ).toBe('transient · network');
     expect(presentActivity({ type: 'throttled', at, detail: { retryAfterMs: 30_000 } }).summary).toBe('paused 30 s');
     expect(presentActivity({ type: 'synced', at, detail: { count: 12 } }).summary).toBe('12 messages');
-    expect(presentActivity({ type: 'refreshed', at, detail: {} })).toEqual({ at: at.toISOString(), type: 'refreshed', summary: '', detail: {} });
+    expect(presentActivity({ type: 'refreshed', at, detail: {} })).toEqual({
+      at: at.toISOString(),
+      type: 'refreshed',
+      summary: '',
+      detail: {},
+    });
   });
 
   it('redacts anything credential-shaped a worker put in the detail', () => {
     const entry = presentActivity({
       type: 'refreshed',
       at: new Date(now),
-      detail: { refreshToken: 'rt-secret-value', accessTokenEnc: 'v1.k.x', note: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig' },
+      detail: {
+        refreshToken: 'rt-secret-value',
+        accessTokenEnc: 'v1.k.x',
+        note: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig',
+      },
     });
     const text = JSON.stringify(entry);
     expect(text).not.toContain('rt-secret-value');

@@ -14,14 +14,18 @@ export interface OverviewData {
   workspaceId?: string;
 }
 
-const connectionLink = (id: string, label: string) => html`<a href="/health/connections/${encodeURIComponent(id)}">${label}</a>`;
+const connectionLink = (id: string, label: string) =>
+  html`<a href="/health/connections/${encodeURIComponent(id)}">${label}</a>`;
 /** The connection page's timeline section: what happened to this mailbox, newest first. */
-const timelineLink = (id: string) => html`<a class="timeline-link" href="/health/connections/${encodeURIComponent(id)}#timeline">Timeline</a>`;
-const when = (isoDate: string | null, label: string) => (isoDate ? html`<time datetime="${isoDate}" title="${isoDate}">${label}</time>` : html`${label}`);
+const timelineLink = (id: string) =>
+  html`<a class="timeline-link" href="/health/connections/${encodeURIComponent(id)}#timeline">Timeline</a>`;
+const when = (isoDate: string | null, label: string) =>
+  isoDate ? html`<time datetime="${isoDate}" title="${isoDate}">${label}</time>` : html`${label}`;
 
 export function renderOverview(d: OverviewData, opts: { readOnly: boolean }): string {
   const cards = (Object.keys(d.counts) as ConnectionStatus[]).map(
-    (s) => html`<div class="card" data-status="${s}"><b>${d.counts[s]}</b><span class="status-${s}">${s.replace('_', ' ')}</span></div>`,
+    (s) =>
+      html`<div class="card" data-status="${s}"><b>${d.counts[s]}</b><span class="status-${s}">${s.replace('_', ' ')}</span></div>`,
   );
   const rows = d.needsReconnect.items.map(
     (c) => html`<tr data-connection="${c.connectionId}">
@@ -32,13 +36,18 @@ export function renderOverview(d: OverviewData, opts: { readOnly: boolean }): st
 <td class="remediation">${c.reason.remediation}</td>
 <td>${timelineLink(c.connectionId)}</td></tr>`,
   );
-  const more = d.needsReconnect.total > d.needsReconnect.items.length ? html`<p class="muted">Showing ${d.needsReconnect.items.length} of ${d.needsReconnect.total}.</p>` : '';
+  const more =
+    d.needsReconnect.total > d.needsReconnect.items.length
+      ? html`<p class="muted">Showing ${d.needsReconnect.items.length} of ${d.needsReconnect.total}.</p>`
+      : '';
   const body = html`<h1>Connection health${d.workspaceId ? html` <span class="muted">workspace ${d.workspaceId}</span>` : ''}</h1>
 <section class="cards">${cards}</section>
 <h2 id="needs-reconnect">Needs reconnect (${d.needsReconnect.total})</h2>
-${rows.length
+${
+  rows.length
     ? html`<table><thead><tr><th>Mailbox</th><th>Workspace</th><th>Reason</th><th>Since</th><th>Remediation</th><th>Activity</th></tr></thead><tbody>${rows}</tbody></table>${more}`
-    : html`<p class="muted">No connection needs reconnecting.</p>`}
+    : html`<p class="muted">No connection needs reconnecting.</p>`
+}
 <h2 id="oauth-apps">OAuth app secrets</h2>
 ${renderApps(d.apps)}
 <h2 id="webhook-endpoints">Webhook endpoints</h2>
@@ -52,18 +61,25 @@ ${renderConnections(d.connections)}
 function renderConnections(list: OverviewData['connections']): SafeHtml {
   if (!list.items.length) return html`<p class="muted">No connections.</p>`;
   const rows = list.items.map(
-    (c) => html`<tr data-connection="${c.connectionId}"><td>${connectionLink(c.connectionId, c.mailbox)}<div class="muted">${c.displayName}</div></td>
+    (
+      c,
+    ) => html`<tr data-connection="${c.connectionId}"><td>${connectionLink(c.connectionId, c.mailbox)}<div class="muted">${c.displayName}</div></td>
 <td><code>${c.workspaceId}</code></td><td><span class="status-${c.status}">${c.status.replace('_', ' ')}</span></td>
 <td>${when(c.updatedAt, c.updatedLabel)}</td><td>${timelineLink(c.connectionId)}</td></tr>`,
   );
-  const more = list.total > list.items.length ? html`<p class="muted">Showing the ${list.items.length} most recently changed of ${list.total}.</p>` : '';
+  const more =
+    list.total > list.items.length
+      ? html`<p class="muted">Showing the ${list.items.length} most recently changed of ${list.total}.</p>`
+      : '';
   return html`<table><thead><tr><th>Mailbox</th><th>Workspace</th><th>Status</th><th>Changed</th><th>Activity</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
 }
 
 function renderApps(apps: AppSecretItem[]): SafeHtml {
   if (!apps.length) return html`<p class="muted">No OAuth apps.</p>`;
   const rows = apps.map(
-    (a) => html`<tr data-app="${a.appId}"><td>${a.name}<div class="muted"><code>${a.appId}</code></div></td><td><code>${a.workspaceId}</code></td>
+    (
+      a,
+    ) => html`<tr data-app="${a.appId}"><td>${a.name}<div class="muted"><code>${a.appId}</code></div></td><td><code>${a.workspaceId}</code></td>
 <td><code>${a.clientId}</code></td><td>${a.secretStatus}</td><td>${a.secretExpiresAt ? a.secretExpiresAt.slice(0, 10) : '-'}</td>
 <td class="sev-${a.countdown.severity}">${a.countdown.label}</td></tr>`,
   );
@@ -73,18 +89,22 @@ function renderApps(apps: AppSecretItem[]): SafeHtml {
 export function renderConnection(v: ConnectionHealthView, opts: { readOnly: boolean }): string {
   const c = v.connection;
   const depthRows = MAILBOX_QUEUES.map(
-    (q) => html`<tr data-queue="${q}"><td>${q}</td><td>${v.queueDepth.queues[q].waiting}</td><td>${v.queueDepth.queues[q].delayed}</td></tr>`,
+    (q) =>
+      html`<tr data-queue="${q}"><td>${q}</td><td>${v.queueDepth.queues[q].waiting}</td><td>${v.queueDepth.queues[q].delayed}</td></tr>`,
   );
   const timeline = v.timeline.map(
-    (t) => html`<tr><td>${when(t.at, t.at.replace('T', ' ').slice(0, 19))}</td><td>${t.type}</td><td>${t.summary}</td><td><code>${JSON.stringify(t.detail)}</code></td></tr>`,
+    (t) =>
+      html`<tr><td>${when(t.at, t.at.replace('T', ' ').slice(0, 19))}</td><td>${t.type}</td><td>${t.summary}</td><td><code>${JSON.stringify(t.detail)}</code></td></tr>`,
   );
   const body = html`<p><a href="/health">&larr; Connection health</a></p>
 <h1>${c.mailbox} <span class="status-${c.status}">${c.status.replace('_', ' ')}</span></h1>
 <p class="muted"><code>${c.connectionId}</code> · workspace <code>${c.workspaceId}</code> · app <code>${c.appId}</code> · ${c.scopePreset}</p>
-${c.reason
+${
+  c.reason
     ? html`<table><tr><th>Reason</th><td><code>${c.reason.code}</code> ${c.reason.message}</td></tr>
 <tr><th>Since</th><td>${c.statusSince ?? 'unknown'}</td></tr><tr><th>Remediation</th><td>${c.reason.remediation}</td></tr></table>`
-    : ''}
+    : ''
+}
 <h2>Tokens and sync</h2>
 <table>
 <tr><th>Access token expires</th><td>${c.accessTokenExpiresAt ?? '-'}</td></tr>
@@ -96,8 +116,10 @@ ${c.reason
 <table><thead><tr><th>Queue</th><th>Waiting</th><th>Delayed</th></tr></thead><tbody>${depthRows}</tbody></table>
 <p class="muted">As of ${v.queueDepth.asOf}${v.queueDepth.truncated ? ' - a queue was larger than the scan limit: counts are lower bounds' : ''}.</p>
 <h2 id="timeline">Timeline</h2>
-${timeline.length
+${
+  timeline.length
     ? html`<table><thead><tr><th>When</th><th>What</th><th>Summary</th><th>Detail</th></tr></thead><tbody>${timeline}</tbody></table>`
-    : html`<p class="muted">No activity recorded.</p>`}`;
+    : html`<p class="muted">No activity recorded.</p>`
+}`;
   return page(c.mailbox, body, opts);
 }

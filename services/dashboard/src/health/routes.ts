@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { appSecrets, connectionHealth, connectionList, needsReconnect, statusCounts, type HealthSource, type Scope } from './health-queries';
+import {
+  appSecrets,
+  connectionHealth,
+  connectionList,
+  needsReconnect,
+  statusCounts,
+  type HealthSource,
+  type Scope,
+} from './health-queries';
 import { renderConnection, renderOverview, type OverviewData } from './render';
 import { webhookEndpointHealth } from './webhook-endpoints';
 
@@ -11,7 +19,9 @@ const scopeQuery = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
-const connectionParams = z.object({ id: z.string().regex(/^conn_[a-f0-9]{24}$/, 'must be a connection id (conn_...)') });
+const connectionParams = z.object({
+  id: z.string().regex(/^conn_[a-f0-9]{24}$/, 'must be a connection id (conn_...)'),
+});
 
 function badRequest(reply: FastifyReply, issues: z.core.$ZodIssue[]) {
   return reply.code(400).send({
@@ -56,7 +66,10 @@ export function registerHealthRoutes(app: FastifyInstance, opts: { source: Healt
   app.get('/api/health/summary', async (req, reply) => {
     const q = scopeQuery.safeParse(req.query);
     if (!q.success) return badRequest(reply, q.error.issues);
-    return { generatedAt: new Date(source.now()).toISOString(), ...(await overview({ workspaceId: q.data.workspace }, q.data.limit)) };
+    return {
+      generatedAt: new Date(source.now()).toISOString(),
+      ...(await overview({ workspaceId: q.data.workspace }, q.data.limit)),
+    };
   });
 
   app.get('/api/health/counts', async (req, reply) => {

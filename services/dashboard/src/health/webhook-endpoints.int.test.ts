@@ -8,7 +8,11 @@ describe('connection health: webhook endpoints', () => {
   afterAll(async () => t.close());
 
   it('shows a disabled endpoint as webhook_endpoint.disabled, first, with why; never a secret', async () => {
-    await t.models.WebhookEndpoint.create({ workspaceId: 'ws_ops', url: 'https://crm.example.com/ok', secretEnc: 'v1.k.secret-ciphertext.t.b' });
+    await t.models.WebhookEndpoint.create({
+      workspaceId: 'ws_ops',
+      url: 'https://crm.example.com/ok',
+      secretEnc: 'v1.k.secret-ciphertext.t.b',
+    });
     const disabled = await t.models.WebhookEndpoint.create({
       workspaceId: 'ws_ops',
       url: 'https://crm.example.com/down',
@@ -26,6 +30,8 @@ describe('connection health: webhook endpoints', () => {
     expect(page.body.indexOf('crm.example.com/down')).toBeLessThan(page.body.indexOf('crm.example.com/ok'));
     expect(page.body).not.toContain('secret-ciphertext');
     const json = await t.app.inject({ method: 'GET', url: '/api/health/summary', headers: AUTH });
-    expect((json.json() as { webhookEndpoints: Array<{ endpointId: string; enabled: boolean }> }).webhookEndpoints[0]).toMatchObject({ endpointId: disabled._id, enabled: false });
+    expect(
+      (json.json() as { webhookEndpoints: Array<{ endpointId: string; enabled: boolean }> }).webhookEndpoints[0],
+    ).toMatchObject({ endpointId: disabled._id, enabled: false });
   });
 });

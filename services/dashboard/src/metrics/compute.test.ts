@@ -28,7 +28,11 @@ describe('sync lag', () => {
   });
 
   it('counts a never-synced connection from its creation, and is zero with none', () => {
-    expect(syncLag([{ lastSuccessAt: null, createdAt: ago(120) }], now)).toEqual({ connections: 1, maxSeconds: 120, p50Seconds: 120 });
+    expect(syncLag([{ lastSuccessAt: null, createdAt: ago(120) }], now)).toEqual({
+      connections: 1,
+      maxSeconds: 120,
+      p50Seconds: 120,
+    });
     expect(syncLag([], now)).toEqual({ connections: 0, maxSeconds: 0, p50Seconds: 0 });
   });
 });
@@ -58,7 +62,13 @@ describe('completed-job watermark', () => {
     expect(second.fresh.map((e) => e.id)).toEqual(['d']);
     expect(second.next).toEqual({ at: 200, idsAt: ['b', 'c', 'd'] });
 
-    const third = newCompletions([{ id: 'd', finishedOn: 200 }, { id: 'e', finishedOn: 300 }], second.next);
+    const third = newCompletions(
+      [
+        { id: 'd', finishedOn: 200 },
+        { id: 'e', finishedOn: 300 },
+      ],
+      second.next,
+    );
     expect(third.fresh.map((e) => e.id)).toEqual(['e']);
     expect(third.next).toEqual({ at: 300, idsAt: ['e'] });
 

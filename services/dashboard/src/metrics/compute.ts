@@ -48,7 +48,10 @@ export const START_WATERMARK: Watermark = { at: 0, idsAt: [] };
  * Of the newest completions (read with score >= watermark.at), those not observed yet, and the next watermark.
  * Each completed job is observed once across scrapes, so the histogram's counters only grow.
  */
-export function newCompletions(entries: readonly Completion[], mark: Watermark): { fresh: Completion[]; next: Watermark } {
+export function newCompletions(
+  entries: readonly Completion[],
+  mark: Watermark,
+): { fresh: Completion[]; next: Watermark } {
   const seen = new Set(mark.idsAt);
   const fresh = entries.filter((e) => e.finishedOn > mark.at || (e.finishedOn === mark.at && !seen.has(e.id)));
   if (fresh.length === 0) return { fresh, next: mark };
@@ -59,7 +62,8 @@ export function newCompletions(entries: readonly Completion[], mark: Watermark):
 
 /** Seconds a job ran (processedOn -> finishedOn), or null when either is missing or they are out of order. */
 export function jobDurationSeconds(processedOn: number | null, finishedOn: number | null): number | null {
-  if (processedOn === null || finishedOn === null || !Number.isFinite(processedOn) || !Number.isFinite(finishedOn)) return null;
+  if (processedOn === null || finishedOn === null || !Number.isFinite(processedOn) || !Number.isFinite(finishedOn))
+    return null;
   if (finishedOn < processedOn) return null;
   return (finishedOn - processedOn) / 1000;
 }

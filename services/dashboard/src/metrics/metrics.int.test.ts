@@ -2,7 +2,14 @@ import { Worker } from 'bullmq';
 import { createRedis } from '@outlook-connect/queues';
 import { newId, type ActivityType, type SendStatus } from '@outlook-connect/shared';
 import { waitFor } from '@outlook-connect/stack';
-import { AUTH, failOneJob, seedApp, seedConnection, startTestDashboard, type TestDashboard } from '../testing/dashboard-harness';
+import {
+  AUTH,
+  failOneJob,
+  seedApp,
+  seedConnection,
+  startTestDashboard,
+  type TestDashboard,
+} from '../testing/dashboard-harness';
 import { parseExposition } from './parse-exposition';
 
 // Scrapes /metrics before and after sends, refreshes, throttling and jobs, on the real Redis and store.
@@ -32,7 +39,12 @@ describe('/metrics', () => {
     message: { to: [{ address: 'a@b.c' }], subject: 's', body: { contentType: 'text' as const, content: 'hi' } },
     marker: newId('mk'),
   });
-  const activity = (connectionId: string, type: ActivityType, detail: Record<string, unknown> = {}, agoMs = 60_000) => ({
+  const activity = (
+    connectionId: string,
+    type: ActivityType,
+    detail: Record<string, unknown> = {},
+    agoMs = 60_000,
+  ) => ({
     workspaceId: 'ws_ops',
     connectionId,
     type,
@@ -42,7 +54,8 @@ describe('/metrics', () => {
 
   it('moves with sends, refreshes, throttling, connections, app secrets and jobs', async () => {
     const before = await scrape();
-    for (const status of ['queued', 'sent', 'failed'] as const) expect(before.m.get(`outlook_connect_sends{status="${status}"}`)).toBe(0);
+    for (const status of ['queued', 'sent', 'failed'] as const)
+      expect(before.m.get(`outlook_connect_sends{status="${status}"}`)).toBe(0);
     expect(before.m.get('outlook_connect_token_refresh_outcomes{class="none",outcome="refreshed"}')).toBe(0);
     expect(before.m.get('outlook_connect_queue_jobs{queue="inbox-sync",state="waiting"}')).toBe(0);
     expect(before.m.get('outlook_connect_inbox_syncing_connections')).toBe(0);
@@ -53,7 +66,12 @@ describe('/metrics', () => {
     await seedConnection(t.models, { scopePreset: 'send_only' });
     await seedConnection(t.models, { status: 'needs_reconnect' });
     const app = await seedApp(t.models, { secretExpiresAt: new Date(now + 10 * DAY) });
-    await t.models.Send.create([sendDoc(a._id, 'queued'), sendDoc(a._id, 'queued'), sendDoc(a._id, 'sent'), sendDoc(a._id, 'failed')]);
+    await t.models.Send.create([
+      sendDoc(a._id, 'queued'),
+      sendDoc(a._id, 'queued'),
+      sendDoc(a._id, 'sent'),
+      sendDoc(a._id, 'failed'),
+    ]);
     await t.models.ConnectionActivity.create([
       activity(a._id, 'refreshed'),
       activity(a._id, 'refreshed'),
@@ -96,8 +114,15 @@ describe('/metrics', () => {
 
     // A worker completes the two inbox-sync jobs: waiting -> completed, and their run times reach the histogram.
     const connection = createRedis(t.iso.redisUrl, 'worker');
-    const worker = new Worker('inbox-sync', async () => new Promise((r) => setTimeout(r, 20)), { connection, prefix: t.client.prefix });
-    await waitFor(async () => (await t.client.queue('inbox-sync').getCompletedCount()) === 2, 15_000, 'two inbox-sync jobs completing');
+    const worker = new Worker('inbox-sync', async () => new Promise((r) => setTimeout(r, 20)), {
+      connection,
+      prefix: t.client.prefix,
+    });
+    await waitFor(
+      async () => (await t.client.queue('inbox-sync').getCompletedCount()) === 2,
+      15_000,
+      'two inbox-sync jobs completing',
+    );
     await worker.close();
     connection.disconnect();
 
@@ -106,7 +131,9 @@ describe('/metrics', () => {
     expect(after.m.get('outlook_connect_queue_jobs{queue="inbox-sync",state="completed"}')).toBe(2);
     expect(after.m.get('outlook_connect_job_duration_seconds_count{queue="inbox-sync"}')).toBe(2);
     expect(after.m.get('outlook_connect_job_duration_seconds_sum{queue="inbox-sync"}')).toBeGreaterThan(0);
-    expect(after.m.get('outlook_connect_job_duration_seconds_bucket{le="0.05",queue="inbox-sync"}')).toBeLessThanOrEqual(2);
+    expect(
+      after.m.get('outlook_connect_job_duration_seconds_bucket{le="0.05",queue="inbox-sync"}'),
+    ).toBeLessThanOrEqual(2);
     expect(after.m.get('outlook_connect_job_duration_seconds_bucket{le="+Inf",queue="inbox-sync"}')).toBe(2);
 
     // More sends and a refresh later: the numbers move again; completed jobs are not counted twice.

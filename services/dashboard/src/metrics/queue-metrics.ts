@@ -35,7 +35,14 @@ export function registerQueueMetrics(opts: QueueMetricsOptions): void {
       this.reset();
       await Promise.all(
         queueNames.map(async (name) => {
-          const counts = await queue(name).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
+          const counts = await queue(name).getJobCounts(
+            'waiting',
+            'prioritized',
+            'active',
+            'delayed',
+            'failed',
+            'completed',
+          );
           for (const state of STATES) {
             const n = (counts[state] ?? 0) + (state === 'waiting' ? (counts.prioritized ?? 0) : 0);
             this.set({ queue: name, state }, n);
@@ -82,7 +89,10 @@ async function durations(redis: Redis, q: Queue, jobs: Completion[]): Promise<nu
   for (const [err, fields] of (await pipeline.exec()) ?? []) {
     if (err || !Array.isArray(fields)) continue;
     const [processedOn, finishedOn] = fields as Array<string | null>;
-    const s = jobDurationSeconds(processedOn == null ? null : Number(processedOn), finishedOn == null ? null : Number(finishedOn));
+    const s = jobDurationSeconds(
+      processedOn == null ? null : Number(processedOn),
+      finishedOn == null ? null : Number(finishedOn),
+    );
     if (s !== null) out.push(s);
   }
   return out;

@@ -29,7 +29,9 @@ export function registerStoreMetrics(opts: StoreMetricsOptions): void {
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const counts = await Promise.all(CONNECTION_STATUSES.map((status) => models.Connection.countDocuments({ status })));
+      const counts = await Promise.all(
+        CONNECTION_STATUSES.map((status) => models.Connection.countDocuments({ status })),
+      );
       CONNECTION_STATUSES.forEach((status, i) => this.set({ status }, counts[i]!));
     },
   });
@@ -40,7 +42,10 @@ export function registerStoreMetrics(opts: StoreMetricsOptions): void {
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const rows = (await models.Send.aggregate([{ $group: { _id: '$status', n: { $sum: 1 } } }])) as Array<{ _id: string; n: number }>;
+      const rows = (await models.Send.aggregate([{ $group: { _id: '$status', n: { $sum: 1 } } }])) as Array<{
+        _id: string;
+        n: number;
+      }>;
       const byStatus = new Map(rows.map((r) => [r._id, r.n]));
       for (const status of SEND_STATUSES) this.set({ status }, byStatus.get(status) ?? 0);
     },
@@ -55,8 +60,14 @@ export function registerStoreMetrics(opts: StoreMetricsOptions): void {
       const from = since();
       const [ok, ...failed] = await Promise.all([
         models.ConnectionActivity.countDocuments({ type: 'refreshed', at: { $gte: from } }),
-        ...FAILURE_KINDS.map((kind) => models.ConnectionActivity.countDocuments({ type: 'refresh_failed', at: { $gte: from }, 'detail.kind': kind })),
-        models.ConnectionActivity.countDocuments({ type: 'refresh_failed', at: { $gte: from }, 'detail.kind': { $nin: [...FAILURE_KINDS] } }),
+        ...FAILURE_KINDS.map((kind) =>
+          models.ConnectionActivity.countDocuments({ type: 'refresh_failed', at: { $gte: from }, 'detail.kind': kind }),
+        ),
+        models.ConnectionActivity.countDocuments({
+          type: 'refresh_failed',
+          at: { $gte: from },
+          'detail.kind': { $nin: [...FAILURE_KINDS] },
+        }),
       ]);
       this.set({ outcome: 'refreshed', class: 'none' }, ok!);
       [...FAILURE_KINDS, 'other'].forEach((kind, i) => this.set({ outcome: 'failed', class: kind }, failed[i]!));
@@ -78,10 +89,10 @@ export function registerStoreMetrics(opts: StoreMetricsOptions): void {
     labelNames: ['stat'],
     registers: [registry],
     async collect() {
-      const rows = (await models.Connection.find(
-        SYNCING,
-        { 'sync.lastSuccessAt': 1, createdAt: 1 },
-      ).lean()) as Array<{ sync?: { lastSuccessAt?: Date | null }; createdAt: Date }>;
+      const rows = (await models.Connection.find(SYNCING, { 'sync.lastSuccessAt': 1, createdAt: 1 }).lean()) as Array<{
+        sync?: { lastSuccessAt?: Date | null };
+        createdAt: Date;
+      }>;
       const lag = syncLag(
         rows.map((r) => ({ lastSuccessAt: r.sync?.lastSuccessAt ?? null, createdAt: r.createdAt })),
         now(),
@@ -103,19 +114,20 @@ export function registerStoreMetrics(opts: StoreMetricsOptions): void {
 
   new Gauge({
     name: 'outlook_connect_oauth_app_secret_days_to_expiry',
-    help: 'Days until each OAuth app\'s client secret expires (negative once expired); apps without a recorded expiry are absent',
+    help: "Days until each OAuth app's client secret expires (negative once expired); apps without a recorded expiry are absent",
     labelNames: ['app_id'],
     registers: [registry],
     async collect() {
       const apps = await models.OAuthApp.find({ secretExpiresAt: { $ne: null } }, { secretExpiresAt: 1 }).lean();
       this.reset();
-      for (const app of apps) if (app.secretExpiresAt) this.set({ app_id: app._id }, fractionalDaysUntil(app.secretExpiresAt, now()));
+      for (const app of apps)
+        if (app.secretExpiresAt) this.set({ app_id: app._id }, fractionalDaysUntil(app.secretExpiresAt, now()));
     },
   });
 
   new Gauge({
     name: 'outlook_connect_oauth_app_secret_status',
-    help: 'Each OAuth app\'s secret status as 1 on its status label (ok|expired|invalid)',
+    help: "Each OAuth app's secret status as 1 on its status label (ok|expired|invalid)",
     labelNames: ['app_id', 'status'],
     registers: [registry],
     async collect() {

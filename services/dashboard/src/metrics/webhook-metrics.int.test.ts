@@ -13,7 +13,8 @@ describe('/metrics: webhooks', () => {
   });
   afterAll(async () => t.close());
 
-  const scrape = async () => parseExposition((await t.app.inject({ method: 'GET', url: '/metrics', headers: AUTH })).body);
+  const scrape = async () =>
+    parseExposition((await t.app.inject({ method: 'GET', url: '/metrics', headers: AUTH })).body);
 
   /** What the webhooks worker's recordAttemptMetrics does for one attempt. */
   async function attempt(redis: ReturnType<typeof createRedis>, outcome: string, ms: number) {
@@ -21,10 +22,11 @@ describe('/metrics: webhooks', () => {
     await redis.hincrby(key, webhookMetricFields.outcome(outcome), 1);
     await redis.hincrby(key, webhookMetricFields.count, 1);
     await redis.hincrby(key, webhookMetricFields.sumMs, ms);
-    for (const le of WEBHOOK_LATENCY_BUCKETS_MS) if (ms <= le) await redis.hincrby(key, webhookMetricFields.bucket(le), 1);
+    for (const le of WEBHOOK_LATENCY_BUCKETS_MS)
+      if (ms <= le) await redis.hincrby(key, webhookMetricFields.bucket(le), 1);
   }
 
-  it('counts attempts by outcome, their latency, each endpoint\'s backlog and disabled endpoints', async () => {
+  it("counts attempts by outcome, their latency, each endpoint's backlog and disabled endpoints", async () => {
     const before = await scrape();
     expect(before.get('outlook_connect_webhook_attempts_total{outcome="delivered"}')).toBe(0);
     expect(before.get('outlook_connect_webhook_attempt_duration_seconds_count')).toBe(0);
@@ -38,9 +40,27 @@ describe('/metrics: webhooks', () => {
       redis.disconnect();
     }
     const ep = newId('whep');
-    await t.models.WebhookEndpoint.create({ _id: ep, workspaceId: 'ws_ops', url: 'https://crm.example.com/h', secretEnc: 'v1.x.y.z.w' });
-    await t.models.WebhookEndpoint.create({ workspaceId: 'ws_ops', url: 'https://crm.example.com/old', secretEnc: 'v1.x.y.z.w', enabled: false });
-    const pending = (i: number) => ({ _id: `whd_${String(i).padStart(24, '0')}`, workspaceId: 'ws_ops', endpointId: ep, eventId: `e${i}`, eventType: 'send.sent', event: {}, status: (i < 2 ? 'pending' : 'delivered') as 'pending' | 'delivered' });
+    await t.models.WebhookEndpoint.create({
+      _id: ep,
+      workspaceId: 'ws_ops',
+      url: 'https://crm.example.com/h',
+      secretEnc: 'v1.x.y.z.w',
+    });
+    await t.models.WebhookEndpoint.create({
+      workspaceId: 'ws_ops',
+      url: 'https://crm.example.com/old',
+      secretEnc: 'v1.x.y.z.w',
+      enabled: false,
+    });
+    const pending = (i: number) => ({
+      _id: `whd_${String(i).padStart(24, '0')}`,
+      workspaceId: 'ws_ops',
+      endpointId: ep,
+      eventId: `e${i}`,
+      eventType: 'send.sent',
+      event: {},
+      status: (i < 2 ? 'pending' : 'delivered') as 'pending' | 'delivered',
+    });
     await t.models.WebhookDelivery.create([pending(0), pending(1), pending(2)]);
 
     const after = await scrape();

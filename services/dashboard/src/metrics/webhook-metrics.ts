@@ -34,10 +34,31 @@ export function registerWebhookMetrics(opts: WebhookMetricsOptions): void {
   const { registry, redis, models } = opts;
   const snapshot = async () => readWebhookMetrics(await redis.hgetall(redisKeys.webhookMetrics(opts.prefix)));
   // Counter and histogram whose values already live in Redis: exposed as they are (prom-client's own types count in-process).
-  const external = (name: string, help: string, type: 'counter' | 'histogram', pick: (s: WebhookMetricsSnapshot) => Sample[]) =>
-    registry.registerMetric({ name, help, type, aggregator: 'sum', get: async () => ({ name, help, type, aggregator: 'sum', values: pick(await snapshot()) }) } as never);
-  external('outlook_connect_webhook_attempts_total', 'Webhook delivery attempts by outcome (delivered, retry, rejected, refused), all worker processes', 'counter', (s) => webhookSamples(s).attempts);
-  external('outlook_connect_webhook_attempt_duration_seconds', 'Latency of webhook delivery attempts (request to response or timeout)', 'histogram', (s) => webhookSamples(s).latency);
+  const external = (
+    name: string,
+    help: string,
+    type: 'counter' | 'histogram',
+    pick: (s: WebhookMetricsSnapshot) => Sample[],
+  ) =>
+    registry.registerMetric({
+      name,
+      help,
+      type,
+      aggregator: 'sum',
+      get: async () => ({ name, help, type, aggregator: 'sum', values: pick(await snapshot()) }),
+    } as never);
+  external(
+    'outlook_connect_webhook_attempts_total',
+    'Webhook delivery attempts by outcome (delivered, retry, rejected, refused), all worker processes',
+    'counter',
+    (s) => webhookSamples(s).attempts,
+  );
+  external(
+    'outlook_connect_webhook_attempt_duration_seconds',
+    'Latency of webhook delivery attempts (request to response or timeout)',
+    'histogram',
+    (s) => webhookSamples(s).latency,
+  );
 
   new Gauge({
     name: 'outlook_connect_webhook_backlog',
@@ -47,7 +68,9 @@ export function registerWebhookMetrics(opts: WebhookMetricsOptions): void {
     async collect() {
       this.reset();
       const endpoints = await models.WebhookEndpoint.find({}, { _id: 1 }).lean();
-      const counts = await Promise.all(endpoints.map((e) => models.WebhookDelivery.countDocuments({ endpointId: e._id, status: 'pending' })));
+      const counts = await Promise.all(
+        endpoints.map((e) => models.WebhookDelivery.countDocuments({ endpointId: e._id, status: 'pending' })),
+      );
       endpoints.forEach((e, i) => this.set({ endpoint: e._id }, counts[i]!));
     },
   });
@@ -58,7 +81,10 @@ export function registerWebhookMetrics(opts: WebhookMetricsOptions): void {
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const [enabled, disabled] = await Promise.all([models.WebhookEndpoint.countDocuments({ enabled: true }), models.WebhookEndpoint.countDocuments({ enabled: false })]);
+      const [enabled, disabled] = await Promise.all([
+        models.WebhookEndpoint.countDocuments({ enabled: true }),
+        models.WebhookEndpoint.countDocuments({ enabled: false }),
+      ]);
       this.set({ state: 'enabled' }, enabled);
       this.set({ state: 'disabled' }, disabled);
     },

@@ -1,15 +1,30 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { createQueueClient, createRedis, type Payload, type QueueClient, type QueueName } from '@outlook-connect/queues';
-import { closeStore, connectStore, createModels, newId, type ConnectionDoc, type Models, type OAuthAppDoc } from '@outlook-connect/shared';
+import {
+  createQueueClient,
+  createRedis,
+  type Payload,
+  type QueueClient,
+  type QueueName,
+} from '@outlook-connect/queues';
+import {
+  closeStore,
+  connectStore,
+  createModels,
+  newId,
+  type ConnectionDoc,
+  type Models,
+  type OAuthAppDoc,
+} from '@outlook-connect/shared';
 import { testIsolation, waitFor, type TestIsolation } from '@outlook-connect/stack';
 import { buildDashboard } from '../app';
 
 // Shared by the dashboard's integration tests: a dashboard on its own database and queue prefix, and seeders.
 
 export const OPERATOR = { user: 'operator', password: 'correct-horse-battery-staple' };
-export const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 export const AUTH = { authorization: basic(OPERATOR.user, OPERATOR.password) };
 
 export interface TestDashboard {
@@ -20,7 +35,10 @@ export interface TestDashboard {
   close(): Promise<void>;
 }
 
-export async function startTestDashboard(label: string, opts: { readOnly?: boolean; now?: () => number; authFailureLimit?: { max: number; windowMs: number } } = {}): Promise<TestDashboard> {
+export async function startTestDashboard(
+  label: string,
+  opts: { readOnly?: boolean; now?: () => number; authFailureLimit?: { max: number; windowMs: number } } = {},
+): Promise<TestDashboard> {
   const iso = testIsolation(label);
   const conn = await connectStore({ url: iso.mongoUrl, dbName: iso.dbName });
   const models = await createModels(conn);
@@ -85,7 +103,12 @@ export async function seedConnection(models: Models, fields: Partial<ConnectionD
 }
 
 /** Runs one job of `queue` through a worker that fails it without retry, so it lands in the failed set. */
-export async function failOneJob<Q extends QueueName>(t: TestDashboard, queue: Q, payload: Payload<Q>, message: string): Promise<Job> {
+export async function failOneJob<Q extends QueueName>(
+  t: TestDashboard,
+  queue: Q,
+  payload: Payload<Q>,
+  message: string,
+): Promise<Job> {
   const job = await t.client.enqueue(queue, payload);
   const connection = createRedis(t.iso.redisUrl, 'worker');
   const worker = new Worker(

@@ -21,7 +21,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const op = async (id: string) => (await h.clients.deps.models.CalendarOperation.findById(id).lean()) as CalendarOperationDoc;
+const op = async (id: string) =>
+  (await h.clients.deps.models.CalendarOperation.findById(id).lean()) as CalendarOperationDoc;
 const eventsWith = (subject: string) => h.emu.control.events(organizer.email).filter((e) => e.subject === subject);
 
 function booking(subject: string, isOnlineMeeting: boolean) {
@@ -57,7 +58,9 @@ describe('calendar creates and their answers', () => {
     expect(events).toHaveLength(1);
     expect(done.eventId).toBe(events[0]?.id);
     // The retry looked the event up by its marker before creating again; it never posted a second create.
-    const posts = h.emu.control.requestLog(organizer.email).filter((e) => e.method === 'POST' && /\/me\/events$/.test(e.path));
+    const posts = h.emu.control
+      .requestLog(organizer.email)
+      .filter((e) => e.method === 'POST' && /\/me\/events$/.test(e.path));
     expect(posts).toHaveLength(1);
     const created = await crmEvent(`calendar.event_created:${done._id}`);
     expect(created?.data.event?.joinUrl).toBe((events[0]?.onlineMeeting as { joinUrl: string }).joinUrl);

@@ -11,7 +11,9 @@ import { fail, recordEventId, recordThrottled, requeue, startRun, succeed } from
 
 // A calendar operation (create, update, cancel an event) as a durable operation.
 
-export type CalendarDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'health' | 'now' | 'logger'> & { calendarPolicy?: CalendarPolicy };
+export type CalendarDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'health' | 'now' | 'logger'> & {
+  calendarPolicy?: CalendarPolicy;
+};
 
 type Op = CalendarOperationDoc;
 interface CalendarWork {
@@ -39,10 +41,23 @@ export function calendarKind(deps: CalendarDeps): OperationKind<Op, CalendarWork
   /** The event an update/cancel acts on; a create operation still in flight is waited for. */
   async function resolveTarget(op: Op, request: Exclude<StoredRequest, { kind: 'create' }>): Promise<Step<string>> {
     if ('eventId' in request.target) return { work: request.target.eventId };
-    const source = (await deps.models.CalendarOperation.findOne({ _id: request.target.operationId, connectionId: op.connectionId }).lean()) as Op | null;
-    if (!source || source.kind !== 'create') return { fail: failed('permanent', 'not_found', `no create operation ${request.target.operationId} on this connection`) };
+    const source = (await deps.models.CalendarOperation.findOne({
+      _id: request.target.operationId,
+      connectionId: op.connectionId,
+    }).lean()) as Op | null;
+    if (!source || source.kind !== 'create')
+      return {
+        fail: failed('permanent', 'not_found', `no create operation ${request.target.operationId} on this connection`),
+      };
     if (source.status === 'succeeded' && source.eventId) return { work: source.eventId };
-    if (source.status === 'failed') return { fail: failed('permanent', 'event_not_created', `operation ${source._id} did not create its event (${source.error?.code ?? 'failed'})`) };
+    if (source.status === 'failed')
+      return {
+        fail: failed(
+          'permanent',
+          'event_not_created',
+          `operation ${source._id} did not create its event (${source.error?.code ?? 'failed'})`,
+        ),
+      };
     return { obstacle: { type: 'target_pending', operationId: source._id } };
   }
 
@@ -50,7 +65,10 @@ export function calendarKind(deps: CalendarDeps): OperationKind<Op, CalendarWork
   async function complete(op: Op, done: Done, ctx: JobContext) {
     if (!(await recordEventId(deps, op, done.eventId))) {
       const current = (await deps.models.CalendarOperation.findById(op._id).lean()) as Op | null;
-      ctx.log.error({ operationId: op._id, recorded: current?.eventId, got: done.eventId }, 'Graph returned another event than the one recorded; keeping the recorded one');
+      ctx.log.error(
+        { operationId: op._id, recorded: current?.eventId, got: done.eventId },
+        'Graph returned another event than the one recorded; keeping the recorded one',
+      );
       done = { eventId: current?.eventId ?? done.eventId, summary: null };
     }
     await succeed(deps, op, done.eventId, done.summary, at());
@@ -86,14 +104,30 @@ export function calendarKind(deps: CalendarDeps): OperationKind<Op, CalendarWork
 
     validate(op) {
       const parsed = parse(op);
-      return parsed.success ? null : failed('permanent', 'invalid_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return parsed.success
+        ? null
+        : failed(
+            'permanent',
+            'invalid_request',
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
     },
 
     async connection(op) {
-      const conn = (await deps.models.Connection.findOne({ _id: op.connectionId, workspaceId: op.workspaceId }).lean()) as ConnectionDoc | null;
-      if (!conn) return { fail: failed('permanent', 'connection_not_found', `connection ${op.connectionId} does not exist`) };
+      const conn = (await deps.models.Connection.findOne({
+        _id: op.connectionId,
+        workspaceId: op.workspaceId,
+      }).lean()) as ConnectionDoc | null;
+      if (!conn)
+        return { fail: failed('permanent', 'connection_not_found', `connection ${op.connectionId} does not exist`) };
       if (!canUseCalendar(conn.grantedScopes)) {
-        return { fail: failed('permanent', 'scope_missing', 'the connection was not granted Calendars.ReadWrite; reconnect it with the Full + Calendar preset') };
+        return {
+          fail: failed(
+            'permanent',
+            'scope_missing',
+            'the connection was not granted Calendars.ReadWrite; reconnect it with the Full + Calendar preset',
+          ),
+        };
       }
       return { conn };
     },
@@ -118,7 +152,12 @@ export function calendarKind(deps: CalendarDeps): OperationKind<Op, CalendarWork
 
     async interpret(err, op, work, ctx) {
       // A cancel repeated after a run that died once Graph had done it: the meeting is already gone.
-      if (work.request.kind === 'cancel' && op.attempts > 1 && work.eventId && microsoftFailureOf(err)?.code === 'not_found') {
+      if (
+        work.request.kind === 'cancel' &&
+        op.attempts > 1 &&
+        work.eventId &&
+        microsoftFailureOf(err)?.code === 'not_found'
+      ) {
         return { done: await complete(op, { eventId: work.eventId, summary: null }, ctx) };
       }
       return null;
@@ -132,8 +171,13 @@ export function calendarKind(deps: CalendarDeps): OperationKind<Op, CalendarWork
     },
 
     async requeue(op, _work, outcome) {
-      await requeue(deps, op, outcome.action === 'postpone' && outcome.why === 'needs_reconnect' ? (outcome.waiting ?? null) : null);
-      if (outcome.action === 'postpone' && outcome.why === 'throttled') await recordThrottled(deps, op, outcome.untilMs, at());
+      await requeue(
+        deps,
+        op,
+        outcome.action === 'postpone' && outcome.why === 'needs_reconnect' ? (outcome.waiting ?? null) : null,
+      );
+      if (outcome.action === 'postpone' && outcome.why === 'throttled')
+        await recordThrottled(deps, op, outcome.untilMs, at());
     },
   };
 }

@@ -25,7 +25,10 @@ export const DEFAULT_CALENDAR_POLICY: CalendarPolicy = {
 
 /** Env fragment of the calendar worker (composed into workersEnv, parsed once at start). */
 export const calendarEnv = {
-  CALENDAR_RECONNECT_GRACE_SEC: wholeSeconds(DEFAULT_CALENDAR_POLICY.reconnectGraceMs, 'how long a calendar operation waits for its connection to be reconnected before it fails'),
+  CALENDAR_RECONNECT_GRACE_SEC: wholeSeconds(
+    DEFAULT_CALENDAR_POLICY.reconnectGraceMs,
+    'how long a calendar operation waits for its connection to be reconnected before it fails',
+  ),
 };
 
 export function calendarPolicyFromConfig(e: z.infer<z.ZodObject<typeof calendarEnv>>): CalendarPolicy {

@@ -10,4 +10,5 @@ export function createCalendarHandler(deps: CalendarDeps): HandlerRegistration<'
 }
 
 /** The handler map's entry (services/workers/src/handlers.ts). */
-export const calendarRegistration = (deps: CalendarDeps): HandlerRegistration<'calendar'> => createCalendarHandler(deps);
+export const calendarRegistration = (deps: CalendarDeps): HandlerRegistration<'calendar'> =>
+  createCalendarHandler(deps);

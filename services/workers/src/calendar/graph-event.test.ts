@@ -1,9 +1,19 @@
 import { eventChangesSchema, eventDetailsSchema } from '@outlook-connect/queues';
-import { markerFilter, OPERATION_MARKER_ID, summarizeEvent, toGraphEvent, toGraphEventPatch, UnexpectedGraphAnswerError } from './graph-event';
+import {
+  markerFilter,
+  OPERATION_MARKER_ID,
+  summarizeEvent,
+  toGraphEvent,
+  toGraphEventPatch,
+  UnexpectedGraphAnswerError,
+} from './graph-event';
 
 const details = eventDetailsSchema.parse({
   subject: 'Demo',
-  attendees: [{ address: 'lead@example.com', name: 'Lead' }, { address: 'cto@example.com', type: 'optional' }],
+  attendees: [
+    { address: 'lead@example.com', name: 'Lead' },
+    { address: 'cto@example.com', type: 'optional' },
+  ],
   start: { dateTime: '2025-06-02T10:00:00', timeZone: 'Pacific Standard Time' },
   end: { dateTime: '2025-06-02T10:30:00', timeZone: 'Pacific Standard Time' },
   body: { contentType: 'html', content: '<p>Agenda</p>' },
@@ -31,12 +41,22 @@ describe('toGraphEvent', () => {
   });
 
   it("finds the operation's event by its marker (quotes doubled)", () => {
-    expect(markerFilter("tx'1")).toBe(`singleValueExtendedProperties/Any(ep: ep/id eq '${OPERATION_MARKER_ID}' and ep/value eq 'tx''1')`);
+    expect(markerFilter("tx'1")).toBe(
+      `singleValueExtendedProperties/Any(ep: ep/id eq '${OPERATION_MARKER_ID}' and ep/value eq 'tx''1')`,
+    );
   });
 
   it('leaves out what the producer did not give', () => {
     const plain = eventDetailsSchema.parse({ subject: 'S', start: details.start, end: details.end });
-    expect(Object.keys(toGraphEvent(plain, 'tx')).sort()).toEqual(['attendees', 'end', 'isOnlineMeeting', 'singleValueExtendedProperties', 'start', 'subject', 'transactionId']);
+    expect(Object.keys(toGraphEvent(plain, 'tx')).sort()).toEqual([
+      'attendees',
+      'end',
+      'isOnlineMeeting',
+      'singleValueExtendedProperties',
+      'start',
+      'subject',
+      'transactionId',
+    ]);
   });
 });
 

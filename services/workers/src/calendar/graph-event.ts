@@ -30,7 +30,10 @@ export function markerFilter(transactionId: string): string {
 }
 
 function attendeesJson(list: Details['attendees']): NonNullable<GraphEventJson['attendees']> {
-  return list.map((a) => ({ emailAddress: a.name ? { address: a.address, name: a.name } : { address: a.address }, type: a.type }));
+  return list.map((a) => ({
+    emailAddress: a.name ? { address: a.address, name: a.name } : { address: a.address },
+    type: a.type,
+  }));
 }
 
 function fieldsJson(fields: EventChanges): GraphEventJson {
@@ -50,7 +53,11 @@ function fieldsJson(fields: EventChanges): GraphEventJson {
 
 /** The body of POST /me/events: the operation's transactionId (Graph avoids a redundant create) and our marker. */
 export function toGraphEvent(details: Details, transactionId: string): GraphEventJson {
-  return { ...fieldsJson(details), transactionId, singleValueExtendedProperties: [{ id: OPERATION_MARKER_ID, value: transactionId }] };
+  return {
+    ...fieldsJson(details),
+    transactionId,
+    singleValueExtendedProperties: [{ id: OPERATION_MARKER_ID, value: transactionId }],
+  };
 }
 
 /** The body of PATCH /me/events/{id}: only the fields that change. */
@@ -87,7 +94,10 @@ export function summarizeEvent(answer: unknown): EventSummary {
   const e = (typeof answer === 'object' && answer !== null ? answer : {}) as Record<string, unknown>;
   const eventId = str(e.id);
   if (!eventId) throw new UnexpectedGraphAnswerError('Graph answered without an event id');
-  const online = (typeof e.onlineMeeting === 'object' && e.onlineMeeting !== null ? e.onlineMeeting : {}) as Record<string, unknown>;
+  const online = (typeof e.onlineMeeting === 'object' && e.onlineMeeting !== null ? e.onlineMeeting : {}) as Record<
+    string,
+    unknown
+  >;
   return {
     eventId,
     iCalUId: str(e.iCalUId),

@@ -10,12 +10,16 @@ const FORCE = { minValidityMs: 24 * 3600_000 }; // any stored token is "too old"
 let h: LifecycleHarness;
 
 beforeAll(async () => {
-  h = await startHarness('tokenfailures', { accessTokenLifetimeSec: 3600, policy: scaledPolicy({ retryBaseMs: 300, retryMaxMs: 1000, sweepEveryMs: 1000 }) });
+  h = await startHarness('tokenfailures', {
+    accessTokenLifetimeSec: 3600,
+    policy: scaledPolicy({ retryBaseMs: 300, retryMaxMs: 1000, sweepEveryMs: 1000 }),
+  });
   h.startWorkers();
 });
 afterAll(() => h?.close());
 
-const tokenRequests = (email: string) => h.emulator.control.requestLog(email).filter((e) => /\/oauth2\/v2\.0\/token$/.test(e.path)).length;
+const tokenRequests = (email: string) =>
+  h.emulator.control.requestLog(email).filter((e) => /\/oauth2\/v2\.0\/token$/.test(e.path)).length;
 const load = async (id: string) => (await h.clients.deps.models.Connection.findById(id).lean())!;
 
 async function expectNoFurtherTokenRequests(connId: string, email: string) {
@@ -32,22 +36,48 @@ async function expectNoFurtherTokenRequests(connId: string, email: string) {
 describe('reconnect_required: the connection goes needs_reconnect with reason, remediation and event', () => {
   it.each([
     ['50173 grant revoked', 'grant_revoked', 50173, (email: string) => h.emulator.control.revokeGrants(email)],
-    ['700082 refresh token expired', 'refresh_token_expired', 700082, (email: string) => h.emulator.control.expireRefreshTokens(email)],
-    ['50076 MFA required', 'mfa_required', 50076, (email: string) => h.emulator.control.setUserBehavior(email, { requireMfa: true })],
-    ['53003 conditional access', 'conditional_access', 53003, (email: string) => h.emulator.control.setUserBehavior(email, { conditionalAccessBlock: true })],
+    [
+      '700082 refresh token expired',
+      'refresh_token_expired',
+      700082,
+      (email: string) => h.emulator.control.expireRefreshTokens(email),
+    ],
+    [
+      '50076 MFA required',
+      'mfa_required',
+      50076,
+      (email: string) => h.emulator.control.setUserBehavior(email, { requireMfa: true }),
+    ],
+    [
+      '53003 conditional access',
+      'conditional_access',
+      53003,
+      (email: string) => h.emulator.control.setUserBehavior(email, { conditionalAccessBlock: true }),
+    ],
   ] as const)('%s', async (_label, code, aadsts, breakIt) => {
     const app = await h.seedApp();
     const [conn] = await h.connect(app, 1, code.replace(/_/g, ''));
     breakIt(conn!.mailbox);
-    await expect(h.clients.deps.tokens.get(conn!._id, FORCE)).rejects.toMatchObject({ name: 'ConnectionUnusableError', reasonCode: code });
+    await expect(h.clients.deps.tokens.get(conn!._id, FORCE)).rejects.toMatchObject({
+      name: 'ConnectionUnusableError',
+      reasonCode: code,
+    });
     const after = await load(conn!._id);
     expect(after.status).toBe('needs_reconnect');
-    expect(after.statusReason).toMatchObject({ code, aadsts, remediation: expect.stringMatching(/\w/), since: expect.any(Date) });
+    expect(after.statusReason).toMatchObject({
+      code,
+      aadsts,
+      remediation: expect.stringMatching(/\w/),
+      since: expect.any(Date),
+    });
     expect(after.nextRefreshAt).toBeNull();
     const events = (await h.events('connection.needs_reconnect')).filter((e) => e.connectionId === conn!._id);
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ reason: { code, aadsts } });
-    const activity = await h.clients.deps.models.ConnectionActivity.find({ connectionId: conn!._id, type: 'status_changed' }).lean();
+    const activity = await h.clients.deps.models.ConnectionActivity.find({
+      connectionId: conn!._id,
+      type: 'status_changed',
+    }).lean();
     expect(activity).toHaveLength(1);
     await expectNoFurtherTokenRequests(conn!._id, conn!.mailbox);
   });
@@ -61,13 +91,22 @@ describe('reconnect_required: the connection goes needs_reconnect with reason, r
     await expectNoFurtherTokenRequests(conn!._id, conn!.mailbox);
   });
 
-  it('70000 refresh token issued to another client (the app\'s client ID was changed to another app)', async () => {
+  it("70000 refresh token issued to another client (the app's client ID was changed to another app)", async () => {
     const app = await h.seedApp();
     const [conn] = await h.connect(app, 1, 'otherclient');
-    const other = h.emulator.control.createApp({ name: 'Other app', redirectUris: [app.redirectUri], secrets: [{ value: 'other-secret-value' }] });
+    const other = h.emulator.control.createApp({
+      name: 'Other app',
+      redirectUris: [app.redirectUri],
+      secrets: [{ value: 'other-secret-value' }],
+    });
     await h.clients.deps.models.OAuthApp.updateOne(
       { _id: app.id },
-      { $set: { clientId: other.clientId, clientSecretEnc: h.clients.deps.box.encrypt('other-secret-value', `oauth-app:${app.id}:clientSecret`) } },
+      {
+        $set: {
+          clientId: other.clientId,
+          clientSecretEnc: h.clients.deps.box.encrypt('other-secret-value', `oauth-app:${app.id}:clientSecret`),
+        },
+      },
     );
     await expect(h.clients.deps.tokens.get(conn!._id, FORCE)).rejects.toBeInstanceOf(ConnectionUnusableError);
     // Microsoft answers error_codes [70002, 70000]; MSAL reports the first, and the OAuth error (invalid_grant) decides.
@@ -85,9 +124,23 @@ describe('reconnect_required: the connection goes needs_reconnect with reason, r
 
 describe('app_credentials: the OAuth app is marked and every active connection of it goes needs_reconnect', () => {
   it.each([
-    ['7000222 secret expired', 'client_secret_expired', 7000222, 'expired', 'app.secret_expired', (clientId: string) => h.emulator.control.expireSecret(clientId)],
+    [
+      '7000222 secret expired',
+      'client_secret_expired',
+      7000222,
+      'expired',
+      'app.secret_expired',
+      (clientId: string) => h.emulator.control.expireSecret(clientId),
+    ],
     ['7000215 secret invalid', 'client_secret_invalid', 7000215, 'invalid', 'app.secret_invalid', () => undefined],
-    ['700016 app not found', 'app_not_found', 700016, 'invalid', 'app.secret_invalid', (clientId: string) => h.emulator.control.deleteApp(clientId)],
+    [
+      '700016 app not found',
+      'app_not_found',
+      700016,
+      'invalid',
+      'app.secret_invalid',
+      (clientId: string) => h.emulator.control.deleteApp(clientId),
+    ],
   ] as const)('%s', async (_label, code, aadsts, appStatus, appEvent, breakIt) => {
     const app = await h.seedApp();
     const conns = await h.connect(app, 3, code.replace(/_/g, ''));
@@ -95,7 +148,11 @@ describe('app_credentials: the OAuth app is marked and every active connection o
       // The secret was replaced in Azure but not here: ours no longer matches.
       await h.clients.deps.models.OAuthApp.updateOne(
         { _id: app.id },
-        { $set: { clientSecretEnc: h.clients.deps.box.encrypt('a-wrong-secret-value', `oauth-app:${app.id}:clientSecret`) } },
+        {
+          $set: {
+            clientSecretEnc: h.clients.deps.box.encrypt('a-wrong-secret-value', `oauth-app:${app.id}:clientSecret`),
+          },
+        },
       );
     } else {
       breakIt(app.clientId);
@@ -107,7 +164,9 @@ describe('app_credentials: the OAuth app is marked and every active connection o
       const after = await load(c._id);
       expect(after.status).toBe('needs_reconnect');
       expect(after.statusReason).toMatchObject({ code, appSecretVersion: 1 });
-      expect(after.statusReason!.remediation).toMatch(code === 'app_not_found' ? /client ID/ : /Certificates & secrets/);
+      expect(after.statusReason!.remediation).toMatch(
+        code === 'app_not_found' ? /client ID/ : /Certificates & secrets/,
+      );
     }
     expect((await load(conns[0]!._id)).statusReason!.aadsts).toBe(aadsts);
     expect((await h.events(appEvent)).filter((e) => e.appId === app.id)).toHaveLength(1);
@@ -125,13 +184,23 @@ describe('transient failures', () => {
     const { accessToken } = await h.clients.deps.tokens.get(conn!._id, FORCE);
     expect(accessToken).toEqual(expect.any(String));
     const failed = await load(conn!._id);
-    expect(failed).toMatchObject({ status: 'active', refreshFailures: 1, lastRefreshError: { kind: 'transient', code: 'server_error' } });
+    expect(failed).toMatchObject({
+      status: 'active',
+      refreshFailures: 1,
+      lastRefreshError: { kind: 'transient', code: 'server_error' },
+    });
     // The backoff job refreshes it.
-    for (let i = 0; i < 50 && (await load(conn!._id)).tokenVersion === failed.tokenVersion; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await load(conn!._id)).tokenVersion === failed.tokenVersion; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const healed = await load(conn!._id);
     expect(healed).toMatchObject({ status: 'active', refreshFailures: 0, lastRefreshError: null });
     expect(healed.tokenVersion).toBe(failed.tokenVersion + 1);
-    const lines = await h.clients.deps.models.ConnectionActivity.find({ connectionId: conn!._id, type: { $in: ['refresh_failed', 'refreshed'] } }).sort({ at: 1 }).lean();
+    const lines = await h.clients.deps.models.ConnectionActivity.find({
+      connectionId: conn!._id,
+      type: { $in: ['refresh_failed', 'refreshed'] },
+    })
+      .sort({ at: 1 })
+      .lean();
     expect(lines.map((l) => l.type)).toEqual(['refresh_failed', 'refreshed']);
   });
 });

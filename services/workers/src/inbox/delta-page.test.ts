@@ -1,6 +1,11 @@
 import { fullPassRequest, inWindow, InvalidDeltaPageError, isFullPass, planDeltaPage, runStart } from './delta-page';
 
-const msg = (id: string, extra: Record<string, unknown> = {}) => ({ id, receivedDateTime: '2024-05-01T10:00:00Z', subject: id, ...extra });
+const msg = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  receivedDateTime: '2024-05-01T10:00:00Z',
+  subject: id,
+  ...extra,
+});
 
 describe('planDeltaPage', () => {
   it('splits upserts and removals and follows the nextLink', () => {
@@ -14,7 +19,10 @@ describe('planDeltaPage', () => {
   });
 
   it('ends the pass on the deltaLink', () => {
-    expect(planDeltaPage({ value: [], '@odata.deltaLink': 'https://graph/delta' }).next).toEqual({ kind: 'done', deltaLink: 'https://graph/delta' });
+    expect(planDeltaPage({ value: [], '@odata.deltaLink': 'https://graph/delta' }).next).toEqual({
+      kind: 'done',
+      deltaLink: 'https://graph/delta',
+    });
     expect(planDeltaPage({ '@odata.deltaLink': 'https://graph/delta' }).upserts).toEqual([]);
   });
 
@@ -22,7 +30,10 @@ describe('planDeltaPage', () => {
     const removedLast = planDeltaPage({ value: [msg('a'), { id: 'a', '@removed': {} }], '@odata.deltaLink': 'd' });
     expect(removedLast.upserts).toEqual([]);
     expect(removedLast.removedIds).toEqual(['a']);
-    const changedLast = planDeltaPage({ value: [msg('a', { isRead: false }), msg('a', { isRead: true })], '@odata.deltaLink': 'd' });
+    const changedLast = planDeltaPage({
+      value: [msg('a', { isRead: false }), msg('a', { isRead: true })],
+      '@odata.deltaLink': 'd',
+    });
     expect(changedLast.upserts).toHaveLength(1);
     expect(changedLast.upserts[0]?.isRead).toBe(true);
   });
@@ -38,7 +49,10 @@ describe('fullPassRequest / inWindow', () => {
   const now = Date.parse('2024-05-31T12:00:00.123Z');
 
   it('asks for the whole Inbox without $filter (a filtered delta stops at 5,000 messages)', () => {
-    expect(fullPassRequest(['id', 'subject'])).toEqual({ path: "/me/mailFolders('inbox')/messages/delta", select: ['id', 'subject'] });
+    expect(fullPassRequest(['id', 'subject'])).toEqual({
+      path: "/me/mailFolders('inbox')/messages/delta",
+      select: ['id', 'subject'],
+    });
   });
 
   it('keeps every message without a window, and the last N days with one', () => {
@@ -56,21 +70,43 @@ describe('runStart', () => {
   });
 
   it('continues from the deltaLink with the current generation', () => {
-    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3 }, null)).toEqual({ kind: 'incremental', link: 'd', generation: 3 });
+    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3 }, null)).toEqual({
+      kind: 'incremental',
+      link: 'd',
+      generation: 3,
+    });
   });
 
   it('resumes a pass at its pageLink, full or incremental', () => {
-    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3, pageLink: 'p', pendingGeneration: 4 }, null)).toEqual({ kind: 'resume', link: 'p', full: true, generation: 4 });
-    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3, pageLink: 'p' }, null)).toEqual({ kind: 'resume', link: 'p', full: false, generation: 3 });
+    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3, pageLink: 'p', pendingGeneration: 4 }, null)).toEqual({
+      kind: 'resume',
+      link: 'p',
+      full: true,
+      generation: 4,
+    });
+    expect(runStart({ ...fresh, deltaLink: 'd', generation: 3, pageLink: 'p' }, null)).toEqual({
+      kind: 'resume',
+      link: 'p',
+      full: false,
+      generation: 3,
+    });
   });
 
   it('a resync writes the next generation and keeps reusing it until the pass completes', () => {
     const synced = { ...fresh, deltaLink: 'd', generation: 3 };
     expect(runStart(synced, 'resync')).toEqual({ kind: 'full', reason: 'resync', generation: 4 });
     // the pass's own pageLink went bad: start over, same generation (nothing written twice, nothing orphaned)
-    expect(runStart({ ...synced, pageLink: 'p', pendingGeneration: 4 }, 'resync')).toEqual({ kind: 'full', reason: 'resync', generation: 4 });
+    expect(runStart({ ...synced, pageLink: 'p', pendingGeneration: 4 }, 'resync')).toEqual({
+      kind: 'full',
+      reason: 'resync',
+      generation: 4,
+    });
     // a crash before the first page was recorded
-    expect(runStart({ ...synced, pendingGeneration: 4 }, null)).toEqual({ kind: 'full', reason: 'resync', generation: 4 });
+    expect(runStart({ ...synced, pendingGeneration: 4 }, null)).toEqual({
+      kind: 'full',
+      reason: 'resync',
+      generation: 4,
+    });
   });
 
   it('tells full passes from incremental ones', () => {

@@ -37,11 +37,13 @@ export function planDeltaPage(page: DeltaPage): PagePlan {
   if (typeof nextLink === 'string' && nextLink) next = { kind: 'next', link: nextLink };
   else if (typeof deltaLink === 'string' && deltaLink) next = { kind: 'done', deltaLink };
   else throw new InvalidDeltaPageError('delta page carries neither @odata.nextLink nor @odata.deltaLink');
-  if (page.value !== undefined && !Array.isArray(page.value)) throw new InvalidDeltaPageError('delta page value is not an array');
+  if (page.value !== undefined && !Array.isArray(page.value))
+    throw new InvalidDeltaPageError('delta page value is not an array');
 
   const last = new Map<string, { removed: true } | { removed: false; message: InboxMessageFields }>();
   for (const item of (page.value as unknown[] | undefined) ?? []) {
-    if (!isRecord(item) || typeof item.id !== 'string' || !item.id) throw new InvalidDeltaPageError('delta item without an id');
+    if (!isRecord(item) || typeof item.id !== 'string' || !item.id)
+      throw new InvalidDeltaPageError('delta item without an id');
     last.delete(item.id); // keeps Map order = order of each id's last appearance
     if (item['@removed'] !== undefined) last.set(item.id, { removed: true });
     else last.set(item.id, { removed: false, message: toInboxMessage(item as unknown as GraphMessage) });

@@ -18,8 +18,21 @@ afterAll(async () => h?.close());
 it('fromSelf compares with the mailbox address, not the UPN', async () => {
   const tenantId = h.emu.control.directory().tenants[0]!.id;
   const domain = h.emu.control.directory().tenants[0]!.domain;
-  const user = h.emu.control.createUser({ tenantId, email: `first.last@${domain}`, upn: `flast07@${domain}`, preferredUsername: '+14255550100' });
-  const conn = await connectMailbox({ models: h.deps.models, box: h.deps.box, emulator: h.emu, workspaceId: h.workspaceId, app: h.app, email: user.upn, preset: 'read_only' });
+  const user = h.emu.control.createUser({
+    tenantId,
+    email: `first.last@${domain}`,
+    upn: `flast07@${domain}`,
+    preferredUsername: '+14255550100',
+  });
+  const conn = await connectMailbox({
+    models: h.deps.models,
+    box: h.deps.box,
+    emulator: h.emu,
+    workspaceId: h.workspaceId,
+    app: h.app,
+    email: user.upn,
+    preset: 'read_only',
+  });
   expect(conn.mailbox).toBe(`first.last@${domain}`);
   expect(await syncConnection(h.deps, conn._id, false)).toMatchObject({ kind: 'synced' });
 
@@ -27,6 +40,10 @@ it('fromSelf compares with the mailbox address, not the UPN', async () => {
   const other = h.emu.control.deliverMessage(user.mail!, { from: user.upn, subject: 'From the sign-in name' });
   expect(await syncConnection(h.deps, conn._id, false)).toMatchObject({ kind: 'synced' });
   const events = h.deps.queues.queue('events');
-  expect((await events.getJob(receivedEventId(conn._id, String(self.id))))?.data.data).toMatchObject({ fromSelf: true });
-  expect((await events.getJob(receivedEventId(conn._id, String(other.id))))?.data.data).toMatchObject({ fromSelf: false });
+  expect((await events.getJob(receivedEventId(conn._id, String(self.id))))?.data.data).toMatchObject({
+    fromSelf: true,
+  });
+  expect((await events.getJob(receivedEventId(conn._id, String(other.id))))?.data.data).toMatchObject({
+    fromSelf: false,
+  });
 });

@@ -1,4 +1,10 @@
-import { InvalidGraphMessageError, messageIdsIn, messageSelect, toInboxMessage, type GraphMessage } from './graph-message';
+import {
+  InvalidGraphMessageError,
+  messageIdsIn,
+  messageSelect,
+  toInboxMessage,
+  type GraphMessage,
+} from './graph-message';
 
 const base: GraphMessage = {
   id: 'AAMkAD-1',
@@ -56,7 +62,17 @@ describe('toInboxMessage', () => {
 
   it('defaults missing optional fields', () => {
     const m = toInboxMessage({ id: 'x', receivedDateTime: '2024-05-01T10:00:00Z' });
-    expect(m).toMatchObject({ internetMessageId: null, conversationId: null, from: null, to: [], cc: [], subject: '', isRead: false, hasAttachments: false, webLink: null });
+    expect(m).toMatchObject({
+      internetMessageId: null,
+      conversationId: null,
+      from: null,
+      to: [],
+      cc: [],
+      subject: '',
+      isRead: false,
+      hasAttachments: false,
+      webLink: null,
+    });
   });
 
   it('refuses a message without a valid receivedDateTime', () => {
@@ -77,6 +93,8 @@ describe('messageSelect', () => {
   it('adds internetMessageHeaders only when asked', () => {
     expect(messageSelect(false)).not.toContain('internetMessageHeaders');
     expect(messageSelect(true)).toContain('internetMessageHeaders');
-    expect(messageSelect(true)).toEqual(expect.arrayContaining(['id', 'conversationId', 'receivedDateTime', 'webLink']));
+    expect(messageSelect(true)).toEqual(
+      expect.arrayContaining(['id', 'conversationId', 'receivedDateTime', 'webLink']),
+    );
   });
 });

@@ -59,7 +59,10 @@ describe('inbox sync under delta limits', () => {
     h.emu.control.invalidateDeltaTokens(email); // the stored pageLink (a skip token) now answers 410 + Location
     h.emu.control.deliverMessages(email, 5, { subject: 'During the reset' });
     const outcomes = await syncUntilCaughtUp(conn._id);
-    expect(outcomes[0]?.kind === 'synced' && outcomes[0].result.start).toMatchObject({ kind: 'full', reason: 'resync' });
+    expect(outcomes[0]?.kind === 'synced' && outcomes[0].result.start).toMatchObject({
+      kind: 'full',
+      reason: 'resync',
+    });
     const after = await rows(conn._id);
     expect(after).toHaveLength(155);
     expect(new Set(after.map((r) => r.graphId))).toEqual(new Set(inboxIds(email)));
@@ -72,13 +75,22 @@ describe('inbox sync under delta limits', () => {
     const again = await rows(conn._id);
     expect(again).toHaveLength(155);
     for (const r of again) expect(r.createdAt.getTime()).toBe(created.get(r._id));
-    expect((await connection(conn._id)).sync).toMatchObject({ pendingGeneration: null, pageLink: null, consecutiveFailures: 0 });
+    expect((await connection(conn._id)).sync).toMatchObject({
+      pendingGeneration: null,
+      pageLink: null,
+      consecutiveFailures: 0,
+    });
   });
 
   it('with a mirror window, adds only recent messages and never removes older ones already stored', async () => {
     const { connection: conn, email } = await h.connect('read_only', 'window');
     const old = Date.now() - 10 * DAY;
-    for (let i = 0; i < 3; i++) h.emu.control.deliverMessage(email, { from: 'old@external.example', subject: `Old ${i}`, receivedDateTime: new Date(old + i * 60_000).toISOString() });
+    for (let i = 0; i < 3; i++)
+      h.emu.control.deliverMessage(email, {
+        from: 'old@external.example',
+        subject: `Old ${i}`,
+        receivedDateTime: new Date(old + i * 60_000).toISOString(),
+      });
     h.emu.control.deliverMessages(email, 2, { subject: 'Recent' });
 
     const windowed = { ...h.deps, inboxPolicy: { ...h.policy, mirrorDays: 7 } };
@@ -91,7 +103,9 @@ describe('inbox sync under delta limits', () => {
     await syncUntilCaughtUp(conn._id);
     expect(await rows(conn._id)).toHaveLength(5);
     h.emu.control.invalidateDeltaTokens(email);
-    const older = inboxIds(email).find((id) => h.emu.control.listMessages(email).find((m) => String(m.id) === id && String(m.subject) === 'Old 0'));
+    const older = inboxIds(email).find((id) =>
+      h.emu.control.listMessages(email).find((m) => String(m.id) === id && String(m.subject) === 'Old 0'),
+    );
     h.emu.control.updateMessage(email, String(older), { isRead: true });
     await syncUntilCaughtUp(conn._id, windowed);
     const kept = await rows(conn._id);

@@ -31,7 +31,7 @@ describe('inboxPolicyFromEnv', () => {
     });
   });
 
-  it("mirrors the whole Inbox unless INBOX_MIRROR_DAYS names a window", () => {
+  it('mirrors the whole Inbox unless INBOX_MIRROR_DAYS names a window', () => {
     expect(inboxPolicyFromEnv({ INBOX_MIRROR_DAYS: 'all' }).mirrorDays).toBeNull();
     expect(inboxPolicyFromEnv({}).mirrorDays).toBeNull();
     expect(() => inboxPolicyFromEnv({ INBOX_MIRROR_DAYS: '0' })).toThrow(ConfigError);

@@ -10,14 +10,36 @@ export const inboxEnv = {
     .union([z.literal('all'), z.coerce.number().int().positive()])
     .default('all')
     .transform((v) => (v === 'all' ? null : v))
-    .describe("what the inbox view mirrors: 'all' messages of the Inbox, or a positive number N = messages received in the last N days"),
+    .describe(
+      "what the inbox view mirrors: 'all' messages of the Inbox, or a positive number N = messages received in the last N days",
+    ),
   INBOX_POLL_INTERVAL_SEC: positiveInt(60, 'seconds between two syncs of one mailbox (a positive integer)'),
-  INBOX_POLL_JITTER: z.coerce.number().min(0).max(0.5).default(0.1).describe('a fraction 0..0.5 of the interval added or removed at random'),
-  INBOX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100).describe('messages per delta page (Prefer: odata.maxpagesize, 1..1000)'),
-  INBOX_MAX_PAGES_PER_RUN: positiveInt(50, 'delta pages one run pulls before yielding to other mailboxes (a positive integer)'),
-  INBOX_STALE_AFTER_INTERVALS: positiveInt(3, 'poll intervals without a successful sync before a connection is flagged stale'),
+  INBOX_POLL_JITTER: z.coerce
+    .number()
+    .min(0)
+    .max(0.5)
+    .default(0.1)
+    .describe('a fraction 0..0.5 of the interval added or removed at random'),
+  INBOX_PAGE_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(100)
+    .describe('messages per delta page (Prefer: odata.maxpagesize, 1..1000)'),
+  INBOX_MAX_PAGES_PER_RUN: positiveInt(
+    50,
+    'delta pages one run pulls before yielding to other mailboxes (a positive integer)',
+  ),
+  INBOX_STALE_AFTER_INTERVALS: positiveInt(
+    3,
+    'poll intervals without a successful sync before a connection is flagged stale',
+  ),
   INBOX_MAX_BACKOFF_SEC: positiveInt(3600, 'the longest wait between two failed syncs, in seconds'),
-  INBOX_SWEEP_EVERY_SEC: positiveInt(60, 'seconds between two sync sweeps that heal the polling schedule from the store'),
+  INBOX_SWEEP_EVERY_SEC: positiveInt(
+    60,
+    'seconds between two sync sweeps that heal the polling schedule from the store',
+  ),
   INBOX_READ_HEADERS: z
     .enum(['true', 'false'])
     .default('true')

@@ -18,7 +18,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, deadlineMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  deadlineMs = 60_000,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const value = await probe();
@@ -28,7 +32,8 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-const deltaRequests = (email: string) => h.emu.control.requestLog(email).filter((e) => e.path.endsWith('/messages/delta'));
+const deltaRequests = (email: string) =>
+  h.emu.control.requestLog(email).filter((e) => e.path.endsWith('/messages/delta'));
 const count = (connectionId: string) => h.deps.models.InboxMessage.countDocuments({ connectionId });
 
 describe('inbox polling', () => {
@@ -39,7 +44,13 @@ describe('inbox polling', () => {
     for (const c of [throttled, healthy, sendOnly]) h.emu.control.deliverMessages(c.email, 3);
 
     // The throttled mailbox gets a 429 with Retry-After 120 s on its delta request.
-    const fault = h.emu.control.injectFault({ method: 'GET', path: '/messages/delta$', status: 429, retryAfterSec: 120, times: 1 });
+    const fault = h.emu.control.injectFault({
+      method: 'GET',
+      path: '/messages/delta$',
+      status: 429,
+      retryAfterSec: 120,
+      times: 1,
+    });
     const first = await syncConnection(h.deps, throttled.connection._id, false);
     h.emu.control.removeFault(fault);
     expect(first.kind).toBe('failed');
@@ -50,8 +61,12 @@ describe('inbox polling', () => {
     // The sweep schedules what the store says is due: the healthy read connection, not send_only, not the paused one.
     const sweep = await syncSweep(h.deps);
     expect(sweep.scheduled).toBe(1);
-    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(healthy.connection._id))).not.toBe('unknown');
-    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(sendOnly.connection._id))).toBe('unknown');
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(healthy.connection._id))).not.toBe(
+      'unknown',
+    );
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(sendOnly.connection._id))).toBe(
+      'unknown',
+    );
     await scheduleInboxSync(h.deps.queues, throttled.connection._id);
 
     h.startWorker();
@@ -65,7 +80,11 @@ describe('inbox polling', () => {
 
     // A send_only connection is never polled, even when a job is put there by hand: it ends without a Graph call.
     await scheduleInboxSync(h.deps.queues, sendOnly.connection._id);
-    await until('the send_only job ended', async () => (await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(sendOnly.connection._id))) === 'completed');
+    await until(
+      'the send_only job ended',
+      async () =>
+        (await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(sendOnly.connection._id))) === 'completed',
+    );
     expect(deltaRequests(sendOnly.email)).toHaveLength(0);
     await h.stopWorker();
   });
@@ -76,7 +95,10 @@ describe('inbox polling', () => {
     expect(await scheduleInboxSync(h.deps.queues, connection._id)).toBe('exists');
 
     await h.deps.queues.queue('inbox-sync').remove(inboxSyncJobId(connection._id));
-    await h.deps.models.Connection.updateOne({ _id: connection._id }, { $set: { 'sync.nextSyncAt': new Date(Date.now() - 1_000) } });
+    await h.deps.models.Connection.updateOne(
+      { _id: connection._id },
+      { $set: { 'sync.nextSyncAt': new Date(Date.now() - 1_000) } },
+    );
     const healed = await syncSweep(h.deps);
     expect(healed.scheduled).toBeGreaterThanOrEqual(1);
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');

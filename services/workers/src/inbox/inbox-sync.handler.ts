@@ -19,7 +19,11 @@ export const inboxSyncRegistration = (deps: InboxDeps) => {
   return handlerFor(
     'inbox-sync',
     async (payload, ctx) => {
-      const outcome = await syncConnection({ ...deps, inboxPolicy: policy }, payload.connectionId, payload.full === true);
+      const outcome = await syncConnection(
+        { ...deps, inboxPolicy: policy },
+        payload.connectionId,
+        payload.full === true,
+      );
       if (outcome.kind === 'stopped') return { stopped: outcome.reason };
       // A requested full resync happens once, not on every later poll of this long-lived job.
       if (payload.full && outcome.kind === 'synced') await ctx.job.updateData({ connectionId: payload.connectionId });

@@ -48,7 +48,15 @@ describe('inbox sync', () => {
     expect(await h.deps.models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(5000);
     expect(new Set((await stored(conn._id)).map((m) => m.graphId))).toEqual(new Set(inboxIds(email)));
     const after = await connection(conn._id);
-    expect(after.sync).toMatchObject({ initialSyncComplete: true, generation: 1, pageLink: null, pendingGeneration: null, syncedCount: 5000, consecutiveFailures: 0, lastError: null });
+    expect(after.sync).toMatchObject({
+      initialSyncComplete: true,
+      generation: 1,
+      pageLink: null,
+      pendingGeneration: null,
+      syncedCount: 5000,
+      consecutiveFailures: 0,
+      lastError: null,
+    });
     expect(after.sync.deltaLink).toContain('$deltatoken=');
     expect(after.sync.cursorCreatedAt).toBeInstanceOf(Date);
     const delta = h.emu.control.requestLog(email).filter((e) => e.path.endsWith('/messages/delta'));
@@ -63,7 +71,11 @@ describe('inbox sync', () => {
 
     h.emu.control.updateMessage(email, String(first), { isRead: true });
     h.emu.control.deleteMessage(email, String(second));
-    const fresh = h.emu.control.deliverMessage(email, { from: 'new@external.example', subject: 'Brand new', body: 'hello there' });
+    const fresh = h.emu.control.deliverMessage(email, {
+      from: 'new@external.example',
+      subject: 'Brand new',
+      body: 'hello there',
+    });
     const [outcome] = await syncUntilCaughtUp(conn._id);
     expect(outcome?.kind === 'synced' && outcome.result).toMatchObject({ added: 1, updated: 1, removed: 1 });
 
@@ -98,7 +110,11 @@ describe('inbox sync', () => {
     const outcomes = await syncUntilCaughtUp(conn._id);
 
     const first = outcomes[0];
-    expect(first?.kind === 'synced' && first.result.start).toMatchObject({ kind: 'full', reason: 'resync', generation: before.sync.generation + 1 });
+    expect(first?.kind === 'synced' && first.result.start).toMatchObject({
+      kind: 'full',
+      reason: 'resync',
+      generation: before.sync.generation + 1,
+    });
     const rows = await stored(conn._id);
     expect(rows).toHaveLength(250);
     expect(new Set(rows.map((r) => r.graphId))).toEqual(new Set(inboxIds(email)));
@@ -122,10 +138,17 @@ describe('inbox sync', () => {
     await syncUntilCaughtUp(conn._id);
 
     // A message we sent: through Graph, recorded as a Send with what the send pipeline stores.
-    await h.deps.graph(conn._id).api('/me/sendMail').post({
-      message: { subject: 'Quick question', body: { contentType: 'text', content: 'Hi' }, toRecipients: [{ emailAddress: { address: 'prospect@external.example' } }] },
-      saveToSentItems: true,
-    });
+    await h.deps
+      .graph(conn._id)
+      .api('/me/sendMail')
+      .post({
+        message: {
+          subject: 'Quick question',
+          body: { contentType: 'text', content: 'Hi' },
+          toRecipients: [{ emailAddress: { address: 'prospect@external.example' } }],
+        },
+        saveToSentItems: true,
+      });
     const sentItem = h.emu.control.sentItems(email)[0] as { conversationId: string; internetMessageId: string };
     const send = await h.deps.models.Send.create({
       workspaceId: h.workspaceId,
@@ -133,7 +156,11 @@ describe('inbox sync', () => {
       idempotencyKey: 'seq-1-step-1',
       source: 'sequence',
       status: 'sent',
-      message: { to: [{ address: 'prospect@external.example' }], subject: 'Quick question', body: { contentType: 'text', content: 'Hi' } },
+      message: {
+        to: [{ address: 'prospect@external.example' }],
+        subject: 'Quick question',
+        body: { contentType: 'text', content: 'Hi' },
+      },
       marker: 'mk-1',
       conversationId: sentItem.conversationId,
       internetMessageId: sentItem.internetMessageId,
@@ -168,7 +195,10 @@ describe('inbox sync', () => {
     const other = await eventsQueue().getJob(receivedEventId(conn._id, String(unrelated.id)));
     expect(other?.data.data.inReplyToSendId).toBeNull();
 
-    const countEvents = async () => (await eventsQueue().getJobs(['waiting', 'delayed', 'completed', 'active'])).filter((j) => j.data.connectionId === conn._id).length;
+    const countEvents = async () =>
+      (await eventsQueue().getJobs(['waiting', 'delayed', 'completed', 'active'])).filter(
+        (j) => j.data.connectionId === conn._id,
+      ).length;
     const eventsBefore = await countEvents();
     expect(eventsBefore).toBe(2);
 
@@ -182,7 +212,11 @@ describe('inbox sync', () => {
 
   it('emits no events for the history the first sync mirrors', async () => {
     const { connection: conn, email } = await h.connect('read_only', 'history');
-    h.emu.control.deliverMessage(email, { from: 'old@external.example', subject: 'Old', receivedDateTime: new Date(Date.now() - 10 * 24 * 3600_000).toISOString() });
+    h.emu.control.deliverMessage(email, {
+      from: 'old@external.example',
+      subject: 'Old',
+      receivedDateTime: new Date(Date.now() - 10 * 24 * 3600_000).toISOString(),
+    });
     const [outcome] = await syncUntilCaughtUp(conn._id);
     expect(outcome?.kind === 'synced' && outcome.result).toMatchObject({ added: 1, events: 0 });
   });

@@ -36,7 +36,10 @@ describe('messageChanges', () => {
   });
 
   it('sets only the fields that changed', () => {
-    expect(messageChanges(stored(), { ...fields, isRead: true, subject: 'Re: Hello' }, 2)).toEqual({ isRead: true, subject: 'Re: Hello' });
+    expect(messageChanges(stored(), { ...fields, isRead: true, subject: 'Re: Hello' }, 2)).toEqual({
+      isRead: true,
+      subject: 'Re: Hello',
+    });
   });
 
   it('moves the message to the run generation even when nothing else changed', () => {
@@ -54,8 +57,23 @@ describe('messageChanges', () => {
   it('sees changed dates, recipients and nulls', () => {
     const later = new Date('2026-11-01T10:05:00Z');
     expect(
-      messageChanges(stored(), { ...fields, receivedAt: later, to: [{ address: 'me@fabrikam.com' }, { address: 'b@x.com' }], webLink: null, from: null }, 2),
-    ).toEqual({ receivedAt: later, to: [{ address: 'me@fabrikam.com' }, { address: 'b@x.com' }], webLink: null, from: null });
+      messageChanges(
+        stored(),
+        {
+          ...fields,
+          receivedAt: later,
+          to: [{ address: 'me@fabrikam.com' }, { address: 'b@x.com' }],
+          webLink: null,
+          from: null,
+        },
+        2,
+      ),
+    ).toEqual({
+      receivedAt: later,
+      to: [{ address: 'me@fabrikam.com' }, { address: 'b@x.com' }],
+      webLink: null,
+      from: null,
+    });
   });
 
   it('fills fields a stored row lacks', () => {

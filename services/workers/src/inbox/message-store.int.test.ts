@@ -54,7 +54,14 @@ describe('inbox message store', () => {
     expect(await page(msgs, 1)).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
     const first = await rows();
     expect(first.map((r) => r._id)).toEqual(msgs.map((m) => inboxMessageId(conn._id, m.graphId)));
-    expect(first[0]).toMatchObject({ ...msgs[0], workspaceId: conn.workspaceId, connectionId: conn._id, syncGeneration: 1, inReplyTo: null, references: [] });
+    expect(first[0]).toMatchObject({
+      ...msgs[0],
+      workspaceId: conn.workspaceId,
+      connectionId: conn._id,
+      syncGeneration: 1,
+      inReplyTo: null,
+      references: [],
+    });
     expect(first[0]!.createdAt).toBeInstanceOf(Date);
 
     expect(await page(msgs, 1)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
@@ -75,17 +82,25 @@ describe('inbox message store', () => {
     const raced = message(4);
     const seenBefore = await storedMessages(models, conn, [raced, message(5)]);
     expect(seenBefore.size).toBe(0);
-    expect(await writeMessages(models, conn, [raced], seenBefore, 2)).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+    expect(await writeMessages(models, conn, [raced], seenBefore, 2)).toEqual({
+      inserted: 1,
+      updated: 0,
+      unchanged: 0,
+    });
 
     const newer = message(4, { isRead: true });
-    expect(await writeMessages(models, conn, [newer, message(5)], seenBefore, 3)).toEqual({ inserted: 1, updated: 1, unchanged: 0 });
+    expect(await writeMessages(models, conn, [newer, message(5)], seenBefore, 3)).toEqual({
+      inserted: 1,
+      updated: 1,
+      unchanged: 0,
+    });
     const byGraph = new Map((await rows()).map((r) => [r.graphId, r]));
     expect(byGraph.get('AAMk-4')).toMatchObject({ isRead: true, syncGeneration: 3 });
     expect(byGraph.get('AAMk-5')).toMatchObject({ syncGeneration: 3 });
     expect(await models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(5);
   });
 
-  it('removes by Graph id, only this connection\'s rows', async () => {
+  it("removes by Graph id, only this connection's rows", async () => {
     const other = { _id: 'conn_store2', workspaceId: conn.workspaceId };
     await writeMessages(models, other, [message(1)], new Map(), 1);
     expect(await removeMessages(models, conn, ['AAMk-1', 'AAMk-9'])).toBe(1);
@@ -94,7 +109,12 @@ describe('inbox message store', () => {
   });
 
   it('purges what an older generation of this connection left behind, and nothing else', async () => {
-    expect((await rows()).map((r) => [r.graphId, r.syncGeneration])).toEqual([['AAMk-2', 2], ['AAMk-3', 2], ['AAMk-4', 3], ['AAMk-5', 3]]);
+    expect((await rows()).map((r) => [r.graphId, r.syncGeneration])).toEqual([
+      ['AAMk-2', 2],
+      ['AAMk-3', 2],
+      ['AAMk-4', 3],
+      ['AAMk-5', 3],
+    ]);
     expect(await removeOlderGenerations(models, conn, 3)).toBe(2);
     expect((await rows()).map((r) => r.graphId)).toEqual(['AAMk-4', 'AAMk-5']);
     expect(await removeOlderGenerations(models, conn, 3)).toBe(0);

@@ -15,10 +15,17 @@ export function inboxMessageId(connectionId: string, graphId: string): string {
 }
 
 /** The stored rows of a page's messages, by Graph id: one query on `_id` (served from the primary key on both stores). */
-export async function storedMessages(models: InboxModels, conn: Conn, upserts: InboxMessageFields[]): Promise<Map<string, StoredMessage>> {
+export async function storedMessages(
+  models: InboxModels,
+  conn: Conn,
+  upserts: InboxMessageFields[],
+): Promise<Map<string, StoredMessage>> {
   if (upserts.length === 0) return new Map();
   const projection = Object.fromEntries(COMPARED_FIELDS.map((f) => [f, 1]));
-  const stored = (await models.InboxMessage.find({ _id: { $in: upserts.map((m) => inboxMessageId(conn._id, m.graphId)) } }, projection).lean()) as StoredMessage[];
+  const stored = (await models.InboxMessage.find(
+    { _id: { $in: upserts.map((m) => inboxMessageId(conn._id, m.graphId)) } },
+    projection,
+  ).lean()) as StoredMessage[];
   const byId = new Map(stored.map((s) => [s._id, s]));
   const out = new Map<string, StoredMessage>();
   for (const m of upserts) {
@@ -52,7 +59,12 @@ function newRow(conn: Conn, m: InboxMessageFields, generation: number, at: Date)
 }
 
 /** Inserts the rows; returns the Graph ids another writer stored first (duplicate key), which the caller updates. */
-async function insertNew(models: InboxModels, conn: Conn, fresh: InboxMessageFields[], generation: number): Promise<InboxMessageFields[]> {
+async function insertNew(
+  models: InboxModels,
+  conn: Conn,
+  fresh: InboxMessageFields[],
+  generation: number,
+): Promise<InboxMessageFields[]> {
   if (fresh.length === 0) return [];
   const at = new Date();
   const rows = fresh.map((m) => newRow(conn, m, generation, at));
@@ -62,7 +74,9 @@ async function insertNew(models: InboxModels, conn: Conn, fresh: InboxMessageFie
     await collection.insertMany(rows as unknown as Parameters<typeof collection.insertMany>[0], { ordered: false });
     return [];
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: Array<{ index: number; code?: number }> | { index: number; code?: number } }).writeErrors;
+    const writeErrors = (
+      err as { writeErrors?: Array<{ index: number; code?: number }> | { index: number; code?: number } }
+    ).writeErrors;
     const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
     if (list.length === 0 || list.some((e) => !isDuplicateKeyError(e))) throw err;
     return list.map((e) => fresh[e.index]!);
@@ -88,7 +102,10 @@ export async function writeMessages(
   const raced = await insertNew(models, conn, fresh, generation);
   counts.inserted = fresh.length - raced.length;
 
-  const updates: Array<{ _id: string; set: Partial<InboxMessageDoc> }> = raced.map((m) => ({ _id: inboxMessageId(conn._id, m.graphId), set: { ...m, syncGeneration: generation } }));
+  const updates: Array<{ _id: string; set: Partial<InboxMessageDoc> }> = raced.map((m) => ({
+    _id: inboxMessageId(conn._id, m.graphId),
+    set: { ...m, syncGeneration: generation },
+  }));
   for (const m of upserts) {
     const s = stored.get(m.graphId);
     if (!s) continue;
@@ -98,7 +115,9 @@ export async function writeMessages(
   }
   for (let i = 0; i < updates.length; i += UPSERT_BATCH) {
     await models.InboxMessage.bulkWrite(
-      updates.slice(i, i + UPSERT_BATCH).map((u) => ({ updateOne: { filter: { _id: u._id }, update: { $set: u.set } } })),
+      updates
+        .slice(i, i + UPSERT_BATCH)
+        .map((u) => ({ updateOne: { filter: { _id: u._id }, update: { $set: u.set } } })),
       { ordered: false },
     );
   }
@@ -108,7 +127,9 @@ export async function writeMessages(
 
 export async function removeMessages(models: InboxModels, conn: Conn, graphIds: string[]): Promise<number> {
   if (graphIds.length === 0) return 0;
-  const result = await models.InboxMessage.deleteMany({ _id: { $in: graphIds.map((g) => inboxMessageId(conn._id, g)) } });
+  const result = await models.InboxMessage.deleteMany({
+    _id: { $in: graphIds.map((g) => inboxMessageId(conn._id, g)) },
+  });
   return result.deletedCount ?? 0;
 }
 

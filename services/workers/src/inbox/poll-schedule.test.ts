@@ -4,11 +4,15 @@ import { nextPollDelayMs, notPolledReason, withJitter } from './poll-schedule';
 describe('notPolledReason', () => {
   it('polls active connections that may read mail', () => {
     expect(notPolledReason({ status: 'active', grantedScopes: ['Mail.Read', 'offline_access'] })).toBeNull();
-    expect(notPolledReason({ status: 'active', grantedScopes: ['https://graph.microsoft.com/Mail.ReadWrite', 'Mail.Send'] })).toBeNull();
+    expect(
+      notPolledReason({ status: 'active', grantedScopes: ['https://graph.microsoft.com/Mail.ReadWrite', 'Mail.Send'] }),
+    ).toBeNull();
   });
 
   it('does not poll send_only, disconnected or needs_reconnect connections', () => {
-    expect(notPolledReason({ status: 'active', grantedScopes: ['Mail.Send', 'offline_access'] })).toBe('cannot_read_mail');
+    expect(notPolledReason({ status: 'active', grantedScopes: ['Mail.Send', 'offline_access'] })).toBe(
+      'cannot_read_mail',
+    );
     expect(notPolledReason({ status: 'disconnected', grantedScopes: ['Mail.Read'] })).toBe('disconnected');
     expect(notPolledReason({ status: 'needs_reconnect', grantedScopes: ['Mail.Read'] })).toBe('needs_reconnect');
   });

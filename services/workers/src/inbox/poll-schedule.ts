@@ -32,6 +32,9 @@ export function nextPollDelayMs(
   const base =
     failures === 0
       ? policy.pollIntervalMs
-      : Math.min(policy.pollIntervalMs * 2 ** Math.min(failures - 1, 30), Math.max(policy.maxBackoffMs, policy.pollIntervalMs));
+      : Math.min(
+          policy.pollIntervalMs * 2 ** Math.min(failures - 1, 30),
+          Math.max(policy.maxBackoffMs, policy.pollIntervalMs),
+        );
   return Math.max(withJitter(base, policy.jitter, random), retryAfterMs ?? 0);
 }

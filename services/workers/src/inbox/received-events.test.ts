@@ -3,7 +3,12 @@ import { inboxMessageId } from './message-store';
 import { isNewArrival, receivedEvent, receivedEventId } from './received-events';
 import { replyTargetOf, type SentRef } from './reply-link';
 
-const conn = { _id: 'conn_aaaaaaaaaaaaaaaaaaaaaaaa', workspaceId: 'ws_1', mailbox: 'Me@Fabrikam.com', createdAt: new Date('2024-05-01T10:00:00Z') };
+const conn = {
+  _id: 'conn_aaaaaaaaaaaaaaaaaaaaaaaa',
+  workspaceId: 'ws_1',
+  mailbox: 'Me@Fabrikam.com',
+  createdAt: new Date('2024-05-01T10:00:00Z'),
+};
 const message = (over: Partial<InboxMessageFields> = {}): InboxMessageFields => ({
   graphId: 'AAMkAD-1',
   internetMessageId: '<reply@contoso.com>',
@@ -21,11 +26,21 @@ const message = (over: Partial<InboxMessageFields> = {}): InboxMessageFields => 
   references: [],
   ...over,
 });
-const send = (id: string, over: Partial<SentRef> = {}): SentRef => ({ _id: id, internetMessageId: `<${id}@fabrikam.com>`, conversationId: 'conv-1', sentAt: new Date('2024-05-01T12:00:00Z'), ...over });
+const send = (id: string, over: Partial<SentRef> = {}): SentRef => ({
+  _id: id,
+  internetMessageId: `<${id}@fabrikam.com>`,
+  conversationId: 'conv-1',
+  sentAt: new Date('2024-05-01T12:00:00Z'),
+  ...over,
+});
 
 describe('replyTargetOf', () => {
   it('prefers In-Reply-To, then References (newest first), then the newest send of the conversation', () => {
-    const sends = [send('s1', { sentAt: new Date('2024-05-01T11:00:00Z') }), send('s2'), send('s3', { conversationId: 'other' })];
+    const sends = [
+      send('s1', { sentAt: new Date('2024-05-01T11:00:00Z') }),
+      send('s2'),
+      send('s3', { conversationId: 'other' }),
+    ];
     expect(replyTargetOf(message({ inReplyTo: '<s1@fabrikam.com>' }), sends)?._id).toBe('s1');
     expect(replyTargetOf(message({ references: ['<s3@fabrikam.com>', '<s1@fabrikam.com>'] }), sends)?._id).toBe('s1');
     expect(replyTargetOf(message(), sends)?._id).toBe('s2');

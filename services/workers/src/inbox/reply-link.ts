@@ -10,9 +10,13 @@ export type SentRef = Pick<SendDoc, '_id' | 'internetMessageId' | 'conversationI
  * link, since headers may be absent) the newest send in the same conversation. A copy of our own send (a message to
  * ourselves) answers nothing.
  */
-export function replyTargetOf(message: Pick<InboxMessageFields, 'internetMessageId' | 'conversationId' | 'inReplyTo' | 'references'>, sends: SentRef[]): SentRef | null {
+export function replyTargetOf(
+  message: Pick<InboxMessageFields, 'internetMessageId' | 'conversationId' | 'inReplyTo' | 'references'>,
+  sends: SentRef[],
+): SentRef | null {
   if (message.internetMessageId && sends.some((s) => s.internetMessageId === message.internetMessageId)) return null;
-  const byMessageId = (id: string | null | undefined) => (id ? sends.find((s) => s.internetMessageId === id) : undefined);
+  const byMessageId = (id: string | null | undefined) =>
+    id ? sends.find((s) => s.internetMessageId === id) : undefined;
   const direct = byMessageId(message.inReplyTo);
   if (direct) return direct;
   for (const ref of [...(message.references ?? [])].reverse()) {
@@ -34,7 +38,11 @@ export async function sendsAnsweredBy(
 ): Promise<SentRef[]> {
   const conversations = [...new Set(messages.map((m) => m.conversationId).filter((c): c is string => !!c))];
   const messageIds = [
-    ...new Set(messages.flatMap((m) => [m.internetMessageId, m.inReplyTo, ...(m.references ?? [])]).filter((x): x is string => !!x)),
+    ...new Set(
+      messages
+        .flatMap((m) => [m.internetMessageId, m.inReplyTo, ...(m.references ?? [])])
+        .filter((x): x is string => !!x),
+    ),
   ];
   if (conversations.length === 0 && messageIds.length === 0) return [];
   return models.Send.find(

@@ -1,5 +1,11 @@
 import type { QueueClient } from '@outlook-connect/queues';
-import { classifyMicrosoftError, type ConnectionDoc, type Logger, type MicrosoftFailure, type Models } from '@outlook-connect/shared';
+import {
+  classifyMicrosoftError,
+  type ConnectionDoc,
+  type Logger,
+  type MicrosoftFailure,
+  type Models,
+} from '@outlook-connect/shared';
 import type { Redis } from 'ioredis';
 import { recordActivity } from '@outlook-connect/mailbox-runtime';
 import type { ConnectionHealth, MailboxGraph } from '@outlook-connect/mailbox-runtime';
@@ -37,7 +43,11 @@ export type SyncOutcome =
 
 const LOCK_RETRY_MS = 2_000;
 
-export async function syncConnection(deps: InboxSyncDeps, connectionId: string, requestedFull: boolean): Promise<SyncOutcome> {
+export async function syncConnection(
+  deps: InboxSyncDeps,
+  connectionId: string,
+  requestedFull: boolean,
+): Promise<SyncOutcome> {
   const conn = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
   if (!conn) return { kind: 'stopped', reason: 'not_found' };
   const skip = notPolledReason(conn);
@@ -56,7 +66,12 @@ export async function syncConnection(deps: InboxSyncDeps, connectionId: string, 
   }
 }
 
-async function syncLocked(deps: InboxSyncDeps, conn: ConnectionDoc, requestedFull: boolean, onPage: () => Promise<void>): Promise<SyncOutcome> {
+async function syncLocked(
+  deps: InboxSyncDeps,
+  conn: ConnectionDoc,
+  requestedFull: boolean,
+  onPage: () => Promise<void>,
+): Promise<SyncOutcome> {
   const random = deps.random ?? Math.random;
   await markAttempt(deps.models, conn._id, new Date(deps.now()));
   let force: 'resync' | 'requested' | null = requestedFull ? 'requested' : null;
@@ -67,10 +82,26 @@ async function syncLocked(deps: InboxSyncDeps, conn: ConnectionDoc, requestedFul
       const now = deps.now();
       // A pass cut at the page budget continues right away, behind the other mailboxes already waiting.
       const atMs = result.passCompleted ? now + nextPollDelayMs(deps.inboxPolicy, 0, random()) : now;
-      await recordSyncSuccess(deps.models, conn._id, new Date(now), new Date(atMs), await storedCount(deps.models, conn));
+      await recordSyncSuccess(
+        deps.models,
+        conn._id,
+        new Date(now),
+        new Date(atMs),
+        await storedCount(deps.models, conn),
+      );
       if (shouldRecordSuccess(result, conn.sync?.consecutiveFailures ?? 0)) {
         const { added, updated, removed, purged, events, pages, full, passCompleted } = result;
-        await recordActivity(deps.models, conn, 'synced', new Date(now), { added, updated, removed, purged, events, pages, full, passCompleted, start: result.start.kind });
+        await recordActivity(deps.models, conn, 'synced', new Date(now), {
+          added,
+          updated,
+          removed,
+          purged,
+          events,
+          pages,
+          full,
+          passCompleted,
+          start: result.start.kind,
+        });
       }
       return { kind: 'synced', atMs, result };
     } catch (err) {
@@ -85,7 +116,10 @@ async function syncLocked(deps: InboxSyncDeps, conn: ConnectionDoc, requestedFul
       const action = failureAction(failure);
       // The cursor is gone: one full resync in this same run (a second invalid cursor in a row is a failure).
       if (action.kind === 'resync' && force !== 'resync') {
-        deps.logger.warn({ connectionId: conn._id, code: failure.code, graphCode: failure.graphCode }, 'inbox delta cursor invalid; full resync');
+        deps.logger.warn(
+          { connectionId: conn._id, code: failure.code, graphCode: failure.graphCode },
+          'inbox delta cursor invalid; full resync',
+        );
         force = 'resync';
         current = ((await deps.models.Connection.findById(conn._id).lean()) as ConnectionDoc | null) ?? current;
         continue;
@@ -95,15 +129,37 @@ async function syncLocked(deps: InboxSyncDeps, conn: ConnectionDoc, requestedFul
   }
 }
 
-async function failed(deps: InboxSyncDeps, conn: ConnectionDoc, failure: MicrosoftFailure, report: boolean, err: unknown): Promise<SyncOutcome> {
+async function failed(
+  deps: InboxSyncDeps,
+  conn: ConnectionDoc,
+  failure: MicrosoftFailure,
+  report: boolean,
+  err: unknown,
+): Promise<SyncOutcome> {
   const now = deps.now();
   const before = conn.sync?.consecutiveFailures ?? 0;
   const failures = await recordSyncFailure(deps.models, conn._id, new Date(now), failure);
   const atMs = now + nextPollDelayMs(deps.inboxPolicy, failures, (deps.random ?? Math.random)(), failure.retryAfterMs);
   if (shouldRecordFailure(conn.sync?.lastError, before, failure.code)) {
-    await recordActivity(deps.models, conn, 'sync_failed', new Date(now), { kind: failure.kind, code: failure.code, status: failure.status, message: failure.message, failures, retryAt: new Date(atMs) });
+    await recordActivity(deps.models, conn, 'sync_failed', new Date(now), {
+      kind: failure.kind,
+      code: failure.code,
+      status: failure.status,
+      message: failure.message,
+      failures,
+      retryAt: new Date(atMs),
+    });
   }
-  deps.logger.warn({ connectionId: conn._id, code: failure.code, kind: failure.kind, failures, err: failure.code === 'unknown' ? err : undefined }, 'inbox sync failed');
+  deps.logger.warn(
+    {
+      connectionId: conn._id,
+      code: failure.code,
+      kind: failure.kind,
+      failures,
+      err: failure.code === 'unknown' ? err : undefined,
+    },
+    'inbox sync failed',
+  );
   if (report) {
     await deps.health.reportFailure(conn._id, failure);
     const after = (await deps.models.Connection.findById(conn._id).lean()) as ConnectionDoc | null;

@@ -10,7 +10,12 @@ export const SYNC_LOCK_TTL_MS = 120_000;
 /** Extend keeps the lease for another ttl; false when it was lost (a run that lost its lease stops). */
 export type SyncLock = HeldLease;
 
-export async function acquireSyncLock(redis: Redis, prefix: string, connectionId: string, ttlMs = SYNC_LOCK_TTL_MS): Promise<SyncLock | null> {
+export async function acquireSyncLock(
+  redis: Redis,
+  prefix: string,
+  connectionId: string,
+  ttlMs = SYNC_LOCK_TTL_MS,
+): Promise<SyncLock | null> {
   return acquireLease(redis, redisKeys.syncLock(prefix, connectionId), ttlMs);
 }
 

@@ -1,7 +1,12 @@
 import { FAILURE_KIND, type MicrosoftFailure, type MicrosoftFailureCode } from '@outlook-connect/shared';
 import { failureAction, shouldRecordFailure, shouldRecordSuccess } from './sync-outcome';
 
-const failure = (code: MicrosoftFailureCode, details: Partial<MicrosoftFailure> = {}): MicrosoftFailure => ({ kind: FAILURE_KIND[code], code, message: '', ...details });
+const failure = (code: MicrosoftFailureCode, details: Partial<MicrosoftFailure> = {}): MicrosoftFailure => ({
+  kind: FAILURE_KIND[code],
+  code,
+  message: '',
+  ...details,
+});
 
 describe('failureAction', () => {
   it('resyncs when the delta cursor is invalid', () => {
@@ -15,7 +20,10 @@ describe('failureAction', () => {
   });
 
   it('backs off on transient and permanent failures, carrying Retry-After', () => {
-    expect(failureAction(failure('throttled', { status: 429, retryAfterMs: 30_000 }))).toEqual({ kind: 'backoff', retryAfterMs: 30_000 });
+    expect(failureAction(failure('throttled', { status: 429, retryAfterMs: 30_000 }))).toEqual({
+      kind: 'backoff',
+      retryAfterMs: 30_000,
+    });
     expect(failureAction(failure('server_error', { status: 503 }))).toEqual({ kind: 'backoff' });
     expect(failureAction(failure('scope_missing', { status: 403 }))).toEqual({ kind: 'backoff' });
   });

@@ -15,15 +15,24 @@ export function failureAction(failure: MicrosoftFailure): FailureAction {
   if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials') return { kind: 'report' };
   // transient: Microsoft or the network will recover; permanent: e.g. scope_missing or a mailbox Graph cannot serve -
   // retried slowly, and visible on the connection (lastError, stale) instead of failing a job nobody looks at.
-  return failure.retryAfterMs !== undefined ? { kind: 'backoff', retryAfterMs: failure.retryAfterMs } : { kind: 'backoff' };
+  return failure.retryAfterMs !== undefined
+    ? { kind: 'backoff', retryAfterMs: failure.retryAfterMs }
+    : { kind: 'backoff' };
 }
 
 /** The timeline gets a sync_failed line when a failure streak starts or its reason changes, not on every retry. */
-export function shouldRecordFailure(previous: { code: string } | null | undefined, consecutiveFailuresBefore: number, code: string): boolean {
+export function shouldRecordFailure(
+  previous: { code: string } | null | undefined,
+  consecutiveFailuresBefore: number,
+  code: string,
+): boolean {
   return consecutiveFailuresBefore === 0 || !previous || previous.code !== code;
 }
 
 /** The timeline gets a synced line when something changed, a full pass completed, or a failure streak ended. */
-export function shouldRecordSuccess(r: { added: number; updated: number; removed: number; passCompleted: boolean; full: boolean }, consecutiveFailuresBefore: number): boolean {
+export function shouldRecordSuccess(
+  r: { added: number; updated: number; removed: number; passCompleted: boolean; full: boolean },
+  consecutiveFailuresBefore: number,
+): boolean {
   return r.added + r.updated + r.removed > 0 || (r.passCompleted && r.full) || consecutiveFailuresBefore > 0;
 }

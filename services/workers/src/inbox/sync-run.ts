@@ -1,7 +1,15 @@
 import { emitEvent, type QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Models } from '@outlook-connect/shared';
 import type { MailboxGraph } from '@outlook-connect/mailbox-runtime';
-import { fullPassRequest, inWindow, isFullPass, planDeltaPage, runStart, type DeltaPage, type RunStart } from './delta-page';
+import {
+  fullPassRequest,
+  inWindow,
+  isFullPass,
+  planDeltaPage,
+  runStart,
+  type DeltaPage,
+  type RunStart,
+} from './delta-page';
 import { messageSelect } from './graph-message';
 import type { InboxPolicy } from './inbox-policy';
 import { removeMessages, removeOlderGenerations, storedMessages, writeMessages } from './message-store';
@@ -39,13 +47,28 @@ export interface SyncRunResult {
 
 type Conn = Pick<ConnectionDoc, '_id' | 'workspaceId' | 'mailbox' | 'createdAt' | 'sync'>;
 
-export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync' | 'requested' | null): Promise<SyncRunResult> {
+export async function runInboxSync(
+  deps: SyncRunDeps,
+  conn: Conn,
+  force: 'resync' | 'requested' | null,
+): Promise<SyncRunResult> {
   const { models, inboxPolicy: policy } = deps;
   const start = runStart(conn.sync, force);
   const full = isFullPass(start);
   const client = deps.graph(conn._id);
   const prefer = `odata.maxpagesize=${policy.pageSize}`;
-  const result: SyncRunResult = { start, full, pages: 0, added: 0, updated: 0, removed: 0, purged: 0, outsideWindow: 0, events: 0, passCompleted: false };
+  const result: SyncRunResult = {
+    start,
+    full,
+    pages: 0,
+    added: 0,
+    updated: 0,
+    removed: 0,
+    purged: 0,
+    outsideWindow: 0,
+    events: 0,
+    passCompleted: false,
+  };
 
   let fetchPage: () => Promise<DeltaPage>;
   if (start.kind === 'full') {
@@ -78,7 +101,10 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
       const sends = await sendsAnsweredBy(models, conn, arrivals);
       for (const m of arrivals) {
         const e = receivedEvent(conn, m, sends);
-        await emitEvent(deps.queues, e.type, { workspaceId: e.workspaceId, connectionId: e.connectionId }, e.data, { id: e.id, occurredAt: e.occurredAt });
+        await emitEvent(deps.queues, e.type, { workspaceId: e.workspaceId, connectionId: e.connectionId }, e.data, {
+          id: e.id,
+          occurredAt: e.occurredAt,
+        });
       }
       result.events += arrivals.length;
     }
@@ -97,7 +123,11 @@ export async function runInboxSync(deps: SyncRunDeps, conn: Conn, force: 'resync
     // A complete unfiltered pass saw the whole Inbox: what it did not see is gone from Outlook. Purge before installing
     // the cursor: a crash in between replays the last page and purges again (idempotent).
     if (full) result.purged = await removeOlderGenerations(models, conn, start.generation);
-    await completePass(models, conn._id, passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now())));
+    await completePass(
+      models,
+      conn._id,
+      passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now())),
+    );
     result.passCompleted = true;
     break;
   }

@@ -17,6 +17,11 @@ describe('passCompletionSet', () => {
   it('an incremental pass only moves the cursor', () => {
     const set = passCompletionSet(false, 4, 'https://graph/delta?d=2', now);
     expect(set['sync.deltaLink']).toBe('https://graph/delta?d=2');
-    expect(Object.keys(set).sort()).toEqual(['sync.deltaLink', 'sync.initialSyncComplete', 'sync.pageLink', 'sync.pendingGeneration']);
+    expect(Object.keys(set).sort()).toEqual([
+      'sync.deltaLink',
+      'sync.initialSyncComplete',
+      'sync.pageLink',
+      'sync.pendingGeneration',
+    ]);
   });
 });

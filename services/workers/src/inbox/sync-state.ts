@@ -5,7 +5,12 @@ import type { ConnectionDoc, MicrosoftFailure, Models } from '@outlook-connect/s
 type ConnModels = Pick<Models, 'Connection'>;
 
 /** What a completed pass writes: the new cursor, and for a full pass its generation and the cursor's birth. */
-export function passCompletionSet(full: boolean, generation: number, deltaLink: string, now: Date): Record<string, unknown> {
+export function passCompletionSet(
+  full: boolean,
+  generation: number,
+  deltaLink: string,
+  now: Date,
+): Record<string, unknown> {
   const set: Record<string, unknown> = {
     'sync.deltaLink': deltaLink,
     'sync.pageLink': null,
@@ -25,18 +30,31 @@ export async function markAttempt(models: ConnModels, connectionId: string, now:
 
 /** A full pass starts: its generation is recorded before the first page, so a crash restarts the same generation. */
 export async function beginFullPass(models: ConnModels, connectionId: string, generation: number): Promise<void> {
-  await models.Connection.updateOne({ _id: connectionId }, { $set: { 'sync.pendingGeneration': generation, 'sync.pageLink': null } });
+  await models.Connection.updateOne(
+    { _id: connectionId },
+    { $set: { 'sync.pendingGeneration': generation, 'sync.pageLink': null } },
+  );
 }
 
 export async function savePageProgress(models: ConnModels, connectionId: string, pageLink: string): Promise<void> {
   await models.Connection.updateOne({ _id: connectionId }, { $set: { 'sync.pageLink': pageLink } });
 }
 
-export async function completePass(models: ConnModels, connectionId: string, set: Record<string, unknown>): Promise<void> {
+export async function completePass(
+  models: ConnModels,
+  connectionId: string,
+  set: Record<string, unknown>,
+): Promise<void> {
   await models.Connection.updateOne({ _id: connectionId }, { $set: set });
 }
 
-export async function recordSyncSuccess(models: ConnModels, connectionId: string, now: Date, nextSyncAt: Date, syncedCount: number): Promise<void> {
+export async function recordSyncSuccess(
+  models: ConnModels,
+  connectionId: string,
+  now: Date,
+  nextSyncAt: Date,
+  syncedCount: number,
+): Promise<void> {
   await models.Connection.updateOne(
     { _id: connectionId },
     {
@@ -52,10 +70,18 @@ export async function recordSyncSuccess(models: ConnModels, connectionId: string
 }
 
 /** Records a failed run; returns the streak length including this failure. */
-export async function recordSyncFailure(models: ConnModels, connectionId: string, now: Date, failure: Pick<MicrosoftFailure, 'code' | 'message'>): Promise<number> {
+export async function recordSyncFailure(
+  models: ConnModels,
+  connectionId: string,
+  now: Date,
+  failure: Pick<MicrosoftFailure, 'code' | 'message'>,
+): Promise<number> {
   const after = await models.Connection.findOneAndUpdate(
     { _id: connectionId },
-    { $set: { 'sync.lastError': { code: failure.code, message: failure.message, at: now } }, $inc: { 'sync.consecutiveFailures': 1 } },
+    {
+      $set: { 'sync.lastError': { code: failure.code, message: failure.message, at: now } },
+      $inc: { 'sync.consecutiveFailures': 1 },
+    },
     { returnDocument: 'after' },
   ).lean<ConnectionDoc>();
   return after?.sync?.consecutiveFailures ?? 1;

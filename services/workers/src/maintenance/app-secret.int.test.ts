@@ -22,17 +22,25 @@ it('warns 30, 7 and 1 days ahead, once each per secret version', async () => {
   await appSecretCheck(h.clients.deps);
   let warnings = (await h.events('app.secret_expiring')).filter((e) => e.appId === app.id);
   expect(warnings.map((e) => e.data.daysBefore)).toEqual([7]);
-  await h.clients.deps.models.OAuthApp.updateOne({ _id: app.id }, { $set: { secretExpiresAt: new Date(Date.now() + DAY / 2) } });
+  await h.clients.deps.models.OAuthApp.updateOne(
+    { _id: app.id },
+    { $set: { secretExpiresAt: new Date(Date.now() + DAY / 2) } },
+  );
   await appSecretCheck(h.clients.deps);
   warnings = (await h.events('app.secret_expiring')).filter((e) => e.appId === app.id);
   expect(warnings.map((e) => e.data.daysBefore).sort()).toEqual([1, 7]);
-  expect((await h.clients.deps.models.OAuthApp.findById(app.id).lean())!.secretWarningsSent.sort((a, b) => a - b)).toEqual([1, 7, 30]);
+  expect(
+    (await h.clients.deps.models.OAuthApp.findById(app.id).lean())!.secretWarningsSent.sort((a, b) => a - b),
+  ).toEqual([1, 7, 30]);
 });
 
 it('marks the app and every active connection when the recorded secret expiry passes', async () => {
   const app = await h.seedApp({ secretExpiresAt: new Date(Date.now() + 3 * DAY) });
   const conns = await h.connect(app, 3, 'expiring');
-  await h.clients.deps.models.OAuthApp.updateOne({ _id: app.id }, { $set: { secretExpiresAt: new Date(Date.now() - 1000) } });
+  await h.clients.deps.models.OAuthApp.updateOne(
+    { _id: app.id },
+    { $set: { secretExpiresAt: new Date(Date.now() - 1000) } },
+  );
   const before = h.emulator.control.requestLog().length;
   const result = await appSecretCheck(h.clients.deps);
   expect(result).toMatchObject({ expired: 1, connectionsMarked: 3 });
@@ -54,18 +62,28 @@ it('recovers the connections marked because of the app after a secret rotation; 
   const app = await h.seedApp();
   const [ok1, ok2, revoked] = await h.connect(app, 3, 'rotation');
   h.emulator.control.expireSecret(app.clientId);
-  await expect(tokens.get(ok1!._id, { minValidityMs: DAY })).rejects.toMatchObject({ reasonCode: 'client_secret_expired' });
-  expect((await models.Connection.countDocuments({ appId: app.id, status: 'needs_reconnect' }))).toBe(3);
+  await expect(tokens.get(ok1!._id, { minValidityMs: DAY })).rejects.toMatchObject({
+    reasonCode: 'client_secret_expired',
+  });
+  expect(await models.Connection.countDocuments({ appId: app.id, status: 'needs_reconnect' })).toBe(3);
   h.emulator.control.revokeGrants(revoked!.mailbox); // meanwhile this user's sessions were revoked by an admin
 
   // The operator creates a new secret in Azure and updates it in Settings > OAuth Apps (what the gateway does).
   const fresh = h.emulator.control.addSecret(app.clientId, { value: 'new-secret-value-after-rotation' });
   await models.OAuthApp.updateOne(
     { _id: app.id },
-    { $set: { clientSecretEnc: box.encrypt(fresh.value, clientSecretContext(app.id)), secretStatus: 'ok', secretWarningsSent: [] }, $inc: { secretVersion: 1 } },
+    {
+      $set: {
+        clientSecretEnc: box.encrypt(fresh.value, clientSecretContext(app.id)),
+        secretStatus: 'ok',
+        secretWarningsSent: [],
+      },
+      $inc: { secretVersion: 1 },
+    },
   );
   await queues.enqueue('app-recovery', { appId: app.id, secretVersion: 2 });
-  for (let i = 0; i < 100 && (await models.Connection.countDocuments({ appId: app.id, status: 'active' })) < 2; i++) await sleep(100);
+  for (let i = 0; i < 100 && (await models.Connection.countDocuments({ appId: app.id, status: 'active' })) < 2; i++)
+    await sleep(100);
   await sleep(300);
 
   for (const c of [ok1!, ok2!]) {
@@ -79,6 +97,7 @@ it('recovers the connections marked because of the app after a secret rotation; 
   const recovered = (await h.events('connection.recovered')).filter((e) => e.appId === app.id);
   expect(recovered.map((e) => e.connectionId).sort()).toEqual([ok1!._id, ok2!._id].sort());
   // The recovered ones are back on the refresh schedule.
-  const { data } = (await queues.queue('token-refresh').getDelayed()).find((j) => j.data.connectionId === ok1!._id) ?? {};
+  const { data } =
+    (await queues.queue('token-refresh').getDelayed()).find((j) => j.data.connectionId === ok1!._id) ?? {};
   expect(data).toMatchObject({ reason: 'scheduled', tokenVersion: ok1!.tokenVersion + 1 });
 });

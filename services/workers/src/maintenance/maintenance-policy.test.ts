@@ -7,19 +7,36 @@ describe('maintenance settings', () => {
   });
 
   it('reads every setting', () => {
-    const p = maintenancePolicyFromConfig(parseEnv('workers', maintenanceEnv, { SEND_RETENTION_DAYS: '3', ACTIVITY_RETENTION_DAYS: '1', OPERATION_SWEEP_EVERY_SEC: '5', RETENTION_BATCH: '10' }));
-    expect(p).toMatchObject({ sendRetentionMs: 3 * 86_400_000, activityRetentionMs: 86_400_000, operationSweepEveryMs: 5_000, retentionBatch: 10 });
+    const p = maintenancePolicyFromConfig(
+      parseEnv('workers', maintenanceEnv, {
+        SEND_RETENTION_DAYS: '3',
+        ACTIVITY_RETENTION_DAYS: '1',
+        OPERATION_SWEEP_EVERY_SEC: '5',
+        RETENTION_BATCH: '10',
+      }),
+    );
+    expect(p).toMatchObject({
+      sendRetentionMs: 3 * 86_400_000,
+      activityRetentionMs: 86_400_000,
+      operationSweepEveryMs: 5_000,
+      retentionBatch: 10,
+    });
   });
 
   it('names every bad variable', () => {
     let caught: unknown;
     try {
-      parseEnv('workers', maintenanceEnv, { SEND_RETENTION_DAYS: '0', CONNECT_ATTEMPT_RETENTION_DAYS: 'soon', OPERATION_SWEEP_BATCH: '-1' });
+      parseEnv('workers', maintenanceEnv, {
+        SEND_RETENTION_DAYS: '0',
+        CONNECT_ATTEMPT_RETENTION_DAYS: 'soon',
+        OPERATION_SWEEP_BATCH: '-1',
+      });
     } catch (err) {
       caught = err;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const message = (caught as Error).message;
-    for (const name of ['SEND_RETENTION_DAYS', 'CONNECT_ATTEMPT_RETENTION_DAYS', 'OPERATION_SWEEP_BATCH']) expect(message).toContain(name);
+    for (const name of ['SEND_RETENTION_DAYS', 'CONNECT_ATTEMPT_RETENTION_DAYS', 'OPERATION_SWEEP_BATCH'])
+      expect(message).toContain(name);
   });
 });

@@ -34,20 +34,41 @@ export const DEFAULT_MAINTENANCE_POLICY: MaintenancePolicy = {
   webhookDeliveryRetentionMs: 30 * DAY_MS,
 };
 
-const count = (def: number, what: string, max = 100_000) => z.coerce.number().int().min(1).max(max).default(def).describe(`${what} (an integer 1..${max})`);
+const count = (def: number, what: string, max = 100_000) =>
+  z.coerce.number().int().min(1).max(max).default(def).describe(`${what} (an integer 1..${max})`);
 const days = (defMs: number, what: string) => count(Math.round(defMs / DAY_MS), `${what}, in days`, 36_500);
 const d = DEFAULT_MAINTENANCE_POLICY;
 
 export const maintenanceEnv = {
-  OPERATION_SWEEP_EVERY_SEC: count(d.operationSweepEveryMs / 1000, 'seconds between two sweeps that give queued and scheduled sends and calendar operations their job back', 86_400),
-  OPERATION_SWEEP_BATCH: count(d.operationSweepBatch, 'open sends (and calendar operations) one sweep pass checks', 10_000),
+  OPERATION_SWEEP_EVERY_SEC: count(
+    d.operationSweepEveryMs / 1000,
+    'seconds between two sweeps that give queued and scheduled sends and calendar operations their job back',
+    86_400,
+  ),
+  OPERATION_SWEEP_BATCH: count(
+    d.operationSweepBatch,
+    'open sends (and calendar operations) one sweep pass checks',
+    10_000,
+  ),
   RETENTION_EVERY_SEC: count(d.retentionEveryMs / 1000, 'seconds between two retention runs', 86_400),
   RETENTION_BATCH: count(d.retentionBatch, 'records one retention delete takes', 10_000),
-  CONNECT_ATTEMPT_RETENTION_DAYS: days(d.connectAttemptRetentionMs, 'how long a connect attempt is kept past its expiry'),
-  SEND_RETENTION_DAYS: days(d.sendRetentionMs, 'how long a finished (sent, failed, canceled) send is kept; its idempotency key lasts as long'),
-  CALENDAR_RETENTION_DAYS: days(d.calendarRetentionMs, 'how long a finished calendar operation is kept; its idempotency key lasts as long'),
-  ACTIVITY_RETENTION_DAYS: days(d.activityRetentionMs, 'how long an activity line of a connection\'s timeline is kept'),
-  WEBHOOK_DELIVERY_RETENTION_DAYS: days(d.webhookDeliveryRetentionMs, 'how long a finished webhook delivery and its attempt log are kept (replay reaches back as far)'),
+  CONNECT_ATTEMPT_RETENTION_DAYS: days(
+    d.connectAttemptRetentionMs,
+    'how long a connect attempt is kept past its expiry',
+  ),
+  SEND_RETENTION_DAYS: days(
+    d.sendRetentionMs,
+    'how long a finished (sent, failed, canceled) send is kept; its idempotency key lasts as long',
+  ),
+  CALENDAR_RETENTION_DAYS: days(
+    d.calendarRetentionMs,
+    'how long a finished calendar operation is kept; its idempotency key lasts as long',
+  ),
+  ACTIVITY_RETENTION_DAYS: days(d.activityRetentionMs, "how long an activity line of a connection's timeline is kept"),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: days(
+    d.webhookDeliveryRetentionMs,
+    'how long a finished webhook delivery and its attempt log are kept (replay reaches back as far)',
+  ),
 };
 
 export function maintenancePolicyFromConfig(e: z.infer<z.ZodObject<typeof maintenanceEnv>>): MaintenancePolicy {

@@ -4,8 +4,4 @@ import { maintenanceTasks } from './tasks';
 
 /** Runs one maintenance task by name (see the dispatch table in tasks.ts). */
 export const maintenanceRegistration = (deps: ServiceDeps) =>
-  handlerFor(
-    'maintenance',
-    async ({ task }, ctx) => maintenanceTasks[task].run(deps, ctx),
-    2,
-  );
+  handlerFor('maintenance', async ({ task }, ctx) => maintenanceTasks[task].run(deps, ctx), 2);

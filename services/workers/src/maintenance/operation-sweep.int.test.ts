@@ -1,5 +1,10 @@
 import { createCalendarClient, createSendClient, queueNames } from '@outlook-connect/queues';
-import { dependencyFailureOf, type CalendarOperationDoc, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
+import {
+  dependencyFailureOf,
+  type CalendarOperationDoc,
+  type ConnectionDoc,
+  type SendDoc,
+} from '@outlook-connect/shared';
 import { waitFor } from '@outlook-connect/stack';
 import { createCalendarHandler } from '../calendar/calendar.handler';
 import { createSendHandler } from '../send/send.handler';
@@ -45,7 +50,10 @@ it('FLUSHALL mid-batch and Redis down at enqueue: every send goes out once, with
     policy: { ...deps.policy, sweepEveryMs: SWEEP_EVERY_MS },
     maintenancePolicy: { ...deps.maintenancePolicy, operationSweepEveryMs: SWEEP_EVERY_MS, operationSweepBatch: BATCH },
   };
-  stack.startWorkers([createSendHandler(deps), createCalendarHandler(deps), maintenanceRegistration(maintenance)], ['send', 'calendar', 'maintenance']);
+  stack.startWorkers(
+    [createSendHandler(deps), createCalendarHandler(deps), maintenanceRegistration(maintenance)],
+    ['send', 'calendar', 'maintenance'],
+  );
   const schedules = keepMaintenanceScheduled(maintenance, stack.logger);
 
   try {
@@ -75,7 +83,11 @@ it('FLUSHALL mid-batch and Redis down at enqueue: every send goes out once, with
         connectionId: mailboxes[0]!._id,
         idempotencyKey: 'flush-cal',
         metadata: {},
-        event: { subject: 'Booked while Redis was down', start: { dateTime: '2031-05-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2031-05-01T10:30:00', timeZone: 'UTC' } },
+        event: {
+          subject: 'Booked while Redis was down',
+          start: { dateTime: '2031-05-01T10:00:00', timeZone: 'UTC' },
+          end: { dateTime: '2031-05-01T10:30:00', timeZone: 'UTC' },
+        },
       })
       .catch((err: unknown) => err);
     expect(dependencyFailureOf(downSend)).toMatchObject({ dependency: 'redis' });
@@ -83,13 +95,30 @@ it('FLUSHALL mid-batch and Redis down at enqueue: every send goes out once, with
     await servers.startRedis();
     const stranded = (await deps.models.Send.findOne({ idempotencyKey: 'flush-40' }).lean()) as SendDoc;
     expect(stranded.status).toBe('queued');
-    const strandedOp = (await deps.models.CalendarOperation.findOne({ idempotencyKey: 'flush-cal' }).lean()) as CalendarOperationDoc;
+    const strandedOp = (await deps.models.CalendarOperation.findOne({
+      idempotencyKey: 'flush-cal',
+    }).lean()) as CalendarOperationDoc;
     expect(strandedOp.status).toBe('queued');
 
     const all = [...batch, stranded];
     const ids = all.map((s) => s._id);
-    await waitFor(async () => (await deps.models.Send.countDocuments({ _id: { $in: ids }, status: { $in: ['sent', 'failed', 'canceled'] } })) === ids.length, 120_000, 'every send finished');
-    await waitFor(async () => ['succeeded', 'failed'].includes(((await deps.models.CalendarOperation.findById(strandedOp._id).lean()) as CalendarOperationDoc).status), 60_000, 'the calendar operation');
+    await waitFor(
+      async () =>
+        (await deps.models.Send.countDocuments({
+          _id: { $in: ids },
+          status: { $in: ['sent', 'failed', 'canceled'] },
+        })) === ids.length,
+      120_000,
+      'every send finished',
+    );
+    await waitFor(
+      async () =>
+        ['succeeded', 'failed'].includes(
+          ((await deps.models.CalendarOperation.findById(strandedOp._id).lean()) as CalendarOperationDoc).status,
+        ),
+      60_000,
+      'the calendar operation',
+    );
     const healedInMs = Date.now() - flushedAt;
 
     const after = (await deps.models.Send.find({ _id: { $in: ids } }).lean()) as SendDoc[];
@@ -105,7 +134,9 @@ it('FLUSHALL mid-batch and Redis down at enqueue: every send goes out once, with
     };
     // Bound: an open record without its job is found within (ceil(open / batch) + 1) sweep intervals.
     const boundMs = (Math.ceil(ids.length / BATCH) + 1) * SWEEP_EVERY_MS;
-    process.stdout.write(`FLUSHALL mid-batch: ${JSON.stringify(figures)}; all out ${(healedInMs / 1000).toFixed(1)} s after the flush (sweep bound ${boundMs / 1000} s + sending)\n`);
+    process.stdout.write(
+      `FLUSHALL mid-batch: ${JSON.stringify(figures)}; all out ${(healedInMs / 1000).toFixed(1)} s after the flush (sweep bound ${boundMs / 1000} s + sending)\n`,
+    );
     expect(failed.map((s) => `${s._id} ${s.error?.code}`)).toEqual([]);
     expect(figures).toMatchObject({ sent: ids.length, lost: 0, doubled: 0 });
     expect(figures.inFlightAtFlush).toBeGreaterThan(0);

@@ -11,7 +11,11 @@ import type { MaintenancePolicy } from './maintenance-policy';
 export interface OperationSweepDeps {
   models: Pick<Models, 'Send' | 'CalendarOperation'>;
   queues: QueueClient;
-  redis: { get(key: string): Promise<string | null>; set(key: string, value: string): Promise<unknown>; del(key: string): Promise<unknown> };
+  redis: {
+    get(key: string): Promise<string | null>;
+    set(key: string, value: string): Promise<unknown>;
+    del(key: string): Promise<unknown>;
+  };
   logger: Logger;
   now: () => number;
   maintenancePolicy: MaintenancePolicy;
@@ -46,7 +50,11 @@ const KINDS = (models: OperationSweepDeps['models']): Kind[] => [
     open: ['queued', 'scheduled', 'sending'],
     // A scheduled send's job waits until it is due, as the producer's did.
     enqueue: (queues, r, nowMs) =>
-      queues.enqueue('send', { sendId: r._id }, { jobId: r._id, delay: r.sendAt ? Math.max(0, r.sendAt.getTime() - nowMs) : 0 }),
+      queues.enqueue(
+        'send',
+        { sendId: r._id },
+        { jobId: r._id, delay: r.sendAt ? Math.max(0, r.sendAt.getTime() - nowMs) : 0 },
+      ),
   },
   {
     queue: 'calendar',
@@ -67,7 +75,11 @@ async function sweepKind(deps: OperationSweepDeps, kind: Kind, result: Operation
   const key = redisKeys.operationSweepCursor(deps.queues.prefix, kind.queue);
   const raw = await deps.redis.get(key);
   const cursor = raw ? (JSON.parse(raw) as Cursor) : null;
-  const after = cursor ? { $or: [{ updatedAt: { $gt: new Date(cursor.at) } }, { updatedAt: new Date(cursor.at), _id: { $gt: cursor.id } }] } : {};
+  const after = cursor
+    ? {
+        $or: [{ updatedAt: { $gt: new Date(cursor.at) } }, { updatedAt: new Date(cursor.at), _id: { $gt: cursor.id } }],
+      }
+    : {};
   const batch = deps.maintenancePolicy.operationSweepBatch;
   const records = (await kind.model
     .find({ status: { $in: kind.open }, ...after }, { _id: 1, status: 1, updatedAt: 1, sendAt: 1 })
@@ -93,12 +105,17 @@ async function sweepKind(deps: OperationSweepDeps, kind: Kind, result: Operation
   // A short page ends the round: the next pass starts again from the oldest open record.
   const last = records.at(-1);
   if (records.length < batch || !last) await deps.redis.del(key);
-  else await deps.redis.set(key, JSON.stringify({ at: new Date(last.updatedAt).getTime(), id: last._id } satisfies Cursor));
+  else
+    await deps.redis.set(
+      key,
+      JSON.stringify({ at: new Date(last.updatedAt).getTime(), id: last._id } satisfies Cursor),
+    );
 }
 
 export async function operationSweep(deps: OperationSweepDeps): Promise<OperationSweepResult> {
   const result: OperationSweepResult = { checked: 0, enqueued: 0, revived: 0 };
   for (const kind of KINDS(deps.models)) await sweepKind(deps, kind, result);
-  if (result.enqueued || result.revived) deps.logger.warn(result, 'operation sweep gave open sends or calendar operations their job back');
+  if (result.enqueued || result.revived)
+    deps.logger.warn(result, 'operation sweep gave open sends or calendar operations their job back');
   return result;
 }

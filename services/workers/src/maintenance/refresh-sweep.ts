@@ -19,15 +19,25 @@ export interface SweepResult {
  * active connections due within the horizon, each (re)enqueued under its deterministic job id. After a Redis flush
  * every connection is back on the queue within one sweep.
  */
-export async function refreshSweep(deps: Pick<RuntimeDeps, 'models' | 'queues' | 'now' | 'policy' | 'logger'>): Promise<SweepResult> {
+export async function refreshSweep(
+  deps: Pick<RuntimeDeps, 'models' | 'queues' | 'now' | 'policy' | 'logger'>,
+): Promise<SweepResult> {
   const now = deps.now();
   const result: SweepResult = { enqueued: 0, healed: 0, initialized: 0 };
 
   // Connections stored without a schedule (e.g. by an older writer) get one from their token expiry.
-  const unscheduled = await deps.models.Connection.find({ status: 'active', nextRefreshAt: null }, { _id: 1, accessTokenExpiresAt: 1 }).limit(BATCH).lean();
+  const unscheduled = await deps.models.Connection.find(
+    { status: 'active', nextRefreshAt: null },
+    { _id: 1, accessTokenExpiresAt: 1 },
+  )
+    .limit(BATCH)
+    .lean();
   for (const c of unscheduled) {
     const at = c.accessTokenExpiresAt ? nextRefreshAt(c.accessTokenExpiresAt, now, deps.policy) : new Date(now);
-    const res = await deps.models.Connection.updateOne({ _id: c._id, nextRefreshAt: null }, { $set: { nextRefreshAt: at } });
+    const res = await deps.models.Connection.updateOne(
+      { _id: c._id, nextRefreshAt: null },
+      { $set: { nextRefreshAt: at } },
+    );
     result.initialized += res.modifiedCount;
   }
 
@@ -43,13 +53,16 @@ export async function refreshSweep(deps: Pick<RuntimeDeps, 'models' | 'queues' |
   let batch: ScheduledFields[] = [];
   const flush = async () => {
     for (const c of batch) {
-      if (c.nextRefreshAt && c.nextRefreshAt.getTime() < overdueBefore && (await clearFinishedRefresh(deps.queues, c))) result.healed++;
+      if (c.nextRefreshAt && c.nextRefreshAt.getTime() < overdueBefore && (await clearFinishedRefresh(deps.queues, c)))
+        result.healed++;
     }
     await scheduleRefreshes(deps.queues, batch, now);
     result.enqueued += batch.length;
     batch = [];
   };
-  for await (const c of cursor as AsyncIterable<Pick<ConnectionDoc, '_id' | 'tokenVersion' | 'refreshFailures' | 'nextRefreshAt'>>) {
+  for await (const c of cursor as AsyncIterable<
+    Pick<ConnectionDoc, '_id' | 'tokenVersion' | 'refreshFailures' | 'nextRefreshAt'>
+  >) {
     batch.push(c);
     if (batch.length >= BATCH) await flush();
   }

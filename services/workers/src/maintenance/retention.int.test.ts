@@ -21,9 +21,28 @@ it('deletes only records past their retention, in batches, and open work never',
   const now = Date.now();
   const ago = (days: number) => new Date(now - days * DAY);
   const base = { workspaceId: stack.workspaceId, connectionId: 'conn_000000000000000000000000' };
-  const send = (status: string, days: number) => ({ _id: newId('send'), ...base, idempotencyKey: newId('k'), status, updatedAt: ago(days), createdAt: ago(days) });
-  const op = (status: string, days: number) => ({ _id: newId('cal'), ...base, idempotencyKey: newId('k'), status, updatedAt: ago(days), createdAt: ago(days) });
-  const attempt = (days: number) => ({ _id: newId('ca'), workspaceId: stack.workspaceId, stateHash: newId('h'), expiresAt: ago(days) });
+  const send = (status: string, days: number) => ({
+    _id: newId('send'),
+    ...base,
+    idempotencyKey: newId('k'),
+    status,
+    updatedAt: ago(days),
+    createdAt: ago(days),
+  });
+  const op = (status: string, days: number) => ({
+    _id: newId('cal'),
+    ...base,
+    idempotencyKey: newId('k'),
+    status,
+    updatedAt: ago(days),
+    createdAt: ago(days),
+  });
+  const attempt = (days: number) => ({
+    _id: newId('ca'),
+    workspaceId: stack.workspaceId,
+    stateHash: newId('h'),
+    expiresAt: ago(days),
+  });
   const line = (days: number) => ({ _id: newId('act'), ...base, type: 'sent', at: ago(days), detail: {} });
 
   const oldSends = ['sent', 'failed', 'canceled', 'sent', 'sent'].map((s) => send(s, 100));
@@ -42,15 +61,37 @@ it('deletes only records past their retention, in batches, and open work never',
   // One batch of 2 per collection: a run is bounded, the next one continues.
   const bounded: MaintenancePolicy = { ...DEFAULT_MAINTENANCE_POLICY, retentionBatch: 2, retentionMaxBatches: 1 };
   const first = await retention({ models, logger, now: () => now, maintenancePolicy: bounded, inboxMirrorDays: null });
-  expect(first).toEqual({ connectAttempts: 2, sends: 2, calendarOperations: 2, activityLines: 2, inboxMessages: 0, webhookDeliveries: 0 });
+  expect(first).toEqual({
+    connectAttempts: 2,
+    sends: 2,
+    calendarOperations: 2,
+    activityLines: 2,
+    inboxMessages: 0,
+    webhookDeliveries: 0,
+  });
 
-  const rest = await retention({ models, logger, now: () => now, maintenancePolicy: { ...bounded, retentionMaxBatches: 10 }, inboxMirrorDays: null });
+  const rest = await retention({
+    models,
+    logger,
+    now: () => now,
+    maintenancePolicy: { ...bounded, retentionMaxBatches: 10 },
+    inboxMirrorDays: null,
+  });
   process.stdout.write(`retention: first run ${JSON.stringify(first)}, second ${JSON.stringify(rest)}\n`);
-  expect(rest).toEqual({ connectAttempts: 0, sends: 3, calendarOperations: 0, activityLines: 1, inboxMessages: 0, webhookDeliveries: 0 });
+  expect(rest).toEqual({
+    connectAttempts: 0,
+    sends: 3,
+    calendarOperations: 0,
+    activityLines: 1,
+    inboxMessages: 0,
+    webhookDeliveries: 0,
+  });
 
   const ids = <T extends { _id: string }>(docs: T[]) => docs.map((d) => d._id).sort();
   const left = async (model: { find(f: object): { lean(): Promise<unknown> } }, all: Array<{ _id: string }>) =>
-    ((await model.find({ _id: { $in: all.map((d) => d._id) } }).lean()) as Array<{ _id: string }>).map((d) => d._id).sort();
+    ((await model.find({ _id: { $in: all.map((d) => d._id) } }).lean()) as Array<{ _id: string }>)
+      .map((d) => d._id)
+      .sort();
   expect(await left(models.Send, [...oldSends, ...keptSends])).toEqual(ids(keptSends));
   expect(await left(models.CalendarOperation, [...oldOps, ...keptOps])).toEqual(ids(keptOps));
   expect(await left(models.ConnectAttempt, [...oldAttempts, ...keptAttempts])).toEqual(ids(keptAttempts));
@@ -70,11 +111,25 @@ it('removes inbox messages that fell out of the mirror window, and none while th
   const old = [message(40), message(31)];
   const recent = [message(29), message(1)];
   await models.InboxMessage.collection.insertMany([...old, ...recent] as never[]);
-  const all = await retention({ models, logger, now: () => now, maintenancePolicy: DEFAULT_MAINTENANCE_POLICY, inboxMirrorDays: null });
+  const all = await retention({
+    models,
+    logger,
+    now: () => now,
+    maintenancePolicy: DEFAULT_MAINTENANCE_POLICY,
+    inboxMirrorDays: null,
+  });
   expect(all.inboxMessages).toBe(0);
-  const windowed = await retention({ models, logger, now: () => now, maintenancePolicy: DEFAULT_MAINTENANCE_POLICY, inboxMirrorDays: 30 });
+  const windowed = await retention({
+    models,
+    logger,
+    now: () => now,
+    maintenancePolicy: DEFAULT_MAINTENANCE_POLICY,
+    inboxMirrorDays: 30,
+  });
   expect(windowed.inboxMessages).toBe(2);
-  const left = (await models.InboxMessage.find({ _id: { $in: [...old, ...recent].map((d) => d._id) } }).lean()).map((d) => d._id).sort();
+  const left = (await models.InboxMessage.find({ _id: { $in: [...old, ...recent].map((d) => d._id) } }).lean())
+    .map((d) => d._id)
+    .sort();
   expect(left).toEqual(recent.map((d) => d._id).sort());
 });
 
@@ -93,8 +148,16 @@ it('removes finished webhook deliveries past their retention, never pending ones
   const old = [delivery('delivered', 40), delivery('failed', 31)];
   const kept = [delivery('pending', 40), delivery('delivered', 5)];
   await models.WebhookDelivery.collection.insertMany([...old, ...kept] as never[]);
-  const res = await retention({ models, logger, now: () => now, maintenancePolicy: DEFAULT_MAINTENANCE_POLICY, inboxMirrorDays: null });
+  const res = await retention({
+    models,
+    logger,
+    now: () => now,
+    maintenancePolicy: DEFAULT_MAINTENANCE_POLICY,
+    inboxMirrorDays: null,
+  });
   expect(res.webhookDeliveries).toBe(2);
-  const left = (await models.WebhookDelivery.find({ _id: { $in: [...old, ...kept].map((d) => d._id) } }).lean()).map((d) => d._id).sort();
+  const left = (await models.WebhookDelivery.find({ _id: { $in: [...old, ...kept].map((d) => d._id) } }).lean())
+    .map((d) => d._id)
+    .sort();
   expect(left).toEqual(kept.map((d) => d._id).sort());
 });

@@ -7,7 +7,10 @@ import type { MaintenancePolicy } from './maintenance-policy';
 // find of at most `retentionBatch` ids; one run does at most `retentionMaxBatches` per collection, the next continues.
 
 export interface RetentionDeps {
-  models: Pick<Models, 'ConnectAttempt' | 'Send' | 'CalendarOperation' | 'ConnectionActivity' | 'InboxMessage' | 'WebhookDelivery'>;
+  models: Pick<
+    Models,
+    'ConnectAttempt' | 'Send' | 'CalendarOperation' | 'ConnectionActivity' | 'InboxMessage' | 'WebhookDelivery'
+  >;
   logger: Logger;
   now: () => number;
   maintenancePolicy: MaintenancePolicy;
@@ -26,10 +29,19 @@ export interface RetentionResult {
 
 const DAY_MS = 86_400_000;
 
-async function prune(model: Model<Record<string, unknown>>, filter: Record<string, unknown>, sort: Record<string, 1>, policy: MaintenancePolicy): Promise<number> {
+async function prune(
+  model: Model<Record<string, unknown>>,
+  filter: Record<string, unknown>,
+  sort: Record<string, 1>,
+  policy: MaintenancePolicy,
+): Promise<number> {
   let deleted = 0;
   for (let i = 0; i < policy.retentionMaxBatches; i++) {
-    const ids = ((await model.find(filter, { _id: 1 }).sort(sort).limit(policy.retentionBatch).lean()) as unknown as Array<{ _id: string }>).map((d) => d._id);
+    const ids = (
+      (await model.find(filter, { _id: 1 }).sort(sort).limit(policy.retentionBatch).lean()) as unknown as Array<{
+        _id: string;
+      }>
+    ).map((d) => d._id);
     if (!ids.length) break;
     // The filter again with the ids: a record that changed since the find (e.g. reopened) stays.
     const res = await model.deleteMany({ _id: { $in: ids }, ...filter });
@@ -45,13 +57,40 @@ export async function retention(deps: RetentionDeps): Promise<RetentionResult> {
   const before = (ms: number) => new Date(now - ms);
   const m = deps.models as unknown as Record<keyof RetentionDeps['models'], Model<Record<string, unknown>>>;
   const result: RetentionResult = {
-    connectAttempts: await prune(m.ConnectAttempt, { expiresAt: { $lt: before(p.connectAttemptRetentionMs) } }, { expiresAt: 1 }, p),
-    sends: await prune(m.Send, { status: { $in: ['sent', 'failed', 'canceled'] }, updatedAt: { $lt: before(p.sendRetentionMs) } }, { updatedAt: 1 }, p),
-    calendarOperations: await prune(m.CalendarOperation, { status: { $in: ['succeeded', 'failed'] }, updatedAt: { $lt: before(p.calendarRetentionMs) } }, { updatedAt: 1 }, p),
+    connectAttempts: await prune(
+      m.ConnectAttempt,
+      { expiresAt: { $lt: before(p.connectAttemptRetentionMs) } },
+      { expiresAt: 1 },
+      p,
+    ),
+    sends: await prune(
+      m.Send,
+      { status: { $in: ['sent', 'failed', 'canceled'] }, updatedAt: { $lt: before(p.sendRetentionMs) } },
+      { updatedAt: 1 },
+      p,
+    ),
+    calendarOperations: await prune(
+      m.CalendarOperation,
+      { status: { $in: ['succeeded', 'failed'] }, updatedAt: { $lt: before(p.calendarRetentionMs) } },
+      { updatedAt: 1 },
+      p,
+    ),
     activityLines: await prune(m.ConnectionActivity, { at: { $lt: before(p.activityRetentionMs) } }, { at: 1 }, p),
     inboxMessages:
-      deps.inboxMirrorDays === null ? 0 : await prune(m.InboxMessage, { receivedAt: { $lt: before(deps.inboxMirrorDays * DAY_MS) } }, { receivedAt: 1 }, p),
-    webhookDeliveries: await prune(m.WebhookDelivery, { status: { $in: ['delivered', 'failed'] }, updatedAt: { $lt: before(p.webhookDeliveryRetentionMs) } }, { updatedAt: 1 }, p),
+      deps.inboxMirrorDays === null
+        ? 0
+        : await prune(
+            m.InboxMessage,
+            { receivedAt: { $lt: before(deps.inboxMirrorDays * DAY_MS) } },
+            { receivedAt: 1 },
+            p,
+          ),
+    webhookDeliveries: await prune(
+      m.WebhookDelivery,
+      { status: { $in: ['delivered', 'failed'] }, updatedAt: { $lt: before(p.webhookDeliveryRetentionMs) } },
+      { updatedAt: 1 },
+      p,
+    ),
   };
   if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'retention deleted old records');
   return result;

@@ -4,10 +4,15 @@ import type { ServiceDeps } from '../worker-deps';
 import { maintenanceTasks, type MaintenanceTaskName } from './tasks';
 
 /** Creates the repeatable job of every maintenance task that lacks one (idempotent; cheap when all exist). */
-export async function ensureMaintenanceScheduled(queues: QueueClient, deps: ServiceDeps): Promise<MaintenanceTaskName[]> {
+export async function ensureMaintenanceScheduled(
+  queues: QueueClient,
+  deps: ServiceDeps,
+): Promise<MaintenanceTaskName[]> {
   const queue = queues.queue('maintenance');
   const created: MaintenanceTaskName[] = [];
-  for (const [task, entry] of Object.entries(maintenanceTasks) as Array<[MaintenanceTaskName, NonNullable<(typeof maintenanceTasks)[MaintenanceTaskName]>]>) {
+  for (const [task, entry] of Object.entries(maintenanceTasks) as Array<
+    [MaintenanceTaskName, NonNullable<(typeof maintenanceTasks)[MaintenanceTaskName]>]
+  >) {
     if (await queue.getJobScheduler(task)) continue;
     await queue.upsertJobScheduler(task, { every: entry.everyMs(deps) }, { name: 'maintenance', data: { task } });
     created.push(task);
@@ -24,7 +29,11 @@ export function keepMaintenanceScheduled(deps: ServiceDeps, logger: Logger): { s
   const tick = () =>
     ensureMaintenanceScheduled(deps.queues, deps)
       .then((created) => {
-        if (created.length) logger[first ? 'info' : 'warn']({ created }, first ? 'maintenance schedules created' : 'maintenance schedules were missing; recreated');
+        if (created.length)
+          logger[first ? 'info' : 'warn'](
+            { created },
+            first ? 'maintenance schedules created' : 'maintenance schedules were missing; recreated',
+          );
         first = false;
       })
       .catch((err: unknown) => logger.error({ err }, 'could not check the maintenance schedules'));

@@ -21,7 +21,16 @@ export const maintenanceTasks: Record<MaintenanceTaskName, MaintenanceTask> = {
   'app-secret-check': { run: (deps) => appSecretCheck(deps), everyMs: () => 3_600_000 },
   'sync-sweep': { run: (deps) => syncSweep(deps), everyMs: (deps) => inboxPolicyOf(deps).sweepEveryMs },
   // Attachment bytes the store keeps for sends: no TTL index on FerretDB, so removed here (and when a send finishes).
-  'attachment-sweep': { run: async (deps) => ({ removed: await sweepAttachments(deps.models, deps.now()) }), everyMs: () => 15 * 60_000 },
-  'operation-sweep': { run: (deps) => operationSweep(deps), everyMs: (deps) => deps.maintenancePolicy.operationSweepEveryMs },
-  retention: { run: (deps) => retention({ ...deps, inboxMirrorDays: inboxPolicyOf(deps).mirrorDays }), everyMs: (deps) => deps.maintenancePolicy.retentionEveryMs },
+  'attachment-sweep': {
+    run: async (deps) => ({ removed: await sweepAttachments(deps.models, deps.now()) }),
+    everyMs: () => 15 * 60_000,
+  },
+  'operation-sweep': {
+    run: (deps) => operationSweep(deps),
+    everyMs: (deps) => deps.maintenancePolicy.operationSweepEveryMs,
+  },
+  retention: {
+    run: (deps) => retention({ ...deps, inboxMirrorDays: inboxPolicyOf(deps).mirrorDays }),
+    everyMs: (deps) => deps.maintenancePolicy.retentionEveryMs,
+  },
 };

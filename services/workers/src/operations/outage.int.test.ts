@@ -97,8 +97,12 @@ it('Redis and the store stop for 5 s mid-batch: every send and calendar operatio
   const ids = batch.map((s) => s._id);
   const opIds = ops.map((o) => o._id);
   const finished = async () =>
-    (await deps.models.Send.countDocuments({ _id: { $in: ids }, status: { $in: ['sent', 'failed', 'canceled'] } })) === ids.length &&
-    (await deps.models.CalendarOperation.countDocuments({ _id: { $in: opIds }, status: { $in: ['succeeded', 'failed'] } })) === opIds.length;
+    (await deps.models.Send.countDocuments({ _id: { $in: ids }, status: { $in: ['sent', 'failed', 'canceled'] } })) ===
+      ids.length &&
+    (await deps.models.CalendarOperation.countDocuments({
+      _id: { $in: opIds },
+      status: { $in: ['succeeded', 'failed'] },
+    })) === opIds.length;
   await waitFor(() => finished().catch(() => false), 180_000, 'every send and calendar operation finished');
 
   const after = (await deps.models.Send.find({ _id: { $in: ids } }).lean()) as SendDoc[];
@@ -109,13 +113,19 @@ it('Redis and the store stop for 5 s mid-batch: every send and calendar operatio
   const lost = after.filter((s) => (counts[s.marker] ?? 0) === 0).length;
   const opsAfter = (await deps.models.CalendarOperation.find({ _id: { $in: opIds } }).lean()) as CalendarOperationDoc[];
   const subjectOf = (op: CalendarOperationDoc) => (op.request as { event: { subject: string } }).event.subject;
-  const eventCopies = (op: CalendarOperationDoc) => fullEmails.reduce((n, email) => n + stack.emu.control.events(email).filter((e) => e.subject === subjectOf(op)).length, 0);
+  const eventCopies = (op: CalendarOperationDoc) =>
+    fullEmails.reduce(
+      (n, email) => n + stack.emu.control.events(email).filter((e) => e.subject === subjectOf(op)).length,
+      0,
+    );
   const opsDoubled = opsAfter.filter((o) => eventCopies(o) > 1).length;
   // The CRM hears of each one: its final event is in the events queue (job id = event id).
   const events = deps.queues.queue('events');
   const noEvent = [
     ...(await Promise.all(after.map(async (x) => ((await events.getJob(eventId('send.sent', x._id))) ? null : x._id)))),
-    ...(await Promise.all(opsAfter.map(async (o) => ((await events.getJob(eventId('calendar.event_created', o._id))) ? null : o._id)))),
+    ...(await Promise.all(
+      opsAfter.map(async (o) => ((await events.getJob(eventId('calendar.event_created', o._id))) ? null : o._id)),
+    )),
   ].filter((x) => x !== null);
   const opsFailed = opsAfter.filter((o) => o.status === 'failed');
   process.stdout.write(

@@ -59,20 +59,37 @@ export interface OutcomeFacts {
   maxAttempts: number;
 }
 
-const fail = (kind: string, code: string, message: string): Outcome => ({ action: 'fail', error: { kind, code, message } });
+const fail = (kind: string, code: string, message: string): Outcome => ({
+  action: 'fail',
+  error: { kind, code, message },
+});
 
-function waitForReconnect(facts: OutcomeFacts, policy: OperationPolicy, reasonCode: string, status: string, detail?: string): Outcome {
+function waitForReconnect(
+  facts: OutcomeFacts,
+  policy: OperationPolicy,
+  reasonCode: string,
+  status: string,
+  detail?: string,
+): Outcome {
   const giveUpAt = facts.dueAtMs + policy.reconnectGraceMs;
   const about = detail ? `it is ${status}: ${detail}` : `it is ${status} (${reasonCode})`;
   if (facts.nowMs >= giveUpAt) {
     const waited = `not reconnected within ${Math.round(policy.reconnectGraceMs / 1000)} s`;
-    return fail('reconnect_required', reasonCode, detail ? `${detail} (${waited})` : `the connection needs reconnecting: ${reasonCode} (${waited})`);
+    return fail(
+      'reconnect_required',
+      reasonCode,
+      detail ? `${detail} (${waited})` : `the connection needs reconnecting: ${reasonCode} (${waited})`,
+    );
   }
   return {
     action: 'postpone',
     untilMs: Math.min(facts.nowMs + policy.reconnectRecheckMs, giveUpAt),
     why: 'needs_reconnect',
-    waiting: { kind: 'connection_unusable', code: reasonCode, message: `waiting for the connection to be reconnected (${about}); gives up at ${new Date(giveUpAt).toISOString()}` },
+    waiting: {
+      kind: 'connection_unusable',
+      code: reasonCode,
+      message: `waiting for the connection to be reconnected (${about}); gives up at ${new Date(giveUpAt).toISOString()}`,
+    },
   };
 }
 
@@ -84,16 +101,28 @@ export function decideOutcome(facts: OutcomeFacts, policy: OperationPolicy): Out
     const error = { kind: 'transient', code: `${obstacle.dependency}_unavailable`, message: obstacle.message };
     // Before maxRuns: the runs an outage costs are not the operation's own tries.
     if (!lastAttempt(facts)) return { action: 'retry', code: error.code, error };
-    return { action: 'postpone', untilMs: facts.nowMs + (policy.unavailableRecheckMs ?? UNAVAILABLE_RECHECK_MS), why: error.code };
+    return {
+      action: 'postpone',
+      untilMs: facts.nowMs + (policy.unavailableRecheckMs ?? UNAVAILABLE_RECHECK_MS),
+      why: error.code,
+    };
   }
   if (policy.maxRuns !== undefined && facts.runs >= policy.maxRuns) {
-    return fail('transient', 'gave_up', `the operation could not run after ${facts.runs} tries (last: ${describe(obstacle)})`);
+    return fail(
+      'transient',
+      'gave_up',
+      `the operation could not run after ${facts.runs} tries (last: ${describe(obstacle)})`,
+    );
   }
   switch (obstacle.type) {
     case 'busy':
       return { action: 'postpone', untilMs: Math.max(obstacle.retryAtMs, facts.nowMs + 1), why: obstacle.why };
     case 'target_pending':
-      return { action: 'postpone', untilMs: facts.nowMs + (policy.targetRecheckMs ?? policy.reconnectRecheckMs), why: 'target_pending' };
+      return {
+        action: 'postpone',
+        untilMs: facts.nowMs + (policy.targetRecheckMs ?? policy.reconnectRecheckMs),
+        why: 'target_pending',
+      };
     case 'unusable':
       return waitForReconnect(facts, policy, obstacle.reasonCode, obstacle.status, obstacle.detail);
     case 'internal': {
@@ -105,9 +134,11 @@ export function decideOutcome(facts: OutcomeFacts, policy: OperationPolicy): Out
       const error = { kind: f.kind, code: f.code, message: f.message };
       if (f.kind === 'permanent') return { action: 'fail', error };
       // connection-status has marked the connection; wait for the reconnect like for any needs_reconnect connection.
-      if (f.kind === 'reconnect_required' || f.kind === 'app_credentials') return waitForReconnect(facts, policy, f.code, 'needs_reconnect');
+      if (f.kind === 'reconnect_required' || f.kind === 'app_credentials')
+        return waitForReconnect(facts, policy, f.code, 'needs_reconnect');
       const { throttle } = policy;
-      if (throttle.when === 'retry_after' && f.retryAfterMs !== undefined) return { action: 'postpone', untilMs: facts.nowMs + f.retryAfterMs, why: 'throttled' };
+      if (throttle.when === 'retry_after' && f.retryAfterMs !== undefined)
+        return { action: 'postpone', untilMs: facts.nowMs + f.retryAfterMs, why: 'throttled' };
       if (throttle.when === 'throttled' && f.code === 'throttled') {
         return { action: 'postpone', untilMs: facts.nowMs + (f.retryAfterMs ?? throttle.defaultMs), why: 'throttled' };
       }

@@ -7,7 +7,7 @@ describe('persist', () => {
     return { now: () => t, sleep: async (ms: number) => void (t += ms), waited: () => t };
   };
 
-  it('waits out a store outage with backoff and returns the write\'s result', async () => {
+  it("waits out a store outage with backoff and returns the write's result", async () => {
     const c = clock();
     let calls = 0;
     const write = async () => {

@@ -1,6 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
 import { catalog, handlerFor, postpone, type HandlerRegistration, type JobContext } from '@outlook-connect/queues';
-import { connectionUnusableOf, mailboxBusyOf, microsoftFailureOf, type AccessTokenSeed, type ConnectionHealth } from '@outlook-connect/mailbox-runtime';
+import {
+  connectionUnusableOf,
+  mailboxBusyOf,
+  microsoftFailureOf,
+  type AccessTokenSeed,
+  type ConnectionHealth,
+} from '@outlook-connect/mailbox-runtime';
 import { dependencyFailureOf, type ConnectionDoc, type Models } from '@outlook-connect/shared';
 import { decideOutcome, type Obstacle, type OperationError, type OperationPolicy, type Outcome } from './outcome';
 
@@ -14,7 +20,8 @@ export interface OperationRecord {
 }
 
 /** What a step of a kind says: go on with `work`, stop with a result, fail the operation, or meet an obstacle. */
-export type Step<W> = { work: W } | { done: unknown } | { fail: OperationError } | { obstacle: Obstacle } | { rethrow: unknown };
+export type Step<W> =
+  { work: W } | { done: unknown } | { fail: OperationError } | { obstacle: Obstacle } | { rethrow: unknown };
 
 export interface Found {
   conn: ConnectionDoc;
@@ -60,11 +67,23 @@ export class OperationFailed extends UnrecoverableError {}
 const unusableOf = (conn: ConnectionDoc): Obstacle => {
   const reason = conn.statusReason;
   const detail = reason ? [reason.message, reason.remediation].filter(Boolean).join(' ') : undefined;
-  return { type: 'unusable', status: conn.status, reasonCode: reason?.code ?? conn.status, ...(detail ? { detail } : {}) };
+  return {
+    type: 'unusable',
+    status: conn.status,
+    reasonCode: reason?.code ?? conn.status,
+    ...(detail ? { detail } : {}),
+  };
 };
 
-export function operationHandler<R extends OperationRecord, W>(deps: RunnerDeps, kind: OperationKind<R, W>): HandlerRegistration<'send' | 'calendar'> {
-  const notFound = (record: R): OperationError => ({ kind: 'permanent', code: 'connection_not_found', message: `connection ${record.connectionId} does not exist` });
+export function operationHandler<R extends OperationRecord, W>(
+  deps: RunnerDeps,
+  kind: OperationKind<R, W>,
+): HandlerRegistration<'send' | 'calendar'> {
+  const notFound = (record: R): OperationError => ({
+    kind: 'permanent',
+    code: 'connection_not_found',
+    message: `connection ${record.connectionId} does not exist`,
+  });
 
   async function fail(record: R, error: OperationError, ctx: JobContext): Promise<never> {
     await kind.fail(record, error);
@@ -82,22 +101,34 @@ export function operationHandler<R extends OperationRecord, W>(deps: RunnerDeps,
     if (!failure) {
       const message = err instanceof Error ? err.message : String(err);
       const down = dependencyFailureOf(err);
-      return down ? { type: 'unavailable', dependency: down.dependency, name: down.name, message } : { type: 'internal', message };
+      return down
+        ? { type: 'unavailable', dependency: down.dependency, name: down.name, message }
+        : { type: 'internal', message };
     }
-    if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials') await deps.health.reportFailure(record.connectionId, failure);
+    if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials')
+      await deps.health.reportFailure(record.connectionId, failure);
     return { type: 'microsoft', failure };
   }
 
   /** A reconnect wait names the connection's own reason: read it as it is now (marked just before, maybe). */
   async function withReason(record: R, obstacle: Obstacle): Promise<Obstacle | null> {
-    const reconnect = obstacle.type === 'unusable' || (obstacle.type === 'microsoft' && (obstacle.failure.kind === 'reconnect_required' || obstacle.failure.kind === 'app_credentials'));
+    const reconnect =
+      obstacle.type === 'unusable' ||
+      (obstacle.type === 'microsoft' &&
+        (obstacle.failure.kind === 'reconnect_required' || obstacle.failure.kind === 'app_credentials'));
     if (!reconnect || (obstacle.type === 'unusable' && obstacle.detail)) return obstacle;
     const conn = (await deps.models.Connection.findById(record.connectionId).lean()) as ConnectionDoc | null;
     if (!conn) return null;
     return conn.status === 'active' ? obstacle : unusableOf(conn);
   }
 
-  async function stop(record: R, work: W | null, obstacle: Obstacle, ctx: JobContext, caught?: unknown): Promise<never> {
+  async function stop(
+    record: R,
+    work: W | null,
+    obstacle: Obstacle,
+    ctx: JobContext,
+    caught?: unknown,
+  ): Promise<never> {
     const current = await withReason(record, obstacle);
     if (!current) return fail(record, notFound(record), ctx);
     const outcome = decideOutcome(
@@ -114,14 +145,26 @@ export function operationHandler<R extends OperationRecord, W>(deps: RunnerDeps,
     if (outcome.action === 'fail') return fail(record, outcome.error, ctx);
     await kind.requeue(record, work, outcome, current);
     if (outcome.action === 'postpone') {
-      ctx.log.info({ id: record._id, why: outcome.why, until: new Date(outcome.untilMs).toISOString() }, `${kind.queue} operation postponed`);
+      ctx.log.info(
+        { id: record._id, why: outcome.why, until: new Date(outcome.untilMs).toISOString() },
+        `${kind.queue} operation postponed`,
+      );
       throw await postpone(ctx, outcome.untilMs);
     }
-    ctx.log.warn({ id: record._id, code: outcome.code }, `${kind.queue} operation failed transiently; the queue retries it`);
+    ctx.log.warn(
+      { id: record._id, code: outcome.code },
+      `${kind.queue} operation failed transiently; the queue retries it`,
+    );
     throw caught instanceof Error ? caught : new Error(outcome.code);
   }
 
-  async function follow(record: R, work: W | null, step: Step<unknown>, ctx: JobContext, caught?: unknown): Promise<unknown> {
+  async function follow(
+    record: R,
+    work: W | null,
+    step: Step<unknown>,
+    ctx: JobContext,
+    caught?: unknown,
+  ): Promise<unknown> {
     if ('done' in step) return step.done;
     if ('fail' in step) return fail(record, step.fail, ctx);
     if ('rethrow' in step) throw step.rethrow;

@@ -15,8 +15,15 @@ describe('uploadRanges', () => {
 
 describe('missingFiles', () => {
   it('skips what the draft already has, by name and size, each match once', () => {
-    const files = [{ name: 'a.pdf', size: 5 }, { name: 'a.pdf', size: 5 }, { name: 'b.pdf', size: 7 }];
-    expect(missingFiles(files, [{ name: 'a.pdf', size: 5 }])).toEqual([{ name: 'a.pdf', size: 5 }, { name: 'b.pdf', size: 7 }]);
+    const files = [
+      { name: 'a.pdf', size: 5 },
+      { name: 'a.pdf', size: 5 },
+      { name: 'b.pdf', size: 7 },
+    ];
+    expect(missingFiles(files, [{ name: 'a.pdf', size: 5 }])).toEqual([
+      { name: 'a.pdf', size: 5 },
+      { name: 'b.pdf', size: 7 },
+    ]);
     expect(missingFiles(files, [{ name: 'b.pdf', size: 8 }])).toEqual(files);
     expect(missingFiles(files, files)).toEqual([]);
   });

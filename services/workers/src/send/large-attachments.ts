@@ -29,12 +29,16 @@ export interface Range {
 /** The byte ranges of a file of `size` bytes, in order, each RANGE_BYTES but the last. Pure. */
 export function uploadRanges(size: number, rangeBytes = RANGE_BYTES): Range[] {
   const ranges: Range[] = [];
-  for (let start = 0; start < size; start += rangeBytes) ranges.push({ start, end: Math.min(start + rangeBytes, size) - 1 });
+  for (let start = 0; start < size; start += rangeBytes)
+    ranges.push({ start, end: Math.min(start + rangeBytes, size) - 1 });
   return ranges;
 }
 
 /** Which files still have to go onto the draft, given the attachments it already has (each match used once). Pure. */
-export function missingFiles<F extends { name: string; size: number }>(files: F[], present: Array<{ name: string; size: number }>): F[] {
+export function missingFiles<F extends { name: string; size: number }>(
+  files: F[],
+  present: Array<{ name: string; size: number }>,
+): F[] {
   const left = [...present];
   return files.filter((f) => {
     const i = left.findIndex((p) => p.name === f.name && p.size === f.size);
@@ -62,7 +66,10 @@ async function uploadBytes(uploadUrl: string, bytes: Buffer, sleep: (ms: number)
     for (let waits = 0; ; waits += 1) {
       const res = await fetch(uploadUrl, {
         method: 'PUT',
-        headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${r.start}-${r.end}/${bytes.length}` },
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-range': `bytes ${r.start}-${r.end}/${bytes.length}`,
+        },
         body: bytes.subarray(r.start, r.end + 1),
       });
       if (res.status === 200 || res.status === 201) {
@@ -84,12 +91,22 @@ export interface AttachOptions {
 }
 
 /** Puts `files` onto the draft, each exactly once; returns how many went up in this call. */
-export async function attachFiles(client: Client, draftId: string, files: FileToAttach[], opts: AttachOptions): Promise<number> {
+export async function attachFiles(
+  client: Client,
+  draftId: string,
+  files: FileToAttach[],
+  opts: AttachOptions,
+): Promise<number> {
   if (files.length === 0) return 0;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let todo = files;
   if (opts.draftMayHaveFiles) {
-    const page = (await callGraph(() => client.api(`/me/messages/${enc(draftId)}/attachments`).select('id,name,size').get())) as { value?: Array<{ name: string; size: number }> };
+    const page = (await callGraph(() =>
+      client
+        .api(`/me/messages/${enc(draftId)}/attachments`)
+        .select('id,name,size')
+        .get(),
+    )) as { value?: Array<{ name: string; size: number }> };
     todo = missingFiles(files, page.value ?? []);
   }
   for (const file of todo) {
@@ -97,18 +114,29 @@ export async function attachFiles(client: Client, draftId: string, files: FileTo
     if (bytes.length < INLINE_LIMIT_BYTES) {
       await callGraph(() =>
         client.api(`/me/messages/${enc(draftId)}/attachments`).post({
-          '@odata.type': '#microsoft.graph.fileAttachment', name: file.name, contentType: file.contentType, contentBytes: bytes.toString('base64'),
+          '@odata.type': '#microsoft.graph.fileAttachment',
+          name: file.name,
+          contentType: file.contentType,
+          contentBytes: bytes.toString('base64'),
         }),
       );
       continue;
     }
     const session = (await callGraph(() =>
-      client.api(`/me/messages/${enc(draftId)}/attachments/createUploadSession`).post({ AttachmentItem: { attachmentType: 'file', name: file.name, size: bytes.length, contentType: file.contentType } }),
+      client.api(`/me/messages/${enc(draftId)}/attachments/createUploadSession`).post({
+        AttachmentItem: {
+          attachmentType: 'file',
+          name: file.name,
+          size: bytes.length,
+          contentType: file.contentType,
+        },
+      }),
     )) as { uploadUrl?: string };
     const uploadUrl = session.uploadUrl;
     // The PUTs' answers are Microsoft's too: classified once, here, like every Graph call's.
     await callGraph(async () => {
-      if (!uploadUrl) throw new MicrosoftHttpError({ status: 502, message: 'createUploadSession answered without an uploadUrl' });
+      if (!uploadUrl)
+        throw new MicrosoftHttpError({ status: 502, message: 'createUploadSession answered without an uploadUrl' });
       await uploadBytes(uploadUrl, bytes, sleep);
     });
   }

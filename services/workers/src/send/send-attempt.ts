@@ -2,7 +2,12 @@ import { readAttachment } from '@outlook-connect/queues';
 import { isAttachmentRef, type AttachmentDoc, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
 import type { AccessTokenSeed } from '@outlook-connect/mailbox-runtime';
 import type { WorkerDeps } from '../worker-deps';
-import { connectionUnusableOf, mailboxBusyOf, microsoftFailureOf, sendLimitsFor } from '@outlook-connect/mailbox-runtime';
+import {
+  connectionUnusableOf,
+  mailboxBusyOf,
+  microsoftFailureOf,
+  sendLimitsFor,
+} from '@outlook-connect/mailbox-runtime';
 import { recipientTotal } from './graph-message';
 import { attachFiles, type FileToAttach } from './large-attachments';
 import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail } from './send-graph';
@@ -36,7 +41,8 @@ async function submit(state: AttemptState, call: () => Promise<void>): Promise<v
     // The gate or the token stopped it before any request, or Graph answered with a clear refusal. An error that is not
     // Microsoft's (the gate's Redis, the token store: callGraph lets them out as they are) came before the request too.
     const failure = microsoftFailureOf(err);
-    if (mailboxBusyOf(err) || connectionUnusableOf(err) || !failure || certainlyNotSent(failure)) state.irreversible = false;
+    if (mailboxBusyOf(err) || connectionUnusableOf(err) || !failure || certainlyNotSent(failure))
+      state.irreversible = false;
     throw err;
   }
 }
@@ -50,16 +56,29 @@ export class AttachmentMissingError extends Error {
 async function uploadedFiles(deps: AttemptDeps, send: SendDoc): Promise<FileToAttach[]> {
   const ids = (send.message.attachments ?? []).filter(isAttachmentRef).map((a) => a.attachmentId);
   if (ids.length === 0) return [];
-  const docs = await deps.models.Attachment.find({ _id: { $in: ids }, sendId: send._id, status: 'ready' }).lean<AttachmentDoc[]>();
+  const docs = await deps.models.Attachment.find({ _id: { $in: ids }, sendId: send._id, status: 'ready' }).lean<
+    AttachmentDoc[]
+  >();
   const byId = new Map(docs.map((d) => [d._id, d]));
   return ids.map((id) => {
     const doc = byId.get(id);
     if (!doc) throw new AttachmentMissingError(`attachment ${id} of send ${send._id} is no longer stored`);
-    return { name: doc.name, contentType: doc.contentType, size: doc.size, bytes: () => readAttachment(deps.models, doc) };
+    return {
+      name: doc.name,
+      contentType: doc.contentType,
+      size: doc.size,
+      bytes: () => readAttachment(deps.models, doc),
+    };
   });
 }
 
-export async function sendViaDraft(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState, seed?: AccessTokenSeed): Promise<SentIds> {
+export async function sendViaDraft(
+  deps: AttemptDeps,
+  send: SendDoc,
+  conn: ConnectionDoc,
+  state: AttemptState,
+  seed?: AccessTokenSeed,
+): Promise<SentIds> {
   const client = deps.graph(send.connectionId, seed);
   // On the first attempt nothing can exist yet; any later attempt asks the mailbox what an earlier one did.
   const findings = send.attempts > 1 || send.draftId ? readFindings(await findByMarker(client, send.marker)) : null;
@@ -95,10 +114,16 @@ export async function sendViaDraft(deps: AttemptDeps, send: SendDoc, conn: Conne
 }
 
 export const SUBMITTED_EARLIER =
-  'an earlier attempt submitted this send and got no clear answer; a send_only connection cannot read Sent Items to check, so it is not sent again (check the mailbox\'s Sent Items)';
+  "an earlier attempt submitted this send and got no clear answer; a send_only connection cannot read Sent Items to check, so it is not sent again (check the mailbox's Sent Items)";
 
 /** The submission was claimed with the attempt (beginAttempt with claimSubmission); released when it certainly did not go out. */
-export async function sendViaSendMail(deps: AttemptDeps, send: SendDoc, conn: ConnectionDoc, state: AttemptState, seed?: AccessTokenSeed): Promise<SentIds> {
+export async function sendViaSendMail(
+  deps: AttemptDeps,
+  send: SendDoc,
+  conn: ConnectionDoc,
+  state: AttemptState,
+  seed?: AccessTokenSeed,
+): Promise<SentIds> {
   const client = deps.graph(send.connectionId, seed);
   try {
     await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));

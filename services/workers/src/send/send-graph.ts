@@ -28,7 +28,9 @@ export async function createDraft(client: Client, message: OutgoingMessage, mark
     const graphMessage = toGraphMessage(message, marker);
     if (message.replyToMessageId) {
       // createReply keeps the thread (In-Reply-To, References, conversation); our content and marker replace its defaults.
-      const reply = (await client.api(`/me/messages/${enc(message.replyToMessageId)}/createReply`).post({})) as { id: string };
+      const reply = (await client.api(`/me/messages/${enc(message.replyToMessageId)}/createReply`).post({})) as {
+        id: string;
+      };
       const { attachments, ...fields } = graphMessage;
       await client.api(`/me/messages/${enc(reply.id)}`).patch(fields);
       // PATCH cannot carry attachments: each is added to the draft on its own.

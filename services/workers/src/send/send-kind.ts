@@ -1,17 +1,41 @@
 import { outgoingMessageSchema } from '@outlook-connect/queues';
-import { ConnectionUnusableError, microsoftFailureOf, RecipientsOverDailyCapError, type AccessTokenSeed } from '@outlook-connect/mailbox-runtime';
+import {
+  ConnectionUnusableError,
+  microsoftFailureOf,
+  RecipientsOverDailyCapError,
+  type AccessTokenSeed,
+} from '@outlook-connect/mailbox-runtime';
 import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import type { Found, OperationKind, Step } from '../operations/run-operation';
 import type { OperationPolicy } from '../operations/outcome';
 import { persist } from '../operations/persist';
 import type { WorkerDeps } from '../worker-deps';
-import { AttachmentMissingError, DraftGoneError, sendViaDraft, sendViaSendMail, SUBMITTED_EARLIER, type AttemptState } from './send-attempt';
+import {
+  AttachmentMissingError,
+  DraftGoneError,
+  sendViaDraft,
+  sendViaSendMail,
+  SUBMITTED_EARLIER,
+  type AttemptState,
+} from './send-attempt';
 import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentIds } from './send-policy';
-import { activity, backToQueued, beginAttempt, emitOutcome, markFailed, markSent, noteWaiting, submittedEarlier } from './send-records';
+import {
+  activity,
+  backToQueued,
+  beginAttempt,
+  emitOutcome,
+  markFailed,
+  markSent,
+  noteWaiting,
+  submittedEarlier,
+} from './send-records';
 
 // The send as a durable operation: at most once (see README.md in this folder for the protocol and its trade-offs).
 
-export type SendDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger'> & { sendPolicy?: SendPolicy; concurrency?: number };
+export type SendDeps = Pick<
+  WorkerDeps,
+  'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger'
+> & { sendPolicy?: SendPolicy; concurrency?: number };
 
 interface SendWork {
   send: SendDoc;
@@ -53,7 +77,11 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     validate(record) {
       const message = outgoingMessageSchema.safeParse(record.message);
       if (message.success) return null;
-      return { kind: 'permanent', code: 'invalid_message', message: message.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') };
+      return {
+        kind: 'permanent',
+        code: 'invalid_message',
+        message: message.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '),
+      };
     },
 
     notBefore: (record, nowMs) => (record.sendAt && record.sendAt.getTime() > nowMs ? record.sendAt.getTime() : null),
@@ -67,8 +95,17 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
       } catch (err) {
         if (!(err instanceof ConnectionUnusableError)) seed = undefined;
       }
-      const conn = seed?.connection ?? ((await deps.models.Connection.findById(record.connectionId).lean()) as ConnectionDoc | null);
-      if (!conn) return { fail: { kind: 'permanent', code: 'connection_not_found', message: `connection ${record.connectionId} no longer exists` } };
+      const conn =
+        seed?.connection ??
+        ((await deps.models.Connection.findById(record.connectionId).lean()) as ConnectionDoc | null);
+      if (!conn)
+        return {
+          fail: {
+            kind: 'permanent',
+            code: 'connection_not_found',
+            message: `connection ${record.connectionId} no longer exists`,
+          },
+        };
       return seed ? { conn, seed } : { conn };
     },
 
@@ -76,35 +113,54 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
       const { conn } = found;
       const mode = sendModeFor(conn.grantedScopes);
       if (mode === 'none') {
-        return { fail: { kind: 'permanent', code: 'scope_missing', message: `the connection (preset ${conn.scopePreset}) was not granted Mail.Send; reconnect it with a preset that can send` } };
+        return {
+          fail: {
+            kind: 'permanent',
+            code: 'scope_missing',
+            message: `the connection (preset ${conn.scopePreset}) was not granted Mail.Send; reconnect it with a preset that can send`,
+          },
+        };
       }
       const paused = await deps.gate.pausedUntil(conn._id);
       if (paused) return { obstacle: { type: 'busy', retryAtMs: paused, why: 'paused' } };
       const send = await beginAttempt(deps, record._id, { claimSubmission: mode === 'send_mail' });
       if (!send) {
-        if (mode === 'send_mail' && (await submittedEarlier(deps, record._id))) return { fail: { kind: 'permanent', code: 'delivery_unknown', message: SUBMITTED_EARLIER } };
+        if (mode === 'send_mail' && (await submittedEarlier(deps, record._id)))
+          return { fail: { kind: 'permanent', code: 'delivery_unknown', message: SUBMITTED_EARLIER } };
         return { done: { status: 'not_open' } };
       }
-      return { work: { send, conn, mode, ...(found.seed ? { seed: found.seed } : {}), state: { irreversible: false } } };
+      return {
+        work: { send, conn, mode, ...(found.seed ? { seed: found.seed } : {}), state: { irreversible: false } },
+      };
     },
 
     async perform(record, work) {
       const ids =
-        work.mode === 'draft' ? await sendViaDraft(deps, work.send, work.conn, work.state, work.seed) : await sendViaSendMail(deps, work.send, work.conn, work.state, work.seed);
+        work.mode === 'draft'
+          ? await sendViaDraft(deps, work.send, work.conn, work.state, work.seed)
+          : await sendViaSendMail(deps, work.send, work.conn, work.state, work.seed);
       await recordSent(record._id, ids);
       return { status: 'sent', mode: work.mode };
     },
 
     async interpret(err, record, work) {
-      if (err instanceof AttachmentMissingError) return { fail: { kind: 'permanent', code: 'attachment_missing', message: err.message } };
-      if (err instanceof RecipientsOverDailyCapError) return { fail: { kind: 'permanent', code: 'recipients_over_daily_cap', message: err.message } };
+      if (err instanceof AttachmentMissingError)
+        return { fail: { kind: 'permanent', code: 'attachment_missing', message: err.message } };
+      if (err instanceof RecipientsOverDailyCapError)
+        return { fail: { kind: 'permanent', code: 'recipients_over_daily_cap', message: err.message } };
       if (err instanceof DraftGoneError) {
         await backToQueued(deps, record._id);
         return { rethrow: err };
       }
       const failure = microsoftFailureOf(err);
       if (failure && work.mode === 'send_mail' && work.state.irreversible) {
-        return { fail: { kind: 'permanent', code: 'delivery_unknown', message: `sendMail got no clear answer (${failure.code}); a send_only connection cannot check Sent Items, so it is not sent again` } };
+        return {
+          fail: {
+            kind: 'permanent',
+            code: 'delivery_unknown',
+            message: `sendMail got no clear answer (${failure.code}); a send_only connection cannot check Sent Items, so it is not sent again`,
+          },
+        };
       }
       return null;
     },
@@ -133,4 +189,3 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     },
   };
 }
-

@@ -28,7 +28,11 @@ async function connectMany(count: number, name: string): Promise<Array<{ connect
   return out;
 }
 
-async function enqueueAll(mailboxes: Array<{ connection: ConnectionDoc }>, perMailbox: number, tag: string): Promise<SendDoc[]> {
+async function enqueueAll(
+  mailboxes: Array<{ connection: ConnectionDoc }>,
+  perMailbox: number,
+  tag: string,
+): Promise<SendDoc[]> {
   const sends: SendDoc[] = [];
   for (let i = 0; i < perMailbox; i += 1) {
     const batch = mailboxes.map((m, j) =>
@@ -37,7 +41,11 @@ async function enqueueAll(mailboxes: Array<{ connection: ConnectionDoc }>, perMa
         connectionId: m.connection._id,
         idempotencyKey: `${tag}-${j}-${i}`,
         source: 'ai_sdr',
-        message: { to: [`lead-${j}-${i}@example.com`], subject: `${tag} ${j}/${i}`, body: { contentType: 'text', content: 'Hi' } },
+        message: {
+          to: [`lead-${j}-${i}@example.com`],
+          subject: `${tag} ${j}/${i}`,
+          body: { contentType: 'text', content: 'Hi' },
+        },
       }),
     );
     for (const r of await Promise.all(batch)) sends.push(r.send);
@@ -91,7 +99,11 @@ describe('sending at load', () => {
     const sends = await enqueueAll(mailboxes, 10, 'throttled');
     h.startWorker();
     try {
-      await waitFor(async () => (await countSent(sends.map((s) => s._id))) === sends.length, 900_000, 'all throttled sends');
+      await waitFor(
+        async () => (await countSent(sends.map((s) => s._id))) === sends.length,
+        900_000,
+        'all throttled sends',
+      );
     } finally {
       h.emu.control.removeFault(f429);
       h.emu.control.removeFault(f503);
@@ -122,7 +134,11 @@ describe('sending at load', () => {
     const waiting = await enqueueAll([paused!], 3, 'paused');
     const flowing = await enqueueAll(others, 5, 'flowing');
     h.startWorker();
-    await waitFor(async () => (await countSent(flowing.map((s) => s._id))) === flowing.length, 600_000, 'the other mailboxes');
+    await waitFor(
+      async () => (await countSent(flowing.map((s) => s._id))) === flowing.length,
+      600_000,
+      'the other mailboxes',
+    );
     await h.stopWorker();
     expect(await countSent(waiting.map((s) => s._id))).toBe(0);
     expect(h.emu.control.requestLog(paused!.email).filter((e) => e.path.startsWith('/v1.0/'))).toEqual([]);
@@ -132,18 +148,25 @@ describe('sending at load', () => {
 
   it('two worker processes share one per-minute cap per mailbox (global, not per process)', async () => {
     const [capped] = await connectMany(1, 'cap');
-    await h.clients.deps.models.Connection.updateOne({ _id: capped!.connection._id }, { $set: { limits: { sendsPerMinute: 4 } } });
+    await h.clients.deps.models.Connection.updateOne(
+      { _id: capped!.connection._id },
+      { $set: { limits: { sendsPerMinute: 4 } } },
+    );
     const queuedAt = Date.now();
     const sends = await enqueueAll([capped!], 10, 'cap');
     const ids = sends.map((s) => s._id);
     h.spawnWorker();
     h.spawnWorker();
-    await waitFor(async () => (await countSent(ids)) === 4, 120_000, 'the first minute\'s four sends');
+    await waitFor(async () => (await countSent(ids)) === 4, 120_000, "the first minute's four sends");
     // Every other send is parked until the window reopens, a minute after the first send.
-    await waitFor(async () => {
-      const states = await Promise.all(ids.map((id) => h.clients.deps.queues.queue('send').getJobState(id)));
-      return states.filter((s) => s === 'delayed').length === 6;
-    }, 30_000, 'six delayed sends');
+    await waitFor(
+      async () => {
+        const states = await Promise.all(ids.map((id) => h.clients.deps.queues.queue('send').getJobState(id)));
+        return states.filter((s) => s === 'delayed').length === 6;
+      },
+      30_000,
+      'six delayed sends',
+    );
     h.killWorkers();
     const parked = (await Promise.all(ids.map((id) => h.retryAtOf(id)))).filter((at): at is number => at !== null);
     expect(parked).toHaveLength(6);

@@ -2,9 +2,21 @@ import { FAILURE_KIND, type MicrosoftFailure, type MicrosoftFailureCode } from '
 import { markerFilter, MARKER_PROPERTY_ID, recipientTotal, toGraphMessage } from './graph-message';
 import { decideOutcome } from '../operations/outcome';
 import { sendOperationPolicy } from './send-kind';
-import { certainlyNotSent, DEFAULT_SEND_POLICY, nextDraftStep, readFindings, sendModeFor, sendPolicyFromEnv } from './send-policy';
+import {
+  certainlyNotSent,
+  DEFAULT_SEND_POLICY,
+  nextDraftStep,
+  readFindings,
+  sendModeFor,
+  sendPolicyFromEnv,
+} from './send-policy';
 
-const failure = (code: MicrosoftFailureCode, extra: Partial<MicrosoftFailure> = {}): MicrosoftFailure => ({ kind: FAILURE_KIND[code], code, message: '', ...extra });
+const failure = (code: MicrosoftFailureCode, extra: Partial<MicrosoftFailure> = {}): MicrosoftFailure => ({
+  kind: FAILURE_KIND[code],
+  code,
+  message: '',
+  ...extra,
+});
 
 describe('sendModeFor', () => {
   it('drafts with Mail.ReadWrite + Mail.Send, sendMail with Mail.Send only, nothing without Mail.Send', () => {
@@ -24,10 +36,16 @@ describe('marker lookup and the next draft step', () => {
     expect(nextDraftStep('d1', null)).toEqual({ step: 'send', draftId: 'd1' });
   });
   it('a sent copy means done, whatever drafts remain', () => {
-    expect(nextDraftStep('d1', readFindings([draft, sent]))).toEqual({ step: 'done', sent: { sentMessageId: 's1', internetMessageId: '<m@x>', conversationId: 'c1' } });
+    expect(nextDraftStep('d1', readFindings([draft, sent]))).toEqual({
+      step: 'done',
+      sent: { sentMessageId: 's1', internetMessageId: '<m@x>', conversationId: 'c1' },
+    });
   });
   it('sends the recorded draft if it is still there, else a found one, else creates one', () => {
-    expect(nextDraftStep('d1', readFindings([{ id: 'd0', isDraft: true }, draft]))).toEqual({ step: 'send', draftId: 'd1' });
+    expect(nextDraftStep('d1', readFindings([{ id: 'd0', isDraft: true }, draft]))).toEqual({
+      step: 'send',
+      draftId: 'd1',
+    });
     expect(nextDraftStep(null, readFindings([draft]))).toEqual({ step: 'send', draftId: 'd1' });
     expect(nextDraftStep('gone', readFindings([]))).toEqual({ step: 'create_draft' });
   });
@@ -46,7 +64,17 @@ describe('certainlyNotSent', () => {
 
 describe('what a classified failure means for a send (the shared outcome, the send policy)', () => {
   const decide = (f: MicrosoftFailure) =>
-    decideOutcome({ obstacle: { type: 'microsoft', failure: f }, nowMs: 10_000, dueAtMs: 10_000, runs: 1, attemptsMade: 1, maxAttempts: 10 }, sendOperationPolicy(DEFAULT_SEND_POLICY)).action;
+    decideOutcome(
+      {
+        obstacle: { type: 'microsoft', failure: f },
+        nowMs: 10_000,
+        dueAtMs: 10_000,
+        runs: 1,
+        attemptsMade: 1,
+        maxAttempts: 10,
+      },
+      sendOperationPolicy(DEFAULT_SEND_POLICY),
+    ).action;
   it('throttling waits for Retry-After; other transients retry', () => {
     expect(decide(failure('throttled', { status: 429, retryAfterMs: 2_000 }))).toBe('postpone');
     expect(decide(failure('server_error', { status: 500 }))).toBe('retry');
@@ -80,11 +108,20 @@ describe('graph message', () => {
     expect(g.singleValueExtendedProperties).toEqual([{ id: MARKER_PROPERTY_ID, value: 'oc-send_1' }]);
     expect(g.toRecipients).toEqual([{ emailAddress: { address: 'a@x.com', name: 'A' } }]);
     expect(g.body).toEqual({ contentType: 'HTML', content: '<p>hi</p>' });
-    expect(g.attachments).toEqual([{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a.txt', contentType: 'text/plain', contentBytes: 'aGk=' }]);
+    expect(g.attachments).toEqual([
+      {
+        '@odata.type': '#microsoft.graph.fileAttachment',
+        name: 'a.txt',
+        contentType: 'text/plain',
+        contentBytes: 'aGk=',
+      },
+    ]);
     expect(g).not.toHaveProperty('internetMessageHeaders');
     expect(recipientTotal(message)).toBe(2);
   });
   it('filters on the marker with quotes escaped', () => {
-    expect(markerFilter("o'c")).toBe(`singleValueExtendedProperties/Any(ep: ep/id eq '${MARKER_PROPERTY_ID}' and ep/value eq 'o''c')`);
+    expect(markerFilter("o'c")).toBe(
+      `singleValueExtendedProperties/Any(ep: ep/id eq '${MARKER_PROPERTY_ID}' and ep/value eq 'o''c')`,
+    );
   });
 });

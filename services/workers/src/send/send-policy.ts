@@ -34,7 +34,13 @@ export interface MarkedMessage {
 export function readFindings(messages: readonly MarkedMessage[]): MarkerFindings {
   const sent = messages.find((m) => m.isDraft === false);
   return {
-    sent: sent ? { sentMessageId: sent.id, internetMessageId: sent.internetMessageId ?? null, conversationId: sent.conversationId ?? null } : null,
+    sent: sent
+      ? {
+          sentMessageId: sent.id,
+          internetMessageId: sent.internetMessageId ?? null,
+          conversationId: sent.conversationId ?? null,
+        }
+      : null,
     draftIds: messages.filter((m) => m.isDraft !== false).map((m) => m.id),
   };
 }
@@ -71,7 +77,10 @@ export const DEFAULT_SEND_POLICY: SendPolicy = { waitForReconnectMs: 24 * 3600_0
 
 /** Env fragment of the send pipeline (composed into workersEnv, parsed once at start). */
 export const sendEnv = {
-  SEND_WAIT_FOR_RECONNECT_SEC: wholeSeconds(DEFAULT_SEND_POLICY.waitForReconnectMs, 'how long a send waits past its due time for its connection to be reconnected'),
+  SEND_WAIT_FOR_RECONNECT_SEC: wholeSeconds(
+    DEFAULT_SEND_POLICY.waitForReconnectMs,
+    'how long a send waits past its due time for its connection to be reconnected',
+  ),
 };
 
 export function sendPolicyFromConfig(e: z.infer<z.ZodObject<typeof sendEnv>>): SendPolicy {

@@ -13,8 +13,19 @@ export type SendError = { kind: string; code: string; message: string };
 const OPEN = ['queued', 'scheduled', 'sending'] as const;
 
 /** A line on the connection's timeline, grouped with other lines written at the same time (written when it resolves). */
-export async function activity(deps: Deps, send: SendDoc, type: ActivityType, detail: Record<string, unknown>): Promise<void> {
-  const line: ActivityLine = { workspaceId: send.workspaceId, connectionId: send.connectionId, type, at: new Date(deps.now()), detail: { sendId: send._id, ...detail } };
+export async function activity(
+  deps: Deps,
+  send: SendDoc,
+  type: ActivityType,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  const line: ActivityLine = {
+    workspaceId: send.workspaceId,
+    connectionId: send.connectionId,
+    type,
+    at: new Date(deps.now()),
+    detail: { sendId: send._id, ...detail },
+  };
   await writeActivityLine(deps.models, line);
 }
 
@@ -23,11 +34,18 @@ export async function activity(deps: Deps, send: SendDoc, type: ActivityType, de
  * sendMail mode claims the one submission in the same write (`submittedAt` null -> now): null then also when an earlier
  * attempt already submitted (see `submittedEarlier`). One compare-and-set instead of two.
  */
-export async function beginAttempt(deps: Deps, sendId: string, opts: { claimSubmission?: boolean } = {}): Promise<SendDoc | null> {
+export async function beginAttempt(
+  deps: Deps,
+  sendId: string,
+  opts: { claimSubmission?: boolean } = {},
+): Promise<SendDoc | null> {
   const claim = opts.claimSubmission === true;
   return deps.models.Send.findOneAndUpdate(
     claim ? { _id: sendId, status: { $in: OPEN }, submittedAt: null } : { _id: sendId, status: { $in: OPEN } },
-    { $set: claim ? { status: 'sending', submittedAt: new Date(deps.now()) } : { status: 'sending' }, $inc: { attempts: 1 } },
+    {
+      $set: claim ? { status: 'sending', submittedAt: new Date(deps.now()) } : { status: 'sending' },
+      $inc: { attempts: 1 },
+    },
     { returnDocument: 'after' },
   ).lean<SendDoc>();
 }
@@ -50,7 +68,11 @@ export async function noteWaiting(deps: Deps, sendId: string, error: SendError):
 
 /** Records the draft; if another attempt recorded one first, returns that one (the caller drops its own). */
 export async function recordDraft(deps: Deps, sendId: string, draftId: string): Promise<string> {
-  const won = await deps.models.Send.findOneAndUpdate({ _id: sendId, draftId: null }, { $set: { draftId } }, { returnDocument: 'after' }).lean<SendDoc>();
+  const won = await deps.models.Send.findOneAndUpdate(
+    { _id: sendId, draftId: null },
+    { $set: { draftId } },
+    { returnDocument: 'after' },
+  ).lean<SendDoc>();
   if (won) return draftId;
   const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
   return current?.draftId ?? draftId;
@@ -85,10 +107,21 @@ export async function emitOutcome(deps: Deps, send: SendDoc): Promise<void> {
   const occurredAt = send.sentAt ?? send.failedAt ?? send.canceledAt ?? new Date(deps.now());
   if (send.status === 'sent' || send.status === 'failed') {
     const type = send.status === 'sent' ? 'send.sent' : 'send.failed';
-    await emitEvent(deps.queues, type, subject, eventData(send, send.status), { id: eventId(type, send._id), occurredAt });
+    await emitEvent(deps.queues, type, subject, eventData(send, send.status), {
+      id: eventId(type, send._id),
+      occurredAt,
+    });
   } else if (send.status === 'canceled') {
-    const data = { sendId: send._id, idempotencyKey: send.idempotencyKey, source: send.source, metadata: send.metadata };
-    await emitEvent(deps.queues, 'send.canceled', subject, data, { id: eventId('send.canceled', send._id), occurredAt });
+    const data = {
+      sendId: send._id,
+      idempotencyKey: send.idempotencyKey,
+      source: send.source,
+      metadata: send.metadata,
+    };
+    await emitEvent(deps.queues, 'send.canceled', subject, data, {
+      id: eventId('send.canceled', send._id),
+      occurredAt,
+    });
   }
 }
 
@@ -109,7 +142,9 @@ export async function markSent(deps: Deps, sendId: string, ids: SentIds): Promis
   }
   // The files are on the sent message now: their copies in our store go (the sweep retries a crash here).
   await removeAttachmentsOfSend(deps.models, sendId);
-  await activity(deps, sent, 'sent', { recipients: sent.message.to.length + (sent.message.cc?.length ?? 0) + (sent.message.bcc?.length ?? 0) });
+  await activity(deps, sent, 'sent', {
+    recipients: sent.message.to.length + (sent.message.cc?.length ?? 0) + (sent.message.bcc?.length ?? 0),
+  });
   await emitOutcome(deps, sent);
   return sent;
 }

@@ -41,14 +41,18 @@ const input = (connectionId: string, extra: Record<string, unknown> = {}) => {
     connectionId,
     idempotencyKey: `seq-7-step-${n}`,
     source: 'sequence' as const,
-    message: { to: ['prospect@example.com'], subject: `Step ${n}`, body: { contentType: 'html' as const, content: '<p>Hello</p>' } },
+    message: {
+      to: ['prospect@example.com'],
+      subject: `Step ${n}`,
+      body: { contentType: 'html' as const, content: '<p>Hello</p>' },
+    },
     metadata: { sequenceId: 'seq_7', step: n },
     ...extra,
   };
 };
 
 describe('sending against the emulator', () => {
-  it('sends once, records the Graph ids, and tells the CRM with the producer\'s metadata', async () => {
+  it("sends once, records the Graph ids, and tells the CRM with the producer's metadata", async () => {
     const { send, created } = await h.sends.enqueueSend(input(full.connection._id));
     expect(created).toBe(true);
     expect(send.status).toBe('queued');
@@ -60,7 +64,10 @@ describe('sending against the emulator', () => {
     expect(h.emu.control.sentItems(full.email).filter((m) => m.subject === send.message.subject)).toHaveLength(1);
     const event = await productEvent(`send.sent_${send._id}`);
     expect(event?.data).toMatchObject({ sendId: send._id, status: 'sent', metadata: { sequenceId: 'seq_7' } });
-    const lines = await h.clients.deps.models.ConnectionActivity.find({ connectionId: full.connection._id, type: 'sent' }).lean();
+    const lines = await h.clients.deps.models.ConnectionActivity.find({
+      connectionId: full.connection._id,
+      type: 'sent',
+    }).lean();
     expect(lines.some((l) => l.detail.sendId === send._id)).toBe(true);
   });
 
@@ -74,8 +81,15 @@ describe('sending against the emulator', () => {
     expect(b.send.status).toBe('sent');
     expect(markerCount(a.send.marker)).toBe(1);
     // The same key with a different request is refused, naming the original.
-    await expect(h.sends.enqueueSend({ ...first, message: { ...first.message, subject: 'changed' } })).rejects.toMatchObject({ name: 'IdempotencyKeyReusedError', existingId: a.send._id });
-    expect(await h.clients.deps.models.Send.countDocuments({ connectionId: full.connection._id, idempotencyKey: first.idempotencyKey })).toBe(1);
+    await expect(
+      h.sends.enqueueSend({ ...first, message: { ...first.message, subject: 'changed' } }),
+    ).rejects.toMatchObject({ name: 'IdempotencyKeyReusedError', existingId: a.send._id });
+    expect(
+      await h.clients.deps.models.Send.countDocuments({
+        connectionId: full.connection._id,
+        idempotencyKey: first.idempotencyKey,
+      }),
+    ).toBe(1);
   });
 
   it('a send canceled before its send-at never goes out', async () => {
@@ -87,7 +101,11 @@ describe('sending against the emulator', () => {
     expect((await productEvent(`send.canceled_${send._id}`))?.type).toBe('send.canceled');
     // Even a job that escaped the removal finds the record canceled and stops.
     await h.clients.deps.queues.enqueue('send', { sendId: send._id }, { jobId: `${send._id}-stray` });
-    await waitFor(async () => (await h.clients.deps.queues.queue('send').getJobState(`${send._id}-stray`)) === 'completed', 10_000, 'stray job');
+    await waitFor(
+      async () => (await h.clients.deps.queues.queue('send').getJobState(`${send._id}-stray`)) === 'completed',
+      10_000,
+      'stray job',
+    );
     expect((await record(send._id)).status).toBe('canceled');
     expect(markerCount(send.marker)).toBe(0);
   });
@@ -114,7 +132,13 @@ describe('sending against the emulator', () => {
   });
 
   it('a permanent Graph refusal fails with its reason, without retries', async () => {
-    const fault = h.emu.control.injectFault({ method: 'POST', path: '/me/messages$', status: 403, code: 'ErrorSendAsDenied', times: 1 });
+    const fault = h.emu.control.injectFault({
+      method: 'POST',
+      path: '/me/messages$',
+      status: 403,
+      code: 'ErrorSendAsDenied',
+      times: 1,
+    });
     const { send } = await h.sends.enqueueSend(input(full.connection._id));
     const done = await settled(send._id);
     h.emu.control.removeFault(fault);
@@ -124,17 +148,32 @@ describe('sending against the emulator', () => {
 
   it('a needs_reconnect connection: sends wait, go out after a reconnect, and fail with the reason after the wait', async () => {
     const other = await h.connect('full', 'lapsed');
-    const reason = { code: 'grant_revoked', message: 'Access was revoked.', remediation: 'Reconnect the mailbox.', since: new Date() };
+    const reason = {
+      code: 'grant_revoked',
+      message: 'Access was revoked.',
+      remediation: 'Reconnect the mailbox.',
+      since: new Date(),
+    };
     const Connection = h.clients.deps.models.Connection;
-    await Connection.updateOne({ _id: other.connection._id }, { $set: { status: 'needs_reconnect', statusReason: reason } });
+    await Connection.updateOne(
+      { _id: other.connection._id },
+      { $set: { status: 'needs_reconnect', statusReason: reason } },
+    );
 
     const waiting = await h.sends.enqueueSend(input(other.connection._id));
-    await waitFor(async () => (await record(waiting.send._id)).error?.code === 'grant_revoked', 10_000, 'the waiting reason');
+    await waitFor(
+      async () => (await record(waiting.send._id)).error?.code === 'grant_revoked',
+      10_000,
+      'the waiting reason',
+    );
     expect((await record(waiting.send._id)).status).toBe('queued');
     await Connection.updateOne({ _id: other.connection._id }, { $set: { status: 'active', statusReason: null } });
     expect((await settled(waiting.send._id)).status).toBe('sent');
 
-    await Connection.updateOne({ _id: other.connection._id }, { $set: { status: 'needs_reconnect', statusReason: reason } });
+    await Connection.updateOne(
+      { _id: other.connection._id },
+      { $set: { status: 'needs_reconnect', statusReason: reason } },
+    );
     const lost = await h.sends.enqueueSend(input(other.connection._id));
     const done = await settled(lost.send._id);
     expect(done).toMatchObject({ status: 'failed', error: { kind: 'reconnect_required', code: 'grant_revoked' } });
@@ -144,11 +183,21 @@ describe('sending against the emulator', () => {
 
   it('holds a mailbox to its own per-minute cap and delays, not fails, the rest', async () => {
     const capped = await h.connect('full', 'capped');
-    await h.clients.deps.models.Connection.updateOne({ _id: capped.connection._id }, { $set: { limits: { sendsPerMinute: 2 } } });
+    await h.clients.deps.models.Connection.updateOne(
+      { _id: capped.connection._id },
+      { $set: { limits: { sendsPerMinute: 2 } } },
+    );
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) ids.push((await h.sends.enqueueSend(input(capped.connection._id))).send._id);
-    await waitFor(async () => (await h.clients.deps.models.Send.countDocuments({ _id: { $in: ids }, status: 'sent' })) === 2, 20_000, 'two sends');
-    const third = (await h.clients.deps.models.Send.find({ _id: { $in: ids }, status: { $ne: 'sent' } }).lean()) as SendDoc[];
+    await waitFor(
+      async () => (await h.clients.deps.models.Send.countDocuments({ _id: { $in: ids }, status: 'sent' })) === 2,
+      20_000,
+      'two sends',
+    );
+    const third = (await h.clients.deps.models.Send.find({
+      _id: { $in: ids },
+      status: { $ne: 'sent' },
+    }).lean()) as SendDoc[];
     expect(third).toHaveLength(1);
     expect(['queued', 'sending']).toContain(third[0]!.status);
     // Parked until the one-minute window reopens, not failed.

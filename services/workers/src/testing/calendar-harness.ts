@@ -24,10 +24,17 @@ export interface CalendarHarness {
   close(): Promise<void>;
 }
 
-export async function startCalendarHarness(label: string, policy: Partial<CalendarPolicy> = {}): Promise<CalendarHarness> {
+export async function startCalendarHarness(
+  label: string,
+  policy: Partial<CalendarPolicy> = {},
+): Promise<CalendarHarness> {
   const stack = await startWorkerStack(label);
   const { deps } = stack.clients;
-  const calendar = createCalendarClient({ models: deps.models, queues: deps.queues, freeBusy: createFreeBusyLookup(deps) });
+  const calendar = createCalendarClient({
+    models: deps.models,
+    queues: deps.queues,
+    freeBusy: createFreeBusyLookup(deps),
+  });
   const handler = createCalendarHandler({ ...deps, calendarPolicy: { ...DEFAULT_CALENDAR_POLICY, ...policy } });
   return {
     emu: stack.emu,

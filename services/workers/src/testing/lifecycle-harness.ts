@@ -32,7 +32,10 @@ export function scaledPolicy(over: Partial<RefreshPolicy>): RefreshPolicy {
   return { ...defaultRefreshPolicy, ...over };
 }
 
-export async function startHarness(label: string, opts: { accessTokenLifetimeSec: number; policy: RefreshPolicy }): Promise<LifecycleHarness> {
+export async function startHarness(
+  label: string,
+  opts: { accessTokenLifetimeSec: number; policy: RefreshPolicy },
+): Promise<LifecycleHarness> {
   const iso = testIsolation(label);
   const emulator = await startEmulator({ interactive: false, accessTokenLifetimeSec: opts.accessTokenLifetimeSec });
   const env: Record<string, string> = {
@@ -61,7 +64,8 @@ export async function startHarness(label: string, opts: { accessTokenLifetimeSec
     env,
     workspaceId,
     queuePrefix: iso.queuePrefix,
-    seedApp: (o = {}) => seedOAuthApp({ models, box, emulator, workspaceId, homeTenantId: tenant.id, multiTenant: true, ...o }),
+    seedApp: (o = {}) =>
+      seedOAuthApp({ models, box, emulator, workspaceId, homeTenantId: tenant.id, multiTenant: true, ...o }),
     async connect(app, count, userLabel = 'user') {
       const out: ConnectionDoc[] = [];
       const emails = Array.from({ length: count }, () => `${userLabel}${users++}@${tenant.domain}`);
@@ -84,22 +88,37 @@ export async function startHarness(label: string, opts: { accessTokenLifetimeSec
         prefix: iso.queuePrefix,
         logger: clients.deps.logger,
       });
-      const schedules = served.includes('maintenance') ? keepMaintenanceScheduled(clients.deps, clients.deps.logger) : null;
-      const handle = { close: async () => { schedules?.stop(); await workers.close(); } };
+      const schedules = served.includes('maintenance')
+        ? keepMaintenanceScheduled(clients.deps, clients.deps.logger)
+        : null;
+      const handle = {
+        close: async () => {
+          schedules?.stop();
+          await workers.close();
+        },
+      };
       running.push(handle);
       return { workers: workers.workers, close: handle.close };
     },
     spawnWorker(extra) {
       const main = path.resolve(__dirname, '..', 'main.ts');
       const child = spawn(process.execPath, ['--import', 'tsx', main], {
-        env: { ...process.env, ...env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', WORKER_QUEUES: 'token-refresh,maintenance,app-recovery', ...extra },
+        env: {
+          ...process.env,
+          ...env,
+          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+          WORKER_QUEUES: 'token-refresh,maintenance,app-recovery',
+          ...extra,
+        },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       children.push(child);
       return child;
     },
     async events(type) {
-      const jobs = await clients.deps.queues.queue('events').getJobs(['waiting', 'delayed', 'completed', 'failed'], 0, -1);
+      const jobs = await clients.deps.queues
+        .queue('events')
+        .getJobs(['waiting', 'delayed', 'completed', 'failed'], 0, -1);
       return jobs.map((j) => j.data as ProductEvent).filter((e) => !type || e.type === type);
     },
     async flushRedis() {
@@ -128,7 +147,13 @@ export async function stopWorker(child: ChildProcess, signal: NodeJS.Signals = '
 }
 
 /** Calls Graph (the inbox folder) for every connection, round after round, through AccessTokens + the gated Graph client, until `untilMs`. */
-export async function useMailboxesUntil(h: LifecycleHarness, connectionIds: string[], untilMs: number, parallel = 10, pauseMs = 100): Promise<number> {
+export async function useMailboxesUntil(
+  h: LifecycleHarness,
+  connectionIds: string[],
+  untilMs: number,
+  parallel = 10,
+  pauseMs = 100,
+): Promise<number> {
   let calls = 0;
   const failures: unknown[] = [];
   while (Date.now() < untilMs) {

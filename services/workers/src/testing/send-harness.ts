@@ -28,7 +28,10 @@ export interface SendHarness {
   close(): Promise<void>;
 }
 
-export async function startSendHarness(label: string, opts: { policy?: Partial<SendPolicy>; limits?: Partial<LimitsConfig> } = {}): Promise<SendHarness> {
+export async function startSendHarness(
+  label: string,
+  opts: { policy?: Partial<SendPolicy>; limits?: Partial<LimitsConfig> } = {},
+): Promise<SendHarness> {
   const stack = await startWorkerStack(label, { limits: opts.limits });
   const { deps } = stack.clients;
   const sends = createSendClient({ models: deps.models, queues: deps.queues });

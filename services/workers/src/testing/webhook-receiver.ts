@@ -25,7 +25,9 @@ export interface WebhookReceiver {
 }
 
 /** A real HTTP receiver on 127.0.0.1 that records every request and answers as told. */
-export async function startWebhookReceiver(answer: (n: number) => Answer = () => ({ status: 200 })): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  answer: (n: number) => Answer = () => ({ status: 200 }),
+): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const receiver = { received, answer } as WebhookReceiver;
   const server = http.createServer((req, res) => {
@@ -33,7 +35,11 @@ export async function startWebhookReceiver(answer: (n: number) => Answer = () =>
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const n = received.length;
-      received.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      received.push({
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      });
       const a = receiver.answer(n);
       if (a.hang) return;
       res.writeHead(a.status, { 'content-type': 'text/plain', ...a.headers });

@@ -1,8 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator, type LimitsConfig } from '@outlook-connect/ms-emulator';
 import { startWorkers, type HandlerRegistration, type QueueName, type RunningWorkers } from '@outlook-connect/queues';
-import { createLogger, generateKeyringSpec, parseEnv, type ConnectionDoc, type Logger, type ScopePresetName } from '@outlook-connect/shared';
-import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp, type TestIsolation } from '@outlook-connect/stack';
+import {
+  createLogger,
+  generateKeyringSpec,
+  parseEnv,
+  type ConnectionDoc,
+  type Logger,
+  type ScopePresetName,
+} from '@outlook-connect/shared';
+import {
+  connectMailbox,
+  seedOAuthApp,
+  testIsolation,
+  type SeededOAuthApp,
+  type TestIsolation,
+} from '@outlook-connect/stack';
 import { createClients, workersEnv, type Clients, type WorkersConfig } from '../clients';
 
 // What every workers integration test stands on: its own db + queue prefix, the in-process emulator, the workers'
@@ -38,7 +51,9 @@ export interface WorkerStackOptions {
 function privateIsolation(label: string, opts: WorkerStackOptions): TestIsolation {
   const iso = testIsolation(label);
   if (!opts.redisUrl && !opts.mongoUrl) return iso;
-  const mongoDbUrl = opts.mongoUrl ? Object.assign(new URL(opts.mongoUrl), { pathname: `/${iso.dbName}` }).toString() : iso.mongoDbUrl;
+  const mongoDbUrl = opts.mongoUrl
+    ? Object.assign(new URL(opts.mongoUrl), { pathname: `/${iso.dbName}` }).toString()
+    : iso.mongoDbUrl;
   return { ...iso, redisUrl: opts.redisUrl ?? iso.redisUrl, mongoUrl: opts.mongoUrl ?? iso.mongoUrl, mongoDbUrl };
 }
 
@@ -60,7 +75,14 @@ export async function startWorkerStack(label: string, opts: WorkerStackOptions =
   const { deps } = clients;
   const workspaceId = `ws_${randomBytes(6).toString('hex')}`;
   const tenant = emu.control.createTenant();
-  const app = await seedOAuthApp({ models: deps.models, box: deps.box, emulator: emu, workspaceId, homeTenantId: tenant.id, multiTenant: true });
+  const app = await seedOAuthApp({
+    models: deps.models,
+    box: deps.box,
+    emulator: emu,
+    workspaceId,
+    homeTenantId: tenant.id,
+    multiTenant: true,
+  });
   let workers: RunningWorkers | null = null;
 
   return {
@@ -76,11 +98,25 @@ export async function startWorkerStack(label: string, opts: WorkerStackOptions =
     async connect(preset, name = 'user') {
       const email = `${name}-${randomBytes(4).toString('hex')}@${tenant.domain}`;
       emu.control.createUser({ tenantId: tenant.id, email, displayName: name });
-      const connection = await connectMailbox({ models: deps.models, box: deps.box, emulator: emu, workspaceId, app, email, preset });
+      const connection = await connectMailbox({
+        models: deps.models,
+        box: deps.box,
+        emulator: emu,
+        workspaceId,
+        app,
+        email,
+        preset,
+      });
       return { connection, email };
     },
     startWorkers(registrations, served) {
-      workers ??= startWorkers({ registrations, served, connection: clients.workerRedis, prefix: iso.queuePrefix, logger });
+      workers ??= startWorkers({
+        registrations,
+        served,
+        connection: clients.workerRedis,
+        prefix: iso.queuePrefix,
+        logger,
+      });
     },
     async stopWorkers() {
       await workers?.close();

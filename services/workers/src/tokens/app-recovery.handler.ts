@@ -49,13 +49,23 @@ export const appRecoveryRegistration = (deps: ServiceDeps) =>
       const { failure } = outcome;
       if (failure.kind === 'transient') return void counts.retryLater++;
       const reason = reasonFor(failure, { now: at, appSecretVersion: secretVersion });
-      if (failure.kind === 'app_credentials') await markAppSecret(deps, app, secretVersion, appSecretStatusFor(failure), at, { code: failure.code, aadsts: failure.aadsts });
+      if (failure.kind === 'app_credentials')
+        await markAppSecret(deps, app, secretVersion, appSecretStatusFor(failure), at, {
+          code: failure.code,
+          aadsts: failure.aadsts,
+        });
       counts.stillNeedsReconnect++;
-      await markStillNeedsReconnect(deps, conn, reason, { cause: 'app_secret_updated', secretVersion, code: failure.code, aadsts: failure.aadsts });
+      await markStillNeedsReconnect(deps, conn, reason, {
+        cause: 'app_secret_updated',
+        secretVersion,
+        code: failure.code,
+        aadsts: failure.aadsts,
+      });
     };
 
     for (let i = 0; i < marked.length; i += PARALLEL) await Promise.all(marked.slice(i, i + PARALLEL).map(recover));
     ctx.log.info({ appId, secretVersion, ...counts }, 'app recovery');
-    if (counts.retryLater) throw new RecoveryIncompleteError(`${counts.retryLater} connection(s) of ${appId} could not be retried yet`);
+    if (counts.retryLater)
+      throw new RecoveryIncompleteError(`${counts.retryLater} connection(s) of ${appId} could not be retried yet`);
     return counts;
   });

@@ -1,4 +1,10 @@
-import { scaledPolicy, startHarness, stopWorker, useMailboxesUntil, type LifecycleHarness } from '../testing/lifecycle-harness';
+import {
+  scaledPolicy,
+  startHarness,
+  stopWorker,
+  useMailboxesUntil,
+  type LifecycleHarness,
+} from '../testing/lifecycle-harness';
 
 // Redis loses every key of ours mid-run (jobs, schedulers, locks): the worker process recreates the sweeper's
 // schedule, the sweeper re-enqueues every connection from the store, and each is refreshed in time by its schedule.
@@ -11,13 +17,25 @@ jest.setTimeout(58_000);
 beforeAll(async () => {
   h = await startHarness('redisflush', {
     accessTokenLifetimeSec: LIFETIME_SEC,
-    policy: scaledPolicy({ aheadMs: 5_000, jitterMs: 1_000, sweepEveryMs: 1_000, sweepHorizonMs: 3_000, lockTtlMs: 5_000, minValidityMs: 2_000 }),
+    policy: scaledPolicy({
+      aheadMs: 5_000,
+      jitterMs: 1_000,
+      sweepEveryMs: 1_000,
+      sweepHorizonMs: 3_000,
+      lockTtlMs: 5_000,
+      minValidityMs: 2_000,
+    }),
   });
 });
 afterAll(() => h?.close());
 
 it('refreshes every connection in time after all its Redis keys are deleted', async () => {
-  const worker = h.spawnWorker({ REFRESH_AHEAD_SEC: '5', REFRESH_JITTER_SEC: '1', REFRESH_SWEEP_EVERY_SEC: '1', REFRESH_LOCK_TTL_SEC: '5' });
+  const worker = h.spawnWorker({
+    REFRESH_AHEAD_SEC: '5',
+    REFRESH_JITTER_SEC: '1',
+    REFRESH_SWEEP_EVERY_SEC: '1',
+    REFRESH_LOCK_TTL_SEC: '5',
+  });
   const app = await h.seedApp();
   const conns = await h.connect(app, COUNT);
   const ids = conns.map((c) => c._id);

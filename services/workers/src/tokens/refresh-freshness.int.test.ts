@@ -1,4 +1,10 @@
-import { scaledPolicy, startHarness, stopWorker, useMailboxesUntil, type LifecycleHarness } from '../testing/lifecycle-harness';
+import {
+  scaledPolicy,
+  startHarness,
+  stopWorker,
+  useMailboxesUntil,
+  type LifecycleHarness,
+} from '../testing/lifecycle-harness';
 
 // 200 connections with 60-second access tokens, kept fresh by the scheduled refresh for three lifetimes while every
 // mailbox is used in a loop: Graph never sees an expired token, and no caller ever had to refresh on demand.
@@ -13,18 +19,35 @@ jest.setTimeout(480_000);
 beforeAll(async () => {
   h = await startHarness('freshness', {
     accessTokenLifetimeSec: LIFETIME_SEC,
-    policy: scaledPolicy({ aheadMs: 15_000, jitterMs: 3_000, sweepEveryMs: 2_000, sweepHorizonMs: 10_000, lockTtlMs: 10_000, minValidityMs: 5_000, retryBaseMs: 300 }),
+    policy: scaledPolicy({
+      aheadMs: 15_000,
+      jitterMs: 3_000,
+      sweepEveryMs: 2_000,
+      sweepHorizonMs: 10_000,
+      lockTtlMs: 10_000,
+      minValidityMs: 5_000,
+      retryBaseMs: 300,
+    }),
   });
 });
 afterAll(() => h?.close());
 
 it('keeps every connection fresh over several token lifetimes with zero Graph calls made with an expired token', async () => {
   // The refresh runs in a worker process of its own, as in production; this process is the emulator and the callers.
-  const worker = h.spawnWorker({ REFRESH_AHEAD_SEC: '15', REFRESH_JITTER_SEC: '3', REFRESH_SWEEP_EVERY_SEC: '2', REFRESH_LOCK_TTL_SEC: '10' });
+  const worker = h.spawnWorker({
+    REFRESH_AHEAD_SEC: '15',
+    REFRESH_JITTER_SEC: '3',
+    REFRESH_SWEEP_EVERY_SEC: '2',
+    REFRESH_LOCK_TTL_SEC: '10',
+  });
   const app = await h.seedApp();
   const conns = await h.connect(app, COUNT);
   const started = Date.now();
-  const calls = await useMailboxesUntil(h, conns.map((c) => c._id), started + 3 * LIFETIME_SEC * 1000);
+  const calls = await useMailboxesUntil(
+    h,
+    conns.map((c) => c._id),
+    started + 3 * LIFETIME_SEC * 1000,
+  );
 
   await stopWorker(worker); // lets the refreshes in flight finish, so grants and stored refreshes can be compared
   expect(calls).toBeGreaterThan(COUNT);
@@ -36,7 +59,8 @@ it('keeps every connection fresh over several token lifetimes with zero Graph ca
   const refreshed = await models.ConnectionActivity.find({ type: 'refreshed' }).lean();
   // Every connection was refreshed in each lifetime of the loop, and only ever by its schedule.
   const inLoop = new Map<string, number>();
-  for (const line of refreshed.filter((l) => l.at.getTime() >= started)) inLoop.set(line.connectionId, (inLoop.get(line.connectionId) ?? 0) + 1);
+  for (const line of refreshed.filter((l) => l.at.getTime() >= started))
+    inLoop.set(line.connectionId, (inLoop.get(line.connectionId) ?? 0) + 1);
   expect(inLoop.size).toBe(COUNT);
   expect(Math.min(...inLoop.values())).toBeGreaterThanOrEqual(2);
   // Once the schedule has caught up with the connect phase (one lifetime in), callers never refresh on demand.

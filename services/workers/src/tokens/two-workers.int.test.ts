@@ -9,12 +9,20 @@ let h: LifecycleHarness;
 jest.setTimeout(58_000);
 
 beforeAll(async () => {
-  h = await startHarness('twoworkers', { accessTokenLifetimeSec: LIFETIME_SEC, policy: scaledPolicy({ lockTtlMs: 5_000 }) });
+  h = await startHarness('twoworkers', {
+    accessTokenLifetimeSec: LIFETIME_SEC,
+    policy: scaledPolicy({ lockTtlMs: 5_000 }),
+  });
 });
 afterAll(() => h?.close());
 
 it('counts exactly one refresh grant per connection per cycle', async () => {
-  const env = { REFRESH_AHEAD_SEC: '4', REFRESH_JITTER_SEC: '1', REFRESH_SWEEP_EVERY_SEC: '1', REFRESH_LOCK_TTL_SEC: '5' };
+  const env = {
+    REFRESH_AHEAD_SEC: '4',
+    REFRESH_JITTER_SEC: '1',
+    REFRESH_SWEEP_EVERY_SEC: '1',
+    REFRESH_LOCK_TTL_SEC: '5',
+  };
   const workers = [h.spawnWorker(env), h.spawnWorker(env)];
   const app = await h.seedApp();
   const conns = await h.connect(app, COUNT);
@@ -24,7 +32,10 @@ it('counts exactly one refresh grant per connection per cycle', async () => {
   const { models } = h.clients.deps;
   const counters = h.emulator.control.counters();
   const refreshed = await models.ConnectionActivity.find({ type: 'refreshed' }).lean();
-  const superseded = await models.ConnectionActivity.find({ type: 'refresh_failed', 'detail.code': 'superseded' }).lean();
+  const superseded = await models.ConnectionActivity.find({
+    type: 'refresh_failed',
+    'detail.code': 'superseded',
+  }).lean();
   expect(superseded).toEqual([]);
   for (const c of conns) {
     const mine = refreshed.filter((l) => l.connectionId === c._id);

@@ -5,10 +5,19 @@ import type { Redis } from 'ioredis';
 // Counters in one Redis hash, so every worker process adds to the same numbers and the dashboard's /metrics reads
 // them as a Prometheus counter and histogram.
 
-export async function recordAttemptMetrics(redis: Redis, prefix: string, outcome: WebhookAttemptOutcome, durationMs: number): Promise<void> {
+export async function recordAttemptMetrics(
+  redis: Redis,
+  prefix: string,
+  outcome: WebhookAttemptOutcome,
+  durationMs: number,
+): Promise<void> {
   const key = redisKeys.webhookMetrics(prefix);
   const f = webhookMetricFields;
-  const m = redis.multi().hincrby(key, f.outcome(outcome), 1).hincrby(key, f.count, 1).hincrby(key, f.sumMs, Math.round(durationMs));
+  const m = redis
+    .multi()
+    .hincrby(key, f.outcome(outcome), 1)
+    .hincrby(key, f.count, 1)
+    .hincrby(key, f.sumMs, Math.round(durationMs));
   for (const le of WEBHOOK_LATENCY_BUCKETS_MS) if (durationMs <= le) m.hincrby(key, f.bucket(le), 1);
   await m.exec();
 }

@@ -7,7 +7,8 @@ export function eventsFanOutRegistration(deps: Pick<ServiceDeps, 'models' | 'que
     const endpoints = await deps.models.WebhookEndpoint.find({ workspaceId: event.workspaceId, enabled: true }).lean();
     const targets = endpoints.filter((e) => subscribes(e, event.type));
     for (const endpoint of targets) await startDelivery(deps.models, deps.queues, event, endpoint._id);
-    if (targets.length) ctx.log.debug({ eventId: event.id, endpoints: targets.length }, 'event fanned out to webhook endpoints');
+    if (targets.length)
+      ctx.log.debug({ eventId: event.id, endpoints: targets.length }, 'event fanned out to webhook endpoints');
     return { endpoints: targets.length };
   });
 }

@@ -32,7 +32,11 @@ export function postWebhook(opts: PostOptions): Promise<PostResult> {
   const started = opts.now();
   const url = new URL(opts.url);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const done = (result: AttemptResult, responseBody: string | null = null): PostResult => ({ result, durationMs: opts.now() - started, responseBody });
+  const done = (result: AttemptResult, responseBody: string | null = null): PostResult => ({
+    result,
+    durationMs: opts.now() - started,
+    responseBody,
+  });
   if (isIP(host)) {
     const why = refusedAddress(host, opts.allow);
     if (why) return Promise.resolve(done({ kind: 'refused', error: why }));
@@ -50,7 +54,12 @@ export function postWebhook(opts: PostOptions): Promise<PostResult> {
       method: 'POST',
       agent: secure ? agents.https : agents.http,
       lookup: checkedLookup(opts.allow) as never,
-      headers: { 'content-type': 'application/json', 'user-agent': 'outlook-connect-webhooks/1', 'content-length': Buffer.byteLength(opts.body), ...opts.headers },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'outlook-connect-webhooks/1',
+        'content-length': Buffer.byteLength(opts.body),
+        ...opts.headers,
+      },
     });
     const timer = setTimeout(() => {
       finish(done({ kind: 'timeout', error: `no answer within ${opts.timeoutMs} ms` }));
@@ -63,7 +72,16 @@ export function postWebhook(opts: PostOptions): Promise<PostResult> {
         const statusCode = res.statusCode ?? 0;
         const header = res.headers['retry-after'];
         const body = Buffer.concat(chunks).subarray(0, opts.maxResponseBytes).toString('utf8');
-        finish(done({ kind: 'response', statusCode, retryAfterMs: retryAfterMs(Array.isArray(header) ? header[0] : header, opts.now()) }, body));
+        finish(
+          done(
+            {
+              kind: 'response',
+              statusCode,
+              retryAfterMs: retryAfterMs(Array.isArray(header) ? header[0] : header, opts.now()),
+            },
+            body,
+          ),
+        );
       };
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk);

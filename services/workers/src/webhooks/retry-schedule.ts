@@ -6,7 +6,19 @@ const M = 60 * S;
 const H = 60 * M;
 
 /** The delay before retry n (index 0 = after the first attempt). 11 retries, ~71.6 h in all. */
-export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [5 * S, 5 * M, 30 * M, 2 * H, 5 * H, 10 * H, 10 * H, 10 * H, 10 * H, 10 * H, 14 * H];
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
+  5 * S,
+  5 * M,
+  30 * M,
+  2 * H,
+  5 * H,
+  10 * H,
+  10 * H,
+  10 * H,
+  10 * H,
+  10 * H,
+  14 * H,
+];
 
 export interface RetrySchedule {
   delaysMs: readonly number[];
@@ -16,13 +28,22 @@ export interface RetrySchedule {
   maxRetryAfterMs: number;
 }
 
-export const defaultRetrySchedule: RetrySchedule = { delaysMs: DEFAULT_RETRY_DELAYS_MS, jitter: 0.2, maxRetryAfterMs: 6 * H };
+export const defaultRetrySchedule: RetrySchedule = {
+  delaysMs: DEFAULT_RETRY_DELAYS_MS,
+  jitter: 0.2,
+  maxRetryAfterMs: 6 * H,
+};
 
 /**
  * After `attemptsMade` attempts in this run have failed: the delay before the next one, or null when the schedule
  * is spent. Retry-After (when the endpoint sent one) wins over a shorter scheduled delay, within the cap.
  */
-export function nextRetryDelayMs(schedule: RetrySchedule, attemptsMade: number, random: number, retryAfterMs?: number | null): number | null {
+export function nextRetryDelayMs(
+  schedule: RetrySchedule,
+  attemptsMade: number,
+  random: number,
+  retryAfterMs?: number | null,
+): number | null {
   const base = schedule.delaysMs[attemptsMade - 1];
   if (base === undefined || attemptsMade < 1) return null;
   const jittered = Math.round(base * (1 + schedule.jitter * (2 * random - 1)));

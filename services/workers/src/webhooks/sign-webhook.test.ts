@@ -5,7 +5,7 @@ import { webhookHeaders } from './sign-webhook';
 describe('signing a webhook (Standard Webhooks)', () => {
   const body = JSON.stringify({ id: 'connection.created_conn_1_ca_1', type: 'connection.created', data: {} });
 
-  it('is verified by the specification\'s library with the endpoint\'s secret', () => {
+  it("is verified by the specification's library with the endpoint's secret", () => {
     const secret = generateWebhookSecret();
     const headers = webhookHeaders('connection.created_conn_1_ca_1', body, [secret], new Date());
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);

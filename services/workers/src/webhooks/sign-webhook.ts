@@ -6,5 +6,9 @@ import { Webhook } from 'standardwebhooks';
  */
 export function webhookHeaders(id: string, body: string, secrets: string[], at: Date): Record<string, string> {
   const signatures = secrets.map((s) => new Webhook(s).sign(id, at, body));
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signatures.join(' ') };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signatures.join(' '),
+  };
 }

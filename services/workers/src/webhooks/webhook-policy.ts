@@ -4,8 +4,20 @@ import { defaultRetrySchedule, type RetrySchedule } from './retry-schedule';
 
 export const webhookWorkerEnv = {
   ...webhookEnv,
-  WEBHOOK_TIMEOUT_SEC: z.coerce.number().int().min(1).max(60).default(10).describe('how long one webhook attempt may take (1-60 s)'),
-  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4).describe('deliveries in flight at once per webhook endpoint (1-100)'),
+  WEBHOOK_TIMEOUT_SEC: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(10)
+    .describe('how long one webhook attempt may take (1-60 s)'),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(4)
+    .describe('deliveries in flight at once per webhook endpoint (1-100)'),
   WEBHOOK_DISABLE_AFTER_SEC: wholeSeconds(3 * 24 * 3600 * 1000, 'an endpoint failing for this long is disabled'),
 };
 

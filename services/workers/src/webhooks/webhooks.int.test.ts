@@ -1,6 +1,22 @@
 import { Webhook } from 'standardwebhooks';
-import { emitEvent, eventId, replayDelivery, startWorkers, type ProductEvent, type RunningWorkers } from '@outlook-connect/queues';
-import { createLogger, generateKeyringSpec, generateWebhookSecret, newId, parseEnv, webhookDeliveryId, webhookSecretContext, type WebhookDeliveryDoc } from '@outlook-connect/shared';
+import {
+  emitEvent,
+  eventId,
+  replayDelivery,
+  startWorkers,
+  type ProductEvent,
+  type RunningWorkers,
+} from '@outlook-connect/queues';
+import {
+  createLogger,
+  generateKeyringSpec,
+  generateWebhookSecret,
+  newId,
+  parseEnv,
+  webhookDeliveryId,
+  webhookSecretContext,
+  type WebhookDeliveryDoc,
+} from '@outlook-connect/shared';
 import { testIsolation, waitFor } from '@outlook-connect/stack';
 import { createClients, workersEnv, type Clients } from '../clients';
 import { registrationsFor } from '../handlers';
@@ -25,12 +41,24 @@ const policy: WebhookPolicy = {
 };
 
 beforeAll(async () => {
-  const config = parseEnv('workers', workersEnv, { REDIS_URL: iso.redisUrl, MONGO_URL: iso.mongoDbUrl, QUEUE_PREFIX: iso.queuePrefix, SECRETS_KEYS: generateKeyringSpec('k1'), LOG_LEVEL: 'silent' });
+  const config = parseEnv('workers', workersEnv, {
+    REDIS_URL: iso.redisUrl,
+    MONGO_URL: iso.mongoDbUrl,
+    QUEUE_PREFIX: iso.queuePrefix,
+    SECRETS_KEYS: generateKeyringSpec('k1'),
+    LOG_LEVEL: 'silent',
+  });
   const logger = createLogger({ service: 'webhooks-test', level: 'silent' });
   clients = await createClients(config, { logger, dbName: iso.dbName });
   clients.deps.webhookPolicy = policy;
   const served = ['events', 'webhook-delivery'] as const;
-  workers = startWorkers({ registrations: registrationsFor(clients.deps, served), served, connection: clients.workerRedis, prefix: iso.queuePrefix, logger });
+  workers = startWorkers({
+    registrations: registrationsFor(clients.deps, served),
+    served,
+    connection: clients.workerRedis,
+    prefix: iso.queuePrefix,
+    logger,
+  });
 });
 
 afterAll(async () => {
@@ -49,7 +77,11 @@ async function receiver(answer?: Parameters<typeof startWebhookReceiver>[0]) {
 }
 
 /** An endpoint as the gateway stores it (the gateway's registration checks have their own tests). */
-async function endpoint(workspaceId: string, url: string, extra: { eventTypes?: string[]; previousSecret?: string } = {}) {
+async function endpoint(
+  workspaceId: string,
+  url: string,
+  extra: { eventTypes?: string[]; previousSecret?: string } = {},
+) {
   const id = newId('whep');
   const secret = generateWebhookSecret();
   const { box, models } = clients.deps;
@@ -59,7 +91,9 @@ async function endpoint(workspaceId: string, url: string, extra: { eventTypes?: 
     url,
     eventTypes: extra.eventTypes ?? [],
     secretEnc: box.encrypt(secret, webhookSecretContext(id, 'secret')),
-    previousSecretEnc: extra.previousSecret ? box.encrypt(extra.previousSecret, webhookSecretContext(id, 'previousSecret')) : null,
+    previousSecretEnc: extra.previousSecret
+      ? box.encrypt(extra.previousSecret, webhookSecretContext(id, 'previousSecret'))
+      : null,
     previousSecretExpiresAt: extra.previousSecret ? new Date(Date.now() + 3600_000) : null,
   });
   return { id, secret };
@@ -69,14 +103,22 @@ let n = 0;
 async function emitDisconnected(workspaceId: string) {
   n += 1;
   const connectionId = `conn_${n}`;
-  return emitEvent(clients.deps.queues, 'connection.disconnected', { workspaceId, connectionId }, { mailbox: `u${n}@contoso.test` }, { id: eventId('connection.disconnected', connectionId, n) });
+  return emitEvent(
+    clients.deps.queues,
+    'connection.disconnected',
+    { workspaceId, connectionId },
+    { mailbox: `u${n}@contoso.test` },
+    { id: eventId('connection.disconnected', connectionId, n) },
+  );
 }
 
 const delivery = async (eventIdValue: string, endpointId: string) =>
-  (await clients.deps.models.WebhookDelivery.findById(webhookDeliveryId(eventIdValue, endpointId)).lean()) as WebhookDeliveryDoc | null;
+  (await clients.deps.models.WebhookDelivery.findById(
+    webhookDeliveryId(eventIdValue, endpointId),
+  ).lean()) as WebhookDeliveryDoc | null;
 
 describe('events out as signed webhooks', () => {
-  it('delivers the typed event, signed so the specification\'s library verifies it', async () => {
+  it("delivers the typed event, signed so the specification's library verifies it", async () => {
     const r = await receiver();
     const ws = newId('ws');
     const ep = await endpoint(ws, r.url);
@@ -85,7 +127,13 @@ describe('events out as signed webhooks', () => {
     const got = r.received[0]!;
     expect(got.headers['webhook-id']).toBe(event.id);
     expect(new Webhook(ep.secret).verify(got.body, got.headers)).toEqual(event);
-    expect(JSON.parse(got.body)).toMatchObject({ id: event.id, type: 'connection.disconnected', workspaceId: ws, occurredAt: event.occurredAt, data: { mailbox: event.data.mailbox } });
+    expect(JSON.parse(got.body)).toMatchObject({
+      id: event.id,
+      type: 'connection.disconnected',
+      workspaceId: ws,
+      occurredAt: event.occurredAt,
+      data: { mailbox: event.data.mailbox },
+    });
     await waitFor(async () => (await delivery(event.id, ep.id))?.status === 'delivered', 5_000, 'the delivery log');
     const log = (await delivery(event.id, ep.id))!;
     expect(log.attempts).toHaveLength(1);
@@ -110,7 +158,11 @@ describe('events out as signed webhooks', () => {
     const ws = newId('ws');
     const ep = await endpoint(ws, r.url);
     const event = await emitDisconnected(ws);
-    await waitFor(async () => (await delivery(event.id, ep.id))?.status === 'delivered', 15_000, 'delivered after retries');
+    await waitFor(
+      async () => (await delivery(event.id, ep.id))?.status === 'delivered',
+      15_000,
+      'delivered after retries',
+    );
     expect(r.received).toHaveLength(4);
     expect(new Set(r.received.map((x) => x.headers['webhook-id']))).toEqual(new Set([event.id]));
     for (const got of r.received) expect(new Webhook(ep.secret).verify(got.body, got.headers)).toEqual(event);
@@ -123,7 +175,9 @@ describe('events out as signed webhooks', () => {
   });
 
   it('honours Retry-After on 429, does not retry other 4xx', async () => {
-    const limited = await receiver((i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    const limited = await receiver((i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
+    );
     const gone = await receiver(() => ({ status: 410, body: 'gone' }));
     const ws = newId('ws');
     const a = await endpoint(ws, limited.url);
@@ -134,10 +188,12 @@ describe('events out as signed webhooks', () => {
     await waitFor(async () => (await delivery(event.id, b.id))?.status === 'failed', 10_000, 'rejected');
     await new Promise((resolve) => setTimeout(resolve, delays[0]! * 2));
     expect(gone.received).toHaveLength(1);
-    expect((await delivery(event.id, b.id))!.attempts).toMatchObject([{ outcome: 'rejected', statusCode: 410, responseBody: 'gone' }]);
+    expect((await delivery(event.id, b.id))!.attempts).toMatchObject([
+      { outcome: 'rejected', statusCode: 410, responseBody: 'gone' },
+    ]);
   });
 
-  it('a hanging receiver does not hold up another endpoint\'s deliveries, nor another workspace\'s', async () => {
+  it("a hanging receiver does not hold up another endpoint's deliveries, nor another workspace's", async () => {
     const hanging = await receiver(() => ({ status: 200, hang: true }));
     const fast = await receiver();
     const elsewhere = await receiver();
@@ -150,14 +206,33 @@ describe('events out as signed webhooks', () => {
     try {
       const events: ProductEvent[] = [];
       for (let i = 0; i < 4; i++) events.push(await emitDisconnected(ws), await emitDisconnected(ws2));
-      await waitFor(async () => fast.received.length === 4 && elsewhere.received.length === 4, 10_000, 'the healthy endpoints');
+      await waitFor(
+        async () => fast.received.length === 4 && elsewhere.received.length === 4,
+        10_000,
+        'the healthy endpoints',
+      );
       // All there while the hanging endpoint's first attempt is still waiting (its cap of one in flight holds the rest).
       expect(hanging.received).toHaveLength(1);
-      const first = (await Promise.all(events.filter((_, i) => i % 2 === 0).map((e) => delivery(e.id, slow.id)))).find((d) => d && (d.attempts ?? []).length === 0);
+      const first = (await Promise.all(events.filter((_, i) => i % 2 === 0).map((e) => delivery(e.id, slow.id)))).find(
+        (d) => d && (d.attempts ?? []).length === 0,
+      );
       expect(first).toBeDefined();
-      await waitFor(async () => ((await clients.deps.models.WebhookDelivery.find({ endpointId: slow.id }).lean()).some((d) => (d.attempts ?? []).length > 0)), 10_000, 'the timeout recorded');
-      const timedOut = (await clients.deps.models.WebhookDelivery.find({ endpointId: slow.id }).lean()).find((d) => (d.attempts ?? []).length > 0)!;
-      expect(timedOut.attempts[0]).toMatchObject({ outcome: 'retry', statusCode: null, error: 'no answer within 5000 ms' });
+      await waitFor(
+        async () =>
+          (await clients.deps.models.WebhookDelivery.find({ endpointId: slow.id }).lean()).some(
+            (d) => (d.attempts ?? []).length > 0,
+          ),
+        10_000,
+        'the timeout recorded',
+      );
+      const timedOut = (await clients.deps.models.WebhookDelivery.find({ endpointId: slow.id }).lean()).find(
+        (d) => (d.attempts ?? []).length > 0,
+      )!;
+      expect(timedOut.attempts[0]).toMatchObject({
+        outcome: 'retry',
+        statusCode: null,
+        error: 'no answer within 5000 ms',
+      });
     } finally {
       policy.timeoutMs = 1000;
       await clients.deps.models.WebhookEndpoint.deleteOne({ _id: slow.id });
@@ -195,7 +270,7 @@ describe('events out as signed webhooks', () => {
     expect((await delivery(event.id, ep.id))!).toMatchObject({ status: 'delivered', run: 1 });
   });
 
-  it('a replay while a retry is waiting starts one new run: the old run\'s delayed job stands down', async () => {
+  it("a replay while a retry is waiting starts one new run: the old run's delayed job stands down", async () => {
     const r = await receiver(() => ({ status: 500 }));
     const ws = newId('ws');
     const ep = await endpoint(ws, r.url);
@@ -209,7 +284,7 @@ describe('events out as signed webhooks', () => {
     expect((await delivery(event.id, ep.id))!).toMatchObject({ run: 1, attemptsInRun: 1 + delays.length });
   });
 
-  it('signs with both secrets during a rotation\'s overlap', async () => {
+  it("signs with both secrets during a rotation's overlap", async () => {
     const r = await receiver();
     const ws = newId('ws');
     const before = generateWebhookSecret();
@@ -221,7 +296,7 @@ describe('events out as signed webhooks', () => {
     expect(new Webhook(before).verify(got.body, got.headers)).toBeTruthy();
   });
 
-  it('disables an endpoint failing for too long and tells the workspace\'s other endpoints', async () => {
+  it("disables an endpoint failing for too long and tells the workspace's other endpoints", async () => {
     const failing = await receiver(() => ({ status: 503 }));
     const healthy = await receiver();
     const ws = newId('ws');
@@ -230,10 +305,17 @@ describe('events out as signed webhooks', () => {
     policy.disableAfterMs = 200;
     try {
       const event = await emitDisconnected(ws);
-      await waitFor(async () => (await clients.deps.models.WebhookEndpoint.findById(bad.id).lean())?.enabled === false, 10_000, 'disabled');
+      await waitFor(
+        async () => (await clients.deps.models.WebhookEndpoint.findById(bad.id).lean())?.enabled === false,
+        10_000,
+        'disabled',
+      );
       await waitFor(async () => healthy.received.length === 1, 10_000, 'the notice');
       const notice = JSON.parse(healthy.received[0]!.body) as { type: string; data: { endpointId: string } };
-      expect(notice).toMatchObject({ type: 'webhook_endpoint.disabled', data: { endpointId: bad.id, url: failing.url } });
+      expect(notice).toMatchObject({
+        type: 'webhook_endpoint.disabled',
+        data: { endpointId: bad.id, url: failing.url },
+      });
       await waitFor(async () => (await delivery(event.id, bad.id))?.status === 'failed', 5_000, 'its delivery stopped');
     } finally {
       policy.disableAfterMs = 24 * 3600 * 1000;

@@ -4,7 +4,11 @@ import { newId } from './ids';
 export type AppSecretStatus = 'ok' | 'expired' | 'invalid';
 /** The Azure app registration's supported account types (its sign-in audience); null until known. */
 export type OAuthAppAudience = 'single_tenant' | 'multi_tenant' | 'multi_tenant_and_personal';
-export const OAUTH_APP_AUDIENCES: readonly OAuthAppAudience[] = ['single_tenant', 'multi_tenant', 'multi_tenant_and_personal'];
+export const OAUTH_APP_AUDIENCES: readonly OAuthAppAudience[] = [
+  'single_tenant',
+  'multi_tenant',
+  'multi_tenant_and_personal',
+];
 
 export interface OAuthAppDoc {
   _id: string;

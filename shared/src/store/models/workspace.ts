@@ -23,7 +23,12 @@ export interface WorkspaceDoc {
 }
 
 const apiKeySchema = new Schema<WorkspaceApiKey>(
-  { id: { type: String, required: true }, prefix: { type: String, required: true }, hash: { type: String, required: true }, createdAt: { type: Date, required: true } },
+  {
+    id: { type: String, required: true },
+    prefix: { type: String, required: true },
+    hash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
   { _id: false },
 );
 

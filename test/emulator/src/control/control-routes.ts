@@ -4,16 +4,43 @@ import type { EmulatorControl } from './types';
 
 /** Argument names per operation, so HTTP callers may send `{"email": ..., "input": ...}` instead of a positional array. */
 export const CONTROL_ARGS: Record<keyof EmulatorControl, string[]> = {
-  createTenant: ['input'], createUser: ['input'], createApp: ['input'], deleteApp: ['clientId'],
-  setRedirectUris: ['clientId', 'redirectUris'], directory: [],
-  addSecret: ['clientId', 'input'], expireSecret: ['clientId', 'secretId'], removeSecret: ['clientId', 'secretId'],
-  setConsentPolicy: ['tenantId', 'policy', 'adminOnlyScopes', 'adminConsentWorkflow'], grantAdminConsent: ['tenantId', 'clientId', 'scopes'],
-  setUserBehavior: ['email', 'behavior'], revokeGrants: ['email'], expireRefreshTokens: ['email'], revokeConsent: ['email', 'clientId'], issueRefreshToken: ['email', 'clientId', 'scopes'],
-  deliverMessage: ['email', 'input'], deliverMessages: ['email', 'count', 'template'], updateMessage: ['email', 'id', 'patch'],
-  deleteMessage: ['email', 'id'], listMessages: ['email', 'folder'], sentItems: ['email'], events: ['email'],
-  invalidateDeltaTokens: ['email', 'code', 'status'], setMailboxSettings: ['email', 'settings'], replayDeltaPage: ['email'], counters: [], resetCounters: [], grantLog: ['email'],
-  injectFault: ['spec'], removeFault: ['id'], clearFaults: [], setLimits: ['limits'], setTokenLifetimes: ['lifetimes'],
-  advanceClock: ['ms'], requestLog: ['email'], reset: [],
+  createTenant: ['input'],
+  createUser: ['input'],
+  createApp: ['input'],
+  deleteApp: ['clientId'],
+  setRedirectUris: ['clientId', 'redirectUris'],
+  directory: [],
+  addSecret: ['clientId', 'input'],
+  expireSecret: ['clientId', 'secretId'],
+  removeSecret: ['clientId', 'secretId'],
+  setConsentPolicy: ['tenantId', 'policy', 'adminOnlyScopes', 'adminConsentWorkflow'],
+  grantAdminConsent: ['tenantId', 'clientId', 'scopes'],
+  setUserBehavior: ['email', 'behavior'],
+  revokeGrants: ['email'],
+  expireRefreshTokens: ['email'],
+  revokeConsent: ['email', 'clientId'],
+  issueRefreshToken: ['email', 'clientId', 'scopes'],
+  deliverMessage: ['email', 'input'],
+  deliverMessages: ['email', 'count', 'template'],
+  updateMessage: ['email', 'id', 'patch'],
+  deleteMessage: ['email', 'id'],
+  listMessages: ['email', 'folder'],
+  sentItems: ['email'],
+  events: ['email'],
+  invalidateDeltaTokens: ['email', 'code', 'status'],
+  setMailboxSettings: ['email', 'settings'],
+  replayDeltaPage: ['email'],
+  counters: [],
+  resetCounters: [],
+  grantLog: ['email'],
+  injectFault: ['spec'],
+  removeFault: ['id'],
+  clearFaults: [],
+  setLimits: ['limits'],
+  setTokenLifetimes: ['lifetimes'],
+  advanceClock: ['ms'],
+  requestLog: ['email'],
+  reset: [],
 };
 
 const isOp = (name: string): name is keyof EmulatorControl => Object.prototype.hasOwnProperty.call(CONTROL_ARGS, name);
@@ -35,9 +62,16 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
   const run = (op: string, payload: unknown) => {
     if (!isOp(op)) throw new NotFoundError(`unknown control operation ${op}`);
     const fn = control[op] as (...args: unknown[]) => unknown;
-    return fn(...controlArgs(op, payload).map((v) => (op === 'deliverMessages' || op === 'advanceClock') && typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v));
+    return fn(
+      ...controlArgs(op, payload).map((v) =>
+        (op === 'deliverMessages' || op === 'advanceClock') && typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v,
+      ),
+    );
   };
-  const handler = async (request: { params: unknown; body?: unknown; query: unknown; method: string }, reply: import('fastify').FastifyReply) => {
+  const handler = async (
+    request: { params: unknown; body?: unknown; query: unknown; method: string },
+    reply: import('fastify').FastifyReply,
+  ) => {
     const op = (request.params as { op?: string }).op ?? '';
     try {
       const result = run(op, request.method === 'GET' ? request.query : request.body);

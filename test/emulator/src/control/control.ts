@@ -19,13 +19,32 @@ export const fullMessageJson = (m: Message): GraphJson => ({
   attachments: m.attachments.map(attachmentJson),
 });
 
-const secretInfo = (s: AppSecret): SecretInfo => ({ id: s.id, value: s.value, expiresAt: new Date(s.expiresAt).toISOString() });
-
-const appInfo = (a: App): AppInfo => ({
-  clientId: a.clientId, name: a.name, homeTenantId: a.homeTenantId, signInAudience: a.signInAudience, multiTenant: a.multiTenant, redirectUris: [...a.redirectUris], secrets: a.secrets.map(secretInfo),
+const secretInfo = (s: AppSecret): SecretInfo => ({
+  id: s.id,
+  value: s.value,
+  expiresAt: new Date(s.expiresAt).toISOString(),
 });
 
-const userInfo = (u: User) => ({ id: u.id, tenantId: u.tenantId, email: u.email, upn: u.upn, mail: u.mail, displayName: u.displayName, autoConsent: u.autoConsent, admin: u.admin });
+const appInfo = (a: App): AppInfo => ({
+  clientId: a.clientId,
+  name: a.name,
+  homeTenantId: a.homeTenantId,
+  signInAudience: a.signInAudience,
+  multiTenant: a.multiTenant,
+  redirectUris: [...a.redirectUris],
+  secrets: a.secrets.map(secretInfo),
+});
+
+const userInfo = (u: User) => ({
+  id: u.id,
+  tenantId: u.tenantId,
+  email: u.email,
+  upn: u.upn,
+  mail: u.mail,
+  displayName: u.displayName,
+  autoConsent: u.autoConsent,
+  admin: u.admin,
+});
 
 /** In-process control API; the HTTP routes under /_emulator call the same object. */
 export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): EmulatorControl {
@@ -36,7 +55,8 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     if (!found) throw new NotFoundError(`message ${id} not found in ${email}`);
     return found;
   };
-  const sortedDesc = (items: Message[]): Message[] => [...items].sort((a, b) => (a.receivedDateTime < b.receivedDateTime ? 1 : -1));
+  const sortedDesc = (items: Message[]): Message[] =>
+    [...items].sort((a, b) => (a.receivedDateTime < b.receivedDateTime ? 1 : -1));
 
   return {
     createTenant: (input = {}) => {
@@ -52,7 +72,8 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     deleteApp: (clientId) => ctx.directory.deleteApp(clientId),
     setRedirectUris: (clientId, redirectUris) => {
       const app = ctx.directory.app(clientId);
-      if (!Array.isArray(redirectUris) || redirectUris.some((u) => typeof u !== 'string')) throw new Error('setRedirectUris: redirectUris must be an array of URLs');
+      if (!Array.isArray(redirectUris) || redirectUris.some((u) => typeof u !== 'string'))
+        throw new Error('setRedirectUris: redirectUris must be an array of URLs');
       app.redirectUris = [...redirectUris];
       return appInfo(app);
     },
@@ -64,10 +85,15 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     addSecret: (clientId, input) => secretInfo(ctx.directory.addSecret(ctx.directory.app(clientId), input)),
     expireSecret: (clientId, secretId) => ctx.directory.expireSecret(clientId, secretId),
     removeSecret: (clientId, secretId) => ctx.directory.removeSecret(clientId, secretId),
-    setConsentPolicy: (tenantId, policy, adminOnlyScopes, adminConsentWorkflow) => ctx.directory.setConsentPolicy(tenantId, policy, adminOnlyScopes, adminConsentWorkflow),
+    setConsentPolicy: (tenantId, policy, adminOnlyScopes, adminConsentWorkflow) =>
+      ctx.directory.setConsentPolicy(tenantId, policy, adminOnlyScopes, adminConsentWorkflow),
     grantAdminConsent: (tenantId, clientId, scopes) => {
       const graph = scopes ? parseScopes(scopes.join(' ')).graph : undefined;
-      recordAdminConsent(ctx.directory.tenant(tenantId), ctx.directory.app(clientId).clientId, graph && !graph.includes('.default') ? graph : undefined);
+      recordAdminConsent(
+        ctx.directory.tenant(tenantId),
+        ctx.directory.app(clientId).clientId,
+        graph && !graph.includes('.default') ? graph : undefined,
+      );
     },
     setUserBehavior: (email, behavior) => {
       ctx.directory.setUserBehavior(email, behavior);
@@ -87,11 +113,19 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
       const u = user(email);
       const app = ctx.directory.app(clientId);
       const parsed = parseScopes(scopes.join(' '));
-      if (!parsed.oidc.includes('offline_access')) throw new Error('issueRefreshToken: scopes must include offline_access (no refresh token without it)');
+      if (!parsed.oidc.includes('offline_access'))
+        throw new Error('issueRefreshToken: scopes must include offline_access (no refresh token without it)');
       const graph = parsed.graph.filter((s) => s !== '.default');
       if (graph.length === 0) throw new Error('issueRefreshToken: scopes must name at least one Graph permission');
       recordUserConsent(u, app.clientId, graph);
-      const rt = ctx.grants.issueRefreshToken({ clientId: app.clientId, userId: u.id, graphScopes: graph, oidcScopes: parsed.oidc, issuedAt: ctx.clock.now(), mfa: false });
+      const rt = ctx.grants.issueRefreshToken({
+        clientId: app.clientId,
+        userId: u.id,
+        graphScopes: graph,
+        oidcScopes: parsed.oidc,
+        issuedAt: ctx.clock.now(),
+        mfa: false,
+      });
       return { refreshToken: rt.token, userId: u.id, tenantId: u.tenantId, scopes: [...graph, ...parsed.oidc] };
     },
     deliverMessage: (email, input) => fullMessageJson(deliverInbound(ctx, user(email), input)),
@@ -120,7 +154,8 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
       return sortedDesc(mailbox.inFolder(f.id)).map(fullMessageJson);
     },
     sentItems: (email) => sortedDesc(box(email).inFolder(box(email).wellKnown('sentitems').id)).map(fullMessageJson),
-    events: (email) => [...box(email).events.values()].sort((a, b) => a.startMs - b.startMs).map((e) => eventJson(e, 'UTC')),
+    events: (email) =>
+      [...box(email).events.values()].sort((a, b) => a.startMs - b.startMs).map((e) => eventJson(e, 'UTC')),
     invalidateDeltaTokens: (email, code = 'syncStateNotFound', status = 410) => {
       const mailbox = box(email);
       mailbox.deltaEpoch += 1;
@@ -131,7 +166,8 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
       const mailbox = box(email);
       if (settings.deltaFilterCap !== undefined) mailbox.deltaFilterCap = settings.deltaFilterCap;
       if (settings.maxMessageSizeBytes !== undefined) {
-        if (settings.maxMessageSizeBytes > 150 * 1024 * 1024) throw new Error('maxMessageSizeBytes: Exchange Online allows at most 150 MB');
+        if (settings.maxMessageSizeBytes > 150 * 1024 * 1024)
+          throw new Error('maxMessageSizeBytes: Exchange Online allows at most 150 MB');
         mailbox.maxMessageSizeBytes = settings.maxMessageSizeBytes;
       }
     },
@@ -149,9 +185,12 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
       ctx.limiter.config = ctx.settings.limits;
     },
     setTokenLifetimes: (l) => {
-      if (l.accessTokenSec !== undefined) ctx.settings.accessTokenSec = ctx.settings.accessTokenMaxSec = l.accessTokenSec;
-      if (l.accessTokenMaxSec !== undefined) ctx.settings.accessTokenMaxSec = Math.max(l.accessTokenMaxSec, ctx.settings.accessTokenSec);
-      if (l.refreshTokenInactivitySec !== undefined) ctx.settings.refreshTokenInactivitySec = l.refreshTokenInactivitySec;
+      if (l.accessTokenSec !== undefined)
+        ctx.settings.accessTokenSec = ctx.settings.accessTokenMaxSec = l.accessTokenSec;
+      if (l.accessTokenMaxSec !== undefined)
+        ctx.settings.accessTokenMaxSec = Math.max(l.accessTokenMaxSec, ctx.settings.accessTokenSec);
+      if (l.refreshTokenInactivitySec !== undefined)
+        ctx.settings.refreshTokenInactivitySec = l.refreshTokenInactivitySec;
       if (l.codeSec !== undefined) ctx.settings.codeLifetimeSec = l.codeSec;
     },
     advanceClock: (ms) => ctx.clock.advance(ms),

@@ -6,11 +6,40 @@ import type { RequestLogEntry } from '../observe/request-log';
 import type { CreateAppInput, CreateTenantInput, CreateUserInput, SecretInput } from '../state/directory';
 import type { ConsentPolicy, SignInAudience, UserBehavior } from '../state/model';
 
-export interface TenantInfo { id: string; domain: string; name: string }
-export interface UserInfo { id: string; tenantId: string; email: string; upn: string; mail: string | null; displayName: string; autoConsent: boolean; admin: boolean }
-export interface SecretInfo { id: string; value: string; expiresAt: string }
-export interface AppInfo { clientId: string; name: string; homeTenantId: string; signInAudience: SignInAudience; multiTenant: boolean; redirectUris: string[]; secrets: SecretInfo[] }
-export interface DirectoryInfo { tenants: TenantInfo[]; users: UserInfo[]; apps: AppInfo[] }
+export interface TenantInfo {
+  id: string;
+  domain: string;
+  name: string;
+}
+export interface UserInfo {
+  id: string;
+  tenantId: string;
+  email: string;
+  upn: string;
+  mail: string | null;
+  displayName: string;
+  autoConsent: boolean;
+  admin: boolean;
+}
+export interface SecretInfo {
+  id: string;
+  value: string;
+  expiresAt: string;
+}
+export interface AppInfo {
+  clientId: string;
+  name: string;
+  homeTenantId: string;
+  signInAudience: SignInAudience;
+  multiTenant: boolean;
+  redirectUris: string[];
+  secrets: SecretInfo[];
+}
+export interface DirectoryInfo {
+  tenants: TenantInfo[];
+  users: UserInfo[];
+  apps: AppInfo[];
+}
 export type GraphJson = Record<string, unknown>;
 
 export interface MessageTemplate {
@@ -21,13 +50,23 @@ export interface MessageTemplate {
   spacingSec?: number;
 }
 
-export interface IssuedRefreshToken { refreshToken: string; userId: string; tenantId: string; scopes: string[] }
+export interface IssuedRefreshToken {
+  refreshToken: string;
+  userId: string;
+  tenantId: string;
+  scopes: string[];
+}
 
 /**
  * accessTokenSec fixes the access-token lifetime (default: random 3600-5400 s, like Microsoft's 60-90 minutes);
  * with accessTokenMaxSec too, lifetimes are random in [accessTokenSec, accessTokenMaxSec].
  */
-export interface TokenLifetimes { accessTokenSec?: number; accessTokenMaxSec?: number; refreshTokenInactivitySec?: number; codeSec?: number }
+export interface TokenLifetimes {
+  accessTokenSec?: number;
+  accessTokenMaxSec?: number;
+  refreshTokenInactivitySec?: number;
+  codeSec?: number;
+}
 
 /** The emulator's control surface, in process (`emu.control`) and over HTTP (`/_emulator/<name>`). */
 export interface EmulatorControl {
@@ -43,7 +82,12 @@ export interface EmulatorControl {
   expireSecret(clientId: string, secretId?: string): void;
   removeSecret(clientId: string, secretId: string): void;
   /** adminConsentWorkflow: users asking for admin-only permissions may request approval (AADSTS90095 instead of 90094). */
-  setConsentPolicy(tenantId: string, policy: ConsentPolicy, adminOnlyScopes?: string[], adminConsentWorkflow?: boolean): void;
+  setConsentPolicy(
+    tenantId: string,
+    policy: ConsentPolicy,
+    adminOnlyScopes?: string[],
+    adminConsentWorkflow?: boolean,
+  ): void;
   grantAdminConsent(tenantId: string, clientId: string, scopes?: string[]): void;
   setUserBehavior(email: string, behavior: UserBehavior): void;
   revokeGrants(email: string): void;

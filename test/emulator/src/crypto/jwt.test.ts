@@ -9,7 +9,11 @@ describe('jwt', () => {
     const [h, p, s] = token.split('.');
     const jwk = jwks(key, 'https://login.test/{tenantid}/v2.0').keys[0];
     const pub = createPublicKey({ key: { kty: 'RSA', n: String(jwk?.n), e: String(jwk?.e) }, format: 'jwk' });
-    expect(createVerify('RSA-SHA256').update(`${h}.${p}`).verify(pub, Buffer.from(String(s), 'base64url'))).toBe(true);
+    expect(
+      createVerify('RSA-SHA256')
+        .update(`${h}.${p}`)
+        .verify(pub, Buffer.from(String(s), 'base64url')),
+    ).toBe(true);
     expect(decodeJwt(token)?.header).toEqual({ typ: 'JWT', alg: 'RS256', kid: key.kid });
     expect(jwk?.kid).toBe(key.kid);
   });

@@ -47,7 +47,8 @@ export function decodeJwt(token: string): { header: JwtClaims; claims: JwtClaims
 
 const isObject = (v: unknown): v is JwtClaims => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export type JwtCheck = { ok: true; claims: JwtClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'not_yet_valid' };
+export type JwtCheck =
+  { ok: true; claims: JwtClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'not_yet_valid' };
 
 /** Verifies signature (RS256 with `key`) and exp/nbf against `nowSec`. */
 export function verifyJwt(token: string, key: SigningKey, nowSec: number): JwtCheck {
@@ -70,5 +71,18 @@ export function verifyJwt(token: string, key: SigningKey, nowSec: number): JwtCh
  */
 export function jwks(key: SigningKey, issuer: string): { keys: JwtClaims[] } {
   const jwk = key.publicKey.export({ format: 'jwk' });
-  return { keys: [{ kty: 'RSA', use: 'sig', kid: key.kid, x5t: key.kid, n: jwk.n, e: jwk.e, x5c: [key.certDer.toString('base64')], issuer }] };
+  return {
+    keys: [
+      {
+        kty: 'RSA',
+        use: 'sig',
+        kid: key.kid,
+        x5t: key.kid,
+        n: jwk.n,
+        e: jwk.e,
+        x5c: [key.certDer.toString('base64')],
+        issuer,
+      },
+    ],
+  };
 }

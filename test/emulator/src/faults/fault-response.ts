@@ -18,7 +18,8 @@ const GRAPH_CODES: Record<number, string> = {
 };
 
 /** The path as the client sent it (before mailFolders('x') is rewritten), without the query. */
-export const requestPath = (request: FastifyRequest): string => request.originalUrl.split('?')[0] ?? request.originalUrl;
+export const requestPath = (request: FastifyRequest): string =>
+  request.originalUrl.split('?')[0] ?? request.originalUrl;
 
 const routedPath = (request: FastifyRequest): string => request.url.split('?')[0] ?? request.url;
 
@@ -26,7 +27,12 @@ const routedPath = (request: FastifyRequest): string => request.url.split('?')[0
  * Applies an injected fault, if one matches: waits `latencyMs`, then drops the socket or answers with the status.
  * Returns true when the request has been answered (or dropped) here.
  */
-export async function sendFault(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, flavor: 'graph' | 'identity'): Promise<boolean> {
+export async function sendFault(
+  ctx: EmulatorContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  flavor: 'graph' | 'identity',
+): Promise<boolean> {
   const fault = ctx.faults.take(request.method, [requestPath(request), routedPath(request)]);
   if (!fault) return false;
   request.emulatorFault = fault.id;
@@ -41,24 +47,33 @@ export async function sendFault(ctx: EmulatorContext, request: FastifyRequest, r
     return true;
   }
   if (!fault.status) return false;
-  const headers: Record<string, string> = fault.retryAfterSec !== undefined ? { 'retry-after': String(fault.retryAfterSec) } : {};
+  const headers: Record<string, string> =
+    fault.retryAfterSec !== undefined ? { 'retry-after': String(fault.retryAfterSec) } : {};
   const now = ctx.clock.now();
-  const clientRequestId = typeof request.headers['client-request-id'] === 'string' ? request.headers['client-request-id'] : undefined;
+  const clientRequestId =
+    typeof request.headers['client-request-id'] === 'string' ? request.headers['client-request-id'] : undefined;
   if (flavor === 'graph') {
     const code = fault.code ?? GRAPH_CODES[fault.status] ?? 'UnknownError';
-    reply.code(fault.status).headers(headers).send(graphErrorBody(code, `Injected fault (${code}).`, now, clientRequestId));
+    reply
+      .code(fault.status)
+      .headers(headers)
+      .send(graphErrorBody(code, `Injected fault (${code}).`, now, clientRequestId));
     return true;
   }
-  const error = fault.code ?? (fault.status >= 500 || fault.status === 429 ? 'temporarily_unavailable' : 'invalid_request');
+  const error =
+    fault.code ?? (fault.status >= 500 || fault.status === 429 ? 'temporarily_unavailable' : 'invalid_request');
   const traceId = guid();
   const correlationId = clientRequestId ?? guid();
-  reply.code(fault.status).headers(headers).send({
-    error,
-    error_description: `Injected fault (${error}).\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${aadTimestamp(now)}`,
-    error_codes: [],
-    timestamp: aadTimestamp(now),
-    trace_id: traceId,
-    correlation_id: correlationId,
-  });
+  reply
+    .code(fault.status)
+    .headers(headers)
+    .send({
+      error,
+      error_description: `Injected fault (${error}).\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${aadTimestamp(now)}`,
+      error_codes: [],
+      timestamp: aadTimestamp(now),
+      trace_id: traceId,
+      correlation_id: correlationId,
+    });
   return true;
 }

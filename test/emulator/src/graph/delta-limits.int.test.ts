@@ -1,7 +1,11 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { connect, errorOf, graphFor, startWorld, type World } from '../testing/harness';
 
-type DeltaPage = { value: Array<{ id: string; '@removed'?: unknown }>; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+type DeltaPage = {
+  value: Array<{ id: string; '@removed'?: unknown }>;
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+};
 const DELTA = '/me/mailFolders/inbox/messages/delta';
 
 // Delta's documented limits ("Get incremental changes to messages in a folder"; "Use delta query", "Synchronization
@@ -19,7 +23,10 @@ describe('Graph delta limits and resets', () => {
   });
 
   /** Follows a round to its deltaLink; returns every id seen and the deltaLink. */
-  async function round(first: () => Promise<DeltaPage>, graph = graphFor(w, token)): Promise<{ ids: string[]; pages: number; deltaLink: string }> {
+  async function round(
+    first: () => Promise<DeltaPage>,
+    graph = graphFor(w, token),
+  ): Promise<{ ids: string[]; pages: number; deltaLink: string }> {
     let page = await first();
     const ids = page.value.map((m) => m.id);
     let pages = 1;
@@ -32,12 +39,18 @@ describe('Graph delta limits and resets', () => {
   }
 
   it('a filtered round returns at most 5,000 messages; the unfiltered round returns the whole folder', async () => {
-    const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: `big-${Date.now()}@${w.tenant.domain}` }).email;
+    const email = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: `big-${Date.now()}@${w.tenant.domain}`,
+    }).email;
     const t = (await connect(w, { email })).result.accessToken;
     w.emu.control.deliverMessages(email, 5_200, { spacingSec: 1 });
     const graph = graphFor(w, t);
     const since = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const filtered = await round(() => graph.api(DELTA).filter(`receivedDateTime ge ${since}`).header('Prefer', 'odata.maxpagesize=1000').get(), graph);
+    const filtered = await round(
+      () => graph.api(DELTA).filter(`receivedDateTime ge ${since}`).header('Prefer', 'odata.maxpagesize=1000').get(),
+      graph,
+    );
     expect(filtered.ids).toHaveLength(5_000);
     expect(filtered.deltaLink).toContain('$deltatoken=');
     // What the capped round did not return is not offered by the next round either.
@@ -48,12 +61,23 @@ describe('Graph delta limits and resets', () => {
   });
 
   it('the cap is a mailbox setting (tests use a small one)', async () => {
-    const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: `cap-${Date.now()}@${w.tenant.domain}` }).email;
+    const email = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: `cap-${Date.now()}@${w.tenant.domain}`,
+    }).email;
     const t = (await connect(w, { email })).result.accessToken;
     w.emu.control.deliverMessages(email, 25);
     w.emu.control.setMailboxSettings(email, { deltaFilterCap: 10 });
     const graph = graphFor(w, t);
-    const capped = await round(() => graph.api(DELTA).filter('receivedDateTime ge 2000-01-01T00:00:00Z').header('Prefer', 'odata.maxpagesize=4').get(), graph);
+    const capped = await round(
+      () =>
+        graph
+          .api(DELTA)
+          .filter('receivedDateTime ge 2000-01-01T00:00:00Z')
+          .header('Prefer', 'odata.maxpagesize=4')
+          .get(),
+      graph,
+    );
     expect(capped).toMatchObject({ pages: 3 });
     expect(capped.ids).toHaveLength(10);
   });
@@ -63,7 +87,9 @@ describe('Graph delta limits and resets', () => {
     const err = await errorOf(graph.api(DELTA).filter("subject eq 'x'").get());
     expect(err).toBeInstanceOf(GraphError);
     expect(err).toMatchObject({ statusCode: 400, code: 'ErrorInvalidUrlQueryFilter' });
-    await expect(graph.api(DELTA).filter('receivedDateTime gt 2020-01-01T00:00:00Z').get()).resolves.toHaveProperty('value');
+    await expect(graph.api(DELTA).filter('receivedDateTime gt 2020-01-01T00:00:00Z').get()).resolves.toHaveProperty(
+      'value',
+    );
   });
 
   it('$top sets the page size, and the links carry it', async () => {

@@ -16,7 +16,8 @@ function pageSize(call: GraphCall, fromState?: number): number {
   const prefer = call.request.headers.prefer;
   const match = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(Array.isArray(prefer) ? prefer.join(',') : (prefer ?? ''));
   const top = call.query.$top !== undefined ? Number(call.query.$top) : undefined;
-  if (top !== undefined && (!Number.isInteger(top) || top < 1)) throw badRequest(`Invalid value '${call.query.$top}' for $top.`, 'BadRequest');
+  if (top !== undefined && (!Number.isInteger(top) || top < 1))
+    throw badRequest(`Invalid value '${call.query.$top}' for $top.`, 'BadRequest');
   const size = match ? Number(match[1]) : (top ?? fromState ?? DEFAULT_DELTA_PAGE);
   return Math.max(1, Math.min(size, MAX_DELTA_PAGE));
 }
@@ -26,7 +27,10 @@ const SUPPORTED_FILTER = /^\s*receivedDateTime\s+(ge|gt)\s+\d{4}-\d{2}-\d{2}T[\d
 
 function checkFilter(src: string | undefined): void {
   if (src !== undefined && !SUPPORTED_FILTER.test(src)) {
-    throw badRequest('The query filter contains one or more invalid nodes. Delta supports only receivedDateTime ge or gt.', 'ErrorInvalidUrlQueryFilter');
+    throw badRequest(
+      'The query filter contains one or more invalid nodes. Delta supports only receivedDateTime ge or gt.',
+      'ErrorInvalidUrlQueryFilter',
+    );
   }
 }
 
@@ -35,7 +39,11 @@ function resetError(call: GraphCall, state: DeltaState): GraphError {
   const box = call.mailbox;
   const message = 'The sync state generation is no longer valid. Restart the synchronization without a delta token.';
   if (box.deltaInvalidStatus !== 410) return new GraphError(box.deltaInvalidStatus, box.deltaInvalidCode, message);
-  const query = [state.select ? `$select=${encodeURIComponent(state.select)}` : '', state.filter ? `$filter=${encodeURIComponent(state.filter)}` : '', '$deltatoken=']
+  const query = [
+    state.select ? `$select=${encodeURIComponent(state.select)}` : '',
+    state.filter ? `$filter=${encodeURIComponent(state.filter)}` : '',
+    '$deltatoken=',
+  ]
     .filter(Boolean)
     .join('&');
   return new GraphError(410, box.deltaInvalidCode, message, { location: `${call.ctx.urls.url}${call.path}?${query}` });
@@ -48,7 +56,8 @@ function readState(call: GraphCall, folderId: string): DeltaState | undefined {
   // An empty $deltatoken is the initial query (the URL a 410 reset points to).
   if (raw === undefined || (skip === undefined && raw === '')) return undefined;
   const state = decodeDeltaState(raw);
-  if (!state || state.u !== call.user.id || state.f !== folderId) throw badRequest('The delta token is malformed.', 'BadRequest');
+  if (!state || state.u !== call.user.id || state.f !== folderId)
+    throw badRequest('The delta token is malformed.', 'BadRequest');
   if (state.e !== call.mailbox.deltaEpoch) throw resetError(call, state);
   return state;
 }
@@ -72,15 +81,29 @@ function deltaPage(call: GraphCall): GraphResult {
   const to = state?.kind === 'skip' && state.to !== undefined ? state.to : box.currentSeq();
   const after = state?.kind === 'skip' && state.after !== undefined ? state.after : from;
   const initial = !state || (state.kind === 'skip' && state.i === 1);
-  const changes = box.changes(folder.id, after, to, !initial).filter((c) => c.kind === 'removed' || !filter || filter(filterView(c.message)));
+  const changes = box
+    .changes(folder.id, after, to, !initial)
+    .filter((c) => c.kind === 'removed' || !filter || filter(filterView(c.message)));
   // A filtered round stops at the cap; what it did not return is not offered again unless it changes.
   const returned = state?.kind === 'skip' ? (state.n ?? 0) : 0;
   const room = filterSrc ? Math.max(0, box.deltaFilterCap - returned) : Infinity;
   const page = changes.slice(0, Math.min(size, room));
   const capped = filterSrc !== undefined && returned + page.length >= box.deltaFilterCap;
-  const base: Omit<DeltaState, 'kind'> = { v: 1, u: call.user.id, f: folder.id, e: box.deltaEpoch, from, size, select, filter: filterSrc };
+  const base: Omit<DeltaState, 'kind'> = {
+    v: 1,
+    u: call.user.id,
+    f: folder.id,
+    e: box.deltaEpoch,
+    from,
+    size,
+    select,
+    filter: filterSrc,
+  };
   const link = `${call.ctx.urls.url}${call.path}`;
-  const selectList = select?.split(',').map((s) => s.trim()).filter(Boolean);
+  const selectList = select
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const body: Record<string, unknown> = {
     '@odata.context': `${call.ctx.urls.graphUrl}/$metadata#Collection(message)`,
     value: page.map((c) =>
@@ -92,7 +115,8 @@ function deltaPage(call: GraphCall): GraphResult {
   if (changes.length > page.length && !capped) {
     const last = page[page.length - 1]?.seq ?? after;
     const n = filterSrc ? { n: returned + page.length } : {};
-    body['@odata.nextLink'] = `${link}?$skiptoken=${encodeDeltaState({ ...base, kind: 'skip', to, after: last, ...n, ...(initial ? { i: 1 as const } : {}) })}`;
+    body['@odata.nextLink'] =
+      `${link}?$skiptoken=${encodeDeltaState({ ...base, kind: 'skip', to, after: last, ...n, ...(initial ? { i: 1 as const } : {}) })}`;
   } else {
     body['@odata.deltaLink'] = `${link}?$deltatoken=${encodeDeltaState({ ...base, kind: 'delta', from: to })}`;
   }
@@ -101,5 +125,10 @@ function deltaPage(call: GraphCall): GraphResult {
 }
 
 export function registerDeltaRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  graphRoute(app, ctx, { method: 'GET', path: '/me/mailFolders/:folder/messages/delta', scopes: MAIL_READ, handler: deltaPage });
+  graphRoute(app, ctx, {
+    method: 'GET',
+    path: '/me/mailFolders/:folder/messages/delta',
+    scopes: MAIL_READ,
+    handler: deltaPage,
+  });
 }

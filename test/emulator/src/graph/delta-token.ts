@@ -35,7 +35,13 @@ export function decodeDeltaState(token: string): DeltaState | undefined {
   try {
     const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<DeltaState>;
     if (value.v !== 1 || (value.kind !== 'skip' && value.kind !== 'delta')) return undefined;
-    if (typeof value.u !== 'string' || typeof value.f !== 'string' || typeof value.e !== 'number' || typeof value.from !== 'number') return undefined;
+    if (
+      typeof value.u !== 'string' ||
+      typeof value.f !== 'string' ||
+      typeof value.e !== 'number' ||
+      typeof value.from !== 'number'
+    )
+      return undefined;
     return value as DeltaState;
   } catch {
     return undefined;

@@ -21,7 +21,12 @@ function preferredZone(request: FastifyRequest): string {
 }
 
 /** The Graph JSON of an event; singleValueExtendedProperties only on $expand (optionally $filter=id eq '...'). */
-export function eventJson(ev: CalendarEvent, zone: string, select?: string[], expand?: string): Record<string, unknown> {
+export function eventJson(
+  ev: CalendarEvent,
+  zone: string,
+  select?: string[],
+  expand?: string,
+): Record<string, unknown> {
   const { startMs, endMs, singleValueExtendedProperties, ...rest } = ev;
   const full: Record<string, unknown> = {
     '@odata.etag': `W/"${ev.changeKey}"`,
@@ -32,7 +37,9 @@ export function eventJson(ev: CalendarEvent, zone: string, select?: string[], ex
   const projected = select ? project(full, select, []) : full;
   if (expand && /singleValueExtendedProperties/i.test(expand)) {
     const idFilter = /id\s+eq\s+'((?:[^']|'')*)'/i.exec(expand)?.[1]?.replace(/''/g, "'");
-    const props = idFilter ? singleValueExtendedProperties.filter((p) => p.id.toLowerCase() === idFilter.toLowerCase()) : singleValueExtendedProperties;
+    const props = idFilter
+      ? singleValueExtendedProperties.filter((p) => p.id.toLowerCase() === idFilter.toLowerCase())
+      : singleValueExtendedProperties;
     if (props.length) projected.singleValueExtendedProperties = props;
   }
   return projected;
@@ -48,12 +55,17 @@ function listEvents(call: GraphCall, items: CalendarEvent[]): GraphResult {
   const q = parseQueryOptions(call.query);
   const zone = preferredZone(call.request);
   const filter = q.filter;
-  const sorted = (filter ? items.filter((e) => filter(e as unknown as Record<string, unknown>)) : [...items]).sort((a, b) => a.startMs - b.startMs);
+  const sorted = (filter ? items.filter((e) => filter(e as unknown as Record<string, unknown>)) : [...items]).sort(
+    (a, b) => a.startMs - b.startMs,
+  );
   const top = q.top ?? 10;
   const page = sorted.slice(q.skip, q.skip + top);
   const body: Record<string, unknown> = { value: page.map((e) => eventJson(e, zone, q.select, q.expand)) };
   if (q.skip + top < sorted.length) {
-    body['@odata.nextLink'] = linkWith(`${call.ctx.urls.url}${call.path}`, call.query, { $top: String(top), $skip: String(q.skip + top) });
+    body['@odata.nextLink'] = linkWith(`${call.ctx.urls.url}${call.path}`, call.query, {
+      $top: String(top),
+      $skip: String(q.skip + top),
+    });
   }
   return { status: 200, body };
 }
@@ -62,7 +74,11 @@ function calendarView(call: GraphCall): GraphResult {
   const start = call.query.startDateTime ?? call.query.StartDateTime;
   const end = call.query.endDateTime ?? call.query.EndDateTime;
   if (!start || !end) {
-    throw new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+    throw new GraphError(
+      400,
+      'ErrorInvalidParameter',
+      'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+    );
   }
   const startMs = toUtcMs(start, 'UTC');
   const endMs = toUtcMs(end, 'UTC');
@@ -72,7 +88,9 @@ function calendarView(call: GraphCall): GraphResult {
 
 function getSchedule(call: GraphCall): GraphResult {
   const body = isRecord(call.body) ? call.body : {};
-  const schedules = Array.isArray(body.schedules) ? body.schedules.filter((s): s is string => typeof s === 'string') : [];
+  const schedules = Array.isArray(body.schedules)
+    ? body.schedules.filter((s): s is string => typeof s === 'string')
+    : [];
   const start = isRecord(body.startTime) ? body.startTime : undefined;
   const end = isRecord(body.endTime) ? body.endTime : undefined;
   if (!schedules.length || typeof start?.dateTime !== 'string' || typeof end?.dateTime !== 'string') {
@@ -85,51 +103,100 @@ function getSchedule(call: GraphCall): GraphResult {
   const value = schedules.map((scheduleId) => {
     const user = call.ctx.directory.findUserByEmail(scheduleId);
     const box = user ? call.ctx.mailboxes.get(user.id) : undefined;
-    if (!user) return { scheduleId, availabilityView: '', scheduleItems: [], error: { message: 'The user could not be found.', responseCode: 'ErrorMailRecipientNotFound' } };
-    const events = box ? [...box.events.values()].filter((e) => !e.isCancelled && e.showAs !== 'free' && e.startMs < endMs && e.endMs > startMs) : [];
+    if (!user)
+      return {
+        scheduleId,
+        availabilityView: '',
+        scheduleItems: [],
+        error: { message: 'The user could not be found.', responseCode: 'ErrorMailRecipientNotFound' },
+      };
+    const events = box
+      ? [...box.events.values()].filter(
+          (e) => !e.isCancelled && e.showAs !== 'free' && e.startMs < endMs && e.endMs > startMs,
+        )
+      : [];
     return {
       scheduleId,
       availabilityView: availabilityView(events, startMs, endMs, interval),
       scheduleItems: events.map((e) => ({
-        isPrivate: e.sensitivity === 'private', status: e.showAs, subject: e.subject, location: e.location.displayName,
-        isMeeting: e.attendees.length > 0, isRecurring: false, isException: false, isReminderSet: false,
-        start: { dateTime: fromUtcMs(e.startMs, zone), timeZone: zone }, end: { dateTime: fromUtcMs(e.endMs, zone), timeZone: zone },
+        isPrivate: e.sensitivity === 'private',
+        status: e.showAs,
+        subject: e.subject,
+        location: e.location.displayName,
+        isMeeting: e.attendees.length > 0,
+        isRecurring: false,
+        isException: false,
+        isReminderSet: false,
+        start: { dateTime: fromUtcMs(e.startMs, zone), timeZone: zone },
+        end: { dateTime: fromUtcMs(e.endMs, zone), timeZone: zone },
       })),
-      workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: zone } },
+      workingHours: {
+        daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+        startTime: '08:00:00.0000000',
+        endTime: '17:00:00.0000000',
+        timeZone: { name: zone },
+      },
     };
   });
-  return { status: 200, body: { '@odata.context': `${call.ctx.urls.graphUrl}/$metadata#Collection(microsoft.graph.scheduleInformation)`, value } };
+  return {
+    status: 200,
+    body: {
+      '@odata.context': `${call.ctx.urls.graphUrl}/$metadata#Collection(microsoft.graph.scheduleInformation)`,
+      value,
+    },
+  };
 }
 
 /** Calendar: events CRUD + cancel, calendarView, getSchedule. */
 export function registerEventRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   for (const base of ['/me/events', '/me/calendar/events']) {
     graphRoute(app, ctx, {
-      method: 'POST', path: base, scopes: CAL_WRITE,
-      handler: (call) => ({ status: 201, body: eventJson(createEvent(ctx, call.user, call.mailbox, call.body), preferredZone(call.request)) }),
+      method: 'POST',
+      path: base,
+      scopes: CAL_WRITE,
+      handler: (call) => ({
+        status: 201,
+        body: eventJson(createEvent(ctx, call.user, call.mailbox, call.body), preferredZone(call.request)),
+      }),
     });
-    graphRoute(app, ctx, { method: 'GET', path: base, scopes: CAL_READ, handler: (call) => listEvents(call, [...call.mailbox.events.values()]) });
+    graphRoute(app, ctx, {
+      method: 'GET',
+      path: base,
+      scopes: CAL_READ,
+      handler: (call) => listEvents(call, [...call.mailbox.events.values()]),
+    });
   }
   graphRoute(app, ctx, {
-    method: 'GET', path: '/me/events/:id', scopes: CAL_READ,
+    method: 'GET',
+    path: '/me/events/:id',
+    scopes: CAL_READ,
     handler: (call) => {
       const q = parseQueryOptions(call.query);
       return { status: 200, body: eventJson(eventOrThrow(call), preferredZone(call.request), q.select, q.expand) };
     },
   });
   graphRoute(app, ctx, {
-    method: 'PATCH', path: '/me/events/:id', scopes: CAL_WRITE,
-    handler: (call) => ({ status: 200, body: eventJson(updateEvent(ctx, call.mailbox, eventOrThrow(call), call.body), preferredZone(call.request)) }),
+    method: 'PATCH',
+    path: '/me/events/:id',
+    scopes: CAL_WRITE,
+    handler: (call) => ({
+      status: 200,
+      body: eventJson(updateEvent(ctx, call.mailbox, eventOrThrow(call), call.body), preferredZone(call.request)),
+    }),
   });
   graphRoute(app, ctx, {
-    method: 'DELETE', path: '/me/events/:id', scopes: CAL_WRITE,
+    method: 'DELETE',
+    path: '/me/events/:id',
+    scopes: CAL_WRITE,
     handler: (call) => {
       call.mailbox.events.delete(eventOrThrow(call).id);
       return { status: 204 };
     },
   });
   graphRoute(app, ctx, {
-    method: 'POST', path: '/me/events/:id/cancel', scopes: CAL_WRITE,
+    method: 'POST',
+    path: '/me/events/:id/cancel',
+    scopes: CAL_WRITE,
     handler: (call) => {
       cancelEvent(ctx, call.mailbox, eventOrThrow(call));
       return { status: 202 };

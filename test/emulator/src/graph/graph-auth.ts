@@ -9,7 +9,8 @@ export interface GraphPrincipal {
   clientId: string;
 }
 
-const WWW_AUTHENTICATE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
+const WWW_AUTHENTICATE =
+  'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
 const unauthorized = (message: string): GraphError =>
   new GraphError(401, 'InvalidAuthenticationToken', message, { 'www-authenticate': WWW_AUTHENTICATE });
@@ -29,7 +30,10 @@ export function authenticateGraph(ctx: EmulatorContext, authorization: string | 
   }
   const { oid, scp, appid } = check.claims;
   const user = typeof oid === 'string' ? ctx.directory.user(oid) : undefined;
-  if (!user) throw unauthorized('Access token validation failure. The user or administrator has not consented or the user does not exist.');
+  if (!user)
+    throw unauthorized(
+      'Access token validation failure. The user or administrator has not consented or the user does not exist.',
+    );
   return {
     user,
     scopes: typeof scp === 'string' ? scp.split(' ').filter(Boolean) : [],

@@ -14,11 +14,18 @@ export class GraphError extends Error {
   }
 }
 
-export const notFound = (): GraphError => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+export const notFound = (): GraphError =>
+  new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 
-export const badRequest = (message: string, code = 'ErrorInvalidRequest'): GraphError => new GraphError(400, code, message);
+export const badRequest = (message: string, code = 'ErrorInvalidRequest'): GraphError =>
+  new GraphError(400, code, message);
 
-export function graphErrorBody(code: string, message: string, nowMs: number, clientRequestId?: string): Record<string, unknown> {
+export function graphErrorBody(
+  code: string,
+  message: string,
+  nowMs: number,
+  clientRequestId?: string,
+): Record<string, unknown> {
   const requestId = guid();
   return {
     error: {

@@ -1,10 +1,21 @@
 import { AuthError, ServerError } from '@azure/msal-node';
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { FULL_SCOPES, connect, errorOf, graphFor, msalFor, startWorld, uniqueEmail, type World } from '../testing/harness';
+import {
+  FULL_SCOPES,
+  connect,
+  errorOf,
+  graphFor,
+  msalFor,
+  startWorld,
+  uniqueEmail,
+  type World,
+} from '../testing/harness';
 
 type DeltaPage = { value: Array<{ id: string }>; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
 
-const mail = (to: string, subject = 'hi') => ({ message: { subject, body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: to } }] } });
+const mail = (to: string, subject = 'hi') => ({
+  message: { subject, body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: to } }] },
+});
 
 // Graph errors as the real Graph client surfaces them (GraphError statusCode + code), plus faults and limits.
 describe('Graph errors, limits and faults', () => {
@@ -34,11 +45,17 @@ describe('Graph errors, limits and faults', () => {
     } finally {
       w.emu.control.advanceClock(-5401_000);
     }
-    await expect(graphFor(w, 'garbage').api('/me').get()).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
+    await expect(graphFor(w, 'garbage').api('/me').get()).rejects.toMatchObject({
+      statusCode: 401,
+      code: 'InvalidAuthenticationToken',
+    });
   });
 
   it('403 ErrorAccessDenied when the token lacks the scope', async () => {
-    const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, 'reader') }).email;
+    const email = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: uniqueEmail(w.tenant.domain, 'reader'),
+    }).email;
     const reader = await connect(w, { email, scopes: ['Mail.Read'] });
     const err = await errorOf(graphFor(w, reader.result.accessToken).api('/me/sendMail').post(mail(email)));
     expect(err).toBeInstanceOf(GraphError);
@@ -50,7 +67,17 @@ describe('Graph errors, limits and faults', () => {
     w.emu.control.resetCounters();
     w.emu.control.injectFault({ method: 'GET', path: '/me/messages$', latencyMs: 300 });
     const graph = graphFor(w, token);
-    const results = await Promise.all(Array.from({ length: 6 }, () => graph.api('/me/messages').get().then(() => 'ok', (e: unknown) => e)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        graph
+          .api('/me/messages')
+          .get()
+          .then(
+            () => 'ok',
+            (e: unknown) => e,
+          ),
+      ),
+    );
     const throttled = results.filter((r): r is GraphError => r instanceof GraphError);
     expect(results.filter((r) => r === 'ok')).toHaveLength(4);
     expect(throttled).toHaveLength(2);
@@ -58,7 +85,9 @@ describe('Graph errors, limits and faults', () => {
     expect(throttled[0]?.message).toContain('MailboxConcurrency');
     expect((throttled[0]?.headers as Headers | undefined)?.get('retry-after')).toBe('1');
     expect(w.emu.control.counters().mailbox[w.user.email]).toMatchObject({ peakConcurrency: 4, current: 0 });
-    expect(w.emu.control.requestLog(w.user.email).filter((e) => e.status === 429 && e.retryAfterSec === 1)).toHaveLength(2);
+    expect(
+      w.emu.control.requestLog(w.user.email).filter((e) => e.status === 429 && e.retryAfterSec === 1),
+    ).toHaveLength(2);
   });
 
   it('429 on sends past sendsPerMinute, free again a minute later', async () => {
@@ -87,13 +116,20 @@ describe('Graph errors, limits and faults', () => {
     const before = w.emu.control.requestLog(w.user.email).length;
     w.emu.control.injectFault({ method: 'GET', path: '^/v1.0/me$', status: 503, retryAfterSec: 0, times: 1 });
     await expect(graphFor(w, token, { retries: true }).api('/me').get()).resolves.toMatchObject({ id: w.user.id });
-    expect(w.emu.control.requestLog(w.user.email).slice(before).map((e) => e.status)).toEqual([503, 200]);
+    expect(
+      w.emu.control
+        .requestLog(w.user.email)
+        .slice(before)
+        .map((e) => e.status),
+    ).toEqual([503, 200]);
   });
 
   it('injected 503 on the token endpoint reaches MSAL as a ServerError', async () => {
     const c = await connect(w);
     w.emu.control.injectFault({ method: 'POST', path: '/oauth2/v2.0/token$', status: 503, times: 1 });
-    const err = await errorOf(msalFor(w).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: FULL_SCOPES }));
+    const err = await errorOf(
+      msalFor(w).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: FULL_SCOPES }),
+    );
     expect(err).toBeInstanceOf(ServerError);
     expect(err).toMatchObject({ errorCode: 'temporarily_unavailable' });
   });
@@ -107,7 +143,9 @@ describe('Graph errors, limits and faults', () => {
 
     const c = await connect(w);
     w.emu.control.injectFault({ method: 'POST', path: '/oauth2/v2.0/token$', drop: true, times: 1 });
-    const msalErr = await errorOf(msalFor(w).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: FULL_SCOPES }));
+    const msalErr = await errorOf(
+      msalFor(w).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: FULL_SCOPES }),
+    );
     expect(msalErr).toBeInstanceOf(AuthError);
   });
 
@@ -128,7 +166,10 @@ describe('Graph errors, limits and faults', () => {
 
   it('replays the last delta page once on request', async () => {
     const graph = graphFor(w, token);
-    const first = (await graph.api('/me/mailFolders/inbox/messages/delta').header('Prefer', 'odata.maxpagesize=2').get()) as DeltaPage;
+    const first = (await graph
+      .api('/me/mailFolders/inbox/messages/delta')
+      .header('Prefer', 'odata.maxpagesize=2')
+      .get()) as DeltaPage;
     w.emu.control.replayDeltaPage(w.user.email);
     const replayed = (await graph.api(first['@odata.nextLink'] ?? '').get()) as DeltaPage;
     expect(replayed).toEqual(first);
@@ -137,7 +178,11 @@ describe('Graph errors, limits and faults', () => {
   });
 
   it('400 InvalidInternetMessageHeader for a header without x-', async () => {
-    const err = await errorOf(graphFor(w, token).api('/me/messages').post({ subject: 's', internetMessageHeaders: [{ name: 'Priority', value: '1' }] }));
+    const err = await errorOf(
+      graphFor(w, token)
+        .api('/me/messages')
+        .post({ subject: 's', internetMessageHeaders: [{ name: 'Priority', value: '1' }] }),
+    );
     expect(err).toMatchObject({ statusCode: 400, code: 'InvalidInternetMessageHeader' });
   });
 });

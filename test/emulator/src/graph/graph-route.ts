@@ -35,14 +35,20 @@ export interface GraphRouteSpec {
   handler: (call: GraphCall) => GraphResult | Promise<GraphResult>;
 }
 
-const JSON_TYPE = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
+const JSON_TYPE =
+  'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
 
 const clientRequestId = (request: FastifyRequest): string | undefined => {
   const value = request.headers['client-request-id'];
   return typeof value === 'string' ? value : undefined;
 };
 
-export function sendGraphError(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, err: GraphError): FastifyReply {
+export function sendGraphError(
+  ctx: EmulatorContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  err: GraphError,
+): FastifyReply {
   return reply
     .code(err.status)
     .headers(err.headers)
@@ -52,7 +58,8 @@ export function sendGraphError(ctx: EmulatorContext, request: FastifyRequest, re
 
 const stringRecord = (value: unknown): Record<string, string> => {
   const out: Record<string, string> = {};
-  if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   return out;
 };
 
@@ -70,7 +77,10 @@ export function graphRoute(app: FastifyInstance, ctx: EmulatorContext, spec: Gra
         const now = ctx.clock.now();
         const verdict = ctx.limiter.admitRequest(user.email, ctx.counters.current(user.email), now);
         if (!verdict.ok) {
-          const message = verdict.limit === 'MailboxConcurrency' ? 'Application is over its MailboxConcurrency limit.' : 'Application is over its IncomingBytes/RequestRate limit.';
+          const message =
+            verdict.limit === 'MailboxConcurrency'
+              ? 'Application is over its MailboxConcurrency limit.'
+              : 'Application is over its IncomingBytes/RequestRate limit.';
           throw new GraphError(429, 'ApplicationThrottled', message, { 'retry-after': String(verdict.retryAfterSec) });
         }
         ctx.counters.enter(user.email);
@@ -79,7 +89,9 @@ export function graphRoute(app: FastifyInstance, ctx: EmulatorContext, spec: Gra
         if (spec.isSend) {
           const send = ctx.limiter.admitSend(user.email, now);
           if (!send.ok) {
-            throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MessageSubmissionRate limit.', { 'retry-after': String(send.retryAfterSec) });
+            throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MessageSubmissionRate limit.', {
+              'retry-after': String(send.retryAfterSec),
+            });
           }
         }
         const result = await spec.handler({
@@ -99,7 +111,9 @@ export function graphRoute(app: FastifyInstance, ctx: EmulatorContext, spec: Gra
           return reply;
         }
         const requestId = clientRequestId(request);
-        reply.code(result.status).headers({ ...(requestId ? { 'client-request-id': requestId } : {}), ...result.headers });
+        reply
+          .code(result.status)
+          .headers({ ...(requestId ? { 'client-request-id': requestId } : {}), ...result.headers });
         if (result.body === undefined) return reply.send();
         return reply.type(JSON_TYPE).send(JSON.stringify(result.body));
       } catch (err) {

@@ -7,9 +7,16 @@ export interface LimitsConfig {
   uploadBytesPer5Min?: number;
 }
 
-export const DEFAULT_LIMITS: LimitsConfig = { enabled: true, mailboxConcurrency: 4, requestsPer10Min: 10_000, sendsPerMinute: 30, uploadBytesPer5Min: 150 * 1024 * 1024 };
+export const DEFAULT_LIMITS: LimitsConfig = {
+  enabled: true,
+  mailboxConcurrency: 4,
+  requestsPer10Min: 10_000,
+  sendsPerMinute: 30,
+  uploadBytesPer5Min: 150 * 1024 * 1024,
+};
 
-export type LimitVerdict = { ok: true } | { ok: false; limit: 'MailboxConcurrency' | 'RequestRate' | 'SendRate'; retryAfterSec: number };
+export type LimitVerdict =
+  { ok: true } | { ok: false; limit: 'MailboxConcurrency' | 'RequestRate' | 'SendRate'; retryAfterSec: number };
 
 const TEN_MIN_MS = 600_000;
 const MINUTE_MS = 60_000;

@@ -4,12 +4,22 @@ import { graphRoute } from './graph-route';
 import { project } from './odata';
 
 // "Get user" permissions: User.Read is the least privileged; mail permissions do not allow /me.
-const ME_SCOPES = ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] as const;
+const ME_SCOPES = [
+  'User.Read',
+  'User.ReadWrite',
+  'User.ReadBasic.All',
+  'User.Read.All',
+  'User.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+] as const;
 
 /** GET /me. */
 export function registerMeRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   graphRoute(app, ctx, {
-    method: 'GET', path: '/me', scopes: ME_SCOPES,
+    method: 'GET',
+    path: '/me',
+    scopes: ME_SCOPES,
     handler: (call) => {
       const [given, ...rest] = call.user.displayName.split(' ');
       const full = {

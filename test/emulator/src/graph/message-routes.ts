@@ -36,15 +36,33 @@ function listMessages(call: GraphCall, items: Message[]): GraphResult {
     '@odata.context': `${call.ctx.urls.graphUrl}/$metadata#users('${call.user.id}')/messages`,
     value: page.map((m) => messageJson(m, q.select, q.expand)),
   };
-  if (q.skip + top < sorted.length) body['@odata.nextLink'] = linkWith(base, call.query, { $top: String(top), $skip: String(q.skip + top) });
+  if (q.skip + top < sorted.length)
+    body['@odata.nextLink'] = linkWith(base, call.query, { $top: String(top), $skip: String(q.skip + top) });
   return { status: 200, body };
 }
 
-const PATCHABLE = ['subject', 'body', 'isRead', 'categories', 'flag', 'importance', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'singleValueExtendedProperties'];
+const PATCHABLE = [
+  'subject',
+  'body',
+  'isRead',
+  'categories',
+  'flag',
+  'importance',
+  'toRecipients',
+  'ccRecipients',
+  'bccRecipients',
+  'replyTo',
+  'singleValueExtendedProperties',
+];
 
 export function patchMessage(ctx: EmulatorContext, mailbox: Mailbox, message: Message, patch: unknown): Message {
   if (!isRecord(patch)) throw badRequest('Empty Payload. JSON content expected.');
-  const parsed = outgoingFromGraph({ ...messageJson(message, [...PATCHABLE]), ...patch, internetMessageHeaders: [] }, mailbox.owner, message.parentFolderId, nowIso(ctx));
+  const parsed = outgoingFromGraph(
+    { ...messageJson(message, [...PATCHABLE]), ...patch, internetMessageHeaders: [] },
+    mailbox.owner,
+    message.parentFolderId,
+    nowIso(ctx),
+  );
   const target = message as unknown as Record<string, unknown>;
   const source = parsed as unknown as Record<string, unknown>;
   for (const key of Object.keys(patch)) {
@@ -64,11 +82,15 @@ export function patchMessage(ctx: EmulatorContext, mailbox: Mailbox, message: Me
 /** Messages and folders: list/get/create draft/patch/move/delete. */
 export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   graphRoute(app, ctx, {
-    method: 'GET', path: '/me/messages', scopes: MAIL_READ,
+    method: 'GET',
+    path: '/me/messages',
+    scopes: MAIL_READ,
     handler: (call) => listMessages(call, [...call.mailbox.messages.values()]),
   });
   graphRoute(app, ctx, {
-    method: 'GET', path: '/me/mailFolders/:folder/messages', scopes: MAIL_READ,
+    method: 'GET',
+    path: '/me/mailFolders/:folder/messages',
+    scopes: MAIL_READ,
     handler: (call) => {
       const folder = folderOrThrow(call.mailbox, call.params.folder ?? '');
       return listMessages(call, call.mailbox.inFolder(folder.id));
@@ -79,9 +101,16 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext
     return { status: 200, body: messageJson(messageOrThrow(call.mailbox, call.params.id ?? ''), q.select, q.expand) };
   };
   graphRoute(app, ctx, { method: 'GET', path: '/me/messages/:id', scopes: MAIL_READ, handler: getOne });
-  graphRoute(app, ctx, { method: 'GET', path: '/me/mailFolders/:folder/messages/:id', scopes: MAIL_READ, handler: getOne });
   graphRoute(app, ctx, {
-    method: 'POST', path: '/me/messages', scopes: MAIL_WRITE,
+    method: 'GET',
+    path: '/me/mailFolders/:folder/messages/:id',
+    scopes: MAIL_READ,
+    handler: getOne,
+  });
+  graphRoute(app, ctx, {
+    method: 'POST',
+    path: '/me/messages',
+    scopes: MAIL_WRITE,
     handler: (call) => {
       const draft = outgoingFromGraph(call.body, call.mailbox.owner, call.mailbox.wellKnown('drafts').id, nowIso(ctx));
       const stored = call.mailbox.insert(draft);
@@ -89,18 +118,27 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext
     },
   });
   graphRoute(app, ctx, {
-    method: 'PATCH', path: '/me/messages/:id', scopes: MAIL_WRITE,
-    handler: (call) => ({ status: 200, body: messageJson(patchMessage(ctx, call.mailbox, messageOrThrow(call.mailbox, call.params.id ?? ''), call.body)) }),
+    method: 'PATCH',
+    path: '/me/messages/:id',
+    scopes: MAIL_WRITE,
+    handler: (call) => ({
+      status: 200,
+      body: messageJson(patchMessage(ctx, call.mailbox, messageOrThrow(call.mailbox, call.params.id ?? ''), call.body)),
+    }),
   });
   graphRoute(app, ctx, {
-    method: 'DELETE', path: '/me/messages/:id', scopes: MAIL_WRITE,
+    method: 'DELETE',
+    path: '/me/messages/:id',
+    scopes: MAIL_WRITE,
     handler: (call) => {
       call.mailbox.delete(messageOrThrow(call.mailbox, call.params.id ?? ''), nowIso(ctx));
       return { status: 204 };
     },
   });
   graphRoute(app, ctx, {
-    method: 'POST', path: '/me/messages/:id/move', scopes: MAIL_WRITE,
+    method: 'POST',
+    path: '/me/messages/:id/move',
+    scopes: MAIL_WRITE,
     handler: (call) => {
       const message = messageOrThrow(call.mailbox, call.params.id ?? '');
       const dest = isRecord(call.body) && typeof call.body.destinationId === 'string' ? call.body.destinationId : '';
@@ -110,12 +148,22 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext
     },
   });
   graphRoute(app, ctx, {
-    method: 'GET', path: '/me/mailFolders', scopes: MAIL_READ,
-    handler: (call) => ({ status: 200, body: { value: [...call.mailbox.folders.values()].map((f) => folderJson(call.mailbox, f.id)) } }),
+    method: 'GET',
+    path: '/me/mailFolders',
+    scopes: MAIL_READ,
+    handler: (call) => ({
+      status: 200,
+      body: { value: [...call.mailbox.folders.values()].map((f) => folderJson(call.mailbox, f.id)) },
+    }),
   });
   graphRoute(app, ctx, {
-    method: 'GET', path: '/me/mailFolders/:folder', scopes: MAIL_READ,
-    handler: (call) => ({ status: 200, body: folderJson(call.mailbox, folderOrThrow(call.mailbox, call.params.folder ?? '').id) }),
+    method: 'GET',
+    path: '/me/mailFolders/:folder',
+    scopes: MAIL_READ,
+    handler: (call) => ({
+      status: 200,
+      body: folderJson(call.mailbox, folderOrThrow(call.mailbox, call.params.folder ?? '').id),
+    }),
   });
 }
 

@@ -83,12 +83,18 @@ function compare(left: unknown, op: Op, right: unknown): boolean {
     b = b.toLowerCase();
   }
   switch (op) {
-    case 'eq': return a === b;
-    case 'ne': return a !== b;
-    case 'gt': return (a as number) > (b as number);
-    case 'ge': return (a as number) >= (b as number);
-    case 'lt': return (a as number) < (b as number);
-    case 'le': return (a as number) <= (b as number);
+    case 'eq':
+      return a === b;
+    case 'ne':
+      return a !== b;
+    case 'gt':
+      return (a as number) > (b as number);
+    case 'ge':
+      return (a as number) >= (b as number);
+    case 'lt':
+      return (a as number) < (b as number);
+    case 'le':
+      return (a as number) <= (b as number);
   }
 }
 

@@ -13,13 +13,18 @@ export interface QueryOptions {
 /** Reads $select/$top/$skip/$orderby/$filter/$expand (keys case-insensitive, with or without "$"). */
 export function parseQueryOptions(query: Record<string, string | undefined>, maxTop = 1000): QueryOptions {
   const get = (name: string): string | undefined => {
-    for (const [k, v] of Object.entries(query)) if (k.toLowerCase() === `$${name}` || k.toLowerCase() === name) return v;
+    for (const [k, v] of Object.entries(query))
+      if (k.toLowerCase() === `$${name}` || k.toLowerCase() === name) return v;
     return undefined;
   };
-  const select = get('select')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const select = get('select')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const topRaw = get('top');
   const top = topRaw === undefined ? undefined : Number(topRaw);
-  if (top !== undefined && (!Number.isInteger(top) || top < 0)) throw badRequest(`Invalid value '${topRaw}' for $top.`, 'BadRequest');
+  if (top !== undefined && (!Number.isInteger(top) || top < 0))
+    throw badRequest(`Invalid value '${topRaw}' for $top.`, 'BadRequest');
   const skip = Number(get('skip') ?? '0');
   let orderBy: QueryOptions['orderBy'];
   const orderRaw = get('orderby');
@@ -37,7 +42,14 @@ export function parseQueryOptions(query: Record<string, string | undefined>, max
       throw err;
     }
   }
-  return { select, top: top === undefined ? undefined : Math.min(top, maxTop), skip: Number.isInteger(skip) && skip > 0 ? skip : 0, orderBy, filter, expand: get('expand') };
+  return {
+    select,
+    top: top === undefined ? undefined : Math.min(top, maxTop),
+    skip: Number.isInteger(skip) && skip > 0 ? skip : 0,
+    orderBy,
+    filter,
+    expand: get('expand'),
+  };
 }
 
 /** Sorts a copy by the given field (ISO dates and strings compare lexically, which is chronological for ISO). */
@@ -52,7 +64,11 @@ export function sortBy<T extends object>(items: T[], order: { field: string; des
 }
 
 /** Projects an object on $select (case-insensitive), always keeping id and @odata.etag. */
-export function project(full: Record<string, unknown>, select: string[] | undefined, defaults: readonly string[]): Record<string, unknown> {
+export function project(
+  full: Record<string, unknown>,
+  select: string[] | undefined,
+  defaults: readonly string[],
+): Record<string, unknown> {
   const wanted = select && select.length ? select : defaults;
   const out: Record<string, unknown> = {};
   if ('@odata.etag' in full) out['@odata.etag'] = full['@odata.etag'];
@@ -65,7 +81,11 @@ export function project(full: Record<string, unknown>, select: string[] | undefi
 }
 
 /** Rebuilds a request URL with some query options replaced (for @odata.nextLink). */
-export function linkWith(base: string, query: Record<string, string | undefined>, replace: Record<string, string | undefined>): string {
+export function linkWith(
+  base: string,
+  query: Record<string, string | undefined>,
+  replace: Record<string, string | undefined>,
+): string {
   const merged: Record<string, string | undefined> = { ...query };
   for (const [k, v] of Object.entries(replace)) {
     for (const existing of Object.keys(merged)) if (existing.toLowerCase() === k.toLowerCase()) delete merged[existing];

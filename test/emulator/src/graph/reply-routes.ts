@@ -16,19 +16,40 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function replyTo(ctx: EmulatorContext, box: Mailbox, original: Message, all: boolean, body: unknown): NewMessage {
   const input = isRecord(body) ? body : {};
   const now = nowIso(ctx);
-  const base = outgoingFromGraph(isRecord(input.message) ? input.message : {}, box.owner, box.wellKnown('drafts').id, now);
+  const base = outgoingFromGraph(
+    isRecord(input.message) ? input.message : {},
+    box.owner,
+    box.wellKnown('drafts').id,
+    now,
+  );
   const me = box.owner.email.toLowerCase();
   const sender = original.replyTo.length ? original.replyTo : original.from ? [original.from] : [];
-  const others = all ? [...original.toRecipients, ...original.ccRecipients].filter((r) => r.emailAddress.address.toLowerCase() !== me) : [];
+  const others = all
+    ? [...original.toRecipients, ...original.ccRecipients].filter((r) => r.emailAddress.address.toLowerCase() !== me)
+    : [];
   const comment = typeof input.comment === 'string' ? input.comment : '';
   const quoted = `${comment}<hr><b>From:</b> ${original.from?.emailAddress.address ?? ''}<br><b>Subject:</b> ${original.subject}<br><br>${original.body.content}`;
-  const references = [original.internetMessageHeaders.find((h) => h.name.toLowerCase() === 'references')?.value, original.internetMessageId].filter(Boolean).join(' ');
+  const references = [
+    original.internetMessageHeaders.find((h) => h.name.toLowerCase() === 'references')?.value,
+    original.internetMessageId,
+  ]
+    .filter(Boolean)
+    .join(' ');
   const explicitBody = isRecord(input.message) && 'body' in input.message;
   return {
     ...base,
-    subject: isRecord(input.message) && typeof input.message.subject === 'string' ? base.subject : `RE: ${original.subject.replace(/^re:\s*/i, '')}`,
-    toRecipients: base.toRecipients.length ? base.toRecipients : [...sender, ...others.filter((r) => r.emailAddress.address !== sender[0]?.emailAddress.address)],
-    ccRecipients: base.ccRecipients.length ? base.ccRecipients : all ? original.ccRecipients.filter((r) => r.emailAddress.address.toLowerCase() !== me) : [],
+    subject:
+      isRecord(input.message) && typeof input.message.subject === 'string'
+        ? base.subject
+        : `RE: ${original.subject.replace(/^re:\s*/i, '')}`,
+    toRecipients: base.toRecipients.length
+      ? base.toRecipients
+      : [...sender, ...others.filter((r) => r.emailAddress.address !== sender[0]?.emailAddress.address)],
+    ccRecipients: base.ccRecipients.length
+      ? base.ccRecipients
+      : all
+        ? original.ccRecipients.filter((r) => r.emailAddress.address.toLowerCase() !== me)
+        : [],
     body: explicitBody ? base.body : { contentType: 'html', content: quoted },
     bodyPreview: explicitBody ? base.bodyPreview : preview({ contentType: 'html', content: quoted }),
     conversationId: original.conversationId,
@@ -42,23 +63,41 @@ function original(call: GraphCall): Message {
 
 /** createReply(All) -> draft; reply(All) -> sent at once; attachments on drafts. */
 export function registerReplyRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  for (const [action, all] of [['createReply', false], ['createReplyAll', true]] as const) {
+  for (const [action, all] of [
+    ['createReply', false],
+    ['createReplyAll', true],
+  ] as const) {
     graphRoute(app, ctx, {
-      method: 'POST', path: `/me/messages/:id/${action}`, scopes: MAIL_WRITE,
-      handler: (call) => ({ status: 201, body: messageJson(call.mailbox.insert(replyTo(ctx, call.mailbox, original(call), all, call.body))) }),
+      method: 'POST',
+      path: `/me/messages/:id/${action}`,
+      scopes: MAIL_WRITE,
+      handler: (call) => ({
+        status: 201,
+        body: messageJson(call.mailbox.insert(replyTo(ctx, call.mailbox, original(call), all, call.body))),
+      }),
     });
   }
-  for (const [action, all] of [['reply', false], ['replyAll', true]] as const) {
+  for (const [action, all] of [
+    ['reply', false],
+    ['replyAll', true],
+  ] as const) {
     graphRoute(app, ctx, {
-      method: 'POST', path: `/me/messages/:id/${action}`, scopes: ['Mail.Send'], isSend: true,
+      method: 'POST',
+      path: `/me/messages/:id/${action}`,
+      scopes: ['Mail.Send'],
+      isSend: true,
       handler: (call) => {
-        sendMessage(ctx, call.user, replyTo(ctx, call.mailbox, original(call), all, call.body), { saveToSentItems: true });
+        sendMessage(ctx, call.user, replyTo(ctx, call.mailbox, original(call), all, call.body), {
+          saveToSentItems: true,
+        });
         return { status: 202 };
       },
     });
   }
   graphRoute(app, ctx, {
-    method: 'POST', path: '/me/messages/:id/attachments', scopes: MAIL_WRITE,
+    method: 'POST',
+    path: '/me/messages/:id/attachments',
+    scopes: MAIL_WRITE,
     handler: (call) => {
       const message = original(call);
       if (!message.isDraft) throw badRequest('Attachments can only be added to a draft.', 'ErrorInvalidOperation');
@@ -72,11 +111,15 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: EmulatorContext):
     },
   });
   graphRoute(app, ctx, {
-    method: 'GET', path: '/me/messages/:id/attachments', scopes: MAIL_READ,
+    method: 'GET',
+    path: '/me/messages/:id/attachments',
+    scopes: MAIL_READ,
     handler: (call) => ({ status: 200, body: { value: original(call).attachments.map(attachmentJson) } }),
   });
   graphRoute(app, ctx, {
-    method: 'GET', path: '/me/messages/:id/attachments/:attachmentId', scopes: MAIL_READ,
+    method: 'GET',
+    path: '/me/messages/:id/attachments/:attachmentId',
+    scopes: MAIL_READ,
     handler: (call) => {
       const found = original(call).attachments.find((a) => a.id === call.params.attachmentId);
       if (!found) throw notFound();

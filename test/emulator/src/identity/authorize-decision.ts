@@ -21,11 +21,32 @@ export const clientInfo = (user: User): string => base64url(JSON.stringify({ uid
  * The sign-in outcome for a validated request and a chosen user: policy and behaviour checks, consent, then the code.
  * Always ends in a redirect to the app (the caller renders it).
  */
-export function decide(ctx: EmulatorContext, req: AuthorizeRequest, email: string | undefined, action: UserAction): Decision {
+export function decide(
+  ctx: EmulatorContext,
+  req: AuthorizeRequest,
+  email: string | undefined,
+  action: UserAction,
+): Decision {
   const opts = { baseUrl: ctx.urls.url, nowMs: ctx.clock.now(), correlationId: req.correlationId };
   const state: Record<string, string> = req.state !== undefined ? { state: req.state } : {};
-  const fail = (code: number, extra: Record<string, string | undefined> = {}, override: { error?: string; suberror?: string | null } = {}, subcode?: string): Decision => {
-    const error = aadError(code, { clientId: req.app.clientId, appName: req.app.name, tenantName: targetName(req.target), tenant: targetName(req.target), email, ...extra }, { ...opts, ...override });
+  const fail = (
+    code: number,
+    extra: Record<string, string | undefined> = {},
+    override: { error?: string; suberror?: string | null } = {},
+    subcode?: string,
+  ): Decision => {
+    const error = aadError(
+      code,
+      {
+        clientId: req.app.clientId,
+        appName: req.app.name,
+        tenantName: targetName(req.target),
+        tenant: targetName(req.target),
+        email,
+        ...extra,
+      },
+      { ...opts, ...override },
+    );
     return { error, params: redirectErrorParams(error, { ...(subcode ? { error_subcode: subcode } : {}), ...state }) };
   };
   // Cancel before choosing an account comes back bare: access_denied + error_subcode=cancel, no description.
@@ -40,7 +61,9 @@ export function decide(ctx: EmulatorContext, req: AuthorizeRequest, email: strin
   if (user.behavior.disabled) return fail(50057, {}, { error: 'access_denied' });
   if (user.behavior.conditionalAccessBlock) return fail(53003, {}, { error: 'access_denied' });
 
-  const requested = req.scopes.graph.includes('.default') ? [...(user.consents.get(req.app.clientId) ?? ['User.Read'])] : req.scopes.graph;
+  const requested = req.scopes.graph.includes('.default')
+    ? [...(user.consents.get(req.app.clientId) ?? ['User.Read'])]
+    : req.scopes.graph;
   const unconsented = unconsentedScopes(tenant, user, req.app.clientId, requested);
   const needsConsent = unconsented.length > 0 || req.prompt === 'consent';
   if (needsConsent) {
@@ -69,6 +92,11 @@ export function decide(ctx: EmulatorContext, req: AuthorizeRequest, email: strin
   });
   return {
     user,
-    params: { code: code.code, client_info: clientInfo(user), ...state, session_state: `${user.id.slice(0, 8)}-${code.code.slice(3, 11)}` },
+    params: {
+      code: code.code,
+      client_info: clientInfo(user),
+      ...state,
+      session_state: `${user.id.slice(0, 8)}-${code.code.slice(3, 11)}`,
+    },
   };
 }

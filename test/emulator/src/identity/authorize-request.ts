@@ -29,7 +29,11 @@ export type AuthorizeValidation =
   | { kind: 'redirect'; error: AadError; redirectUri: string; responseMode: ResponseMode; state?: string };
 
 /** Validates /authorize parameters in Microsoft's order: tenant, client, redirect URI, then the rest. */
-export function validateAuthorize(ctx: EmulatorContext, tenantSegment: string, q: Record<string, string | undefined>): AuthorizeValidation {
+export function validateAuthorize(
+  ctx: EmulatorContext,
+  tenantSegment: string,
+  q: Record<string, string | undefined>,
+): AuthorizeValidation {
   const opts = { baseUrl: ctx.urls.url, nowMs: ctx.clock.now(), correlationId: q['client-request-id'] };
   const target = resolveTenant(ctx.directory, tenantSegment);
   if (target.kind === 'unknown') return { kind: 'page', error: aadError(90002, { tenant: tenantSegment }, opts) };
@@ -42,7 +46,13 @@ export function validateAuthorize(ctx: EmulatorContext, tenantSegment: string, q
     return { kind: 'page', error: aadError(50011, { redirectUri, clientId }, opts) };
   }
   const responseMode = parseResponseMode(q.response_mode);
-  const back = (error: AadError): AuthorizeValidation => ({ kind: 'redirect', error, redirectUri, responseMode, state: q.state });
+  const back = (error: AadError): AuthorizeValidation => ({
+    kind: 'redirect',
+    error,
+    redirectUri,
+    responseMode,
+    state: q.state,
+  });
   const refusal = audienceRefusal(app, target);
   if (refusal) return back(aadError(refusal, { clientId: app.clientId, appName: app.name }, opts));
   if (q.response_type !== 'code') return back(aadError(700054, { responseType: q.response_type ?? '' }, opts));

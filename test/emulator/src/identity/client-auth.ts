@@ -6,20 +6,31 @@ import { appVisibleIn, audienceRefusal, targetName, type TenantTarget } from './
 export type ClientAuthResult = { ok: true; app: App } | { ok: false; error: AadError };
 
 /** client_id/client_secret from the form body, or from HTTP Basic (each part URL-encoded, RFC 6749 2.3.1). */
-export function clientCredentials(form: Record<string, string | undefined>, authorization: string | undefined): { clientId?: string; secret?: string } {
+export function clientCredentials(
+  form: Record<string, string | undefined>,
+  authorization: string | undefined,
+): { clientId?: string; secret?: string } {
   const basic = authorization?.match(/^Basic\s+(.+)$/i)?.[1];
   if (basic) {
     const decoded = Buffer.from(basic, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon > 0) {
-      return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+      return {
+        clientId: decodeURIComponent(decoded.slice(0, colon)),
+        secret: decodeURIComponent(decoded.slice(colon + 1)),
+      };
     }
   }
   return { clientId: form.client_id, secret: form.client_secret };
 }
 
 /** Finds the app and checks its secret: unknown app 700016, no secret 7000218, expired 7000222, wrong 7000215. */
-export function authenticateClient(ctx: EmulatorContext, target: TenantTarget, creds: { clientId?: string; secret?: string }, correlationId?: string): ClientAuthResult {
+export function authenticateClient(
+  ctx: EmulatorContext,
+  target: TenantTarget,
+  creds: { clientId?: string; secret?: string },
+  correlationId?: string,
+): ClientAuthResult {
   const opts = { baseUrl: ctx.urls.url, nowMs: ctx.clock.now(), correlationId };
   if (!creds.clientId) return { ok: false, error: aadError(900144, { param: 'client_id' }, opts) };
   const app = ctx.directory.apps.get(creds.clientId);
@@ -32,6 +43,7 @@ export function authenticateClient(ctx: EmulatorContext, target: TenantTarget, c
   if (!creds.secret) return { ok: false, error: aadError(7000218, {}, opts) };
   const match = app.secrets.find((s) => s.value === creds.secret);
   if (!match) return { ok: false, error: aadError(7000215, { clientId: app.clientId }, opts) };
-  if (match.expiresAt <= ctx.clock.now()) return { ok: false, error: aadError(7000222, { clientId: app.clientId }, opts) };
+  if (match.expiresAt <= ctx.clock.now())
+    return { ok: false, error: aadError(7000222, { clientId: app.clientId }, opts) };
   return { ok: true, app };
 }

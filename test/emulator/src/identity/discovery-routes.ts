@@ -5,7 +5,10 @@ import { fields, param, type App } from './http-types';
 import { signedOutPage } from './pages';
 import { resolveTenant, type TenantTarget } from './tenant-target';
 
-function openIdConfiguration(ctx: EmulatorContext, target: Exclude<TenantTarget, { kind: 'unknown' }>): Record<string, unknown> {
+function openIdConfiguration(
+  ctx: EmulatorContext,
+  target: Exclude<TenantTarget, { kind: 'unknown' }>,
+): Record<string, unknown> {
   const base = ctx.urls.url;
   // Pages a browser visits may live on the sandbox's plain-HTTP origin (see interactive-server.ts); MSAL reads these.
   const pages = ctx.urls.interactiveUrl;
@@ -29,7 +32,27 @@ function openIdConfiguration(ctx: EmulatorContext, target: Exclude<TenantTarget,
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${pages}/${seg}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
     kerberos_endpoint: `${base}/${seg}/kerberos`,
     tenant_region_scope: null,
     cloud_instance_name: 'microsoftonline.com',
@@ -82,7 +105,11 @@ export function registerLogoutRoute(app: App, ctx: EmulatorContext): void {
   app.get('/:tenant/oauth2/v2.0/logout', async (request, reply) => {
     const target = fields(request.query).post_logout_redirect_uri;
     const wanted = target ? originOf(target) : undefined;
-    if (target && wanted && [...ctx.directory.apps.values()].some((a) => a.redirectUris.some((u) => originOf(u) === wanted))) {
+    if (
+      target &&
+      wanted &&
+      [...ctx.directory.apps.values()].some((a) => a.redirectUris.some((u) => originOf(u) === wanted))
+    ) {
       return reply.redirect(target, 302);
     }
     return reply.type('text/html; charset=utf-8').send(signedOutPage());

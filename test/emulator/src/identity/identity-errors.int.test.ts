@@ -1,6 +1,17 @@
 import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
 import { AuthorizeProtocol, ServerError as CommonServerError } from '@azure/msal-common/node';
-import { FULL_SCOPES, REDIRECT, authorize, connect, errorOf, msalFor, redeem, startWorld, uniqueEmail, type World } from '../testing/harness';
+import {
+  FULL_SCOPES,
+  REDIRECT,
+  authorize,
+  connect,
+  errorOf,
+  msalFor,
+  redeem,
+  startWorld,
+  uniqueEmail,
+  type World,
+} from '../testing/harness';
 
 // Each error as Microsoft produces it, and as the real MSAL surfaces it (class, errorCode, errorNo, subError).
 describe('identity platform errors', () => {
@@ -13,7 +24,8 @@ describe('identity platform errors', () => {
     await w.emu.close();
   });
 
-  const newUser = (name: string): string => w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, name) }).email;
+  const newUser = (name: string): string =>
+    w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, name) }).email;
 
   /** The redirect's error, run through MSAL's own authorization-response validation. */
   const redirectError = (params: URLSearchParams, state: string): unknown => {
@@ -26,7 +38,10 @@ describe('identity platform errors', () => {
     throw new Error('expected an error redirect');
   };
 
-  const refreshError = (connected: { refreshToken: string }, opts: { secret?: string; clientId?: string } = {}): Promise<unknown> =>
+  const refreshError = (
+    connected: { refreshToken: string },
+    opts: { secret?: string; clientId?: string } = {},
+  ): Promise<unknown> =>
     errorOf(msalFor(w, opts).acquireTokenByRefreshToken({ refreshToken: connected.refreshToken, scopes: FULL_SCOPES }));
 
   it('65004: the user declines consent -> access_denied redirect', async () => {
@@ -35,7 +50,9 @@ describe('identity platform errors', () => {
     const a = await authorize(msalFor(w), { email });
     expect(a.params.get('error')).toBe('access_denied');
     expect(a.params.get('error_subcode')).toBe('cancel');
-    expect(a.params.get('error_description')).toMatch(/^AADSTS65004: User declined to consent to access the app\.\r\nTrace ID: .+\r\nCorrelation ID: .+\r\nTimestamp: .+Z$/);
+    expect(a.params.get('error_description')).toMatch(
+      /^AADSTS65004: User declined to consent to access the app\.\r\nTrace ID: .+\r\nCorrelation ID: .+\r\nTimestamp: .+Z$/,
+    );
     const err = redirectError(a.params, a.state);
     expect(err).toBeInstanceOf(CommonServerError);
     expect(err).toMatchObject({ errorCode: 'access_denied', errorNo: '65004' });
@@ -55,7 +72,12 @@ describe('identity platform errors', () => {
       { redirect: 'manual' },
     );
     const back = new URL(consent.headers.get('location') ?? '').searchParams;
-    expect(Object.fromEntries(back)).toEqual({ admin_consent: 'True', tenant: tenant.id, scope: 'https://graph.microsoft.com/.default', state: 's1' });
+    expect(Object.fromEntries(back)).toEqual({
+      admin_consent: 'True',
+      tenant: tenant.id,
+      scope: 'https://graph.microsoft.com/.default',
+      state: 's1',
+    });
     await expect(connect(w, { email })).resolves.toBeTruthy();
   });
 
@@ -77,7 +99,10 @@ describe('identity platform errors', () => {
   });
 
   it('700016: unknown client on /authorize is an error page, on /token unauthorized_client', async () => {
-    const page = await fetch(`${w.emu.url}/common/oauth2/v2.0/authorize?client_id=00000000-1111-2222-3333-444444444444&response_type=code&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=openid`, { redirect: 'manual' });
+    const page = await fetch(
+      `${w.emu.url}/common/oauth2/v2.0/authorize?client_id=00000000-1111-2222-3333-444444444444&response_type=code&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=openid`,
+      { redirect: 'manual' },
+    );
     expect(page.status).toBe(400);
     expect(page.headers.get('location')).toBeNull();
     expect(await page.text()).toContain('AADSTS700016');
@@ -91,7 +116,10 @@ describe('identity platform errors', () => {
   });
 
   it('50011: an unregistered redirect_uri gets an error page, never a redirect', async () => {
-    const res = await fetch(`${w.emu.url}/common/oauth2/v2.0/authorize?client_id=${w.app.clientId}&response_type=code&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&scope=openid`, { redirect: 'manual' });
+    const res = await fetch(
+      `${w.emu.url}/common/oauth2/v2.0/authorize?client_id=${w.app.clientId}&response_type=code&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&scope=openid`,
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
     expect(await res.text()).toContain('AADSTS50011');
@@ -110,11 +138,18 @@ describe('identity platform errors', () => {
     const world = { ...w, app, secret: app.secrets[0]?.value ?? '' };
     const c = await connect(world);
     w.emu.control.expireSecret(app.clientId);
-    const err = await errorOf(msalFor(world).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: FULL_SCOPES }));
+    const err = await errorOf(
+      msalFor(world).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: FULL_SCOPES }),
+    );
     expect(err).toBeInstanceOf(ServerError);
     expect(err).toMatchObject({ errorCode: 'invalid_client', errorNo: 7000222 });
     const fresh = w.emu.control.addSecret(app.clientId);
-    await expect(msalFor(world, { secret: fresh.value }).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: FULL_SCOPES })).resolves.toBeTruthy();
+    await expect(
+      msalFor(world, { secret: fresh.value }).acquireTokenByRefreshToken({
+        refreshToken: c.refreshToken,
+        scopes: FULL_SCOPES,
+      }),
+    ).resolves.toBeTruthy();
   });
 
   it('700082: refresh token expired (control, and by inactivity on the clock)', async () => {
@@ -143,7 +178,9 @@ describe('identity platform errors', () => {
     expect(err).not.toBeInstanceOf(InteractionRequiredAuthError);
     expect(err).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50173 });
     const again = await connect(w, { email });
-    await expect(msalFor(w).acquireTokenByRefreshToken({ refreshToken: again.refreshToken, scopes: FULL_SCOPES })).resolves.toBeTruthy();
+    await expect(
+      msalFor(w).acquireTokenByRefreshToken({ refreshToken: again.refreshToken, scopes: FULL_SCOPES }),
+    ).resolves.toBeTruthy();
   });
 
   it('70008: an expired authorization code', async () => {
@@ -184,7 +221,9 @@ describe('identity platform errors', () => {
     expect(err).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50076, subError: 'basic_action' });
     expect((err as InteractionRequiredAuthError).claims).toContain('capolids');
     const again = await connect(w, { email });
-    await expect(msalFor(w).acquireTokenByRefreshToken({ refreshToken: again.refreshToken, scopes: FULL_SCOPES })).resolves.toBeTruthy();
+    await expect(
+      msalFor(w).acquireTokenByRefreshToken({ refreshToken: again.refreshToken, scopes: FULL_SCOPES }),
+    ).resolves.toBeTruthy();
   });
 
   it('53003: blocked by Conditional Access -> interaction_required message_only', async () => {
@@ -220,7 +259,9 @@ describe('identity platform errors', () => {
   it('65001: asking a refresh for a scope never consented', async () => {
     const email = newUser('narrow');
     const c = await connect(w, { email, scopes: ['Mail.Read'] });
-    const err = await errorOf(msalFor(w).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: ['Mail.Send'] }));
+    const err = await errorOf(
+      msalFor(w).acquireTokenByRefreshToken({ refreshToken: c.refreshToken, scopes: ['Mail.Send'] }),
+    );
     expect(err).toMatchObject({ errorNo: 65001, subError: 'consent_required' });
   });
 });

@@ -63,14 +63,21 @@ describe('interactive sign-in page', () => {
   });
 
   it('a login_hint user with autoConsent skips the page', async () => {
-    const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, 'auto'), autoConsent: true }).email;
+    const email = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: uniqueEmail(w.tenant.domain, 'auto'),
+      autoConsent: true,
+    }).email;
     const a = await authorize(msalFor(w), { email });
     expect(a.status).toBe(302);
     expect(a.params.get('code')).toEqual(expect.any(String));
   });
 
   it('prompt=none never shows the page: an unconsented user gets consent_required (65001)', async () => {
-    const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, 'silent') }).email;
+    const email = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: uniqueEmail(w.tenant.domain, 'silent'),
+    }).email;
     const a = await authorize(msalFor(w), { email, prompt: 'none' });
     expect(a.status).toBe(302);
     expect(a.params.get('error')).toBe('consent_required');
@@ -86,19 +93,37 @@ describe('interactive sign-in page', () => {
 
   it('admin consent page: an admin of the tenant accepts for the organization', async () => {
     const tenant = w.emu.control.createTenant({ name: 'Locked Down' });
-    const admin = w.emu.control.createUser({ tenantId: tenant.id, email: uniqueEmail(tenant.domain, 'admin'), admin: true }).email;
+    const admin = w.emu.control.createUser({
+      tenantId: tenant.id,
+      email: uniqueEmail(tenant.domain, 'admin'),
+      admin: true,
+    }).email;
     w.emu.control.setConsentPolicy(tenant.id, 'admin_required');
-    const start = await fetch(`${w.emu.url}/organizations/v2.0/adminconsent?client_id=${w.app.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&state=ac&scope=${encodeURIComponent('https://graph.microsoft.com/.default')}`);
+    const start = await fetch(
+      `${w.emu.url}/organizations/v2.0/adminconsent?client_id=${w.app.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&state=ac&scope=${encodeURIComponent('https://graph.microsoft.com/.default')}`,
+    );
     const { pending, action } = pageOf(await start.text());
     expect(action).toBe('/organizations/v2.0/adminconsent');
     const res = await fetch(`${w.emu.url}${action}`, form({ pending, email: admin, action: 'accept' }));
-    expect(Object.fromEntries(new URL(res.headers.get('location') ?? '').searchParams)).toMatchObject({ admin_consent: 'True', tenant: tenant.id, state: 'ac' });
-    const user = w.emu.control.createUser({ tenantId: tenant.id, email: uniqueEmail(tenant.domain), autoConsent: true }).email;
+    expect(Object.fromEntries(new URL(res.headers.get('location') ?? '').searchParams)).toMatchObject({
+      admin_consent: 'True',
+      tenant: tenant.id,
+      state: 'ac',
+    });
+    const user = w.emu.control.createUser({
+      tenantId: tenant.id,
+      email: uniqueEmail(tenant.domain),
+      autoConsent: true,
+    }).email;
     expect((await authorize(msalFor(w), { email: user })).params.get('code')).toEqual(expect.any(String));
   });
 
   it('answers response_mode=form_post with an auto-submitting form', async () => {
-    const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, 'formpost'), autoConsent: true }).email;
+    const email = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: uniqueEmail(w.tenant.domain, 'formpost'),
+      autoConsent: true,
+    }).email;
     const url = `${w.emu.url}/common/oauth2/v2.0/authorize?client_id=${w.app.clientId}&response_type=code&response_mode=form_post&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=openid%20Mail.Read&state=st&login_hint=${encodeURIComponent(email)}`;
     const html = await (await fetch(url)).text();
     expect(html).toContain(`action="${REDIRECT}"`);
@@ -107,15 +132,27 @@ describe('interactive sign-in page', () => {
   });
 
   it('accepts client credentials by HTTP Basic on the token endpoint', async () => {
-    const email = w.emu.control.createUser({ tenantId: w.tenant.id, email: uniqueEmail(w.tenant.domain, 'basic'), autoConsent: true }).email;
+    const email = w.emu.control.createUser({
+      tenantId: w.tenant.id,
+      email: uniqueEmail(w.tenant.domain, 'basic'),
+      autoConsent: true,
+    }).email;
     const verifier = randomBytes(32).toString('base64url');
     const url = `${w.emu.url}/common/oauth2/v2.0/authorize?client_id=${w.app.clientId}&response_type=code&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=openid%20offline_access%20Mail.Read&code_challenge=${await challengeOf(verifier)}&code_challenge_method=S256&login_hint=${encodeURIComponent(email)}`;
-    const code = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const basic = Buffer.from(`${encodeURIComponent(w.app.clientId)}:${encodeURIComponent(w.secret)}`).toString('base64');
+    const code =
+      new URL((await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const basic = Buffer.from(`${encodeURIComponent(w.app.clientId)}:${encodeURIComponent(w.secret)}`).toString(
+      'base64',
+    );
     const res = await fetch(`${w.emu.url}/common/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+      }).toString(),
     });
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status).toBe(200);
@@ -124,4 +161,5 @@ describe('interactive sign-in page', () => {
   });
 });
 
-const challengeOf = async (verifier: string): Promise<string> => createHash('sha256').update(verifier).digest('base64url');
+const challengeOf = async (verifier: string): Promise<string> =>
+  createHash('sha256').update(verifier).digest('base64url');

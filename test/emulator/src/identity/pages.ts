@@ -57,7 +57,8 @@ export function errorPage(error: AadError): string {
   );
 }
 
-export const signedOutPage = (): string => layout('Signed out', '<h1>You signed out of your account</h1><p>It\'s a good idea to close all browser windows.</p>');
+export const signedOutPage = (): string =>
+  layout('Signed out', "<h1>You signed out of your account</h1><p>It's a good idea to close all browser windows.</p>");
 
 export interface AdminApprovalPageInput {
   appName: string;

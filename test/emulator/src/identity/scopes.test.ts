@@ -2,7 +2,9 @@ import { formatGrantedScope, graphScopeName, missingScopes, parseScopes } from '
 
 describe('scopes', () => {
   it('splits OIDC scopes from Graph permissions in any spelling', () => {
-    expect(parseScopes('openid Profile offline_access mail.read https://graph.microsoft.com/Mail.Send Mail.Read')).toEqual({
+    expect(
+      parseScopes('openid Profile offline_access mail.read https://graph.microsoft.com/Mail.Send Mail.Read'),
+    ).toEqual({
       oidc: ['openid', 'profile', 'offline_access'],
       graph: ['Mail.Read', 'Mail.Send'],
       other: [],
@@ -19,7 +21,9 @@ describe('scopes', () => {
   });
 
   it('formats the granted scope like Microsoft: Graph permissions by short name, then OIDC scopes, no offline_access', () => {
-    expect(formatGrantedScope(['Mail.Read', 'Mail.Send'], ['openid', 'profile', 'email', 'offline_access'])).toBe('Mail.Read Mail.Send openid profile email');
+    expect(formatGrantedScope(['Mail.Read', 'Mail.Send'], ['openid', 'profile', 'email', 'offline_access'])).toBe(
+      'Mail.Read Mail.Send openid profile email',
+    );
   });
 
   it('compares case-insensitively', () => {

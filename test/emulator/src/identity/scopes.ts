@@ -8,7 +8,7 @@ export type OidcScope = (typeof OIDC_SCOPES)[number];
 /** Graph permissions the emulator knows, with the consent-screen text Microsoft shows. */
 export const GRAPH_SCOPE_DESCRIPTIONS: Record<string, string> = {
   'User.Read': 'Sign you in and read your profile',
-  'User.ReadBasic.All': 'Read all users\' basic profiles',
+  'User.ReadBasic.All': "Read all users' basic profiles",
   'Mail.Read': 'Read your mail',
   'Mail.ReadBasic': 'Read basic mail properties',
   'Mail.ReadWrite': 'Read and write access to your mail',

@@ -18,14 +18,16 @@ export function resolveTenant(directory: Directory, segment: string): TenantTarg
 export const targetName = (t: TenantTarget): string => (t.kind === 'tenant' ? t.tenant.name : t.segment);
 
 /** Is this app usable in `tenant` (multi-tenant, or registered there)? */
-export const appVisibleIn = (app: App, tenantId: string): boolean => app.signInAudience !== 'AzureADMyOrg' || app.homeTenantId === tenantId;
+export const appVisibleIn = (app: App, tenantId: string): boolean =>
+  app.signInAudience !== 'AzureADMyOrg' || app.homeTenantId === tenantId;
 
 /**
  * The AADSTS code for an app used through an endpoint its sign-in audience does not allow, if any: a single-tenant
  * app on /common or /organizations is AADSTS50194; an app without personal accounts on /consumers is AADSTS9002332.
  */
 export function audienceRefusal(app: App, target: TenantTarget): 50194 | 9002332 | undefined {
-  if ((target.kind === 'common' || target.kind === 'organizations') && app.signInAudience === 'AzureADMyOrg') return 50194;
+  if ((target.kind === 'common' || target.kind === 'organizations') && app.signInAudience === 'AzureADMyOrg')
+    return 50194;
   if (target.kind === 'consumers' && app.signInAudience !== 'AzureADandPersonalMicrosoftAccount') return 9002332;
   return undefined;
 }

@@ -6,14 +6,21 @@ import { unconsentedScopes } from './consent';
 import { parseScopes, type OidcScope } from './scopes';
 import { tokenResponse, type IssuedTokens } from './token-issue';
 
-export type GrantResult = { ok: true; body: Record<string, unknown>; email: string } | { ok: false; error: AadError; email?: string };
+export type GrantResult =
+  { ok: true; body: Record<string, unknown>; email: string } | { ok: false; error: AadError; email?: string };
 
 type Form = Record<string, string | undefined>;
 
-const errorOpts = (ctx: EmulatorContext, correlationId?: string) => ({ baseUrl: ctx.urls.url, nowMs: ctx.clock.now(), correlationId });
+const errorOpts = (ctx: EmulatorContext, correlationId?: string) => ({
+  baseUrl: ctx.urls.url,
+  nowMs: ctx.clock.now(),
+  correlationId,
+});
 
 // The MFA claims challenge Microsoft attaches to AADSTS50076.
-const MFA_CLAIMS = JSON.stringify({ access_token: { capolids: { essential: true, values: ['00000000-0000-0000-0000-000000000001'] } } });
+const MFA_CLAIMS = JSON.stringify({
+  access_token: { capolids: { essential: true, values: ['00000000-0000-0000-0000-000000000001'] } },
+});
 
 /** Who the user is now: disabled, blocked by Conditional Access? (checked on every grant). */
 function userStateError(ctx: EmulatorContext, user: User, correlationId?: string): AadError | undefined {
@@ -23,9 +30,24 @@ function userStateError(ctx: EmulatorContext, user: User, correlationId?: string
   return undefined;
 }
 
-function issue(ctx: EmulatorContext, user: User, app: App, graph: string[], oidc: OidcScope[], mfa: boolean, nonce?: string): IssuedTokens {
+function issue(
+  ctx: EmulatorContext,
+  user: User,
+  app: App,
+  graph: string[],
+  oidc: OidcScope[],
+  mfa: boolean,
+  nonce?: string,
+): IssuedTokens {
   const refresh = oidc.includes('offline_access')
-    ? ctx.grants.issueRefreshToken({ clientId: app.clientId, userId: user.id, graphScopes: graph, oidcScopes: oidc, issuedAt: ctx.clock.now(), mfa }).token
+    ? ctx.grants.issueRefreshToken({
+        clientId: app.clientId,
+        userId: user.id,
+        graphScopes: graph,
+        oidcScopes: oidc,
+        issuedAt: ctx.clock.now(),
+        mfa,
+      }).token
     : undefined;
   return tokenResponse(ctx, { user, app, graphScopes: graph, oidcScopes: oidc, nonce, refreshToken: refresh });
 }
@@ -38,11 +60,21 @@ export function redeemCode(ctx: EmulatorContext, app: App, form: Form, correlati
   const user = ctx.directory.user(code.userId);
   if (!user) return { ok: false, error: aadError(70000, { detail: 'the user no longer exists.' }, opts) };
   const email = user.email;
-  if (code.clientId !== app.clientId) return { ok: false, email, error: aadError(70000, { detail: "the 'code' was issued to another client." }, opts) };
+  if (code.clientId !== app.clientId)
+    return { ok: false, email, error: aadError(70000, { detail: "the 'code' was issued to another client." }, opts) };
   if (code.redeemed) return { ok: false, email, error: aadError(54005, {}, opts) };
-  if (ctx.clock.now() - code.createdAt > ctx.settings.codeLifetimeSec * 1000) return { ok: false, email, error: aadError(70008, {}, opts) };
+  if (ctx.clock.now() - code.createdAt > ctx.settings.codeLifetimeSec * 1000)
+    return { ok: false, email, error: aadError(70008, {}, opts) };
   if ((form.redirect_uri ?? '') !== code.redirectUri) {
-    return { ok: false, email, error: aadError(70000, { detail: "'redirect_uri' does not match the one used in the authorization request." }, opts) };
+    return {
+      ok: false,
+      email,
+      error: aadError(
+        70000,
+        { detail: "'redirect_uri' does not match the one used in the authorization request." },
+        opts,
+      ),
+    };
   }
   if (code.codeChallenge && !pkceMatches(code.codeChallenge, code.codeChallengeMethod ?? 'plain', form.code_verifier)) {
     return { ok: false, email, error: aadError(501481, {}, opts) };
@@ -55,12 +87,23 @@ export function redeemCode(ctx: EmulatorContext, app: App, form: Form, correlati
   return { ok: true, email, body: issued.body };
 }
 
-function refreshTokenError(ctx: EmulatorContext, rt: RefreshTokenRecord, user: User, app: App, requested: string[], correlationId?: string): AadError | undefined {
+function refreshTokenError(
+  ctx: EmulatorContext,
+  rt: RefreshTokenRecord,
+  user: User,
+  app: App,
+  requested: string[],
+  correlationId?: string,
+): AadError | undefined {
   const opts = errorOpts(ctx, correlationId);
   const now = ctx.clock.now();
   if (user.behavior.disabled) return aadError(50057, {}, opts);
   if (rt.serial < user.revokedBeforeSerial) {
-    return aadError(50173, { issuedAt: aadTimestamp(rt.issuedAt), validFrom: aadTimestamp(user.revokedAt ?? now) }, opts);
+    return aadError(
+      50173,
+      { issuedAt: aadTimestamp(rt.issuedAt), validFrom: aadTimestamp(user.revokedAt ?? now) },
+      opts,
+    );
   }
   const inactiveMs = now - rt.issuedAt;
   if (rt.serial < user.expiredBeforeSerial || inactiveMs > ctx.settings.refreshTokenInactivitySec * 1000) {
@@ -84,7 +127,11 @@ export function redeemRefreshToken(ctx: EmulatorContext, app: App, form: Form, c
   if (!rt) return { ok: false, error: aadError(9002313, {}, opts) };
   const user = ctx.directory.user(rt.userId);
   // Microsoft answers a refresh token it cannot use for this client with two codes: 70002 (credentials) then 70000.
-  const twoCodes = { ...opts, text: "Error validating credentials. AADSTS70000: The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.", moreCodes: [70000] };
+  const twoCodes = {
+    ...opts,
+    text: "Error validating credentials. AADSTS70000: The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.",
+    moreCodes: [70000],
+  };
   if (!user) return { ok: false, error: aadError(70002, {}, twoCodes) };
   const email = user.email;
   if (rt.clientId !== app.clientId) return { ok: false, email, error: aadError(70002, {}, twoCodes) };
@@ -93,7 +140,9 @@ export function redeemRefreshToken(ctx: EmulatorContext, app: App, form: Form, c
   const requested = graph.length > 0 ? graph : rt.graphScopes;
   const error = refreshTokenError(ctx, rt, user, app, requested, correlationId);
   if (error) return { ok: false, email, error };
-  const oidc: OidcScope[] = Array.from(new Set<OidcScope>([...(rt.oidcScopes as OidcScope[]), ...asked.oidc.filter((s) => s !== 'offline_access')]));
+  const oidc: OidcScope[] = Array.from(
+    new Set<OidcScope>([...(rt.oidcScopes as OidcScope[]), ...asked.oidc.filter((s) => s !== 'offline_access')]),
+  );
   mailboxOf(ctx, user);
   const issued = issue(ctx, user, app, requested, oidc, rt.mfa);
   ctx.counters.grant(email, 'refresh_token', ctx.clock.now(), issued.accessTokenExpiresAt);

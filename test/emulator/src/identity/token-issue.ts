@@ -16,7 +16,14 @@ export interface IssueInput {
 }
 
 /** Graph access token: a v1 JWT like the ones Graph accepts (aud Graph, scp, oid, tid, appid). */
-export function accessToken(ctx: EmulatorContext, user: User, app: App, graphScopes: string[], oidc: OidcScope[], lifetimeSec: number): string {
+export function accessToken(
+  ctx: EmulatorContext,
+  user: User,
+  app: App,
+  graphScopes: string[],
+  oidc: OidcScope[],
+  lifetimeSec: number,
+): string {
   const iat = ctx.clock.nowSec();
   return signJwt(
     {

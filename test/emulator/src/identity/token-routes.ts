@@ -15,7 +15,8 @@ function sendError(reply: Reply, error: AadError): Reply {
 export function registerTokenRoutes(app: App, ctx: EmulatorContext): void {
   app.post('/:tenant/oauth2/v2.0/token', async (request: Req, reply: Reply) => {
     const form = fields(request.body);
-    const correlationId = typeof request.headers['client-request-id'] === 'string' ? request.headers['client-request-id'] : undefined;
+    const correlationId =
+      typeof request.headers['client-request-id'] === 'string' ? request.headers['client-request-id'] : undefined;
     const opts = { baseUrl: ctx.urls.url, nowMs: ctx.clock.now(), correlationId };
     const target = resolveTenant(ctx.directory, param(request, 'tenant'));
     if (target.kind === 'unknown') return sendError(reply, aadError(90002, { tenant: target.segment }, opts));
@@ -27,9 +28,17 @@ export function registerTokenRoutes(app: App, ctx: EmulatorContext): void {
     const auth = authenticateClient(ctx, target, clientCredentials(form, request.headers.authorization), correlationId);
     if (!auth.ok) return sendError(reply, auth.error);
     const result: GrantResult =
-      grantType === 'authorization_code' ? redeemCode(ctx, auth.app, form, correlationId) : redeemRefreshToken(ctx, auth.app, form, correlationId);
+      grantType === 'authorization_code'
+        ? redeemCode(ctx, auth.app, form, correlationId)
+        : redeemRefreshToken(ctx, auth.app, form, correlationId);
     if (result.email) request.emulatorEmail = result.email;
-    ctx.log({ msg: 'token', grantType, clientId: auth.app.clientId, email: result.email, outcome: result.ok ? 'ok' : `AADSTS${result.error.code}` });
+    ctx.log({
+      msg: 'token',
+      grantType,
+      clientId: auth.app.clientId,
+      email: result.email,
+      outcome: result.ok ? 'ok' : `AADSTS${result.error.code}`,
+    });
     if (!result.ok) return sendError(reply, result.error);
     return reply.code(200).headers(NO_CACHE).send(result.body);
   });

@@ -16,7 +16,11 @@ function dateTimeTz(value: unknown, field: string): { dt: DateTimeTimeZone; ms: 
   }
   const timeZone = typeof value.timeZone === 'string' ? value.timeZone : 'UTC';
   const ms = toUtcMs(value.dateTime, timeZone);
-  if (Number.isNaN(ms)) throw badRequest(`Cannot convert the literal '${value.dateTime}' to the expected type 'Edm.DateTimeOffset'.`, 'BadRequest');
+  if (Number.isNaN(ms))
+    throw badRequest(
+      `Cannot convert the literal '${value.dateTime}' to the expected type 'Edm.DateTimeOffset'.`,
+      'BadRequest',
+    );
   return { dt: { dateTime: value.dateTime, timeZone }, ms };
 }
 
@@ -26,7 +30,11 @@ function attendees(value: unknown): Attendee[] {
     const email = isRecord(a.emailAddress) ? a.emailAddress : {};
     const address = typeof email.address === 'string' ? email.address : '';
     const type = a.type === 'optional' || a.type === 'resource' ? a.type : 'required';
-    return { type, emailAddress: { address, name: typeof email.name === 'string' ? email.name : address }, status: { response: 'none', time: '0001-01-01T00:00:00Z' } };
+    return {
+      type,
+      emailAddress: { address, name: typeof email.name === 'string' ? email.name : address },
+      status: { response: 'none', time: '0001-01-01T00:00:00Z' },
+    };
   });
 }
 
@@ -34,7 +42,10 @@ const SHOW_AS = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknow
 
 function bodyOf(value: unknown): ItemBody {
   if (!isRecord(value)) return { contentType: 'html', content: '' };
-  return { contentType: String(value.contentType).toLowerCase() === 'text' ? 'text' : 'html', content: typeof value.content === 'string' ? value.content : '' };
+  return {
+    contentType: String(value.contentType).toLowerCase() === 'text' ? 'text' : 'html',
+    content: typeof value.content === 'string' ? value.content : '',
+  };
 }
 
 const PROVIDERS = ['unknown', 'teamsForBusiness', 'skypeForBusiness', 'skypeForConsumer'] as const;
@@ -42,7 +53,11 @@ const PROVIDERS = ['unknown', 'teamsForBusiness', 'skypeForBusiness', 'skypeForC
 /** A Teams meeting's join details (Graph initializes onlineMeeting once the event is online). */
 function teamsMeeting(): OnlineMeetingInfo {
   const thread = `19%3ameeting_${opaque(36)}%40thread.v2`;
-  return { joinUrl: `https://teams.microsoft.com/l/meetup-join/${thread}/0?context=%7b%7d`, conferenceId: String(100000000 + Math.floor(Math.random() * 899999999)), tollNumber: null };
+  return {
+    joinUrl: `https://teams.microsoft.com/l/meetup-join/${thread}/0?context=%7b%7d`,
+    conferenceId: String(100000000 + Math.floor(Math.random() * 899999999)),
+    tollNumber: null,
+  };
 }
 
 /**
@@ -58,13 +73,20 @@ function applyOnlineMeeting(ev: CalendarEvent, input: Record<string, unknown>): 
   const wantsOnline = input.isOnlineMeeting === true || (provider !== undefined && provider !== 'unknown');
   if (ev.onlineMeeting) {
     if (input.isOnlineMeeting === false || (provider !== undefined && provider !== ev.onlineMeetingProvider)) {
-      throw badRequest('The online meeting properties of this event cannot be changed once set.', 'ErrorInvalidRequest');
+      throw badRequest(
+        'The online meeting properties of this event cannot be changed once set.',
+        'ErrorInvalidRequest',
+      );
     }
     return;
   }
   if (!wantsOnline) return;
   const chosen = provider === undefined || provider === 'unknown' ? 'teamsForBusiness' : provider;
-  if (chosen !== 'teamsForBusiness') throw badRequest(`The online meeting provider '${String(chosen)}' is not allowed for this calendar.`, 'ErrorInvalidRequest');
+  if (chosen !== 'teamsForBusiness')
+    throw badRequest(
+      `The online meeting provider '${String(chosen)}' is not allowed for this calendar.`,
+      'ErrorInvalidRequest',
+    );
   ev.isOnlineMeeting = true;
   ev.onlineMeetingProvider = 'teamsForBusiness';
   ev.onlineMeeting = teamsMeeting();
@@ -79,10 +101,12 @@ function applyFields(ev: CalendarEvent, input: Record<string, unknown>): void {
   }
   if ('start' in input) ({ dt: ev.start, ms: ev.startMs } = dateTimeTz(input.start, 'start'));
   if ('end' in input) ({ dt: ev.end, ms: ev.endMs } = dateTimeTz(input.end, 'end'));
-  if (isRecord(input.location)) ev.location = { displayName: typeof input.location.displayName === 'string' ? input.location.displayName : '' };
+  if (isRecord(input.location))
+    ev.location = { displayName: typeof input.location.displayName === 'string' ? input.location.displayName : '' };
   if ('attendees' in input) ev.attendees = attendees(input.attendees);
   if (typeof input.isAllDay === 'boolean') ev.isAllDay = input.isAllDay;
-  if (typeof input.showAs === 'string' && (SHOW_AS as readonly string[]).includes(input.showAs)) ev.showAs = input.showAs as CalendarEvent['showAs'];
+  if (typeof input.showAs === 'string' && (SHOW_AS as readonly string[]).includes(input.showAs))
+    ev.showAs = input.showAs as CalendarEvent['showAs'];
   applyOnlineMeeting(ev, input);
   if (ev.endMs < ev.startMs) throw badRequest('The end time must be after the start time.', 'ErrorInvalidRequest');
 }
@@ -94,20 +118,41 @@ export function createEvent(ctx: EmulatorContext, organizer: User, box: Mailbox,
   // least forgiving reading creates nothing and refuses (the caller must find its event itself).
   if (transactionId) {
     for (const existing of box.events.values()) {
-      if (existing.transactionId === transactionId) throw new GraphError(409, 'ErrorDuplicateTransactionId', 'An event with this transactionId already exists.');
+      if (existing.transactionId === transactionId)
+        throw new GraphError(409, 'ErrorDuplicateTransactionId', 'An event with this transactionId already exists.');
     }
   }
-  if (!('start' in input) || !('end' in input)) throw badRequest("Your request can't be completed. An event needs a start and an end.", 'ErrorInvalidRequest');
+  if (!('start' in input) || !('end' in input))
+    throw badRequest("Your request can't be completed. An event needs a start and an end.", 'ErrorInvalidRequest');
   const now = nowIso(ctx);
   const id = itemId();
   const ev: CalendarEvent = {
-    id, iCalUId: `040000008200E00074C5B7101A82E008${opaque(24)}`, transactionId, createdDateTime: now, lastModifiedDateTime: now,
-    changeKey: opaque(12), subject: '', bodyPreview: '', body: { contentType: 'html', content: '' },
-    start: { dateTime: '', timeZone: 'UTC' }, end: { dateTime: '', timeZone: 'UTC' }, location: { displayName: '' }, attendees: [],
-    organizer: recipientOf(organizer.email, organizer.displayName), isAllDay: false, isCancelled: false, isOrganizer: true,
-    showAs: 'busy', sensitivity: 'normal', type: 'singleInstance',
-    webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(id)}&exvsurl=1&path=/calendar/item`, startMs: 0, endMs: 0,
-    isOnlineMeeting: false, onlineMeetingProvider: 'unknown', onlineMeeting: null,
+    id,
+    iCalUId: `040000008200E00074C5B7101A82E008${opaque(24)}`,
+    transactionId,
+    createdDateTime: now,
+    lastModifiedDateTime: now,
+    changeKey: opaque(12),
+    subject: '',
+    bodyPreview: '',
+    body: { contentType: 'html', content: '' },
+    start: { dateTime: '', timeZone: 'UTC' },
+    end: { dateTime: '', timeZone: 'UTC' },
+    location: { displayName: '' },
+    attendees: [],
+    organizer: recipientOf(organizer.email, organizer.displayName),
+    isAllDay: false,
+    isCancelled: false,
+    isOrganizer: true,
+    showAs: 'busy',
+    sensitivity: 'normal',
+    type: 'singleInstance',
+    webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(id)}&exvsurl=1&path=/calendar/item`,
+    startMs: 0,
+    endMs: 0,
+    isOnlineMeeting: false,
+    onlineMeetingProvider: 'unknown',
+    onlineMeeting: null,
     singleValueExtendedProperties: parseExtendedProps(input.singleValueExtendedProperties),
   };
   applyFields(ev, input);
@@ -121,7 +166,15 @@ function inviteAttendees(ctx: EmulatorContext, organizer: User, ev: CalendarEven
   for (const attendee of ev.attendees) {
     const user = ctx.directory.findUserByEmail(attendee.emailAddress.address);
     if (!user || user.id === organizer.id) continue;
-    const copy: CalendarEvent = { ...ev, id: itemId(), transactionId: null, singleValueExtendedProperties: [], isOrganizer: false, showAs: 'tentative', changeKey: opaque(12) };
+    const copy: CalendarEvent = {
+      ...ev,
+      id: itemId(),
+      transactionId: null,
+      singleValueExtendedProperties: [],
+      isOrganizer: false,
+      showAs: 'tentative',
+      changeKey: opaque(12),
+    };
     mailboxOf(ctx, user).events.set(copy.id, copy);
   }
 }
@@ -137,7 +190,11 @@ export function updateEvent(ctx: EmulatorContext, box: Mailbox, ev: CalendarEven
 
 /** Organizer cancels: the event leaves the organizer's calendar; attendees' copies are marked cancelled. */
 export function cancelEvent(ctx: EmulatorContext, box: Mailbox, ev: CalendarEvent): void {
-  if (!ev.isOrganizer) throw badRequest("Your request can't be completed. You need to be an organizer to cancel a meeting.", 'ErrorInvalidRequest');
+  if (!ev.isOrganizer)
+    throw badRequest(
+      "Your request can't be completed. You need to be an organizer to cancel a meeting.",
+      'ErrorInvalidRequest',
+    );
   box.events.delete(ev.id);
   for (const other of ctx.mailboxes.values()) {
     for (const copy of other.events.values()) {

@@ -41,7 +41,12 @@ function deliverToRecipients(ctx: EmulatorContext, sent: NewMessage): void {
  * Sends a message the user wrote: counts its markers, stores the Sent Items copy (unless told not to) and delivers.
  * `draft`, when given, is removed from Drafts (the sent copy gets a new id, like Exchange).
  */
-export function sendMessage(ctx: EmulatorContext, sender: User, message: NewMessage, opts: { saveToSentItems: boolean; draft?: Message }): void {
+export function sendMessage(
+  ctx: EmulatorContext,
+  sender: User,
+  message: NewMessage,
+  opts: { saveToSentItems: boolean; draft?: Message },
+): void {
   const box = mailboxOf(ctx, sender);
   const now = nowIso(ctx);
   const sent: NewMessage = {
@@ -79,7 +84,8 @@ export function deliverInbound(ctx: EmulatorContext, user: User, input: DeliverI
   const box = mailboxOf(ctx, user);
   const now = nowIso(ctx);
   const fromAddr = typeof input.from === 'string' ? { address: input.from } : input.from;
-  const body = typeof input.body === 'object' ? input.body : { contentType: 'text' as const, content: input.body ?? '' };
+  const body =
+    typeof input.body === 'object' ? input.body : { contentType: 'text' as const, content: input.body ?? '' };
   const received = input.receivedDateTime ? new Date(input.receivedDateTime).toISOString() : now;
   const draft: NewMessage = {
     id: itemId(),

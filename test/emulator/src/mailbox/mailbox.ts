@@ -23,7 +23,8 @@ export interface Tombstone {
   seq: number;
 }
 
-export type FolderChange = { kind: 'upsert'; seq: number; message: Message } | { kind: 'removed'; seq: number; id: string };
+export type FolderChange =
+  { kind: 'upsert'; seq: number; message: Message } | { kind: 'removed'; seq: number; id: string };
 
 /** One user's mailbox: folders, messages with a change sequence (for delta), and the calendar. */
 export class Mailbox {
@@ -123,7 +124,8 @@ export class Mailbox {
     }
     if (includeRemovals) {
       for (const t of this.tombstones) {
-        if (t.folderId === folderId && t.seq > afterSeq && t.seq <= upToSeq) result.push({ kind: 'removed', seq: t.seq, id: t.id });
+        if (t.folderId === folderId && t.seq > afterSeq && t.seq <= upToSeq)
+          result.push({ kind: 'removed', seq: t.seq, id: t.id });
       }
     }
     return result.sort((a, b) => a.seq - b.seq);

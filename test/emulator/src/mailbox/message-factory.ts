@@ -1,7 +1,14 @@
 import { GraphError, badRequest } from '../graph/graph-error';
 import { internetMessageId, itemId, opaque } from '../util/ids';
 import type { MailboxOwner } from './mailbox';
-import type { FileAttachment, InternetMessageHeader, ItemBody, Message, Recipient, SingleValueExtendedProperty } from './types';
+import type {
+  FileAttachment,
+  InternetMessageHeader,
+  ItemBody,
+  Message,
+  Recipient,
+  SingleValueExtendedProperty,
+} from './types';
 
 export type NewMessage = Omit<Message, 'seq' | 'changeKey'>;
 
@@ -10,7 +17,9 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
 export const domainOf = (email: string): string => email.split('@')[1] ?? 'emulator.local';
 
-export const recipientOf = (address: string, name?: string): Recipient => ({ emailAddress: { name: name ?? address, address } });
+export const recipientOf = (address: string, name?: string): Recipient => ({
+  emailAddress: { name: name ?? address, address },
+});
 
 function parseRecipients(value: unknown, field: string): Recipient[] {
   if (value === undefined || value === null) return [];
@@ -18,7 +27,8 @@ function parseRecipients(value: unknown, field: string): Recipient[] {
   return value.map((item) => {
     const email = isRecord(item) && isRecord(item.emailAddress) ? item.emailAddress : undefined;
     const address = typeof email?.address === 'string' ? email.address.trim() : '';
-    if (!EMAIL_RE.test(address)) throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
+    if (!EMAIL_RE.test(address))
+      throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
     return recipientOf(address, typeof email?.name === 'string' ? email.name : undefined);
   });
 }
@@ -31,11 +41,16 @@ function parseBody(value: unknown): ItemBody {
 
 function parseHeaders(value: unknown): InternetMessageHeader[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw badRequest("Invalid value for property 'internetMessageHeaders'.", 'RequestBodyRead');
+  if (!Array.isArray(value))
+    throw badRequest("Invalid value for property 'internetMessageHeaders'.", 'RequestBodyRead');
   return value.map((h) => {
     const name = isRecord(h) && typeof h.name === 'string' ? h.name : '';
     if (!/^x-/i.test(name)) {
-      throw new GraphError(400, 'InvalidInternetMessageHeader', `The internet message header name '${name}' should start with 'x-' or 'X-'.`);
+      throw new GraphError(
+        400,
+        'InvalidInternetMessageHeader',
+        `The internet message header name '${name}' should start with 'x-' or 'X-'.`,
+      );
     }
     return { name, value: isRecord(h) && typeof h.value === 'string' ? h.value : '' };
   });
@@ -43,9 +58,11 @@ function parseHeaders(value: unknown): InternetMessageHeader[] {
 
 export function parseExtendedProps(value: unknown): SingleValueExtendedProperty[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw badRequest("Invalid value for property 'singleValueExtendedProperties'.", 'RequestBodyRead');
+  if (!Array.isArray(value))
+    throw badRequest("Invalid value for property 'singleValueExtendedProperties'.", 'RequestBodyRead');
   return value.map((p) => {
-    if (!isRecord(p) || typeof p.id !== 'string') throw badRequest('The extended property id is missing.', 'ErrorInvalidExtendedProperty');
+    if (!isRecord(p) || typeof p.id !== 'string')
+      throw badRequest('The extended property id is missing.', 'ErrorInvalidExtendedProperty');
     return { id: p.id, value: typeof p.value === 'string' ? p.value : String(p.value ?? '') };
   });
 }
@@ -55,9 +72,11 @@ export function parseAttachments(value: unknown, nowIso: string): FileAttachment
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw badRequest("Invalid value for property 'attachments'.", 'RequestBodyRead');
   return value.map((a) => {
-    if (!isRecord(a) || typeof a.name !== 'string') throw badRequest('The attachment name is missing.', 'ErrorInvalidRequest');
+    if (!isRecord(a) || typeof a.name !== 'string')
+      throw badRequest('The attachment name is missing.', 'ErrorInvalidRequest');
     const type = typeof a['@odata.type'] === 'string' ? a['@odata.type'] : '#microsoft.graph.fileAttachment';
-    if (type.toLowerCase() !== '#microsoft.graph.fileattachment') throw badRequest(`Attachment type ${type} is not supported by the emulator.`, 'ErrorInvalidRequest');
+    if (type.toLowerCase() !== '#microsoft.graph.fileattachment')
+      throw badRequest(`Attachment type ${type} is not supported by the emulator.`, 'ErrorInvalidRequest');
     const contentBytes = typeof a.contentBytes === 'string' ? a.contentBytes : '';
     return {
       id: `AAMkAGAtt${opaque(18)}`,
@@ -72,7 +91,10 @@ export function parseAttachments(value: unknown, nowIso: string): FileAttachment
 }
 
 export const preview = (body: ItemBody): string =>
-  (body.contentType === 'html' ? body.content.replace(/<[^>]*>/g, ' ') : body.content).replace(/\s+/g, ' ').trim().slice(0, 255);
+  (body.contentType === 'html' ? body.content.replace(/<[^>]*>/g, ' ') : body.content)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 255);
 
 /** A message the owner writes through Graph (draft or sendMail payload). */
 export function outgoingFromGraph(input: unknown, owner: MailboxOwner, folderId: string, nowIso: string): NewMessage {
@@ -102,7 +124,9 @@ export function outgoingFromGraph(input: unknown, owner: MailboxOwner, folderId:
     isDraft: true,
     hasAttachments: attachments.length > 0,
     importance: input.importance === 'high' || input.importance === 'low' ? input.importance : 'normal',
-    categories: Array.isArray(input.categories) ? input.categories.filter((c): c is string => typeof c === 'string') : [],
+    categories: Array.isArray(input.categories)
+      ? input.categories.filter((c): c is string => typeof c === 'string')
+      : [],
     flag: { flagStatus: 'notFlagged' },
     internetMessageHeaders: parseHeaders(input.internetMessageHeaders),
     singleValueExtendedProperties: parseExtendedProps(input.singleValueExtendedProperties),
@@ -114,7 +138,10 @@ export const allRecipients = (m: Pick<Message, 'toRecipients' | 'ccRecipients' |
   [...m.toRecipients, ...m.ccRecipients, ...m.bccRecipients].map((r) => r.emailAddress.address.toLowerCase());
 
 /** The headers a received copy shows: the standard ones plus the sender's custom x- headers. */
-export function receivedHeaders(m: NewMessage, extra: { inReplyTo?: string; references?: string } = m.replyContext ?? {}): InternetMessageHeader[] {
+export function receivedHeaders(
+  m: NewMessage,
+  extra: { inReplyTo?: string; references?: string } = m.replyContext ?? {},
+): InternetMessageHeader[] {
   const list = (rs: Recipient[]): string => rs.map((r) => r.emailAddress.address).join(', ');
   const headers: InternetMessageHeader[] = [
     { name: 'From', value: m.from ? `${m.from.emailAddress.name ?? ''} <${m.from.emailAddress.address}>` : '' },
@@ -126,6 +153,12 @@ export function receivedHeaders(m: NewMessage, extra: { inReplyTo?: string; refe
   if (m.ccRecipients.length) headers.push({ name: 'Cc', value: list(m.ccRecipients) });
   if (extra.inReplyTo) headers.push({ name: 'In-Reply-To', value: extra.inReplyTo });
   if (extra.references) headers.push({ name: 'References', value: extra.references });
-  headers.push({ name: 'MIME-Version', value: '1.0' }, { name: 'Content-Type', value: m.body.contentType === 'html' ? 'text/html; charset="utf-8"' : 'text/plain; charset="utf-8"' });
+  headers.push(
+    { name: 'MIME-Version', value: '1.0' },
+    {
+      name: 'Content-Type',
+      value: m.body.contentType === 'html' ? 'text/html; charset="utf-8"' : 'text/plain; charset="utf-8"',
+    },
+  );
   return [...headers, ...m.internetMessageHeaders.filter((h) => /^x-/i.test(h.name))];
 }

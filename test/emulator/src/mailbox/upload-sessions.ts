@@ -32,7 +32,13 @@ export class UploadSessions {
   private readonly sessions = new Map<string, UploadSession>();
 
   open(input: Omit<UploadSession, 'id' | 'token' | 'chunks' | 'received'>): UploadSession {
-    const session: UploadSession = { ...input, id: `AAMkAGSess${opaque(18)}`, token: opaque(32), chunks: [], received: 0 };
+    const session: UploadSession = {
+      ...input,
+      id: `AAMkAGSess${opaque(18)}`,
+      token: opaque(32),
+      chunks: [],
+      received: 0,
+    };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -50,23 +56,70 @@ export class UploadSessions {
   }
 }
 
-export type RangeCheck = { ok: true; start: number; end: number } | { ok: false; status: number; code: string; message: string };
+export type RangeCheck =
+  { ok: true; start: number; end: number } | { ok: false; status: number; code: string; message: string };
 
 /** Checks one PUT's Content-Range against the session: in order, within the size, range rules above. */
-export function checkRange(session: Pick<UploadSession, 'size' | 'received'>, header: string | undefined, bodyLength: number): RangeCheck {
+export function checkRange(
+  session: Pick<UploadSession, 'size' | 'received'>,
+  header: string | undefined,
+  bodyLength: number,
+): RangeCheck {
   const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header ?? '');
-  if (!m) return { ok: false, status: 400, code: 'ErrorInvalidContentRange', message: 'The Content-Range header is missing or malformed; expected bytes {start}-{end}/{total}.' };
+  if (!m)
+    return {
+      ok: false,
+      status: 400,
+      code: 'ErrorInvalidContentRange',
+      message: 'The Content-Range header is missing or malformed; expected bytes {start}-{end}/{total}.',
+    };
   const start = Number(m[1]);
   const end = Number(m[2]);
   const total = Number(m[3]);
-  if (total !== session.size) return { ok: false, status: 400, code: 'ErrorInvalidContentRange', message: `The total size ${total} does not match the session's size ${session.size}.` };
-  if (end < start || end >= total) return { ok: false, status: 400, code: 'ErrorInvalidContentRange', message: 'The Content-Range is outside the file.' };
+  if (total !== session.size)
+    return {
+      ok: false,
+      status: 400,
+      code: 'ErrorInvalidContentRange',
+      message: `The total size ${total} does not match the session's size ${session.size}.`,
+    };
+  if (end < start || end >= total)
+    return {
+      ok: false,
+      status: 400,
+      code: 'ErrorInvalidContentRange',
+      message: 'The Content-Range is outside the file.',
+    };
   const length = end - start + 1;
-  if (length !== bodyLength) return { ok: false, status: 400, code: 'ErrorInvalidContentRange', message: `The body has ${bodyLength} bytes; the Content-Range names ${length}.` };
-  if (start !== session.received) return { ok: false, status: 416, code: 'ErrorInvalidContentRange', message: `Bytes must be uploaded in order; the next expected byte is ${session.received}.` };
-  if (length > MAX_RANGE_BYTES) return { ok: false, status: 413, code: 'ErrorRequestEntityTooLarge', message: `A range may carry at most ${MAX_RANGE_BYTES} bytes.` };
+  if (length !== bodyLength)
+    return {
+      ok: false,
+      status: 400,
+      code: 'ErrorInvalidContentRange',
+      message: `The body has ${bodyLength} bytes; the Content-Range names ${length}.`,
+    };
+  if (start !== session.received)
+    return {
+      ok: false,
+      status: 416,
+      code: 'ErrorInvalidContentRange',
+      message: `Bytes must be uploaded in order; the next expected byte is ${session.received}.`,
+    };
+  if (length > MAX_RANGE_BYTES)
+    return {
+      ok: false,
+      status: 413,
+      code: 'ErrorRequestEntityTooLarge',
+      message: `A range may carry at most ${MAX_RANGE_BYTES} bytes.`,
+    };
   const last = end === total - 1;
-  if (!last && length % RANGE_MULTIPLE !== 0) return { ok: false, status: 400, code: 'ErrorInvalidContentRange', message: `Every range but the last must be a multiple of 320 KiB (${RANGE_MULTIPLE} bytes).` };
+  if (!last && length % RANGE_MULTIPLE !== 0)
+    return {
+      ok: false,
+      status: 400,
+      code: 'ErrorInvalidContentRange',
+      message: `Every range but the last must be a multiple of 320 KiB (${RANGE_MULTIPLE} bytes).`,
+    };
   return { ok: true, start, end };
 }
 

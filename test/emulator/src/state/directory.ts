@@ -6,7 +6,11 @@ export const isGuid = (value: string): boolean => GUID_RE.test(value);
 
 const DAY_MS = 24 * 3600_000;
 
-export interface CreateTenantInput { id?: string; domain?: string; name?: string }
+export interface CreateTenantInput {
+  id?: string;
+  domain?: string;
+  name?: string;
+}
 export interface CreateUserInput {
   tenantId: string;
   email: string;
@@ -20,7 +24,10 @@ export interface CreateUserInput {
   preferredUsername?: string;
   admin?: boolean;
 }
-export interface SecretInput { value?: string; expiresAt?: number | string }
+export interface SecretInput {
+  value?: string;
+  expiresAt?: number | string;
+}
 export interface CreateAppInput {
   name: string;
   clientId?: string;
@@ -83,7 +90,8 @@ export class Directory {
     const tenant = this.tenant(input.tenantId);
     const email = input.email.toLowerCase();
     const upn = (input.upn ?? email).toLowerCase();
-    if ([email, upn, input.mail?.toLowerCase()].some((k) => k && this.usersByEmail.has(k))) throw new Error(`user ${email} already exists`);
+    if ([email, upn, input.mail?.toLowerCase()].some((k) => k && this.usersByEmail.has(k)))
+      throw new Error(`user ${email} already exists`);
     const user: User = {
       id: guid(),
       tenantId: tenant.id,
@@ -127,7 +135,12 @@ export class Directory {
     return user;
   }
 
-  setConsentPolicy(tenantId: string, policy: ConsentPolicy, adminOnlyScopes?: string[], adminConsentWorkflow?: boolean): void {
+  setConsentPolicy(
+    tenantId: string,
+    policy: ConsentPolicy,
+    adminOnlyScopes?: string[],
+    adminConsentWorkflow?: boolean,
+  ): void {
     const tenant = this.tenant(tenantId);
     tenant.consentPolicy = policy;
     if (adminOnlyScopes) tenant.adminOnlyScopes = adminOnlyScopes;
@@ -138,7 +151,8 @@ export class Directory {
     const clientId = input.clientId ?? guid();
     if (this.apps.has(clientId)) throw new Error(`app ${clientId} already exists`);
     const homeTenantId = input.homeTenantId ?? this.tenants.keys().next().value ?? this.createTenant().id;
-    const audience: SignInAudience = input.signInAudience ?? (input.multiTenant === false ? 'AzureADMyOrg' : 'AzureADMultipleOrgs');
+    const audience: SignInAudience =
+      input.signInAudience ?? (input.multiTenant === false ? 'AzureADMyOrg' : 'AzureADMultipleOrgs');
     const app: App = {
       clientId,
       name: input.name,
@@ -196,6 +210,7 @@ export class Directory {
       user.preferredUsername ??= user.upn;
       user.admin ??= false;
     }
-    for (const app of this.apps.values()) app.signInAudience ??= app.multiTenant ? 'AzureADMultipleOrgs' : 'AzureADMyOrg';
+    for (const app of this.apps.values())
+      app.signInAudience ??= app.multiTenant ? 'AzureADMultipleOrgs' : 'AzureADMyOrg';
   }
 }

@@ -24,13 +24,23 @@ function populated() {
   control.grantAdminConsent(tenant.id, app.clientId);
   const issued = control.issueRefreshToken(user.email, app.clientId, ['offline_access', 'Mail.Read']);
   control.revokeGrants(other.email);
-  const code = ctx.grants.issueCode({ clientId: app.clientId, userId: user.id, redirectUri: 'https://crm.test/cb', graphScopes: ['Mail.Read'], oidcScopes: ['openid'], createdAt: ctx.clock.now(), mfa: false });
+  const code = ctx.grants.issueCode({
+    clientId: app.clientId,
+    userId: user.id,
+    redirectUri: 'https://crm.test/cb',
+    graphScopes: ['Mail.Read'],
+    oidcScopes: ['openid'],
+    createdAt: ctx.clock.now(),
+    mfa: false,
+  });
   const [firstId] = control.deliverMessages(user.email, 3, { subject: 'Hello' });
   control.deleteMessage(user.email, firstId!);
   control.invalidateDeltaTokens(user.email, 'resyncRequired');
   const owner = ctx.directory.userByEmail(user.email);
   createEvent(ctx, owner, ctx.mailboxes.get(owner.id)!, {
-    subject: 'Demo', start: { dateTime: '2026-12-02T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-02T11:00:00', timeZone: 'UTC' },
+    subject: 'Demo',
+    start: { dateTime: '2026-12-02T10:00:00', timeZone: 'UTC' },
+    end: { dateTime: '2026-12-02T11:00:00', timeZone: 'UTC' },
     attendees: [{ emailAddress: { address: other.email } }],
   });
   control.advanceClock(90_000);
@@ -70,7 +80,9 @@ describe('emulator state snapshot', () => {
     const box = fresh.mailboxes.get(user.id)!;
     expect(box).toBeInstanceOf(Mailbox);
     expect(box.inFolder(box.wellKnown('inbox').id)).toHaveLength(2);
-    expect(box.changes(box.wellKnown('inbox').id, 0, box.currentSeq(), true).filter((c) => c.kind === 'removed')).toHaveLength(1);
+    expect(
+      box.changes(box.wellKnown('inbox').id, 0, box.currentSeq(), true).filter((c) => c.kind === 'removed'),
+    ).toHaveLength(1);
     expect(box.deltaInvalidCode).toBe('resyncRequired');
     expect([...box.events.values()].map((e) => e.subject)).toEqual(['Demo']);
     expect(box.nextSeq()).toBe(ctx.mailboxes.get(user.id)!.currentSeq() + 1);
@@ -91,16 +103,32 @@ describe('emulator state snapshot', () => {
     const before = serializeState(fresh);
     expect(() => restoreState(fresh, text.slice(0, text.length / 2))).toThrow(/not valid JSON .*cut short/);
     expect(() => restoreState(fresh, '{"format":"something else"}')).toThrow(/not an emulator state file/);
-    expect(() => restoreState(fresh, text.replace('"version":1', '"version":99'))).toThrow(/version 99 is not supported/);
-    expect(() => restoreState(fresh, text.replace('"$class":"Grants","$fields":{"codes":', '"$class":"Grants","$fields":{"codes":{"$ref":99999},"was":'))).toThrow(SnapshotError);
+    expect(() => restoreState(fresh, text.replace('"version":1', '"version":99'))).toThrow(
+      /version 99 is not supported/,
+    );
+    expect(() =>
+      restoreState(
+        fresh,
+        text.replace(
+          '"$class":"Grants","$fields":{"codes":',
+          '"$class":"Grants","$fields":{"codes":{"$ref":99999},"was":',
+        ),
+      ),
+    ).toThrow(SnapshotError);
     expect(serializeState(fresh)).toBe(before);
-    expect(stateLoadError('/tmp/x.json', new SnapshotError('boom')).message).toMatch(/cannot load the emulator state from \/tmp\/x.json: boom\. .*move the file away/);
+    expect(stateLoadError('/tmp/x.json', new SnapshotError('boom')).message).toMatch(
+      /cannot load the emulator state from \/tmp\/x.json: boom\. .*move the file away/,
+    );
   });
 
   it('writes the file atomically, privately, and only when the state changed', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-state-'));
     let value = 'one';
-    const file = new StateFile(path.join(dir, 'nested'), () => value, () => undefined);
+    const file = new StateFile(
+      path.join(dir, 'nested'),
+      () => value,
+      () => undefined,
+    );
     expect(file.read()).toBeUndefined();
     file.save();
     const stat = fs.statSync(file.file);

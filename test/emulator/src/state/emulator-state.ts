@@ -42,8 +42,18 @@ const exportKey = (key: SigningKey): PersistedState['signingKey'] => ({
 
 /** The emulator's state as a JSON text (stable for an unchanged state, so callers can skip identical writes). */
 export function serializeState(ctx: EmulatorContext): string {
-  const state: PersistedState = { directory: ctx.directory, grants: ctx.grants, mailboxes: ctx.mailboxes, clock: ctx.clock, signingKey: exportKey(ctx.key) };
-  return JSON.stringify({ format: STATE_FORMAT, version: STATE_VERSION, state: encodeSnapshot(state, registryFor(ctx)) });
+  const state: PersistedState = {
+    directory: ctx.directory,
+    grants: ctx.grants,
+    mailboxes: ctx.mailboxes,
+    clock: ctx.clock,
+    signingKey: exportKey(ctx.key),
+  };
+  return JSON.stringify({
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    state: encodeSnapshot(state, registryFor(ctx)),
+  });
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -54,29 +64,40 @@ export function restoreState(ctx: EmulatorContext, text: string): void {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new SnapshotError(`not valid JSON (${err instanceof Error ? err.message : String(err)}); the file is corrupt or was cut short`);
+    throw new SnapshotError(
+      `not valid JSON (${err instanceof Error ? err.message : String(err)}); the file is corrupt or was cut short`,
+    );
   }
-  if (!isRecord(doc) || doc.format !== STATE_FORMAT) throw new SnapshotError(`not an emulator state file (format is not "${STATE_FORMAT}")`);
-  if (doc.version !== STATE_VERSION) throw new SnapshotError(`state version ${String(doc.version)} is not supported (this emulator reads version ${STATE_VERSION})`);
+  if (!isRecord(doc) || doc.format !== STATE_FORMAT)
+    throw new SnapshotError(`not an emulator state file (format is not "${STATE_FORMAT}")`);
+  if (doc.version !== STATE_VERSION)
+    throw new SnapshotError(
+      `state version ${String(doc.version)} is not supported (this emulator reads version ${STATE_VERSION})`,
+    );
   const state = decodeSnapshot(doc.state, registryFor(ctx));
   if (!isRecord(state)) throw new SnapshotError('the state is not an object');
   const { directory, grants, mailboxes, clock, signingKey } = state;
   if (!(directory instanceof Directory)) throw new SnapshotError('state.directory is missing');
   if (!(grants instanceof Grants)) throw new SnapshotError('state.grants is missing');
-  if (!(mailboxes instanceof Map) || [...mailboxes.values()].some((m) => !(m instanceof Mailbox))) throw new SnapshotError('state.mailboxes must be a Map of mailboxes');
+  if (!(mailboxes instanceof Map) || [...mailboxes.values()].some((m) => !(m instanceof Mailbox)))
+    throw new SnapshotError('state.mailboxes must be a Map of mailboxes');
   if (!(clock instanceof Clock)) throw new SnapshotError('state.clock is missing');
-  if (!isRecord(signingKey) || typeof signingKey.kid !== 'string' || typeof signingKey.privateKeyPem !== 'string') throw new SnapshotError('state.signingKey is missing');
+  if (!isRecord(signingKey) || typeof signingKey.kid !== 'string' || typeof signingKey.privateKeyPem !== 'string')
+    throw new SnapshotError('state.signingKey is missing');
   let privateKey;
   try {
     privateKey = createPrivateKey(signingKey.privateKeyPem);
   } catch (err) {
-    throw new SnapshotError(`state.signingKey is not a private key (${err instanceof Error ? err.message : String(err)})`);
+    throw new SnapshotError(
+      `state.signingKey is not a private key (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   directory.backfill();
   ctx.directory = directory;
   ctx.grants = grants;
   ctx.mailboxes = mailboxes as Map<string, Mailbox>;
   // The published certificate (x5c) stays the same across restarts; a state saved before it existed gets one now.
-  const certDer = typeof signingKey.certDer === 'string' ? Buffer.from(signingKey.certDer, 'base64') : selfSignedCertDer(privateKey);
+  const certDer =
+    typeof signingKey.certDer === 'string' ? Buffer.from(signingKey.certDer, 'base64') : selfSignedCertDer(privateKey);
   ctx.key = { kid: signingKey.kid, privateKey, publicKey: createPublicKey(privateKey), certDer };
 }

@@ -12,15 +12,28 @@ class Unregistered {
 }
 
 const registry: ClassRegistry = { Box: { create: () => new Box() } };
-const roundTrip = <T>(value: T): T => decodeSnapshot(JSON.parse(JSON.stringify(encodeSnapshot(value, registry))), registry) as T;
+const roundTrip = <T>(value: T): T =>
+  decodeSnapshot(JSON.parse(JSON.stringify(encodeSnapshot(value, registry))), registry) as T;
 
 describe('snapshot codec', () => {
   it('keeps plain data, Maps (with undefined values), Sets, Dates, bytes, non-finite numbers and $-keys', () => {
     const value = {
-      s: 'x', n: 1.5, b: false, nil: null, undef: undefined, inf: Infinity, nan: NaN,
-      map: new Map<string, string[] | undefined>([['a', ['Mail.Read']], ['b', undefined]]),
-      set: new Set([1, 2]), date: new Date(1_700_000_000_000), bytes: Buffer.from('hi'),
-      odd: { $ref: 'not a reference', $map: 1 }, list: [undefined, 1],
+      s: 'x',
+      n: 1.5,
+      b: false,
+      nil: null,
+      undef: undefined,
+      inf: Infinity,
+      nan: NaN,
+      map: new Map<string, string[] | undefined>([
+        ['a', ['Mail.Read']],
+        ['b', undefined],
+      ]),
+      set: new Set([1, 2]),
+      date: new Date(1_700_000_000_000),
+      bytes: Buffer.from('hi'),
+      odd: { $ref: 'not a reference', $map: 1 },
+      list: [undefined, 1],
     };
     const back = roundTrip(value);
     expect(back).toEqual(value);
@@ -40,7 +53,12 @@ describe('snapshot codec', () => {
   });
 
   it('restores registered classes with their methods, and skips their function fields (wiring, not state)', () => {
-    const box = new Box(new Map([['a', [1, 2]], ['b', [3]]]));
+    const box = new Box(
+      new Map([
+        ['a', [1, 2]],
+        ['b', [3]],
+      ]),
+    );
     const encoded = encodeSnapshot(box, registry) as { $class: string; $fields: Record<string, unknown> };
     expect(encoded.$class).toBe('Box');
     expect(encoded.$fields).not.toHaveProperty('fn');
@@ -56,7 +74,9 @@ describe('snapshot codec', () => {
 
   it('reports a damaged snapshot with the path of the damage', () => {
     expect(() => decodeSnapshot({ a: { $ref: 9 } }, registry)).toThrow(/dangling reference 9 at \$\.a/);
-    expect(() => decodeSnapshot({ a: { $class: 'Nope', $fields: {} } }, registry)).toThrow(/unknown class Nope at \$\.a/);
+    expect(() => decodeSnapshot({ a: { $class: 'Nope', $fields: {} } }, registry)).toThrow(
+      /unknown class Nope at \$\.a/,
+    );
     expect(() => decodeSnapshot({ a: { $map: [[1]] } }, registry)).toThrow(/Map entry/);
     expect(() => decodeSnapshot({ a: { $what: 1 } }, registry)).toThrow(/unknown tag \$what/);
   });

@@ -42,7 +42,10 @@ export function encodeSnapshot(value: unknown, registry: ClassRegistry): Json {
     if (ref !== undefined) return { $ref: ref };
     seen.set(v, seen.size);
     if (Array.isArray(v)) return v.map((item, i) => enc(item, `${path}[${i}]`));
-    if (v instanceof Map) return { $map: [...v.entries()].map(([k, item]) => [enc(k, `${path}<key>`), enc(item, `${path}<${String(k)}>`)]) };
+    if (v instanceof Map)
+      return {
+        $map: [...v.entries()].map(([k, item]) => [enc(k, `${path}<key>`), enc(item, `${path}<${String(k)}>`)]),
+      };
     if (v instanceof Set) return { $set: [...v.values()].map((item, i) => enc(item, `${path}{${i}}`)) };
     if (v instanceof Date) return { $date: v.getTime() };
     if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('base64') };
@@ -51,7 +54,8 @@ export function encodeSnapshot(value: unknown, registry: ClassRegistry): Json {
       return Object.keys(fields).some((k) => k.startsWith('$')) ? { $obj: fields } : fields;
     }
     const name = (v.constructor as { name?: string } | undefined)?.name ?? '?';
-    if (!registry[name]) throw new SnapshotError(`cannot save an instance of ${name} at ${path}: register the class with the snapshot`);
+    if (!registry[name])
+      throw new SnapshotError(`cannot save an instance of ${name} at ${path}: register the class with the snapshot`);
     return { $class: name, $fields: fieldsOf(v, path, true) };
   };
   return enc(value, '$');
@@ -81,7 +85,8 @@ export function decodeSnapshot(json: unknown, registry: ClassRegistry): unknown 
     if ('$num' in v) return Number(v.$num);
     if ('$ref' in v) {
       const index = v.$ref;
-      if (typeof index !== 'number' || index < 0 || index >= refs.length) fail(path, `dangling reference ${String(index)}`);
+      if (typeof index !== 'number' || index < 0 || index >= refs.length)
+        fail(path, `dangling reference ${String(index)}`);
       return refs[index as number];
     }
     if ('$map' in v) {
@@ -124,7 +129,8 @@ export function decodeSnapshot(json: unknown, registry: ClassRegistry): unknown 
     const obj: Record<string, unknown> = {};
     refs.push(obj);
     const fields = '$obj' in v ? v.$obj : v;
-    if (fields === v && Object.keys(v).some((k) => k.startsWith('$'))) fail(path, `unknown tag ${Object.keys(v).find((k) => k.startsWith('$'))}`);
+    if (fields === v && Object.keys(v).some((k) => k.startsWith('$')))
+      fail(path, `unknown tag ${Object.keys(v).find((k) => k.startsWith('$'))}`);
     fill(obj, fields, path);
     return obj;
   };

@@ -21,17 +21,25 @@ if (!process.env.NODE_EXTRA_CA_CERTS) {
   throw new Error('set NODE_EXTRA_CA_CERTS to the dev CA (<repo>/.local/emulator-ca/ca.pem) before starting jest');
 }
 
-export const uniqueEmail = (domain: string, name = 'user'): string => `${name}-${randomBytes(4).toString('hex')}@${domain}`;
+export const uniqueEmail = (domain: string, name = 'user'): string =>
+  `${name}-${randomBytes(4).toString('hex')}@${domain}`;
 
 export async function startWorld(opts: StartOptions = {}): Promise<World> {
   const emu = await startEmulator({ interactive: false, ...opts });
   const tenant = emu.control.createTenant({ name: 'Contoso' });
-  const user = emu.control.createUser({ tenantId: tenant.id, email: uniqueEmail(tenant.domain, 'adele'), displayName: 'Adele Vance' });
+  const user = emu.control.createUser({
+    tenantId: tenant.id,
+    email: uniqueEmail(tenant.domain, 'adele'),
+    displayName: 'Adele Vance',
+  });
   const app = emu.control.createApp({ name: 'Emulator test app', homeTenantId: tenant.id, redirectUris: [REDIRECT] });
   return { emu, tenant, user, app, secret: app.secrets[0]?.value ?? '' };
 }
 
-export function msalFor(w: World, opts: { tenant?: string; clientId?: string; secret?: string } = {}): ConfidentialClientApplication {
+export function msalFor(
+  w: World,
+  opts: { tenant?: string; clientId?: string; secret?: string } = {},
+): ConfidentialClientApplication {
   return new ConfidentialClientApplication({
     auth: {
       clientId: opts.clientId ?? w.app.clientId,
@@ -54,7 +62,10 @@ export interface AuthorizeOutcome {
 }
 
 /** getAuthCodeUrl + a headless GET of it (redirect: manual): the emulator consents for login_hint at once. */
-export async function authorize(msal: ConfidentialClientApplication, opts: { email?: string; scopes?: string[]; prompt?: string } = {}): Promise<AuthorizeOutcome> {
+export async function authorize(
+  msal: ConfidentialClientApplication,
+  opts: { email?: string; scopes?: string[]; prompt?: string } = {},
+): Promise<AuthorizeOutcome> {
   const crypto = new CryptoProvider();
   const { verifier, challenge } = await crypto.generatePkceCodes();
   const nonce = crypto.createNewGuid();
@@ -76,9 +87,20 @@ export async function authorize(msal: ConfidentialClientApplication, opts: { ema
   return { params, verifier, nonce, state, status: response.status, location, ...(html !== undefined ? { html } : {}) };
 }
 
-export async function redeem(msal: ConfidentialClientApplication, a: AuthorizeOutcome, scopes = FULL_SCOPES): Promise<AuthenticationResult> {
+export async function redeem(
+  msal: ConfidentialClientApplication,
+  a: AuthorizeOutcome,
+  scopes = FULL_SCOPES,
+): Promise<AuthenticationResult> {
   return msal.acquireTokenByCode(
-    { code: a.params.get('code') ?? '', codeVerifier: a.verifier, nonce: a.nonce, state: a.state, redirectUri: REDIRECT, scopes },
+    {
+      code: a.params.get('code') ?? '',
+      codeVerifier: a.verifier,
+      nonce: a.nonce,
+      state: a.state,
+      redirectUri: REDIRECT,
+      scopes,
+    },
     { code: a.params.get('code') ?? '', state: a.params.get('state') ?? '' },
   );
 }
@@ -96,10 +118,14 @@ export interface Connected {
   refreshToken: string;
 }
 
-export async function connect(w: World, opts: { email?: string; scopes?: string[]; tenant?: string } = {}): Promise<Connected> {
+export async function connect(
+  w: World,
+  opts: { email?: string; scopes?: string[]; tenant?: string } = {},
+): Promise<Connected> {
   const msal = msalFor(w, { tenant: opts.tenant });
   const a = await authorize(msal, { email: opts.email ?? w.user.email, scopes: opts.scopes });
-  if (!a.params.get('code')) throw new Error(`authorize failed: ${a.params.get('error')} ${a.params.get('error_description')}`);
+  if (!a.params.get('code'))
+    throw new Error(`authorize failed: ${a.params.get('error')} ${a.params.get('error_description')}`);
   const result = await redeem(msal, a, opts.scopes);
   return { msal, result, refreshToken: refreshTokenOf(msal) };
 }
@@ -113,4 +139,10 @@ export function graphFor(w: World, token: string, opts: { retries?: boolean } = 
   return Client.initWithMiddleware({ ...base, middleware });
 }
 
-export const errorOf = async (p: Promise<unknown>): Promise<unknown> => p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e);
+export const errorOf = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );

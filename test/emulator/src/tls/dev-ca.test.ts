@@ -33,13 +33,16 @@ describe('dev CA', () => {
     expect(serverCertFor(ca)).toBe(serverCertFor(ca)); // cached per process
   });
 
-  it('a worker that loses the race waits for the winner\'s certificate instead of writing its own', () => {
+  it("a worker that loses the race waits for the winner's certificate instead of writing its own", () => {
     const winner = ensureDevCa(path.join(dir, 'winner'));
     const raceDir = path.join(dir, 'race');
     fs.mkdirSync(raceDir);
     fs.writeFileSync(path.join(raceDir, 'ca-key.pem'), winner.keyPem); // the winner has claimed the key...
     // ...and writes its certificate a moment later, from another thread.
-    new Worker(`setTimeout(() => require('fs').writeFileSync(${JSON.stringify(path.join(raceDir, 'ca.pem'))}, ${JSON.stringify(winner.certPem)}), 200)`, { eval: true });
+    new Worker(
+      `setTimeout(() => require('fs').writeFileSync(${JSON.stringify(path.join(raceDir, 'ca.pem'))}, ${JSON.stringify(winner.certPem)}), 200)`,
+      { eval: true },
+    );
     const loser = ensureDevCa(raceDir);
     expect(loser.certPem).toBe(winner.certPem);
     expect(loser.keyPem).toBe(winner.keyPem);

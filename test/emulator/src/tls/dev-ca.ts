@@ -55,7 +55,11 @@ function sleepSync(ms: number): void {
 function readExisting(dir: string): DevCa | undefined {
   const caPath = path.join(dir, CA_FILE);
   if (!fs.existsSync(caPath)) return undefined;
-  return { caPath, certPem: fs.readFileSync(caPath, 'utf8'), keyPem: fs.readFileSync(path.join(dir, KEY_FILE), 'utf8') };
+  return {
+    caPath,
+    certPem: fs.readFileSync(caPath, 'utf8'),
+    keyPem: fs.readFileSync(path.join(dir, KEY_FILE), 'utf8'),
+  };
 }
 
 /**
@@ -69,13 +73,15 @@ export function ensureDevCa(dir: string): DevCa {
   fs.mkdirSync(absDir, { recursive: true });
   const keyPath = path.join(absDir, KEY_FILE);
   // A key without a certificate, long after any creator could still be writing it: left by a crashed run.
-  if (fs.existsSync(keyPath) && Date.now() - fs.statSync(keyPath).mtimeMs > WAIT_MS) fs.rmSync(keyPath, { force: true });
+  if (fs.existsSync(keyPath) && Date.now() - fs.statSync(keyPath).mtimeMs > WAIT_MS)
+    fs.rmSync(keyPath, { force: true });
   if (!fs.existsSync(keyPath)) claimAndWrite(absDir);
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const ready = readExisting(absDir);
     if (ready) return ready;
-    if (Date.now() > deadline) throw new Error(`dev CA in ${absDir} is incomplete (${KEY_FILE} without ${CA_FILE}); delete the folder`);
+    if (Date.now() > deadline)
+      throw new Error(`dev CA in ${absDir} is incomplete (${KEY_FILE} without ${CA_FILE}); delete the folder`);
     sleepSync(50);
   }
 }
