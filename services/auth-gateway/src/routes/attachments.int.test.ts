@@ -1,6 +1,6 @@
+import { connectedMailbox } from '../testing/connected-mailbox';
 import { createHash, randomBytes } from 'node:crypto';
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { connectMailbox, seedOAuthApp } from '@outlook-connect/stack';
 import { call } from '../testing/http';
 import { ADMIN_TOKEN, startGatewayHarness, type GatewayHarness } from '../testing/harness';
 
@@ -15,26 +15,7 @@ let conn: ConnectionDoc;
 
 beforeAll(async () => {
   h = await startGatewayHarness('attachroutes');
-  const tenant = h.emulator.control.createTenant();
-  const app = await seedOAuthApp({
-    models: h.deps.models,
-    box: h.deps.box,
-    emulator: h.emulator,
-    workspaceId: h.workspaceId,
-    homeTenantId: tenant.id,
-    multiTenant: true,
-  });
-  const email = `att-${randomBytes(4).toString('hex')}@${tenant.domain}`;
-  h.emulator.control.createUser({ tenantId: tenant.id, email });
-  conn = await connectMailbox({
-    models: h.deps.models,
-    box: h.deps.box,
-    emulator: h.emulator,
-    workspaceId: h.workspaceId,
-    app,
-    email,
-    preset: 'full',
-  });
+  conn = await connectedMailbox(h, 'att', 'full');
 });
 
 afterAll(async () => {

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { createSendClient } from '@outlook-connect/queues';
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { connectMailbox, seedOAuthApp } from '@outlook-connect/stack';
 import { call } from '../testing/http';
+import { connectedMailbox } from '../testing/connected-mailbox';
 import { startGatewayHarness, type GatewayHarness } from '../testing/harness';
 
 // Sends over HTTP through the real gateway: an idempotency key means the same request. The identical request
@@ -16,26 +15,7 @@ let url: string;
 
 beforeAll(async () => {
   h = await startGatewayHarness('sendroutes');
-  const tenant = h.emulator.control.createTenant();
-  const app = await seedOAuthApp({
-    models: h.deps.models,
-    box: h.deps.box,
-    emulator: h.emulator,
-    workspaceId: h.workspaceId,
-    homeTenantId: tenant.id,
-    multiTenant: true,
-  });
-  const email = `send-${randomBytes(4).toString('hex')}@${tenant.domain}`;
-  h.emulator.control.createUser({ tenantId: tenant.id, email });
-  conn = await connectMailbox({
-    models: h.deps.models,
-    box: h.deps.box,
-    emulator: h.emulator,
-    workspaceId: h.workspaceId,
-    app,
-    email,
-    preset: 'full',
-  });
+  conn = await connectedMailbox(h, 'send', 'full');
   url = `/v1/connections/${conn._id}/sends`;
 });
 
