@@ -10,6 +10,10 @@ import type { BenchResults } from './results/bench-results';
 import { isPrivateRedis, machineInfo } from './results/machine';
 import { resultsTarget, writeResults } from './results/write-results';
 import { runSendPhase } from './send/send-phase';
+import { oursSubject } from './send/ours';
+import { runRssRun } from './send/rss-run';
+import { impliedRows } from './store/implied';
+import { runStorePhase } from './store/store-phase';
 import { startBenchEnv } from './setup/bench-env';
 import { knobsFromEnv } from './setup/knobs';
 import { runCompressed } from './tokens/compressed-phase';
@@ -69,7 +73,11 @@ async function main(): Promise<void> {
     progress(
       `connecting ${knobs.BENCH_SEND_MAILBOXES} send_only, ${knobs.BENCH_INBOX_MAILBOXES} inbox and ${knobs.BENCH_REFRESH_CONNECTIONS} refresh mailboxes (real connect flow)`,
     );
-    const sendBoxes = await env.connectMany(runs('send') ? knobs.BENCH_SEND_MAILBOXES : 0, 'send_only', 'send');
+    const sendBoxes = await env.connectMany(
+      runs('send') || runs('rss') ? knobs.BENCH_SEND_MAILBOXES : 0,
+      'send_only',
+      'send',
+    );
     // Our per-mailbox send cap (30/min by default) would be the figure otherwise; the emulator's limits are off too.
     await models.Connection.updateMany(
       { _id: { $in: sendBoxes.map((m) => m.connection._id) } },
@@ -109,6 +117,24 @@ async function main(): Promise<void> {
         concurrency: knobs.BENCH_SEND_CONCURRENCY,
         timeoutMs,
       });
+    });
+    await phase('store', async () => {
+      const ceiling = await runStorePhase(models.Connection.db, {
+        opsEach: knobs.BENCH_STORE_OPS,
+        concurrency: knobs.BENCH_SEND_CONCURRENCY,
+        insertManyBatch: knobs.BENCH_SEND_CONCURRENCY,
+      });
+      results.store = { ceiling, implied: [] };
+    });
+    await phase('rss', async () => {
+      if (knobs.BENCH_RSS_SENDS === 0 || sendBoxes.length === 0) return;
+      progress(`rss: ${knobs.BENCH_RSS_SENDS} sends through one send worker, its RSS sampled`);
+      results.sendRss = await runRssRun(
+        env,
+        oursSubject(env, knobs.BENCH_SEND_CONCURRENCY, 'send worker (ours, long run)'),
+        sendBoxes.map((m) => ({ connectionId: m.connection._id, email: m.email })),
+        { sends: knobs.BENCH_RSS_SENDS, timeoutMs: Math.max(timeoutMs, knobs.BENCH_RSS_SENDS * 50) },
+      );
     });
     await phase('redis', async () => {
       progress('redis: raw command rate');
@@ -197,6 +223,8 @@ async function main(): Promise<void> {
   } finally {
     env.rss.sampleAll();
     results.peakRss = env.rss.results();
+    // The store-implied limits need every worker's counts, written when each process exited.
+    if (results.store) results.store.implied = impliedRows(results, results.store.ceiling);
     results.machine.loadAvgEnd = os.loadavg()[0]!;
     results.durationSec = Math.round((Date.now() - started) / 1000);
     progress('cleaning up');
@@ -204,7 +232,7 @@ async function main(): Promise<void> {
   }
   if (only.length > 0) {
     process.stdout.write(
-      `\n${JSON.stringify({ phases: only, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, errors: results.errors }, null, 2)}\n`,
+      `\n${JSON.stringify({ phases: only, store: results.store, sendRss: results.sendRss, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, errors: results.errors }, null, 2)}\n`,
     );
     if (results.errors.length) process.exitCode = 1;
     return;

@@ -62,7 +62,11 @@ export const catalog = {
     description: "Retries connections marked because of an OAuth app's secret after the secret is updated",
   },
   send: {
-    schema: z.object({ sendId: id('send') }),
+    schema: z.object({
+      sendId: id('send'),
+      /** The send's connection, so the worker reads it alongside the claim (absent in jobs of older producers). */
+      connectionId: id('conn').optional(),
+    }),
     attempts: 10,
     backoff: { type: 'exponential', delay: 5_000 },
     ...keep,

@@ -68,7 +68,7 @@ export function createSendClient(opts: {
   async function ensureJob(send: SendDoc): Promise<void> {
     if (send.status !== 'queued' && send.status !== 'scheduled') return;
     const delay = send.sendAt ? Math.max(0, send.sendAt.getTime() - now()) : 0;
-    await queues.enqueue('send', { sendId: send._id }, { jobId: send._id, delay });
+    await queues.enqueue('send', { sendId: send._id, connectionId: send.connectionId }, { jobId: send._id, delay });
   }
 
   return {

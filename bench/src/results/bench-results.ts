@@ -10,6 +10,9 @@ import type { RefreshRateResult } from '../tokens/refresh-phase';
 import type { ScalePhaseResult } from '../tokens/scale-phase';
 import type { WebhookPhaseResult } from '../webhooks/webhook-phase';
 import type { MachineInfo } from './machine';
+import type { ImpliedRow } from '../store/implied';
+import type { StorePhaseResult } from '../store/store-phase';
+import type { RssRunResult } from '../send/rss-run';
 
 /** Everything one `npm run bench` measured; written as bench/results/<date>.json. */
 export interface BenchResults {
@@ -35,6 +38,10 @@ export interface BenchResults {
   largeInbox?: LargeInboxResult | null;
   attachment?: AttachmentPhaseResult | null;
   webhooks?: WebhookPhaseResult | null;
+  /** The store's own ceiling (same run) and the limit it implies for sends, refreshes and ingest. */
+  store?: { ceiling: StorePhaseResult; implied: ImpliedRow[] } | null;
+  /** A long send run with the worker's RSS sampled: growth after warm-up. */
+  sendRss?: RssRunResult | null;
   peakRss: PeakRss[];
   notes: string[];
   /** A phase that failed: its error, the others still ran. */

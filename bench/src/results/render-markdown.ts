@@ -33,6 +33,38 @@ function sendRows(r: BenchResults): Row[] {
   ];
 }
 
+function storeRows(r: BenchResults): Row[] {
+  const st = r.store;
+  const rows: Row[] = [];
+  if (st) {
+    const c = st.ceiling;
+    rows.push([
+      `Store ceiling, ${c.concurrency} at once: compare-and-set / \`_id\` read / insertOne / insertMany docs (of ${c.insertManyBatch}), per s`,
+      `${fmt(c.casPerSec)} / ${fmt(c.idReadPerSec)} / ${fmt(c.insertOnePerSec)} / ${fmt(c.insertManyDocsPerSec)}`,
+      '',
+      '',
+    ]);
+    for (const i of st.implied) {
+      const o = i.opsPerUnit;
+      rows.push([
+        `  ${i.what}/s the store allows (per unit: ${fmt(o.cas, 2)} CAS, ${fmt(o.idReads, 2)} \`_id\` reads, ${fmt(o.scans, 2)} scans, ${fmt(o.insertOne, 2)} insertOne, ${fmt(o.groupedDocs, 2)} grouped docs in ${fmt(o.groupedCommands, 2)} writes); ours, bare`,
+        `${fmt(i.impliedPerSec, 1)}; ours ${fmt(i.oursPerSec, 1)}`,
+        fmt(i.baselinePerSec, 1),
+        `ours at ${fmtRatio(i.shareOfImplied)} of it`,
+      ]);
+    }
+  }
+  const x = r.sendRss;
+  if (x)
+    rows.push([
+      `Send worker RSS over ${fmt(x.sent)} of ${fmt(x.sends)} sends: after warm-up -> end (growth, slope per 10k sends)`,
+      `${fmt(x.afterWarmUpMb, 1)} -> ${fmt(x.endMb, 1)} MB`,
+      '',
+      `+${fmt(x.growthMb, 1)} MB, ${fmt(x.slopeMbPer10kSends, 1)} MB/10k`,
+    ]);
+  return rows;
+}
+
 function redisRows(r: BenchResults): Row[] {
   const x = r.redis;
   if (!x) return [];
@@ -171,6 +203,7 @@ export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const rows: Row[] = [
     ...sendRows(r),
+    ...storeRows(r),
     ...redisRows(r),
     ...tokenRows(r),
     ...inboxRows(r),

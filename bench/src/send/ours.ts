@@ -1,10 +1,10 @@
 import { createSendClient } from '@outlook-connect/queues';
 import type { BenchEnv } from '../setup/bench-env';
-import { countStoreOps, spawnTs, workersMain } from '../setup/child-process';
+import { spawnTs, workersMain } from '../setup/child-process';
 import type { SendSubject } from './send-driver';
 
 /** Our pipeline: createSendClient (Send record + job) -> the workers' real main serving `send` -> the mailbox gate -> Graph. */
-export function oursSubject(env: BenchEnv, concurrency: number): SendSubject {
+export function oursSubject(env: BenchEnv, concurrency: number, processName = 'send worker (ours)'): SendSubject {
   const sends = createSendClient({ models: env.clients.deps.models, queues: env.clients.deps.queues });
   const queue = env.clients.deps.queues.queue('send');
   return {
@@ -25,9 +25,9 @@ export function oursSubject(env: BenchEnv, concurrency: number): SendSubject {
     },
     startWorker: () =>
       spawnTs(
-        'send worker (ours)',
+        processName,
         workersMain,
-        { ...env.childEnv, WORKER_QUEUES: 'send', WORKER_CONCURRENCY: String(concurrency), ...countStoreOps() },
+        { ...env.childEnv, WORKER_QUEUES: 'send', WORKER_CONCURRENCY: String(concurrency) },
         env.rss,
       ),
     discardBacklog: () => queue.drain(true),

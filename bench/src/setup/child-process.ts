@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { repoRoot } from '@outlook-connect/stack';
 import type { RssSampler } from '../lib/rss-sampler';
+import { monitorPreload, storeOpsFile } from '../store/store-ops';
 
 // Worker processes of the bench: the workers' real main (like production) and the bench's bare baselines.
 
@@ -23,9 +25,22 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
+/** Every child counts its store commands (bench/src/store/command-monitor.cjs) into a file named after it. */
+function withStoreMonitor(name: string, env: Record<string, string>): Record<string, string | undefined> {
+  const file = storeOpsFile(name);
+  rmSync(file, { force: true });
+  const nodeOptions = env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
+  return {
+    ...process.env,
+    ...env,
+    BENCH_STORE_OPS_FILE: file,
+    NODE_OPTIONS: `${nodeOptions} --require ${monitorPreload}`.trim(),
+  };
+}
+
 export function spawnTs(name: string, script: string, env: Record<string, string>, rss: RssSampler): Spawned {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env },
+    env: withStoreMonitor(name, env),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   rss.watch(name, child);

@@ -9,6 +9,11 @@ const schema = z.object({
   BENCH_SENDS: int(400, 'sends per pipeline in the backlog drain'),
   BENCH_LATENCY_SENDS: int(200, 'sends per pipeline in the paced latency run'),
   BENCH_SEND_CONCURRENCY: int(20, 'jobs at once in each send worker process (ours and baseline)'),
+  BENCH_STORE_OPS: int(400, 'operations of each kind in the store-ceiling phase (compare-and-set, _id read, inserts)'),
+  BENCH_RSS_SENDS: int(
+    2_000,
+    'sends through one send worker while its RSS is sampled (100000 for the long run; 0 = skip)',
+  ),
   BENCH_SCALE_CONNECTIONS: int(100_000, 'connections inserted for the scheduling-at-scale phase'),
   BENCH_SCALE_INSERT_BUDGET_SEC: int(120, 'stop inserting after this long and measure what is there'),
   BENCH_REFRESH_CONNECTIONS: int(200, 'real connections (connect flow) refreshed against the emulator'),
@@ -39,7 +44,7 @@ const schema = z.object({
     .string()
     .default('')
     .describe(
-      'comma-separated phases to run (send,redis,inbox,attachment,scale,refresh,webhooks); empty = all. A partial run prints its figures and writes no results files',
+      'comma-separated phases to run (send,store,rss,redis,inbox,attachment,scale,refresh,webhooks); empty = all. A partial run prints its figures and writes no results files',
     ),
 });
 

@@ -23,6 +23,8 @@ import {
   activity,
   backToQueued,
   beginAttempt,
+  claimAttempt,
+  releaseClaim,
   emitOutcome,
   markFailed,
   markSent,
@@ -53,10 +55,49 @@ export const sendOperationPolicy = (p: SendPolicy): OperationPolicy => ({
 
 const TERMINAL = ['sent', 'failed', 'canceled'];
 
+/** Connections whose send mode this process has seen (the mode picks the claim's filter before the connection is read). */
+const MODES_KEPT = 10_000;
+
+/** A send claimed by `open` with its connection read alongside: the runner's connection and prepare steps reuse both. */
+interface Claimed {
+  found: Found;
+  mode: Exclude<SendMode, 'none'>;
+}
+
 export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
   /** It went out: the record must say so (a send_only retry could not find out), so a store outage is waited out here. */
   async function recordSent(sendId: string, ids: SentIds): Promise<void> {
     await persist(() => markSent(deps, sendId, ids));
+  }
+
+  const modes = new Map<string, Exclude<SendMode, 'none'>>();
+  const claims = new WeakMap<SendDoc, Claimed>();
+  const rememberMode = (connectionId: string, mode: Exclude<SendMode, 'none'>) => {
+    modes.delete(connectionId);
+    modes.set(connectionId, mode);
+    if (modes.size > MODES_KEPT) modes.delete(modes.keys().next().value!);
+  };
+
+  /** The claim (compare-and-set) with the connection and pause read alongside; null when the careful path must run. */
+  async function claimWithConnection(sendId: string, data: { connectionId?: unknown }): Promise<SendDoc | null> {
+    const connectionId = typeof data.connectionId === 'string' ? data.connectionId : null;
+    const guess = connectionId ? modes.get(connectionId) : undefined;
+    if (!connectionId || !guess) return null;
+    const [claim, seed, paused] = await Promise.all([
+      claimAttempt(deps, sendId, { claimSubmission: guess === 'send_mail' }),
+      deps.tokens.get(connectionId).catch(() => null),
+      deps.gate.pausedUntil(connectionId).catch(() => -1),
+    ]);
+    if (!claim) return null;
+    const mode = seed ? sendModeFor(seed.connection.grantedScopes) : 'none';
+    if (seed && mode !== 'none') rememberMode(connectionId, mode);
+    const ready = seed?.connection.status === 'active' && mode === guess && paused === null;
+    if (!seed || !ready || claim.after.connectionId !== connectionId) {
+      await persist(() => releaseClaim(deps, claim.before));
+      return null;
+    }
+    claims.set(claim.after, { found: { conn: seed.connection, seed }, mode: guess });
+    return claim.after;
   }
 
   return {
@@ -64,7 +105,12 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     concurrency: deps.concurrency,
     policy: sendOperationPolicy(deps.sendPolicy ?? DEFAULT_SEND_POLICY),
 
-    async open(sendId) {
+    // The hot path: the claim, the connection (with its token) and the mailbox's pause in one round trip, when the job
+    // names its connection and this process knows the connection's send mode. Anything else (a connection not ready,
+    // its mode changed, a record not open or not due) undoes the claim and takes the careful path below.
+    async open(sendId, ctx) {
+      const fast = await claimWithConnection(sendId, ctx.job.data as { connectionId?: unknown });
+      if (fast) return { record: fast };
       const record = (await deps.models.Send.findById(sendId).lean()) as SendDoc | null;
       if (!record) return { done: { skipped: 'missing' } };
       if (TERMINAL.includes(record.status)) {
@@ -89,6 +135,8 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     // One read of the connection serves both the checks and the first Graph request's token. Any other trouble getting
     // the token (a transient refresh failure, the store) is left to the first Graph request, which asks again.
     async connection(record) {
+      const claimed = claims.get(record);
+      if (claimed) return claimed.found;
       let seed: AccessTokenSeed | undefined;
       try {
         seed = await deps.tokens.get(record.connectionId);
@@ -110,6 +158,19 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     },
 
     async prepare(record, found: Found): Promise<Step<SendWork>> {
+      const claimed = claims.get(record);
+      if (claimed) {
+        const seed = claimed.found.seed;
+        return {
+          work: {
+            send: record,
+            conn: found.conn,
+            mode: claimed.mode,
+            ...(seed ? { seed } : {}),
+            state: { irreversible: false },
+          },
+        };
+      }
       const { conn } = found;
       const mode = sendModeFor(conn.grantedScopes);
       if (mode === 'none') {
@@ -121,6 +182,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
           },
         };
       }
+      rememberMode(conn._id, mode);
       const paused = await deps.gate.pausedUntil(conn._id);
       if (paused) return { obstacle: { type: 'busy', retryAtMs: paused, why: 'paused' } };
       const send = await beginAttempt(deps, record._id, { claimSubmission: mode === 'send_mail' });

@@ -1,5 +1,5 @@
 import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/queues';
-import type { ActivityType, SendDoc } from '@outlook-connect/shared';
+import { isAttachmentRef, type ActivityType, type SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
 import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
 import type { SentIds } from './send-policy';
@@ -50,6 +50,46 @@ export async function beginAttempt(
   ).lean<SendDoc>();
 }
 
+/**
+ * The claim as the first store round trip of a send, before its record was read: beginAttempt, and also only when the
+ * send is due (a scheduled send taken early stays as it is). Returns the record as it is after the write (null when
+ * nothing matched: missing, finished, not due, or already submitted), and what it was before, for `releaseClaim`.
+ */
+export async function claimAttempt(
+  deps: Deps,
+  sendId: string,
+  opts: { claimSubmission: boolean },
+): Promise<{ before: SendDoc; after: SendDoc } | null> {
+  const at = new Date(deps.now());
+  const due = { $or: [{ sendAt: null }, { sendAt: { $lte: at } }] };
+  const before = await deps.models.Send.findOneAndUpdate(
+    opts.claimSubmission
+      ? { _id: sendId, status: { $in: OPEN }, submittedAt: null, ...due }
+      : { _id: sendId, status: { $in: OPEN }, ...due },
+    {
+      $set: opts.claimSubmission ? { status: 'sending', submittedAt: at } : { status: 'sending' },
+      $inc: { attempts: 1 },
+    },
+    { returnDocument: 'before' },
+  ).lean<SendDoc>();
+  if (!before) return null;
+  const after: SendDoc = {
+    ...before,
+    status: 'sending',
+    attempts: before.attempts + 1,
+    ...(opts.claimSubmission ? { submittedAt: at } : {}),
+  };
+  return { before, after };
+}
+
+/** Undoes a `claimAttempt` that turned out early (the connection was not ready): the record is as it was before. */
+export async function releaseClaim(deps: Deps, before: SendDoc): Promise<void> {
+  await deps.models.Send.updateOne(
+    { _id: before._id, status: 'sending', attempts: before.attempts + 1 },
+    { $set: { status: before.status, attempts: before.attempts, submittedAt: before.submittedAt ?? null } },
+  );
+}
+
 /** After a claiming beginAttempt returned null: true when the send is still open but an earlier attempt submitted it. */
 export async function submittedEarlier(deps: Deps, sendId: string): Promise<boolean> {
   const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
@@ -85,6 +125,11 @@ export async function replaceDraft(deps: Deps, sendId: string, draftId: string |
 /** Graph certainly refused the submission: a later attempt may submit again. */
 export async function releaseSubmission(deps: Deps, sendId: string): Promise<void> {
   await deps.models.Send.updateOne({ _id: sendId, status: 'sending' }, { $set: { submittedAt: null } });
+}
+
+/** The send's uploaded files leave the store once it is finished; a send naming none has none (claimAttachments). */
+async function removeUploadedFiles(deps: Deps, send: SendDoc): Promise<void> {
+  if ((send.message.attachments ?? []).some(isAttachmentRef)) await removeAttachmentsOfSend(deps.models, send._id);
 }
 
 const eventData = (send: SendDoc, status: 'sent' | 'failed') => ({
@@ -136,16 +181,19 @@ export async function markSent(deps: Deps, sendId: string, ids: SentIds): Promis
     const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
     if (current?.status === 'sent') {
       await emitOutcome(deps, current);
-      await removeAttachmentsOfSend(deps.models, sendId);
+      await removeUploadedFiles(deps, current);
     }
     return null;
   }
   // The files are on the sent message now: their copies in our store go (the sweep retries a crash here).
-  await removeAttachmentsOfSend(deps.models, sendId);
-  await activity(deps, sent, 'sent', {
-    recipients: sent.message.to.length + (sent.message.cc?.length ?? 0) + (sent.message.bcc?.length ?? 0),
-  });
-  await emitOutcome(deps, sent);
+  await removeUploadedFiles(deps, sent);
+  // The timeline line (a grouped insert) and the event (Redis) together: a retry after either failed emits again.
+  await Promise.all([
+    activity(deps, sent, 'sent', {
+      recipients: sent.message.to.length + (sent.message.cc?.length ?? 0) + (sent.message.bcc?.length ?? 0),
+    }),
+    emitOutcome(deps, sent),
+  ]);
   return sent;
 }
 
@@ -156,7 +204,7 @@ export async function markFailed(deps: Deps, sendId: string, error: SendError): 
     { returnDocument: 'after' },
   ).lean<SendDoc>();
   if (!failed) return null;
-  await removeAttachmentsOfSend(deps.models, sendId);
+  await removeUploadedFiles(deps, failed);
   await activity(deps, failed, 'send_failed', { code: error.code, kind: error.kind });
   await emitOutcome(deps, failed);
   return failed;

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { progress, sleep } from '../lib/progress';
+import { procStatusBytes } from '../lib/proc-status';
+import type { BenchEnv } from '../setup/bench-env';
+import { rssGrowth, type RssGrowth, type RssSample } from './rss-growth';
+import type { Mailbox, SendSubject } from './send-driver';
+
+// Flat RSS over a long send run: one send worker process takes `sends` sends, fed in chunks so the backlog stays
+// bounded, while its resident set (VmRSS) is sampled; growth is measured after a warm-up (the first fifth of the sends).
+
+export interface RssRunResult extends RssGrowth {
+  sends: number;
+  sent: number;
+  seconds: number;
+  samples: number;
+}
+
+const readRss = (pid: number): number | null => {
+  try {
+    return procStatusBytes(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+  } catch {
+    return null;
+  }
+};
+
+export async function runRssRun(
+  env: BenchEnv,
+  subject: SendSubject,
+  mailboxes: Mailbox[],
+  opts: { sends: number; timeoutMs: number; chunk?: number },
+): Promise<RssRunResult> {
+  const chunk = opts.chunk ?? 500;
+  const worker = subject.startWorker();
+  const pid = worker.child.pid!;
+  const samples: RssSample[] = [];
+  const sentAtGraph = () => env.emu.control.counters().sendsByMarker;
+  const markers: string[] = [];
+  const t0 = Date.now();
+  const deadline = t0 + opts.timeoutMs;
+  let sent = 0;
+  let lastLog = t0;
+  const countSent = () => {
+    const seen = sentAtGraph();
+    let n = 0;
+    for (const m of markers) if (seen[m]) n += 1;
+    return n;
+  };
+  try {
+    while (sent < opts.sends && Date.now() < deadline) {
+      // Keep at most two chunks waiting: the run measures the worker, not a growing queue.
+      const target = Math.min(opts.sends, sent + 2 * chunk);
+      for (let i = markers.length; i < target; i += 1)
+        markers.push(await subject.enqueue(mailboxes[i % mailboxes.length]!, i, `rss-${i}`));
+      await sleep(1_000);
+      sent = countSent();
+      const bytes = readRss(pid);
+      if (bytes !== null) samples.push({ sent, bytes });
+      if (Date.now() - lastLog > 10_000) {
+        progress(
+          `  rss: ${sent}/${opts.sends} sent, worker RSS ${(bytes ?? 0) / 1048576} MB`.replace(/(\.\d)\d+/, '$1'),
+        );
+        lastLog = Date.now();
+      }
+    }
+  } finally {
+    await worker.stop();
+    if (sent < opts.sends) await subject.discardBacklog();
+  }
+  return {
+    sends: opts.sends,
+    sent,
+    seconds: Math.round((Date.now() - t0) / 1000),
+    samples: samples.length,
+    ...rssGrowth(samples, Math.floor(opts.sends / 5)),
+  };
+}
