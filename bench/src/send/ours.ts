@@ -27,7 +27,15 @@ export function oursSubject(env: BenchEnv, concurrency: number, processName = 's
       spawnTs(
         processName,
         workersMain,
-        { ...env.childEnv, WORKER_QUEUES: 'send', WORKER_CONCURRENCY: String(concurrency) },
+        {
+          ...env.childEnv,
+          WORKER_QUEUES: 'send',
+          WORKER_CONCURRENCY: String(concurrency),
+          // BENCH_CPU_PROF_DIR: the worker writes a V8 CPU profile there when it stops (where its time goes).
+          ...(process.env.BENCH_CPU_PROF_DIR
+            ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` }
+            : {}),
+        },
         env.rss,
       ),
     discardBacklog: () => queue.drain(true),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { progress, sleep } from '../lib/progress';
+import { inParallel, progress, sleep } from '../lib/progress';
 import { procStatusBytes } from '../lib/proc-status';
 import type { BenchEnv } from '../setup/bench-env';
 import { rssGrowth, type RssGrowth, type RssSample } from './rss-growth';
@@ -45,24 +45,34 @@ export async function runRssRun(
     for (const m of markers) if (seen[m]) n += 1;
     return n;
   };
+  // Sampled on a timer of its own, so a slow enqueue does not thin the samples.
+  const sampler = setInterval(() => {
+    const bytes = readRss(pid);
+    if (bytes !== null) samples.push({ sent: countSent(), bytes });
+  }, 1_000);
   try {
     while (sent < opts.sends && Date.now() < deadline) {
       // Keep at most two chunks waiting: the run measures the worker, not a growing queue.
+      const from = markers.length;
       const target = Math.min(opts.sends, sent + 2 * chunk);
-      for (let i = markers.length; i < target; i += 1)
-        markers.push(await subject.enqueue(mailboxes[i % mailboxes.length]!, i, `rss-${i}`));
+      if (target > from) {
+        const batch = await inParallel(
+          Array.from({ length: target - from }, (_, k) => from + k),
+          16,
+          (i) => subject.enqueue(mailboxes[i % mailboxes.length]!, i, `rss-${i}`),
+        );
+        markers.push(...batch);
+      }
       await sleep(1_000);
       sent = countSent();
-      const bytes = readRss(pid);
-      if (bytes !== null) samples.push({ sent, bytes });
       if (Date.now() - lastLog > 10_000) {
-        progress(
-          `  rss: ${sent}/${opts.sends} sent, worker RSS ${(bytes ?? 0) / 1048576} MB`.replace(/(\.\d)\d+/, '$1'),
-        );
+        const last = samples[samples.length - 1];
+        progress(`  rss: ${sent}/${opts.sends} sent, worker RSS ${((last?.bytes ?? 0) / 1048576).toFixed(1)} MB`);
         lastLog = Date.now();
       }
     }
   } finally {
+    clearInterval(sampler);
     await worker.stop();
     if (sent < opts.sends) await subject.discardBacklog();
   }

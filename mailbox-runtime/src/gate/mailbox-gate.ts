@@ -34,6 +34,7 @@ export class RecipientsOverDailyCapError extends Error {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 type ScriptReply = [number, string?, number?];
+const TRIM_EVERY = 8;
 
 /** The mailbox gate in Redis: one semaphore, pause and send budget per mailbox, shared by every worker process. */
 export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
@@ -47,6 +48,8 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
   const keyTtlMs = leaseMs * 4;
 
   const lua = commands(redis);
+  /** Expired members never count; one call in TRIM_EVERY also removes them (a Redis command fewer on the others). */
+  const trimFlag = () => (random() < 1 / TRIM_EVERY ? '1' : '0');
   const mailboxKeys = redisKeys.mailbox;
 
   /** One attempt: a lease id, or why not (paused -> until when). */
@@ -64,6 +67,7 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
       t + leaseMs,
       maxConcurrent,
       keyTtlMs,
+      trimFlag(),
     )) as ScriptReply;
     if (ok === 1) return { leaseId };
     if (why === 'paused') return { why, until: Number(hint) };
@@ -129,6 +133,7 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
         limits.dailyRecipientCap,
         recipients,
         midnight,
+        trimFlag(),
       )) as ScriptReply;
       if (ok === 1) return;
       if (why === 'send_rate') throw new MailboxBusyError(connectionId, sendRateRetryAt(Number(hint), t), 'send_rate');
