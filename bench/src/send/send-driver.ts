@@ -34,6 +34,8 @@ export interface ThroughputResult {
   redisCommandsPerSendEnqueue: number;
   redisCommandsPerSendWorker: number;
   topCommands: Array<{ command: string; calls: number }>;
+  /** Every command's calls per send (enqueue and worker together), for comparing pipelines command by command. */
+  perSendByCommand: Record<string, number>;
 }
 
 export interface LatencyResult extends LatencySummary {
@@ -119,6 +121,11 @@ export async function measureThroughput(
       redisCommandsPerSendEnqueue: enqueueCalls / count,
       redisCommandsPerSendWorker: (totalCalls(total) - enqueueCalls) / Math.max(1, seen),
       topCommands: topCommands(total, 8),
+      perSendByCommand: Object.fromEntries(
+        Object.entries(total)
+          .filter(([, n]) => n > 0)
+          .map(([c, n]) => [c, Math.round((n / Math.max(1, seen)) * 100) / 100]),
+      ),
     },
   };
 }
