@@ -3,6 +3,7 @@ import type { SigningKey } from './crypto/jwt';
 import type { Faults } from './faults/faults';
 import type { LimitsConfig, Limiter } from './graph/limits';
 import { Mailbox } from './mailbox/mailbox';
+import type { ChangeNotifications } from './notifications/change-notifications';
 import type { Counters } from './observe/counters';
 import type { RequestLog } from './observe/request-log';
 import type { Directory } from './state/directory';
@@ -53,6 +54,7 @@ export interface EmulatorContext {
   requestLog: RequestLog;
   faults: Faults;
   limiter: Limiter;
+  changeNotifications: ChangeNotifications;
   pending: Map<string, PendingAuthorize>;
   log: (line: object) => void;
 }
@@ -63,7 +65,10 @@ export function mailboxOf(ctx: EmulatorContext, user: User): Mailbox {
     mailbox = new Mailbox({ id: user.id, email: user.mail ?? user.email, displayName: user.displayName });
     ctx.mailboxes.set(user.id, mailbox);
   }
-  return mailbox;
+  const box = mailbox;
+  // Wiring is not persisted: a mailbox restored from the state file gets its listener on first use.
+  box.changeListener ??= (change) => ctx.changeNotifications.messageChanged(box, change);
+  return box;
 }
 
 /** One access token's lifetime: Microsoft's vary between 60 and 90 minutes. */

@@ -5,6 +5,7 @@ import type { EmulatorControl } from './control/types';
 import { signingKey } from './crypto/jwt';
 import { Faults } from './faults/faults';
 import { DEFAULT_LIMITS, Limiter } from './graph/limits';
+import { ChangeNotifications, changeNotificationSettings } from './notifications/change-notifications';
 import { Counters } from './observe/counters';
 import { RequestLog } from './observe/request-log';
 import { DAY_SEC, defaultCaDir, type StartOptions } from './options';
@@ -75,6 +76,7 @@ export function createContext(opts: StartOptions = {}): { ctx: EmulatorContext; 
     requestLog: new RequestLog(),
     faults: new Faults(),
     limiter: new Limiter(settings.limits),
+    changeNotifications: new ChangeNotifications(clock, changeNotificationSettings(opts.changeNotifications)),
     pending: new Map(),
     log: opts.logger ?? (() => undefined),
   };
@@ -134,6 +136,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     control,
     ...(stateFile ? { stateFile: stateFile.file } : {}),
     close: async () => {
+      ctx.changeNotifications.stop();
       await Promise.all([app.close(), pages?.close()]);
       stateFile?.flush();
     },

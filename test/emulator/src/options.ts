@@ -20,6 +20,11 @@ export interface StartOptions {
   stateDir?: string;
   /** SANDBOX: also serve the browser-facing pages over plain HTTP on 127.0.0.1 at this port (0 = any free port). */
   httpPort?: number;
+  /**
+   * Change notifications. `allowHttpLoopback` (SANDBOX ONLY, default off): accept http:// notification URLs on
+   * 127.0.0.1 / localhost. The timeouts (10 s validation, 3 s delivery) may be shortened for tests, never lengthened.
+   */
+  changeNotifications?: { allowHttpLoopback?: boolean; validationTimeoutMs?: number; deliveryTimeoutMs?: number };
   /** Injectable clock (ms epoch); `control.advanceClock` adds an offset on top. */
   now?: () => number;
 }

@@ -17,6 +17,7 @@ import { registerAdminConsentRoutes } from './identity/admin-consent-routes';
 import { registerAuthorizeRoutes } from './identity/authorize-routes';
 import { registerDiscoveryRoutes, registerLogoutRoute } from './identity/discovery-routes';
 import { registerTokenRoutes } from './identity/token-routes';
+import { registerSubscriptionRoutes } from './notifications/subscription-routes';
 
 /** Graph addresses a folder as mailFolders('inbox') too; route it like mailFolders/inbox. */
 export function rewriteGraphUrl(url: string): string {
@@ -160,6 +161,7 @@ export function buildServer(
   registerDeltaRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerUploadSessionRoutes(app, ctx);
+  registerSubscriptionRoutes(app, ctx);
   registerControlRoutes(app, control);
   return app;
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../state/directory';
+import { NOTIFICATION_CONTROL_ARGS } from '../notifications/notification-control';
 import type { EmulatorControl } from './types';
 
 /** Argument names per operation, so HTTP callers may send `{"email": ..., "input": ...}` instead of a positional array. */
 export const CONTROL_ARGS: Record<keyof EmulatorControl, string[]> = {
+  ...NOTIFICATION_CONTROL_ARGS,
   createTenant: ['input'],
   createUser: ['input'],
   createApp: ['input'],
@@ -64,7 +66,11 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
     const fn = control[op] as (...args: unknown[]) => unknown;
     return fn(
       ...controlArgs(op, payload).map((v) =>
-        (op === 'deliverMessages' || op === 'advanceClock') && typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v,
+        ['deliverMessages', 'advanceClock', 'dropNotifications', 'delayNotifications'].includes(op) &&
+        typeof v === 'string' &&
+        /^\d+$/.test(v)
+          ? Number(v)
+          : v,
       ),
     );
   };

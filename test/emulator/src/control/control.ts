@@ -5,6 +5,7 @@ import { patchMessage } from '../graph/message-routes';
 import { recordAdminConsent, recordUserConsent } from '../identity/consent';
 import { parseScopes } from '../identity/scopes';
 import { deliverInbound } from '../mailbox/mail-service';
+import { notificationControl } from '../notifications/notification-control';
 import type { Message } from '../mailbox/types';
 import { Directory, NotFoundError } from '../state/directory';
 import { Grants } from '../state/grants';
@@ -59,6 +60,7 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     [...items].sort((a, b) => (a.receivedDateTime < b.receivedDateTime ? 1 : -1));
 
   return {
+    ...notificationControl(ctx),
     createTenant: (input = {}) => {
       const t = ctx.directory.createTenant(input);
       return { id: t.id, domain: t.domain, name: t.name };
@@ -203,6 +205,7 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
       ctx.counters.reset();
       ctx.requestLog.clear();
       ctx.faults.clear();
+      ctx.changeNotifications.reset();
       ctx.clock.reset();
       ctx.settings = { ...initial, limits: { ...initial.limits } };
       ctx.limiter.config = ctx.settings.limits;

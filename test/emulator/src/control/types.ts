@@ -1,6 +1,7 @@
 import type { FaultSpec } from '../faults/faults';
 import type { LimitsConfig } from '../graph/limits';
 import type { DeliverInput } from '../mailbox/mail-service';
+import type { NotificationControl } from '../notifications/notification-control';
 import type { CountersSnapshot, TokenGrantEntry } from '../observe/counters';
 import type { RequestLogEntry } from '../observe/request-log';
 import type { CreateAppInput, CreateTenantInput, CreateUserInput, SecretInput } from '../state/directory';
@@ -69,7 +70,7 @@ export interface TokenLifetimes {
 }
 
 /** The emulator's control surface, in process (`emu.control`) and over HTTP (`/_emulator/<name>`). */
-export interface EmulatorControl {
+export interface EmulatorControl extends NotificationControl {
   createTenant(input?: CreateTenantInput): TenantInfo;
   createUser(input: CreateUserInput): UserInfo;
   createApp(input: CreateAppInput): AppInfo;

@@ -23,6 +23,11 @@ export interface Tombstone {
   seq: number;
 }
 
+/** What happened to a message, for change notifications (created = appeared in a folder, deleted = left it). */
+export type MessageChange =
+  | { kind: 'created' | 'updated'; message: Message }
+  | { kind: 'deleted'; id: string; folderId: string; changeKey: string };
+
 export type FolderChange =
   { kind: 'upsert'; seq: number; message: Message } | { kind: 'removed'; seq: number; id: string };
 
@@ -44,6 +49,8 @@ export class Mailbox {
   maxMessageSizeBytes = 35 * 1024 * 1024;
   replayNextDelta = false;
   lastDeltaBody: unknown;
+  /** Wiring, not state (functions are never saved): change notifications listen here (`mailboxOf` sets it). */
+  changeListener?: (change: MessageChange) => void;
 
   constructor(readonly owner: MailboxOwner) {
     const root = newFolderId();
@@ -79,6 +86,7 @@ export class Mailbox {
   insert(message: Omit<Message, 'seq' | 'changeKey'>): Message {
     const stored: Message = { ...message, seq: this.nextSeq(), changeKey: opaque(12) };
     this.messages.set(stored.id, stored);
+    this.changeListener?.({ kind: 'created', message: stored });
     return stored;
   }
 
@@ -86,6 +94,7 @@ export class Mailbox {
     message.seq = this.nextSeq();
     message.changeKey = opaque(12);
     message.lastModifiedDateTime = nowIso;
+    this.changeListener?.({ kind: 'updated', message });
     return message;
   }
 
@@ -99,6 +108,12 @@ export class Mailbox {
   remove(message: Message): void {
     this.messages.delete(message.id);
     this.tombstones.push({ id: message.id, folderId: message.parentFolderId, seq: this.nextSeq() });
+    this.changeListener?.({
+      kind: 'deleted',
+      id: message.id,
+      folderId: message.parentFolderId,
+      changeKey: message.changeKey,
+    });
   }
 
   /** DELETE semantics: to Deleted Items, or gone for good when already there. */
