@@ -124,9 +124,12 @@ export class Outbox {
     if (changed.length) this.deps.onDiscarded([...new Set(changed)]);
   }
 
-  /** Pending notifications of a subscription that no longer exists go nowhere (assumed). */
+  /** Pending change notifications of a subscription that no longer exists go nowhere (assumed); its lifecycle
+   * events (subscriptionRemoved) still go out. */
   forget(subscriptionId: string): void {
-    this.pending = this.pending.filter((p) => p.inFlight || p.item.subscriptionId !== subscriptionId);
+    this.pending = this.pending.filter(
+      (p) => p.inFlight || p.kind === 'lifecycle' || p.item.subscriptionId !== subscriptionId,
+    );
   }
 
   clear(): void {
