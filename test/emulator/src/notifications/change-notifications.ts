@@ -229,6 +229,14 @@ export class ChangeNotifications {
     for (const sub of [...this.subscriptions.values()]) if (sub.expiresAt <= now) this.remove(sub.id);
   }
 
+  /** Subscriptions loaded from the state file: they keep notifying after a restart (expired ones go at once). */
+  restore(saved: Map<string, Subscription>): void {
+    this.subscriptions.clear();
+    for (const [id, sub] of saved) this.subscriptions.set(id, sub);
+    this.expireDue();
+    if (this.subscriptions.size) this.ensureTicker();
+  }
+
   reset(): void {
     this.subscriptions.clear();
     this.outbox.clear();

@@ -4,6 +4,7 @@ import type { EmulatorContext } from '../context';
 import type { SigningKey } from '../crypto/jwt';
 import { selfSignedCertDer } from '../crypto/signing-cert';
 import { Mailbox } from '../mailbox/mailbox';
+import type { Subscription } from '../notifications/subscription';
 import { Directory } from './directory';
 import { Grants } from './grants';
 import { decodeSnapshot, encodeSnapshot, SnapshotError, type ClassRegistry } from './snapshot-codec';
@@ -13,8 +14,9 @@ export const STATE_VERSION = 1;
 
 /**
  * What survives a restart: the directory (tenants, users, apps and secrets, consents), grants (codes, refresh
- * tokens, serials), mailboxes (messages, events, delta bookkeeping), the clock offset and the token signing key.
- * Not kept: faults, counters, request log, limiter windows, sign-in pages left open, and settings (start options win).
+ * tokens, serials), mailboxes (messages, events, delta bookkeeping), change-notification subscriptions, the clock
+ * offset and the token signing key. Not kept: faults, counters, request log, limiter windows, sign-in pages left open,
+ * notifications waiting for delivery, and settings (start options win).
  */
 interface PersistedState {
   directory: Directory;
@@ -22,6 +24,8 @@ interface PersistedState {
   mailboxes: Map<string, Mailbox>;
   clock: Clock;
   signingKey: { kid: string; privateKeyPem: string; certDer?: string };
+  /** Change-notification subscriptions (absent in files written before they existed). */
+  subscriptions?: Map<string, Subscription>;
 }
 
 function registryFor(ctx: EmulatorContext): ClassRegistry {
@@ -48,6 +52,7 @@ export function serializeState(ctx: EmulatorContext): string {
     mailboxes: ctx.mailboxes,
     clock: ctx.clock,
     signingKey: exportKey(ctx.key),
+    subscriptions: ctx.changeNotifications.subscriptions,
   };
   return JSON.stringify({
     format: STATE_FORMAT,
@@ -76,12 +81,14 @@ export function restoreState(ctx: EmulatorContext, text: string): void {
     );
   const state = decodeSnapshot(doc.state, registryFor(ctx));
   if (!isRecord(state)) throw new SnapshotError('the state is not an object');
-  const { directory, grants, mailboxes, clock, signingKey } = state;
+  const { directory, grants, mailboxes, clock, signingKey, subscriptions } = state;
   if (!(directory instanceof Directory)) throw new SnapshotError('state.directory is missing');
   if (!(grants instanceof Grants)) throw new SnapshotError('state.grants is missing');
   if (!(mailboxes instanceof Map) || [...mailboxes.values()].some((m) => !(m instanceof Mailbox)))
     throw new SnapshotError('state.mailboxes must be a Map of mailboxes');
   if (!(clock instanceof Clock)) throw new SnapshotError('state.clock is missing');
+  if (subscriptions !== undefined && !(subscriptions instanceof Map))
+    throw new SnapshotError('state.subscriptions must be a Map of subscriptions');
   if (!isRecord(signingKey) || typeof signingKey.kid !== 'string' || typeof signingKey.privateKeyPem !== 'string')
     throw new SnapshotError('state.signingKey is missing');
   let privateKey;
@@ -96,6 +103,7 @@ export function restoreState(ctx: EmulatorContext, text: string): void {
   ctx.directory = directory;
   ctx.grants = grants;
   ctx.mailboxes = mailboxes as Map<string, Mailbox>;
+  if (subscriptions) ctx.changeNotifications.restore(subscriptions as Map<string, Subscription>);
   // The published certificate (x5c) stays the same across restarts; a state saved before it existed gets one now.
   const certDer =
     typeof signingKey.certDer === 'string' ? Buffer.from(signingKey.certDer, 'base64') : selfSignedCertDer(privateKey);
