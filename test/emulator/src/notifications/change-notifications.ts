@@ -6,6 +6,7 @@ import { guid } from '../util/ids';
 import { DeliveryLog } from './delivery-log';
 import { postToEndpoint } from './endpoint-post';
 import { judgeValidation, validationToken, validationUrl } from './handshake';
+import { THROTTLE_WINDOW_MS } from './endpoint-throttle';
 import { Outbox } from './outbox';
 import { changeNotificationItem, lifecycleNotificationItem } from './payloads';
 import { DELIVERY_TIMEOUT_MS, VALIDATION_TIMEOUT_MS } from './retry-policy';
@@ -63,6 +64,7 @@ export class ChangeNotifications {
   private dropRemaining = 0;
   private dropFor: string | undefined;
   private delayMs = 0;
+  private readonly lastThrottleMissed = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -74,6 +76,7 @@ export class ChangeNotifications {
       timeoutMs: () => this.settings.deliveryTimeoutMs,
       delayMs: () => this.delayMs,
       onDiscarded: (ids) => ids.forEach((id) => this.lifecycle(id, 'missed')),
+      onThrottledDrop: (id) => this.missedOncePerWindow(id),
     });
   }
 
@@ -244,6 +247,7 @@ export class ChangeNotifications {
     this.dropRemaining = 0;
     this.dropFor = undefined;
     this.delayMs = 0;
+    this.lastThrottleMissed.clear();
     this.stopTicker();
   }
 
@@ -254,6 +258,15 @@ export class ChangeNotifications {
 
   idle(): Promise<void> {
     return this.outbox.idle();
+  }
+
+  /** One `missed` per subscription per throttling window, not one per dropped notification (assumed). */
+  private missedOncePerWindow(id: string): void {
+    const now = this.clock.now();
+    const last = this.lastThrottleMissed.get(id);
+    if (last !== undefined && now - last < THROTTLE_WINDOW_MS) return;
+    this.lastThrottleMissed.set(id, now);
+    this.lifecycle(id, 'missed');
   }
 
   private remove(id: string): void {

@@ -44,7 +44,7 @@ describe('change notification delivery', () => {
     };
 
   beforeAll(async () => {
-    w = await startWorld({ changeNotifications: { deliveryTimeoutMs: 400 } });
+    w = await startWorld({ changeNotifications: { deliveryTimeoutMs: 1000 } });
     rx = await startReceiver();
     connected = await connect(w, { scopes: ['Mail.ReadWrite', 'offline_access'] });
     graph = graphFor(w, connected.result.accessToken);
@@ -113,7 +113,7 @@ describe('change notification delivery', () => {
 
   it('treats an answer slower than the delivery timeout as a failure', async () => {
     const { sub } = await subscribe({ changeType: 'created' });
-    rx.answer.delayMs = 1500;
+    rx.answer.delayMs = 2500;
     deliver('slow');
     const failed = await waitFor(
       () => w.emu.control.notificationLog(sub.id).find((a) => a.kind === 'change' && a.outcome === 'failed'),

@@ -1,5 +1,6 @@
 import type { DeliveryAttempt, DeliveryLog } from './delivery-log';
 import { postToEndpoint } from './endpoint-post';
+import { EndpointThrottle, slowAfterMs, THROTTLE_DELAY_MS } from './endpoint-throttle';
 import type { ChangeNotificationItem, LifecycleNotificationItem } from './payloads';
 import { acknowledged, nextAttempt } from './retry-policy';
 
@@ -26,6 +27,8 @@ export interface OutboxDeps {
   delayMs: () => number;
   /** Retries of change notifications ran out: Graph discards them (and tells the subscription `missed`). */
   onDiscarded: (subscriptionIds: string[]) => void;
+  /** A slow endpoint's notification was dropped by throttling. */
+  onThrottledDrop: (subscriptionId: string) => void;
 }
 
 /**
@@ -37,6 +40,7 @@ export class Outbox {
   private flushScheduled = false;
   private inFlightPosts = new Set<Promise<void>>();
   private stopped = false;
+  readonly throttle = new EndpointThrottle();
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -45,7 +49,24 @@ export class Outbox {
   }
 
   add(kind: Pending['kind'], url: string, item: Item): void {
-    this.pending.push({ kind, url, item, dueAt: this.deps.now(), attempts: 0, inFlight: false });
+    const now = this.deps.now();
+    // Throttling applies to change notifications; lifecycle events are not throttled (assumed).
+    const state = kind === 'change' ? this.throttle.state(url, now) : 'normal';
+    if (state === 'dropping') {
+      this.deps.log.add({
+        at: now,
+        kind,
+        url,
+        subscriptionIds: [item.subscriptionId],
+        count: 1,
+        outcome: 'dropped',
+        error: 'throttled: slow endpoint',
+      });
+      this.deps.onThrottledDrop(item.subscriptionId);
+      return;
+    }
+    const dueAt = state === 'throttled' ? now + THROTTLE_DELAY_MS : now;
+    this.pending.push({ kind, url, item, dueAt, attempts: 0, inFlight: false });
     this.scheduleFlush();
   }
 
@@ -89,8 +110,13 @@ export class Outbox {
         p.attempts += 1;
       }
       const body = JSON.stringify({ value: batch.map((p) => p.item) });
-      const outcome = await postToEndpoint(first.url, body, 'application/json; charset=utf-8', this.deps.timeoutMs());
+      const timeoutMs = this.deps.timeoutMs();
+      const outcome = await postToEndpoint(first.url, body, 'application/json; charset=utf-8', timeoutMs);
       if (this.stopped) return;
+      if (first.kind === 'change') {
+        const slow = outcome.kind === 'timeout' || outcome.durationMs > slowAfterMs(timeoutMs);
+        this.throttle.record(first.url, batch.length, slow, this.deps.now());
+      }
       const ok = outcome.kind === 'answered' && acknowledged(outcome.status);
       this.deps.log.add({
         ...describe(batch, startedAt),
@@ -134,6 +160,7 @@ export class Outbox {
 
   clear(): void {
     this.pending = [];
+    this.throttle.clear();
   }
 
   stop(): void {

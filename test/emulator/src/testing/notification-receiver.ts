@@ -22,8 +22,8 @@ export interface Receiver {
   items(path?: string): Array<Record<string, unknown>>;
   /** How validation requests are answered (per path prefix, else the default). */
   validation: { mode: ValidationMode; byPath: Record<string, ValidationMode> };
-  /** Status for notification POSTs (default 202) and a delay before answering. */
-  answer: { status: number; delayMs: number };
+  /** Status for notification POSTs (default 202) and a delay before answering (per path, else `delayMs`). */
+  answer: { status: number; delayMs: number; delayMsByPath: Record<string, number> };
   close(): Promise<void>;
 }
 
@@ -34,7 +34,7 @@ export async function startReceiver(): Promise<Receiver> {
     posts: [],
     items: (path) => receiver.posts.filter((p) => !path || p.path === path).flatMap((p) => p.body.value),
     validation: { mode: 'echo', byPath: {} },
-    answer: { status: 202, delayMs: 0 },
+    answer: { status: 202, delayMs: 0, delayMsByPath: {} },
   };
   const pending = new Set<NodeJS.Timeout>();
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
@@ -55,7 +55,8 @@ export async function startReceiver(): Promise<Receiver> {
       }
       const text = Buffer.concat(chunks).toString('utf8');
       receiver.posts.push({ path: url.pathname, body: JSON.parse(text || '{"value":[]}'), at: Date.now() });
-      const { status, delayMs } = receiver.answer;
+      const { status } = receiver.answer;
+      const delayMs = receiver.answer.delayMsByPath[url.pathname] ?? receiver.answer.delayMs;
       const timer = setTimeout(() => {
         pending.delete(timer);
         res.writeHead(status).end();
