@@ -21,6 +21,14 @@ describe('emulator CLI options', () => {
     expect(cliOptions([], {})).toEqual({ port: 5443, host: '127.0.0.1' });
   });
 
+  it('allows http notification URLs on loopback only when asked (sandbox)', () => {
+    expect(cliOptions(['--allow-http-notifications'], {}).changeNotifications).toEqual({ allowHttpLoopback: true });
+    expect(cliOptions([], { EMULATOR_ALLOW_HTTP_NOTIFICATIONS: '1' }).changeNotifications).toEqual({
+      allowHttpLoopback: true,
+    });
+    expect(cliOptions([], { EMULATOR_ALLOW_HTTP_NOTIFICATIONS: 'true' }).changeNotifications).toBeUndefined();
+  });
+
   it('names a bad port or an unknown flag', () => {
     expect(() => cliOptions(['--http-port', 'eighty'], {})).toThrow(/--http-port must be a port number/);
     expect(() => cliOptions(['--http-port', '70000'], {})).toThrow(/--http-port/);

@@ -21,9 +21,12 @@ export interface CliOptions {
   host: string;
   stateDir?: string;
   httpPort?: number;
+  /** SANDBOX ONLY: change notifications may go to http://127.0.0.1|localhost (the sandbox gateway has no TLS). */
+  changeNotifications?: { allowHttpLoopback: true };
 }
 
-const USAGE = 'usage: npm run emulator -- [--port 5443] [--host 127.0.0.1] [--state-dir <folder>] [--http-port <port>]';
+const USAGE =
+  'usage: npm run emulator -- [--port 5443] [--host 127.0.0.1] [--state-dir <folder>] [--http-port <port>] [--allow-http-notifications]';
 
 function portValue(name: string, value: string): number {
   const port = Number(value);
@@ -32,7 +35,10 @@ function portValue(name: string, value: string): number {
   return port;
 }
 
-/** Flags win over the environment (EMULATOR_PORT, EMULATOR_HOST, EMULATOR_STATE_DIR, EMULATOR_HTTP_PORT). */
+/**
+ * Flags win over the environment (EMULATOR_PORT, EMULATOR_HOST, EMULATOR_STATE_DIR, EMULATOR_HTTP_PORT,
+ * EMULATOR_ALLOW_HTTP_NOTIFICATIONS=1).
+ */
 export function cliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const { values } = parseArgs({
     args: argv,
@@ -41,6 +47,7 @@ export function cliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       host: { type: 'string' },
       'state-dir': { type: 'string' },
       'http-port': { type: 'string' },
+      'allow-http-notifications': { type: 'boolean' },
     },
     strict: true,
   });
@@ -51,6 +58,9 @@ export function cliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     host: values.host ?? env.EMULATOR_HOST ?? '127.0.0.1',
     ...(stateDir ? { stateDir: path.resolve(stateDir) } : {}),
     ...(httpPort !== undefined && httpPort !== '' ? { httpPort: portValue('--http-port', httpPort) } : {}),
+    ...(values['allow-http-notifications'] || env.EMULATOR_ALLOW_HTTP_NOTIFICATIONS === '1'
+      ? { changeNotifications: { allowHttpLoopback: true as const } }
+      : {}),
   };
 }
 

@@ -11,6 +11,8 @@ export type {
   TokenLifetimes,
 } from './control/types';
 export type { FaultSpec } from './faults/faults';
+export type { DeliveryAttempt } from './notifications/delivery-log';
+export type { NotificationControl, SubscriptionInfo } from './notifications/notification-control';
 export type { LimitsConfig } from './graph/limits';
 export type { DeliverInput } from './mailbox/mail-service';
 export type { CountersSnapshot } from './observe/counters';
