@@ -37,6 +37,13 @@ export function changeNotificationSettings(
 /** "There is a maximum limit of 1000 active subscriptions for Outlook resources per mailbox for all applications." */
 export const MAX_SUBSCRIPTIONS_PER_MAILBOX = 1000;
 const TICK_MS = 200;
+/**
+ * "reauthorizationRequired ... When a subscription is about to expire": the doc's illustration sends challenges as
+ * expiry nears and "every 15 mins" in the last hour. The emulator: the first at 60 minutes before expiry, then every
+ * 15 minutes until renewed or expired (assumed); delivery does not pause for these (a renewal is what they ask for).
+ */
+export const EXPIRY_NOTICE_MS = 60 * 60_000;
+export const EXPIRY_NOTICE_REPEAT_MS = 15 * 60_000;
 
 export interface Owner {
   applicationId: string;
@@ -139,6 +146,7 @@ export class ChangeNotifications {
     sub.expiresAt = patch.expiresAt;
     // "renewing your subscription will also reauthorize" it.
     sub.reauthorizationRequired = false;
+    delete sub.expiryNoticeAt;
     return sub;
   }
 
@@ -240,6 +248,17 @@ export class ChangeNotifications {
     if (this.subscriptions.size) this.ensureTicker();
   }
 
+  /** Challenges subscriptions (with a lifecycle URL) that are about to expire. */
+  noticeExpiring(): void {
+    const now = this.clock.now();
+    for (const sub of this.subscriptions.values()) {
+      if (!sub.lifecycleNotificationUrl || sub.expiresAt - now > EXPIRY_NOTICE_MS) continue;
+      if (sub.expiryNoticeAt !== undefined && now - sub.expiryNoticeAt < EXPIRY_NOTICE_REPEAT_MS) continue;
+      sub.expiryNoticeAt = now;
+      this.lifecycle(sub.id, 'reauthorizationRequired');
+    }
+  }
+
   reset(): void {
     this.subscriptions.clear();
     this.outbox.clear();
@@ -302,6 +321,7 @@ export class ChangeNotifications {
     if (this.ticker) return;
     this.ticker = setInterval(() => {
       this.expireDue();
+      this.noticeExpiring();
       this.outbox.flush();
       if (this.subscriptions.size === 0 && this.outbox.size === 0) this.stopTicker();
     }, TICK_MS);

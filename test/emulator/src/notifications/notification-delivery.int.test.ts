@@ -164,3 +164,53 @@ describe('change notification delivery', () => {
     await waitFor(() => rx.items(n).some((i) => (i.resourceData as { id: string }).id === m.id), 'a notification');
   });
 });
+
+describe('reauthorizationRequired as a subscription nears its expiry', () => {
+  it('is sent from 60 minutes before expiry, every 15 minutes, until renewed', async () => {
+    const w = await startWorld();
+    const rx = await startReceiver();
+    try {
+      const connected = await connect(w, { scopes: ['Mail.Read', 'offline_access'] });
+      let advanced = 0;
+      const token = async (): Promise<Client> => {
+        const fresh = await connected.msal.acquireTokenByRefreshToken({
+          refreshToken: connected.refreshToken,
+          scopes: ['Mail.Read'],
+        });
+        return graphFor(w, fresh?.accessToken ?? '');
+      };
+      const advance = (ms: number): void => {
+        advanced += ms;
+        w.emu.control.advanceClock(ms);
+      };
+      const challenges = (): number =>
+        rx.items('/life').filter((i) => i.lifecycleEvent === 'reauthorizationRequired').length;
+      const sub = (await (await token()).api('/subscriptions').post({
+        changeType: 'created',
+        notificationUrl: rx.url('/n'),
+        lifecycleNotificationUrl: rx.url('/life'),
+        resource: 'me/messages',
+        expirationDateTime: new Date(Date.now() + 180 * 60_000).toISOString(),
+        clientState: 'expiring',
+      })) as { id: string };
+      advance(100 * 60_000); // 80 minutes left: nothing yet
+      advance(21 * 60_000); // 59 minutes left
+      await waitFor(() => challenges() === 1, 'the first challenge');
+      expect(rx.items('/life')[0]).toMatchObject({ subscriptionId: sub.id, lifecycleEvent: 'reauthorizationRequired' });
+      advance(15 * 60_000);
+      await waitFor(() => challenges() === 2, 'the second challenge');
+      await (
+        await token()
+      )
+        .api(`/subscriptions/${sub.id}`)
+        .patch({ expirationDateTime: new Date(Date.now() + advanced + 24 * 3600_000).toISOString() });
+      advance(45 * 60_000); // past the old expiry: the renewed subscription lives on, unchallenged
+      const m = w.emu.control.deliverMessage(w.user.email, { from: 'a@external.example', subject: 'still here' });
+      await waitFor(() => rx.items('/n').some((i) => (i.resourceData as { id: string }).id === m.id), 'a notification');
+      expect(challenges()).toBe(2);
+    } finally {
+      await w.emu.close();
+      await rx.close();
+    }
+  });
+});

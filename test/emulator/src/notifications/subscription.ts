@@ -28,6 +28,8 @@ export interface Subscription {
   tenantId: string;
   /** reauthorizationRequired was sent and not answered: change notifications pause until reauthorize or renew. */
   reauthorizationRequired: boolean;
+  /** When the last "about to expire" reauthorizationRequired went out (emulator clock). */
+  expiryNoticeAt?: number;
   createdAt: number;
 }
 
