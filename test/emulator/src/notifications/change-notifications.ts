@@ -4,47 +4,18 @@ import { GraphError } from '../graph/graph-error';
 import type { Mailbox, MessageChange } from '../mailbox/mailbox';
 import { guid } from '../util/ids';
 import { DeliveryLog } from './delivery-log';
-import { postToEndpoint } from './endpoint-post';
-import { judgeValidation, validationToken, validationUrl } from './handshake';
+import { validateEndpoint } from './handshake';
 import { THROTTLE_WINDOW_MS } from './endpoint-throttle';
 import { Outbox } from './outbox';
 import { changeNotificationItem, lifecycleNotificationItem } from './payloads';
-import { DELIVERY_TIMEOUT_MS, VALIDATION_TIMEOUT_MS } from './retry-policy';
+import { expiryNoticeDue } from './expiry-notice';
+import type { ChangeNotificationSettings } from './notification-settings';
 import type { LifecycleEvent, Subscription } from './subscription';
-import type { SubscriptionPatch, SubscriptionRequest, UrlPolicy } from './subscription-request';
-
-export interface ChangeNotificationSettings extends UrlPolicy {
-  validationTimeoutMs: number;
-  deliveryTimeoutMs: number;
-}
-
-/** StartOptions.changeNotifications: timeouts may be shortened for tests (less forgiving), never lengthened. */
-export function changeNotificationSettings(
-  opts: { allowHttpLoopback?: boolean; validationTimeoutMs?: number; deliveryTimeoutMs?: number } = {},
-): ChangeNotificationSettings {
-  const capped = (name: string, value: number | undefined, max: number): number => {
-    if (value === undefined) return max;
-    if (!(value > 0) || value > max) throw new Error(`changeNotifications.${name} must be in (0, ${max}] ms`);
-    return value;
-  };
-  return {
-    allowHttpLoopback: opts.allowHttpLoopback ?? false,
-    validationTimeoutMs: capped('validationTimeoutMs', opts.validationTimeoutMs, VALIDATION_TIMEOUT_MS),
-    deliveryTimeoutMs: capped('deliveryTimeoutMs', opts.deliveryTimeoutMs, DELIVERY_TIMEOUT_MS),
-  };
-}
+import type { SubscriptionPatch, SubscriptionRequest } from './subscription-request';
 
 /** "There is a maximum limit of 1000 active subscriptions for Outlook resources per mailbox for all applications." */
 export const MAX_SUBSCRIPTIONS_PER_MAILBOX = 1000;
 const TICK_MS = 200;
-/**
- * "reauthorizationRequired ... When a subscription is about to expire": the doc's illustration sends challenges as
- * expiry nears and "every 15 mins" in the last hour. The emulator: the first at 60 minutes before expiry, then every
- * 15 minutes until renewed or expired (assumed); delivery does not pause for these (a renewal is what they ask for).
- */
-export const EXPIRY_NOTICE_MS = 60 * 60_000;
-export const EXPIRY_NOTICE_REPEAT_MS = 15 * 60_000;
-
 export interface Owner {
   applicationId: string;
   userId: string;
@@ -252,8 +223,7 @@ export class ChangeNotifications {
   noticeExpiring(): void {
     const now = this.clock.now();
     for (const sub of this.subscriptions.values()) {
-      if (!sub.lifecycleNotificationUrl || sub.expiresAt - now > EXPIRY_NOTICE_MS) continue;
-      if (sub.expiryNoticeAt !== undefined && now - sub.expiryNoticeAt < EXPIRY_NOTICE_REPEAT_MS) continue;
+      if (!expiryNoticeDue(sub, now)) continue;
       sub.expiryNoticeAt = now;
       this.lifecycle(sub.id, 'reauthorizationRequired');
     }
@@ -293,27 +263,12 @@ export class ChangeNotifications {
     this.outbox.forget(id);
   }
 
-  private async validate(url: string, subscriptionId: string): Promise<void> {
-    const token = validationToken();
-    const outcome = await postToEndpoint(
-      validationUrl(url, token),
-      '',
-      'text/plain; charset=utf-8',
-      this.settings.validationTimeoutMs,
-    );
-    const error = judgeValidation(outcome, token);
-    this.log.add({
-      at: this.clock.now(),
-      kind: 'validation',
-      url,
-      subscriptionIds: [subscriptionId],
-      count: 1,
-      outcome: error ? 'refused' : 'validated',
-      durationMs: outcome.durationMs,
-      ...(outcome.kind === 'answered' ? { status: outcome.status } : {}),
-      ...(error ? { error: error.message } : {}),
+  private validate(url: string, subscriptionId: string): Promise<void> {
+    return validateEndpoint(url, subscriptionId, {
+      timeoutMs: this.settings.validationTimeoutMs,
+      now: () => this.clock.now(),
+      log: this.log,
     });
-    if (error) throw error;
   }
 
   /** Runs while there is something to expire or retry; the emulator clock can jump (advanceClock). */

@@ -1,6 +1,7 @@
 import { GraphError } from '../graph/graph-error';
 import { guid } from '../util/ids';
-import type { PostOutcome } from './endpoint-post';
+import type { DeliveryLog } from './delivery-log';
+import { postToEndpoint, type PostOutcome } from './endpoint-post';
 
 /** The opaque token Graph sends; real ones hold spaces and colons, so a receiver must URL-decode it. */
 export const validationToken = (): string =>
@@ -33,4 +34,27 @@ export function judgeValidation(outcome: PostOutcome, token: string): GraphError
       'Subscription validation request failed. Response must exactly match validationToken query parameter.',
     );
   return undefined;
+}
+
+/** The validation exchange for one endpoint: logged, and a GraphError (400) thrown when it fails. */
+export async function validateEndpoint(
+  url: string,
+  subscriptionId: string,
+  deps: { timeoutMs: number; now: () => number; log: DeliveryLog },
+): Promise<void> {
+  const token = validationToken();
+  const outcome = await postToEndpoint(validationUrl(url, token), '', 'text/plain; charset=utf-8', deps.timeoutMs);
+  const error = judgeValidation(outcome, token);
+  deps.log.add({
+    at: deps.now(),
+    kind: 'validation',
+    url,
+    subscriptionIds: [subscriptionId],
+    count: 1,
+    outcome: error ? 'refused' : 'validated',
+    durationMs: outcome.durationMs,
+    ...(outcome.kind === 'answered' ? { status: outcome.status } : {}),
+    ...(error ? { error: error.message } : {}),
+  });
+  if (error) throw error;
 }
