@@ -1,4 +1,5 @@
 // A subscriber's HTTPS endpoint for the change-notification tests: answers validation and records notifications.
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { defaultCaDir } from '../options';
@@ -14,7 +15,7 @@ export interface ReceivedPost {
 }
 
 export interface Receiver {
-  /** https://localhost:<port><path> */
+  /** https://localhost:<port><path> (http://127.0.0.1:<port><path> for a plain-HTTP receiver) */
   url(path?: string): string;
   validations: Array<{ path: string; token: string; contentType: string }>;
   posts: ReceivedPost[];
@@ -27,8 +28,9 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(): Promise<Receiver> {
-  const tls = serverCertFor(ensureDevCa(defaultCaDir()));
+/** `plainHttp`: for the sandbox-only http loopback option; every other test uses the HTTPS receiver. */
+export async function startReceiver(opts: { plainHttp?: boolean } = {}): Promise<Receiver> {
+  const tls = opts.plainHttp ? undefined : serverCertFor(ensureDevCa(defaultCaDir()));
   const receiver: Omit<Receiver, 'url' | 'close'> = {
     validations: [],
     posts: [],
@@ -37,7 +39,7 @@ export async function startReceiver(): Promise<Receiver> {
     answer: { status: 202, delayMs: 0, delayMsByPath: {} },
   };
   const pending = new Set<NodeJS.Timeout>();
-  const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -63,12 +65,13 @@ export async function startReceiver(): Promise<Receiver> {
       }, delayMs);
       pending.add(timer);
     });
-  });
+  };
+  const server = tls ? https.createServer({ key: tls.keyPem, cert: tls.certPem }, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     ...receiver,
-    url: (path = '/notifications') => `https://localhost:${port}${path}`,
+    url: (path = '/notifications') => (tls ? `https://localhost:${port}${path}` : `http://127.0.0.1:${port}${path}`),
     close: async () => {
       for (const t of pending) clearTimeout(t);
       server.closeAllConnections();
