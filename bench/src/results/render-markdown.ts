@@ -62,6 +62,13 @@ function storeRows(r: BenchResults): Row[] {
       '',
       `+${fmt(x.growthMb, 1)} MB, ${fmt(x.slopeMbPer10kSends, 1)} MB/10k`,
     ]);
+  if (x)
+    rows.push([
+      'Send worker live JS heap after a full GC (heap snapshot): after warm-up -> end; RSS just after the last full GC',
+      `${fmt(x.liveHeapAfterWarmUpMb, 1)} -> ${fmt(x.liveHeapEndMb, 1)} MB`,
+      '',
+      `RSS ${fmt(x.rssAfterFullGcMb, 1)} MB after GC`,
+    ]);
   return rows;
 }
 

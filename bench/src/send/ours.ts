@@ -23,7 +23,7 @@ export function oursSubject(env: BenchEnv, concurrency: number, processName = 's
       });
       return send.marker;
     },
-    startWorker: () =>
+    startWorker: (nodeOptions?: string) =>
       spawnTs(
         processName,
         workersMain,
@@ -32,9 +32,10 @@ export function oursSubject(env: BenchEnv, concurrency: number, processName = 's
           WORKER_QUEUES: 'send',
           WORKER_CONCURRENCY: String(concurrency),
           // BENCH_CPU_PROF_DIR: the worker writes a V8 CPU profile there when it stops (where its time goes).
-          ...(process.env.BENCH_CPU_PROF_DIR
-            ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` }
-            : {}),
+          ...nodeOptionsEnv([
+            process.env.BENCH_CPU_PROF_DIR ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` : '',
+            nodeOptions ?? '',
+          ]),
         },
         env.rss,
       ),
@@ -44,4 +45,10 @@ export function oursSubject(env: BenchEnv, concurrency: number, processName = 's
       return Object.values(c).every((n) => n === 0);
     },
   };
+}
+
+/** NODE_OPTIONS for the child when any option is set (an empty NODE_OPTIONS would hide the parent's). */
+function nodeOptionsEnv(options: string[]): Record<string, string> {
+  const joined = options.filter(Boolean).join(' ');
+  return joined ? { NODE_OPTIONS: joined } : {};
 }

@@ -1,19 +1,32 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inParallel, progress, sleep } from '../lib/progress';
 import { procStatusBytes } from '../lib/proc-status';
 import type { BenchEnv } from '../setup/bench-env';
+import { heapSnapshotFlags, takeLiveHeap } from './heap-snapshot';
 import { rssGrowth, type RssGrowth, type RssSample } from './rss-growth';
 import type { Mailbox, SendSubject } from './send-driver';
 
 // Flat RSS over a long send run: one send worker process takes `sends` sends, fed in chunks so the backlog stays
 // bounded, while its resident set (VmRSS) is sampled; growth is measured after a warm-up (the first fifth of the sends).
+// RSS alone cannot tell a leak from garbage V8 has not collected yet (it grows its old space lazily under a high
+// allocation rate), so the live heap is also read twice, at the end of warm-up and at the end, from heap snapshots
+// (each runs a full GC first): a leak shows as live-heap growth.
 
 export interface RssRunResult extends RssGrowth {
   sends: number;
   sent: number;
   seconds: number;
   samples: number;
+  /** Reachable JS heap after a full GC, at the end of warm-up and at the end, MB (null: no snapshot came). */
+  liveHeapAfterWarmUpMb: number | null;
+  liveHeapEndMb: number | null;
+  /** VmRSS just after the last snapshot's full GC, MB. */
+  rssAfterFullGcMb: number | null;
 }
+
+const toMb = (b: number | null) => (b === null ? null : Math.round((b / 1048576) * 10) / 10);
 
 const readRss = (pid: number): number | null => {
   try {
@@ -30,8 +43,13 @@ export async function runRssRun(
   opts: { sends: number; timeoutMs: number; chunk?: number },
 ): Promise<RssRunResult> {
   const chunk = opts.chunk ?? 500;
-  const worker = subject.startWorker();
+  const snapshots = mkdtempSync(join(tmpdir(), 'oc-bench-heap-'));
+  const worker = subject.startWorker(heapSnapshotFlags(snapshots));
   const pid = worker.child.pid!;
+  const warmUpSends = Math.floor(opts.sends / 5);
+  let liveAfterWarmUp: number | null = null;
+  let liveEnd: number | null;
+  let rssAfterFullGc: number | null;
   const samples: RssSample[] = [];
   const sentAtGraph = () => env.emu.control.counters().sendsByMarker;
   const markers: string[] = [];
@@ -65,15 +83,19 @@ export async function runRssRun(
       }
       await sleep(1_000);
       sent = countSent();
+      if (liveAfterWarmUp === null && sent >= warmUpSends) liveAfterWarmUp = await takeLiveHeap(pid, snapshots);
       if (Date.now() - lastLog > 10_000) {
         const last = samples[samples.length - 1];
         progress(`  rss: ${sent}/${opts.sends} sent, worker RSS ${((last?.bytes ?? 0) / 1048576).toFixed(1)} MB`);
         lastLog = Date.now();
       }
     }
+    liveEnd = await takeLiveHeap(pid, snapshots);
+    rssAfterFullGc = readRss(pid);
   } finally {
     clearInterval(sampler);
     await worker.stop();
+    rmSync(snapshots, { recursive: true, force: true });
     if (sent < opts.sends) await subject.discardBacklog();
   }
   return {
@@ -81,6 +103,9 @@ export async function runRssRun(
     sent,
     seconds: Math.round((Date.now() - t0) / 1000),
     samples: samples.length,
-    ...rssGrowth(samples, Math.floor(opts.sends / 5)),
+    ...rssGrowth(samples, warmUpSends),
+    liveHeapAfterWarmUpMb: toMb(liveAfterWarmUp),
+    liveHeapEndMb: toMb(liveEnd),
+    rssAfterFullGcMb: toMb(rssAfterFullGc),
   };
 }
