@@ -23,7 +23,7 @@ import { markAttempt, recordSyncFailure, recordSyncSuccess, setNextSyncAt } from
 
 export interface InboxSyncDeps {
   models: Pick<Models, 'Connection' | 'InboxMessage' | 'Send' | 'ConnectionActivity'>;
-  queues: Pick<QueueClient, 'emit' | 'prefix'>;
+  queues: Pick<QueueClient, 'emit' | 'emitMany' | 'prefix'>;
   redis: Redis;
   graph: MailboxGraph;
   health: ConnectionHealth;
