@@ -23,7 +23,7 @@ export function cachedOAuthApp(
   }
   const hit = cache.get(appId);
   if (!fresh && hit && now - hit.at < APP_CACHE_MS) return hit.app;
-  const app = models.OAuthApp.findById(appId).lean() as Promise<OAuthAppDoc | null>;
+  const app = models.OAuthApp.findById(appId).lean<OAuthAppDoc>().exec();
   const entry = { at: now, app };
   cache.set(appId, entry);
   // A failed or empty read is not kept.
