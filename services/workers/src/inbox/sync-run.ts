@@ -115,13 +115,15 @@ export async function runInboxSync(
       result.events += arrivals.length;
     }
     const written = await writeMessages(models, conn, kept, stored, start.generation);
-    result.removed += await removeMessages(models, conn, plan.removedIds);
+    const removed = await removeMessages(models, conn, plan.removedIds);
+    result.removed += removed;
     result.added += written.inserted;
+    let storedDelta = written.inserted - removed;
     result.updated += written.updated + written.unchanged;
 
     if (plan.next.kind === 'next') {
       const link = plan.next.link;
-      await savePageProgress(models, conn._id, link);
+      await savePageProgress(models, conn._id, link, storedDelta);
       fetchPage = () => client.api(link).header('Prefer', prefer).get();
       await deps.onPage?.();
       continue;
@@ -131,10 +133,12 @@ export async function runInboxSync(
     // Before any pass completed (generation 0), every stored row is of this pass's generation: nothing to purge.
     if (full && (conn.sync?.generation ?? 0) > 0)
       result.purged = await removeOlderGenerations(models, conn, start.generation);
+    storedDelta -= result.purged;
     await completePass(
       models,
       conn._id,
       passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now())),
+      storedDelta,
     );
     result.passCompleted = true;
     break;
