@@ -36,13 +36,18 @@ export { createAccessTokens, TokenRefreshFailedError } from './tokens/access-tok
 export { refreshConnection, type RefreshOptions, type RefreshOutcome } from './tokens/refresh-connection';
 export { defaultRefreshPolicy, refreshEnv, refreshPolicyFromEnv, type RefreshPolicy } from './tokens/refresh-policy';
 export {
+  addToRefreshSchedule,
   clearFinishedRefresh,
+  REFRESH_SCHEDULE,
   refreshJobId,
   scheduleRefresh,
   scheduleRefreshes,
   unscheduleRefresh,
+  type ScheduleDeps,
   type ScheduledFields,
 } from './tokens/refresh-schedule';
+// bucketed due-time schedules (refreshes; any schedule a sweep reads by time)
+export * from './schedule';
 export {
   nextRefreshAt,
   refreshDueAt,

@@ -15,7 +15,10 @@ const schema = z.object({
     'sends through one send worker while its RSS is sampled (100000 for the long run; 0 = skip)',
   ),
   BENCH_SCALE_CONNECTIONS: int(100_000, 'connections inserted for the scheduling-at-scale phase'),
-  BENCH_SCALE_INSERT_BUDGET_SEC: int(120, 'stop inserting after this long and measure what is there'),
+  BENCH_SCALE_INSERT_BUDGET_SEC: int(
+    0,
+    'stop inserting after this long and measure what is there (0 = 120 s per 100,000 connections, at least 120 s)',
+  ),
   BENCH_REFRESH_CONNECTIONS: int(200, 'real connections (connect flow) refreshed against the emulator'),
   BENCH_REFRESH_CONCURRENCY: int(10, 'refreshes at once (our worker and the bare baseline)'),
   BENCH_COMPRESSED_CONNECTIONS: int(
@@ -56,5 +59,8 @@ export function knobsFromEnv(env: NodeJS.ProcessEnv = process.env): Knobs {
     throw new Error(
       `bad BENCH_* variable(s): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
-  return parsed.data;
+  const knobs = parsed.data;
+  if (knobs.BENCH_SCALE_INSERT_BUDGET_SEC === 0)
+    knobs.BENCH_SCALE_INSERT_BUDGET_SEC = Math.max(120, Math.ceil((120 * knobs.BENCH_SCALE_CONNECTIONS) / 100_000));
+  return knobs;
 }

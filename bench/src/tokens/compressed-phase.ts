@@ -1,4 +1,5 @@
 import { scopesForPreset } from '@outlook-connect/shared';
+import { addToRefreshSchedule } from '@outlook-connect/mailbox-runtime';
 import { inParallel, progress, sleep } from '../lib/progress';
 import { ratePerSec } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
@@ -59,7 +60,11 @@ export async function runCompressed(
   await inParallel(
     Array.from({ length: Math.ceil(docs.length / 1_000) }, (_, i) => docs.slice(i * 1_000, (i + 1) * 1_000)),
     2,
-    (batch) => models.Connection.insertMany(batch, { ordered: false, lean: true }),
+    async (batch) => {
+      // As the connect flow stores them: on the store's refresh schedule, then the connection.
+      await addToRefreshSchedule(models, batch);
+      await models.Connection.insertMany(batch, { ordered: false, lean: true });
+    },
   );
   const seedSec = (Date.now() - t) / 1000;
   const watched = docs.map((d) => ({ email: d.mailbox, expiresAt: d.accessTokenExpiresAt!.getTime() }));

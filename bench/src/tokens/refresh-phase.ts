@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
+import { addToRefreshSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
 import { refreshSweep } from '@outlook-connect/workers';
 import { pollUntil, progress } from '../lib/progress';
 import { rateFromTimestamps, ratio } from '../lib/stats';
@@ -72,6 +72,11 @@ export async function runRefreshRate(
   const ids = conns.map((c) => c._id);
   const start = new Date();
   await models.Connection.updateMany({ _id: { $in: ids } }, { $set: { nextRefreshAt: start } });
+  // Filed where the sweep looks, as a writer moving a schedule earlier does.
+  await addToRefreshSchedule(
+    models,
+    ids.map((_id) => ({ _id, nextRefreshAt: start })),
+  );
   await refreshSweep({ models, queues, logger, now: Date.now, policy: defaultRefreshPolicy });
   progress(`refresh: ${ids.length} connections due now and enqueued by the sweep; waiting for the worker`);
   const refreshedSince = async () =>

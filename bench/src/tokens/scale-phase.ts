@@ -1,6 +1,6 @@
 import { createQueueClient } from '@outlook-connect/queues';
 import { closeStore, connectStore, createModels } from '@outlook-connect/shared';
-import { defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
+import { addToRefreshSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
 import { refreshSweep } from '@outlook-connect/workers';
 import { progress } from '../lib/progress';
 import { usedMemoryBytes } from '../lib/redis-info';
@@ -8,8 +8,10 @@ import { ratePerSec } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
 import { realisticConnections } from './realistic-connections';
 
-// Scheduling at scale: N connections in a database of their own, scheduled by the real refresh sweep on a queue
-// prefix of its own (no worker serves it, so the delayed jobs just sit there to be measured).
+// Scheduling at scale: N connections in a database of their own, stored as the connect flow stores them (on the
+// store's refresh schedule), then the real refresh sweep on a queue prefix of its own (no worker serves it, so the
+// delayed jobs just sit there to be measured). The sweeps run on a clock of their own, placed where the connections
+// come due: the figures are those of a fleet whose refreshes are spread over one period, as in production.
 
 export interface ScalePhaseResult {
   connectionsWanted: number;
@@ -19,15 +21,20 @@ export interface ScalePhaseResult {
   /** One sweep pass with ~1,000 connections due (jobs new), scaled to exactly 1,000. */
   sweepPer1000DueMs: number | null;
   dueInPass: number;
-  /** One pass with every connection due: all of them get their delayed job. */
-  scheduleAllMs: number | null;
+  /** The production policy's pass (horizon, interval) once the fleet's refreshes come due: time and jobs handed out. */
+  steadyPassMs: number | null;
+  steadyPassDue: number;
+  sweepIntervalMs: number;
+  /** Delayed jobs in Redis after those passes, and the Redis memory they and the scheduling took. */
   scheduledJobs: number;
   redisMemoryBytes: number | null;
   redisBytesPerConnection: number | null;
 }
 
 const LEAD_MS = 10 * 60_000;
+/** About one refresh period (tokens live 60-90 min, refreshed 10-12 min ahead). */
 const SPREAD_MS = 60 * 60_000;
+const CHUNK = 2_000;
 
 export async function runScalePhase(
   env: BenchEnv,
@@ -37,25 +44,34 @@ export async function runScalePhase(
   const store = await connectStore({ url: env.iso.mongoUrl, dbName: `${env.iso.dbName}_scale` });
   const models = await createModels(store);
   const queues = createQueueClient({ connection: redis, prefix: `${env.iso.queuePrefix}-scale` });
-  const firstDueAt = Date.now() + 5 * 60_000;
+  const firstDueAt = Date.now() + 60 * 60_000;
+  const policy = defaultRefreshPolicy;
+  const sweep = (nowMs: number, horizonMs: number) =>
+    refreshSweep({ models, queues, logger, now: () => nowMs, policy: { ...policy, sweepHorizonMs: horizonMs } });
   try {
-    let t = Date.now();
-    const docs = realisticConnections(box, {
-      count: opts.count,
-      workspaceId: env.workspaceId,
-      appId: env.app.id,
-      tenantId: env.tenant.id,
-      firstDueAt,
-      spreadMs: SPREAD_MS,
-      leadMs: LEAD_MS,
-    });
-    const buildAndEncryptMs = Date.now() - t;
-    progress(`scale: ${opts.count} connections built and encrypted in ${buildAndEncryptMs} ms; inserting`);
-    t = Date.now();
+    // The sweep ran before these connections were made (a deployment in service): its first pass on an empty store.
+    await sweep(Date.now(), policy.sweepHorizonMs);
+    let buildAndEncryptMs = 0;
     let inserted = 0;
-    for (let i = 0; i < docs.length && Date.now() - t < opts.insertBudgetMs; i += 2_000) {
-      await models.Connection.insertMany(docs.slice(i, i + 2_000), { ordered: false, lean: true });
-      inserted = Math.min(docs.length, i + 2_000);
+    const t = Date.now();
+    // Built, encrypted and inserted a chunk at a time (a million documents at once would not fit in memory), chunk
+    // i holding the i-th slice of the period.
+    for (let i = 0; i < opts.count && Date.now() - t < opts.insertBudgetMs; i += CHUNK) {
+      const n = Math.min(CHUNK, opts.count - i);
+      const b = Date.now();
+      const docs = realisticConnections(box, {
+        count: n,
+        workspaceId: env.workspaceId,
+        appId: env.app.id,
+        tenantId: env.tenant.id,
+        firstDueAt: firstDueAt + Math.floor((i * SPREAD_MS) / opts.count),
+        spreadMs: Math.floor((n * SPREAD_MS) / opts.count),
+        leadMs: LEAD_MS,
+      });
+      buildAndEncryptMs += Date.now() - b;
+      await addToRefreshSchedule(models, docs);
+      await models.Connection.insertMany(docs, { ordered: false, lean: true });
+      inserted += n;
       if (inserted % 20_000 === 0) progress(`  ${inserted} inserted`);
     }
     const insertMs = Date.now() - t;
@@ -63,41 +79,39 @@ export async function runScalePhase(
       progress(
         `scale: insert budget of ${opts.insertBudgetMs / 1000} s reached at ${inserted} connections; measuring those`,
       );
-    const due = (n: number) => firstDueAt + Math.ceil((n * SPREAD_MS) / opts.count);
-    const sweep = (upTo: number) =>
-      refreshSweep({
-        models,
-        queues,
-        logger,
-        now: Date.now,
-        policy: { ...defaultRefreshPolicy, sweepHorizonMs: Math.max(0, upTo - Date.now()) },
-      });
+    // Due times of the inserted ones: [firstDueAt, firstDueAt + insertedSpan).
+    const dueOf = (k: number) => firstDueAt + Math.ceil((k * SPREAD_MS) / opts.count);
 
     const memBefore = usedMemoryBytes(await redis.info('memory'));
-    t = Date.now();
-    const first = await sweep(due(1_000));
-    const firstMs = Date.now() - t;
-    progress(`scale: pass with ${first.enqueued} due took ${firstMs} ms; scheduling all`);
-    t = Date.now();
-    await sweep(firstDueAt + SPREAD_MS + 60_000);
-    const scheduleAllMs = Date.now() - t;
+    // A pass a minute before the first come due, its horizon reaching the 1,000th.
+    const firstNow = firstDueAt - 60_000;
+    let ms = Date.now();
+    const first = await sweep(firstNow, dueOf(Math.min(1_000, inserted)) - firstNow);
+    const firstMs = Date.now() - ms;
+    progress(`scale: pass with ${first.enqueued} due took ${firstMs} ms (${first.read} entries read)`);
+    // The production pass when they come due: its horizon and interval.
+    ms = Date.now();
+    const steady = await sweep(firstDueAt, policy.sweepHorizonMs);
+    const steadyMs = Date.now() - ms;
     const scheduledJobs = await queues.queue('token-refresh').getDelayedCount();
     const memAfter = usedMemoryBytes(await redis.info('memory'));
     progress(
-      `scale: ${scheduledJobs} delayed jobs in ${scheduleAllMs} ms, +${((memAfter - memBefore) / 1048576).toFixed(1)} MB`,
+      `scale: production pass (${policy.sweepHorizonMs / 1000} s horizon) handed out ${steady.enqueued} in ${steadyMs} ms ` +
+        `(interval ${policy.sweepEveryMs / 1000} s); ${scheduledJobs} delayed jobs, +${((memAfter - memBefore) / 1048576).toFixed(1)} MB`,
     );
-    const per1000 = (ms: number, n: number) => (n > 0 ? (ms * 1000) / n : null);
     return {
       connectionsWanted: opts.count,
       connections: inserted,
       buildAndEncryptMs,
       insertPerSec: ratePerSec(inserted, insertMs),
-      sweepPer1000DueMs: per1000(firstMs, first.enqueued),
+      sweepPer1000DueMs: first.enqueued > 0 ? (firstMs * 1000) / first.enqueued : null,
       dueInPass: first.enqueued,
-      scheduleAllMs,
+      steadyPassMs: steadyMs,
+      steadyPassDue: steady.enqueued,
+      sweepIntervalMs: policy.sweepEveryMs,
       scheduledJobs,
       redisMemoryBytes: memAfter - memBefore,
-      redisBytesPerConnection: scheduledJobs > 0 ? (memAfter - memBefore) / scheduledJobs : null,
+      redisBytesPerConnection: inserted > 0 ? (memAfter - memBefore) / inserted : null,
     };
   } finally {
     progress('scale: cleaning up (queue and database)');

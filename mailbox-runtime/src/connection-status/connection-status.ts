@@ -127,7 +127,7 @@ export async function markRefreshFailed(
     { returnDocument: 'after' },
   ).lean();
   if (!updated) return false; // refreshed or marked meanwhile
-  await scheduleRefresh(deps.queues, updated as ConnectionDoc, at.getTime());
+  await scheduleRefresh(deps, updated as ConnectionDoc, at.getTime(), conn.nextRefreshAt);
   await recordActivity(deps.models, conn, 'refresh_failed', at, {
     kind: failure.kind,
     code: failure.code,
@@ -200,7 +200,7 @@ export async function markAppConnections(deps: StatusDeps, appId: string, reason
  * version and status): the refresh scheduled, a status_changed line, `connection.recovered`. Null if it lost the race.
  */
 export async function markRecovered(
-  deps: StatusDeps,
+  deps: StatusDeps & Pick<RuntimeDeps, 'policy'>,
   conn: ConnectionDoc,
   tokens: Record<string, unknown>,
   ctx: { secretVersion: number; at: Date },
@@ -211,7 +211,8 @@ export async function markRecovered(
     { returnDocument: 'after' },
   ).lean()) as ConnectionDoc | null;
   if (!updated) return null;
-  await scheduleRefresh(deps.queues, updated, ctx.at.getTime());
+  // Off the store's schedule while it needed reconnecting: filed again.
+  await scheduleRefresh(deps, updated, ctx.at.getTime());
   await emitEvent(
     deps.queues,
     'connection.recovered',

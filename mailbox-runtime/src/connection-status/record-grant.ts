@@ -10,9 +10,10 @@ import {
   type ScopePresetName,
   type SecretBox,
 } from '@outlook-connect/shared';
+import { addToRefreshSchedule } from '../tokens/refresh-schedule';
 
 export interface RecordGrantInput {
-  models: Pick<Models, 'Connection' | 'ConnectionActivity'>;
+  models: Pick<Models, 'Connection' | 'ConnectionActivity' | 'ScheduleBucket' | 'ScheduleCursor'>;
   box: SecretBox;
   workspaceId: string;
   /** The OAuth app the grant was made through (its id in our store). */
@@ -57,6 +58,11 @@ export async function recordGrant(
   const now = input.now ?? new Date();
   const key = { appId, tenantId: identity.tenantId, microsoftUserId: identity.microsoftUserId };
 
+  const firstRefreshAt = input.nextRefreshAt ?? defaultNextRefreshAt(input.grant.expiresAt);
+  // Filed before the connection is written: a crash in between leaves an entry the sweep drops, never an active
+  // connection the sweep cannot find.
+  const fileSchedule = (connectionId: string) =>
+    addToRefreshSchedule(input.models, [{ _id: connectionId, nextRefreshAt: firstRefreshAt }]);
   const fields = (connectionId: string) => ({
     workspaceId: input.workspaceId,
     status: 'active' as const,
@@ -73,7 +79,7 @@ export async function recordGrant(
       : null,
     accessTokenExpiresAt: input.grant.expiresAt,
     lastRefreshAt: now,
-    nextRefreshAt: input.nextRefreshAt ?? defaultNextRefreshAt(input.grant.expiresAt),
+    nextRefreshAt: firstRefreshAt,
     refreshFailures: 0,
     lastRefreshError: null,
     disconnectedAt: null,
@@ -94,6 +100,7 @@ export async function recordGrant(
       target.tenantId === identity.tenantId &&
       target.microsoftUserId === identity.microsoftUserId;
     if (!same) return { mismatch: 'account', connectionId: id, signedInAs: identity.mailbox };
+    await fileSchedule(id);
     const updated = await input.models.Connection.findOneAndUpdate(
       { _id: id, workspaceId: input.workspaceId },
       { $set: fields(id), $inc: { tokenVersion: 1 } },
@@ -108,6 +115,7 @@ export async function recordGrant(
   for (let attempt = 0; attempt < 2; attempt++) {
     const existing = await input.models.Connection.findOne(key).lean();
     if (existing) {
+      await fileSchedule(existing._id);
       const updated = await input.models.Connection.findOneAndUpdate(
         { _id: existing._id },
         { $set: fields(existing._id), $inc: { tokenVersion: 1 } },
@@ -118,6 +126,7 @@ export async function recordGrant(
       return { connection: updated as ConnectionDoc, created: false };
     }
     const id = newId('conn');
+    await fileSchedule(id);
     try {
       const created = await input.models.Connection.create({ _id: id, ...key, ...fields(id), tokenVersion: 1 });
       await logActivity(input, id, 'connected', now);

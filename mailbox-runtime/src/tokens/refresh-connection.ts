@@ -15,6 +15,7 @@ import { APP_REASON_CODES } from '../connection-status/next-status';
 import type { RuntimeDeps } from '../runtime-deps';
 import { redisKeys } from '@outlook-connect/queues';
 import { acquireLease } from '../redis/lease';
+import { cachedOAuthApp, forgetOAuthApp } from './oauth-app-cache';
 import { scheduleRefresh } from './refresh-schedule';
 import { nextRefreshAt } from './should-refresh';
 
@@ -75,7 +76,7 @@ export async function refreshConnection(
       return { kind: 'superseded', connection: conn };
     const wait = opts.notBefore?.(conn);
     if (wait && wait.getTime() > deps.now()) return { kind: 'early', at: wait, connection: conn };
-    const app = await deps.models.OAuthApp.findById(conn.appId).lean();
+    const app = await cachedOAuthApp(deps.models, conn.appId, deps.now(), mode === 'recovery');
     if (!app) return { kind: 'unusable', connection: conn };
 
     let tokens;
@@ -95,6 +96,7 @@ export async function refreshConnection(
       );
     } catch (err) {
       const failure = classifyMicrosoftError(err, { now: deps.now() });
+      if (failure.kind !== 'transient') forgetOAuthApp(deps.models, app._id);
       if (mode === 'normal')
         await deps.health.reportFailure(conn._id, failure, { source: 'refresh', appSecretVersion: app.secretVersion });
       return { kind: 'failed', failure, error: err, connection: conn, appSecretVersion: app.secretVersion };
@@ -134,7 +136,7 @@ export async function refreshConnection(
         ? { kind: 'superseded', connection: current }
         : { kind: 'unusable', connection: current };
     }
-    if (mode === 'normal') await scheduleRefresh(deps.queues, updated, now);
+    if (mode === 'normal') await scheduleRefresh(deps, updated, now, conn.nextRefreshAt);
     await recordActivity(deps.models, updated, 'refreshed', at, {
       reason: opts.reason ?? (mode === 'recovery' ? 'recovery' : 'on_demand'),
       by: processName,

@@ -1,7 +1,19 @@
 import { jobOptionsFor, validatePayload, type QueueClient } from '@outlook-connect/queues';
-import type { ConnectionDoc } from '@outlook-connect/shared';
+import type { ConnectionDoc, Models } from '@outlook-connect/shared';
+import { minuteOf } from '../schedule/due-buckets';
+import { addToSchedule } from '../schedule/schedule-store';
+import type { RefreshPolicy } from './refresh-policy';
 
 export type ScheduledFields = Pick<ConnectionDoc, '_id' | 'tokenVersion' | 'refreshFailures' | 'nextRefreshAt'>;
+
+/** The bucketed schedule the refresh sweep reads (schedule_buckets `_id` prefix). */
+export const REFRESH_SCHEDULE = 'token-refresh';
+
+export interface ScheduleDeps {
+  queues: QueueClient;
+  models: Pick<Models, 'ScheduleBucket' | 'ScheduleCursor'>;
+  policy: Pick<RefreshPolicy, 'sweepHorizonMs'>;
+}
 
 /**
  * One job id per (connection, token version, failure count): a re-enqueue by the sweeper or a second process
@@ -21,15 +33,41 @@ function jobFor(conn: ScheduledFields, now: number) {
   return { name: 'token-refresh', data, opts: { ...jobOptionsFor('token-refresh'), jobId: refreshJobId(conn), delay } };
 }
 
-/** A delayed token-refresh job at the connection's nextRefreshAt (a no-op when that job already exists). */
-export async function scheduleRefresh(queues: QueueClient, conn: ScheduledFields, now: number): Promise<void> {
-  const job = jobFor(conn, now);
-  await queues.queue('token-refresh').add(job.name, job.data, job.opts);
+/**
+ * Puts the connection's refresh at its nextRefreshAt. Redis gets a delayed job only when that is within the sweep's
+ * horizon (the sweep hands out the rest as they come near), so Redis holds refresh rate x horizon jobs, not one per
+ * connection. The store's schedule gets an entry only when the connection was not on it at an earlier time
+ * (`previousAt`): the sweep itself moves an entry on to its connection's next due time, so a refresh at or after its
+ * schedule costs no schedule write.
+ */
+export async function scheduleRefresh(
+  deps: ScheduleDeps,
+  conn: ScheduledFields,
+  now: number,
+  previousAt: Date | null = null,
+): Promise<void> {
+  const at = conn.nextRefreshAt?.getTime();
+  if (at === undefined) return;
+  if (!previousAt || minuteOf(at) < minuteOf(previousAt.getTime()))
+    await addToSchedule(deps.models, REFRESH_SCHEDULE, [{ id: conn._id, atMs: at }]);
+  if (at <= now + deps.policy.sweepHorizonMs) {
+    const job = jobFor(conn, now);
+    await deps.queues.queue('token-refresh').add(job.name, job.data, job.opts);
+  }
 }
 
-/** The same for many connections in one round trip (the sweeper). */
+/** Delayed jobs for many connections in one round trip (the sweeper; existing ids collapse). */
 export async function scheduleRefreshes(queues: QueueClient, conns: ScheduledFields[], now: number): Promise<void> {
   if (conns.length) await queues.queue('token-refresh').addBulk(conns.map((c) => jobFor(c, now)));
+}
+
+/** Files connections stored with a nextRefreshAt on the store's schedule (a new grant, a backfill, a bulk import). */
+export async function addToRefreshSchedule(
+  models: ScheduleDeps['models'],
+  conns: ReadonlyArray<Pick<ConnectionDoc, '_id' | 'nextRefreshAt'>>,
+): Promise<void> {
+  const entries = conns.flatMap((c) => (c.nextRefreshAt ? [{ id: c._id, atMs: c.nextRefreshAt.getTime() }] : []));
+  await addToSchedule(models, REFRESH_SCHEDULE, entries);
 }
 
 /**

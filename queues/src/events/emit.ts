@@ -27,3 +27,25 @@ export function emitEvent<T extends EventName>(
   if (opts.occurredAt) input.occurredAt = opts.occurredAt;
   return queues.emit(input);
 }
+
+/** One event of emitEvents: the arguments of emitEvent, as an object. */
+export interface EventToEmit<T extends EventName> {
+  type: T;
+  subject: EventSubject;
+  data: EventData<T>;
+  opts: EmitOptions;
+}
+
+/** Many events in one round trip (a delta page's arrivals): each typed and validated as emitEvent's. */
+export function emitEvents<T extends EventName>(
+  queues: Pick<QueueClient, 'emitMany'>,
+  events: ReadonlyArray<EventToEmit<T>>,
+): Promise<ProductEvent[]> {
+  return queues.emitMany(
+    events.map((e) => {
+      const input: EmitInput = { type: e.type, ...e.subject, data: e.data as Record<string, unknown>, id: e.opts.id };
+      if (e.opts.occurredAt) input.occurredAt = e.opts.occurredAt;
+      return input;
+    }),
+  );
+}

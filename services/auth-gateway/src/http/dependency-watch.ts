@@ -103,6 +103,7 @@ export function guardQueues(queues: QueueClient, redis: Redis, timeoutMs: number
     queue: (name) => queues.queue(name),
     enqueue: (name, payload, o) => bounded(() => queues.enqueue(name, payload, o)),
     emit: (event) => bounded(() => queues.emit(event)),
+    emitMany: (events) => bounded(() => queues.emitMany(events)),
     close: () => queues.close(),
   };
 }

@@ -152,7 +152,3 @@ export async function removeOlderGenerations(models: InboxModels, conn: Conn, ge
   }
   return removed;
 }
-
-export async function storedCount(models: InboxModels, conn: Conn): Promise<number> {
-  return models.InboxMessage.countDocuments({ connectionId: conn._id });
-}

@@ -11,7 +11,6 @@ import { recordActivity } from '@outlook-connect/mailbox-runtime';
 import type { ConnectionHealth, MailboxGraph } from '@outlook-connect/mailbox-runtime';
 import { connectionUnusableOf, mailboxBusyOf } from '@outlook-connect/mailbox-runtime';
 import type { InboxPolicy } from './inbox-policy';
-import { storedCount } from './message-store';
 import { nextPollDelayMs, notPolledReason } from './poll-schedule';
 import { acquireSyncLock, SyncLockLostError } from './sync-lock';
 import { failureAction, shouldRecordFailure, shouldRecordSuccess } from './sync-outcome';
@@ -23,7 +22,7 @@ import { markAttempt, recordSyncFailure, recordSyncSuccess, setNextSyncAt } from
 
 export interface InboxSyncDeps {
   models: Pick<Models, 'Connection' | 'InboxMessage' | 'Send' | 'ConnectionActivity'>;
-  queues: Pick<QueueClient, 'emit' | 'prefix'>;
+  queues: Pick<QueueClient, 'emit' | 'emitMany' | 'prefix'>;
   redis: Redis;
   graph: MailboxGraph;
   health: ConnectionHealth;
@@ -82,13 +81,7 @@ async function syncLocked(
       const now = deps.now();
       // A pass cut at the page budget continues right away, behind the other mailboxes already waiting.
       const atMs = result.passCompleted ? now + nextPollDelayMs(deps.inboxPolicy, 0, random()) : now;
-      await recordSyncSuccess(
-        deps.models,
-        conn._id,
-        new Date(now),
-        new Date(atMs),
-        await storedCount(deps.models, conn),
-      );
+      await recordSyncSuccess(deps.models, conn._id, new Date(now), new Date(atMs));
       if (shouldRecordSuccess(result, conn.sync?.consecutiveFailures ?? 0)) {
         const { added, updated, removed, purged, events, pages, full, passCompleted } = result;
         await recordActivity(deps.models, conn, 'synced', new Date(now), {

@@ -1,4 +1,4 @@
-import { emitEvent, type QueueClient } from '@outlook-connect/queues';
+import { emitEvents, type QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Models } from '@outlook-connect/shared';
 import type { MailboxGraph } from '@outlook-connect/mailbox-runtime';
 import {
@@ -21,7 +21,7 @@ import { beginFullPass, completePass, passCompletionSet, savePageProgress } from
 
 export interface SyncRunDeps {
   models: Pick<Models, 'InboxMessage' | 'Send' | 'Connection'>;
-  queues: Pick<QueueClient, 'emit'>;
+  queues: Pick<QueueClient, 'emitMany'>;
   graph: MailboxGraph;
   inboxPolicy: InboxPolicy;
   now: () => number;
@@ -99,34 +99,46 @@ export async function runInboxSync(
     const arrivals = candidates.filter((m) => !stored.has(m.graphId));
     if (arrivals.length > 0) {
       const sends = await sendsAnsweredBy(models, conn, arrivals);
-      for (const m of arrivals) {
-        const e = receivedEvent(conn, m, sends);
-        await emitEvent(deps.queues, e.type, { workspaceId: e.workspaceId, connectionId: e.connectionId }, e.data, {
-          id: e.id,
-          occurredAt: e.occurredAt,
-        });
-      }
+      // The page's events in one round trip.
+      await emitEvents(
+        deps.queues,
+        arrivals.map((m) => {
+          const e = receivedEvent(conn, m, sends);
+          return {
+            type: e.type,
+            subject: { workspaceId: e.workspaceId, connectionId: e.connectionId },
+            data: e.data,
+            opts: { id: e.id, occurredAt: e.occurredAt },
+          };
+        }),
+      );
       result.events += arrivals.length;
     }
     const written = await writeMessages(models, conn, kept, stored, start.generation);
-    result.removed += await removeMessages(models, conn, plan.removedIds);
+    const removed = await removeMessages(models, conn, plan.removedIds);
+    result.removed += removed;
     result.added += written.inserted;
+    let storedDelta = written.inserted - removed;
     result.updated += written.updated + written.unchanged;
 
     if (plan.next.kind === 'next') {
       const link = plan.next.link;
-      await savePageProgress(models, conn._id, link);
+      await savePageProgress(models, conn._id, link, storedDelta);
       fetchPage = () => client.api(link).header('Prefer', prefer).get();
       await deps.onPage?.();
       continue;
     }
     // A complete unfiltered pass saw the whole Inbox: what it did not see is gone from Outlook. Purge before installing
     // the cursor: a crash in between replays the last page and purges again (idempotent).
-    if (full) result.purged = await removeOlderGenerations(models, conn, start.generation);
+    // Before any pass completed (generation 0), every stored row is of this pass's generation: nothing to purge.
+    if (full && (conn.sync?.generation ?? 0) > 0)
+      result.purged = await removeOlderGenerations(models, conn, start.generation);
+    storedDelta -= result.purged;
     await completePass(
       models,
       conn._id,
       passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now())),
+      storedDelta,
     );
     result.passCompleted = true;
     break;

@@ -36,16 +36,30 @@ export async function beginFullPass(models: ConnModels, connectionId: string, ge
   );
 }
 
-export async function savePageProgress(models: ConnModels, connectionId: string, pageLink: string): Promise<void> {
-  await models.Connection.updateOne({ _id: connectionId }, { $set: { 'sync.pageLink': pageLink } });
+/**
+ * `storedDelta`: rows the page added minus rows it removed, counted into `sync.syncedCount` with the progress (a count
+ * of the stored rows costs a scan on FerretDB). A crash between a page's writes and this one leaves the count off by
+ * that page's rows.
+ */
+export async function savePageProgress(
+  models: ConnModels,
+  connectionId: string,
+  pageLink: string,
+  storedDelta: number,
+): Promise<void> {
+  await models.Connection.updateOne(
+    { _id: connectionId },
+    { $set: { 'sync.pageLink': pageLink }, $inc: { 'sync.syncedCount': storedDelta } },
+  );
 }
 
 export async function completePass(
   models: ConnModels,
   connectionId: string,
   set: Record<string, unknown>,
+  storedDelta: number,
 ): Promise<void> {
-  await models.Connection.updateOne({ _id: connectionId }, { $set: set });
+  await models.Connection.updateOne({ _id: connectionId }, { $set: set, $inc: { 'sync.syncedCount': storedDelta } });
 }
 
 export async function recordSyncSuccess(
@@ -53,7 +67,6 @@ export async function recordSyncSuccess(
   connectionId: string,
   now: Date,
   nextSyncAt: Date,
-  syncedCount: number,
 ): Promise<void> {
   await models.Connection.updateOne(
     { _id: connectionId },
@@ -62,7 +75,6 @@ export async function recordSyncSuccess(
         'sync.lastSuccessAt': now,
         'sync.lastError': null,
         'sync.consecutiveFailures': 0,
-        'sync.syncedCount': syncedCount,
         'sync.nextSyncAt': nextSyncAt,
       },
     },

@@ -1,6 +1,7 @@
 import { clientSecretContext } from '@outlook-connect/shared';
 import { scaledPolicy, startHarness, type LifecycleHarness } from '../testing/lifecycle-harness';
 import { appSecretCheck } from './app-secret-check';
+import { refreshSweep } from './refresh-sweep';
 
 // Secret expiry dates and secret rotation: connections are marked when the recorded expiry passes (no failed refresh
 // needed), operators are warned ahead, and after a secret update the connections marked because of the app recover.
@@ -96,7 +97,9 @@ it('recovers the connections marked because of the app after a secret rotation; 
   expect(still.statusReason).toMatchObject({ code: 'grant_revoked', aadsts: 50173 });
   const recovered = (await h.events('connection.recovered')).filter((e) => e.appId === app.id);
   expect(recovered.map((e) => e.connectionId).sort()).toEqual([ok1!._id, ok2!._id].sort());
-  // The recovered ones are back on the refresh schedule.
+  // The recovered ones are back on the refresh schedule: the sweep hands them out once their refresh comes near.
+  const due = (await models.Connection.findById(ok1!._id).lean())!.nextRefreshAt!.getTime();
+  await refreshSweep({ ...h.clients.deps, now: () => due - 30_000 });
   const { data } =
     (await queues.queue('token-refresh').getDelayed()).find((j) => j.data.connectionId === ok1!._id) ?? {};
   expect(data).toMatchObject({ reason: 'scheduled', tokenVersion: ok1!.tokenVersion + 1 });

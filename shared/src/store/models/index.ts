@@ -6,6 +6,12 @@ import { connectionSchema, type ConnectionDoc } from './connection';
 import { connectionActivitySchema, type ConnectionActivityDoc } from './connection-activity';
 import { inboxMessageSchema, type InboxMessageDoc } from './inbox-message';
 import { oauthAppSchema, type OAuthAppDoc } from './oauth-app';
+import {
+  scheduleBucketSchema,
+  scheduleCursorSchema,
+  type ScheduleBucketDoc,
+  type ScheduleCursorDoc,
+} from './schedule-bucket';
 import { sendSchema, type SendDoc } from './send';
 import { webhookDeliverySchema, type WebhookDeliveryDoc } from './webhook-delivery';
 import { webhookEndpointSchema, type WebhookEndpointDoc } from './webhook-endpoint';
@@ -18,6 +24,7 @@ export * from './connection';
 export * from './connection-activity';
 export * from './inbox-message';
 export * from './oauth-app';
+export * from './schedule-bucket';
 export * from './send';
 export * from './webhook-delivery';
 export * from './webhook-endpoint';
@@ -37,6 +44,8 @@ export interface Models {
   AttachmentChunk: Model<AttachmentChunkDoc>;
   WebhookEndpoint: Model<WebhookEndpointDoc>;
   WebhookDelivery: Model<WebhookDeliveryDoc>;
+  ScheduleBucket: Model<ScheduleBucketDoc>;
+  ScheduleCursor: Model<ScheduleCursorDoc>;
 }
 
 /** Registers every model on a connection and waits for their indexes (unique indexes carry invariants). */
@@ -54,6 +63,8 @@ export async function createModels(conn: Connection): Promise<Models> {
     AttachmentChunk: conn.model<AttachmentChunkDoc>('AttachmentChunk', attachmentChunkSchema),
     WebhookEndpoint: conn.model<WebhookEndpointDoc>('WebhookEndpoint', webhookEndpointSchema),
     WebhookDelivery: conn.model<WebhookDeliveryDoc>('WebhookDelivery', webhookDeliverySchema),
+    ScheduleBucket: conn.model<ScheduleBucketDoc>('ScheduleBucket', scheduleBucketSchema),
+    ScheduleCursor: conn.model<ScheduleCursorDoc>('ScheduleCursor', scheduleCursorSchema),
   };
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
   return models;

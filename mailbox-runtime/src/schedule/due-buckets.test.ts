@@ -1,0 +1,95 @@
+import { BUCKET_MS, bucketId, bucketIdsOf, groupByBucket, passWindow, planBucketPass, shardOf } from './due-buckets';
+
+const MIN = BUCKET_MS;
+
+describe('groupByBucket', () => {
+  it('files each id in its minute and shard, once, and never before notBefore', () => {
+    const groups = groupByBucket(
+      's',
+      [
+        { id: 'a', atMs: 10 * MIN + 5 },
+        { id: 'a', atMs: 10 * MIN + 7 },
+        { id: 'b', atMs: 2 * MIN },
+      ],
+      5,
+    );
+    expect(groups.get(bucketId('s', 10, shardOf('a')))).toEqual({ minute: 10, ids: ['a'] });
+    expect(groups.get(bucketId('s', 5, shardOf('b')))).toEqual({ minute: 5, ids: ['b'] });
+    expect(groups.size).toBe(2);
+  });
+
+  it('lists every shard of every minute of a range', () => {
+    expect(bucketIdsOf('s', 3, 4)).toHaveLength(16);
+    expect(bucketIdsOf('s', 3, 4)[0]).toBe('s:3:0');
+  });
+});
+
+describe('passWindow', () => {
+  const base = { nowMs: 100 * MIN + 30_000, horizonMs: 2 * MIN, slackMinutes: 5, maxBacklog: 10 };
+
+  it('reads from slack minutes back to the horizon when there is no backlog', () => {
+    expect(passWindow({ ...base, cursorMinute: 97 })).toEqual({ ranges: [[95, 102]], windowStart: 95, nextCursor: 95 });
+    expect(passWindow({ ...base, cursorMinute: null })).toEqual({
+      ranges: [[95, 102]],
+      windowStart: 95,
+      nextCursor: 95,
+    });
+  });
+
+  it('reads a backlog from the cursor, at most maxBacklog minutes a pass, and continues it next time', () => {
+    expect(passWindow({ ...base, cursorMinute: 90 })).toEqual({
+      ranges: [
+        [90, 94],
+        [95, 102],
+      ],
+      windowStart: 95,
+      nextCursor: 95,
+    });
+    expect(passWindow({ ...base, cursorMinute: 50 })).toMatchObject({
+      ranges: [
+        [50, 59],
+        [95, 102],
+      ],
+      nextCursor: 60,
+    });
+  });
+});
+
+describe('planBucketPass', () => {
+  const opts = { windowStart: 95, horizonEndMs: 102 * MIN };
+  const bucket = (minute: number, ids: string[]) => ({ _id: `s:${minute}:0`, minute, ids });
+
+  it('hands out what is due within the horizon and keeps it filed until its due time moves', () => {
+    const due = { a: 100 * MIN, b: 101 * MIN + 10 };
+    const plan = planBucketPass([bucket(100, ['a']), bucket(101, ['b'])], (id) => due[id as 'a' | 'b'], opts);
+    expect(plan).toEqual({ due: ['a', 'b'], pulls: new Map(), moves: [], emptied: [] });
+  });
+
+  it('moves an entry whose record was rescheduled, and does not hand it out while it is beyond the horizon', () => {
+    const plan = planBucketPass([bucket(96, ['a', 'c'])], (id) => (id === 'a' ? 150 * MIN : 96 * MIN), opts);
+    expect(plan.due).toEqual(['c']);
+    expect(plan.moves).toEqual([{ id: 'a', atMs: 150 * MIN }]);
+    expect(plan.pulls.get('s:96:0')).toEqual(['a']);
+    expect(plan.emptied).toEqual([]);
+  });
+
+  it('drops records off the schedule, and empties their bucket', () => {
+    const plan = planBucketPass([bucket(96, ['gone'])], () => null, opts);
+    expect(plan.pulls.get('s:96:0')).toEqual(['gone']);
+    expect(plan.emptied).toEqual(['s:96:0']);
+    expect(plan.due).toEqual([]);
+  });
+
+  it('brings an overdue entry of the backlog into the window, still handing it out', () => {
+    const plan = planBucketPass([bucket(40, ['late'])], () => 40 * MIN, opts);
+    expect(plan.due).toEqual(['late']);
+    expect(plan.moves).toEqual([{ id: 'late', atMs: 40 * MIN }]);
+    expect(plan.emptied).toEqual(['s:40:0']);
+  });
+
+  it('hands out and moves a record filed in two buckets only once', () => {
+    const plan = planBucketPass([bucket(96, ['a']), bucket(97, ['a'])], () => 120 * MIN, opts);
+    expect(plan.moves).toHaveLength(1);
+    expect(plan.pulls.size).toBe(2);
+  });
+});

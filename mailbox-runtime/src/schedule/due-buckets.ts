@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+
+// Pure parts of a bucketed due-time schedule: which bucket a record at a time goes to, and which buckets a sweep reads.
+
+/** One bucket per minute (and shard): fixed, so every process (gateway, workers) writes where the sweep reads. */
+export const BUCKET_MS = 60_000;
+/** Each minute split in shards, so one bucket document stays small even when many records fall in one minute. */
+export const BUCKET_SHARDS = 8;
+
+export const minuteOf = (atMs: number): number => Math.floor(atMs / BUCKET_MS);
+
+export function shardOf(id: string): number {
+  return createHash('sha1').update(id).digest()[0]! % BUCKET_SHARDS;
+}
+
+export const bucketId = (schedule: string, minute: number, shard: number): string => `${schedule}:${minute}:${shard}`;
+
+/** Every bucket id of the minutes [from, to] (inclusive), all shards. */
+export function bucketIdsOf(schedule: string, from: number, to: number): string[] {
+  const ids: string[] = [];
+  for (let m = from; m <= to; m++) for (let s = 0; s < BUCKET_SHARDS; s++) ids.push(bucketId(schedule, m, s));
+  return ids;
+}
+
+export interface DueEntry {
+  id: string;
+  atMs: number;
+}
+
+/** Entries grouped by the bucket they belong in (`minute` at the earliest `notBefore`, a minute the sweep still reads). */
+export function groupByBucket(
+  schedule: string,
+  entries: readonly DueEntry[],
+  notBefore = Number.NEGATIVE_INFINITY,
+): Map<string, { minute: number; ids: string[] }> {
+  const out = new Map<string, { minute: number; ids: string[] }>();
+  for (const e of entries) {
+    const minute = Math.max(minuteOf(e.atMs), notBefore);
+    const key = bucketId(schedule, minute, shardOf(e.id));
+    const group = out.get(key);
+    if (group) {
+      if (!group.ids.includes(e.id)) group.ids.push(e.id);
+    } else out.set(key, { minute, ids: [e.id] });
+  }
+  return out;
+}
+
+/**
+ * The minutes one sweep pass reads: the backlog from the cursor (at most `maxBacklog` minutes of it) and always the
+ * window from `slack` minutes back to the horizon; a backlog that did not fit is continued by the next pass.
+ */
+export function passWindow(opts: {
+  cursorMinute: number | null;
+  nowMs: number;
+  horizonMs: number;
+  slackMinutes: number;
+  maxBacklog: number;
+}): { ranges: Array<[number, number]>; windowStart: number; nextCursor: number } {
+  const windowStart = minuteOf(opts.nowMs) - opts.slackMinutes;
+  const end = minuteOf(opts.nowMs + opts.horizonMs);
+  const from = opts.cursorMinute === null ? windowStart : Math.min(opts.cursorMinute, windowStart);
+  if (from >= windowStart) return { ranges: [[windowStart, end]], windowStart, nextCursor: windowStart };
+  const backlogEnd = Math.min(windowStart - 1, from + opts.maxBacklog - 1);
+  return {
+    ranges: [
+      [from, backlogEnd],
+      [windowStart, end],
+    ],
+    windowStart,
+    // The pass empties every backlog bucket it reads (entries move into the window or go), so the next one starts
+    // where this one's backlog stopped.
+    nextCursor: backlogEnd + 1,
+  };
+}
+
+export interface BucketRead {
+  _id: string;
+  minute: number;
+  ids: string[];
+}
+
+export interface BucketPassPlan {
+  /** Ids whose due time is within the horizon (each once), to hand to the queue. */
+  due: string[];
+  /** Entries to drop from their bucket (record gone, off the schedule, or filed elsewhere). */
+  pulls: Map<string, string[]>;
+  /** Records to file in the bucket of their due time (not before the window's first minute). */
+  moves: DueEntry[];
+  /** Buckets this pass leaves without entries. */
+  emptied: string[];
+}
+
+/**
+ * One pass over the buckets read: each entry is checked against its record's due time (`dueAtOf`, null = not on the
+ * schedule). Due within the horizon: handed out (and kept until the record's due time moves on). Filed in the wrong
+ * bucket (the record moved, or it is overdue behind the window): moved. Off the schedule: dropped.
+ */
+export function planBucketPass(
+  buckets: readonly BucketRead[],
+  dueAtOf: (id: string) => number | null,
+  opts: { windowStart: number; horizonEndMs: number },
+): BucketPassPlan {
+  const plan: BucketPassPlan = { due: [], pulls: new Map(), moves: [], emptied: [] };
+  const dueSet = new Set<string>();
+  const moved = new Set<string>();
+  for (const b of buckets) {
+    const pulled: string[] = [];
+    for (const id of b.ids) {
+      const at = dueAtOf(id);
+      if (at === null) {
+        pulled.push(id);
+        continue;
+      }
+      if (at <= opts.horizonEndMs && !dueSet.has(id)) {
+        dueSet.add(id);
+        plan.due.push(id);
+      }
+      if (Math.max(minuteOf(at), opts.windowStart) !== b.minute) {
+        pulled.push(id);
+        if (!moved.has(id)) {
+          moved.add(id);
+          plan.moves.push({ id, atMs: at });
+        }
+      }
+    }
+    if (pulled.length) plan.pulls.set(b._id, pulled);
+    if (pulled.length === b.ids.length) plan.emptied.push(b._id);
+  }
+  return plan;
+}

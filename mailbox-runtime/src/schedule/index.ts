@@ -1,0 +1,2 @@
+export * from './due-buckets';
+export * from './schedule-store';
