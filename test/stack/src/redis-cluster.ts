@@ -16,6 +16,8 @@ export interface ClusterEndpoint {
   /** host:port of every seed node, comma-separated (REDIS_CLUSTER_NODES). */
   nodes: string;
   source: string;
+  /** Where a cluster the stack started keeps its nodes' files (removed by stop). */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -130,7 +132,7 @@ export async function ensureRedisCluster(
     await waitFor(allOk, 20_000, 'the Redis Cluster (cluster_state:ok on every node)');
     const nodes = ports.map((p) => `127.0.0.1:${p}`).join(',');
     log(`started a 3-master Redis Cluster at ${nodes} (data ${root})`);
-    return { url: `redis://127.0.0.1:${ports[0]}`, nodes, source: 'redis-cluster', stop };
+    return { url: `redis://127.0.0.1:${ports[0]}`, nodes, source: 'redis-cluster', dataDir: root, stop };
   } catch (err) {
     await stop();
     throw err;
