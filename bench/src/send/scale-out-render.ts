@@ -19,7 +19,7 @@ export function scaleOutMarkdown(s: ScaleOutResult): string {
     (l) =>
       `- Limits on ${label(l.redis)} over ${l.processes} processes (${l.mailboxes} mailboxes, ${l.enqueuedPerMailbox} sends each): ` +
       `at most ${Math.max(0, ...l.maxSendsInAMinute)} sends per mailbox in a minute (sendsPerMinute ${l.sendsPerMinute}), ` +
-      `at most ${l.peakMailboxConcurrency} Graph requests in flight per mailbox (limit ${l.maxConcurrent}): ${l.held ? 'held' : '**NOT held**'}.`,
+      `at most ${l.peakMailboxConcurrency} Graph requests in flight per mailbox (limit ${l.maxConcurrent}): ${l.held ? 'held' : '**NOT held**'}${l.reached ? '' : ' (a budget was not used up)'}.`,
   );
   const peak = Math.max(0, ...s.runs.map((r) => r.peakMailboxConcurrency));
   return [
