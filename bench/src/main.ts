@@ -14,6 +14,7 @@ import { oursSubject } from './send/ours';
 import { runRssRun } from './send/rss-run';
 import { impliedRows } from './store/implied';
 import { runStorePhase } from './store/store-phase';
+import { runScaleOutPhase } from './send/scale-out';
 import { startBenchEnv } from './setup/bench-env';
 import { knobsFromEnv } from './setup/knobs';
 import { runCompressed } from './tokens/compressed-phase';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       `connecting ${knobs.BENCH_SEND_MAILBOXES} send_only, ${knobs.BENCH_INBOX_MAILBOXES} inbox and ${knobs.BENCH_REFRESH_CONNECTIONS} refresh mailboxes (real connect flow)`,
     );
     const sendBoxes = await env.connectMany(
-      runs('send') || runs('rss') ? knobs.BENCH_SEND_MAILBOXES : 0,
+      runs('send') || runs('rss') || runs('scaleout') ? knobs.BENCH_SEND_MAILBOXES : 0,
       'send_only',
       'send',
     );
@@ -135,6 +136,20 @@ async function main(): Promise<void> {
         sendBoxes.map((m) => ({ connectionId: m.connection._id, email: m.email })),
         { sends: knobs.BENCH_RSS_SENDS, timeoutMs: Math.max(timeoutMs, knobs.BENCH_RSS_SENDS * 50) },
       );
+    });
+    await phase('scaleout', async () => {
+      const limitBoxes = await env.connectMany(knobs.BENCH_SCALEOUT_LIMIT_MAILBOXES, 'send_only', 'limits');
+      results.scaleOut = await runScaleOutPhase(env, {
+        mailboxes: sendBoxes.map((m) => ({ connectionId: m.connection._id, email: m.email })),
+        sends: knobs.BENCH_SCALEOUT_SENDS,
+        processCounts: knobs.BENCH_SCALEOUT_PROCESSES,
+        concurrency: knobs.BENCH_SEND_CONCURRENCY,
+        limitMailboxes: limitBoxes.map((m) => ({ connectionId: m.connection._id, email: m.email })),
+        sendsPerMinute: knobs.BENCH_SCALEOUT_SENDS_PER_MINUTE,
+        timeoutMs,
+      });
+      if (!results.scaleOut.limitsHeld)
+        results.notes.push('Scale-out: the per-mailbox limits did NOT hold across processes (see scaleOut.limits).');
     });
     await phase('redis', async () => {
       progress('redis: raw command rate');
@@ -232,7 +247,7 @@ async function main(): Promise<void> {
   }
   if (only.length > 0) {
     process.stdout.write(
-      `\n${JSON.stringify({ phases: only, store: results.store, sendRss: results.sendRss, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, peakRss: results.peakRss, errors: results.errors }, null, 2)}\n`,
+      `\n${JSON.stringify({ phases: only, store: results.store, scaleOut: results.scaleOut, sendRss: results.sendRss, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, peakRss: results.peakRss, errors: results.errors }, null, 2)}\n`,
     );
     if (results.errors.length) process.exitCode = 1;
     return;

@@ -1,6 +1,6 @@
 import type { QueueClient } from '@outlook-connect/queues';
 import type { Logger, Models, SecretBox } from '@outlook-connect/shared';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import type { RefreshPolicy } from './tokens/refresh-policy';
 
 /** What the runtime is built from: the process's store, SecretBox, queue client and Redis, plus the refresh policy. */
@@ -8,7 +8,7 @@ export interface RuntimeDeps {
   models: Models;
   box: SecretBox;
   queues: QueueClient;
-  redis: Redis;
+  redis: RedisConnection;
   logger: Logger;
   microsoft: { loginUrl: string; graphUrl: string };
   now: () => number;

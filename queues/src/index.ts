@@ -10,7 +10,7 @@ export {
 export * from './events';
 export { clusterSafePrefix } from './prefix';
 export { redisKeys } from './redis-keys';
-export { createRedis } from './redis';
+export { createRedis, deleteKeysMatching, keyNodes, scanKeys, type RedisConnection, type RedisTarget } from './redis';
 export {
   createQueueClient,
   InvalidPayloadError,

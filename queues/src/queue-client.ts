@@ -1,5 +1,5 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis';
 import { catalog, type Payload, type QueueName } from './catalog';
 import { eventSchema, type EventName, type ProductEvent } from './events';
 import { clusterSafePrefix } from './prefix';
@@ -82,7 +82,7 @@ function toEvent(input: EmitInput): ProductEvent {
 }
 
 /** The producer side of the catalog: validates every payload before it reaches Redis. */
-export function createQueueClient(opts: { connection: Redis; prefix: string }): QueueClient {
+export function createQueueClient(opts: { connection: RedisConnection; prefix: string }): QueueClient {
   const prefix = clusterSafePrefix(opts.prefix);
   const queues = new Map<QueueName, Queue>();
   const queue = (name: QueueName): Queue => {

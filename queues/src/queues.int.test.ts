@@ -3,27 +3,27 @@ import pino from 'pino';
 import { testIsolation } from '@outlook-connect/shared/testing';
 import { emitEvent, eventId } from './events';
 import { createQueueClient } from './queue-client';
-import { createRedis } from './redis';
+import { createRedis, deleteKeysMatching, scanKeys } from './redis';
+import { redisKeys } from './redis-keys';
 import { handlerFor, startWorkers } from './worker-runtime';
 
 describe('queues on a real Redis', () => {
   const iso = testIsolation('queues');
-  const producerRedis = createRedis(iso.redisUrl, 'producer');
-  const workerRedis = createRedis(iso.redisUrl, 'worker');
+  const producerRedis = createRedis(iso.redisTarget, 'producer');
+  const workerRedis = createRedis(iso.redisTarget, 'worker');
   const client = createQueueClient({ connection: producerRedis, prefix: iso.queuePrefix });
   const logger = pino({ level: 'silent' });
 
   afterAll(async () => {
     await client.close();
-    const keys = await producerRedis.keys(`{${iso.queuePrefix}}:*`);
-    if (keys.length) await producerRedis.del(...keys);
+    await deleteKeysMatching(producerRedis, ...redisKeys.keyPatterns(iso.queuePrefix));
     producerRedis.disconnect();
     workerRedis.disconnect();
   });
 
   it('keeps every key of the queue inside one hash tag', async () => {
     await client.enqueue('send', { sendId: 'send_0123456789abcdef01234567' });
-    const keys = await producerRedis.keys(`*${iso.queuePrefix}*`);
+    const keys = await scanKeys(producerRedis, `*${iso.queuePrefix}*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const k of keys) expect(k.startsWith(`{${iso.queuePrefix}}:`)).toBe(true);
   });
@@ -41,7 +41,7 @@ describe('queues on a real Redis', () => {
     });
     const raw = new Queue('calendar', { connection: producerRedis, prefix: `{${iso.queuePrefix}}` });
     // QueueEvents does not close a connection it was handed: this test does.
-    const eventsRedis = createRedis(iso.redisUrl, 'worker');
+    const eventsRedis = createRedis(iso.redisTarget, 'worker');
     const events = new QueueEvents('calendar', { connection: eventsRedis, prefix: `{${iso.queuePrefix}}` });
     await events.waitUntilReady();
     const bad = await raw.add('calendar', { operationId: 42 }, { attempts: 5 });

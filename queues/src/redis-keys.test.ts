@@ -1,16 +1,40 @@
 import { redisKeys } from './redis-keys';
 
+// Redis Cluster: a multi-key script's keys must hash to one slot, which the first {tag} of each key decides.
+const tagOf = (key: string) => /\{([^{}]+)\}/.exec(key)?.[1];
+
 describe('redisKeys', () => {
-  it('puts every mailbox key under the queue prefix hash tag, raw or already tagged', () => {
+  it("puts a mailbox's keys under its own hash tag, from the raw or the tagged prefix", () => {
     const raw = redisKeys.mailbox('oc', 'conn_1');
     const tagged = redisKeys.mailbox('{oc}', 'conn_1');
-    expect(raw).toMatchObject({ slots: '{oc}:mailbox:conn_1:slots', pausedUntil: '{oc}:mailbox:conn_1:paused' });
+    expect(raw).toMatchObject({ slots: 'oc:mailbox:{conn_1}:slots', pausedUntil: 'oc:mailbox:{conn_1}:paused' });
     expect(tagged.sendWindow).toBe(raw.sendWindow);
-    expect(raw.recipients('2025-03-04')).toBe('{oc}:mailbox:conn_1:recipients:2025-03-04');
+    expect(raw.recipients('2025-03-04')).toBe('oc:mailbox:{conn_1}:recipients:2025-03-04');
+    const tags = [raw.slots, raw.pausedUntil, raw.sendWindow, raw.recipients('2025-03-04')].map(tagOf);
+    expect(new Set(tags)).toEqual(new Set(['conn_1']));
+    expect(tagOf(redisKeys.mailbox('oc', 'conn_2').slots)).not.toBe(tagOf(raw.slots));
   });
 
-  it('puts the locks under the same tag', () => {
-    expect(redisKeys.refreshLock('oc', 'conn_1')).toBe('{oc}:lock:token-refresh:conn_1');
-    expect(redisKeys.syncLock('{oc}', 'conn_1')).toBe('{oc}:lock:inbox-sync:conn_1');
+  it("puts a connection's locks under its tag and an endpoint's two keys under the endpoint's", () => {
+    expect(redisKeys.refreshLock('oc', 'conn_1')).toBe('oc:lock:token-refresh:{conn_1}');
+    expect(redisKeys.syncLock('{oc}', 'conn_1')).toBe('oc:lock:inbox-sync:{conn_1}');
+    const endpoint = redisKeys.webhookEndpoint('{oc}', 'whe_1');
+    expect([tagOf(endpoint.slots), tagOf(endpoint.pausedUntil)]).toEqual(['whe_1', 'whe_1']);
+  });
+
+  it("keeps the prefix's own keys under the queue prefix's tag, with BullMQ's", () => {
+    expect(tagOf(redisKeys.operationSweepCursor('oc', 'send'))).toBe('oc');
+    expect(tagOf(redisKeys.webhookMetrics('{oc}'))).toBe('oc');
+  });
+
+  it('matches every key of a prefix, and none of a longer prefix', () => {
+    const patterns = redisKeys.keyPatterns('{t-a}');
+    expect(patterns).toEqual(['{t-a}:*', 't-a:*']);
+    const glob = (p: string) => new RegExp(`^${p.replace(/[{}]/g, (c) => `\\${c}`).replace('*', '.*')}$`);
+    const matches = (key: string) => patterns.some((p) => glob(p).test(key));
+    for (const key of [redisKeys.mailbox('t-a', 'conn_1').slots, redisKeys.refreshLock('t-a', 'c'), '{t-a}:send:wait'])
+      expect(matches(key)).toBe(true);
+    expect(matches(redisKeys.mailbox('t-ab', 'conn_1').slots)).toBe(false);
+    expect(matches('{t-ab}:send:wait')).toBe(false);
   });
 });

@@ -1,15 +1,19 @@
 import { clusterSafePrefix } from './prefix';
 
-// Every Redis key name outside BullMQ's own, built in one place (as BullMQ's queue-keys.ts does for its keys). All
-// live under the queue prefix's hash tag, so multi-key scripts work on Redis Cluster and a test's prefix cleans them.
+// Every Redis key name outside BullMQ's own, built in one place (as BullMQ's queue-keys.ts does for its keys). A
+// multi-key script only touches keys of one hash tag, so it works on Redis Cluster: a mailbox's keys (and a webhook
+// endpoint's) carry its own tag, `{conn_...}`, and so spread over the cluster's nodes; the rest share the queue
+// prefix's tag with BullMQ's keys. `keyPatterns` matches them all (a test's or a bench's cleanup).
 
 /** Accepts the raw prefix or the tagged one a QueueClient reports (`{prefix}`). */
 const tagged = (prefix: string) => (/^\{[^{}]+\}$/.test(prefix) ? prefix : clusterSafePrefix(prefix));
+/** The prefix without its hash tag, for keys whose tag is their own subject's. */
+const untagged = (prefix: string) => tagged(prefix).slice(1, -1);
 
 export const redisKeys = {
   /** The mailbox gate's keys of one connection: concurrency slots, Retry-After pause, send window, daily recipients. */
   mailbox(prefix: string, connectionId: string) {
-    const base = `${tagged(prefix)}:mailbox:${connectionId}`;
+    const base = `${untagged(prefix)}:mailbox:{${connectionId}}`;
     return {
       slots: `${base}:slots`,
       pausedUntil: `${base}:paused`,
@@ -18,16 +22,18 @@ export const redisKeys = {
     };
   },
   /** The one refresh of a connection across processes. */
-  refreshLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:token-refresh:${connectionId}`,
+  refreshLock: (prefix: string, connectionId: string) => `${untagged(prefix)}:lock:token-refresh:{${connectionId}}`,
   /** The one inbox sync run of a connection across processes. */
-  syncLock: (prefix: string, connectionId: string) => `${tagged(prefix)}:lock:inbox-sync:${connectionId}`,
+  syncLock: (prefix: string, connectionId: string) => `${untagged(prefix)}:lock:inbox-sync:{${connectionId}}`,
   /** Where the operation sweep (sends, calendar operations) continues its next pass; lost with a flush, it starts over. */
   operationSweepCursor: (prefix: string, queue: string) => `${tagged(prefix)}:sweep:operations:${queue}`,
   /** A webhook endpoint's delivery slots (its concurrency cap across processes) and its Retry-After pause. */
   webhookEndpoint(prefix: string, endpointId: string) {
-    const base = `${tagged(prefix)}:webhook:${endpointId}`;
+    const base = `${untagged(prefix)}:webhook:{${endpointId}}`;
     return { slots: `${base}:slots`, pausedUntil: `${base}:paused` };
   },
   /** Delivery counters and latency buckets the dashboard's /metrics reads (written by the webhooks worker). */
   webhookMetrics: (prefix: string) => `${tagged(prefix)}:webhook:metrics`,
+  /** Glob patterns matching every key of a prefix, BullMQ's included (SCAN them on every node of a cluster). */
+  keyPatterns: (prefix: string) => [`${tagged(prefix)}:*`, `${untagged(prefix)}:*`],
 };

@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis';
 import type { Logger } from 'pino';
 import { catalog, workerQueueNames, type Payload, type QueueName } from './catalog';
 import { InvalidPayloadError, validatePayload } from './queue-client';
@@ -79,7 +79,7 @@ export function jobLogBindings(
 export interface WorkersOptions {
   registrations: HandlerRegistration[];
   served?: readonly QueueName[];
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   logger: Logger;
   defaultConcurrency?: number;

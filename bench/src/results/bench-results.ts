@@ -4,6 +4,7 @@ import type { LargeInboxResult } from '../inbox/large-inbox';
 import type { AttachmentPhaseResult } from '../send/attachment-phase';
 import type { RawRedisRate } from '../redis/raw-rate';
 import type { SendPhaseResult } from '../send/send-phase';
+import type { ScaleOutResult } from '../send/scale-out';
 import type { Knobs } from '../setup/knobs';
 import type { CompressedResult } from '../tokens/compressed-phase';
 import type { RefreshRateResult } from '../tokens/refresh-phase';
@@ -23,6 +24,8 @@ export interface BenchResults {
   machine: MachineInfo;
   knobs: Knobs;
   send: SendPhaseResult | null;
+  /** The send worker in 1, 2 and 4 processes, on a single Redis and a Redis Cluster, with the limits checked. */
+  scaleOut?: ScaleOutResult | null;
   redis:
     | (RawRedisRate & {
         commandsPerSend: number | null;

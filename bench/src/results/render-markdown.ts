@@ -1,4 +1,5 @@
 import { fmt, fmtBytes, fmtPercent, fmtRatio, markdownTable } from '../lib/format';
+import { scaleOutMarkdown } from '../send/scale-out-render';
 import type { BenchResults } from './bench-results';
 
 // The results as a markdown table (printed, written next to the JSON, and copied into the README).
@@ -232,6 +233,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     markdownTable(['Measure', 'Ours', 'Baseline', 'Ours/baseline'], rows),
   ];
+  if (r.scaleOut) lines.push('', scaleOutMarkdown(r.scaleOut));
   if (r.notes.length) lines.push('', ...r.notes.map((n) => `- ${n}`));
   if (r.errors.length) lines.push('', ...r.errors.map((e) => `- **${e.phase} failed**: ${e.message}`));
   return `${lines.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import { deleteKeysMatching, redisKeys } from '@outlook-connect/queues';
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator, type TenantInfo } from '@outlook-connect/ms-emulator';
 import {
@@ -44,8 +45,8 @@ export interface BenchEnv {
 export async function startBenchEnv(): Promise<BenchEnv> {
   const iso = testIsolation('bench');
   const emu = await startEmulator({ interactive: false, limits: { enabled: false } });
-  const childEnv = {
-    REDIS_URL: iso.redisUrl,
+  const childEnv: Record<string, string> = {
+    ...iso.redisEnv,
     MONGO_URL: iso.mongoDbUrl,
     QUEUE_PREFIX: iso.queuePrefix,
     SECRETS_KEYS: generateKeyringSpec('bench'),
@@ -92,8 +93,7 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     async close() {
       rss.stop();
       await models.Connection.db.dropDatabase().catch(() => undefined);
-      const keys = await clients.deps.redis.keys(`{${iso.queuePrefix}}*`);
-      for (let i = 0; i < keys.length; i += 1000) await clients.deps.redis.unlink(...keys.slice(i, i + 1000));
+      await deleteKeysMatching(clients.deps.redis, ...redisKeys.keyPatterns(iso.queuePrefix));
       await clients.close();
       await emu.close();
     },

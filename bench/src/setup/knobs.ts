@@ -42,12 +42,21 @@ const schema = z.object({
     20,
     'webhook deliveries in flight at once (the endpoint cap; the baseline loop the same)',
   ),
+  BENCH_SCALEOUT_SENDS: int(200, 'sends per run of the scale-out phase (1, 2 and 4 worker processes, each Redis)'),
+  BENCH_SCALEOUT_PROCESSES: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'comma-separated process counts')
+    .default('1,2,4')
+    .transform((v) => v.split(',').map(Number))
+    .describe('worker process counts of the scale-out phase'),
+  BENCH_SCALEOUT_LIMIT_MAILBOXES: int(3, 'mailboxes with a real send budget in the scale-out limit check (0 = skip)'),
+  BENCH_SCALEOUT_SENDS_PER_MINUTE: int(10, 'their sendsPerMinute'),
   BENCH_PHASE_TIMEOUT_SEC: int(120, 'a phase that has not finished its work by then reports what it got'),
   BENCH_PHASES: z
     .string()
     .default('')
     .describe(
-      'comma-separated phases to run (send,store,rss,redis,inbox,attachment,scale,refresh,webhooks); empty = all. A partial run prints its figures and writes no results files',
+      'comma-separated phases to run (send,scaleout,store,rss,redis,inbox,attachment,scale,refresh,webhooks); empty = all. A partial run prints its figures and writes no results files',
     ),
 });
 

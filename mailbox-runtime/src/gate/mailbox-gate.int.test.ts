@@ -1,21 +1,19 @@
 import { testIsolation } from '@outlook-connect/shared/testing';
-import IORedis, { type Redis } from 'ioredis';
 import { MailboxBusyError } from '../contracts';
-import { redisKeys } from '@outlook-connect/queues';
+import { createRedis, deleteKeysMatching, redisKeys, type RedisConnection } from '@outlook-connect/queues';
 import { createMailboxGate } from './mailbox-gate';
 
 const iso = testIsolation('mailboxgate');
-let redisA: Redis;
-let redisB: Redis;
+let redisA: RedisConnection;
+let redisB: RedisConnection;
 
 beforeAll(() => {
-  redisA = new IORedis(iso.redisUrl);
-  redisB = new IORedis(iso.redisUrl);
+  redisA = createRedis(iso.redisTarget, 'producer');
+  redisB = createRedis(iso.redisTarget, 'producer');
 });
 
 afterAll(async () => {
-  const keys = await redisA.keys(`{${iso.queuePrefix}}:*`);
-  if (keys.length) await redisA.del(...keys);
+  await deleteKeysMatching(redisA, ...redisKeys.keyPatterns(iso.queuePrefix));
   await Promise.all([redisA.quit(), redisB.quit()]);
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import { MailboxBusyError, type MailboxGate } from '../contracts';
 import {
   concurrencyRetryAt,
@@ -13,7 +13,7 @@ import { redisKeys } from '@outlook-connect/queues';
 import { commands } from '../redis/commands';
 
 export interface MailboxGateOptions {
-  redis: Redis;
+  redis: RedisConnection;
   /** The queue prefix (raw or `{tagged}`); gate keys share its hash tag. */
   prefix: string;
   now?: () => number;

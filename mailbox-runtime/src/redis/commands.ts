@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 
 // The runtime's Lua scripts live in ./lua and are read once; each Redis connection gets them with defineCommand, so
 // they run by hash (EVALSHA, ioredis loads a script the server does not know) instead of being sent whole each call.
@@ -22,10 +22,10 @@ const lua = Object.fromEntries(
   Object.entries(SCRIPTS).map(([name, spec]) => [name, readFileSync(join(__dirname, 'lua', spec.file), 'utf8')]),
 ) as Record<CommandName, string>;
 
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<RedisConnection>();
 
 /** The connection with the runtime's commands defined on it (once per connection). */
-export function commands(redis: Redis): RuntimeCommands {
+export function commands(redis: RedisConnection): RuntimeCommands {
   if (!defined.has(redis)) {
     for (const [name, spec] of Object.entries(SCRIPTS))
       redis.defineCommand(name, { numberOfKeys: spec.keys, lua: lua[name as CommandName] });

@@ -1,16 +1,14 @@
 import { testIsolation } from '@outlook-connect/shared/testing';
-import IORedis from 'ioredis';
-import { redisKeys } from '@outlook-connect/queues';
+import { createRedis, deleteKeysMatching, redisKeys } from '@outlook-connect/queues';
 import { acquireLease as acquireLock, isLeased as isLocked } from './lease';
 
 describe('refresh lock on a real Redis', () => {
   const iso = testIsolation('refreshlock');
-  const redis = new IORedis(iso.redisUrl);
+  const redis = createRedis(iso.redisTarget, 'producer');
   const prefix = `{${iso.queuePrefix}}`;
 
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteKeysMatching(redis, ...redisKeys.keyPatterns(prefix));
     redis.disconnect();
   });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import { commands } from './commands';
 
 export interface HeldLease {
@@ -12,7 +12,7 @@ export interface HeldLease {
 }
 
 /** SET NX PX with a random token: one holder across every process (the refresh, the inbox sync). Null when held. */
-export async function acquireLease(redis: Redis, key: string, ttlMs: number): Promise<HeldLease | null> {
+export async function acquireLease(redis: RedisConnection, key: string, ttlMs: number): Promise<HeldLease | null> {
   const token = randomBytes(16).toString('hex');
   const ttl = Math.max(1, Math.ceil(ttlMs));
   const ok = await redis.set(key, token, 'PX', ttl, 'NX');
@@ -31,6 +31,6 @@ export async function acquireLease(redis: Redis, key: string, ttlMs: number): Pr
 }
 
 /** Whether anyone holds the lease now (waiters poll this with the store). */
-export async function isLeased(redis: Redis, key: string): Promise<boolean> {
+export async function isLeased(redis: RedisConnection, key: string): Promise<boolean> {
   return (await redis.exists(key)) === 1;
 }

@@ -1,5 +1,5 @@
 import type { DestinationStream } from 'pino';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import type { Connection } from 'mongoose';
 import { createQueueClient, createRedis, type QueueClient } from '@outlook-connect/queues';
 import {
@@ -21,7 +21,7 @@ export interface GatewayDeps {
   store: Connection;
   models: Models;
   box: SecretBox;
-  redis: Redis;
+  redis: RedisConnection;
   queues: QueueClient;
   logger: Logger;
   /** The store's and Redis' live state: 503s during an outage, readiness, liveness. */
@@ -57,7 +57,7 @@ export async function createGatewayDeps(env: GatewayEnv, opts: CreateGatewayDeps
   });
   const models = await createModels(store);
   // Producers fail fast while Redis is away (no offline queue, bounded commands) instead of holding the request.
-  const redis = createRedis(env.REDIS_URL, 'producer', {
+  const redis = createRedis({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES }, 'producer', {
     enableOfflineQueue: false,
     commandTimeout: timeout,
     maxRetriesPerRequest: 1,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import { createQueueClient, createRedis, type QueueClient } from '@outlook-connect/queues';
 import {
   closeStore,
@@ -14,7 +14,7 @@ import type { DashboardConfig } from './env';
 export interface DashboardDeps {
   models: Models;
   /** A producer-style connection: bull-board's actions, metric and depth reads. */
-  redis: Redis;
+  redis: RedisConnection;
   /** Queues of the catalog under the cluster-safe prefix. */
   queues: Pick<QueueClient, 'queue' | 'prefix'>;
   logger: Logger;
@@ -45,7 +45,7 @@ export async function createDashboardDeps(env: DashboardConfig, logger?: Logger)
     log: (msg, fields) => log.warn(fields ?? {}, msg),
   });
   const models = await createModels(conn);
-  const redis = createRedis(env.REDIS_URL, 'producer', {
+  const redis = createRedis({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES }, 'producer', {
     enableOfflineQueue: false,
     commandTimeout: 3000,
     maxRetriesPerRequest: 1,

@@ -17,7 +17,7 @@ import {
   storeEnv,
   type Logger,
 } from '@outlook-connect/shared';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import { z } from 'zod';
 import type { ServiceDeps } from './worker-deps';
 import {
@@ -75,7 +75,7 @@ export type WorkersConfig = z.infer<z.ZodObject<typeof workersEnv>>;
 export interface Clients {
   deps: ServiceDeps;
   /** Blocking connection for BullMQ workers (maxRetriesPerRequest null). */
-  workerRedis: Redis;
+  workerRedis: RedisConnection;
   close(): Promise<void>;
 }
 
@@ -88,7 +88,7 @@ export interface ClientOptions {
   now?: () => number;
 }
 
-/** The one clients module: Redis, store, queue client, SecretBox and the workers' seams, wired explicitly. */
+/** The one clients module: RedisConnection, store, queue client, SecretBox and the workers' seams, wired explicitly. */
 export async function createClients(config: WorkersConfig, opts: ClientOptions = {}): Promise<Clients> {
   const logger = opts.logger ?? createLogger({ service: 'workers', level: config.LOG_LEVEL });
   const box = createSecretBox(config.SECRETS_KEYS);
@@ -98,8 +98,9 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
     log: (msg, f) => logger.warn(f ?? {}, msg),
   });
   const models = await createModels(store);
-  const redis = createRedis(config.REDIS_URL, 'producer');
-  const workerRedis = createRedis(config.REDIS_URL, 'worker');
+  const redisTarget = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
+  const redis = createRedis(redisTarget, 'producer');
+  const workerRedis = createRedis(redisTarget, 'worker');
   const queues = createQueueClient({ connection: redis, prefix: config.QUEUE_PREFIX });
   const runtime = createMailboxRuntime({
     models,

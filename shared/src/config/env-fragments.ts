@@ -23,6 +23,22 @@ export const logEnv = {
 
 export const redisEnv = {
   REDIS_URL: url(['redis:', 'rediss:'], 'redis:// or rediss://'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const nodes = v.split(',').map((s) => s.trim());
+      const bad = nodes.filter((n) => !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(n) || Number(n.split(':').pop()) > 65535);
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `not host:port: ${bad.join(', ')}` });
+      return nodes.map((n) => ({
+        host: n.slice(0, n.lastIndexOf(':')),
+        port: Number(n.slice(n.lastIndexOf(':') + 1)),
+      }));
+    })
+    .describe(
+      "comma-separated host:port seed nodes of a Redis Cluster (unset: REDIS_URL is a single Redis); REDIS_URL's user, password and TLS apply to every node",
+    ),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" or "-" only')

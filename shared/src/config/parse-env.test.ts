@@ -29,6 +29,22 @@ describe('parseEnv', () => {
     expect(e.message).toMatch(/PORT: .*TCP port/);
   });
 
+  it('reads the seed nodes of a Redis Cluster, naming REDIS_CLUSTER_NODES when one is not host:port', () => {
+    const base = { REDIS_URL: 'redis://127.0.0.1:7000' };
+    expect(
+      parseEnv('svc', redisEnv, { ...base, REDIS_CLUSTER_NODES: '127.0.0.1:7000, redis-2.internal:7001' })
+        .REDIS_CLUSTER_NODES,
+    ).toEqual([
+      { host: '127.0.0.1', port: 7000 },
+      { host: 'redis-2.internal', port: 7001 },
+    ]);
+    expect(parseEnv('svc', redisEnv, base).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(() => parseEnv('svc', redisEnv, { ...base, REDIS_CLUSTER_NODES: '127.0.0.1:7000,nope' })).toThrow(
+      /REDIS_CLUSTER_NODES: not host:port: nope/,
+    );
+    expect(() => parseEnv('svc', redisEnv, { ...base, REDIS_CLUSTER_NODES: 'a:70000' })).toThrow(/REDIS_CLUSTER_NODES/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(() => parseEnv('svc', { A: z.string() }, { A: '' })).toThrow(/A: is required/);
   });

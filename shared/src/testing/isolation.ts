@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { redisEnv } from '../config/env-fragments';
+import { parseEnv } from '../config/parse-env';
 
 export interface TestIsolation {
   /** A database name of its own (MongoDB limits names to 63 bytes). */
@@ -6,6 +8,12 @@ export interface TestIsolation {
   /** A BullMQ prefix of its own. */
   queuePrefix: string;
   redisUrl: string;
+  /** Set when the stack runs a Redis Cluster (`REDIS_CLUSTER=1`): its seed nodes, host:port comma-separated. */
+  redisClusterNodes?: string;
+  /** What createRedis takes: REDIS_URL, and a cluster's seed nodes when there is one. */
+  redisTarget: { url: string; clusterNodes?: Array<{ host: string; port: number }> };
+  /** REDIS_URL (and REDIS_CLUSTER_NODES on a cluster) for a service's environment. */
+  redisEnv: Record<string, string>;
   mongoUrl: string;
   /** MONGO_URL with the test's own database in the path. */
   mongoDbUrl: string;
@@ -25,5 +33,19 @@ export function testIsolation(label = 'test'): TestIsolation {
   const dbName = `t_${safe}_${id}`;
   const u = new URL(mongoUrl);
   u.pathname = `/${dbName}`;
-  return { dbName, queuePrefix: `test-${safe}-${id}`, redisUrl, mongoUrl, mongoDbUrl: u.toString() };
+  const redisClusterNodes = process.env.REDIS_CLUSTER_NODES || undefined;
+  const { REDIS_CLUSTER_NODES: clusterNodes } = parseEnv('tests', redisEnv, {
+    REDIS_URL: redisUrl,
+    REDIS_CLUSTER_NODES: redisClusterNodes,
+  });
+  return {
+    dbName,
+    queuePrefix: `test-${safe}-${id}`,
+    redisUrl,
+    redisClusterNodes,
+    redisTarget: { url: redisUrl, clusterNodes },
+    redisEnv: { REDIS_URL: redisUrl, ...(redisClusterNodes ? { REDIS_CLUSTER_NODES: redisClusterNodes } : {}) },
+    mongoUrl,
+    mongoDbUrl: u.toString(),
+  };
 }

@@ -26,7 +26,9 @@ async function run(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
   if (!cmd) throw new Error('usage: stack run -- <command> [args...]');
   return withStack(undefined, (stack) => {
-    log(`redis: ${stack.redis.url} (${stack.redis.source}); store: ${stack.store.url} (${stack.store.source})`);
+    log(
+      `redis: ${stack.redis.clusterNodes ? `cluster ${stack.redis.clusterNodes}` : stack.redis.url} (${stack.redis.source}); store: ${stack.store.url} (${stack.store.source})`,
+    );
     return new Promise<number>((resolve) => {
       // Same process group as ours: a terminal's Ctrl-C reaches it directly; a SIGTERM sent to us is passed on below.
       const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, ...stack.env }, shell: false });
@@ -55,7 +57,7 @@ async function run(argv: string[]): Promise<number> {
 async function up(): Promise<number> {
   return withStack(join(localDir, 'stack'), async (stack) => {
     process.stdout.write(
-      `Stack is up (Ctrl-C stops it):\n  REDIS_URL=${stack.redis.url}\n  MONGO_URL=${stack.store.url}\n  NODE_EXTRA_CA_CERTS=${stack.caPath}\n`,
+      `Stack is up (Ctrl-C stops it):\n  REDIS_URL=${stack.redis.url}\n${stack.redis.clusterNodes ? `  REDIS_CLUSTER_NODES=${stack.redis.clusterNodes}\n` : ''}  MONGO_URL=${stack.store.url}\n  NODE_EXTRA_CA_CERTS=${stack.caPath}\n`,
     );
     serving = true;
     // The signal handler stops the stack and exits; until then there is nothing to do.

@@ -1,5 +1,6 @@
 export { ensureStack, type Stack } from './stack';
 export { ensureRedis, ensureStore, type Endpoint, type ServiceOptions } from './services';
+export { ensureRedisCluster, type ClusterEndpoint } from './redis-cluster';
 export { testIsolation, type TestIsolation } from './testing';
 export { freePort, pingMongo, pingRedis, waitFor } from './probe';
 export { ensureFerretDbBinary } from './ferretdb-build';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import type { Connection } from 'mongoose';
 import { queueNames, type QueueClient } from '@outlook-connect/queues';
 import type { Logger } from '@outlook-connect/shared';
@@ -20,7 +20,7 @@ export interface DependencyWatch {
  */
 export function watchDependencies(opts: {
   store: Connection;
-  redis: Redis;
+  redis: RedisConnection;
   logger: Logger;
   intervalMs?: number;
   probeTimeoutMs?: number;
@@ -80,7 +80,7 @@ export function watchDependencies(opts: {
 }
 
 /** The queue producers, failing fast (503) while Redis is not connected instead of waiting for it (BullMQ would). */
-export function guardQueues(queues: QueueClient, redis: Redis, timeoutMs: number): QueueClient {
+export function guardQueues(queues: QueueClient, redis: RedisConnection, timeoutMs: number): QueueClient {
   // Each BullMQ queue re-emits its connection's errors and prints them when nobody listens; the watch logs them once.
   for (const name of queueNames) queues.queue(name).on('error', () => undefined);
   const bounded = async <T>(work: () => Promise<T>): Promise<T> => {

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import type { QueueName } from '@outlook-connect/queues';
 import type { Models } from '@outlook-connect/shared';
 import {
@@ -29,7 +29,7 @@ export interface QueueDepthSnapshot {
 
 export interface QueueDepthOptions {
   queue: (name: QueueName) => Queue;
-  redis: Redis;
+  redis: RedisConnection;
   models: Pick<Models, 'Send' | 'CalendarOperation'>;
   scanLimit: number;
   ttlMs?: number;
@@ -107,7 +107,7 @@ async function build(opts: QueueDepthOptions, builtAt: number): Promise<QueueDep
 }
 
 /** The `data` field of each job, parsed; null for jobs removed since their id was read. */
-async function readData(redis: Redis, queue: Queue, ids: string[]): Promise<unknown[]> {
+async function readData(redis: RedisConnection, queue: Queue, ids: string[]): Promise<unknown[]> {
   const out: unknown[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const pipeline = redis.pipeline();

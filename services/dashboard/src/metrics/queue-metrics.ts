@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { queueNames, type QueueName } from '@outlook-connect/queues';
 import { jobDurationSeconds, newCompletions, START_WATERMARK, type Completion, type Watermark } from './compute';
@@ -7,7 +7,7 @@ import { jobDurationSeconds, newCompletions, START_WATERMARK, type Completion, t
 export interface QueueMetricsOptions {
   registry: Registry;
   queue: (name: QueueName) => Queue;
-  redis: Redis;
+  redis: RedisConnection;
   /** How many of the newest completed jobs per queue one scrape reads at most. */
   durationSample: number;
 }
@@ -74,14 +74,19 @@ export function registerQueueMetrics(opts: QueueMetricsOptions): void {
   for (const name of queueNames) histogram.zero({ queue: name });
 }
 
-async function newestCompletions(redis: Redis, q: Queue, fromMs: number, limit: number): Promise<Completion[]> {
+async function newestCompletions(
+  redis: RedisConnection,
+  q: Queue,
+  fromMs: number,
+  limit: number,
+): Promise<Completion[]> {
   const flat = await redis.zrevrangebyscore(q.keys.completed!, '+inf', String(fromMs), 'WITHSCORES', 'LIMIT', 0, limit);
   const out: Completion[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, finishedOn: Number(flat[i + 1]) });
   return out;
 }
 
-async function durations(redis: Redis, q: Queue, jobs: Completion[]): Promise<number[]> {
+async function durations(redis: RedisConnection, q: Queue, jobs: Completion[]): Promise<number[]> {
   if (jobs.length === 0) return [];
   const pipeline = redis.pipeline();
   for (const j of jobs) pipeline.hmget(q.toKey(j.id), 'processedOn', 'finishedOn');

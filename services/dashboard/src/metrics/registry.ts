@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import { Registry } from 'prom-client';
 import type { QueueName } from '@outlook-connect/queues';
 import type { Models } from '@outlook-connect/shared';
@@ -9,7 +9,7 @@ import { registerWebhookMetrics } from './webhook-metrics';
 
 export interface MetricsOptions {
   queue: (name: QueueName) => Queue;
-  redis: Redis;
+  redis: RedisConnection;
   /** The queue prefix (the workers' webhook counters live under it). */
   prefix: string;
   models: Models;

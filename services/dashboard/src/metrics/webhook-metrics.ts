@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import { Gauge, type Registry } from 'prom-client';
 import { readWebhookMetrics, redisKeys, type WebhookMetricsSnapshot } from '@outlook-connect/queues';
 import type { Models } from '@outlook-connect/shared';
 
 export interface WebhookMetricsOptions {
   registry: Registry;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   models: Models;
 }

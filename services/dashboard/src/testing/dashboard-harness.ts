@@ -7,6 +7,8 @@ import {
   type Payload,
   type QueueClient,
   type QueueName,
+  deleteKeysMatching,
+  redisKeys,
 } from '@outlook-connect/queues';
 import {
   closeStore,
@@ -42,7 +44,7 @@ export async function startTestDashboard(
   const iso = testIsolation(label);
   const conn = await connectStore({ url: iso.mongoUrl, dbName: iso.dbName });
   const models = await createModels(conn);
-  const redis = createRedis(iso.redisUrl, 'producer');
+  const redis = createRedis(iso.redisTarget, 'producer');
   const client = createQueueClient({ connection: redis, prefix: iso.queuePrefix });
   const app = await buildDashboard({
     models,
@@ -65,8 +67,7 @@ export async function startTestDashboard(
     async close() {
       await app.close();
       await client.close();
-      const keys = await redis.keys(`{${iso.queuePrefix}}:*`);
-      if (keys.length) await redis.del(...keys);
+      await deleteKeysMatching(redis, ...redisKeys.keyPatterns(iso.queuePrefix));
       redis.disconnect();
       await conn.dropDatabase();
       await closeStore(conn);
@@ -110,7 +111,7 @@ export async function failOneJob<Q extends QueueName>(
   message: string,
 ): Promise<Job> {
   const job = await t.client.enqueue(queue, payload);
-  const connection = createRedis(t.iso.redisUrl, 'worker');
+  const connection = createRedis(t.iso.redisTarget, 'worker');
   const worker = new Worker(
     queue,
     async () => {

@@ -6,7 +6,7 @@ import {
   type MicrosoftFailure,
   type Models,
 } from '@outlook-connect/shared';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 import { recordActivity } from '@outlook-connect/mailbox-runtime';
 import type { ConnectionHealth, MailboxGraph } from '@outlook-connect/mailbox-runtime';
 import { connectionUnusableOf, mailboxBusyOf } from '@outlook-connect/mailbox-runtime';
@@ -23,7 +23,7 @@ import { markAttempt, recordSyncFailure, recordSyncSuccess, setNextSyncAt } from
 export interface InboxSyncDeps {
   models: Pick<Models, 'Connection' | 'InboxMessage' | 'Send' | 'ConnectionActivity'>;
   queues: Pick<QueueClient, 'emit' | 'emitMany' | 'prefix'>;
-  redis: Redis;
+  redis: RedisConnection;
   graph: MailboxGraph;
   health: ConnectionHealth;
   logger: Logger;

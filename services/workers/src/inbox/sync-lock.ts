@@ -1,6 +1,6 @@
 import { redisKeys } from '@outlook-connect/queues';
 import { acquireLease, type HeldLease } from '@outlook-connect/mailbox-runtime';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 
 // Never two syncs of one mailbox at once, across processes: besides the one job id per connection, a Redis lease
 // that a stalled or duplicate job cannot get while a run holds it.
@@ -11,7 +11,7 @@ export const SYNC_LOCK_TTL_MS = 120_000;
 export type SyncLock = HeldLease;
 
 export async function acquireSyncLock(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   connectionId: string,
   ttlMs = SYNC_LOCK_TTL_MS,

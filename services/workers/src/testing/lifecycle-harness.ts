@@ -1,7 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '@outlook-connect/ms-emulator';
-import { startWorkers, type ProductEvent, type QueueName, type RunningWorkers } from '@outlook-connect/queues';
+import {
+  deleteKeysMatching,
+  redisKeys,
+  startWorkers,
+  type ProductEvent,
+  type QueueName,
+  type RunningWorkers,
+} from '@outlook-connect/queues';
 import { generateKeyringSpec, parseEnv, type ConnectionDoc } from '@outlook-connect/shared';
 import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp } from '@outlook-connect/stack';
 import pino from 'pino';
@@ -39,7 +46,7 @@ export async function startHarness(
   const iso = testIsolation(label);
   const emulator = await startEmulator({ interactive: false, accessTokenLifetimeSec: opts.accessTokenLifetimeSec });
   const env: Record<string, string> = {
-    REDIS_URL: iso.redisUrl,
+    ...iso.redisEnv,
     QUEUE_PREFIX: iso.queuePrefix,
     MONGO_URL: iso.mongoDbUrl,
     SECRETS_KEYS: generateKeyringSpec(),
@@ -122,9 +129,7 @@ export async function startHarness(
       return jobs.map((j) => j.data as ProductEvent).filter((e) => !type || e.type === type);
     },
     async flushRedis() {
-      const keys = await clients.deps.redis.keys(`{${iso.queuePrefix}}*`);
-      if (keys.length) await clients.deps.redis.del(...keys);
-      return keys.length;
+      return deleteKeysMatching(clients.deps.redis, ...redisKeys.keyPatterns(iso.queuePrefix));
     },
     async close() {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator, type LimitsConfig } from '@outlook-connect/ms-emulator';
-import { startWorkers, type HandlerRegistration, type QueueName, type RunningWorkers } from '@outlook-connect/queues';
+import {
+  deleteKeysMatching,
+  redisKeys,
+  startWorkers,
+  type HandlerRegistration,
+  type QueueName,
+  type RunningWorkers,
+} from '@outlook-connect/queues';
 import {
   createLogger,
   generateKeyringSpec,
@@ -60,8 +67,8 @@ function privateIsolation(label: string, opts: WorkerStackOptions): TestIsolatio
 export async function startWorkerStack(label: string, opts: WorkerStackOptions = {}): Promise<WorkerStack> {
   const iso = privateIsolation(label, opts);
   const emu = await startEmulator({ interactive: false, limits: opts.limits });
-  const childEnv = {
-    REDIS_URL: iso.redisUrl,
+  const childEnv: Record<string, string> = {
+    ...iso.redisEnv,
     MONGO_URL: iso.mongoDbUrl,
     QUEUE_PREFIX: iso.queuePrefix,
     SECRETS_KEYS: generateKeyringSpec('k1'),
@@ -125,8 +132,7 @@ export async function startWorkerStack(label: string, opts: WorkerStackOptions =
     async close() {
       await workers?.close();
       await deps.models.Connection.db.dropDatabase();
-      const keys = await deps.redis.keys(`{${iso.queuePrefix}}:*`);
-      if (keys.length) await deps.redis.del(...keys);
+      await deleteKeysMatching(deps.redis, ...redisKeys.keyPatterns(iso.queuePrefix));
       await clients.close();
       await emu.close();
     },

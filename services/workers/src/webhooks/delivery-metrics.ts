@@ -1,12 +1,12 @@
 import { redisKeys, WEBHOOK_LATENCY_BUCKETS_MS, webhookMetricFields } from '@outlook-connect/queues';
 import type { WebhookAttemptOutcome } from '@outlook-connect/shared';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 
 // Counters in one Redis hash, so every worker process adds to the same numbers and the dashboard's /metrics reads
 // them as a Prometheus counter and histogram.
 
 export async function recordAttemptMetrics(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   outcome: WebhookAttemptOutcome,
   durationMs: number,

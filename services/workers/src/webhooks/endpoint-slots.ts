@@ -1,6 +1,6 @@
 import { runtimeCommands } from '@outlook-connect/mailbox-runtime';
 import { redisKeys } from '@outlook-connect/queues';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@outlook-connect/queues';
 
 // Per-endpoint concurrency as a Redis semaphore (BullMQ's group keys are Pro-only): a busy endpoint's job goes back
 // delayed without using an attempt, so its worker slot serves other endpoints and one slow endpoint blocks no other.
@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 export type SlotAnswer = { ok: true; release(): Promise<void> } | { ok: false; retryAt: number };
 
 export async function acquireEndpointSlot(opts: {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   endpointId: string;
   leaseId: string;

@@ -6,6 +6,8 @@ import {
   startWorkers,
   type ProductEvent,
   type RunningWorkers,
+  deleteKeysMatching,
+  redisKeys,
 } from '@outlook-connect/queues';
 import {
   createLogger,
@@ -42,7 +44,7 @@ const policy: WebhookPolicy = {
 
 beforeAll(async () => {
   const config = parseEnv('workers', workersEnv, {
-    REDIS_URL: iso.redisUrl,
+    ...iso.redisEnv,
     MONGO_URL: iso.mongoDbUrl,
     QUEUE_PREFIX: iso.queuePrefix,
     SECRETS_KEYS: generateKeyringSpec('k1'),
@@ -65,8 +67,7 @@ afterAll(async () => {
   await workers?.close();
   await Promise.all(receivers.map((r) => r.close()));
   await clients.deps.models.WebhookEndpoint.db.dropDatabase();
-  const keys = await clients.deps.redis.keys(`{${iso.queuePrefix}}:*`);
-  if (keys.length) await clients.deps.redis.del(...keys);
+  await deleteKeysMatching(clients.deps.redis, ...redisKeys.keyPatterns(iso.queuePrefix));
   await clients.close();
 });
 
