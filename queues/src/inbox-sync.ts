@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+import { redisKeys } from './redis-keys';
 import type { QueueClient } from './queue-client';
 
 // The producer side of inbox sync. One long-lived `inbox-sync` job per connection (job id from the connection id): each run re-delays the same job,
@@ -35,4 +37,37 @@ export async function syncInboxNow(queues: QueueClient, connectionId: string): P
     return 'promoted';
   }
   return scheduleInboxSync(queues, connectionId);
+}
+
+/** How long the "a notification asked for a sync" mark lives: longer than any sync run. */
+const SYNC_REQUESTED_TTL_SEC = 3_600;
+
+/**
+ * A change notification asks for a sync: marks the request time (a run that started before it runs once more, so a
+ * notification landing mid-run is never lost), then syncs now. A burst collapses: the first promotes the delayed job,
+ * the rest find it waiting or running ('exists').
+ */
+export async function requestInboxSync(
+  queues: QueueClient,
+  redis: Pick<Redis, 'set'>,
+  connectionId: string,
+  nowMs: number,
+): Promise<ScheduleOutcome | 'promoted'> {
+  await redis.set(
+    redisKeys.pushSyncRequested(queues.prefix, connectionId),
+    String(nowMs),
+    'EX',
+    SYNC_REQUESTED_TTL_SEC,
+  );
+  return syncInboxNow(queues, connectionId);
+}
+
+/** When a notification last asked for a sync of the connection (ms), or null. */
+export async function inboxSyncRequestedAt(
+  queues: Pick<QueueClient, 'prefix'>,
+  redis: Pick<Redis, 'get'>,
+  connectionId: string,
+): Promise<number | null> {
+  const v = await redis.get(redisKeys.pushSyncRequested(queues.prefix, connectionId));
+  return v === null ? null : Number(v);
 }

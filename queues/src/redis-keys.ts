@@ -30,4 +30,8 @@ export const redisKeys = {
   },
   /** Delivery counters and latency buckets the dashboard's /metrics reads (written by the webhooks worker). */
   webhookMetrics: (prefix: string) => `${tagged(prefix)}:webhook:metrics`,
+  /** When a change notification last asked for a sync of the connection (ms): a sync that started earlier runs again. */
+  pushSyncRequested: (prefix: string, connectionId: string) => `${tagged(prefix)}:push:sync-requested:${connectionId}`,
+  /** Push counters (notifications received/rejected, syncs triggered, renewals) the dashboard's /metrics reads. */
+  pushMetrics: (prefix: string) => `${tagged(prefix)}:push:metrics`,
 };
