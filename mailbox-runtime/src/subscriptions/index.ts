@@ -12,6 +12,7 @@ export {
   checkNotification,
   findSubscription,
   markPending,
+  recordCreated,
   recordNotification,
   type NotificationCheck,
 } from './subscription-store';

@@ -106,7 +106,10 @@ export async function markPending(
 ): Promise<void> {
   // recreate wins over reauthorize: a removed subscription cannot be reauthorized.
   const notRecreate = pending === 'reauthorize' ? { pending: { $ne: 'recreate' as const } } : {};
-  await models.InboxSubscription.updateOne({ _id: connectionId, subscriptionId, ...notRecreate }, { $set: { pending } });
+  await models.InboxSubscription.updateOne(
+    { _id: connectionId, subscriptionId, ...notRecreate },
+    { $set: { pending } },
+  );
 }
 
 /** How often lastNotificationAt is written at most: a burst does not write the record 100 times. */
