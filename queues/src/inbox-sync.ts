@@ -43,23 +43,39 @@ export async function syncInboxNow(queues: QueueClient, connectionId: string): P
 const SYNC_REQUESTED_TTL_SEC = 3_600;
 
 /**
- * A change notification asks for a sync: marks the request time (a run that started before it runs once more, so a
- * notification landing mid-run is never lost), then syncs now. A burst collapses: the first promotes the delayed job,
- * the rest find it waiting or running ('exists').
+ * A change notification asks for a sync. Marks the request time (a run that started before it runs once more, so a
+ * notification landing mid-run is never lost), then brings the sync forward to `debounceMs` from now, once per window:
+ * a burst in that window collapses into one sync ('collapsed'). A job waiting or running already is left alone ('exists').
  */
 export async function requestInboxSync(
   queues: QueueClient,
   redis: Pick<Redis, 'set'>,
   connectionId: string,
   nowMs: number,
-): Promise<ScheduleOutcome | 'promoted'> {
+  debounceMs = 0,
+): Promise<ScheduleOutcome | 'promoted' | 'collapsed'> {
   await redis.set(
     redisKeys.pushSyncRequested(queues.prefix, connectionId),
     String(nowMs),
     'EX',
     SYNC_REQUESTED_TTL_SEC,
   );
-  return syncInboxNow(queues, connectionId);
+  const window = Math.max(1, Math.round(debounceMs));
+  const first = await redis.set(
+    redisKeys.pushSyncDebounce(queues.prefix, connectionId),
+    String(nowMs),
+    'PX',
+    window,
+    'NX',
+  );
+  if (first !== 'OK') return 'collapsed';
+  if (debounceMs <= 0) return syncInboxNow(queues, connectionId);
+  const job = await queues.queue('inbox-sync').getJob(inboxSyncJobId(connectionId));
+  if (job && (await job.isDelayed())) {
+    await job.changeDelay(Math.round(debounceMs));
+    return 'promoted';
+  }
+  return scheduleInboxSync(queues, connectionId, debounceMs);
 }
 
 /** When a notification last asked for a sync of the connection (ms), or null. */

@@ -32,6 +32,8 @@ export const redisKeys = {
   webhookMetrics: (prefix: string) => `${tagged(prefix)}:webhook:metrics`,
   /** When a change notification last asked for a sync of the connection (ms): a sync that started earlier runs again. */
   pushSyncRequested: (prefix: string, connectionId: string) => `${tagged(prefix)}:push:sync-requested:${connectionId}`,
+  /** Set for the debounce window after a notification brought a sync forward: the rest of a burst collapses into it. */
+  pushSyncDebounce: (prefix: string, connectionId: string) => `${tagged(prefix)}:push:sync-debounce:${connectionId}`,
   /** Push counters (notifications received/rejected, syncs triggered, renewals) the dashboard's /metrics reads. */
   pushMetrics: (prefix: string) => `${tagged(prefix)}:push:metrics`,
 };

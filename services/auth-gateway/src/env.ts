@@ -97,6 +97,15 @@ export const gatewayEnv = {
     .describe(
       "the mailboxes' maximum message size in MB, attachments included (Exchange Online: 35 by default, at most 150); uploads and sends above it are refused",
     ),
+  PUSH_SYNC_DEBOUNCE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(1_000)
+    .describe(
+      'ms a change notification waits before its delta sync runs, so a burst for one mailbox collapses into one sync (0-60000)',
+    ),
   SANDBOX: boolFlag,
   SANDBOX_APP_FILE: z
     .string()

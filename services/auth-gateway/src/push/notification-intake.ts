@@ -16,7 +16,9 @@ import type { GatewayDeps } from '../clients';
 // What the push endpoints do with a batch: check each item against its subscription, then only enqueue (one sync per
 // connection per batch; the queue collapses the rest). Never calls Graph.
 
-export type IntakeDeps = Pick<GatewayDeps, 'models' | 'box' | 'queues' | 'redis' | 'logger' | 'now'>;
+export type IntakeDeps = Pick<GatewayDeps, 'models' | 'box' | 'queues' | 'redis' | 'logger' | 'now'> & {
+  env: Pick<GatewayDeps['env'], 'PUSH_SYNC_DEBOUNCE_MS'>;
+};
 
 export interface IntakeResult {
   accepted: number;
@@ -53,8 +55,14 @@ async function count(deps: IntakeDeps, counts: Array<[string, number]>): Promise
 }
 
 async function syncNow(deps: IntakeDeps, connectionId: string, syncs: IntakeResult['syncs']): Promise<void> {
-  const outcome = await requestInboxSync(deps.queues, deps.redis, connectionId, deps.now().getTime());
-  if (outcome === 'exists') syncs.collapsed++;
+  const outcome = await requestInboxSync(
+    deps.queues,
+    deps.redis,
+    connectionId,
+    deps.now().getTime(),
+    deps.env.PUSH_SYNC_DEBOUNCE_MS,
+  );
+  if (outcome === 'exists' || outcome === 'collapsed') syncs.collapsed++;
   else syncs.triggered++;
 }
 
