@@ -41,10 +41,12 @@ export * from './attachments';
 export * from './send-schemas';
 export {
   inboxSyncJobId,
-  inboxSyncRequestedAt,
+  inboxSyncRerunDelayMs,
+  markInboxSyncStarted,
   requestInboxSync,
   scheduleInboxSync,
   syncInboxNow,
+  type PushSyncTiming,
   type ScheduleOutcome,
 } from './inbox-sync';
 export { checkInboxSubscriptionNow, inboxSubscriptionJobId, scheduleInboxSubscription } from './inbox-subscriptions';

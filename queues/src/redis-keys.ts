@@ -30,10 +30,17 @@ export const redisKeys = {
   },
   /** Delivery counters and latency buckets the dashboard's /metrics reads (written by the webhooks worker). */
   webhookMetrics: (prefix: string) => `${tagged(prefix)}:webhook:metrics`,
-  /** When a change notification last asked for a sync of the connection (ms): a sync that started earlier runs again. */
-  pushSyncRequested: (prefix: string, connectionId: string) => `${tagged(prefix)}:push:sync-requested:${connectionId}`,
-  /** Set for the debounce window after a notification brought a sync forward: the rest of a burst collapses into it. */
-  pushSyncDebounce: (prefix: string, connectionId: string) => `${tagged(prefix)}:push:sync-debounce:${connectionId}`,
+  /** Push's per-connection sync keys: when a notification last asked for a sync, the spacing window (its opening
+   * time) and its trailing sync, and when the last sync run started (all ms). */
+  pushSync(prefix: string, connectionId: string) {
+    const base = `${tagged(prefix)}:push:sync:${connectionId}`;
+    return {
+      requestedAt: `${base}:requested`,
+      window: `${base}:window`,
+      trailing: `${base}:trailing`,
+      runStartedAt: `${base}:run-started`,
+    };
+  },
   /** Push counters (notifications received/rejected, syncs triggered, renewals) the dashboard's /metrics reads. */
   pushMetrics: (prefix: string) => `${tagged(prefix)}:push:metrics`,
 };

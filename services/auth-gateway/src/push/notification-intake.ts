@@ -17,7 +17,7 @@ import type { GatewayDeps } from '../clients';
 // connection per batch; the queue collapses the rest). Never calls Graph.
 
 export type IntakeDeps = Pick<GatewayDeps, 'models' | 'box' | 'queues' | 'redis' | 'logger' | 'now'> & {
-  env: Pick<GatewayDeps['env'], 'PUSH_SYNC_DEBOUNCE_MS'>;
+  env: Pick<GatewayDeps['env'], 'PUSH_SYNC_DELAY_MS' | 'PUSH_SYNC_SPACING_MS'>;
 };
 
 export interface IntakeResult {
@@ -55,13 +55,10 @@ async function count(deps: IntakeDeps, counts: Array<[string, number]>): Promise
 }
 
 async function syncNow(deps: IntakeDeps, connectionId: string, syncs: IntakeResult['syncs']): Promise<void> {
-  const outcome = await requestInboxSync(
-    deps.queues,
-    deps.redis,
-    connectionId,
-    deps.now().getTime(),
-    deps.env.PUSH_SYNC_DEBOUNCE_MS,
-  );
+  const outcome = await requestInboxSync(deps.queues, deps.redis, connectionId, deps.now().getTime(), {
+    delayMs: deps.env.PUSH_SYNC_DELAY_MS,
+    spacingMs: deps.env.PUSH_SYNC_SPACING_MS,
+  });
   if (outcome === 'exists' || outcome === 'collapsed') syncs.collapsed++;
   else syncs.triggered++;
 }

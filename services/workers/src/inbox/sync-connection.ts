@@ -17,7 +17,7 @@ import { acquireSyncLock, SyncLockLostError } from './sync-lock';
 import { failureAction, shouldRecordFailure, shouldRecordSuccess } from './sync-outcome';
 import { runInboxSync, type SyncRunResult } from './sync-run';
 import { markAttempt, recordSyncFailure, recordSyncSuccess, setNextSyncAt } from './sync-state';
-import { nextSyncDelayMs } from '../push/next-sync';
+import { nextSyncDelayMs, syncRunStarted } from '../push/next-sync';
 import type { PushPolicy } from '../push/push-policy';
 
 // One scheduled sync of one mailbox, start to finish: lock, run, record the outcome on the connection, decide when
@@ -78,6 +78,7 @@ async function syncLocked(
 ): Promise<SyncOutcome> {
   const random = deps.random ?? Math.random;
   const startedAtMs = deps.now();
+  await syncRunStarted(deps, conn._id, startedAtMs);
   await markAttempt(deps.models, conn._id, new Date(deps.now()));
   let force: 'resync' | 'requested' | null = requestedFull ? 'requested' : null;
   let current = conn;

@@ -1,5 +1,5 @@
 import { findSubscription, pushHealth } from '@outlook-connect/mailbox-runtime';
-import { inboxSyncRequestedAt, type QueueClient } from '@outlook-connect/queues';
+import { inboxSyncRerunDelayMs, markInboxSyncStarted, type QueueClient } from '@outlook-connect/queues';
 import type { Models } from '@outlook-connect/shared';
 import type { Redis } from 'ioredis';
 import type { InboxPolicy } from '../inbox/inbox-policy';
@@ -16,8 +16,13 @@ export interface NextSyncDeps {
   pushPolicy?: PushPolicy;
 }
 
+/** Recorded when a sync run starts: notifications after it bring one more run (requestInboxSync). */
+export async function syncRunStarted(deps: NextSyncDeps, connectionId: string, startedAtMs: number): Promise<void> {
+  if (deps.pushPolicy?.publicUrl) await markInboxSyncStarted(deps.queues, deps.redis, connectionId, startedAtMs);
+}
+
 /**
- * The delay after a completed pass: 0 when a notification asked for a sync after this run started (it may have
+ * The delay after a completed pass: the rest of the push spacing window when a notification asked for a sync after this run started (it may have
  * missed that change); otherwise the poll interval its push health allows (healthy: the slow safety interval).
  */
 export async function nextSyncDelayMs(
@@ -26,8 +31,8 @@ export async function nextSyncDelayMs(
   runStartedAtMs: number,
   random: number,
 ): Promise<number> {
-  const requested = await inboxSyncRequestedAt(deps.queues, deps.redis, connectionId);
-  if (requested !== null && requested >= runStartedAtMs) return 0;
+  const rerun = await inboxSyncRerunDelayMs(deps.queues, deps.redis, connectionId, runStartedAtMs);
+  if (rerun !== null) return rerun;
   const publicUrl = deps.pushPolicy?.publicUrl ?? null;
   const health = publicUrl
     ? pushHealth(await findSubscription(deps.models, connectionId), deps.now(), true)
