@@ -1,4 +1,5 @@
 import { canReadMail, type ConnectionDoc, type InboxSubscriptionDoc } from '@outlook-connect/shared';
+export { pushHealth, type PushHealth } from '@outlook-connect/shared';
 
 // What a connection's Inbox subscription needs next, and whether push is healthy. Pure.
 
@@ -98,18 +99,4 @@ export function subscriptionAction(
   const due = !sub?.nextCheckAt || sub.nextCheckAt.getTime() <= nowMs;
   if (!due) return { kind: 'wait', atMs: sub!.nextCheckAt!.getTime() };
   return live ? { kind: 'renew' } : { kind: 'create' };
-}
-
-export type PushHealth =
-  | { healthy: true }
-  | { healthy: false; reason: 'push_off' | 'no_subscription' | 'expired' | 'renewal_failing' | 'lifecycle_pending' };
-
-/** Push is healthy when a live subscription exists and its last creation or renewal worked. */
-export function pushHealth(sub: Sub | null, nowMs: number, pushConfigured: boolean): PushHealth {
-  if (!pushConfigured) return { healthy: false, reason: 'push_off' };
-  if (!sub?.subscriptionId || !sub.expiresAt) return { healthy: false, reason: 'no_subscription' };
-  if (sub.expiresAt.getTime() <= nowMs) return { healthy: false, reason: 'expired' };
-  if (sub.failures > 0) return { healthy: false, reason: 'renewal_failing' };
-  if (sub.pending) return { healthy: false, reason: 'lifecycle_pending' };
-  return { healthy: true };
 }

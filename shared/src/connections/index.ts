@@ -12,3 +12,4 @@ export {
   tokenContext,
   webhookSecretContext,
 } from './secret-contexts';
+export { pushHealth, type PushHealth } from './push-health';
