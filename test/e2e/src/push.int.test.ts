@@ -8,7 +8,7 @@ import {
   startGatewayHarness,
   type GatewayHarness,
 } from '@outlook-connect/auth-gateway/testing';
-import { startHttpsFront, type HttpsFront } from './testing/https-front';
+import { startHttpsFront, type HttpsFront } from '@outlook-connect/stack';
 
 // Push end to end: the emulator posts change notifications over HTTPS to the real gateway endpoint, the real workers
 // keep the subscription and sync. Polling is set to 10 minutes, so only push can bring mail in within seconds.

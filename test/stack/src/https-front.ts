@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ensureDevCa, serverCertFor } from '@outlook-connect/ms-emulator';
-import { devCaDir } from '@outlook-connect/stack';
+import { devCaDir } from './paths';
 
 // An HTTPS listener in front of the gateway's HTTP port, with a certificate from the stack's dev CA: what the
 // emulator (like Graph) requires of a notification URL. Forwards every request as it is.
