@@ -196,11 +196,12 @@ async function main(): Promise<void> {
         windowSec: knobs.BENCH_PUSH_WINDOW_SEC,
         pollSec: knobs.BENCH_PUSH_POLL_SEC,
         messageEverySec: knobs.BENCH_PUSH_MESSAGE_EVERY_SEC,
+        idleSec: knobs.BENCH_PUSH_IDLE_SEC,
         timeoutMs,
       });
       const { push, polling } = results.push;
       progress(
-        `push: p50/p99 ${push.latency.p50Ms}/${push.latency.p99Ms} ms vs polling ${polling.latency.p50Ms}/${polling.latency.p99Ms} ms; Graph requests per mailbox-hour ${push.graphRequestsPerMailboxHour?.toFixed(0)} vs ${polling.graphRequestsPerMailboxHour?.toFixed(0)}`,
+        `push: p50/p99 ${push.latency.p50Ms}/${push.latency.p99Ms} ms vs polling ${polling.latency.p50Ms}/${polling.latency.p99Ms} ms; Graph requests per mailbox-hour with mail ${push.graphRequestsPerMailboxHour?.toFixed(0)} vs ${polling.graphRequestsPerMailboxHour?.toFixed(0)}, idle ${push.idleGraphRequestsPerMailboxHour?.toFixed(0)} vs ${polling.idleGraphRequestsPerMailboxHour?.toFixed(0)}`,
       );
     });
     await phase('scale', async () => {

@@ -21,6 +21,8 @@ export interface PushModeResult {
   latency: LatencySummary;
   /** Every Graph request of the mailboxes in the window (delta, subscriptions), per mailbox per hour. */
   graphRequestsPerMailboxHour: number | null;
+  /** The same, in a window without mail after it: what a quiet mailbox costs. */
+  idleGraphRequestsPerMailboxHour: number | null;
 }
 
 export interface PushPhaseResult {
@@ -30,8 +32,9 @@ export interface PushPhaseResult {
   polling: PushModeResult;
   /** polling p50 / push p50. */
   latencyP50Ratio: number | null;
-  /** polling requests / push requests. */
+  /** polling requests / push requests, with mail every messageEverySec, and idle. */
   requestRatio: number | null;
+  idleRequestRatio: number | null;
 }
 
 export interface PushPhaseOptions {
@@ -39,6 +42,8 @@ export interface PushPhaseOptions {
   windowSec: number;
   pollSec: number;
   messageEverySec: number;
+  /** A window without mail after the measured one (0 = none). */
+  idleSec: number;
   timeoutMs: number;
 }
 
@@ -68,6 +73,7 @@ export async function runPushPhase(env: BenchEnv, opts: PushPhaseOptions): Promi
       polling,
       latencyP50Ratio: ratio(polling.latency.p50Ms, push.latency.p50Ms),
       requestRatio: ratio(polling.graphRequestsPerMailboxHour, push.graphRequestsPerMailboxHour),
+      idleRequestRatio: ratio(polling.idleGraphRequestsPerMailboxHour, push.idleGraphRequestsPerMailboxHour),
     };
   } finally {
     await front.close();
@@ -158,9 +164,19 @@ async function runMode(
       await check();
       await new Promise((r) => setTimeout(r, 100));
     }
+    const idleFrom = new Map(boxes.map((b) => [b.email, env.emu.control.requestLog(b.email).length]));
+    const idleStart = Date.now();
+    if (opts.idleSec > 0) await new Promise((r) => setTimeout(r, opts.idleSec * 1000));
+    const idleMs = Date.now() - idleStart;
+    const idleRequests = boxes.reduce(
+      (n, b) => n + env.emu.control.requestLog(b.email).length - idleFrom.get(b.email)!,
+      0,
+    );
     return {
       mode,
       pollIntervalSec,
+      idleGraphRequestsPerMailboxHour:
+        boxes.length && opts.idleSec > 0 ? (idleRequests / boxes.length) * (3_600_000 / idleMs) : null,
       messages: sent.length,
       arrived: latencies.length,
       latency: summarizeLatencies(latencies),
