@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GatewayDeps } from '../clients';
 import { ApiError } from '../http/api-error';
+import { apiErrors } from '../http/schemas';
 import type { GatewayApp } from '../http/gateway-app';
 import {
   changeNotificationsBody,
@@ -45,9 +46,12 @@ export function graphNotificationRoutes(app: GatewayApp, deps: GatewayDeps): voi
           summary: `Graph ${what}`,
           description: description(what),
           querystring: validationQuery,
+          // Microsoft's call: no API key (each item's clientState is checked instead).
+          security: [],
           response: {
             200: z.string().describe('The validationToken, echoed (text/plain)'),
             202: accepted,
+            ...apiErrors({ body: true, query: true }),
           },
         },
         handler: async (request, reply) => {
