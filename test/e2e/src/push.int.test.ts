@@ -209,4 +209,12 @@ describe('push: Graph change notifications end to end', () => {
     expect(syncs).toBeGreaterThanOrEqual(1);
     expect(syncs).toBeLessThanOrEqual(2);
   });
+
+  it('deletes the subscription at Graph on disconnect and forgets it', async () => {
+    const sub = (await until('a live subscription', async () => live(await subscription())))!;
+    const res = await call(h, 'POST', `/v1/connections/${connectionId}/disconnect`, { headers: h.auth });
+    expect(res.status).toBe(200);
+    expect(h.emulator.control.subscriptions(MAILBOX).map((s) => s.id)).not.toContain(sub.subscriptionId);
+    expect(await subscription()).toBeNull();
+  });
 });
