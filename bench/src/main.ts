@@ -21,6 +21,7 @@ import { runCompressed } from './tokens/compressed-phase';
 import { compressedPolicy, runRefreshRate, spawnRefreshWorker } from './tokens/refresh-phase';
 import { runScalePhase } from './tokens/scale-phase';
 import { runWebhookPhase } from './webhooks/webhook-phase';
+import { runPushPhase } from './push/push-phase';
 
 /** The compressed-lifetime run's size the issue asks for. */
 const COMPRESSED_WANTED = 10_000;
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
       },
     );
     const [attachmentBox] = await env.connectMany(runs('attachment') ? 1 : 0, 'full', 'attach');
+    const pushBoxes = await env.connectMany(runs('push') ? knobs.BENCH_PUSH_MAILBOXES : 0, 'read_only', 'push');
     const t = Date.now();
     const refreshBoxes = await env.connectMany(
       runs('refresh') ? knobs.BENCH_REFRESH_CONNECTIONS : 0,
@@ -201,6 +203,21 @@ async function main(): Promise<void> {
         results.notes.push(
           `Webhooks: ${results.webhooks.delivered} of ${results.webhooks.events} events arrived within the phase timeout.`,
         );
+    });
+    await phase('push', async () => {
+      if (!pushBoxes.length) return;
+      results.push = await runPushPhase(env, {
+        mailboxes: pushBoxes,
+        windowSec: knobs.BENCH_PUSH_WINDOW_SEC,
+        pollSec: knobs.BENCH_PUSH_POLL_SEC,
+        messageEverySec: knobs.BENCH_PUSH_MESSAGE_EVERY_SEC,
+        idleSec: knobs.BENCH_PUSH_IDLE_SEC,
+        timeoutMs,
+      });
+      const { push, polling } = results.push;
+      progress(
+        `push: p50/p99 ${push.latency.p50Ms}/${push.latency.p99Ms} ms vs polling ${polling.latency.p50Ms}/${polling.latency.p99Ms} ms; Graph requests per mailbox-hour with mail ${push.graphRequestsPerMailboxHour?.toFixed(0)} vs ${polling.graphRequestsPerMailboxHour?.toFixed(0)}, idle ${push.idleGraphRequestsPerMailboxHour?.toFixed(0)} vs ${polling.idleGraphRequestsPerMailboxHour?.toFixed(0)}`,
+      );
     });
     await phase('scale', async () => {
       results.scale = await runScalePhase(env, {

@@ -67,3 +67,6 @@ export { commands as runtimeCommands } from './redis/commands';
 export { recordActivity, writeActivityLine, type ActivityLine } from './timeline/activity';
 
 export { createFreeBusyLookup, type FreeBusyDeps } from './free-busy/free-busy';
+
+// push: the Inbox's Graph change-notification subscription (the one owner of its state)
+export * from './subscriptions';

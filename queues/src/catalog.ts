@@ -44,6 +44,7 @@ export const catalog = {
         'attachment-sweep',
         'operation-sweep',
         'retention',
+        'subscription-sweep',
       ]),
     }),
     attempts: 3,
@@ -80,6 +81,14 @@ export const catalog = {
     ...keep,
     consumer: 'workers',
     description: "Pulls a mailbox's Inbox delta into the store",
+  },
+  'inbox-subscription': {
+    schema: z.object({ connectionId: id('conn') }),
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 10_000 },
+    ...keep,
+    consumer: 'workers',
+    description: "Keeps a connection's Graph change-notification subscription on its Inbox: creates, renews, removes",
   },
   calendar: {
     schema: z.object({ operationId: id('cal') }),

@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+import { redisKeys } from './redis-keys';
 import type { QueueClient } from './queue-client';
 
 // The producer side of inbox sync. One long-lived `inbox-sync` job per connection (job id from the connection id): each run re-delays the same job,
@@ -35,4 +37,89 @@ export async function syncInboxNow(queues: QueueClient, connectionId: string): P
     return 'promoted';
   }
   return scheduleInboxSync(queues, connectionId);
+}
+
+/** How long the "a notification asked for a sync" mark lives: longer than any sync run. */
+const SYNC_REQUESTED_TTL_SEC = 3_600;
+
+export interface PushSyncTiming {
+  /** The first notification of a quiet mailbox syncs after this (ms): the rest of its batch lands in the same sync. */
+  delayMs: number;
+  /** Syncs brought forward by notifications start at most one per window of this length, plus one at its end. */
+  spacingMs: number;
+}
+
+/**
+ * A change notification asks for a sync; a burst of any size costs a lead sync and at most one trailing sync per
+ * spacing window. The first notification opens the window and brings the sync forward to `delayMs`. Later ones
+ * collapse into it while it has not started; once it has, the first of them brings one trailing sync forward to the
+ * window's end. The request time is marked either way, so a run that started before it runs again (at the window's
+ * end: sync-connection), and a notification landing mid-run is never lost.
+ */
+export async function requestInboxSync(
+  queues: QueueClient,
+  redis: Pick<Redis, 'set' | 'mget' | 'pttl'>,
+  connectionId: string,
+  nowMs: number,
+  timing: PushSyncTiming,
+): Promise<ScheduleOutcome | 'promoted' | 'collapsed'> {
+  const keys = redisKeys.pushSync(queues.prefix, connectionId);
+  await redis.set(keys.requestedAt, String(nowMs), 'EX', SYNC_REQUESTED_TTL_SEC);
+  const spacing = Math.max(1, Math.round(timing.spacingMs));
+  if ((await redis.set(keys.window, String(nowMs), 'PX', spacing, 'NX')) === 'OK')
+    return bringForward(queues, connectionId, timing.delayMs);
+  const [openedAt, runStartedAt] = await redis.mget(keys.window, keys.runStartedAt);
+  // The lead sync has not started yet: it will read this change too.
+  if (openedAt !== null && (runStartedAt === null || Number(runStartedAt) < Number(openedAt))) return 'collapsed';
+  const left = openedAt === null ? 0 : await redis.pttl(keys.window);
+  if (left > 0 && (await redis.set(keys.trailing, String(nowMs), 'PX', left, 'NX')) !== 'OK') return 'collapsed';
+  return bringForward(queues, connectionId, Math.max(timing.delayMs, left));
+}
+
+/** The sync job runs in `delayMs`: a delayed job is brought forward (or back, to the window's end), else queued. */
+async function bringForward(
+  queues: QueueClient,
+  connectionId: string,
+  delayMs: number,
+): Promise<ScheduleOutcome | 'promoted'> {
+  const delay = Math.max(0, Math.round(delayMs));
+  const job = await queues.queue('inbox-sync').getJob(inboxSyncJobId(connectionId));
+  if (job && (await job.isDelayed())) {
+    try {
+      await job.changeDelay(delay);
+      return 'promoted';
+    } catch (err) {
+      // A worker took the job between the two calls: it is running now, which is what was asked.
+      if (await job.isDelayed()) throw err;
+      return 'exists';
+    }
+  }
+  return scheduleInboxSync(queues, connectionId, delay);
+}
+
+/** A sync run starts: notifications after this moment need another run (recorded for requestInboxSync). */
+export async function markInboxSyncStarted(
+  queues: Pick<QueueClient, 'prefix'>,
+  redis: Pick<Redis, 'set'>,
+  connectionId: string,
+  startedAtMs: number,
+): Promise<void> {
+  const keys = redisKeys.pushSync(queues.prefix, connectionId);
+  await redis.set(keys.runStartedAt, String(startedAtMs), 'EX', SYNC_REQUESTED_TTL_SEC);
+}
+
+/**
+ * After a run that started at `startedAtMs`: null when no notification came since; otherwise how long until the
+ * next run may start (the rest of the spacing window, 0 when it is over).
+ */
+export async function inboxSyncRerunDelayMs(
+  queues: Pick<QueueClient, 'prefix'>,
+  redis: Pick<Redis, 'get' | 'pttl'>,
+  connectionId: string,
+  startedAtMs: number,
+): Promise<number | null> {
+  const keys = redisKeys.pushSync(queues.prefix, connectionId);
+  const requested = await redis.get(keys.requestedAt);
+  if (requested === null || Number(requested) < startedAtMs) return null;
+  return Math.max(0, await redis.pttl(keys.window));
 }

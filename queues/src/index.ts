@@ -39,7 +39,24 @@ export { resolveTimeZone, localToUtcMs, toGraphUtc, type ResolvedTimeZone } from
 export * from './sends';
 export * from './attachments';
 export * from './send-schemas';
-export { inboxSyncJobId, scheduleInboxSync, syncInboxNow, type ScheduleOutcome } from './inbox-sync';
+export {
+  inboxSyncJobId,
+  inboxSyncRerunDelayMs,
+  markInboxSyncStarted,
+  requestInboxSync,
+  scheduleInboxSync,
+  syncInboxNow,
+  type PushSyncTiming,
+  type ScheduleOutcome,
+} from './inbox-sync';
+export { checkInboxSubscriptionNow, inboxSubscriptionJobId, scheduleInboxSubscription } from './inbox-subscriptions';
+export {
+  LIFECYCLE_EVENTS,
+  PUSH_COUNTERS,
+  readPushMetrics,
+  type LifecycleEvent,
+  type PushMetricsSnapshot,
+} from './push-metrics';
 export { deliveryJobId, replayDelivery, startDelivery, subscribes } from './webhook-deliveries';
 export {
   readWebhookMetrics,

@@ -36,4 +36,17 @@ export const redisKeys = {
   webhookMetrics: (prefix: string) => `${tagged(prefix)}:webhook:metrics`,
   /** Glob patterns matching every key of a prefix, BullMQ's included (SCAN them on every node of a cluster). */
   keyPatterns: (prefix: string) => [`${tagged(prefix)}:*`, `${untagged(prefix)}:*`],
+  /** Push's per-connection sync keys: when a notification last asked for a sync, the spacing window (its opening
+   * time) and its trailing sync, and when the last sync run started (all ms). */
+  pushSync(prefix: string, connectionId: string) {
+    const base = `${tagged(prefix)}:push:sync:${connectionId}`;
+    return {
+      requestedAt: `${base}:requested`,
+      window: `${base}:window`,
+      trailing: `${base}:trailing`,
+      runStartedAt: `${base}:run-started`,
+    };
+  },
+  /** Push counters (notifications received/rejected, syncs triggered, renewals) the dashboard's /metrics reads. */
+  pushMetrics: (prefix: string) => `${tagged(prefix)}:push:metrics`,
 };

@@ -10,6 +10,7 @@ import type { CompressedResult } from '../tokens/compressed-phase';
 import type { RefreshRateResult } from '../tokens/refresh-phase';
 import type { ScalePhaseResult } from '../tokens/scale-phase';
 import type { WebhookPhaseResult } from '../webhooks/webhook-phase';
+import type { PushPhaseResult } from '../push/push-phase';
 import type { MachineInfo } from './machine';
 import type { ImpliedRow } from '../store/implied';
 import type { StorePhaseResult } from '../store/store-phase';
@@ -45,6 +46,7 @@ export interface BenchResults {
   store?: { ceiling: StorePhaseResult; implied: ImpliedRow[] } | null;
   /** A long send run with the worker's RSS sampled: growth after warm-up. */
   sendRss?: RssRunResult | null;
+  push?: PushPhaseResult | null;
   peakRss: PeakRss[];
   notes: string[];
   /** A phase that failed: its error, the others still ran. */

@@ -12,6 +12,7 @@ import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { connectRoutes } from './routes/connect';
 import { connectionRoutes } from './routes/connections';
+import { graphNotificationRoutes } from './routes/graph-notifications';
 import { healthRoutes } from './routes/health';
 import { oauthAppRoutes } from './routes/oauth-apps';
 import { sandboxRoutes } from './routes/sandbox';
@@ -63,6 +64,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   calendarRoutes(app, deps);
   webhookEndpointRoutes(app, deps);
   webhookDeliveryRoutes(app, deps);
+  graphNotificationRoutes(app, deps);
   if (deps.env.SANDBOX) sandboxRoutes(app, deps);
   await app.ready();
   return app;

@@ -97,6 +97,24 @@ export const gatewayEnv = {
     .describe(
       "the mailboxes' maximum message size in MB, attachments included (Exchange Online: 35 by default, at most 150); uploads and sends above it are refused",
     ),
+  PUSH_SYNC_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(500)
+    .describe(
+      "ms between a quiet mailbox's first change notification and its delta sync, so the rest of its batch lands in the same sync (0-60000)",
+    ),
+  PUSH_SYNC_SPACING_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5_000)
+    .describe(
+      'ms window in which notifications of one mailbox bring at most one sync forward plus one at its end: a burst costs one or two syncs (100-600000)',
+    ),
   SANDBOX: boolFlag,
   SANDBOX_APP_FILE: z
     .string()

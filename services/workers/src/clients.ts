@@ -4,6 +4,7 @@ import { inboxEnv, inboxPolicyFromConfig } from './inbox/inbox-policy';
 import { sendEnv, sendPolicyFromConfig } from './send/send-policy';
 import { maintenanceEnv, maintenancePolicyFromConfig } from './maintenance/maintenance-policy';
 import { webhookPolicyFromConfig, webhookWorkerEnv } from './webhooks/webhook-policy';
+import { pushPolicyFromConfig, pushWorkerEnv } from './push/push-policy';
 import {
   closeStore,
   connectStore,
@@ -54,6 +55,7 @@ export const workersEnv = {
   ...calendarEnv,
   ...maintenanceEnv,
   ...webhookWorkerEnv,
+  ...pushWorkerEnv,
   WORKER_QUEUES: queueList,
   WORKER_CONCURRENCY: z.coerce
     .number()
@@ -120,6 +122,7 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
       calendarPolicy: calendarPolicyFromConfig(config),
       maintenancePolicy: maintenancePolicyFromConfig(config),
       webhookPolicy: webhookPolicyFromConfig(config),
+      pushPolicy: pushPolicyFromConfig(config),
     },
     workerRedis,
     // Queue client before Redis, store last.

@@ -1,6 +1,7 @@
 import type { HandlerRegistration, QueueName, WorkerQueueName } from '@outlook-connect/queues';
 import { calendarRegistration } from './calendar/calendar.handler';
 import { inboxSyncRegistration } from './inbox/inbox-sync.handler';
+import { inboxSubscriptionRegistration } from './push/inbox-subscription.handler';
 import { maintenanceRegistration } from './maintenance/maintenance.handler';
 import { sendRegistration } from './send/send.handler';
 import { appRecoveryRegistration } from './tokens/app-recovery.handler';
@@ -16,6 +17,7 @@ export const handlerMap: { [K in WorkerQueueName]: (deps: ServiceDeps) => Handle
   'app-recovery': appRecoveryRegistration,
   send: sendRegistration,
   'inbox-sync': inboxSyncRegistration,
+  'inbox-subscription': inboxSubscriptionRegistration,
   calendar: calendarRegistration,
   events: eventsFanOutRegistration,
   'webhook-delivery': webhookDeliveryRegistration,

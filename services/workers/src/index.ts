@@ -5,5 +5,5 @@ export { createClients, type Clients } from './clients';
 export { refreshSweep, type SweepResult } from './maintenance/refresh-sweep';
 // Tests of other packages run the real workers in-process.
 export { registrationsFor } from './handlers';
-export { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox';
+export { DEFAULT_INBOX_POLICY, receivedEventId, type InboxPolicy } from './inbox';
 export { defaultWebhookPolicy, type WebhookPolicy } from './webhooks/webhook-policy';

@@ -2,6 +2,7 @@ import type { MailboxRuntime } from '@outlook-connect/mailbox-runtime';
 import type { CalendarPolicy } from './calendar/calendar-policy';
 import type { InboxPolicy } from './inbox/inbox-policy';
 import type { MaintenancePolicy } from './maintenance/maintenance-policy';
+import type { PushPolicy } from './push/push-policy';
 import type { SendPolicy } from './send/send-policy';
 import type { WebhookPolicy } from './webhooks/webhook-policy';
 
@@ -15,6 +16,7 @@ export interface WorkerSettings {
   calendarPolicy: CalendarPolicy;
   maintenancePolicy: MaintenancePolicy;
   webhookPolicy: WebhookPolicy;
+  pushPolicy: PushPolicy;
 }
 
 /** WorkerDeps plus the settings, as built by clients.ts; handler factories take it (or a Pick of it). */

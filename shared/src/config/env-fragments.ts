@@ -77,3 +77,26 @@ export const wholeSeconds = (defaultMs: number, what: string) =>
     .min(0)
     .default(Math.round(defaultMs / 1000))
     .describe(`${what} (whole seconds >= 0)`);
+
+/**
+ * Push (Graph change notifications): the https base URL at which Microsoft reaches the gateway's
+ * /v1/graph/notifications and /v1/graph/lifecycle. Empty or unset: push is off and every mailbox is polled.
+ */
+export const pushEnv = {
+  PUSH_PUBLIC_URL: z
+    .string()
+    .default('')
+    .transform((v) => v.trim().replace(/\/+$/, ''))
+    .refine((v) => {
+      if (v === '') return true;
+      try {
+        return new URL(v).protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, 'must be empty (push off) or an https URL (Microsoft only posts notifications to https)')
+    .transform((v) => (v === '' ? null : v))
+    .describe(
+      'the https base URL Microsoft posts change notifications to (the gateway, e.g. https://connect.example.com); empty = push off, every mailbox polled',
+    ),
+};

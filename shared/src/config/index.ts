@@ -1,2 +1,2 @@
 export { ConfigError, loadConfigOrExit, parseEnv, type ConfigProblem } from './parse-env';
-export { wholeSeconds, logEnv, microsoftEnv, redisEnv, secretsEnv, storeEnv } from './env-fragments';
+export { wholeSeconds, logEnv, microsoftEnv, pushEnv, redisEnv, secretsEnv, storeEnv } from './env-fragments';

@@ -5,4 +5,11 @@ export {
   mailboxAddressOf,
   type GrantIdentity,
 } from './grant-identity';
-export { clientSecretContext, codeVerifierContext, tokenContext, webhookSecretContext } from './secret-contexts';
+export {
+  clientSecretContext,
+  clientStateContext,
+  codeVerifierContext,
+  tokenContext,
+  webhookSecretContext,
+} from './secret-contexts';
+export { pushHealth, type PushHealth } from './push-health';

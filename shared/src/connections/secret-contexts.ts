@@ -9,3 +9,7 @@ export const codeVerifierContext = (attemptId: string): string => `connect-attem
 
 export const webhookSecretContext = (endpointId: string, field: 'secret' | 'previousSecret'): string =>
   `webhook-endpoint:${endpointId}:${field}`;
+
+/** A Graph subscription's clientState, bound to its connection and subscription id (a copy under another is refused). */
+export const clientStateContext = (connectionId: string, subscriptionKey: string): string =>
+  `inbox-subscription:${connectionId}:${subscriptionKey}:clientState`;

@@ -19,3 +19,4 @@ export type { CountersSnapshot } from './observe/counters';
 export type { RequestLogEntry } from './observe/request-log';
 export type { UserBehavior, ConsentPolicy } from './state/model';
 export { seedSandbox, type SandboxSeed } from './sandbox/seed';
+export { serverCertFor, type ServerCert } from './tls/server-cert';

@@ -14,3 +14,4 @@ export {
   type SeedOAuthAppInput,
   type SeededOAuthApp,
 } from './fixtures';
+export { startHttpsFront, type HttpsFront } from './https-front';

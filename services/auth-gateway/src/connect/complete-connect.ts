@@ -1,5 +1,5 @@
 import { markConnected } from '@outlook-connect/mailbox-runtime';
-import { syncInboxNow } from '@outlook-connect/queues';
+import { checkInboxSubscriptionNow, syncInboxNow } from '@outlook-connect/queues';
 import {
   canReadMail,
   classifyConsentError,
@@ -149,6 +149,13 @@ async function exchange(
       ),
     );
   }
+  // Push: the workers create (or, after a change to send_only, remove) the Inbox subscription; the sweep heals a miss.
+  await checkInboxSubscriptionNow(deps.queues, connection._id).catch((err: unknown) =>
+    deps.logger.warn(
+      { connectionId: connection._id, err },
+      'could not schedule the inbox subscription; the sweep will',
+    ),
+  );
   return { connectionId: connection._id, created };
 }
 

@@ -1,6 +1,6 @@
 import type { QueueClient } from '@outlook-connect/queues';
 
-const PER_CONNECTION_QUEUES = ['token-refresh', 'inbox-sync'] as const;
+const PER_CONNECTION_QUEUES = ['token-refresh', 'inbox-sync', 'inbox-subscription'] as const;
 const PAGE = 500;
 
 /** Removes every waiting or delayed refresh and sync job of a connection, whatever its job id convention. */

@@ -1,4 +1,4 @@
-import { markDisconnected } from '@outlook-connect/mailbox-runtime';
+import { markDisconnected, removeInboxSubscription } from '@outlook-connect/mailbox-runtime';
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import type { GatewayDeps } from '../clients';
 import { notFound } from '../http/api-error';
@@ -16,10 +16,34 @@ export async function disconnectConnection(
   const now = deps.now();
   const current = await deps.models.Connection.findOne({ _id: connectionId, workspaceId }).lean();
   if (!current) throw notFound('connection');
+  await removeSubscription(deps, connectionId);
   const updated = await markDisconnected(deps, workspaceId, connectionId, now);
   await failQueuedWork(deps, connectionId, now);
   await removeConnectionJobs(deps.queues, connectionId);
   return updated ?? (await deps.models.Connection.findById(connectionId).lean()) ?? current;
+}
+
+/** How long a disconnect waits for Graph to delete the subscription (the last call made with the connection's token). */
+const SUBSCRIPTION_DELETE_WAIT_MS = 5_000;
+
+/**
+ * Deletes the Inbox subscription while the token still exists (disconnecting wipes it). Best effort and bounded: if
+ * Graph does not answer in time the subscription lapses at its expiry, and its notifications are dropped as unknown.
+ */
+async function removeSubscription(deps: GatewayDeps, connectionId: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), SUBSCRIPTION_DELETE_WAIT_MS);
+  });
+  try {
+    const removed = await Promise.race([removeInboxSubscription(deps.mailbox, connectionId), waited]);
+    if (removed === 'timeout' || removed.kind === 'busy')
+      deps.logger.warn({ connectionId }, 'inbox subscription not deleted at Graph in time; it lapses at its expiry');
+  } catch (err) {
+    deps.logger.warn({ connectionId, err }, 'could not delete the inbox subscription; it lapses at its expiry');
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const DISCONNECTED_ERROR = {

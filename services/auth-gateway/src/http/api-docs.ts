@@ -28,6 +28,7 @@ export async function installApiDocs(app: GatewayApp, publicUrl: string): Promis
         { name: 'Sends', description: 'Emails sent from a connected mailbox (queued, idempotent)' },
         { name: 'Calendar', description: 'Meetings and free/busy of full_calendar connections' },
         { name: 'Webhooks', description: 'Events delivered to the CRM as signed Standard Webhooks' },
+        { name: 'Push', description: 'Microsoft Graph change notifications (called by Microsoft, not the CRM)' },
         { name: 'Health', description: 'Liveness and readiness for the orchestrator' },
       ],
       components: {

@@ -30,7 +30,9 @@ export async function workspaceOf(models: Pick<Models, 'Workspace'>, request: Fa
 export function requireWorkspaceKeyFirst(app: FastifyInstance, models: Pick<Models, 'Workspace'>): void {
   app.addHook('preValidation', async (request) => {
     const url = request.routeOptions.url ?? '';
-    if (url.startsWith('/v1/') && url !== '/v1/workspaces') await workspaceOf(models, request);
+    // /v1/graph/*: Microsoft's push calls, checked per item against the subscription's clientState instead.
+    if (url.startsWith('/v1/') && url !== '/v1/workspaces' && !url.startsWith('/v1/graph/'))
+      await workspaceOf(models, request);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { ConnectionStatus, Models } from '@outlook-connect/shared';
+import { presentPush, type PushRow, type PushView } from './present-push';
 import type { MailboxDepth } from './depth-tally';
 import type { QueueDepthIndex } from './queue-depth';
 import {
@@ -45,6 +46,15 @@ const CONNECTION_FIELDS = {
   disconnectedAt: 1,
   createdAt: 1,
   updatedAt: 1,
+} as const;
+const PUSH_FIELDS = {
+  subscriptionId: 1,
+  expiresAt: 1,
+  pending: 1,
+  failures: 1,
+  lastError: 1,
+  lastRenewedAt: 1,
+  lastNotificationAt: 1,
 } as const;
 const APP_FIELDS = {
   workspaceId: 1,
@@ -123,6 +133,7 @@ export interface ConnectionHealthView {
       syncedCount: number;
     };
     createdAt: string | null;
+    push: PushView;
   };
   queueDepth: { queues: MailboxDepth; truncated: boolean; asOf: string };
   timeline: TimelineEntry[];
@@ -155,9 +166,11 @@ export async function connectionHealth(
 ): Promise<ConnectionHealthView | null> {
   const doc = (await source.models.Connection.findById(connectionId, CONNECTION_FIELDS).lean()) as ConnectionRow | null;
   if (!doc) return null;
-  const [activity, depth] = await Promise.all([
+  const [activity, depth, subscription] = await Promise.all([
     source.models.ConnectionActivity.find({ connectionId }).sort({ at: -1 }).limit(timelineLimit).lean(),
     source.depth.depthFor(connectionId),
+    // Named fields only: the clientState ciphertext is never read by the dashboard.
+    source.models.InboxSubscription.findById(connectionId, PUSH_FIELDS).lean(),
   ]);
   const now = source.now();
   const reason = doc.status === 'active' ? null : presentNeedsReconnect(doc, now);
@@ -188,6 +201,7 @@ export async function connectionHealth(
         syncedCount: doc.sync?.syncedCount ?? 0,
       },
       createdAt: iso(doc.createdAt),
+      push: presentPush(subscription as PushRow | null, now),
     },
     queueDepth: { queues: depth.depth, truncated: depth.truncated, asOf: new Date(depth.builtAt).toISOString() },
     timeline: activity.map((a) => presentActivity(a)),

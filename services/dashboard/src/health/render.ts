@@ -111,6 +111,9 @@ ${
 <tr><th>Last refresh</th><td>${c.lastRefreshAt ?? '-'} (next ${c.nextRefreshAt ?? '-'}, ${c.refreshFailures} failures in a row)</td></tr>
 <tr><th>Last refresh error</th><td>${c.lastRefreshError ? `${c.lastRefreshError.kind} ${c.lastRefreshError.code}: ${c.lastRefreshError.message}` : '-'}</td></tr>
 <tr><th>Last inbox sync</th><td>${c.sync.lastSuccessAt ?? 'never'} (attempted ${c.sync.lastAttemptAt ?? '-'}, ${c.sync.consecutiveFailures} failures in a row, ${c.sync.syncedCount} messages)</td></tr>
+<tr><th>New mail</th><td>${c.push.mode === 'push' ? 'push healthy (polled at the safety interval)' : `polling (${c.push.reason})`}</td></tr>
+<tr><th>Subscription</th><td>expires ${c.push.subscriptionExpiresAt ?? '-'} (renewed ${c.push.lastRenewedAt ?? '-'}, ${c.push.failures} failures in a row${c.push.lastError ? `; last: ${c.push.lastError.code}: ${c.push.lastError.message}` : ''})</td></tr>
+<tr><th>Last notification</th><td>${c.push.lastNotificationAt ?? 'never'}</td></tr>
 </table>
 <h2>Queued for this mailbox</h2>
 <table><thead><tr><th>Queue</th><th>Waiting</th><th>Delayed</th></tr></thead><tbody>${depthRows}</tbody></table>

@@ -5,6 +5,7 @@ import type { QueueName } from '@outlook-connect/queues';
 import type { Models } from '@outlook-connect/shared';
 import { registerQueueMetrics } from './queue-metrics';
 import { registerStoreMetrics } from './store-metrics';
+import { registerPushMetrics } from './push-metrics';
 import { registerWebhookMetrics } from './webhook-metrics';
 
 export interface MetricsOptions {
@@ -24,5 +25,6 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
   registerQueueMetrics({ registry, queue: opts.queue, redis: opts.redis, durationSample: opts.durationSample });
   registerStoreMetrics({ registry, models: opts.models, now: opts.now, windowSec: opts.windowSec });
   registerWebhookMetrics({ registry, redis: opts.redis, prefix: opts.prefix, models: opts.models });
+  registerPushMetrics({ registry, redis: opts.redis, prefix: opts.prefix, models: opts.models, now: opts.now });
   return registry;
 }

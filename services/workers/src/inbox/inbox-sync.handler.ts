@@ -2,8 +2,9 @@ import { handlerFor, postpone } from '@outlook-connect/queues';
 import type { WorkerDeps } from '../worker-deps';
 import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
 import { syncConnection } from './sync-connection';
+import type { PushPolicy } from '../push/push-policy';
 
-export type InboxDeps = WorkerDeps & { inboxPolicy?: InboxPolicy };
+export type InboxDeps = WorkerDeps & { inboxPolicy?: InboxPolicy; pushPolicy?: PushPolicy };
 
 /** The deps' policy: parsed from INBOX_* once at start (clients.ts), or a test's. */
 export function inboxPolicyOf(deps: InboxDeps): InboxPolicy {

@@ -16,12 +16,14 @@ import { acquireSyncLock, SyncLockLostError } from './sync-lock';
 import { failureAction, shouldRecordFailure, shouldRecordSuccess } from './sync-outcome';
 import { runInboxSync, type SyncRunResult } from './sync-run';
 import { markAttempt, recordSyncFailure, recordSyncSuccess, setNextSyncAt } from './sync-state';
+import { nextSyncDelayMs, syncRunStarted } from '../push/next-sync';
+import type { PushPolicy } from '../push/push-policy';
 
 // One scheduled sync of one mailbox, start to finish: lock, run, record the outcome on the connection, decide when
 // the next one runs. Returns what the queue should do with the job; records everything it decides.
 
 export interface InboxSyncDeps {
-  models: Pick<Models, 'Connection' | 'InboxMessage' | 'Send' | 'ConnectionActivity'>;
+  models: Pick<Models, 'Connection' | 'InboxMessage' | 'Send' | 'ConnectionActivity' | 'InboxSubscription'>;
   queues: Pick<QueueClient, 'emit' | 'emitMany' | 'prefix'>;
   redis: RedisConnection;
   graph: MailboxGraph;
@@ -29,6 +31,8 @@ export interface InboxSyncDeps {
   logger: Logger;
   now: () => number;
   inboxPolicy: InboxPolicy;
+  /** Push settings: with healthy push the mailbox is polled at the slow safety interval. Absent: push off. */
+  pushPolicy?: PushPolicy;
   random?: () => number;
 }
 
@@ -72,6 +76,8 @@ async function syncLocked(
   onPage: () => Promise<void>,
 ): Promise<SyncOutcome> {
   const random = deps.random ?? Math.random;
+  const startedAtMs = deps.now();
+  await syncRunStarted(deps, conn._id, startedAtMs);
   await markAttempt(deps.models, conn._id, new Date(deps.now()));
   let force: 'resync' | 'requested' | null = requestedFull ? 'requested' : null;
   let current = conn;
@@ -80,7 +86,7 @@ async function syncLocked(
       const result = await runInboxSync({ ...deps, onPage }, current, force);
       const now = deps.now();
       // A pass cut at the page budget continues right away, behind the other mailboxes already waiting.
-      const atMs = result.passCompleted ? now + nextPollDelayMs(deps.inboxPolicy, 0, random()) : now;
+      const atMs = result.passCompleted ? now + (await nextSyncDelayMs(deps, conn._id, startedAtMs, random())) : now;
       await recordSyncSuccess(deps.models, conn._id, new Date(now), new Date(atMs));
       if (shouldRecordSuccess(result, conn.sync?.consecutiveFailures ?? 0)) {
         const { added, updated, removed, purged, events, pages, full, passCompleted } = result;

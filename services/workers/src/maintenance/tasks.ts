@@ -6,6 +6,8 @@ import { syncSweep } from '../inbox/sync-sweep';
 import { refreshSweep } from './refresh-sweep';
 import { operationSweep } from './operation-sweep';
 import { retention } from './retention';
+import { pushPolicyOf } from '../push/inbox-subscription.handler';
+import { subscriptionSweep } from '../push/subscription-sweep';
 
 export type MaintenanceTaskName = Payload<'maintenance'>['task'];
 
@@ -32,5 +34,10 @@ export const maintenanceTasks: Record<MaintenanceTaskName, MaintenanceTask> = {
   retention: {
     run: (deps) => retention({ ...deps, inboxMirrorDays: inboxPolicyOf(deps).mirrorDays }),
     everyMs: (deps) => deps.maintenancePolicy.retentionEveryMs,
+  },
+  // Push's own schedule (the inbox-subscription queue), healed from the InboxSubscription records.
+  'subscription-sweep': {
+    run: (deps) => subscriptionSweep({ ...deps, pushPolicy: pushPolicyOf(deps) }),
+    everyMs: (deps) => pushPolicyOf(deps).sweepEveryMs,
   },
 };

@@ -5,6 +5,7 @@ import { connectAttemptSchema, type ConnectAttemptDoc } from './connect-attempt'
 import { connectionSchema, type ConnectionDoc } from './connection';
 import { connectionActivitySchema, type ConnectionActivityDoc } from './connection-activity';
 import { inboxMessageSchema, type InboxMessageDoc } from './inbox-message';
+import { inboxSubscriptionSchema, type InboxSubscriptionDoc } from './inbox-subscription';
 import { oauthAppSchema, type OAuthAppDoc } from './oauth-app';
 import {
   scheduleBucketSchema,
@@ -23,6 +24,7 @@ export * from './connect-attempt';
 export * from './connection';
 export * from './connection-activity';
 export * from './inbox-message';
+export * from './inbox-subscription';
 export * from './oauth-app';
 export * from './schedule-bucket';
 export * from './send';
@@ -38,6 +40,7 @@ export interface Models {
   ConnectAttempt: Model<ConnectAttemptDoc>;
   Send: Model<SendDoc>;
   InboxMessage: Model<InboxMessageDoc>;
+  InboxSubscription: Model<InboxSubscriptionDoc>;
   CalendarOperation: Model<CalendarOperationDoc>;
   ConnectionActivity: Model<ConnectionActivityDoc>;
   Attachment: Model<AttachmentDoc>;
@@ -57,6 +60,7 @@ export async function createModels(conn: Connection): Promise<Models> {
     ConnectAttempt: conn.model<ConnectAttemptDoc>('ConnectAttempt', connectAttemptSchema),
     Send: conn.model<SendDoc>('Send', sendSchema),
     InboxMessage: conn.model<InboxMessageDoc>('InboxMessage', inboxMessageSchema),
+    InboxSubscription: conn.model<InboxSubscriptionDoc>('InboxSubscription', inboxSubscriptionSchema),
     CalendarOperation: conn.model<CalendarOperationDoc>('CalendarOperation', calendarOperationSchema),
     ConnectionActivity: conn.model<ConnectionActivityDoc>('ConnectionActivity', connectionActivitySchema),
     Attachment: conn.model<AttachmentDoc>('Attachment', attachmentSchema),
