@@ -157,6 +157,19 @@ describe('mailbox Graph middleware', () => {
     expect(fetch.seen).toHaveLength(1);
   });
 
+  it.each([503, 504])('a %i serviceNotAvailable with Retry-After pauses the mailbox for it', async (status) => {
+    const { gate, pauses } = fakeGate();
+    const fetch = new ScriptedFetch([
+      () => json(status, { error: { code: 'serviceNotAvailable', message: 'busy' } }, { 'Retry-After': '3' }),
+    ]);
+    const err = await client({ tokens: fakeTokens(), gate, fetch, now: 10_000 })
+      .api('/me/messages')
+      .get()
+      .catch((e: unknown) => e);
+    expect(classifyMicrosoftError(err)).toMatchObject({ kind: 'transient', code: 'server_error', retryAfterMs: 3_000 });
+    expect(pauses).toEqual([{ connectionId: 'conn_1', untilMs: 13_000, reason: `http_${status}` }]);
+  });
+
   it('a 503 without Retry-After does not pause', async () => {
     const { gate, pauses } = fakeGate();
     const fetch = new ScriptedFetch([() => json(503, { error: { code: 'ServiceUnavailable', message: 'busy' } })]);

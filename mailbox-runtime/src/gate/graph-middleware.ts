@@ -95,7 +95,7 @@ export interface GateMiddlewareOptions {
   onPause?: (info: { connectionId: string; status: number; untilMs: number }) => void;
 }
 
-/** Holds one of the mailbox's slots for the request; a 429 (or 503 with Retry-After) pauses the whole mailbox. */
+/** Holds one of the mailbox's slots for the request; a 429 (or 503/504 with Retry-After) pauses the whole mailbox. */
 export class MailboxGateMiddleware extends Link {
   constructor(private readonly opts: GateMiddlewareOptions) {
     super();

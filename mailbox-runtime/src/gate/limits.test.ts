@@ -68,9 +68,11 @@ describe('pauseAfterResponse', () => {
     expect(pauseAfterResponse(429, 7_000, 1_000, 5_000)).toBe(8_000);
     expect(pauseAfterResponse(429, undefined, 1_000, 5_000)).toBe(6_000);
   });
-  it('503 pauses only with Retry-After', () => {
+  it('503 and 504 pause only with Retry-After', () => {
     expect(pauseAfterResponse(503, 2_000, 1_000, 5_000)).toBe(3_000);
     expect(pauseAfterResponse(503, undefined, 1_000, 5_000)).toBeNull();
+    expect(pauseAfterResponse(504, 4_000, 1_000, 5_000)).toBe(5_000);
+    expect(pauseAfterResponse(504, undefined, 1_000, 5_000)).toBeNull();
   });
   it('other answers do not pause', () => {
     expect(pauseAfterResponse(200, 2_000, 1_000, 5_000)).toBeNull();

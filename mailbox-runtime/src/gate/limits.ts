@@ -56,8 +56,9 @@ export function pauseAfterResponse(
   defaultPauseMs: number,
 ): number | null {
   if (status === 429) return nowMs + (retryAfterMs ?? defaultPauseMs);
-  // A 503 pauses only when Graph says how long; a bare 503 is an ordinary transient failure (job backoff).
-  if (status === 503 && retryAfterMs !== undefined) return nowMs + retryAfterMs;
+  // A 503 or 504 pauses only when Graph says how long ("Microsoft Graph error responses": 503 may carry Retry-After,
+  // 504 may come with 503); a bare one is an ordinary transient failure (job backoff).
+  if ((status === 503 || status === 504) && retryAfterMs !== undefined) return nowMs + retryAfterMs;
   return null;
 }
 

@@ -1,5 +1,5 @@
 import { Client } from '@microsoft/microsoft-graph-client';
-import { splitGraphUrl, type Logger } from '@outlook-connect/shared';
+import { ImmutableIdHandler, splitGraphUrl, type Logger } from '@outlook-connect/shared';
 import type { AccessTokens, MailboxGate, MailboxGraph } from '../contracts';
 import { MailboxAuthMiddleware, MailboxGateMiddleware, TimedFetchHandler } from './graph-middleware';
 
@@ -16,7 +16,8 @@ export interface MailboxGraphOptions {
 }
 
 /**
- * A Graph client per mailbox: tokens from AccessTokens, every request through the gate, no automatic retries.
+ * A Graph client per mailbox: tokens from AccessTokens, every request through the gate and asking for immutable ids
+ * (Outlook ids otherwise change on a move), no automatic retries.
  * (shared's createGraphClient has no place for the gate or the 401 renewal, hence this chain.) Errors: GraphError,
  * GraphTransportError, GraphAccessTokenError (classifyMicrosoftError), MailboxRequestError (mailboxBusyOf /
  * connectionUnusableOf: check these first).
@@ -36,7 +37,7 @@ export function createMailboxGraph(opts: MailboxGraphOptions): MailboxGraph {
     return Client.initWithMiddleware({
       baseUrl,
       defaultVersion: version,
-      middleware: [auth, gate, new TimedFetchHandler(opts.requestTimeoutMs ?? 30_000)],
+      middleware: [auth, gate, new ImmutableIdHandler(), new TimedFetchHandler(opts.requestTimeoutMs ?? 30_000)],
     });
   };
 }

@@ -190,6 +190,15 @@ describe('classifyMicrosoftError: Graph errors', () => {
     [502, null, 'transient', 'server_error'],
     [503, 'ServiceNotAvailable', 'transient', 'server_error'],
     [504, 'UnknownError', 'transient', 'server_error'],
+    // The basic codes of "Microsoft Graph error responses", in their documented casing.
+    [503, 'serviceNotAvailable', 'transient', 'server_error'],
+    [504, 'serviceNotAvailable', 'transient', 'server_error'],
+    [429, 'activityLimitReached', 'transient', 'throttled'],
+    [500, 'generalException', 'transient', 'server_error'],
+    [400, 'invalidRequest', 'permanent', 'bad_request'],
+    [404, 'itemNotFound', 'permanent', 'not_found'],
+    [403, 'accessDenied', 'permanent', 'scope_missing'],
+    [401, 'unauthenticated', 'reconnect_required', 'invalid_authentication_token'],
   ] as const)('%i %s -> %s / %s', (status, code, kind, reason) => {
     const f = classifyMicrosoftError(graphError(status, code), { now });
     expect(f).toMatchObject({ kind, code: reason, status });
@@ -203,6 +212,25 @@ describe('classifyMicrosoftError: Graph errors', () => {
   it('reads Retry-After in seconds', () => {
     const f = classifyMicrosoftError(graphError(429, 'ApplicationThrottled', { 'Retry-After': '7' }), { now });
     expect(f).toMatchObject({ kind: 'transient', code: 'throttled', retryAfterMs: 7000 });
+  });
+
+  it('Retry-After on a 503 and a 504 as on a 429 (the mailbox gate pauses on it)', () => {
+    for (const status of [503, 504]) {
+      const f = classifyMicrosoftError(graphError(status, 'serviceNotAvailable', { 'Retry-After': '4' }), { now });
+      expect(f).toMatchObject({ kind: 'transient', code: 'server_error', status, retryAfterMs: 4000 });
+    }
+  });
+
+  it('MailboxConcurrency (429 ApplicationThrottled, the body Outlook sends) is a transient retry', () => {
+    const err = graphError(429, 'ApplicationThrottled', { 'Retry-After': '1' });
+    err.message = 'Application is over its MailboxConcurrency limit.';
+    expect(classifyMicrosoftError(err, { now })).toMatchObject({
+      kind: 'transient',
+      code: 'throttled',
+      status: 429,
+      retryAfterMs: 1000,
+      graphCode: 'ApplicationThrottled',
+    });
   });
 
   it('reads Retry-After as an HTTP date', () => {

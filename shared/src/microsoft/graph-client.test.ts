@@ -75,7 +75,22 @@ describe('createGraphClient', () => {
     expect(new URL(seen[0]?.url ?? '').pathname).toBe('/v1.0/me/mailFolders/inbox/messages/delta');
     expect(new URL(seen[0]?.url ?? '').searchParams.get('$skiptoken')).toBe('abc123');
     expect(seen[0]?.headers.get('authorization')).toBe('Bearer at-1');
-    expect(seen[0]?.headers.get('prefer')).toBe('odata.maxpagesize=50');
+    expect(seen[0]?.headers.get('prefer')).toBe('IdType="ImmutableId", odata.maxpagesize=50');
+  });
+
+  it('asks for immutable ids on every request, whatever the method', async () => {
+    const { impl, seen } = fakeFetch(() => json(200, { id: 'x' }));
+    const client = createGraphClient({ graphUrl: EMULATOR, getAccessToken: async () => 'at-1', fetch: impl });
+    await client.api('/me').get();
+    await client.api('/me/messages').post({ subject: 's' });
+    await client.api('/me/messages/x').patch({ isRead: true });
+    await client.api('/me/messages/x/move').post({ destinationId: 'archive' });
+    await client.api('/me/messages/x').delete();
+    await client.api('/me/events').header('Prefer', 'outlook.timezone="UTC"').get();
+    expect(seen.map((s) => s.headers.get('prefer'))).toEqual([
+      ...Array(5).fill('IdType="ImmutableId"'),
+      'IdType="ImmutableId", outlook.timezone="UTC"',
+    ]);
   });
 
   it('does not send the token to another host', async () => {

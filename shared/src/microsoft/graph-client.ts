@@ -9,6 +9,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import { GraphAccessTokenError, GraphTransportError } from './errors';
+import { ImmutableIdHandler } from './immutable-ids';
 
 export interface GraphClientOptions {
   /** `https://graph.microsoft.com/v1.0` in production, `${emulator}/v1.0` in tests. */
@@ -49,8 +50,9 @@ class TransportHandler implements Middleware {
 }
 
 /**
- * A Graph client for one connection. The chain is Authentication -> Redirect -> Telemetry -> Transport, without the
- * SDK's RetryHandler: it re-sends POSTs (sendMail, /send, events) on 429/5xx, and our queues own every retry.
+ * A Graph client for one connection. The chain is Authentication -> Redirect -> Telemetry -> immutable ids ->
+ * Transport, without the SDK's RetryHandler: it re-sends POSTs (sendMail, /send, events) on 429/5xx, and our queues
+ * own every retry.
  *
  * `.api('/me')` hits `${graphUrl}/me`; absolute `@odata.nextLink` / `@odata.deltaLink` URLs can be passed to `.api()`
  * as they are (the client parses `https://host/<version>/...`). The token is attached only to https URLs on Graph
@@ -72,6 +74,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
     new AuthenticationHandler(authProvider),
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),
+    new ImmutableIdHandler(),
     new TransportHandler(options.fetch ?? fetch),
   ];
   return Client.initWithMiddleware({

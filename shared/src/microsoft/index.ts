@@ -34,3 +34,9 @@ export {
   type MicrosoftIdTokenClaims,
 } from './msal-client';
 export { createGraphClient, splitGraphUrl, type GraphClientOptions } from './graph-client';
+export {
+  IMMUTABLE_ID_PREFERENCE,
+  ImmutableIdHandler,
+  applyImmutableIdPreference,
+  preferImmutableIds,
+} from './immutable-ids';

@@ -7,11 +7,13 @@ import type { EmulatorControl } from './control/types';
 import { requestPath, sendFault } from './faults/fault-response';
 import { registerDeltaRoutes } from './graph/delta-routes';
 import { registerEventRoutes } from './graph/event-routes';
-import { graphErrorBody } from './graph/graph-error';
+import { registerFolderRoutes } from './graph/folder-routes';
+import { graphErrorBody, graphRequestIds } from './graph/graph-error';
 import { registerMeRoutes } from './graph/me-routes';
 import { registerMessageRoutes } from './graph/message-routes';
 import { registerReplyRoutes } from './graph/reply-routes';
 import { registerSendRoutes } from './graph/send-routes';
+import { registerTranslateIdRoutes } from './graph/translate-ids-routes';
 import { registerUploadSessionRoutes } from './graph/upload-session-routes';
 import { registerAdminConsentRoutes } from './identity/admin-consent-routes';
 import { registerAuthorizeRoutes } from './identity/authorize-routes';
@@ -58,6 +60,11 @@ function logRequest(ctx: EmulatorContext, request: FastifyRequest, status: numbe
 function installHooks(app: FastifyInstance, ctx: EmulatorContext): void {
   app.addHook('onRequest', async (request, reply) => {
     request.emulatorStartedAt = ctx.clock.now();
+    // Graph answers every request with its request-id and the client's client-request-id (or the request-id).
+    if (isGraph(requestPath(request))) {
+      const ids = graphRequestIds(request);
+      reply.headers({ 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId });
+    }
     reply.raw.once('close', () => {
       releaseMailbox(ctx, request);
       logRequest(ctx, request, reply.raw.writableFinished ? reply.raw.statusCode : 0, undefined);
@@ -124,7 +131,14 @@ function baseServer(
       const segment = path.split('/').filter(Boolean).pop() ?? '';
       return reply
         .code(400)
-        .send(graphErrorBody('BadRequest', `Resource not found for the segment '${segment}'.`, ctx.clock.now()));
+        .send(
+          graphErrorBody(
+            'BadRequest',
+            `Resource not found for the segment '${segment}'.`,
+            ctx.clock.now(),
+            graphRequestIds(request),
+          ),
+        );
     }
     return reply
       .code(404)
@@ -135,7 +149,14 @@ function baseServer(
     if (isGraph(requestPath(request)))
       return reply
         .code(status)
-        .send(graphErrorBody(status === 400 ? 'BadRequest' : 'InternalServerError', err.message, ctx.clock.now()));
+        .send(
+          graphErrorBody(
+            status === 400 ? 'BadRequest' : 'generalException',
+            err.message,
+            ctx.clock.now(),
+            graphRequestIds(request),
+          ),
+        );
     return reply
       .code(status)
       .send({ error: status === 400 ? 'invalid_request' : 'server_error', error_description: err.message });
@@ -156,7 +177,9 @@ export function buildServer(
   registerAdminConsentRoutes(app, ctx);
   registerMeRoutes(app, ctx);
   registerMessageRoutes(app, ctx);
+  registerFolderRoutes(app, ctx);
   registerSendRoutes(app, ctx);
+  registerTranslateIdRoutes(app, ctx);
   registerReplyRoutes(app, ctx);
   registerDeltaRoutes(app, ctx);
   registerEventRoutes(app, ctx);

@@ -63,7 +63,13 @@ describe('fullPassRequest / inWindow', () => {
 });
 
 describe('runStart', () => {
-  const fresh = { deltaLink: null, generation: 0, pageLink: null, pendingGeneration: null };
+  const fresh = {
+    deltaLink: null,
+    generation: 0,
+    pageLink: null,
+    pendingGeneration: null,
+    idType: 'immutable' as const,
+  };
 
   it('starts the first sync as a full pass of generation 1', () => {
     expect(runStart(fresh, null)).toEqual({ kind: 'full', reason: 'initial', generation: 1 });
@@ -107,6 +113,22 @@ describe('runStart', () => {
       reason: 'resync',
       generation: 4,
     });
+  });
+
+  it('a connection synced before immutable ids migrates once, in a new generation, whatever was in progress', () => {
+    const legacy = { ...fresh, idType: null, deltaLink: 'd', generation: 3 };
+    expect(runStart(legacy, null)).toEqual({ kind: 'full', reason: 'ids', generation: 4 });
+    expect(runStart({ ...legacy, pageLink: 'p', pendingGeneration: 4 }, null)).toEqual({
+      kind: 'full',
+      reason: 'ids',
+      generation: 5,
+    });
+    expect(runStart({ ...legacy, idType: undefined }, 'resync')).toMatchObject({ reason: 'ids', generation: 4 });
+    // A connection never synced starts under immutable ids: no migration.
+    expect(runStart({ ...fresh, idType: null }, null)).toEqual({ kind: 'full', reason: 'initial', generation: 1 });
+    // Once the migration pass started (idType set), a reset or a resume carries on with its generation.
+    const migrating = { ...legacy, idType: 'immutable' as const, pendingGeneration: 4, idMigrationGeneration: 4 };
+    expect(runStart(migrating, 'resync')).toEqual({ kind: 'full', reason: 'resync', generation: 4 });
   });
 
   it('tells full passes from incremental ones', () => {

@@ -1,5 +1,6 @@
 import type { SyncState } from '@outlook-connect/shared';
 import { toInboxMessage, type GraphMessage, type InboxMessageFields } from './graph-message';
+import { needsIdMigration } from './id-migration';
 
 // Pure decisions of a delta pass: where a run starts, what one page asks of the store, where the pass goes next.
 
@@ -80,9 +81,11 @@ export type RunStart =
   /** Continue a pass a previous run (or a crashed one) left at pageLink. */
   | { kind: 'resume'; link: string; full: boolean; generation: number }
   | { kind: 'incremental'; link: string; generation: number }
-  | { kind: 'full'; reason: 'initial' | 'resync' | 'requested'; generation: number };
+  /** `ids`: the one-time pass that moves a connection synced before immutable ids onto them (id-migration). */
+  | { kind: 'full'; reason: 'initial' | 'resync' | 'requested' | 'ids'; generation: number };
 
-export type SyncCursor = Pick<SyncState, 'deltaLink' | 'generation' | 'pageLink' | 'pendingGeneration'>;
+export type SyncCursor = Pick<SyncState, 'deltaLink' | 'generation' | 'pageLink' | 'pendingGeneration'> &
+  Partial<Pick<SyncState, 'idType' | 'idMigrationGeneration'>>;
 
 /**
  * Where a run starts. A full pass writes generation+1 (kept as pendingGeneration until it completes), so the messages
@@ -90,6 +93,9 @@ export type SyncCursor = Pick<SyncState, 'deltaLink' | 'generation' | 'pageLink'
  */
 export function runStart(sync: SyncCursor, force: 'resync' | 'requested' | null): RunStart {
   const pending = sync.pendingGeneration ?? null;
+  // Rows (or a pass in progress) under REST ids: a new generation re-keys them, whatever was pending.
+  if (needsIdMigration({ ...sync, idType: sync.idType ?? null }))
+    return { kind: 'full', reason: 'ids', generation: Math.max(pending ?? 0, sync.generation) + 1 };
   if (force) return { kind: 'full', reason: force, generation: pending ?? sync.generation + 1 };
   if (sync.pageLink) {
     return pending !== null

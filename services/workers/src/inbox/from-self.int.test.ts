@@ -40,10 +40,10 @@ it('fromSelf compares with the mailbox address, not the UPN', async () => {
   const other = h.emu.control.deliverMessage(user.mail!, { from: user.upn, subject: 'From the sign-in name' });
   expect(await syncConnection(h.deps, conn._id, false)).toMatchObject({ kind: 'synced' });
   const events = h.deps.queues.queue('events');
-  expect((await events.getJob(receivedEventId(conn._id, String(self.id))))?.data.data).toMatchObject({
+  expect((await events.getJob(receivedEventId(conn._id, String(self.immutableId))))?.data.data).toMatchObject({
     fromSelf: true,
   });
-  expect((await events.getJob(receivedEventId(conn._id, String(other.id))))?.data.data).toMatchObject({
+  expect((await events.getJob(receivedEventId(conn._id, String(other.immutableId))))?.data.data).toMatchObject({
     fromSelf: false,
   });
 });

@@ -31,7 +31,8 @@ async function syncUntilCaughtUp(connectionId: string, deps = h.deps): Promise<S
 }
 
 const rows = (connectionId: string) => h.deps.models.InboxMessage.find({ connectionId }).lean();
-const inboxIds = (email: string) => h.emu.control.listMessages(email).map((m) => String(m.id));
+// The product asks for immutable ids (Prefer: IdType="ImmutableId"), so stored graphIds are those.
+const inboxIds = (email: string) => h.emu.control.listMessages(email).map((m) => String(m.immutableId));
 const connection = async (id: string) => (await h.deps.models.Connection.findById(id).lean()) as ConnectionDoc;
 
 describe('inbox sync under delta limits', () => {
@@ -104,7 +105,7 @@ describe('inbox sync under delta limits', () => {
     expect(await rows(conn._id)).toHaveLength(5);
     h.emu.control.invalidateDeltaTokens(email);
     const older = inboxIds(email).find((id) =>
-      h.emu.control.listMessages(email).find((m) => String(m.id) === id && String(m.subject) === 'Old 0'),
+      h.emu.control.listMessages(email).find((m) => String(m.immutableId) === id && String(m.subject) === 'Old 0'),
     );
     h.emu.control.updateMessage(email, String(older), { isRead: true });
     await syncUntilCaughtUp(conn._id, windowed);

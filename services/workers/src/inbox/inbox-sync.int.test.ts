@@ -31,7 +31,10 @@ async function syncUntilCaughtUp(connectionId: string): Promise<SyncOutcome[]> {
 }
 
 const stored = (connectionId: string) => h.deps.models.InboxMessage.find({ connectionId }).lean();
-const inboxIds = (email: string) => h.emu.control.listMessages(email).map((m) => String(m.id));
+// The product asks for immutable ids (Prefer: IdType="ImmutableId"), so stored graphIds are those.
+const inboxIds = (email: string) => h.emu.control.listMessages(email).map((m) => String(m.immutableId));
+const immutableIdOf = (email: string, id: unknown) =>
+  String(h.emu.control.listMessages(email).find((m) => m.id === id)?.immutableId);
 const eventsQueue = () => h.deps.queues.queue('events');
 const connection = async (id: string) => (await h.deps.models.Connection.findById(id).lean()) as ConnectionDoc;
 
@@ -65,7 +68,7 @@ describe('inbox sync', () => {
 
   it('reflects new, changed and deleted messages after the next sync', async () => {
     const { connection: conn, email } = await h.connect('full', 'changes');
-    const [first, second, third] = h.emu.control.deliverMessages(email, 3);
+    const [first, second, third] = h.emu.control.deliverMessages(email, 3).map((id) => immutableIdOf(email, id));
     await syncUntilCaughtUp(conn._id);
     expect(await h.deps.models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(3);
 
@@ -80,11 +83,11 @@ describe('inbox sync', () => {
     expect(outcome?.kind === 'synced' && outcome.result).toMatchObject({ added: 1, updated: 1, removed: 1 });
 
     const rows = await stored(conn._id);
-    expect(rows.map((r) => r.graphId).sort()).toEqual([String(first), String(third), String(fresh.id)].sort());
+    expect(rows.map((r) => r.graphId).sort()).toEqual([String(first), String(third), String(fresh.immutableId)].sort());
     expect(rows.find((r) => r.graphId === String(first))?.isRead).toBe(true);
-    const added = rows.find((r) => r.graphId === String(fresh.id));
+    const added = rows.find((r) => r.graphId === String(fresh.immutableId));
     expect(added).toMatchObject({
-      _id: inboxMessageId(conn._id, String(fresh.id)),
+      _id: inboxMessageId(conn._id, String(fresh.immutableId)),
       workspaceId: h.workspaceId,
       subject: 'Brand new',
       bodyPreview: 'hello there',
@@ -176,13 +179,13 @@ describe('inbox sync', () => {
     const unrelated = h.emu.control.deliverMessage(email, { from: 'news@external.example', subject: 'Newsletter' });
     await syncUntilCaughtUp(conn._id);
 
-    const replyEvent = await eventsQueue().getJob(receivedEventId(conn._id, String(reply.id)));
+    const replyEvent = await eventsQueue().getJob(receivedEventId(conn._id, String(reply.immutableId)));
     expect(replyEvent?.data).toMatchObject({
       type: 'message.received',
       workspaceId: h.workspaceId,
       connectionId: conn._id,
       data: {
-        messageId: inboxMessageId(conn._id, String(reply.id)),
+        messageId: inboxMessageId(conn._id, String(reply.immutableId)),
         conversationId: sentItem.conversationId,
         internetMessageId: reply.internetMessageId,
         inReplyTo: sentItem.internetMessageId,
@@ -192,7 +195,7 @@ describe('inbox sync', () => {
         inReplyToSendId: send._id,
       },
     });
-    const other = await eventsQueue().getJob(receivedEventId(conn._id, String(unrelated.id)));
+    const other = await eventsQueue().getJob(receivedEventId(conn._id, String(unrelated.immutableId)));
     expect(other?.data.data.inReplyToSendId).toBeNull();
 
     const countEvents = async () =>

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isDuplicateKeyError, type ConnectionDoc, type InboxMessageDoc, type Models } from '@outlook-connect/shared';
 import type { InboxMessageFields } from './graph-message';
+import type { LegacyRow } from './id-migration';
 import { COMPARED_FIELDS, messageChanges, type StoredMessage } from './message-diff';
 
 // The store side of a delta page: idempotent writes by our deterministic `_id` (FerretDB answers only `_id` filters
@@ -123,6 +124,37 @@ export async function writeMessages(
   }
   counts.updated = updates.length;
   return counts;
+}
+
+/**
+ * Rows of an older generation with the internetMessageId of one of these messages: during the id migration pass,
+ * the REST-id rows the messages were stored under (rows the pass already re-keyed carry its generation).
+ */
+export async function legacyRowsFor(
+  models: InboxModels,
+  conn: Conn,
+  messages: InboxMessageFields[],
+  generation: number,
+): Promise<LegacyRow[]> {
+  const messageIds = [...new Set(messages.map((m) => m.internetMessageId).filter((id): id is string => !!id))];
+  if (messageIds.length === 0) return [];
+  const current = messages.map((m) => inboxMessageId(conn._id, m.graphId));
+  return (await models.InboxMessage.find(
+    {
+      connectionId: conn._id,
+      internetMessageId: { $in: messageIds },
+      syncGeneration: { $lt: generation },
+      _id: { $nin: current },
+    },
+    { _id: 1, internetMessageId: 1 },
+  ).lean()) as LegacyRow[];
+}
+
+/** Removes rows by our `_id` (the REST-id rows a migration pass re-keyed). */
+export async function removeRows(models: InboxModels, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await models.InboxMessage.deleteMany({ _id: { $in: ids } });
+  return result.deletedCount ?? 0;
 }
 
 export async function removeMessages(models: InboxModels, conn: Conn, graphIds: string[]): Promise<number> {

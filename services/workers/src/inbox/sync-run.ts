@@ -12,7 +12,15 @@ import {
 } from './delta-page';
 import { messageSelect } from './graph-message';
 import type { InboxPolicy } from './inbox-policy';
-import { removeMessages, removeOlderGenerations, storedMessages, writeMessages } from './message-store';
+import { isMigrationPass, pairLegacyRows, type LegacyRow } from './id-migration';
+import {
+  legacyRowsFor,
+  removeMessages,
+  removeOlderGenerations,
+  removeRows,
+  storedMessages,
+  writeMessages,
+} from './message-store';
 import { isNewArrival, receivedEvent } from './received-events';
 import { sendsAnsweredBy } from './reply-link';
 import { beginFullPass, completePass, passCompletionSet, savePageProgress } from './sync-state';
@@ -40,6 +48,8 @@ export interface SyncRunResult {
   purged: number;
   /** Messages outside the mirror window, not stored (never removes a stored row). */
   outsideWindow: number;
+  /** REST-id rows re-keyed to the message's immutable id (the one-time id migration pass). */
+  rekeyed: number;
   events: number;
   /** False when the run stopped at its page budget; the pass resumes from the stored pageLink. */
   passCompleted: boolean;
@@ -66,13 +76,16 @@ export async function runInboxSync(
     removed: 0,
     purged: 0,
     outsideWindow: 0,
+    rekeyed: 0,
     events: 0,
     passCompleted: false,
   };
 
   let fetchPage: () => Promise<DeltaPage>;
+  const migrating =
+    full && ((start.kind === 'full' && start.reason === 'ids') || isMigrationPass(conn.sync, start.generation));
   if (start.kind === 'full') {
-    await beginFullPass(models, conn._id, start.generation);
+    await beginFullPass(models, conn._id, start.generation, start.reason === 'ids');
     const req = fullPassRequest(messageSelect(policy.readHeaders));
     fetchPage = () => client.api(req.path).select(req.select).header('Prefer', prefer).get();
   } else {
@@ -92,11 +105,16 @@ export async function runInboxSync(
     const outside = plan.upserts.filter((m) => !inWindow(m.receivedAt, nowMs, policy.mirrorDays));
     const candidates = windowed.filter((m) => isNewArrival(m, conn));
     const stored = await storedMessages(models, conn, [...candidates, ...outside]);
-    const kept = outside.length ? [...windowed, ...outside.filter((m) => stored.has(m.graphId))] : plan.upserts;
+    // The id migration: a message stored under its REST id is the same message (same internetMessageId), not news.
+    const legacy: Map<string, LegacyRow> = migrating
+      ? pairLegacyRows(plan.upserts, await legacyRowsFor(models, conn, plan.upserts, start.generation))
+      : new Map();
+    const known = (m: { graphId: string }) => stored.has(m.graphId) || legacy.has(m.graphId);
+    const kept = outside.length ? [...windowed, ...outside.filter(known)] : plan.upserts;
     result.outsideWindow += plan.upserts.length - kept.length;
     // Events go out before the rows are written: a crash in between re-emits under the same id (delivered once)
     // instead of storing a message whose event was never sent.
-    const arrivals = candidates.filter((m) => !stored.has(m.graphId));
+    const arrivals = candidates.filter((m) => !known(m));
     if (arrivals.length > 0) {
       const sends = await sendsAnsweredBy(models, conn, arrivals);
       // The page's events in one round trip.
@@ -115,10 +133,16 @@ export async function runInboxSync(
       result.events += arrivals.length;
     }
     const written = await writeMessages(models, conn, kept, stored, start.generation);
+    // The old row goes only once its re-keyed copy is written (a crash in between finds it again on the replay).
+    const rekeyed = await removeRows(
+      models,
+      kept.flatMap((m) => legacy.get(m.graphId)?._id ?? []),
+    );
+    result.rekeyed += rekeyed;
     const removed = await removeMessages(models, conn, plan.removedIds);
     result.removed += removed;
     result.added += written.inserted;
-    let storedDelta = written.inserted - removed;
+    let storedDelta = written.inserted - removed - rekeyed;
     result.updated += written.updated + written.unchanged;
 
     if (plan.next.kind === 'next') {

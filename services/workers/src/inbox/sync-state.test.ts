@@ -3,7 +3,7 @@ import { passCompletionSet } from './sync-state';
 describe('passCompletionSet', () => {
   const now = new Date('2024-05-01T10:00:00Z');
 
-  it('a full pass installs its generation, cursor and cursor age', () => {
+  it('a full pass installs its generation, cursor and cursor age, and ends an id migration', () => {
     expect(passCompletionSet(true, 4, 'https://graph/delta?d=1', now)).toEqual({
       'sync.deltaLink': 'https://graph/delta?d=1',
       'sync.pageLink': null,
@@ -11,6 +11,7 @@ describe('passCompletionSet', () => {
       'sync.initialSyncComplete': true,
       'sync.generation': 4,
       'sync.cursorCreatedAt': now,
+      'sync.idMigrationGeneration': null,
     });
   });
 

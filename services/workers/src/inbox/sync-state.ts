@@ -20,6 +20,7 @@ export function passCompletionSet(
   if (full) {
     set['sync.generation'] = generation;
     set['sync.cursorCreatedAt'] = now;
+    set['sync.idMigrationGeneration'] = null;
   }
   return set;
 }
@@ -28,12 +29,24 @@ export async function markAttempt(models: ConnModels, connectionId: string, now:
   await models.Connection.updateOne({ _id: connectionId }, { $set: { 'sync.lastAttemptAt': now } });
 }
 
-/** A full pass starts: its generation is recorded before the first page, so a crash restarts the same generation. */
-export async function beginFullPass(models: ConnModels, connectionId: string, generation: number): Promise<void> {
-  await models.Connection.updateOne(
-    { _id: connectionId },
-    { $set: { 'sync.pendingGeneration': generation, 'sync.pageLink': null } },
-  );
+/**
+ * A full pass starts: its generation is recorded before the first page, so a crash restarts the same generation. It
+ * asks for immutable ids (every request does), so from here on the connection's rows are immutable-id rows; the pass
+ * that migrates REST-id rows records its generation, so a resumed or reset run keeps re-keying.
+ */
+export async function beginFullPass(
+  models: ConnModels,
+  connectionId: string,
+  generation: number,
+  migratingIds = false,
+): Promise<void> {
+  const set: Record<string, unknown> = {
+    'sync.pendingGeneration': generation,
+    'sync.pageLink': null,
+    'sync.idType': 'immutable',
+  };
+  if (migratingIds) set['sync.idMigrationGeneration'] = generation;
+  await models.Connection.updateOne({ _id: connectionId }, { $set: set });
 }
 
 /**

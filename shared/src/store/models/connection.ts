@@ -29,6 +29,13 @@ export interface SyncState {
   syncedCount: number;
   cursorCreatedAt?: Date | null;
   nextSyncAt?: Date | null;
+  /**
+   * The Graph id format of the stored inbox rows: 'immutable' once a full pass asking for immutable ids started;
+   * absent on connections synced before (their rows hold REST ids, which change when a message moves).
+   */
+  idType?: 'immutable' | null;
+  /** The generation of the full pass that re-keys REST-id rows to immutable ids (matched by internetMessageId). */
+  idMigrationGeneration?: number | null;
 }
 
 export interface ConnectionDoc {
@@ -114,6 +121,8 @@ export const connectionSchema = new Schema<ConnectionDoc>(
           syncedCount: { type: Number, default: 0 },
           cursorCreatedAt: { type: Date, default: null },
           nextSyncAt: { type: Date, default: null },
+          idType: { type: String, enum: ['immutable', null], default: null },
+          idMigrationGeneration: { type: Number, default: null },
         },
         { _id: false },
       ),

@@ -1,21 +1,38 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context';
-import { graphErrorBody } from '../graph/graph-error';
+import { graphErrorBody, graphRequestIds } from '../graph/graph-error';
 import { aadTimestamp } from '../identity/aad-error';
 import { guid } from '../util/ids';
 
-const GRAPH_CODES: Record<number, string> = {
-  400: 'BadRequest',
+// An injected fault's default code: the basic codes of "Microsoft Graph error responses" ("Code property"), in
+// their documented casing; Outlook's own codes where Outlook documents one (401, 403, 404).
+export const GRAPH_FAULT_CODES: Readonly<Record<number, string>> = {
+  400: 'invalidRequest',
   401: 'InvalidAuthenticationToken',
   403: 'ErrorAccessDenied',
   404: 'ErrorItemNotFound',
-  429: 'ApplicationThrottled',
-  500: 'InternalServerError',
-  502: 'BadGateway',
-  503: 'ServiceNotAvailable',
-  504: 'GatewayTimeout',
+  429: 'activityLimitReached',
+  500: 'generalException',
+  502: 'generalException',
+  503: 'serviceNotAvailable',
+  504: 'serviceNotAvailable',
 };
+
+/** Seconds of Retry-After a Graph 429/503/504 fault carries when the test names none (assumed). */
+export const DEFAULT_FAULT_RETRY_AFTER_SEC = 1;
+
+/** The Retry-After of an injected answer: throttling and unavailability carry one unless the fault says not. */
+export function faultRetryAfter(
+  fault: { status?: number; retryAfterSec?: number; noRetryAfter?: boolean },
+  flavor: 'graph' | 'identity',
+): number | undefined {
+  if (fault.retryAfterSec !== undefined) return fault.retryAfterSec;
+  if (flavor !== 'graph' || fault.noRetryAfter) return undefined;
+  return fault.status === 429 || fault.status === 503 || fault.status === 504
+    ? DEFAULT_FAULT_RETRY_AFTER_SEC
+    : undefined;
+}
 
 /** The path as the client sent it (before mailFolders('x') is rewritten), without the query. */
 export const requestPath = (request: FastifyRequest): string =>
@@ -47,17 +64,17 @@ export async function sendFault(
     return true;
   }
   if (!fault.status) return false;
-  const headers: Record<string, string> =
-    fault.retryAfterSec !== undefined ? { 'retry-after': String(fault.retryAfterSec) } : {};
+  const retryAfter = faultRetryAfter(fault, flavor);
+  const headers: Record<string, string> = retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
   const now = ctx.clock.now();
   const clientRequestId =
     typeof request.headers['client-request-id'] === 'string' ? request.headers['client-request-id'] : undefined;
   if (flavor === 'graph') {
-    const code = fault.code ?? GRAPH_CODES[fault.status] ?? 'UnknownError';
+    const code = fault.code ?? GRAPH_FAULT_CODES[fault.status] ?? 'generalException';
     reply
       .code(fault.status)
       .headers(headers)
-      .send(graphErrorBody(code, `Injected fault (${code}).`, now, clientRequestId));
+      .send(graphErrorBody(code, `Injected fault (${code}).`, now, graphRequestIds(request)));
     return true;
   }
   const error =

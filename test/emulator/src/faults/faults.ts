@@ -6,7 +6,10 @@ export interface FaultSpec {
   path: string;
   status?: number;
   code?: string;
+  /** Seconds in Retry-After; Graph 429/503/504 faults carry 1 when absent (faultRetryAfter). */
   retryAfterSec?: number;
+  /** A Graph 503/504 without Retry-After ("may be specified", so both happen). */
+  noRetryAfter?: boolean;
   latencyMs?: number;
   /** Destroy the socket instead of answering. */
   drop?: boolean;

@@ -108,8 +108,12 @@ function deltaPage(call: GraphCall): GraphResult {
     '@odata.context': `${call.ctx.urls.graphUrl}/$metadata#Collection(message)`,
     value: page.map((c) =>
       c.kind === 'removed'
-        ? { '@odata.type': '#microsoft.graph.message', id: c.id, '@removed': { reason: 'deleted' } }
-        : { '@odata.type': '#microsoft.graph.message', ...messageJson(c.message as Message, selectList) },
+        ? {
+            '@odata.type': '#microsoft.graph.message',
+            id: call.idType === 'immutable' ? c.immutableId : c.id,
+            '@removed': { reason: 'deleted' },
+          }
+        : { '@odata.type': '#microsoft.graph.message', ...messageJson(c.message as Message, call.idType, selectList) },
     ),
   };
   if (changes.length > page.length && !capped) {

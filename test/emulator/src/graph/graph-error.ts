@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { guid } from '../util/ids';
 
 /** A Graph error response: `{error:{code,message,innerError}}` with an HTTP status. */
@@ -20,21 +21,39 @@ export const notFound = (): GraphError =>
 export const badRequest = (message: string, code = 'ErrorInvalidRequest'): GraphError =>
   new GraphError(400, code, message);
 
+export interface GraphRequestIds {
+  requestId: string;
+  /** The client's own `client-request-id` when it sent one, else the request id. */
+  clientRequestId: string;
+}
+
+/** The ids of one Graph request, assigned once: answered as headers and inside `innerError`. */
+export function graphRequestIds(request: FastifyRequest): GraphRequestIds {
+  if (request.emulatorRequestIds) return request.emulatorRequestIds;
+  const requestId = guid();
+  const sent = request.headers['client-request-id'];
+  const ids = { requestId, clientRequestId: typeof sent === 'string' && sent ? sent : requestId };
+  request.emulatorRequestIds = ids;
+  return ids;
+}
+
+/** `innerError.date`: the UTC instant to the second, with its `Z` (an ISO 8601 UTC date-time). */
+export const innerErrorDate = (nowMs: number): string => new Date(nowMs).toISOString().replace(/\.\d+Z$/, 'Z');
+
 export function graphErrorBody(
   code: string,
   message: string,
   nowMs: number,
-  clientRequestId?: string,
+  ids: GraphRequestIds = { requestId: guid(), clientRequestId: guid() },
 ): Record<string, unknown> {
-  const requestId = guid();
   return {
     error: {
       code,
       message,
       innerError: {
-        date: new Date(nowMs).toISOString().replace(/\.\d+Z$/, ''),
-        'request-id': requestId,
-        'client-request-id': clientRequestId ?? requestId,
+        date: innerErrorDate(nowMs),
+        'request-id': ids.requestId,
+        'client-request-id': ids.clientRequestId,
       },
     },
   };

@@ -111,7 +111,7 @@ describe('Graph errors, limits and faults', () => {
     w.emu.control.injectFault({ method: 'GET', path: '^/v1.0/me$', status: 503, retryAfterSec: 0, times: 1 });
     const err = await errorOf(graphFor(w, token).api('/me').get());
     expect(err).toBeInstanceOf(GraphError);
-    expect(err).toMatchObject({ statusCode: 503, code: 'ServiceNotAvailable' });
+    expect(err).toMatchObject({ statusCode: 503, code: 'serviceNotAvailable' });
 
     const before = w.emu.control.requestLog(w.user.email).length;
     w.emu.control.injectFault({ method: 'GET', path: '^/v1.0/me$', status: 503, retryAfterSec: 0, times: 1 });
@@ -175,6 +175,80 @@ describe('Graph errors, limits and faults', () => {
     expect(replayed).toEqual(first);
     const next = (await graph.api(first['@odata.nextLink'] ?? '').get()) as DeltaPage;
     expect(next.value.map((m) => m.id)).not.toEqual(first.value.map((m) => m.id));
+  });
+
+  it('error details as Graph sends them: innerError.date in UTC with Z, request-id and client-request-id', async () => {
+    w.emu.control.injectFault({ method: 'GET', path: '^/v1.0/me$', status: 503, times: 1 });
+    const sentId = '5f1c2a9e-0000-4000-8000-000000000001';
+    const err = (await errorOf(graphFor(w, token).api('/me').header('client-request-id', sentId).get())) as GraphError;
+    // The Graph client keeps the `error` object of the answer as `body`.
+    const body = {
+      error: JSON.parse(String(err.body)) as {
+        code: string;
+        innerError: { date: string; 'request-id': string; 'client-request-id': string };
+      },
+    };
+    expect(body.error.code).toBe('serviceNotAvailable');
+    expect(body.error.innerError.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    // The Graph client reads the date as an instant: with the Z it is the emulator's clock, not local time.
+    expect(Math.abs(err.date.getTime() - Date.now())).toBeLessThan(2_000);
+    expect(body.error.innerError['client-request-id']).toBe(sentId);
+    expect(err.requestId).toBe(body.error.innerError['request-id']);
+    expect(err.headers?.get('request-id')).toBe(body.error.innerError['request-id']);
+    expect(err.headers?.get('client-request-id')).toBe(sentId);
+    expect(err.headers?.get('retry-after')).toBe('1');
+
+    // A success carries both headers too; without a client-request-id Graph echoes its own request id.
+    const res = await fetch(`${w.emu.graphUrl}/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('client-request-id')).toBe(res.headers.get('request-id'));
+  });
+
+  it.each([
+    [429, 'activityLimitReached'],
+    [503, 'serviceNotAvailable'],
+    [504, 'serviceNotAvailable'],
+  ])('an injected %i carries the documented code %s and a Retry-After', async (status, code) => {
+    w.emu.control.injectFault({ method: 'GET', path: '^/v1.0/me$', status, times: 1 });
+    const err = (await errorOf(graphFor(w, token).api('/me').get())) as GraphError;
+    expect(err).toMatchObject({ statusCode: status, code });
+    expect(err.headers?.get('retry-after')).toBe('1');
+    w.emu.control.injectFault({ method: 'GET', path: '^/v1.0/me$', status, retryAfterSec: 9, times: 1 });
+    expect(((await errorOf(graphFor(w, token).api('/me').get())) as GraphError).headers?.get('retry-after')).toBe('9');
+  });
+
+  it('a 503 may come without Retry-After (noRetryAfter)', async () => {
+    w.emu.control.injectFault({ method: 'GET', path: '^/v1.0/me$', status: 503, noRetryAfter: true, times: 1 });
+    const err = (await errorOf(graphFor(w, token).api('/me').get())) as GraphError;
+    expect(err).toMatchObject({ statusCode: 503, code: 'serviceNotAvailable' });
+    expect(err.headers?.get('retry-after')).toBeNull();
+  });
+
+  it('MailboxConcurrency: the body Outlook sends, and the mailbox is free again once requests finish', async () => {
+    w.emu.control.injectFault({ method: 'GET', path: '/me/messages$', latencyMs: 300 });
+    const graph = graphFor(w, token);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        graph
+          .api('/me/messages')
+          .get()
+          .then(
+            () => 'ok',
+            (e: unknown) => e,
+          ),
+      ),
+    );
+    w.emu.control.clearFaults();
+    const throttled = results.find((r): r is GraphError => r instanceof GraphError);
+    expect(results.filter((r) => r === 'ok')).toHaveLength(4);
+    const body = { error: JSON.parse(String(throttled?.body)) as { code: string; message: string } };
+    expect(body.error).toMatchObject({
+      code: 'ApplicationThrottled',
+      message: 'Application is over its MailboxConcurrency limit.',
+    });
+    expect(throttled?.headers?.get('retry-after')).toBe('1');
+    await expect(graph.api('/me/messages').get()).resolves.toHaveProperty('value');
   });
 
   it('400 InvalidInternetMessageHeader for a header without x-', async () => {

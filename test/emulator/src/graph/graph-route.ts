@@ -1,16 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { mailboxOf, type EmulatorContext } from '../context';
-import type { Mailbox } from '../mailbox/mailbox';
+import type { IdType, Mailbox } from '../mailbox/mailbox';
 import { requestPath, sendFault } from '../faults/fault-response';
 import type { User } from '../state/model';
 import { authenticateGraph, requireScope, type GraphPrincipal } from './graph-auth';
-import { GraphError, graphErrorBody } from './graph-error';
+import { GraphError, graphErrorBody, graphRequestIds } from './graph-error';
+import { idTypeOf } from './prefer';
 
 export interface GraphCall {
   ctx: EmulatorContext;
   principal: GraphPrincipal;
   user: User;
   mailbox: Mailbox;
+  /** The id format this request sees and names messages in (Prefer: IdType="ImmutableId"). */
+  idType: IdType;
   request: FastifyRequest;
   /** The path as the client sent it, e.g. /v1.0/me/mailFolders('inbox')/messages (links echo it). */
   path: string;
@@ -38,11 +41,6 @@ export interface GraphRouteSpec {
 const JSON_TYPE =
   'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
 
-const clientRequestId = (request: FastifyRequest): string | undefined => {
-  const value = request.headers['client-request-id'];
-  return typeof value === 'string' ? value : undefined;
-};
-
 export function sendGraphError(
   ctx: EmulatorContext,
   request: FastifyRequest,
@@ -53,7 +51,7 @@ export function sendGraphError(
     .code(err.status)
     .headers(err.headers)
     .type(JSON_TYPE)
-    .send(graphErrorBody(err.code, err.message, ctx.clock.now(), clientRequestId(request)));
+    .send(graphErrorBody(err.code, err.message, ctx.clock.now(), graphRequestIds(request)));
 }
 
 const stringRecord = (value: unknown): Record<string, string> => {
@@ -99,6 +97,7 @@ export function graphRoute(app: FastifyInstance, ctx: EmulatorContext, spec: Gra
           principal,
           user,
           mailbox: mailboxOf(ctx, user),
+          idType: idTypeOf(request.headers),
           request,
           path: requestPath(request),
           query: stringRecord(request.query),
@@ -110,10 +109,7 @@ export function graphRoute(app: FastifyInstance, ctx: EmulatorContext, spec: Gra
           request.raw.socket.destroy();
           return reply;
         }
-        const requestId = clientRequestId(request);
-        reply
-          .code(result.status)
-          .headers({ ...(requestId ? { 'client-request-id': requestId } : {}), ...result.headers });
+        reply.code(result.status).headers({ ...result.headers });
         if (result.body === undefined) return reply.send();
         return reply.type(JSON_TYPE).send(JSON.stringify(result.body));
       } catch (err) {

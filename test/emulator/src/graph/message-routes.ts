@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { nowIso, type EmulatorContext } from '../context';
-import type { Mailbox } from '../mailbox/mailbox';
+import type { IdType, Mailbox } from '../mailbox/mailbox';
 import { outgoingFromGraph } from '../mailbox/message-factory';
 import type { Message } from '../mailbox/types';
 import { badRequest, notFound } from './graph-error';
@@ -19,8 +19,9 @@ export function folderOrThrow(mailbox: Mailbox, idOrName: string) {
   return folder;
 }
 
-export function messageOrThrow(mailbox: Mailbox, id: string): Message {
-  const message = mailbox.messages.get(id);
+/** The message a request names, by the id format it asked for (an id of the other format is not found: assumed). */
+export function messageOrThrow(mailbox: Mailbox, id: string, idType: IdType): Message {
+  const message = mailbox.find(id, idType);
   if (!message) throw notFound();
   return message;
 }
@@ -34,7 +35,7 @@ function listMessages(call: GraphCall, items: Message[]): GraphResult {
   const base = `${call.ctx.urls.url}${call.path}`;
   const body: Record<string, unknown> = {
     '@odata.context': `${call.ctx.urls.graphUrl}/$metadata#users('${call.user.id}')/messages`,
-    value: page.map((m) => messageJson(m, q.select, q.expand)),
+    value: page.map((m) => messageJson(m, call.idType, q.select, q.expand)),
   };
   if (q.skip + top < sorted.length)
     body['@odata.nextLink'] = linkWith(base, call.query, { $top: String(top), $skip: String(q.skip + top) });
@@ -58,7 +59,7 @@ const PATCHABLE = [
 export function patchMessage(ctx: EmulatorContext, mailbox: Mailbox, message: Message, patch: unknown): Message {
   if (!isRecord(patch)) throw badRequest('Empty Payload. JSON content expected.');
   const parsed = outgoingFromGraph(
-    { ...messageJson(message, [...PATCHABLE]), ...patch, internetMessageHeaders: [] },
+    { ...messageJson(message, 'rest', [...PATCHABLE]), ...patch, internetMessageHeaders: [] },
     mailbox.owner,
     message.parentFolderId,
     nowIso(ctx),
@@ -79,7 +80,7 @@ export function patchMessage(ctx: EmulatorContext, mailbox: Mailbox, message: Me
   return mailbox.touch(message, nowIso(ctx));
 }
 
-/** Messages and folders: list/get/create draft/patch/move/delete. */
+/** Messages: list/get/create draft/patch/move/delete. */
 export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   graphRoute(app, ctx, {
     method: 'GET',
@@ -98,7 +99,8 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext
   });
   const getOne = (call: GraphCall): GraphResult => {
     const q = parseQueryOptions(call.query);
-    return { status: 200, body: messageJson(messageOrThrow(call.mailbox, call.params.id ?? ''), q.select, q.expand) };
+    const message = messageOrThrow(call.mailbox, call.params.id ?? '', call.idType);
+    return { status: 200, body: messageJson(message, call.idType, q.select, q.expand) };
   };
   graphRoute(app, ctx, { method: 'GET', path: '/me/messages/:id', scopes: MAIL_READ, handler: getOne });
   graphRoute(app, ctx, {
@@ -114,7 +116,7 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext
     handler: (call) => {
       const draft = outgoingFromGraph(call.body, call.mailbox.owner, call.mailbox.wellKnown('drafts').id, nowIso(ctx));
       const stored = call.mailbox.insert(draft);
-      return { status: 201, body: messageJson(stored) };
+      return { status: 201, body: messageJson(stored, call.idType) };
     },
   });
   graphRoute(app, ctx, {
@@ -123,7 +125,10 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext
     scopes: MAIL_WRITE,
     handler: (call) => ({
       status: 200,
-      body: messageJson(patchMessage(ctx, call.mailbox, messageOrThrow(call.mailbox, call.params.id ?? ''), call.body)),
+      body: messageJson(
+        patchMessage(ctx, call.mailbox, messageOrThrow(call.mailbox, call.params.id ?? '', call.idType), call.body),
+        call.idType,
+      ),
     }),
   });
   graphRoute(app, ctx, {
@@ -131,52 +136,23 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: EmulatorContext
     path: '/me/messages/:id',
     scopes: MAIL_WRITE,
     handler: (call) => {
-      call.mailbox.delete(messageOrThrow(call.mailbox, call.params.id ?? ''), nowIso(ctx));
+      call.mailbox.delete(messageOrThrow(call.mailbox, call.params.id ?? '', call.idType), nowIso(ctx));
       return { status: 204 };
     },
   });
-  graphRoute(app, ctx, {
-    method: 'POST',
-    path: '/me/messages/:id/move',
-    scopes: MAIL_WRITE,
-    handler: (call) => {
-      const message = messageOrThrow(call.mailbox, call.params.id ?? '');
-      const dest = isRecord(call.body) && typeof call.body.destinationId === 'string' ? call.body.destinationId : '';
-      const folder = call.mailbox.folder(dest);
-      if (!folder) throw badRequest('Id is malformed.', 'ErrorInvalidIdMalformed');
-      return { status: 201, body: messageJson(call.mailbox.move(message, folder, nowIso(ctx))) };
-    },
-  });
-  graphRoute(app, ctx, {
-    method: 'GET',
-    path: '/me/mailFolders',
-    scopes: MAIL_READ,
-    handler: (call) => ({
-      status: 200,
-      body: { value: [...call.mailbox.folders.values()].map((f) => folderJson(call.mailbox, f.id)) },
-    }),
-  });
-  graphRoute(app, ctx, {
-    method: 'GET',
-    path: '/me/mailFolders/:folder',
-    scopes: MAIL_READ,
-    handler: (call) => ({
-      status: 200,
-      body: folderJson(call.mailbox, folderOrThrow(call.mailbox, call.params.folder ?? '').id),
-    }),
-  });
-}
-
-function folderJson(mailbox: Mailbox, id: string): Record<string, unknown> {
-  const folder = folderOrThrow(mailbox, id);
-  const items = mailbox.inFolder(id);
-  return {
-    id: folder.id,
-    displayName: folder.displayName,
-    parentFolderId: folder.parentFolderId,
-    childFolderCount: 0,
-    unreadItemCount: items.filter((m) => !m.isRead).length,
-    totalItemCount: items.length,
-    isHidden: false,
-  };
+  // "message: move": 201 with the message in its new folder (a new REST id; the immutable id stays).
+  for (const path of ['/me/messages/:id/move', '/me/mailFolders/:folder/messages/:id/move']) {
+    graphRoute(app, ctx, {
+      method: 'POST',
+      path,
+      scopes: MAIL_WRITE,
+      handler: (call) => {
+        const message = messageOrThrow(call.mailbox, call.params.id ?? '', call.idType);
+        const dest = isRecord(call.body) && typeof call.body.destinationId === 'string' ? call.body.destinationId : '';
+        const folder = call.mailbox.folder(dest);
+        if (!folder) throw badRequest('Id is malformed.', 'ErrorInvalidIdMalformed');
+        return { status: 201, body: messageJson(call.mailbox.move(message, folder, nowIso(ctx)), call.idType) };
+      },
+    });
+  }
 }

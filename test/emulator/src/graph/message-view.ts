@@ -1,3 +1,4 @@
+import type { IdType } from '../mailbox/mailbox';
 import type { FileAttachment, Message } from '../mailbox/types';
 import { project } from './odata';
 
@@ -32,10 +33,14 @@ export const MESSAGE_DEFAULTS = [
   'flag',
 ] as const;
 
-/** The Graph JSON of a message; `expand` may ask for singleValueExtendedProperties($filter=id eq '...'). */
-export function messageJson(m: Message, select?: string[], expand?: string): Record<string, unknown> {
+/**
+ * The Graph JSON of a message, its id in the format the request asked for; `expand` may ask for
+ * singleValueExtendedProperties($filter=id eq '...').
+ */
+export function messageJson(m: Message, idType: IdType, select?: string[], expand?: string): Record<string, unknown> {
   const {
     seq: _seq,
+    immutableId,
     singleValueExtendedProperties,
     internetMessageHeaders,
     attachments,
@@ -45,6 +50,7 @@ export function messageJson(m: Message, select?: string[], expand?: string): Rec
   const full: Record<string, unknown> = {
     '@odata.etag': `W/"${m.changeKey}"`,
     ...rest,
+    id: idType === 'immutable' ? immutableId : m.id,
     isDeliveryReceiptRequested: false,
     isReadReceiptRequested: false,
     inferenceClassification: 'focused',

@@ -58,7 +58,7 @@ function replyTo(ctx: EmulatorContext, box: Mailbox, original: Message, all: boo
 }
 
 function original(call: GraphCall): Message {
-  return messageOrThrow(call.mailbox, call.params.id ?? '');
+  return messageOrThrow(call.mailbox, call.params.id ?? '', call.idType);
 }
 
 /** createReply(All) -> draft; reply(All) -> sent at once; attachments on drafts. */
@@ -73,7 +73,7 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: EmulatorContext):
       scopes: MAIL_WRITE,
       handler: (call) => ({
         status: 201,
-        body: messageJson(call.mailbox.insert(replyTo(ctx, call.mailbox, original(call), all, call.body))),
+        body: messageJson(call.mailbox.insert(replyTo(ctx, call.mailbox, original(call), all, call.body)), call.idType),
       }),
     });
   }

@@ -40,7 +40,7 @@ export function registerSendRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     scopes: MAIL_SEND,
     isSend: true,
     handler: (call) => {
-      const draft = messageOrThrow(call.mailbox, call.params.id ?? '');
+      const draft = messageOrThrow(call.mailbox, call.params.id ?? '', call.idType);
       if (!draft.isDraft) throw badRequest('The item has already been sent.', 'ErrorInvalidOperation');
       if (allRecipients(draft).length === 0) throw noRecipients();
       const { seq: _seq, changeKey: _ck, ...message } = draft;

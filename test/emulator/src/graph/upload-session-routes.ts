@@ -64,7 +64,7 @@ function admitBytes(ctx: EmulatorContext, email: string, bytes: number): void {
 }
 
 function draftOrThrow(call: GraphCall): Message {
-  const message = messageOrThrow(call.mailbox, call.params.id ?? '');
+  const message = messageOrThrow(call.mailbox, call.params.id ?? '', call.idType);
   if (!message.isDraft) throw badRequest('Attachments can only be added to a draft message.', 'ErrorInvalidOperation');
   return message;
 }

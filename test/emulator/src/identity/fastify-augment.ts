@@ -10,6 +10,8 @@ declare module 'fastify' {
     /** A dropAnswer fault matched: the handler runs, its answer never leaves. */
     emulatorDropAnswer?: boolean;
     emulatorLogged?: boolean;
+    /** Graph's request-id and client-request-id of this request (graphRequestIds). */
+    emulatorRequestIds?: { requestId: string; clientRequestId: string };
   }
 }
 

@@ -60,8 +60,11 @@ export function sendMessage(
     lastModifiedDateTime: now,
   };
   ctx.counters.send(markersOf(message));
+  // The Sent Items copy is the draft in a new folder: a new REST id, the draft's immutable id ("Immutable ID with
+  // sending mail").
+  const immutableId = opts.draft ? box.idOf(opts.draft, 'immutable') : undefined;
   if (opts.draft) box.remove(opts.draft);
-  if (opts.saveToSentItems) box.insert(sent);
+  if (opts.saveToSentItems) box.insert(sent, immutableId);
   deliverToRecipients(ctx, sent);
 }
 

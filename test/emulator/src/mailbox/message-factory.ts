@@ -10,7 +10,8 @@ import type {
   SingleValueExtendedProperty,
 } from './types';
 
-export type NewMessage = Omit<Message, 'seq' | 'changeKey'>;
+/** A message before the mailbox stores it: the mailbox assigns its immutable id, change key and sequence number. */
+export type NewMessage = Omit<Message, 'seq' | 'changeKey' | 'immutableId'>;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;

@@ -40,7 +40,10 @@ export interface ReplyContext {
 }
 
 export interface Message {
+  /** The REST id (`restId`): changes when the message moves to another folder. */
   id: string;
+  /** The immutable id (`restImmutableEntryId`): fixed while the message stays in this mailbox. */
+  immutableId: string;
   parentFolderId: string;
   createdDateTime: string;
   lastModifiedDateTime: string;

@@ -100,6 +100,7 @@ export function restoreState(ctx: EmulatorContext, text: string): void {
     );
   }
   directory.backfill();
+  for (const mailbox of mailboxes.values()) (mailbox as Mailbox).backfill();
   ctx.directory = directory;
   ctx.grants = grants;
   ctx.mailboxes = mailboxes as Map<string, Mailbox>;

@@ -8,6 +8,9 @@ export const opaque = (bytes = 32): string => randomBytes(bytes).toString('base6
 /** Exchange-style item id ("AAMkAG..."), URL-safe so it can sit in a path segment. */
 export const itemId = (): string => `AAMkAG${randomBytes(33).toString('base64url')}`;
 
+/** The immutable form of an item id ("AAkALgAA...", as in "Obtain immutable identifiers for Outlook resources"). */
+export const immutableItemId = (): string => `AAkALgAA${randomBytes(33).toString('base64url')}`;
+
 /** Exchange-style folder id. */
 export const folderId = (): string => `AAMkAF${randomBytes(21).toString('base64url')}`;
 
