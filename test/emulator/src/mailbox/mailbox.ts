@@ -32,7 +32,7 @@ export interface Tombstone {
 /** What happened to a message, for change notifications (created = appeared in a folder, deleted = left it). */
 export type MessageChange =
   | { kind: 'created' | 'updated'; message: Message }
-  | { kind: 'deleted'; id: string; folderId: string; changeKey: string };
+  | { kind: 'deleted'; id: string; immutableId: string; folderId: string; changeKey: string };
 
 export type FolderChange =
   { kind: 'upsert'; seq: number; message: Message } | { kind: 'removed'; seq: number; id: string; immutableId: string };
@@ -181,6 +181,7 @@ export class Mailbox {
     this.changeListener?.({
       kind: 'deleted',
       id: message.id,
+      immutableId,
       folderId: message.parentFolderId,
       changeKey: message.changeKey,
     });

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { GraphPrincipal } from '../graph/graph-auth';
 import { GraphError } from '../graph/graph-error';
-import type { Mailbox, MessageChange } from '../mailbox/mailbox';
+import type { IdType, Mailbox, MessageChange } from '../mailbox/mailbox';
 import { guid } from '../util/ids';
 import { DeliveryLog } from './delivery-log';
 import { validateEndpoint } from './handshake';
@@ -58,7 +58,12 @@ export class ChangeNotifications {
     });
   }
 
-  async create(req: SubscriptionRequest, owner: Owner, watchedFolderId: string | undefined): Promise<Subscription> {
+  async create(
+    req: SubscriptionRequest,
+    owner: Owner,
+    watchedFolderId: string | undefined,
+    idType: IdType = 'rest',
+  ): Promise<Subscription> {
     const active = [...this.subscriptions.values()].filter((s) => s.watched.userId === owner.userId).length;
     if (active >= MAX_SUBSCRIPTIONS_PER_MAILBOX)
       throw new GraphError(
@@ -83,6 +88,7 @@ export class ChangeNotifications {
       creatorId: owner.userId,
       tenantId: owner.tenantId,
       reauthorizationRequired: false,
+      idType,
       createdAt: this.clock.now(),
     };
     // Validation took real time; the emulator clock may have moved past the requested expiry meanwhile.
@@ -133,7 +139,8 @@ export class ChangeNotifications {
   messageChanged(mailbox: Mailbox, change: MessageChange): void {
     if (this.subscriptions.size === 0) return;
     const folderId = change.kind === 'deleted' ? change.folderId : change.message.parentFolderId;
-    const messageId = change.kind === 'deleted' ? change.id : change.message.id;
+    const restId = change.kind === 'deleted' ? change.id : change.message.id;
+    const immutableId = change.kind === 'deleted' ? change.immutableId : mailbox.idOf(change.message, 'immutable');
     const changeKey = change.kind === 'deleted' ? change.changeKey : change.message.changeKey;
     const now = this.clock.now();
     for (const sub of [...this.subscriptions.values()]) {
@@ -157,7 +164,11 @@ export class ChangeNotifications {
       this.outbox.add(
         'change',
         sub.notificationUrl,
-        changeNotificationItem(sub, { kind: change.kind, messageId, changeKey }),
+        changeNotificationItem(sub, {
+          kind: change.kind,
+          messageId: sub.idType === 'immutable' ? immutableId : restId,
+          changeKey,
+        }),
       );
       this.ensureTicker();
     }

@@ -73,6 +73,36 @@ describe('change notification delivery', () => {
     expect(items.every((i) => i.subscriptionId === sub.id)).toBe(true);
   });
 
+  it('uses immutable ids in the notifications of a subscription created with Prefer: IdType="ImmutableId"', async () => {
+    path += 1;
+    const n = `/n${path}`;
+    const sub = (await graph
+      .api('/subscriptions')
+      .header('Prefer', 'IdType="ImmutableId"')
+      .post({
+        changeType: 'created,deleted',
+        notificationUrl: rx.url(n),
+        resource: "me/mailFolders('inbox')/messages",
+        expirationDateTime: inMinutes(120),
+        clientState: 'immutable-state',
+      })) as { id: string };
+    const plain = await subscribe({ changeType: 'created,deleted' });
+    const m = w.emu.control.deliverMessage(w.user.email, { from: 'sender@external.example', subject: 'immutable' }) as {
+      id: string;
+      immutableId: string;
+    };
+    expect(m.immutableId).not.toBe(m.id);
+    await graph.api(`/me/messages/${m.id}`).delete();
+    const items = await waitFor(() => rx.items(n).length >= 2 && rx.items(n), 'created and deleted');
+    expect(items.map((i) => [i.subscriptionId, i.changeType, (i.resourceData as { id: string }).id])).toEqual([
+      [sub.id, 'created', m.immutableId],
+      [sub.id, 'deleted', m.immutableId],
+    ]);
+    // One made without the header keeps the REST id (the default format).
+    const restItems = await waitFor(() => rx.items(plain.n).length >= 2 && rx.items(plain.n), 'REST ids');
+    expect(restItems.map((i) => (i.resourceData as { id: string }).id)).toEqual([m.id, m.id]);
+  });
+
   it('sends only the change types asked for, only for the watched folder', async () => {
     const created = await subscribe({ changeType: 'created' });
     const drafts = await subscribe({ resource: "me/mailFolders('drafts')/messages" });

@@ -42,7 +42,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: EmulatorCo
     scopes: SUBSCRIPTION_SCOPES,
     handler: async (call) => {
       const req = parseCreateRequest(call.body, ctx.clock.now(), hub.settings);
-      const sub = await hub.create(req, ownerOf(call.principal), watchedFolder(call, req.target));
+      const sub = await hub.create(req, ownerOf(call.principal), watchedFolder(call, req.target), call.idType);
       return {
         status: 201,
         body: { '@odata.context': entityContext(ctx), ...subscriptionJson(sub, { withClientState: true }) },

@@ -1,3 +1,4 @@
+import type { IdType } from '../mailbox/mailbox';
 /** A Graph change-notification subscription as the emulator keeps it ("subscription resource type"). */
 export type ChangeKind = 'created' | 'updated' | 'deleted';
 export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
@@ -28,6 +29,11 @@ export interface Subscription {
   tenantId: string;
   /** reauthorizationRequired was sent and not answered: change notifications pause until reauthorize or renew. */
   reauthorizationRequired: boolean;
+  /**
+   * The id format of its notifications: immutable when it was created with `Prefer: IdType="ImmutableId"`, else REST
+   * ("Immutable ID with change notifications"). Absent on subscriptions saved before this existed: REST.
+   */
+  idType?: IdType;
   /** When the last "about to expire" reauthorizationRequired went out (emulator clock). */
   expiryNoticeAt?: number;
   createdAt: number;
