@@ -38,10 +38,10 @@ function deliverToRecipients(ctx: EmulatorContext, sent: NewMessage): void {
 }
 
 /**
- * Sends a message the user wrote: counts its markers, stores the Sent Items copy (unless told not to) and delivers.
+ * Transport takes a submitted message (../transport): stores the Sent Items copy (unless told not to) and delivers.
  * `draft`, when given, is removed from Drafts (the sent copy gets a new id, like Exchange).
  */
-export function sendMessage(
+export function completeSend(
   ctx: EmulatorContext,
   sender: User,
   message: NewMessage,
@@ -59,7 +59,6 @@ export function sendMessage(
     receivedDateTime: now,
     lastModifiedDateTime: now,
   };
-  ctx.counters.send(markersOf(message));
   if (opts.draft) box.remove(opts.draft);
   if (opts.saveToSentItems) box.insert(sent);
   deliverToRecipients(ctx, sent);
