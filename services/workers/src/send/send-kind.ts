@@ -18,7 +18,8 @@ import {
   SUBMITTED_EARLIER,
   type AttemptState,
 } from './send-attempt';
-import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentIds } from './send-policy';
+import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentRecord } from './send-policy';
+import { scheduleConfirm } from './send-confirm';
 import {
   activity,
   backToQueued,
@@ -65,9 +66,19 @@ interface Claimed {
 }
 
 export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
+  const policy = deps.sendPolicy ?? DEFAULT_SEND_POLICY;
+
+  /** The follow-up that fills in the ids once Exchange has put the copy in Sent Items. */
+  async function confirmLater(send: Pick<SendDoc, 'connectionId' | 'sentAt'>): Promise<void> {
+    const now = deps.now();
+    const due = (send.sentAt?.getTime() ?? now) + policy.confirm.firstCheckMs;
+    await scheduleConfirm(deps.queues, send.connectionId, due, now, policy.confirm);
+  }
+
   /** It went out: the record must say so (a send_only retry could not find out), so a store outage is waited out here. */
-  async function recordSent(sendId: string, ids: SentIds): Promise<void> {
-    await persist(() => markSent(deps, sendId, ids));
+  async function recordSent(record: SendDoc, ids: SentRecord): Promise<void> {
+    await persist(() => markSent(deps, record._id, ids));
+    if (ids.sentItemsStatus === 'pending') await confirmLater({ connectionId: record.connectionId, sentAt: null });
   }
 
   const modes = new Map<string, Exclude<SendMode, 'none'>>();
@@ -103,7 +114,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
   return {
     queue: 'send',
     concurrency: deps.concurrency,
-    policy: sendOperationPolicy(deps.sendPolicy ?? DEFAULT_SEND_POLICY),
+    policy: sendOperationPolicy(policy),
 
     // The hot path: the claim, the connection (with its token) and the mailbox's pause in one round trip, when the job
     // names its connection and this process knows the connection's send mode. Anything else (a connection not ready,
@@ -115,6 +126,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
       if (!record) return { done: { skipped: 'missing' } };
       if (TERMINAL.includes(record.status)) {
         await emitOutcome(deps, record); // heals a crash between the status write and the event
+        if (record.status === 'sent' && record.sentItemsStatus === 'pending') await confirmLater(record); // and this one
         return { done: { status: record.status } };
       }
       return { record };
@@ -201,7 +213,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
         work.mode === 'draft'
           ? await sendViaDraft(deps, work.send, work.conn, work.state, work.seed)
           : await sendViaSendMail(deps, work.send, work.conn, work.state, work.seed);
-      await recordSent(record._id, ids);
+      await recordSent(record, ids);
       return { status: 'sent', mode: work.mode };
     },
 

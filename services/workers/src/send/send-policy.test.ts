@@ -51,6 +51,22 @@ describe('marker lookup and the next draft step', () => {
   });
 });
 
+describe('a retry after a submission that got no clear answer', () => {
+  const draft = { id: 'd1', isDraft: true };
+  const sent = { id: 's1', isDraft: false, internetMessageId: '<m@x>', conversationId: 'c1' };
+  it('treats the draft found as submitted (Exchange leaves it in Drafts while in transit): never /send it again', () => {
+    expect(nextDraftStep('d1', readFindings([draft]), true)).toEqual({ step: 'submitted' });
+    expect(nextDraftStep('d1', readFindings([]), true)).toEqual({ step: 'submitted' });
+    expect(nextDraftStep('d1', null, true)).toEqual({ step: 'submitted' });
+  });
+  it('a copy in Sent Items still wins: done, with its ids', () => {
+    expect(nextDraftStep('d1', readFindings([draft, sent]), true)).toEqual({
+      step: 'done',
+      sent: { sentMessageId: 's1', internetMessageId: '<m@x>', conversationId: 'c1' },
+    });
+  });
+});
+
 describe('certainlyNotSent', () => {
   it('only a clear refusal counts; no answer, 408 and 5xx may have sent', () => {
     expect(certainlyNotSent({ status: 429 })).toBe(true);
@@ -91,6 +107,12 @@ describe('send policy from the environment', () => {
   it('reads SEND_WAIT_FOR_RECONNECT_SEC and rejects nonsense', () => {
     expect(sendPolicyFromEnv({ SEND_WAIT_FOR_RECONNECT_SEC: '90' }).waitForReconnectMs).toBe(90_000);
     expect(sendPolicyFromEnv({}).waitForReconnectMs).toBe(24 * 3600_000);
+    expect(sendPolicyFromEnv({}).confirm).toEqual({ firstCheckMs: 10_000, maxChecks: 5 });
+    expect(sendPolicyFromEnv({ SEND_CONFIRM_AFTER_SEC: '3', SEND_CONFIRM_CHECKS: '2' }).confirm).toEqual({
+      firstCheckMs: 3_000,
+      maxChecks: 2,
+    });
+    expect(() => sendPolicyFromEnv({ SEND_CONFIRM_CHECKS: '0' })).toThrow(/SEND_CONFIRM_CHECKS/);
     expect(() => sendPolicyFromEnv({ SEND_WAIT_FOR_RECONNECT_SEC: '-1' })).toThrow(/SEND_WAIT_FOR_RECONNECT_SEC/);
   });
 });

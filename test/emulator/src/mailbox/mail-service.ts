@@ -55,7 +55,7 @@ export function completeSend(
     parentFolderId: box.wellKnown('sentitems').id,
     isDraft: false,
     isRead: true,
-    sentDateTime: now,
+    sentDateTime: message.sentDateTime ?? now,
     receivedDateTime: now,
     lastModifiedDateTime: now,
   };

@@ -1,4 +1,4 @@
-import { mailboxOf, type EmulatorContext } from '../context';
+import { mailboxOf, nowIso, type EmulatorContext } from '../context';
 import { completeSend, markersOf } from '../mailbox/mail-service';
 import type { NewMessage } from '../mailbox/message-factory';
 import type { Message } from '../mailbox/types';
@@ -46,7 +46,9 @@ export class Transport {
 
   /** A submission (the 202): counted as sent now; Sent Items and the recipients get it after the delay. */
   submit(sender: User, draft: Message, opts: { saveToSentItems: boolean }): void {
-    const { seq: _seq, changeKey: _ck, ...message } = draft;
+    const { seq: _seq, changeKey: _ck, ...content } = draft;
+    // The Date of the message is its submission (what the sender sees as sent), not when transport finished.
+    const message: NewMessage = { ...content, sentDateTime: nowIso(this.ctx) };
     this.ctx.counters.send(markersOf(message));
     const dueAt = this.ctx.clock.now() + delayOf(this.ctx.settings.sendDelay);
     this.inTransit.push({ senderId: sender.id, dueAt, message, draft, saveToSentItems: opts.saveToSentItems });
