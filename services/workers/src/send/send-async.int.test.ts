@@ -145,19 +145,33 @@ describe('asynchronous send (Exchange finishes after the 202)', () => {
   });
 
   it('a retry after a lost 202 does not send the draft again while Exchange still holds it in Drafts', async () => {
-    h.emu.control.setSendDelay(3_600_000); // in transit until the clock is moved
+    h.emu.control.setSendDelay(3_600_000); // in transit until the emulator's clock is moved
     h.emu.control.injectFault({ method: 'POST', path: '/send$', dropAnswer: true, times: 1 });
     const send = await enqueue();
-    const sent = await until(send._id, (s) => s.status === 'sent', 'sent after the retry');
-    expect(sent.attempts).toBeGreaterThanOrEqual(2);
-    expect(sent.sentItemsStatus).toBe('pending');
+    // The retry finds the draft still in Drafts, submitted: it waits for Sent Items and sends nothing.
+    const waiting = await until(send._id, (s) => s.attempts >= 3, 'two retries that looked');
+    expect(waiting).toMatchObject({ status: 'sending', sentAt: null });
     expect(markerCount(send.marker)).toBe(1);
     expect(h.emu.control.inTransit()).toBe(1);
-    expect(sentCopy(send.marker)).toBeUndefined();
 
     h.emu.control.advanceClock(3_600_000); // Exchange finishes
-    await until(send._id, (s) => s.sentItemsStatus === 'seen', 'seen in Sent Items');
+    const sent = await until(send._id, (s) => s.status === 'sent', 'sent');
+    const copy = sentCopy(send.marker);
+    expect(sent).toMatchObject({ sentItemsStatus: 'seen', sentMessageId: copy?.id });
     expect(markerCount(send.marker)).toBe(1);
     expect(h.emu.control.sentItems(full.email).filter((m) => m.subject === send.message.subject)).toHaveLength(1);
+    expect((await productEvent(`send.confirmed_${send._id}`)).data).toMatchObject({ sentMessageId: copy?.id });
+  });
+
+  it('a draft that never reached Exchange (503, no answer it acted on) is sent once after the transit bound', async () => {
+    h.emu.control.injectFault({ method: 'POST', path: '/send$', status: 503, code: 'serviceNotAvailable', times: 1 });
+    const send = await enqueue();
+    const waiting = await until(send._id, (s) => s.attempts >= 2, 'a retry that looked');
+    expect(waiting.status).toBe('sending'); // a 503 may have sent it: wait (30 s in tests) before sending again
+    expect(markerCount(send.marker)).toBe(0);
+    const sent = await until(send._id, (s) => s.status === 'sent', 'sent after the transit bound', 90_000);
+    expect(sent.submittedAt!.getTime() - waiting.submittedAt!.getTime()).toBeGreaterThanOrEqual(30_000);
+    expect(markerCount(send.marker)).toBe(1);
+    await until(send._id, (s) => s.sentItemsStatus === 'seen', 'seen in Sent Items');
   });
 });

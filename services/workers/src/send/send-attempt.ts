@@ -11,18 +11,31 @@ import {
 import { recipientTotal } from './graph-message';
 import { attachFiles, type FileToAttach } from './large-attachments';
 import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail, type CreatedDraft } from './send-graph';
-import { certainlyNotSent, nextDraftStep, readFindings, type SentRecord } from './send-policy';
+import { certainlyNotSent, nextDraftStep, readFindings, type SendPolicy, type SentRecord } from './send-policy';
 import { claimDraftSubmission, releaseSubmission } from './send-records';
 import { persist } from '../operations/persist';
 
 // One attempt at putting a send on the wire, in draft mode or sendMail mode. Errors propagate to the handler, which
 // decides (postpone / retry / fail); `state.irreversible` tells it whether the message may already have gone out.
 
-export type AttemptDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'now'>;
+export type AttemptDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'now'> & {
+  sendPolicy: Pick<SendPolicy, 'transitMaxMs' | 'confirm'>;
+};
 
 export interface AttemptState {
   /** A request that may have sent the message went out and its outcome is not known to be a refusal. */
   irreversible: boolean;
+}
+
+/** An earlier attempt submitted the draft and it is not in Sent Items yet: look again at `lookAgainAtMs`, send nothing. */
+export class InTransitError extends Error {
+  override name = 'InTransitError';
+  constructor(
+    readonly sendId: string,
+    readonly lookAgainAtMs: number,
+  ) {
+    super(`send ${sendId} was submitted and is not in Sent Items yet`);
+  }
 }
 
 /** The draft recorded for this send is gone or already sent (404 / ErrorInvalidOperation): the next attempt looks up. */
@@ -39,10 +52,10 @@ const SEND_MAIL_SENT: SentRecord = {
 };
 
 /** Submitted, not in Sent Items yet (Exchange sends after the 202): the ids the draft had; send-confirm looks later. */
-const submittedWith = (ids: Pick<SendDoc, 'internetMessageId' | 'conversationId'> | null): SentRecord => ({
+const submittedWith = (ids: Pick<SendDoc, 'internetMessageId' | 'conversationId'>): SentRecord => ({
   sentMessageId: null,
-  internetMessageId: ids?.internetMessageId ?? null,
-  conversationId: ids?.conversationId ?? null,
+  internetMessageId: ids.internetMessageId,
+  conversationId: ids.conversationId,
   sentItemsStatus: 'pending',
 });
 
@@ -94,13 +107,25 @@ export async function sendViaDraft(
   seed?: AccessTokenSeed,
 ): Promise<SentRecord> {
   const client = deps.graph(send.connectionId, seed);
-  const submitted = send.submittedAt != null;
+  const earlier = send.submittedAt
+    ? {
+        submittedAtMs: send.submittedAt.getTime(),
+        nowMs: deps.now(),
+        transitMaxMs: deps.sendPolicy.transitMaxMs,
+        recheckMs: deps.sendPolicy.confirm.firstCheckMs,
+      }
+    : null;
   // On the first attempt nothing can exist yet; any later attempt asks the mailbox what an earlier one did.
-  const lookup = send.attempts > 1 || send.draftId || submitted;
+  const lookup = send.attempts > 1 || send.draftId || earlier;
   const findings = lookup ? readFindings(await findByMarker(client, send.marker)) : null;
-  const step = nextDraftStep(send.draftId, findings, submitted);
+  const step = nextDraftStep(send.draftId, findings, earlier);
   if (step.step === 'done') return { ...step.sent, sentItemsStatus: 'seen' };
-  if (step.step === 'submitted') return submittedWith(send);
+  if (step.step === 'in_transit') {
+    state.irreversible = true; // it may be on its way: the record stays `sending` (no cancel) while we wait
+    throw new InTransitError(send._id, step.lookAgainAtMs);
+  }
+  // Still a draft long after its submission: that request never reached Exchange. The claim goes, and is taken again.
+  if (step.resubmit) await releaseSubmission(deps, send._id);
   const files = await uploadedFiles(deps, send);
   let draft: CreatedDraft;
   const fresh = step.step === 'create_draft';
@@ -121,7 +146,11 @@ export async function sendViaDraft(
   const claim = await claimDraftSubmission(deps, send._id, draft);
   if (!claim.claimed) {
     if (fresh) await deleteDraft(client, draft.id).catch(() => undefined);
-    if (claim.current?.submittedAt) return submittedWith(claim.current); // another attempt submitted it
+    if (claim.current?.submittedAt) {
+      // Another attempt submitted it just now: this one waits to see it in Sent Items like any retry.
+      state.irreversible = true;
+      throw new InTransitError(send._id, deps.now() + deps.sendPolicy.confirm.firstCheckMs);
+    }
     throw new DraftGoneError(`send ${send._id} has another draft recorded; the next attempt looks again`);
   }
   try {

@@ -1,7 +1,19 @@
-import { mailboxBusyOf, type MailboxRuntime } from '@outlook-connect/mailbox-runtime';
+import {
+  connectionUnusableOf,
+  mailboxBusyOf,
+  microsoftFailureOf,
+  type MailboxRuntime,
+} from '@outlook-connect/mailbox-runtime';
 import type { QueueClient } from '@outlook-connect/queues';
 import type { SendDoc } from '@outlook-connect/shared';
-import { confirmJobId, confirmSlot, confirmVerdict, nextCheckAt, type ConfirmPolicy } from './send-confirm-policy';
+import {
+  confirmJobId,
+  confirmSlot,
+  confirmVerdict,
+  nextCheckAt,
+  slotMs,
+  type ConfirmPolicy,
+} from './send-confirm-policy';
 import { findInSentItems } from './send-graph';
 import { emitConfirmed, markNotSeenYet, markSeenInSentItems } from './send-records';
 
@@ -49,6 +61,21 @@ type Pending = Pick<
   | 'connectionId'
 >;
 
+/**
+ * A look that failed: when to try the mailbox again (the gate's time when it is busy or paused, Retry-After, else a
+ * slot later), null when the connection cannot be used (the looks stop; its sends stay pending), undefined when it is
+ * not about the mailbox at all.
+ */
+function lookAgainAfter(err: unknown, now: number, p: ConfirmPolicy): number | null | undefined {
+  const busy = mailboxBusyOf(err);
+  if (busy) return busy.retryAtMs;
+  if (connectionUnusableOf(err)) return null;
+  const failure = microsoftFailureOf(err);
+  if (!failure) return undefined;
+  if (failure.kind === 'reconnect_required' || failure.kind === 'app_credentials') return null;
+  return now + Math.max(failure.retryAfterMs ?? 0, slotMs(p));
+}
+
 export async function confirmSends(deps: ConfirmDeps, connectionId: string, p: ConfirmPolicy): Promise<ConfirmRun> {
   const now = deps.now();
   const pending = (await deps.models.Send.find(
@@ -82,10 +109,10 @@ export async function confirmSends(deps: ConfirmDeps, connectionId: string, p: C
       try {
         copy = await findInSentItems(client, send.marker);
       } catch (err) {
-        const busy = mailboxBusyOf(err);
-        if (!busy) throw err; // the queue retries the run (backoff); what was recorded so far stays
-        later(busy.retryAtMs);
-        break;
+        const wait = lookAgainAfter(err, now, p);
+        if (wait === undefined) throw err; // our own trouble (Redis, the store): the queue retries the run
+        if (wait !== null) later(wait);
+        break; // what was recorded so far stays; the rest waits for the next run
       }
     }
     const verdict =

@@ -13,6 +13,7 @@ import type { WorkerDeps } from '../worker-deps';
 import {
   AttachmentMissingError,
   DraftGoneError,
+  InTransitError,
   sendViaDraft,
   sendViaSendMail,
   SUBMITTED_EARLIER,
@@ -25,6 +26,7 @@ import {
   backToQueued,
   beginAttempt,
   claimAttempt,
+  emitConfirmed,
   releaseClaim,
   emitOutcome,
   markFailed,
@@ -77,7 +79,8 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
 
   /** It went out: the record must say so (a send_only retry could not find out), so a store outage is waited out here. */
   async function recordSent(record: SendDoc, ids: SentRecord): Promise<void> {
-    await persist(() => markSent(deps, record._id, ids));
+    const sent = await persist(() => markSent(deps, record._id, ids));
+    if (sent?.sentItemsStatus === 'seen') await emitConfirmed(deps, sent); // a retry found the copy in Sent Items
     if (ids.sentItemsStatus === 'pending') await confirmLater({ connectionId: record.connectionId, sentAt: null });
   }
 
@@ -127,6 +130,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
       if (TERMINAL.includes(record.status)) {
         await emitOutcome(deps, record); // heals a crash between the status write and the event
         if (record.status === 'sent' && record.sentItemsStatus === 'pending') await confirmLater(record); // and this one
+        if (record.status === 'sent' && record.sentItemsStatus === 'seen') await emitConfirmed(deps, record);
         return { done: { status: record.status } };
       }
       return { record };
@@ -209,10 +213,11 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     },
 
     async perform(record, work) {
+      const attempt = { ...deps, sendPolicy: policy };
       const ids =
         work.mode === 'draft'
-          ? await sendViaDraft(deps, work.send, work.conn, work.state, work.seed)
-          : await sendViaSendMail(deps, work.send, work.conn, work.state, work.seed);
+          ? await sendViaDraft(attempt, work.send, work.conn, work.state, work.seed)
+          : await sendViaSendMail(attempt, work.send, work.conn, work.state, work.seed);
       await recordSent(record, ids);
       return { status: 'sent', mode: work.mode };
     },
@@ -222,6 +227,8 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
         return { fail: { kind: 'permanent', code: 'attachment_missing', message: err.message } };
       if (err instanceof RecipientsOverDailyCapError)
         return { fail: { kind: 'permanent', code: 'recipients_over_daily_cap', message: err.message } };
+      if (err instanceof InTransitError)
+        return { obstacle: { type: 'busy', retryAtMs: err.lookAgainAtMs, why: 'in_transit' } };
       if (err instanceof DraftGoneError) {
         await backToQueued(deps, record._id);
         return { rethrow: err };

@@ -60,23 +60,40 @@ export function readFindings(messages: readonly MarkedMessage[]): MarkerFindings
 
 export type DraftStep =
   | { step: 'done'; sent: SentIds }
-  | { step: 'submitted' }
-  | { step: 'send'; draftId: string }
-  | { step: 'create_draft' };
+  | { step: 'in_transit'; lookAgainAtMs: number }
+  | { step: 'send'; draftId: string; resubmit?: true }
+  | { step: 'create_draft'; resubmit?: true };
+
+/** An earlier attempt claimed the submission and never learnt that Graph refused it. */
+export interface EarlierSubmission {
+  submittedAtMs: number;
+  nowMs: number;
+  /** Longest Exchange may keep a submitted draft in Drafts before Sent Items (SEND_TRANSIT_MAX_SEC). */
+  transitMaxMs: number;
+  /** How soon to look again while it may be in transit. */
+  recheckMs: number;
+}
 
 /**
  * Draft mode. `findings` is null when no lookup was needed (the send's first attempt: nothing can exist yet).
- * After a lookup the recorded draft id is trusted only if the draft is still there. `submitted`: an earlier attempt
- * claimed the submission and did not learn that Graph refused it, so the draft found may be in transit (Exchange
- * leaves it in Drafts, unchanged, until it moves it to Sent Items) and a second /send could send it twice: not again.
+ * After a lookup the recorded draft id is trusted only if the draft is still there. After an earlier submission the
+ * draft found may be in transit (Exchange leaves it in Drafts, unchanged, until it moves it to Sent Items; a second
+ * /send could send it twice): wait for the copy, up to `transitMaxMs`; a draft still there after that never went out
+ * (the request was lost before Exchange read it), so it is submitted again (`resubmit`).
  */
 export function nextDraftStep(
   recordedDraftId: string | null,
   findings: MarkerFindings | null,
-  submitted = false,
+  earlier: EarlierSubmission | null = null,
 ): DraftStep {
   if (findings?.sent) return { step: 'done', sent: findings.sent };
-  if (submitted) return { step: 'submitted' };
+  if (earlier) {
+    const giveUpAt = earlier.submittedAtMs + earlier.transitMaxMs;
+    if (earlier.nowMs < giveUpAt)
+      return { step: 'in_transit', lookAgainAtMs: Math.min(giveUpAt, earlier.nowMs + earlier.recheckMs) };
+    const next = nextDraftStep(recordedDraftId, findings ?? { sent: null, draftIds: [], drafts: [] });
+    return next.step === 'send' || next.step === 'create_draft' ? { ...next, resubmit: true } : next;
+  }
   if (!findings) return recordedDraftId ? { step: 'send', draftId: recordedDraftId } : { step: 'create_draft' };
   if (recordedDraftId && findings.draftIds.includes(recordedDraftId)) return { step: 'send', draftId: recordedDraftId };
   const [first] = findings.draftIds;
@@ -97,12 +114,17 @@ export interface SendPolicy {
   reconnectCheckMs: number;
   /** The bounded follow-up that looks for the sent copy in Sent Items (send-confirm). */
   confirm: ConfirmPolicy;
+  /** A retry waits this long for a submitted draft to reach Sent Items before it takes it as never sent (SEND_TRANSIT_MAX_SEC). */
+  transitMaxMs: number;
 }
+
+const DEFAULT_SEND_POLICY_TRANSIT_SEC = 600;
 
 export const DEFAULT_SEND_POLICY: SendPolicy = {
   waitForReconnectMs: 24 * 3600_000,
   reconnectCheckMs: 60_000,
   confirm: DEFAULT_CONFIRM_POLICY,
+  transitMaxMs: DEFAULT_SEND_POLICY_TRANSIT_SEC * 1000,
 };
 
 /** Env fragment of the send pipeline (composed into workersEnv, parsed once at start). */
@@ -111,6 +133,14 @@ export const sendEnv = {
     DEFAULT_SEND_POLICY.waitForReconnectMs,
     'how long a send waits past its due time for its connection to be reconnected',
   ),
+  SEND_TRANSIT_MAX_SEC: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .default(DEFAULT_SEND_POLICY_TRANSIT_SEC)
+    .describe(
+      'how long a retry waits for a submitted draft to reach Sent Items before it sends it again as never sent (whole seconds >= 5)',
+    ),
   SEND_CONFIRM_AFTER_SEC: z.coerce
     .number()
     .int()
@@ -131,6 +161,7 @@ export function sendPolicyFromConfig(e: z.infer<z.ZodObject<typeof sendEnv>>): S
     ...DEFAULT_SEND_POLICY,
     waitForReconnectMs: e.SEND_WAIT_FOR_RECONNECT_SEC * 1000,
     confirm: { firstCheckMs: e.SEND_CONFIRM_AFTER_SEC * 1000, maxChecks: e.SEND_CONFIRM_CHECKS },
+    transitMaxMs: e.SEND_TRANSIT_MAX_SEC * 1000,
   };
 }
 

@@ -30,7 +30,10 @@ export interface SendHarness {
   close(): Promise<void>;
 }
 
-/** Tests look in Sent Items soon after the emulator's transport delay (0.1-0.8 s by default), and give up sooner. */
+/**
+ * Tests look in Sent Items soon after the emulator's transport delay (0.1-0.8 s by default) and give up sooner; a
+ * retry takes a submitted draft as never sent after 30 s (production: 10 minutes).
+ */
 export const TEST_CONFIRM: ConfirmPolicy = { firstCheckMs: 2_000, maxChecks: 4 };
 
 export async function startSendHarness(
@@ -40,7 +43,7 @@ export async function startSendHarness(
   const stack = await startWorkerStack(label, { limits: opts.limits });
   const { deps } = stack.clients;
   const sends = createSendClient({ models: deps.models, queues: deps.queues });
-  const sendPolicy = { ...DEFAULT_SEND_POLICY, confirm: TEST_CONFIRM, ...opts.policy };
+  const sendPolicy = { ...DEFAULT_SEND_POLICY, confirm: TEST_CONFIRM, transitMaxMs: 30_000, ...opts.policy };
   const handler = createSendHandler({ ...deps, sendPolicy });
   const confirm = sendConfirmRegistration({ ...deps, sendPolicy });
   const children = new Set<ChildProcess>();
@@ -66,6 +69,7 @@ export async function startSendHarness(
           SEND_WAIT_FOR_RECONNECT_SEC: String(Math.round(sendPolicy.waitForReconnectMs / 1000)),
           SEND_CONFIRM_AFTER_SEC: String(Math.max(1, Math.round(sendPolicy.confirm.firstCheckMs / 1000))),
           SEND_CONFIRM_CHECKS: String(sendPolicy.confirm.maxChecks),
+          SEND_TRANSIT_MAX_SEC: String(Math.max(5, Math.round(sendPolicy.transitMaxMs / 1000))),
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
