@@ -20,7 +20,7 @@ import {
   type AttemptState,
 } from './send-attempt';
 import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentRecord } from './send-policy';
-import { scheduleConfirm } from './send-confirm';
+import { confirmLater as bookConfirmation } from './send-confirm';
 import {
   activity,
   backToQueued,
@@ -39,7 +39,7 @@ import {
 
 export type SendDeps = Pick<
   WorkerDeps,
-  'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger'
+  'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger' | 'redis'
 > & { sendPolicy?: SendPolicy; concurrency?: number };
 
 interface SendWork {
@@ -71,17 +71,18 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
   const policy = deps.sendPolicy ?? DEFAULT_SEND_POLICY;
 
   /** The follow-up that fills in the ids once Exchange has put the copy in Sent Items. */
-  async function confirmLater(send: Pick<SendDoc, 'connectionId' | 'sentAt'>): Promise<void> {
+  async function confirmLater(send: Pick<SendDoc, '_id' | 'connectionId' | 'sentAt'>): Promise<void> {
     const now = deps.now();
     const due = (send.sentAt?.getTime() ?? now) + policy.confirm.firstCheckMs;
-    await scheduleConfirm(deps.queues, send.connectionId, due, now, policy.confirm);
+    await bookConfirmation(deps, send.connectionId, send._id, due, now, policy.confirm);
   }
 
   /** It went out: the record must say so (a send_only retry could not find out), so a store outage is waited out here. */
   async function recordSent(record: SendDoc, ids: SentRecord): Promise<void> {
     const sent = await persist(() => markSent(deps, record._id, ids));
     if (sent?.sentItemsStatus === 'seen') await emitConfirmed(deps, sent); // a retry found the copy in Sent Items
-    if (ids.sentItemsStatus === 'pending') await confirmLater({ connectionId: record.connectionId, sentAt: null });
+    if (ids.sentItemsStatus === 'pending')
+      await confirmLater({ _id: record._id, connectionId: record.connectionId, sentAt: null });
   }
 
   const modes = new Map<string, Exclude<SendMode, 'none'>>();
