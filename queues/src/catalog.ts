@@ -74,6 +74,16 @@ export const catalog = {
     consumer: 'workers',
     description: 'Sends one email from a connected mailbox, at most once',
   },
+  'send-confirm': {
+    schema: z.object({ connectionId: id('conn') }),
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { count: 1000, age: 3600 },
+    removeOnFail: { count: 1000, age: 7 * 24 * 3600 },
+    consumer: 'workers',
+    description:
+      "Looks for a mailbox's submitted sends in Sent Items (one lookup per send that is due), bounded; one job per mailbox and time slot",
+  },
   'inbox-sync': {
     schema: z.object({ connectionId: id('conn'), full: z.boolean().optional() }),
     attempts: 5,

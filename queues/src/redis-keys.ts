@@ -25,6 +25,8 @@ export const redisKeys = {
   refreshLock: (prefix: string, connectionId: string) => `${untagged(prefix)}:lock:token-refresh:{${connectionId}}`,
   /** The one inbox sync run of a connection across processes. */
   syncLock: (prefix: string, connectionId: string) => `${untagged(prefix)}:lock:inbox-sync:{${connectionId}}`,
+  /** A mailbox's sends waiting for a look in Sent Items (sorted set: send id -> when the look is due, ms). */
+  sendConfirmations: (prefix: string, connectionId: string) => `${untagged(prefix)}:send-confirm:{${connectionId}}`,
   /** Where the operation sweep (sends, calendar operations) continues its next pass; lost with a flush, it starts over. */
   operationSweepCursor: (prefix: string, queue: string) => `${tagged(prefix)}:sweep:operations:${queue}`,
   /** A webhook endpoint's delivery slots (its concurrency cap across processes) and its Retry-After pause. */

@@ -33,6 +33,12 @@ const sendOutcome = z.object({
   sentMessageId: z.string().nullable(),
   internetMessageId: z.string().nullable(),
   conversationId: z.string().nullable(),
+  sentItems: z
+    .enum(['pending', 'seen', 'not_seen'])
+    .nullable()
+    .describe(
+      'pending: submitted, Exchange has not put the copy in Sent Items yet (send.confirmed follows); seen: it had; null: the connection cannot read Sent Items (send_only) or the send failed',
+    ),
   error: error.nullable(),
   metadata,
 });
@@ -136,7 +142,8 @@ export const eventCatalog = {
     data: appSecretFailed,
   },
   'send.sent': {
-    description: 'The email went out (at most once).',
+    description:
+      'Microsoft accepted the email (202): it is submitted, at most once. Exchange finishes sending after that; sentItems says whether the copy is in Sent Items yet (send.confirmed when it appears).',
     id: 'send id',
     data: sendOutcome,
   },
@@ -144,6 +151,22 @@ export const eventCatalog = {
     description: 'The email was not sent; error says why.',
     id: 'send id',
     data: sendOutcome,
+  },
+  'send.confirmed': {
+    description:
+      "The sent email's copy appeared in Sent Items: Exchange has sent it. Carries the ids of the copy (a reply links to the send through internetMessageId / conversationId).",
+    id: 'send id',
+    data: z.object({
+      sendId: z.string(),
+      idempotencyKey: z.string(),
+      source: z.string(),
+      sentAt: iso.nullable(),
+      seenInSentItemsAt: iso,
+      sentMessageId: z.string().nullable(),
+      internetMessageId: z.string().nullable(),
+      conversationId: z.string().nullable(),
+      metadata,
+    }),
   },
   'send.canceled': {
     description: 'The send was canceled before it went out.',

@@ -78,6 +78,7 @@ describe('dashboard access', () => {
       'inbox-sync',
       'maintenance',
       'send',
+      'send-confirm',
       'token-refresh',
       'webhook-delivery',
     ]);

@@ -106,6 +106,7 @@ describe('dashboard in a real browser', () => {
       'maintenance',
       'app-recovery',
       'send',
+      'send-confirm',
       'inbox-sync',
       'calendar',
       'events (CRM outbox)',

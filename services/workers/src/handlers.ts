@@ -4,6 +4,7 @@ import { inboxSyncRegistration } from './inbox/inbox-sync.handler';
 import { inboxSubscriptionRegistration } from './push/inbox-subscription.handler';
 import { maintenanceRegistration } from './maintenance/maintenance.handler';
 import { sendRegistration } from './send/send.handler';
+import { sendConfirmRegistration } from './send/send-confirm.handler';
 import { appRecoveryRegistration } from './tokens/app-recovery.handler';
 import { tokenRefreshRegistration } from './tokens/token-refresh.handler';
 import type { ServiceDeps } from './worker-deps';
@@ -16,6 +17,7 @@ export const handlerMap: { [K in WorkerQueueName]: (deps: ServiceDeps) => Handle
   maintenance: maintenanceRegistration,
   'app-recovery': appRecoveryRegistration,
   send: sendRegistration,
+  'send-confirm': sendConfirmRegistration,
   'inbox-sync': inboxSyncRegistration,
   'inbox-subscription': inboxSubscriptionRegistration,
   calendar: calendarRegistration,

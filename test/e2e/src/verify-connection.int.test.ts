@@ -76,7 +76,11 @@ describe('verify the connection', () => {
       send = (await getJson<{ status: string }>(h, `/v1/sends/${test.body.sendId}`)).body;
     }
     expect(send.status).toBe('sent');
-    const sent = h.emulator.control.sentItems(email).filter((m) => m.subject === 'Test email from your CRM');
+    // Exchange sends after the 202: the Sent Items copy comes a moment later.
+    const sentCopies = () =>
+      h.emulator.control.sentItems(email).filter((m) => m.subject === 'Test email from your CRM');
+    for (let i = 0; i < 120 && sentCopies().length === 0; i++) await new Promise((r) => setTimeout(r, 250));
+    const sent = sentCopies();
     expect(sent).toHaveLength(1);
 
     // ...and it shows up in the CRM's inbox view once the inbox worker has polled.

@@ -9,6 +9,7 @@ import type { RequestLog } from './observe/request-log';
 import type { Directory } from './state/directory';
 import type { Grants } from './state/grants';
 import type { User } from './state/model';
+import type { SendDelay, Transport } from './transport/transport';
 
 export interface EmulatorSettings {
   interactive: boolean;
@@ -18,6 +19,8 @@ export interface EmulatorSettings {
   refreshTokenInactivitySec: number;
   codeLifetimeSec: number;
   limits: LimitsConfig;
+  /** How long a submitted message stays in transit before Sent Items (`sendDelayMs`, control `setSendDelay`). */
+  sendDelay: SendDelay;
 }
 
 export interface EmulatorUrls {
@@ -55,6 +58,7 @@ export interface EmulatorContext {
   faults: Faults;
   limiter: Limiter;
   changeNotifications: ChangeNotifications;
+  transport: Transport;
   pending: Map<string, PendingAuthorize>;
   log: (line: object) => void;
 }

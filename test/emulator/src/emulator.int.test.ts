@@ -3,6 +3,7 @@ import {
   REDIRECT,
   authorize,
   connect,
+  eventually,
   graphFor,
   msalFor,
   redeem,
@@ -146,7 +147,7 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
       },
       saveToSentItems: true,
     });
-    expect(w.emu.control.sentItems(w.user.email).map((m) => m.subject)).toContain('Test email');
+    await eventually(() => w.emu.control.sentItems(w.user.email).some((m) => m.subject === 'Test email'), 'Sent Items');
     const inbox = (await graph.api('/me/mailFolders/inbox/messages').select('subject,from').top(5).get()) as {
       value: Array<{ subject: string }>;
     };
@@ -171,6 +172,7 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
     expect(headers.internetMessageHeaders).toEqual([{ name: 'x-oc-send-id', value: 'send-42' }]);
     await graph.api(`/me/messages/${draft.id}/send`).post({});
     expect(w.emu.control.counters().sendsByMarker['send-42']).toBe(1); // one send, though the marker is in a header and a property
+    await eventually(() => w.emu.control.inTransit() === 0, 'transport');
     const found = (await graph
       .api('/me/mailFolders/sentitems/messages')
       .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${propId}' and ep/value eq 'send-42')`)
@@ -215,6 +217,7 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
       contentBytes: Buffer.from('42').toString('base64'),
     });
     await graph.api(`/me/messages/${draft.id}/send`).post(null);
+    await eventually(() => w.emu.control.listMessages(peer, 'inbox').length > 0, 'delivery');
     const [received] = w.emu.control.listMessages(peer, 'inbox') as Array<{
       subject: string;
       conversationId: string;
@@ -236,7 +239,7 @@ describe('emulator: happy paths with the real MSAL and Graph client', () => {
         attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a.txt', contentBytes: 'YQ==' }],
       },
     });
-    expect(w.emu.control.listMessages(peer, 'inbox')).toHaveLength(2);
+    await eventually(() => w.emu.control.listMessages(peer, 'inbox').length === 2, 'the second delivery');
   });
 
   it('pages a delta round, then reports changes and removals', async () => {

@@ -18,6 +18,7 @@ import { Directory } from './state/directory';
 import { Grants } from './state/grants';
 import { ensureDevCa } from './tls/dev-ca';
 import { serverCertFor } from './tls/server-cert';
+import { parseSendDelay, Transport } from './transport/transport';
 
 export interface Emulator {
   url: string;
@@ -63,8 +64,13 @@ export function createContext(opts: StartOptions = {}): { ctx: EmulatorContext; 
     refreshTokenInactivitySec: opts.refreshTokenInactivitySec ?? 90 * DAY_SEC,
     codeLifetimeSec: opts.codeLifetimeSec ?? 600,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    sendDelay: parseSendDelay(opts.sendDelayMs),
   };
-  const initial: EmulatorSettings = { ...settings, limits: { ...settings.limits } };
+  const initial: EmulatorSettings = {
+    ...settings,
+    limits: { ...settings.limits },
+    sendDelay: { ...settings.sendDelay },
+  };
   const ctx: EmulatorContext = {
     urls: { url: '', interactiveUrl: '', graphUrl: '', knownAuthority: '' },
     clock,
@@ -80,7 +86,8 @@ export function createContext(opts: StartOptions = {}): { ctx: EmulatorContext; 
     changeNotifications: new ChangeNotifications(clock, changeNotificationSettings(opts.changeNotifications)),
     pending: new Map(),
     log: opts.logger ?? (() => undefined),
-  };
+  } as Omit<EmulatorContext, 'transport'> as EmulatorContext;
+  ctx.transport = new Transport(ctx);
   return { ctx, initial };
 }
 
@@ -138,6 +145,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     ...(stateFile ? { stateFile: stateFile.file } : {}),
     close: async () => {
       ctx.changeNotifications.stop();
+      ctx.transport.stop();
       await Promise.all([app.close(), pages?.close()]);
       stateFile?.flush();
     },

@@ -12,6 +12,11 @@ export interface StartOptions {
   /** Authorization code lifetime (Microsoft: about 10 minutes). */
   codeLifetimeSec?: number;
   limits?: Partial<LimitsConfig>;
+  /**
+   * How long a message sent through Graph stays in transit (in Drafts) before it lands in Sent Items and reaches
+   * emulated recipients: a fixed ms, or random in [minMs, maxMs] per message. Default 100-800 ms, never zero unless asked.
+   */
+  sendDelayMs?: number | { minMs?: number; maxMs?: number };
   logger?: (line: object) => void;
   /**
    * Folder the emulator's state persists in (tenants, users, apps, consents, grants, mailboxes, signing key, clock

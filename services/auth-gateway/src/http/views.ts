@@ -126,6 +126,11 @@ export const sendViewSchema = z.object({
   sentMessageId: z.string().nullable(),
   internetMessageId: z.string().nullable(),
   conversationId: z.string().nullable(),
+  sentItemsStatus: z
+    .enum(['pending', 'seen', 'not_seen'])
+    .nullable()
+    .describe('after the 202: pending until the copy is seen in Sent Items; null for send_only connections'),
+  sentItemsSeenAt: z.date().nullable(),
   error: recordError,
   createdAt: z.date(),
   updatedAt: z.date(),

@@ -59,6 +59,8 @@ export function sendView(send: SendDoc): z.input<typeof sendViewSchema> {
     sentMessageId: send.sentMessageId,
     internetMessageId: send.internetMessageId,
     conversationId: send.conversationId,
+    sentItemsStatus: send.sentItemsStatus ?? null,
+    sentItemsSeenAt: send.sentItemsSeenAt ?? null,
     error: send.error,
     createdAt: send.createdAt,
     updatedAt: send.updatedAt,

@@ -1,4 +1,5 @@
 import type { ConnectionDoc } from '@outlook-connect/shared';
+import { waitFor } from '@outlook-connect/stack';
 import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { inboxMessageId } from './message-store';
 import { receivedEventId } from './received-events';
@@ -152,6 +153,8 @@ describe('inbox sync', () => {
         },
         saveToSentItems: true,
       });
+    // Exchange sends after the 202: the copy reaches Sent Items a moment later.
+    await waitFor(async () => h.emu.control.sentItems(email).length > 0, 20_000, 'the Sent Items copy');
     const sentItem = h.emu.control.sentItems(email)[0] as { conversationId: string; internetMessageId: string };
     const send = await h.deps.models.Send.create({
       workspaceId: h.workspaceId,

@@ -40,6 +40,8 @@ async function settled(id: string): Promise<SendDoc> {
 type SentCopy = { subject: string; attachments: Array<{ name: string; size: number; contentBytes: string }> };
 const sentCopies = (subject: string) =>
   (h.emu.control.sentItems(full.email) as unknown as SentCopy[]).filter((m) => m.subject === subject);
+/** Exchange sends after the 202: the copy is in Sent Items once nothing is in transit any more. */
+const transportDone = () => waitFor(async () => h.emu.control.inTransit() === 0, 30_000, 'transport');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let n = 0;
@@ -85,6 +87,7 @@ describe('sends with uploaded attachments', () => {
     expect(JSON.stringify(job?.data ?? {}).length).toBeLessThan(200);
 
     expect(await settled(send._id)).toMatchObject({ status: 'sent', error: null });
+    await transportDone();
     const [copy, ...more] = sentCopies('Ten megabytes');
     expect(more).toHaveLength(0);
     expect(copy?.attachments.map((a) => [a.name, a.size]).sort()).toEqual([
@@ -137,6 +140,7 @@ describe('sends with uploaded attachments', () => {
     h.emu.control.removeFault(fault);
     expect(done).toMatchObject({ status: 'sent' });
     expect(done.attempts).toBeGreaterThan(1);
+    await transportDone();
     const copies = sentCopies('Retried upload');
     expect(copies).toHaveLength(1);
     expect(copies[0]?.attachments.map((a) => a.name).sort()).toEqual(['big.bin', 'small.bin']);

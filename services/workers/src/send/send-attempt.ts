@@ -10,19 +10,32 @@ import {
 } from '@outlook-connect/mailbox-runtime';
 import { recipientTotal } from './graph-message';
 import { attachFiles, type FileToAttach } from './large-attachments';
-import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail } from './send-graph';
-import { certainlyNotSent, nextDraftStep, readFindings, type SentIds } from './send-policy';
-import { recordDraft, releaseSubmission, replaceDraft } from './send-records';
+import { createDraft, deleteDraft, findByMarker, sendDraft, sendMail, type CreatedDraft } from './send-graph';
+import { certainlyNotSent, nextDraftStep, readFindings, type SendPolicy, type SentRecord } from './send-policy';
+import { claimDraftSubmission, releaseSubmission } from './send-records';
 import { persist } from '../operations/persist';
 
 // One attempt at putting a send on the wire, in draft mode or sendMail mode. Errors propagate to the handler, which
 // decides (postpone / retry / fail); `state.irreversible` tells it whether the message may already have gone out.
 
-export type AttemptDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'now'>;
+export type AttemptDeps = Pick<WorkerDeps, 'models' | 'queues' | 'graph' | 'gate' | 'now'> & {
+  sendPolicy: Pick<SendPolicy, 'transitMaxMs' | 'confirm'>;
+};
 
 export interface AttemptState {
   /** A request that may have sent the message went out and its outcome is not known to be a refusal. */
   irreversible: boolean;
+}
+
+/** An earlier attempt submitted the draft and it is not in Sent Items yet: look again at `lookAgainAtMs`, send nothing. */
+export class InTransitError extends Error {
+  override name = 'InTransitError';
+  constructor(
+    readonly sendId: string,
+    readonly lookAgainAtMs: number,
+  ) {
+    super(`send ${sendId} was submitted and is not in Sent Items yet`);
+  }
 }
 
 /** The draft recorded for this send is gone or already sent (404 / ErrorInvalidOperation): the next attempt looks up. */
@@ -30,7 +43,21 @@ export class DraftGoneError extends Error {
   override name = 'DraftGoneError';
 }
 
-const NO_IDS: SentIds = { sentMessageId: null, internetMessageId: null, conversationId: null };
+/** sendMail answers 202 with no id, and a send_only connection cannot read Sent Items: nothing more to learn. */
+const SEND_MAIL_SENT: SentRecord = {
+  sentMessageId: null,
+  internetMessageId: null,
+  conversationId: null,
+  sentItemsStatus: null,
+};
+
+/** Submitted, not in Sent Items yet (Exchange sends after the 202): the ids the draft had; send-confirm looks later. */
+const submittedWith = (ids: Pick<SendDoc, 'internetMessageId' | 'conversationId'>): SentRecord => ({
+  sentMessageId: null,
+  internetMessageId: ids.internetMessageId,
+  conversationId: ids.conversationId,
+  sentItemsStatus: 'pending',
+});
 
 /** Runs the request that may send; afterwards irreversible stays set unless Graph clearly refused it. */
 async function submit(state: AttemptState, call: () => Promise<void>): Promise<void> {
@@ -78,39 +105,65 @@ export async function sendViaDraft(
   conn: ConnectionDoc,
   state: AttemptState,
   seed?: AccessTokenSeed,
-): Promise<SentIds> {
+): Promise<SentRecord> {
   const client = deps.graph(send.connectionId, seed);
+  const earlier = send.submittedAt
+    ? {
+        submittedAtMs: send.submittedAt.getTime(),
+        nowMs: deps.now(),
+        transitMaxMs: deps.sendPolicy.transitMaxMs,
+        recheckMs: deps.sendPolicy.confirm.firstCheckMs,
+      }
+    : null;
   // On the first attempt nothing can exist yet; any later attempt asks the mailbox what an earlier one did.
-  const findings = send.attempts > 1 || send.draftId ? readFindings(await findByMarker(client, send.marker)) : null;
-  const step = nextDraftStep(send.draftId, findings);
-  if (step.step === 'done') return step.sent;
+  const lookup = send.attempts > 1 || send.draftId || earlier;
+  const findings = lookup ? readFindings(await findByMarker(client, send.marker)) : null;
+  const step = nextDraftStep(send.draftId, findings, earlier);
+  if (step.step === 'done') return { ...step.sent, sentItemsStatus: 'seen' };
+  if (step.step === 'in_transit') {
+    state.irreversible = true; // it may be on its way: the record stays `sending` (no cancel) while we wait
+    throw new InTransitError(send._id, step.lookAgainAtMs);
+  }
+  // Still a draft long after its submission: that request never reached Exchange. The claim goes, and is taken again.
+  if (step.resubmit) await releaseSubmission(deps, send._id);
   const files = await uploadedFiles(deps, send);
-  let draftId: string;
-  let fresh = false;
+  let draft: CreatedDraft;
+  const fresh = step.step === 'create_draft';
   if (step.step === 'create_draft') {
-    const created = await createDraft(client, send.message, send.marker);
-    draftId = await recordDraft(deps, send._id, created);
-    fresh = draftId === created;
-    if (draftId !== created) await deleteDraft(client, created).catch(() => undefined);
+    draft = await createDraft(client, send.message, send.marker);
   } else {
-    draftId = step.draftId;
-    if (draftId !== send.draftId) await replaceDraft(deps, send._id, draftId);
+    const found = findings?.drafts.find((d) => d.id === step.draftId);
+    draft = {
+      id: step.draftId,
+      internetMessageId: found?.internetMessageId ?? send.internetMessageId,
+      conversationId: found?.conversationId ?? send.conversationId,
+    };
   }
   // Uploaded files go onto the draft before it is sent; a draft found again may carry some of them already.
-  await attachFiles(client, draftId, files, { draftMayHaveFiles: !fresh });
+  await attachFiles(client, draft.id, files, { draftMayHaveFiles: !fresh });
   await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
+  // Exchange keeps a submitted draft in Drafts, unchanged, until it has sent it: only the record can say it went.
+  const claim = await claimDraftSubmission(deps, send._id, draft);
+  if (!claim.claimed) {
+    if (fresh) await deleteDraft(client, draft.id).catch(() => undefined);
+    if (claim.current?.submittedAt) {
+      // Another attempt submitted it just now: this one waits to see it in Sent Items like any retry.
+      state.irreversible = true;
+      throw new InTransitError(send._id, deps.now() + deps.sendPolicy.confirm.firstCheckMs);
+    }
+    throw new DraftGoneError(`send ${send._id} has another draft recorded; the next attempt looks again`);
+  }
   try {
-    await submit(state, () => sendDraft(client, draftId));
+    await submit(state, () => sendDraft(client, draft.id));
   } catch (err) {
+    if (!state.irreversible) await persist(() => releaseSubmission(deps, send._id));
     const failure = microsoftFailureOf(err);
     if (failure && (failure.code === 'not_found' || failure.graphCode?.toLowerCase() === 'errorinvalidoperation')) {
-      throw new DraftGoneError(`draft ${draftId} of send ${send._id} is gone or already sent`);
+      throw new DraftGoneError(`draft ${draft.id} of send ${send._id} is gone or already sent`);
     }
     throw err;
   }
-  // Best effort: the sent copy's ids (a new id in Sent Items); the send itself is done either way.
-  const after = await findByMarker(client, send.marker).catch(() => []);
-  return readFindings(after).sent ?? NO_IDS;
+  return submittedWith(draft);
 }
 
 export const SUBMITTED_EARLIER =
@@ -123,7 +176,7 @@ export async function sendViaSendMail(
   conn: ConnectionDoc,
   state: AttemptState,
   seed?: AccessTokenSeed,
-): Promise<SentIds> {
+): Promise<SentRecord> {
   const client = deps.graph(send.connectionId, seed);
   try {
     await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
@@ -133,5 +186,5 @@ export async function sendViaSendMail(
     if (!state.irreversible) await persist(() => releaseSubmission(deps, send._id));
     throw err;
   }
-  return NO_IDS;
+  return SEND_MAIL_SENT;
 }

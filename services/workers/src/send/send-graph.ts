@@ -22,25 +22,50 @@ export async function findByMarker(client: Client, marker: string): Promise<Mark
   });
 }
 
-/** A marked draft; a reply draft when the send threads on an earlier message. Returns its id. */
-export async function createDraft(client: Client, message: OutgoingMessage, marker: string): Promise<string> {
+/** The copy Exchange puts in Sent Items once it has sent the message (after the 202), or null while it has not. */
+export async function findInSentItems(client: Client, marker: string): Promise<MarkedMessage | null> {
+  return callGraph(async () => {
+    const page = (await client
+      .api('/me/mailFolders/sentitems/messages')
+      .filter(markerFilter(marker))
+      .select('id,isDraft,internetMessageId,conversationId')
+      .top(1)
+      .get()) as { value?: MarkedMessage[] };
+    return page.value?.find((m) => m.isDraft === false) ?? null;
+  });
+}
+
+/** A created draft: Graph answers with the draft, its internetMessageId and conversationId included ("Create message"). */
+export interface CreatedDraft {
+  id: string;
+  internetMessageId: string | null;
+  conversationId: string | null;
+}
+
+const createdOf = (m: MarkedMessage, fallback?: MarkedMessage): CreatedDraft => ({
+  id: m.id,
+  internetMessageId: m.internetMessageId ?? fallback?.internetMessageId ?? null,
+  conversationId: m.conversationId ?? fallback?.conversationId ?? null,
+});
+
+/** A marked draft; a reply draft when the send threads on an earlier message. */
+export async function createDraft(client: Client, message: OutgoingMessage, marker: string): Promise<CreatedDraft> {
   return callGraph(async () => {
     const graphMessage = toGraphMessage(message, marker);
     if (message.replyToMessageId) {
       // createReply keeps the thread (In-Reply-To, References, conversation); our content and marker replace its defaults.
-      const reply = (await client.api(`/me/messages/${enc(message.replyToMessageId)}/createReply`).post({})) as {
-        id: string;
-      };
+      const reply = (await client
+        .api(`/me/messages/${enc(message.replyToMessageId)}/createReply`)
+        .post({})) as MarkedMessage;
       const { attachments, ...fields } = graphMessage;
-      await client.api(`/me/messages/${enc(reply.id)}`).patch(fields);
+      const patched = ((await client.api(`/me/messages/${enc(reply.id)}`).patch(fields)) ?? reply) as MarkedMessage;
       // PATCH cannot carry attachments: each is added to the draft on its own.
       for (const attachment of (attachments as unknown[] | undefined) ?? []) {
         await client.api(`/me/messages/${enc(reply.id)}/attachments`).post(attachment);
       }
-      return reply.id;
+      return createdOf({ ...patched, id: reply.id }, reply);
     }
-    const draft = (await client.api('/me/messages').post(graphMessage)) as { id: string };
-    return draft.id;
+    return createdOf((await client.api('/me/messages').post(graphMessage)) as MarkedMessage);
   });
 }
 

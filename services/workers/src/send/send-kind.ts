@@ -13,17 +13,20 @@ import type { WorkerDeps } from '../worker-deps';
 import {
   AttachmentMissingError,
   DraftGoneError,
+  InTransitError,
   sendViaDraft,
   sendViaSendMail,
   SUBMITTED_EARLIER,
   type AttemptState,
 } from './send-attempt';
-import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentIds } from './send-policy';
+import { DEFAULT_SEND_POLICY, sendModeFor, type SendMode, type SendPolicy, type SentRecord } from './send-policy';
+import { confirmLater as bookConfirmation } from './send-confirm';
 import {
   activity,
   backToQueued,
   beginAttempt,
   claimAttempt,
+  emitConfirmed,
   releaseClaim,
   emitOutcome,
   markFailed,
@@ -36,7 +39,7 @@ import {
 
 export type SendDeps = Pick<
   WorkerDeps,
-  'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger'
+  'models' | 'queues' | 'graph' | 'gate' | 'health' | 'tokens' | 'now' | 'logger' | 'redis'
 > & { sendPolicy?: SendPolicy; concurrency?: number };
 
 interface SendWork {
@@ -65,9 +68,21 @@ interface Claimed {
 }
 
 export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
+  const policy = deps.sendPolicy ?? DEFAULT_SEND_POLICY;
+
+  /** The follow-up that fills in the ids once Exchange has put the copy in Sent Items. */
+  async function confirmLater(send: Pick<SendDoc, '_id' | 'connectionId' | 'sentAt'>): Promise<void> {
+    const now = deps.now();
+    const due = (send.sentAt?.getTime() ?? now) + policy.confirm.firstCheckMs;
+    await bookConfirmation(deps, send.connectionId, send._id, due, now, policy.confirm);
+  }
+
   /** It went out: the record must say so (a send_only retry could not find out), so a store outage is waited out here. */
-  async function recordSent(sendId: string, ids: SentIds): Promise<void> {
-    await persist(() => markSent(deps, sendId, ids));
+  async function recordSent(record: SendDoc, ids: SentRecord): Promise<void> {
+    const sent = await persist(() => markSent(deps, record._id, ids));
+    if (sent?.sentItemsStatus === 'seen') await emitConfirmed(deps, sent); // a retry found the copy in Sent Items
+    if (ids.sentItemsStatus === 'pending')
+      await confirmLater({ _id: record._id, connectionId: record.connectionId, sentAt: null });
   }
 
   const modes = new Map<string, Exclude<SendMode, 'none'>>();
@@ -103,7 +118,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
   return {
     queue: 'send',
     concurrency: deps.concurrency,
-    policy: sendOperationPolicy(deps.sendPolicy ?? DEFAULT_SEND_POLICY),
+    policy: sendOperationPolicy(policy),
 
     // The hot path: the claim, the connection (with its token) and the mailbox's pause in one round trip, when the job
     // names its connection and this process knows the connection's send mode. Anything else (a connection not ready,
@@ -115,6 +130,8 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
       if (!record) return { done: { skipped: 'missing' } };
       if (TERMINAL.includes(record.status)) {
         await emitOutcome(deps, record); // heals a crash between the status write and the event
+        if (record.status === 'sent' && record.sentItemsStatus === 'pending') await confirmLater(record); // and this one
+        if (record.status === 'sent' && record.sentItemsStatus === 'seen') await emitConfirmed(deps, record);
         return { done: { status: record.status } };
       }
       return { record };
@@ -197,11 +214,12 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     },
 
     async perform(record, work) {
+      const attempt = { ...deps, sendPolicy: policy };
       const ids =
         work.mode === 'draft'
-          ? await sendViaDraft(deps, work.send, work.conn, work.state, work.seed)
-          : await sendViaSendMail(deps, work.send, work.conn, work.state, work.seed);
-      await recordSent(record._id, ids);
+          ? await sendViaDraft(attempt, work.send, work.conn, work.state, work.seed)
+          : await sendViaSendMail(attempt, work.send, work.conn, work.state, work.seed);
+      await recordSent(record, ids);
       return { status: 'sent', mode: work.mode };
     },
 
@@ -210,6 +228,8 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
         return { fail: { kind: 'permanent', code: 'attachment_missing', message: err.message } };
       if (err instanceof RecipientsOverDailyCapError)
         return { fail: { kind: 'permanent', code: 'recipients_over_daily_cap', message: err.message } };
+      if (err instanceof InTransitError)
+        return { obstacle: { type: 'busy', retryAtMs: err.lookAgainAtMs, why: 'in_transit' } };
       if (err instanceof DraftGoneError) {
         await backToQueued(deps, record._id);
         return { rethrow: err };

@@ -87,6 +87,7 @@ describe('sending at load', () => {
 
     expectEachMarkerOnce(sends);
     expectPeakConcurrencyAtMost4(mailboxes.map((m) => m.email));
+    await waitFor(async () => h.emu.control.inTransit() === 0, 60_000, 'transport'); // Exchange sends after the 202
     const sentItems = mailboxes.reduce((n, m) => n + h.emu.control.sentItems(m.email).length, 0);
     expect(sentItems).toBe(1_000);
   });
@@ -173,6 +174,7 @@ describe('sending at load', () => {
     const earliestRetry = Math.min(...parked);
     // The window opens a minute after the first reservation, which came after the sends were queued.
     expect(earliestRetry).toBeGreaterThanOrEqual(queuedAt + 60_000);
+    await waitFor(async () => h.emu.control.inTransit() === 0, 60_000, 'transport');
     expect(h.emu.control.sentItems(capped!.email)).toHaveLength(4);
   });
 });

@@ -51,6 +51,36 @@ describe('marker lookup and the next draft step', () => {
   });
 });
 
+describe('a retry after a submission that got no clear answer', () => {
+  const draft = { id: 'd1', isDraft: true };
+  const sent = { id: 's1', isDraft: false, internetMessageId: '<m@x>', conversationId: 'c1' };
+  const earlier = (ageMs: number) => ({ submittedAtMs: 0, nowMs: ageMs, transitMaxMs: 600_000, recheckMs: 10_000 });
+  it('takes the draft found as in transit (Exchange leaves it in Drafts until it is sent): looks again, never re-sends', () => {
+    expect(nextDraftStep('d1', readFindings([draft]), earlier(5_000))).toEqual({
+      step: 'in_transit',
+      lookAgainAtMs: 15_000,
+    });
+    expect(nextDraftStep('d1', readFindings([]), earlier(595_000))).toEqual({
+      step: 'in_transit',
+      lookAgainAtMs: 600_000,
+    });
+  });
+  it('a copy in Sent Items wins: done, with its ids', () => {
+    expect(nextDraftStep('d1', readFindings([draft, sent]), earlier(5_000))).toEqual({
+      step: 'done',
+      sent: { sentMessageId: 's1', internetMessageId: '<m@x>', conversationId: 'c1' },
+    });
+  });
+  it('a draft still there past the transit bound never went out: submit it again (or a new one if it is gone)', () => {
+    expect(nextDraftStep('d1', readFindings([draft]), earlier(600_000))).toEqual({
+      step: 'send',
+      draftId: 'd1',
+      resubmit: true,
+    });
+    expect(nextDraftStep('d1', readFindings([]), earlier(700_000))).toEqual({ step: 'create_draft', resubmit: true });
+  });
+});
+
 describe('certainlyNotSent', () => {
   it('only a clear refusal counts; no answer, 408 and 5xx may have sent', () => {
     expect(certainlyNotSent({ status: 429 })).toBe(true);
@@ -91,6 +121,14 @@ describe('send policy from the environment', () => {
   it('reads SEND_WAIT_FOR_RECONNECT_SEC and rejects nonsense', () => {
     expect(sendPolicyFromEnv({ SEND_WAIT_FOR_RECONNECT_SEC: '90' }).waitForReconnectMs).toBe(90_000);
     expect(sendPolicyFromEnv({}).waitForReconnectMs).toBe(24 * 3600_000);
+    expect(sendPolicyFromEnv({}).confirm).toEqual({ firstCheckMs: 10_000, maxChecks: 5 });
+    expect(sendPolicyFromEnv({ SEND_CONFIRM_AFTER_SEC: '3', SEND_CONFIRM_CHECKS: '2' }).confirm).toEqual({
+      firstCheckMs: 3_000,
+      maxChecks: 2,
+    });
+    expect(() => sendPolicyFromEnv({ SEND_CONFIRM_CHECKS: '0' })).toThrow(/SEND_CONFIRM_CHECKS/);
+    expect(sendPolicyFromEnv({}).transitMaxMs).toBe(600_000);
+    expect(() => sendPolicyFromEnv({ SEND_TRANSIT_MAX_SEC: '1' })).toThrow(/SEND_TRANSIT_MAX_SEC/);
     expect(() => sendPolicyFromEnv({ SEND_WAIT_FOR_RECONNECT_SEC: '-1' })).toThrow(/SEND_WAIT_FOR_RECONNECT_SEC/);
   });
 });

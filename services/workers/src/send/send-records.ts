@@ -2,7 +2,7 @@ import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/qu
 import { isAttachmentRef, type ActivityType, type SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
 import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
-import type { SentIds } from './send-policy';
+import type { SentRecord } from './send-policy';
 
 // Every write to a Send record is a compare-and-set on its status (or draft id), so two processes holding the same
 // job (a stalled lock) cannot both move it, and a cancel never crosses a send.
@@ -106,20 +106,32 @@ export async function noteWaiting(deps: Deps, sendId: string, error: SendError):
   await deps.models.Send.updateOne({ _id: sendId, status: { $in: OPEN } }, { $set: { error } });
 }
 
-/** Records the draft; if another attempt recorded one first, returns that one (the caller drops its own). */
-export async function recordDraft(deps: Deps, sendId: string, draftId: string): Promise<string> {
+export type SubmissionClaim = { claimed: true } | { claimed: false; current: SendDoc | null };
+
+/**
+ * Draft mode, just before /send: records the draft (and the ids Graph gave it at creation) and claims the one
+ * submission in one compare-and-set. Lost when another attempt claimed first (it may have submitted: the caller must
+ * not send) or recorded another draft.
+ */
+export async function claimDraftSubmission(
+  deps: Deps,
+  sendId: string,
+  draft: { id: string; internetMessageId: string | null; conversationId: string | null },
+): Promise<SubmissionClaim> {
   const won = await deps.models.Send.findOneAndUpdate(
-    { _id: sendId, draftId: null },
-    { $set: { draftId } },
+    { _id: sendId, status: 'sending', submittedAt: null, draftId: { $in: [null, draft.id] } },
+    {
+      $set: {
+        draftId: draft.id,
+        submittedAt: new Date(deps.now()),
+        internetMessageId: draft.internetMessageId,
+        conversationId: draft.conversationId,
+      },
+    },
     { returnDocument: 'after' },
   ).lean<SendDoc>();
-  if (won) return draftId;
-  const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
-  return current?.draftId ?? draftId;
-}
-
-export async function replaceDraft(deps: Deps, sendId: string, draftId: string | null): Promise<void> {
-  await deps.models.Send.updateOne({ _id: sendId }, { $set: { draftId } });
+  if (won) return { claimed: true };
+  return { claimed: false, current: await deps.models.Send.findById(sendId).lean<SendDoc>() };
 }
 
 /** Graph certainly refused the submission: a later attempt may submit again. */
@@ -142,6 +154,7 @@ const eventData = (send: SendDoc, status: 'sent' | 'failed') => ({
   sentMessageId: send.sentMessageId,
   internetMessageId: send.internetMessageId,
   conversationId: send.conversationId,
+  sentItems: send.status === 'sent' ? (send.sentItemsStatus ?? null) : null,
   error: send.error,
   metadata: send.metadata,
 });
@@ -170,10 +183,12 @@ export async function emitOutcome(deps: Deps, send: SendDoc): Promise<void> {
   }
 }
 
-export async function markSent(deps: Deps, sendId: string, ids: SentIds): Promise<SendDoc | null> {
+export async function markSent(deps: Deps, sendId: string, ids: SentRecord): Promise<SendDoc | null> {
+  const now = new Date(deps.now());
+  const seenAt = ids.sentItemsStatus === 'seen' ? now : null;
   const sent = await deps.models.Send.findOneAndUpdate(
     { _id: sendId, status: { $in: OPEN } },
-    { $set: { status: 'sent', sentAt: new Date(deps.now()), error: null, ...ids } },
+    { $set: { status: 'sent', sentAt: now, error: null, ...ids, sentItemsSeenAt: seenAt } },
     { returnDocument: 'after' },
   ).lean<SendDoc>();
   if (!sent) {
@@ -208,4 +223,58 @@ export async function markFailed(deps: Deps, sendId: string, error: SendError): 
   await activity(deps, failed, 'send_failed', { code: error.code, kind: error.kind });
   await emitOutcome(deps, failed);
   return failed;
+}
+
+type SentItemsCopy = { id: string; internetMessageId?: string | null; conversationId?: string | null };
+
+/** The copy is in Sent Items: its ids replace what the draft had (null kept as what we knew). Null if not pending. */
+export async function markSeenInSentItems(
+  deps: Deps,
+  send: Pick<SendDoc, '_id' | 'internetMessageId' | 'conversationId'>,
+  copy: SentItemsCopy,
+): Promise<SendDoc | null> {
+  return deps.models.Send.findOneAndUpdate(
+    { _id: send._id, status: 'sent', sentItemsStatus: 'pending' },
+    {
+      $set: {
+        sentItemsStatus: 'seen',
+        sentItemsSeenAt: new Date(deps.now()),
+        sentMessageId: copy.id,
+        internetMessageId: copy.internetMessageId ?? send.internetMessageId,
+        conversationId: copy.conversationId ?? send.conversationId,
+      },
+      $inc: { sentItemsChecks: 1 },
+    },
+    { returnDocument: 'after' },
+  ).lean<SendDoc>();
+}
+
+/** One more look found nothing; `giveUp`: the bound is reached and the record says so (the send stays sent). */
+export async function markNotSeenYet(deps: Deps, sendId: string, giveUp: boolean): Promise<void> {
+  await deps.models.Send.updateOne(
+    { _id: sendId, status: 'sent', sentItemsStatus: 'pending' },
+    { $inc: { sentItemsChecks: 1 }, ...(giveUp ? { $set: { sentItemsStatus: 'not_seen' } } : {}) },
+  );
+}
+
+/** `send.confirmed` (stable id: a retried run delivers it once). */
+export async function emitConfirmed(deps: Deps, send: SendDoc): Promise<void> {
+  const seenAt = send.sentItemsSeenAt ?? new Date(deps.now());
+  await emitEvent(
+    deps.queues,
+    'send.confirmed',
+    { workspaceId: send.workspaceId, connectionId: send.connectionId },
+    {
+      sendId: send._id,
+      idempotencyKey: send.idempotencyKey,
+      source: send.source,
+      sentAt: send.sentAt?.toISOString() ?? null,
+      seenInSentItemsAt: seenAt.toISOString(),
+      sentMessageId: send.sentMessageId,
+      internetMessageId: send.internetMessageId,
+      conversationId: send.conversationId,
+      metadata: send.metadata,
+    },
+    { id: eventId('send.confirmed', send._id), occurredAt: seenAt },
+  );
 }

@@ -6,6 +6,8 @@ import type { ConnectionDoc, ScopePresetName } from '@outlook-connect/shared';
 import type { Clients } from '../clients';
 import { startWorkerStack } from './worker-stack';
 import { createSendHandler } from '../send/send.handler';
+import { sendConfirmRegistration } from '../send/send-confirm.handler';
+import type { ConfirmPolicy } from '../send/send-confirm-policy';
 import { DEFAULT_SEND_POLICY, type SendPolicy } from '../send/send-policy';
 
 // The real stack for send integration tests (the shared worker stack), with send workers either in this process or as
@@ -28,6 +30,12 @@ export interface SendHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Tests look in Sent Items soon after the emulator's transport delay (0.1-0.8 s by default) and give up sooner; a
+ * retry takes a submitted draft as never sent after 30 s (production: 10 minutes).
+ */
+export const TEST_CONFIRM: ConfirmPolicy = { firstCheckMs: 2_000, maxChecks: 4 };
+
 export async function startSendHarness(
   label: string,
   opts: { policy?: Partial<SendPolicy>; limits?: Partial<LimitsConfig> } = {},
@@ -35,8 +43,9 @@ export async function startSendHarness(
   const stack = await startWorkerStack(label, { limits: opts.limits });
   const { deps } = stack.clients;
   const sends = createSendClient({ models: deps.models, queues: deps.queues });
-  const sendPolicy = { ...DEFAULT_SEND_POLICY, ...opts.policy };
+  const sendPolicy = { ...DEFAULT_SEND_POLICY, confirm: TEST_CONFIRM, transitMaxMs: 30_000, ...opts.policy };
   const handler = createSendHandler({ ...deps, sendPolicy });
+  const confirm = sendConfirmRegistration({ ...deps, sendPolicy });
   const children = new Set<ChildProcess>();
   const killWorkers = () => {
     for (const child of children) child.kill('SIGKILL');
@@ -48,7 +57,7 @@ export async function startSendHarness(
     clients: stack.clients,
     sends,
     workspaceId: stack.workspaceId,
-    startWorker: () => stack.startWorkers([handler], ['send']),
+    startWorker: () => stack.startWorkers([handler, confirm], ['send', 'send-confirm']),
     stopWorker: () => stack.stopWorkers(),
     spawnWorker() {
       const main = path.resolve(__dirname, '..', 'main.ts');
@@ -56,8 +65,11 @@ export async function startSendHarness(
         env: {
           ...process.env,
           ...stack.childEnv,
-          WORKER_QUEUES: 'send',
+          WORKER_QUEUES: 'send,send-confirm',
           SEND_WAIT_FOR_RECONNECT_SEC: String(Math.round(sendPolicy.waitForReconnectMs / 1000)),
+          SEND_CONFIRM_AFTER_SEC: String(Math.max(1, Math.round(sendPolicy.confirm.firstCheckMs / 1000))),
+          SEND_CONFIRM_CHECKS: String(sendPolicy.confirm.maxChecks),
+          SEND_TRANSIT_MAX_SEC: String(Math.max(5, Math.round(sendPolicy.transitMaxMs / 1000))),
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       });

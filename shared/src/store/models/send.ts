@@ -38,6 +38,8 @@ export interface AttachmentRef {
 
 export const isAttachmentRef = (a: InlineAttachment | AttachmentRef): a is AttachmentRef => 'attachmentId' in a;
 
+export type SentItemsStatus = 'pending' | 'seen' | 'not_seen';
+
 export interface SendDoc {
   _id: string;
   workspaceId: string;
@@ -60,6 +62,14 @@ export interface SendDoc {
   /** When a request that may send went to Graph (sendMail for send_only connections): a retry that finds it set cannot know the outcome. */
   submittedAt: Date | null;
   error: { kind: string; code: string; message: string } | null;
+  /**
+   * Exchange sends after its 202: `pending` until the copy is seen in Sent Items (`seen`), `not_seen` when the bounded
+   * follow-up gave up; null when the connection cannot read Sent Items (send_only) or the send did not go out.
+   */
+  sentItemsStatus: SentItemsStatus | null;
+  sentItemsSeenAt: Date | null;
+  /** Sent Items lookups made by the follow-up (bounded: SEND_CONFIRM_CHECKS). */
+  sentItemsChecks: number;
   sentAt: Date | null;
   failedAt: Date | null;
   canceledAt: Date | null;
@@ -87,6 +97,9 @@ export const sendSchema = new Schema<SendDoc>(
     attempts: { type: Number, default: 0 },
     submittedAt: { type: Date, default: null },
     error: { type: Schema.Types.Mixed, default: null },
+    sentItemsStatus: { type: String, enum: ['pending', 'seen', 'not_seen', null], default: null },
+    sentItemsSeenAt: { type: Date, default: null },
+    sentItemsChecks: { type: Number, default: 0 },
     sentAt: { type: Date, default: null },
     failedAt: { type: Date, default: null },
     canceledAt: { type: Date, default: null },

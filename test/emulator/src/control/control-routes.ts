@@ -28,6 +28,8 @@ export const CONTROL_ARGS: Record<keyof EmulatorControl, string[]> = {
   deleteMessage: ['email', 'id'],
   listMessages: ['email', 'folder'],
   sentItems: ['email'],
+  inTransit: [],
+  setSendDelay: ['delay'],
   events: ['email'],
   invalidateDeltaTokens: ['email', 'code', 'status'],
   setMailboxSettings: ['email', 'settings'],

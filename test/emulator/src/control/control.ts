@@ -10,6 +10,7 @@ import type { Message } from '../mailbox/types';
 import { Directory, NotFoundError } from '../state/directory';
 import { Grants } from '../state/grants';
 import type { App, AppSecret, User } from '../state/model';
+import { parseSendDelay } from '../transport/transport';
 import type { AppInfo, EmulatorControl, GraphJson, SecretInfo } from './types';
 
 const ALL_MESSAGE_FIELDS = [...MESSAGE_DEFAULTS, 'internetMessageHeaders'];
@@ -152,12 +153,20 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
     updateMessage: (email, id, patch) => fullMessageJson(patchMessage(ctx, box(email), message(email, id), patch)),
     deleteMessage: (email, id) => box(email).delete(message(email, id), nowIso(ctx)),
     listMessages: (email, folder = 'inbox') => {
+      ctx.transport.settle();
       const mailbox = box(email);
       const f = mailbox.folder(folder);
       if (!f) throw new NotFoundError(`folder ${folder} not found`);
       return sortedDesc(mailbox.inFolder(f.id)).map(fullMessageJson);
     },
-    sentItems: (email) => sortedDesc(box(email).inFolder(box(email).wellKnown('sentitems').id)).map(fullMessageJson),
+    sentItems: (email) => {
+      ctx.transport.settle();
+      return sortedDesc(box(email).inFolder(box(email).wellKnown('sentitems').id)).map(fullMessageJson);
+    },
+    inTransit: () => ctx.transport.pending(),
+    setSendDelay: (delay) => {
+      ctx.settings.sendDelay = parseSendDelay(delay, ctx.settings.sendDelay);
+    },
     events: (email) =>
       [...box(email).events.values()].sort((a, b) => a.startMs - b.startMs).map((e) => eventJson(e, 'UTC')),
     invalidateDeltaTokens: (email, code = 'syncStateNotFound', status = 410) => {
@@ -197,19 +206,23 @@ export function createControl(ctx: EmulatorContext, initial: EmulatorSettings): 
         ctx.settings.refreshTokenInactivitySec = l.refreshTokenInactivitySec;
       if (l.codeSec !== undefined) ctx.settings.codeLifetimeSec = l.codeSec;
     },
-    advanceClock: (ms) => ctx.clock.advance(ms),
+    advanceClock: (ms) => {
+      ctx.clock.advance(ms);
+      ctx.transport.settle();
+    },
     requestLog: (email) => ctx.requestLog.list(email),
     reset: () => {
       ctx.directory = new Directory(() => ctx.clock.now());
       ctx.grants = new Grants();
       ctx.mailboxes.clear();
+      ctx.transport.clear();
       ctx.pending.clear();
       ctx.counters.reset();
       ctx.requestLog.clear();
       ctx.faults.clear();
       ctx.changeNotifications.reset();
       ctx.clock.reset();
-      ctx.settings = { ...initial, limits: { ...initial.limits } };
+      ctx.settings = { ...initial, limits: { ...initial.limits }, sendDelay: { ...initial.sendDelay } };
       ctx.limiter.config = ctx.settings.limits;
       ctx.limiter.reset();
     },

@@ -105,6 +105,10 @@ export interface EmulatorControl extends NotificationControl {
   deleteMessage(email: string, id: string): void;
   listMessages(email: string, folder?: string): GraphJson[];
   sentItems(email: string): GraphJson[];
+  /** Messages submitted (202) and not yet in Sent Items / the recipients' Inboxes. */
+  inTransit(): number;
+  /** Transport delay from now on: a fixed ms or random in [minMs, maxMs] (0 = lands at the next request). */
+  setSendDelay(delay: number | { minMs?: number; maxMs?: number }): void;
   events(email: string): GraphJson[];
   /** Every delta token and skip token of the mailbox stops working: 410 + Location by default, or `status` with `code`. */
   invalidateDeltaTokens(email: string, code?: 'syncStateNotFound' | 'resyncRequired', status?: 400 | 404 | 410): void;

@@ -68,6 +68,7 @@ export function graphRoute(app: FastifyInstance, ctx: EmulatorContext, spec: Gra
     url: `/v1.0${spec.path}`,
     handler: async (request, reply) => {
       try {
+        ctx.transport.settle(); // what transport finished by now is visible to this request
         const principal = authenticateGraph(ctx, request.headers.authorization);
         const user = principal.user;
         request.emulatorEmail = user.email;

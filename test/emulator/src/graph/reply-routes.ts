@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { nowIso, type EmulatorContext } from '../context';
 import type { Mailbox } from '../mailbox/mailbox';
-import { sendMessage } from '../mailbox/mail-service';
 import { outgoingFromGraph, parseAttachments, preview, type NewMessage } from '../mailbox/message-factory';
 import type { Message } from '../mailbox/types';
 import { badRequest, notFound } from './graph-error';
@@ -87,9 +86,8 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: EmulatorContext):
       scopes: ['Mail.Send'],
       isSend: true,
       handler: (call) => {
-        sendMessage(ctx, call.user, replyTo(ctx, call.mailbox, original(call), all, call.body), {
-          saveToSentItems: true,
-        });
+        const draft = call.mailbox.insert(replyTo(ctx, call.mailbox, original(call), all, call.body));
+        ctx.transport.submit(call.user, draft, { saveToSentItems: true });
         return { status: 202 };
       },
     });

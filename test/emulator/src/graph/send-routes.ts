@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { nowIso, type EmulatorContext } from '../context';
-import { sendMessage } from '../mailbox/mail-service';
 import { allRecipients, outgoingFromGraph } from '../mailbox/message-factory';
 import { GraphError, badRequest } from './graph-error';
 import { graphRoute } from './graph-route';
@@ -13,7 +12,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const noRecipients = (): GraphError =>
   new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
 
-/** POST /me/sendMail and POST /me/messages/{id}/send: 202, no body, counted against sendsPerMinute. */
+/**
+ * POST /me/sendMail and POST /me/messages/{id}/send: 202, no body, counted against sendsPerMinute. The message then
+ * waits in Drafts (sendMail puts it there first) until transport moves it to Sent Items (../transport).
+ */
 export function registerSendRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   graphRoute(app, ctx, {
     method: 'POST',
@@ -30,7 +32,8 @@ export function registerSendRoutes(app: FastifyInstance, ctx: EmulatorContext): 
         nowIso(ctx),
       );
       if (allRecipients(message).length === 0) throw noRecipients();
-      sendMessage(ctx, call.user, message, { saveToSentItems: call.body.saveToSentItems !== false });
+      const draft = call.mailbox.insert(message);
+      ctx.transport.submit(call.user, draft, { saveToSentItems: call.body.saveToSentItems !== false });
       return { status: 202 };
     },
   });
@@ -43,8 +46,8 @@ export function registerSendRoutes(app: FastifyInstance, ctx: EmulatorContext): 
       const draft = messageOrThrow(call.mailbox, call.params.id ?? '', call.idType);
       if (!draft.isDraft) throw badRequest('The item has already been sent.', 'ErrorInvalidOperation');
       if (allRecipients(draft).length === 0) throw noRecipients();
-      const { seq: _seq, changeKey: _ck, ...message } = draft;
-      sendMessage(ctx, call.user, message, { saveToSentItems: true, draft });
+      // Still a draft while in transit: a second /send submits it again (assumed, see README).
+      ctx.transport.submit(call.user, draft, { saveToSentItems: true });
       return { status: 202 };
     },
   });

@@ -38,10 +38,10 @@ function deliverToRecipients(ctx: EmulatorContext, sent: NewMessage): void {
 }
 
 /**
- * Sends a message the user wrote: counts its markers, stores the Sent Items copy (unless told not to) and delivers.
+ * Transport takes a submitted message (../transport): stores the Sent Items copy (unless told not to) and delivers.
  * `draft`, when given, is removed from Drafts (the sent copy gets a new id, like Exchange).
  */
-export function sendMessage(
+export function completeSend(
   ctx: EmulatorContext,
   sender: User,
   message: NewMessage,
@@ -55,11 +55,10 @@ export function sendMessage(
     parentFolderId: box.wellKnown('sentitems').id,
     isDraft: false,
     isRead: true,
-    sentDateTime: now,
+    sentDateTime: message.sentDateTime ?? now,
     receivedDateTime: now,
     lastModifiedDateTime: now,
   };
-  ctx.counters.send(markersOf(message));
   // The Sent Items copy is the draft in a new folder: a new REST id, the draft's immutable id ("Immutable ID with
   // sending mail").
   const immutableId = opts.draft ? box.idOf(opts.draft, 'immutable') : undefined;

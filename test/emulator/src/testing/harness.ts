@@ -146,3 +146,14 @@ export const errorOf = async (p: Promise<unknown>): Promise<unknown> =>
     },
     (e: unknown) => e,
   );
+
+/** Polls until `check` returns a truthy value (sends complete after the transport delay), then returns it. */
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
