@@ -62,7 +62,7 @@ export async function runCompressed(
     2,
     async (batch) => {
       // As the connect flow stores them: on the store's refresh schedule, then the connection.
-      await addToRefreshSchedule(models, batch);
+      await addToRefreshSchedule(models, batch, Date.now());
       await models.Connection.insertMany(batch, { ordered: false, lean: true });
     },
   );

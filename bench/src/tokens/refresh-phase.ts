@@ -76,6 +76,7 @@ export async function runRefreshRate(
   await addToRefreshSchedule(
     models,
     ids.map((_id) => ({ _id, nextRefreshAt: start })),
+    start.getTime(),
   );
   await refreshSweep({ models, queues, logger, now: Date.now, policy: defaultRefreshPolicy });
   progress(`refresh: ${ids.length} connections due now and enqueued by the sweep; waiting for the worker`);

@@ -69,7 +69,7 @@ export async function runScalePhase(
         leadMs: LEAD_MS,
       });
       buildAndEncryptMs += Date.now() - b;
-      await addToRefreshSchedule(models, docs);
+      await addToRefreshSchedule(models, docs, Date.now());
       await models.Connection.insertMany(docs, { ordered: false, lean: true });
       inserted += n;
       if (inserted % 20_000 === 0) progress(`  ${inserted} inserted`);

@@ -62,7 +62,7 @@ export async function recordGrant(
   // Filed before the connection is written: a crash in between leaves an entry the sweep drops, never an active
   // connection the sweep cannot find.
   const fileSchedule = (connectionId: string) =>
-    addToRefreshSchedule(input.models, [{ _id: connectionId, nextRefreshAt: firstRefreshAt }]);
+    addToRefreshSchedule(input.models, [{ _id: connectionId, nextRefreshAt: firstRefreshAt }], now.getTime());
   const fields = (connectionId: string) => ({
     workspaceId: input.workspaceId,
     status: 'active' as const,

@@ -22,11 +22,16 @@ afterAll(async () => {
 });
 
 it('files entries by minute and shard, once each, and reads them back by window', async () => {
-  await addToSchedule(models, 's1', [
-    { id: 'a', atMs: M * BUCKET_MS + 1 },
-    { id: 'b', atMs: (M + 1) * BUCKET_MS },
-  ]);
-  await addToSchedule(models, 's1', [{ id: 'a', atMs: M * BUCKET_MS + 2 }]);
+  await addToSchedule(
+    models,
+    's1',
+    [
+      { id: 'a', atMs: M * BUCKET_MS + 1 },
+      { id: 'b', atMs: (M + 1) * BUCKET_MS },
+    ],
+    M * BUCKET_MS,
+  );
+  await addToSchedule(models, 's1', [{ id: 'a', atMs: M * BUCKET_MS + 2 }], M * BUCKET_MS);
   const read = await readBuckets(models, 's1', [[M - 2, M + 1]]);
   expect(read.map((b) => [b._id, b.minute, b.ids])).toEqual([
     [bucketId('s1', M, shardOf('a')), M, ['a']],
@@ -37,10 +42,15 @@ it('files entries by minute and shard, once each, and reads them back by window'
 });
 
 it('moves and drops entries, and deletes a bucket it emptied unless something was filed there meanwhile', async () => {
-  await addToSchedule(models, 's2', [
-    { id: 'x', atMs: M * BUCKET_MS },
-    { id: 'y', atMs: M * BUCKET_MS },
-  ]);
+  await addToSchedule(
+    models,
+    's2',
+    [
+      { id: 'x', atMs: M * BUCKET_MS },
+      { id: 'y', atMs: M * BUCKET_MS },
+    ],
+    M * BUCKET_MS,
+  );
   const [bx] = await readBuckets(models, 's2', [[M, M]]).then((bs) => bs.filter((b) => b.ids.includes('x')));
   const xKey = bx!._id;
   await applyScheduleChanges(models, 's2', {
@@ -63,7 +73,7 @@ it('moves and drops entries, and deletes a bucket it emptied unless something wa
   });
   expect(await models.ScheduleBucket.findById(yKey).lean()).toBeNull();
   const late = bucketId('s2', M + 10, shardOf('x'));
-  await addToSchedule(models, 's2', [{ id: 'z', atMs: (M + 10) * BUCKET_MS + 5 }]);
+  await addToSchedule(models, 's2', [{ id: 'z', atMs: (M + 10) * BUCKET_MS + 5 }], M * BUCKET_MS);
   await applyScheduleChanges(models, 's2', {
     pulls: new Map([[late, ['x']]]),
     moves: [],
@@ -87,4 +97,12 @@ it('files a move no earlier than notBefore, and keeps the cursor', async () => {
   await saveScheduleCursor(models, 's3', M - 5);
   await saveScheduleCursor(models, 's3', M - 4);
   expect(await scheduleCursor(models, 's3')).toBe(M - 4);
+});
+
+it('files a due time already past in the current minute, where the sweep still reads', async () => {
+  const now = (M + 30) * BUCKET_MS + 7;
+  await addToSchedule(models, 's3', [{ id: 'late', atMs: (M + 20) * BUCKET_MS }], now);
+  expect(await readBuckets(models, 's3', [[M + 20, M + 29]])).toEqual([]);
+  const read = await readBuckets(models, 's3', [[M + 30, M + 30]]);
+  expect(read.map((b) => [b.minute, b.ids])).toEqual([[M + 30, ['late']]]);
 });

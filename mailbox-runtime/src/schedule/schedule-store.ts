@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { Models, ScheduleBucketDoc } from '@outlook-connect/shared';
-import { bucketIdsOf, groupByBucket, type DueEntry } from './due-buckets';
+import { bucketIdsOf, groupByBucket, minuteOf, type DueEntry } from './due-buckets';
 
 // The store side of a bucketed due-time schedule: every filter is on `_id` (FerretDB's one indexed filter), every
 // write a single-document upsert or update, grouped into one bulkWrite.
@@ -20,13 +20,19 @@ function addOps(schedule: string, entries: readonly DueEntry[], notBefore?: numb
   }));
 }
 
-/** Puts records on the schedule at their due times (one upsert per bucket, one round trip). */
+/**
+ * Puts records on the schedule at their due times (one upsert per bucket, one round trip). A due time already past is
+ * filed in the current minute (`nowMs`): a bucket behind the sweep's window is never read again, so an overdue record
+ * filed there would be lost to the schedule.
+ */
 export async function addToSchedule(
   models: ScheduleModels,
   schedule: string,
   entries: readonly DueEntry[],
+  nowMs: number,
 ): Promise<void> {
-  if (entries.length) await models.ScheduleBucket.bulkWrite(addOps(schedule, entries), { ordered: false });
+  if (entries.length)
+    await models.ScheduleBucket.bulkWrite(addOps(schedule, entries, minuteOf(nowMs)), { ordered: false });
 }
 
 /** The buckets of the given minute ranges that exist (a minute with nothing due has no document). */

@@ -49,7 +49,7 @@ export async function scheduleRefresh(
   const at = conn.nextRefreshAt?.getTime();
   if (at === undefined) return;
   if (!previousAt || minuteOf(at) < minuteOf(previousAt.getTime()))
-    await addToSchedule(deps.models, REFRESH_SCHEDULE, [{ id: conn._id, atMs: at }]);
+    await addToSchedule(deps.models, REFRESH_SCHEDULE, [{ id: conn._id, atMs: at }], now);
   if (at <= now + deps.policy.sweepHorizonMs) {
     const job = jobFor(conn, now);
     await deps.queues.queue('token-refresh').add(job.name, job.data, job.opts);
@@ -65,9 +65,10 @@ export async function scheduleRefreshes(queues: QueueClient, conns: ScheduledFie
 export async function addToRefreshSchedule(
   models: ScheduleDeps['models'],
   conns: ReadonlyArray<Pick<ConnectionDoc, '_id' | 'nextRefreshAt'>>,
+  nowMs: number,
 ): Promise<void> {
   const entries = conns.flatMap((c) => (c.nextRefreshAt ? [{ id: c._id, atMs: c.nextRefreshAt.getTime() }] : []));
-  await addToSchedule(models, REFRESH_SCHEDULE, entries);
+  await addToSchedule(models, REFRESH_SCHEDULE, entries, nowMs);
 }
 
 /**

@@ -128,10 +128,10 @@ async function backfill(deps: Deps, now: number): Promise<number> {
     // Filed no earlier than now: an overdue one lands in the window this pass reads.
     batch.push({ _id: c._id, nextRefreshAt: new Date(Math.max(at.getTime(), now)) });
     if (batch.length >= 5_000) {
-      await addToRefreshSchedule(deps.models, batch);
+      await addToRefreshSchedule(deps.models, batch, now);
       batch = [];
     }
   }
-  await addToRefreshSchedule(deps.models, batch);
+  await addToRefreshSchedule(deps.models, batch, now);
   return initialized;
 }
