@@ -23,7 +23,9 @@ beforeAll(async () => {
       aheadMs: 15_000,
       jitterMs: 3_000,
       sweepEveryMs: 2_000,
-      sweepHorizonMs: 10_000,
+      // What the worker below derives from REFRESH_SWEEP_EVERY_SEC (max(2 min, 4 sweeps)): every process of a
+      // deployment reads the same settings, so this process's on-demand refreshes queue the next one as the worker would.
+      sweepHorizonMs: 120_000,
       lockTtlMs: 10_000,
       minValidityMs: 5_000,
       retryBaseMs: 300,
