@@ -75,6 +75,7 @@ describe('dashboard access', () => {
       'app-recovery',
       'calendar',
       'events',
+      'inbox-subscription',
       'inbox-sync',
       'maintenance',
       'send',

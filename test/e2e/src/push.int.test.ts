@@ -90,7 +90,7 @@ describe('push: Graph change notifications end to end', () => {
     return stored && event?.data.type === 'message.received' ? { stored, event } : null;
   };
   const deliver = (subject: string) =>
-    String(h.emulator.control.deliverMessage(MAILBOX, { from: 'buyer@customer.test', subject }).id);
+    String(h.emulator.control.deliverMessage(MAILBOX, { from: 'buyer@customer.test', subject }).immutableId);
 
   it('subscribes after connect (after the first sync) and pushes a new message into the store in seconds', async () => {
     const sub = await until('a live subscription', async () => live(await subscription()));

@@ -49,10 +49,12 @@ async function sendAndReply(conn: ConnectionDoc, email: string, subject: string)
       },
       saveToSentItems: true,
     });
-  const sentItem = h.emu.control.sentItems(email).find((m) => m.subject === subject) as {
-    conversationId: string;
-    internetMessageId: string;
-  };
+  // Exchange sends after the 202: the Sent Items copy appears once the emulator's transport is done with it.
+  let found: unknown;
+  for (const end = Date.now() + 30_000; !found && Date.now() < end; await new Promise((r) => setTimeout(r, 50)))
+    found = h.emu.control.sentItems(email).find((m) => m.subject === subject);
+  const sentItem = found as { conversationId: string; internetMessageId: string };
+  expect(sentItem).toBeDefined();
   const send = await h.deps.models.Send.create({
     workspaceId: h.workspaceId,
     connectionId: conn._id,

@@ -45,7 +45,7 @@ const sentCopy = (marker: string) =>
     .sentItems(full.email)
     .find((m) =>
       (m.singleValueExtendedProperties as Array<{ value: string }> | undefined)?.some((p) => p.value === marker),
-    ) as { id: string; internetMessageId: string; conversationId: string } | undefined;
+    ) as { id: string; immutableId: string; internetMessageId: string; conversationId: string } | undefined;
 
 let n = 0;
 const enqueue = async () => {
@@ -73,7 +73,7 @@ async function syncInbox(): Promise<void> {
 }
 
 async function replyLinkOf(reply: Record<string, unknown>): Promise<unknown> {
-  const job = await events().getJob(receivedEventId(full.connection._id, String(reply.id)));
+  const job = await events().getJob(receivedEventId(full.connection._id, String(reply.immutableId)));
   return (job?.data as { data?: { inReplyToSendId?: unknown } } | undefined)?.data?.inReplyToSendId;
 }
 
@@ -95,7 +95,8 @@ describe('asynchronous send (Exchange finishes after the 202)', () => {
     const copy = sentCopy(send.marker);
     expect(copy).toBeDefined();
     expect(seen).toMatchObject({
-      sentMessageId: copy?.id,
+      // The product asks for immutable ids: the Sent Items copy is named by its immutable id (the draft's).
+      sentMessageId: copy?.immutableId,
       internetMessageId: copy?.internetMessageId,
       conversationId: copy?.conversationId,
     });
@@ -107,7 +108,7 @@ describe('asynchronous send (Exchange finishes after the 202)', () => {
       type: 'send.confirmed',
       data: {
         sendId: send._id,
-        sentMessageId: copy?.id,
+        sentMessageId: copy?.immutableId,
         internetMessageId: copy?.internetMessageId,
         conversationId: copy?.conversationId,
         seenInSentItemsAt: seen.sentItemsSeenAt?.toISOString(),
@@ -157,10 +158,10 @@ describe('asynchronous send (Exchange finishes after the 202)', () => {
     h.emu.control.advanceClock(3_600_000); // Exchange finishes
     const sent = await until(send._id, (s) => s.status === 'sent', 'sent');
     const copy = sentCopy(send.marker);
-    expect(sent).toMatchObject({ sentItemsStatus: 'seen', sentMessageId: copy?.id });
+    expect(sent).toMatchObject({ sentItemsStatus: 'seen', sentMessageId: copy?.immutableId });
     expect(markerCount(send.marker)).toBe(1);
     expect(h.emu.control.sentItems(full.email).filter((m) => m.subject === send.message.subject)).toHaveLength(1);
-    expect((await productEvent(`send.confirmed_${send._id}`)).data).toMatchObject({ sentMessageId: copy?.id });
+    expect((await productEvent(`send.confirmed_${send._id}`)).data).toMatchObject({ sentMessageId: copy?.immutableId });
   });
 
   it('a draft that never reached Exchange (503, no answer it acted on) is sent once after the transit bound', async () => {

@@ -61,7 +61,11 @@ function privateIsolation(label: string, opts: WorkerStackOptions): TestIsolatio
   const mongoDbUrl = opts.mongoUrl
     ? Object.assign(new URL(opts.mongoUrl), { pathname: `/${iso.dbName}` }).toString()
     : iso.mongoDbUrl;
-  return { ...iso, redisUrl: opts.redisUrl ?? iso.redisUrl, mongoUrl: opts.mongoUrl ?? iso.mongoUrl, mongoDbUrl };
+  // A private Redis is a single server of its own (fault tests stop it): every client, in process or not, targets it.
+  const redis = opts.redisUrl
+    ? { redisUrl: opts.redisUrl, redisTarget: { url: opts.redisUrl }, redisEnv: { REDIS_URL: opts.redisUrl } }
+    : {};
+  return { ...iso, ...redis, mongoUrl: opts.mongoUrl ?? iso.mongoUrl, mongoDbUrl };
 }
 
 export async function startWorkerStack(label: string, opts: WorkerStackOptions = {}): Promise<WorkerStack> {
