@@ -264,7 +264,7 @@ async function main(): Promise<void> {
   }
   if (only.length > 0) {
     process.stdout.write(
-      `\n${JSON.stringify({ phases: only, store: results.store, scaleOut: results.scaleOut, sendRss: results.sendRss, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, peakRss: results.peakRss, errors: results.errors }, null, 2)}\n`,
+      `\n${JSON.stringify({ phases: only, store: results.store, scaleOut: results.scaleOut, sendRss: results.sendRss, inbox: results.inbox, largeInbox: results.largeInbox, attachment: results.attachment, webhooks: results.webhooks, push: results.push, send: results.send, scale: results.scale, refresh: results.refresh, compressed: results.compressed, peakRss: results.peakRss, errors: results.errors }, null, 2)}\n`,
     );
     if (results.errors.length) process.exitCode = 1;
     return;

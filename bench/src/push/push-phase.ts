@@ -145,7 +145,8 @@ async function runMode(
       for (const b of boxes) {
         const at = Date.now();
         const msg = env.emu.control.deliverMessage(b.email, { from: 'buyer@customer.test', subject: `${mode} ${at}` });
-        pending.add(sent.push({ connectionId: b.connection._id, graphId: String(msg.id), at }) - 1);
+        // The product stores immutable ids (every request asks for them), so its event ids carry the immutable id.
+        pending.add(sent.push({ connectionId: b.connection._id, graphId: String(msg.immutableId), at }) - 1);
       }
       const next = Date.now() + opts.messageEverySec * 1000;
       while (Date.now() < next) {

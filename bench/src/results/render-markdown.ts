@@ -1,5 +1,6 @@
 import { fmt, fmtBytes, fmtPercent, fmtRatio, markdownTable } from '../lib/format';
 import { scaleOutMarkdown } from '../send/scale-out-render';
+import { ratio } from '../lib/stats';
 import type { BenchResults } from './bench-results';
 
 // The results as a markdown table (printed, written next to the JSON, and copied into the README).
@@ -207,6 +208,32 @@ function webhookRows(r: BenchResults): Row[] {
   ];
 }
 
+function pushRows(r: BenchResults): Row[] {
+  const p = r.push;
+  if (!p) return [];
+  const mode = (m: typeof p.push) => `${m.arrived}/${m.messages}`;
+  return [
+    [
+      `New mail -> \`message.received\` p50, ms (${p.mailboxes} mailboxes, ${p.windowSec} s of mail; push vs polling every ${p.polling.pollIntervalSec} s; arrived ${mode(p.push)} vs ${mode(p.polling)})`,
+      fmt(p.push.latency.p50Ms),
+      fmt(p.polling.latency.p50Ms),
+      fmtRatio(ratio(p.push.latency.p50Ms, p.polling.latency.p50Ms)),
+    ],
+    [
+      'New mail -> `message.received` p99, ms (push vs polling)',
+      fmt(p.push.latency.p99Ms),
+      fmt(p.polling.latency.p99Ms),
+      fmtRatio(ratio(p.push.latency.p99Ms, p.polling.latency.p99Ms)),
+    ],
+    [
+      'Graph requests per mailbox-hour with mail / idle (push vs polling)',
+      `${fmt(p.push.graphRequestsPerMailboxHour)} / ${fmt(p.push.idleGraphRequestsPerMailboxHour)}`,
+      `${fmt(p.polling.graphRequestsPerMailboxHour)} / ${fmt(p.polling.idleGraphRequestsPerMailboxHour)}`,
+      '',
+    ],
+  ];
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const rows: Row[] = [
@@ -217,6 +244,7 @@ export function renderMarkdown(r: BenchResults): string {
     ...inboxRows(r),
     ...largeRows(r),
     ...webhookRows(r),
+    ...pushRows(r),
     ...r.peakRss.map((p): Row => [
       `Peak RSS: ${p.process}`,
       p.peakRssMb === null ? 'n/a' : `${fmt(p.peakRssMb, 1)} MB`,
