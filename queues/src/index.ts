@@ -49,6 +49,7 @@ export {
   type PushSyncTiming,
   type ScheduleOutcome,
 } from './inbox-sync';
+export { lookForSentCopiesNow } from './send-confirm';
 export { checkInboxSubscriptionNow, inboxSubscriptionJobId, scheduleInboxSubscription } from './inbox-subscriptions';
 export {
   LIFECYCLE_EVENTS,

@@ -1,4 +1,4 @@
-import { emitEvent, eventId } from '@outlook-connect/queues';
+import { emitEvent, eventId, lookForSentCopiesNow } from '@outlook-connect/queues';
 import type {
   AppSecretStatus,
   ConnectionDoc,
@@ -68,7 +68,19 @@ export async function markConnected(
     },
     { id: eventId(type, connection._id, attemptId) },
   );
+  if (!created) await lookForSentCopiesAgain(deps, connection._id, `reconnected-${attemptId}`);
   return recorded;
+}
+
+/**
+ * The Sent Items follow-up stops while a connection cannot be used: usable again (reconnected, recovered), its
+ * submitted sends are looked for now. A miss (Redis down) is not the status write's failure: the operation sweep books
+ * overdue looks (services/workers/src/maintenance/follow-up-sweep.ts).
+ */
+async function lookForSentCopiesAgain(deps: StatusDeps, connectionId: string, cause: string): Promise<void> {
+  await lookForSentCopiesNow(deps.queues, connectionId, cause).catch((err: unknown) =>
+    deps.logger.warn({ connectionId, err }, 'could not book the Sent Items follow-up; the operation sweep will'),
+  );
 }
 
 /**
@@ -225,6 +237,7 @@ export async function markRecovered(
     },
     { id: eventId('connection.recovered', conn._id, `v${updated.tokenVersion}`), occurredAt: ctx.at },
   );
+  await lookForSentCopiesAgain(deps, conn._id, `recovered-v${updated.tokenVersion}`);
   await recordActivity(deps.models, conn, 'status_changed', ctx.at, {
     from: 'needs_reconnect',
     to: 'active',

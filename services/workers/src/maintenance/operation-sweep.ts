@@ -1,24 +1,17 @@
-import { redisKeys, type QueueClient } from '@outlook-connect/queues';
-import type { Logger, Models } from '@outlook-connect/shared';
+import type { QueueClient } from '@outlook-connect/queues';
+import type { Models } from '@outlook-connect/shared';
 import type { Model } from 'mongoose';
-import type { MaintenancePolicy } from './maintenance-policy';
+import { followUpSweep, type FollowUpSweepDeps, type FollowUpSweepResult } from './follow-up-sweep';
+import { sweepPage } from './sweep-page';
 
 // The store is the source of truth for sends and calendar operations, as it is for refreshes and syncs: an open record
 // whose job is gone (Redis flushed, an enqueue that failed while Redis was down, a job that gave up) gets it back.
 // One pass checks at most `batch` open records of each kind, oldest update first, continuing from a cursor kept in
-// Redis; the job id is the record id, so re-adding a job that exists is a no-op (BullMQ dedupes by job id).
+// Redis; the job id is the record id, so re-adding a job that exists is a no-op (BullMQ dedupes by job id). Sends
+// already submitted get their Sent Items follow-up back the same way (follow-up-sweep.ts).
 
-export interface OperationSweepDeps {
-  models: Pick<Models, 'Send' | 'CalendarOperation'>;
-  queues: QueueClient;
-  redis: {
-    get(key: string): Promise<string | null>;
-    set(key: string, value: string): Promise<unknown>;
-    del(key: string): Promise<unknown>;
-  };
-  logger: Logger;
-  now: () => number;
-  maintenancePolicy: MaintenancePolicy;
+export interface OperationSweepDeps extends FollowUpSweepDeps {
+  models: Pick<Models, 'Send' | 'CalendarOperation' | 'Connection'>;
 }
 
 export interface OperationSweepResult {
@@ -27,6 +20,8 @@ export interface OperationSweepResult {
   enqueued: number;
   /** Open records whose job had finished (completed or failed) without finishing them: the job was run again. */
   revived: number;
+  /** Submitted sends whose Sent Items follow-up was lost or overdue. */
+  followUps: FollowUpSweepResult;
 }
 
 interface OpenRecord {
@@ -66,28 +61,21 @@ const KINDS = (models: OperationSweepDeps['models']): Kind[] => [
 
 const FINISHED_JOB = new Set(['completed', 'failed']);
 
-interface Cursor {
-  at: number;
-  id: string;
-}
-
-async function sweepKind(deps: OperationSweepDeps, kind: Kind, result: OperationSweepResult): Promise<void> {
-  const key = redisKeys.operationSweepCursor(deps.queues.prefix, kind.queue);
-  const raw = await deps.redis.get(key);
-  const cursor = raw ? (JSON.parse(raw) as Cursor) : null;
-  const after = cursor
-    ? {
-        $or: [{ updatedAt: { $gt: new Date(cursor.at) } }, { updatedAt: new Date(cursor.at), _id: { $gt: cursor.id } }],
-      }
-    : {};
-  const batch = deps.maintenancePolicy.operationSweepBatch;
-  const records = (await kind.model
-    .find({ status: { $in: kind.open }, ...after }, { _id: 1, status: 1, updatedAt: 1, sendAt: 1 })
-    .sort({ updatedAt: 1, _id: 1 })
-    .limit(batch)
-    .lean()) as unknown as OpenRecord[];
+async function sweepKind(
+  deps: OperationSweepDeps,
+  kind: Kind,
+  result: Omit<OperationSweepResult, 'followUps'>,
+): Promise<void> {
+  const page = await sweepPage<OpenRecord>(
+    deps,
+    kind.queue,
+    kind.model,
+    { status: { $in: kind.open } },
+    { status: 1, sendAt: 1 },
+    deps.maintenancePolicy.operationSweepBatch,
+  );
   const queue = deps.queues.queue(kind.queue);
-  for (const record of records) {
+  for (const record of page.records) {
     result.checked++;
     const state = await queue.getJobState(record._id);
     if (state === 'unknown') {
@@ -102,20 +90,13 @@ async function sweepKind(deps: OperationSweepDeps, kind: Kind, result: Operation
       result.revived++;
     }
   }
-  // A short page ends the round: the next pass starts again from the oldest open record.
-  const last = records.at(-1);
-  if (records.length < batch || !last) await deps.redis.del(key);
-  else
-    await deps.redis.set(
-      key,
-      JSON.stringify({ at: new Date(last.updatedAt).getTime(), id: last._id } satisfies Cursor),
-    );
+  await page.done();
 }
 
 export async function operationSweep(deps: OperationSweepDeps): Promise<OperationSweepResult> {
-  const result: OperationSweepResult = { checked: 0, enqueued: 0, revived: 0 };
+  const result = { checked: 0, enqueued: 0, revived: 0 };
   for (const kind of KINDS(deps.models)) await sweepKind(deps, kind, result);
   if (result.enqueued || result.revived)
     deps.logger.warn(result, 'operation sweep gave open sends or calendar operations their job back');
-  return result;
+  return { ...result, followUps: await followUpSweep(deps) };
 }

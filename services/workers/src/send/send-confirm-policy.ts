@@ -43,3 +43,37 @@ export function confirmVerdict(
   const next = nextCheckAt(sentAtMs, checksBefore + 1, p);
   return next === null ? { action: 'give_up' } : { action: 'wait', nextAtMs: next };
 }
+
+/**
+ * The follow-up is over for a send once the look after its last one would have been due (D × (2^(maxChecks+1) - 1)
+ * after the submission): a look that comes later than that (the looks stopped on a reconnect, their runs were lost
+ * with Redis) is not made; the record says `not_seen`, as it would after the last look.
+ */
+export const followUpEndsAt = (sentAtMs: number, p: ConfirmPolicy): number =>
+  sentAtMs + p.firstCheckMs * (2 ** (p.maxChecks + 1) - 1);
+
+export type FollowUpRepair =
+  | { action: 'none' }
+  | { action: 'give_up' }
+  /** Put the send back in the mailbox's set (`dueMs`) when it is missing there, and book the mailbox's run at `atMs`. */
+  | { action: 'book'; dueMs: number; atMs: number };
+
+/**
+ * The sweep's decision for a send the store says is `sent` and `pending`: `bookedAtMs` is its score in the mailbox's set
+ * (null: not there, e.g. Redis was flushed). A look overdue by more than two slots has lost its run (a flush, looks
+ * stopped on a connection that needed reconnecting, a run that failed for good): it is booked again. A connection that
+ * cannot be used now is left alone (its recovery books the run), except that a send past the follow-up gives up.
+ */
+export function repairFollowUp(
+  send: { sentAtMs: number; checks: number; bookedAtMs: number | null },
+  connectionUsable: boolean,
+  nowMs: number,
+  p: ConfirmPolicy,
+): FollowUpRepair {
+  const due = nextCheckAt(send.sentAtMs, send.checks, p);
+  if (due === null || nowMs > followUpEndsAt(send.sentAtMs, p)) return { action: 'give_up' };
+  if (!connectionUsable) return { action: 'none' };
+  if (send.bookedAtMs === null) return { action: 'book', dueMs: due, atMs: Math.max(due, nowMs) };
+  if (send.bookedAtMs < nowMs - 2 * slotMs(p)) return { action: 'book', dueMs: send.bookedAtMs, atMs: nowMs };
+  return { action: 'none' };
+}

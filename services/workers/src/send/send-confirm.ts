@@ -10,6 +10,7 @@ import {
   confirmJobId,
   confirmSlot,
   confirmVerdict,
+  followUpEndsAt,
   nextCheckAt,
   slotMs,
   type ConfirmPolicy,
@@ -57,8 +58,28 @@ export async function confirmLater(
   nowMs: number,
   p: ConfirmPolicy,
 ): Promise<void> {
-  await deps.redis.zadd(pendingKey(deps, connectionId), dueMs, sendId);
+  await waitForLook(deps, connectionId, sendId, dueMs);
   await scheduleConfirmRun(deps, connectionId, dueMs, nowMs, p);
+}
+
+/** The send waits in the mailbox's set for a look at `dueMs` (the caller books the run). */
+export async function waitForLook(
+  deps: Pick<ConfirmDeps, 'queues' | 'redis'>,
+  connectionId: string,
+  sendId: string,
+  dueMs: number,
+): Promise<void> {
+  await deps.redis.zadd(pendingKey(deps, connectionId), dueMs, sendId);
+}
+
+/** When the send's look is booked in the mailbox's set (null: it is not there). */
+export async function bookedLookAt(
+  deps: Pick<ConfirmDeps, 'queues' | 'redis'>,
+  connectionId: string,
+  sendId: string,
+): Promise<number | null> {
+  const score = await deps.redis.zscore(pendingKey(deps, connectionId), sendId);
+  return score === null ? null : Number(score);
 }
 
 export interface ConfirmRun {
@@ -116,7 +137,6 @@ export async function confirmSends(deps: ConfirmDeps, connectionId: string, p: C
     : [];
   const byId = new Map(records.map((r) => [r._id, r]));
   const run: ConfirmRun = { seen: 0, waiting: 0, gaveUp: 0, nextAtMs: null };
-  const later = (at: number) => (run.nextAtMs = run.nextAtMs === null ? at : Math.min(run.nextAtMs, at));
   const client = deps.graph(connectionId);
   for (const id of dueIds) {
     const send = byId.get(id);
@@ -125,7 +145,8 @@ export async function confirmSends(deps: ConfirmDeps, connectionId: string, p: C
       continue;
     }
     const sentAtMs = send.sentAt?.getTime() ?? now;
-    const due = nextCheckAt(sentAtMs, send.sentItemsChecks, p);
+    // Past the follow-up (the looks stopped for a reconnect, or came back late): no late look, not_seen as after the last.
+    const due = now > followUpEndsAt(sentAtMs, p) ? null : nextCheckAt(sentAtMs, send.sentItemsChecks, p);
     if (due !== null && due > now) {
       await deps.redis.zadd(key, due, id); // the set ran ahead of the record (a retried run): follow the record
       continue;
@@ -137,8 +158,10 @@ export async function confirmSends(deps: ConfirmDeps, connectionId: string, p: C
       } catch (err) {
         const wait = lookAgainAfter(err, now, p);
         if (wait === undefined) throw err; // our own trouble (Redis, the store): the queue retries the run
-        if (wait !== null) later(wait);
-        break; // what was recorded so far stays; the rest keeps its place in the set
+        // What was recorded so far stays; the rest keeps its place in the set, and the next run is the one the failure
+        // says (none when the connection cannot be used: its recovery, or the operation sweep, books it again).
+        run.nextAtMs = wait;
+        return run;
       }
     }
     const verdict =
@@ -159,6 +182,6 @@ export async function confirmSends(deps: ConfirmDeps, connectionId: string, p: C
     }
   }
   const [, nextScore] = await deps.redis.zrange(key, '0', '0', 'WITHSCORES');
-  if (nextScore !== undefined) later(Math.max(Number(nextScore), now + 1));
+  if (nextScore !== undefined) run.nextAtMs = Math.max(Number(nextScore), now + 1);
   return run;
 }

@@ -1,5 +1,5 @@
 import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/queues';
-import { isAttachmentRef, type ActivityType, type SendDoc } from '@outlook-connect/shared';
+import { isAttachmentRef, type ActivityType, type Models, type SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
 import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
 import type { SentRecord } from './send-policy';
@@ -250,7 +250,11 @@ export async function markSeenInSentItems(
 }
 
 /** One more look found nothing; `giveUp`: the bound is reached and the record says so (the send stays sent). */
-export async function markNotSeenYet(deps: Deps, sendId: string, giveUp: boolean): Promise<void> {
+export async function markNotSeenYet(
+  deps: { models: Pick<Models, 'Send'> },
+  sendId: string,
+  giveUp: boolean,
+): Promise<void> {
   await deps.models.Send.updateOne(
     { _id: sendId, status: 'sent', sentItemsStatus: 'pending' },
     { $inc: { sentItemsChecks: 1 }, ...(giveUp ? { $set: { sentItemsStatus: 'not_seen' } } : {}) },

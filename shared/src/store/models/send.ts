@@ -112,3 +112,5 @@ sendSchema.index({ connectionId: 1, status: 1 });
 sendSchema.index({ marker: 1 });
 // The operation sweep (open records, oldest update first) and retention (finished ones past their age).
 sendSchema.index({ status: 1, updatedAt: 1 });
+// The operation sweep's pass over submitted sends still waiting for their Sent Items copy (follow-up-sweep.ts).
+sendSchema.index({ sentItemsStatus: 1, updatedAt: 1 });
