@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { GatewayDeps } from './clients';
 import { installApiDocs } from './http/api-docs';
@@ -29,8 +29,9 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayApp> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    // Request lines would carry the callback's ?code=; we log what matters ourselves.
-    disableRequestLogging: true,
+    // Request lines would carry the callback's ?code=; we log what matters ourselves. (Fastify 5's LogController:
+    // the top-level disableRequestLogging is deprecated, FSTDEP023.)
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     // Every request ends: the whole lifecycle is bounded (503), and so are slow clients' requests and idle sockets.
     handlerTimeout: deps.env.REQUEST_TIMEOUT_MS,
