@@ -1,6 +1,6 @@
-import { inboxSyncJobId, readPushMetrics, redisKeys, startWorkers, type RunningWorkers } from '@outlook-connect/queues';
-import { createLogger, parseEnv, type InboxSubscriptionDoc } from '@outlook-connect/shared';
-import { createClients, receivedEventId, registrationsFor, workersEnv, type Clients } from '@outlook-connect/workers';
+import { inboxSyncJobId, readPushMetrics, redisKeys } from '@outlook-connect/queues';
+import type { InboxSubscriptionDoc } from '@outlook-connect/shared';
+import { receivedEventId } from '@outlook-connect/workers';
 import {
   call,
   connectThroughApi,
@@ -9,6 +9,7 @@ import {
   type GatewayHarness,
 } from '@outlook-connect/auth-gateway/testing';
 import { startHttpsFront, type HttpsFront } from '@outlook-connect/stack';
+import { startRealWorkers, type RealWorkers } from './real-workers';
 
 // Push end to end: the emulator posts change notifications over HTTPS to the real gateway endpoint, the real workers
 // keep the subscription and sync. Polling is set to 10 minutes, so only push can bring mail in within seconds.
@@ -20,37 +21,20 @@ const MAILBOX = 'rep@push.test';
 describe('push: Graph change notifications end to end', () => {
   let h: GatewayHarness;
   let front: HttpsFront;
-  let clients: Clients;
-  let workers: RunningWorkers;
+  let workers: RealWorkers;
   let connectionId = '';
 
   beforeAll(async () => {
     h = await startGatewayHarness('e2epush', { env: { PUSH_SYNC_DELAY_MS: '200', PUSH_SYNC_SPACING_MS: '10000' } });
     front = await startHttpsFront(h.baseUrl);
-    const env = h.deps.env;
-    const config = parseEnv('workers', workersEnv, {
-      REDIS_URL: env.REDIS_URL,
-      QUEUE_PREFIX: env.QUEUE_PREFIX,
-      MONGO_URL: env.MONGO_URL,
-      SECRETS_KEYS: env.SECRETS_KEYS,
-      MICROSOFT_LOGIN_URL: env.MICROSOFT_LOGIN_URL,
-      MICROSOFT_GRAPH_URL: env.MICROSOFT_GRAPH_URL,
-      PUSH_PUBLIC_URL: front.url,
-      INBOX_POLL_INTERVAL_SEC: '600',
-      INBOX_PUSH_SAFETY_POLL_SEC: '600',
-      // Compressed: a 1-minute subscription is renewed after 30 s (at most half its remaining life ahead).
-      PUSH_SUBSCRIPTION_LIFETIME_MIN: '1',
-      LOG_LEVEL: 'silent',
-    });
-    const logger = createLogger({ service: 'workers', level: 'silent' });
-    clients = await createClients(config, { logger, dbName: h.deps.store.name });
-    const served = ['inbox-sync', 'inbox-subscription'] as const;
-    workers = startWorkers({
-      registrations: registrationsFor(clients.deps, served),
-      served,
-      connection: clients.workerRedis,
-      prefix: config.QUEUE_PREFIX,
-      logger,
+    workers = await startRealWorkers(h, ['inbox-sync', 'inbox-subscription'], {
+      env: {
+        PUSH_PUBLIC_URL: front.url,
+        INBOX_POLL_INTERVAL_SEC: '600',
+        INBOX_PUSH_SAFETY_POLL_SEC: '600',
+        // Compressed: a 1-minute subscription is renewed after 30 s (at most half its remaining life ahead).
+        PUSH_SUBSCRIPTION_LIFETIME_MIN: '1',
+      },
     });
     const tenant = h.emulator.control.createTenant({ domain: 'push.test' });
     h.emulator.control.createUser({ tenantId: tenant.id, email: MAILBOX, displayName: 'Sales Rep' });
@@ -62,7 +46,6 @@ describe('push: Graph change notifications end to end', () => {
 
   afterAll(async () => {
     await workers?.close();
-    await clients?.close();
     await front?.close();
     await h?.close();
   });

@@ -1,12 +1,4 @@
-import { startWorkers, type RunningWorkers } from '@outlook-connect/queues';
-import { createLogger, parseEnv } from '@outlook-connect/shared';
-import {
-  createClients,
-  DEFAULT_INBOX_POLICY,
-  registrationsFor,
-  workersEnv,
-  type Clients,
-} from '@outlook-connect/workers';
+import { DEFAULT_INBOX_POLICY } from '@outlook-connect/workers';
 import {
   call,
   connectThroughApi,
@@ -15,44 +7,25 @@ import {
   startGatewayHarness,
   type GatewayHarness,
 } from '@outlook-connect/auth-gateway/testing';
+import { startRealWorkers, type RealWorkers } from './real-workers';
 
 // The user guide's "Verify the Connection", end to end through the gateway and the real workers: the connection is
 // Active, a test email sent from the CRM arrives from the Outlook address, and it appears in the CRM's inbox view.
 
 describe('verify the connection', () => {
   let h: GatewayHarness;
-  let clients: Clients;
-  let workers: RunningWorkers;
+  let workers: RealWorkers;
 
   beforeAll(async () => {
     h = await startGatewayHarness('gwverify');
-    const env = h.deps.env;
-    const config = parseEnv('workers', workersEnv, {
-      REDIS_URL: env.REDIS_URL,
-      QUEUE_PREFIX: env.QUEUE_PREFIX,
-      MONGO_URL: env.MONGO_URL,
-      SECRETS_KEYS: env.SECRETS_KEYS,
-      MICROSOFT_LOGIN_URL: env.MICROSOFT_LOGIN_URL,
-      MICROSOFT_GRAPH_URL: env.MICROSOFT_GRAPH_URL,
-      LOG_LEVEL: 'silent',
-    });
-    const logger = createLogger({ service: 'workers', level: 'silent' });
-    clients = await createClients(config, { logger, dbName: h.deps.store.name });
     // Polling every second instead of every minute, so the test email shows up within the test.
-    const deps = { ...clients.deps, inboxPolicy: { ...DEFAULT_INBOX_POLICY, pollIntervalMs: 1_000, jitter: 0 } };
-    const served = ['send', 'inbox-sync', 'token-refresh'] as const;
-    workers = startWorkers({
-      registrations: registrationsFor(deps, served),
-      served,
-      connection: clients.workerRedis,
-      prefix: config.QUEUE_PREFIX,
-      logger,
+    workers = await startRealWorkers(h, ['send', 'inbox-sync', 'token-refresh'], {
+      deps: (deps) => ({ ...deps, inboxPolicy: { ...DEFAULT_INBOX_POLICY, pollIntervalMs: 1_000, jitter: 0 } }),
     });
   });
 
   afterAll(async () => {
     await workers?.close();
-    await clients?.close();
     await h?.close();
   });
 

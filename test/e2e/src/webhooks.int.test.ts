@@ -1,9 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { startWorkers, type RunningWorkers } from '@outlook-connect/queues';
-import { createLogger, parseEnv } from '@outlook-connect/shared';
-import { createClients, registrationsFor, workersEnv, type Clients } from '@outlook-connect/workers';
 import {
   call,
   connectThroughApi,
@@ -11,6 +8,7 @@ import {
   startGatewayHarness,
   type GatewayHarness,
 } from '@outlook-connect/auth-gateway/testing';
+import { startRealWorkers, type RealWorkers } from './real-workers';
 
 // What a CRM in any language sees: it registers an endpoint through the API, connects a mailbox, and receives
 // connection.created as a Standard Webhook it verifies with the secret the API showed it once; after a rotation both
@@ -18,8 +16,7 @@ import {
 
 describe('events out as signed webhooks, end to end', () => {
   let h: GatewayHarness;
-  let clients: Clients;
-  let workers: RunningWorkers;
+  let workers: RealWorkers;
   let server: http.Server;
   const received: Array<{ headers: Record<string, string>; body: string }> = [];
   let url = '';
@@ -36,32 +33,13 @@ describe('events out as signed webhooks, end to end', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/crm/hooks`;
     h = await startGatewayHarness('gwhooks', { env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: '127.0.0.1' } });
-    const env = h.deps.env;
-    const config = parseEnv('workers', workersEnv, {
-      REDIS_URL: env.REDIS_URL,
-      QUEUE_PREFIX: env.QUEUE_PREFIX,
-      MONGO_URL: env.MONGO_URL,
-      SECRETS_KEYS: env.SECRETS_KEYS,
-      MICROSOFT_LOGIN_URL: env.MICROSOFT_LOGIN_URL,
-      MICROSOFT_GRAPH_URL: env.MICROSOFT_GRAPH_URL,
-      WEBHOOK_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-    });
-    const logger = createLogger({ service: 'workers', level: 'silent' });
-    clients = await createClients(config, { logger, dbName: h.deps.store.name });
-    const served = ['events', 'webhook-delivery'] as const;
-    workers = startWorkers({
-      registrations: registrationsFor(clients.deps, served),
-      served,
-      connection: clients.workerRedis,
-      prefix: config.QUEUE_PREFIX,
-      logger,
+    workers = await startRealWorkers(h, ['events', 'webhook-delivery'], {
+      env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: '127.0.0.1' },
     });
   });
 
   afterAll(async () => {
     await workers?.close();
-    await clients?.close();
     await h?.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
