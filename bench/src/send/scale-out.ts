@@ -7,6 +7,7 @@ import {
 } from '@outlook-connect/queues';
 import { parseEnv, redisEnv } from '@outlook-connect/shared';
 import { ensureRedisCluster } from '@outlook-connect/stack';
+import { startCpuWindow, type CpuWindow } from '../lib/cpu-usage';
 import { pollUntil, progress, sleep } from '../lib/progress';
 import { rateFromTimestamps } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
@@ -26,6 +27,12 @@ export interface ScaleOutRun {
   sendsPerSec: number | null;
   /** The most Graph requests one mailbox had in flight at once (the gate allows maxConcurrent). */
   peakMailboxConcurrency: number;
+  /**
+   * From the first send at Graph to the last (or the timeout): the machine's busy share of all cores, and the CPU of
+   * the worker processes (1 = one core busy throughout). The store, the emulator, Redis and this process share the
+   * machine, so a machine near 100% busy says the run measured the machine, not the workers.
+   */
+  cpu: CpuWindow & { workerCoresTotal: number | null };
 }
 
 export interface LimitCheck {
@@ -152,6 +159,9 @@ const peakConcurrency = (env: BenchEnv, boxes: ScaleOutOptions['mailboxes']) => 
   return Math.max(0, ...boxes.map((b) => mailbox[b.email.toLowerCase()]?.peakConcurrency ?? 0));
 };
 
+const sumOrNull = (xs: Array<number | null>): number | null =>
+  xs.length && xs.every((x) => x !== null) ? xs.reduce<number>((a, x) => a + x!, 0) : null;
+
 /** A backlog over every mailbox, drained by `processes` worker processes: sends/s from Graph's sentDateTime. */
 async function throughputRun(
   env: BenchEnv,
@@ -165,8 +175,15 @@ async function throughputRun(
   const markers = await enqueueAll(env, target, opts.mailboxes, perBox, tag);
   progress(`scale-out: ${target.redis}, ${processes} process(es): ${markers.length} sends enqueued`);
   const workers = startWorkers(env, target, processes, opts.concurrency);
+  let cpu: CpuWindow;
   try {
-    await pollUntil(() => atGraph(env, markers) === markers.length, opts.timeoutMs, 250).catch(() => undefined);
+    // The window starts with the first send at Graph: the workers' start (loading the code) is not part of the run.
+    const started = Date.now();
+    await pollUntil(() => atGraph(env, markers) > 0, opts.timeoutMs, 100).catch(() => undefined);
+    const window = startCpuWindow(workers.map((w) => w.child.pid));
+    const left = Math.max(1_000, opts.timeoutMs - (Date.now() - started));
+    await pollUntil(() => atGraph(env, markers) === markers.length, left, 250).catch(() => undefined);
+    cpu = window.end();
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }
@@ -181,8 +198,12 @@ async function throughputRun(
     sentAtGraph: atGraph(env, markers),
     sendsPerSec: rateFromTimestamps(times),
     peakMailboxConcurrency: peakConcurrency(env, opts.mailboxes),
+    cpu: { ...cpu, workerCoresTotal: sumOrNull(cpu.processCores) },
   };
-  progress(`scale-out: ${target.redis}, ${processes} process(es): ${run.sendsPerSec?.toFixed(1) ?? '-'} sends/s`);
+  const pct = (v: number | null) => (v === null ? '-' : `${Math.round(v * 100)}%`);
+  progress(
+    `scale-out: ${target.redis}, ${processes} process(es): ${run.sendsPerSec?.toFixed(1) ?? '-'} sends/s; machine ${pct(cpu.machineBusy)} busy of ${cpu.cores} cores, workers ${run.cpu.workerCoresTotal?.toFixed(2) ?? '-'} cores (${cpu.processCores.map((c) => c?.toFixed(2) ?? '-').join(' + ')})`,
+  );
   if (run.sentAtGraph < run.sends) await target.queues.queue('send').drain(true);
   return run;
 }
