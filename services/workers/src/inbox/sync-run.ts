@@ -22,7 +22,7 @@ import {
   writeMessages,
 } from './message-store';
 import { isNewArrival, receivedEvent } from './received-events';
-import { sendsAnsweredBy } from './reply-link';
+import { createSendsLookup, replyLookupRequest, type SendsLookup } from './reply-lookup';
 import { beginFullPass, completePass, passCompletionSet, savePageProgress } from './sync-state';
 
 // One run of a mailbox's inbox sync: up to maxPagesPerRun delta pages, each applied to the store before the next.
@@ -33,6 +33,8 @@ export interface SyncRunDeps {
   graph: MailboxGraph;
   inboxPolicy: InboxPolicy;
   now: () => number;
+  /** The process's reply-link lookup (shared by the runs in flight); absent: one of the run's own. */
+  sendsLookup?: SendsLookup;
   /** Called between pages (keeps the run's lock alive). */
   onPage?: () => Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function runInboxSync(
   const full = isFullPass(start);
   const client = deps.graph(conn._id);
   const prefer = `odata.maxpagesize=${policy.pageSize}`;
+  const sendsLookup = deps.sendsLookup ?? createSendsLookup(models);
   const result: SyncRunResult = {
     start,
     full,
@@ -116,7 +119,7 @@ export async function runInboxSync(
     // instead of storing a message whose event was never sent.
     const arrivals = candidates.filter((m) => !known(m));
     if (arrivals.length > 0) {
-      const sends = await sendsAnsweredBy(models, conn, arrivals);
+      const sends = await sendsLookup(replyLookupRequest(conn._id, arrivals));
       // The page's events in one round trip.
       await emitEvents(
         deps.queues,
