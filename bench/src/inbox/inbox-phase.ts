@@ -3,7 +3,7 @@ import { syncInboxNow } from '@outlook-connect/queues';
 import { pollUntil, progress } from '../lib/progress';
 import { ratePerSec, ratio } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
-import { countStoreOps, spawnTs, workersMain } from '../setup/child-process';
+import { countStoreOps, spawnTs, withCpuProfile, workersMain } from '../setup/child-process';
 
 // Inbox ingest: Inboxes filled in the emulator before the connect flow, then the first sync of each by a worker
 // process running the real sync code (delta pages -> events -> upserts -> cursor). Baseline: the very documents it
@@ -32,12 +32,10 @@ export async function runInboxPhase(
   const worker = spawnTs(
     'inbox sync worker (ours)',
     workersMain,
-    {
-      ...env.childEnv,
-      WORKER_QUEUES: 'inbox-sync',
-      INBOX_POLL_INTERVAL_SEC: '3600',
-      ...countStoreOps(),
-    },
+    withCpuProfile(
+      { ...env.childEnv, WORKER_QUEUES: 'inbox-sync', INBOX_POLL_INTERVAL_SEC: '3600', ...countStoreOps() },
+      process.env.BENCH_INBOX_CPU_PROF_DIR,
+    ),
     env.rss,
   );
   let rows: SyncFields[] = [];

@@ -3,7 +3,7 @@ import { syncInboxNow } from '@outlook-connect/queues';
 import { pollUntil, progress } from '../lib/progress';
 import { ratePerSec } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
-import { spawnTs, workersMain } from '../setup/child-process';
+import { spawnTs, withCpuProfile, workersMain } from '../setup/child-process';
 
 // One Inbox above Graph's filtered-delta cap (5,000 messages), synced by a worker process running the real sync code,
 // with a delta reset (410 + Location) in the middle of the first pass: every message must end up stored once.
@@ -30,7 +30,10 @@ export async function runLargeInbox(
   const worker = spawnTs(
     'inbox sync worker (large Inbox)',
     workersMain,
-    { ...env.childEnv, WORKER_QUEUES: 'inbox-sync', INBOX_POLL_INTERVAL_SEC: '3600' },
+    withCpuProfile(
+      { ...env.childEnv, WORKER_QUEUES: 'inbox-sync', INBOX_POLL_INTERVAL_SEC: '3600' },
+      process.env.BENCH_INBOX_CPU_PROF_DIR,
+    ),
     env.rss,
   );
   let resetAtStored: number | null;

@@ -18,6 +18,16 @@ export const countStoreOps = (): Record<string, string> =>
       }
     : {};
 
+/**
+ * BENCH_INBOX_CPU_PROF_DIR=<dir>: a worker writes a V8 CPU profile there when it stops (where its time goes). Merges
+ * with the other NODE_OPTIONS of `env` (countStoreOps).
+ */
+export function withCpuProfile(env: Record<string, string>, dir: string | undefined): Record<string, string> {
+  if (!dir) return env;
+  const base = env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
+  return { ...env, NODE_OPTIONS: `${base} --cpu-prof --cpu-prof-dir=${dir}`.trim() };
+}
+
 export interface Spawned {
   name: string;
   child: ChildProcess;

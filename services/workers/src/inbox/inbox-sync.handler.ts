@@ -1,6 +1,7 @@
 import { handlerFor, postpone } from '@outlook-connect/queues';
 import type { WorkerDeps } from '../worker-deps';
 import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
+import { createSendsLookup } from './reply-lookup';
 import { syncConnection } from './sync-connection';
 import type { PushPolicy } from '../push/push-policy';
 
@@ -17,11 +18,13 @@ export function inboxPolicyOf(deps: InboxDeps): InboxPolicy {
  */
 export const inboxSyncRegistration = (deps: InboxDeps) => {
   const policy = inboxPolicyOf(deps);
+  // One reply-link lookup for the process: the runs in flight share its store queries.
+  const sendsLookup = createSendsLookup(deps.models);
   return handlerFor(
     'inbox-sync',
     async (payload, ctx) => {
       const outcome = await syncConnection(
-        { ...deps, inboxPolicy: policy },
+        { ...deps, inboxPolicy: policy, sendsLookup },
         payload.connectionId,
         payload.full === true,
       );

@@ -1,4 +1,4 @@
-import type { ConnectionDoc, Models, SendDoc } from '@outlook-connect/shared';
+import type { SendDoc } from '@outlook-connect/shared';
 import type { InboxMessageFields } from './graph-message';
 
 // Links an incoming message to a send of ours: the sequence engine stops a sequence on a reply to it.
@@ -28,29 +28,4 @@ export function replyTargetOf(
     .filter((s) => s.conversationId === message.conversationId)
     .sort((a, b) => (b.sentAt?.getTime() ?? 0) - (a.sentAt?.getTime() ?? 0));
   return inConversation[0] ?? null;
-}
-
-/** Our sent sends that any of these messages could answer (one query per page of new messages). */
-export async function sendsAnsweredBy(
-  models: Pick<Models, 'Send'>,
-  conn: Pick<ConnectionDoc, '_id'>,
-  messages: InboxMessageFields[],
-): Promise<SentRef[]> {
-  const conversations = [...new Set(messages.map((m) => m.conversationId).filter((c): c is string => !!c))];
-  const messageIds = [
-    ...new Set(
-      messages
-        .flatMap((m) => [m.internetMessageId, m.inReplyTo, ...(m.references ?? [])])
-        .filter((x): x is string => !!x),
-    ),
-  ];
-  if (conversations.length === 0 && messageIds.length === 0) return [];
-  return models.Send.find(
-    {
-      connectionId: conn._id,
-      status: 'sent',
-      $or: [{ conversationId: { $in: conversations } }, { internetMessageId: { $in: messageIds } }],
-    },
-    { _id: 1, internetMessageId: 1, conversationId: 1, sentAt: 1 },
-  ).lean();
 }

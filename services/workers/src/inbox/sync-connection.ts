@@ -14,6 +14,7 @@ import type { InboxPolicy } from './inbox-policy';
 import { nextPollDelayMs, notPolledReason } from './poll-schedule';
 import { acquireSyncLock, SyncLockLostError } from './sync-lock';
 import { failureAction, shouldRecordFailure, shouldRecordSuccess } from './sync-outcome';
+import type { SendsLookup } from './reply-lookup';
 import { runInboxSync, type SyncRunResult } from './sync-run';
 import { markAttempt, recordSyncFailure, recordSyncSuccess, setNextSyncAt } from './sync-state';
 import { nextSyncDelayMs, syncRunStarted } from '../push/next-sync';
@@ -34,6 +35,8 @@ export interface InboxSyncDeps {
   /** Push settings: with healthy push the mailbox is polled at the slow safety interval. Absent: push off. */
   pushPolicy?: PushPolicy;
   random?: () => number;
+  /** The process's reply-link lookup (inbox-sync.handler); absent: each run uses one of its own. */
+  sendsLookup?: SendsLookup;
 }
 
 export type SyncOutcome =

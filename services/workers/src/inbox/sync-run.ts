@@ -22,7 +22,7 @@ import {
   writeMessages,
 } from './message-store';
 import { isNewArrival, receivedEvent } from './received-events';
-import { sendsAnsweredBy } from './reply-link';
+import { createSendsLookup, replyLookupRequest, type SendsLookup } from './reply-lookup';
 import { beginFullPass, completePass, passCompletionSet, savePageProgress } from './sync-state';
 
 // One run of a mailbox's inbox sync: up to maxPagesPerRun delta pages, each applied to the store before the next.
@@ -33,6 +33,8 @@ export interface SyncRunDeps {
   graph: MailboxGraph;
   inboxPolicy: InboxPolicy;
   now: () => number;
+  /** The process's reply-link lookup (shared by the runs in flight); absent: one of the run's own. */
+  sendsLookup?: SendsLookup;
   /** Called between pages (keeps the run's lock alive). */
   onPage?: () => Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function runInboxSync(
   const full = isFullPass(start);
   const client = deps.graph(conn._id);
   const prefer = `odata.maxpagesize=${policy.pageSize}`;
+  const sendsLookup = deps.sendsLookup ?? createSendsLookup(models);
   const result: SyncRunResult = {
     start,
     full,
@@ -81,21 +84,28 @@ export async function runInboxSync(
     passCompleted: false,
   };
 
-  let fetchPage: () => Promise<DeltaPage>;
+  let page: Promise<DeltaPage>;
   const migrating =
     full && ((start.kind === 'full' && start.reason === 'ids') || isMigrationPass(conn.sync, start.generation));
   if (start.kind === 'full') {
     await beginFullPass(models, conn._id, start.generation, start.reason === 'ids');
     const req = fullPassRequest(messageSelect(policy.readHeaders));
-    fetchPage = () => client.api(req.path).select(req.select).header('Prefer', prefer).get();
+    page = client.api(req.path).select(req.select).header('Prefer', prefer).get();
   } else {
     const link = start.link;
-    fetchPage = () => client.api(link).header('Prefer', prefer).get();
+    page = client.api(link).header('Prefer', prefer).get();
   }
 
   while (result.pages < policy.maxPagesPerRun) {
-    const plan = planDeltaPage(await fetchPage());
+    const plan = planDeltaPage(await page);
     result.pages += 1;
+    // The next page is requested now and written after this one: its Graph round trip overlaps this page's store
+    // writes (2 of the mailbox's 4 Graph slots at most). The pass still applies pages in order, and the pageLink is
+    // saved only once this page is written; a failure of the early request surfaces when the loop reaches it, as before.
+    const prefetched =
+      plan.next.kind === 'next' && result.pages < policy.maxPagesPerRun
+        ? settledLater(client.api(plan.next.link).header('Prefer', prefer).get() as Promise<DeltaPage>)
+        : null;
     // Only messages that arrived while connected can need an event, so only those are looked up before writing (one
     // `_id` query; FerretDB scans for it); the rest (the history of a first pass) go straight to insertMany, where a
     // row already stored shows up as a duplicate key and is updated instead.
@@ -116,7 +126,7 @@ export async function runInboxSync(
     // instead of storing a message whose event was never sent.
     const arrivals = candidates.filter((m) => !known(m));
     if (arrivals.length > 0) {
-      const sends = await sendsAnsweredBy(models, conn, arrivals);
+      const sends = await sendsLookup(replyLookupRequest(conn._id, arrivals));
       // The page's events in one round trip.
       await emitEvents(
         deps.queues,
@@ -148,8 +158,9 @@ export async function runInboxSync(
     if (plan.next.kind === 'next') {
       const link = plan.next.link;
       await savePageProgress(models, conn._id, link, storedDelta);
-      fetchPage = () => client.api(link).header('Prefer', prefer).get();
       await deps.onPage?.();
+      if (!prefetched) break;
+      page = prefetched;
       continue;
     }
     // A complete unfiltered pass saw the whole Inbox: what it did not see is gone from Outlook. Purge before installing
@@ -168,4 +179,10 @@ export async function runInboxSync(
     break;
   }
   return result;
+}
+
+/** The promise as is, with its rejection marked handled until awaited (an early request the run may never reach). */
+function settledLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
