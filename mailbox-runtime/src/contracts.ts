@@ -59,12 +59,16 @@ export interface MailboxGate {
   pause(connectionId: string, untilMs: number, reason: string): Promise<void>;
   pausedUntil(connectionId: string): Promise<number | null>;
   /** Reserves sending budget (per-minute sends and daily recipients); throws MailboxBusyError when over. */
-  reserveSend(
-    connectionId: string,
-    recipients: number,
-    limits: { sendsPerMinute: number; dailyRecipientCap: number },
-  ): Promise<void>;
+  reserveSend(connectionId: string, recipients: number, limits: SendBudgetLimits): Promise<void>;
+  /**
+   * withSlot and reserveSend in one step, for the request that sends: checks the pause, takes a slot and reserves the
+   * budget together (one Redis call), or takes nothing and throws MailboxBusyError (RecipientsOverDailyCapError for a
+   * message over the cap on its own).
+   */
+  withSendSlot<T>(connectionId: string, recipients: number, limits: SendBudgetLimits, fn: () => Promise<T>): Promise<T>;
 }
+
+export type SendBudgetLimits = { sendsPerMinute: number; dailyRecipientCap: number };
 
 /** A Graph client bound to one mailbox: tokens from AccessTokens, each request through MailboxGate, 429/503 pause the mailbox, no automatic re-POST. */
 export type MailboxGraph = (connectionId: string, seed?: AccessTokenSeed) => Client;

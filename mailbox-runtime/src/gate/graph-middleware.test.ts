@@ -8,7 +8,7 @@ import {
   type MailboxGate,
 } from '../contracts';
 import { connectionUnusableOf, mailboxBusyOf, MailboxRequestError } from './errors';
-import { MailboxAuthMiddleware, MailboxGateMiddleware } from './graph-middleware';
+import { MailboxAuthMiddleware, MailboxGateMiddleware, SendBudget } from './graph-middleware';
 import { callGraph, microsoftFailureOf } from './graph-call';
 import { TokenRefreshFailedError } from '../tokens/access-tokens';
 import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
@@ -32,6 +32,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 function fakeGate(overrides: Partial<MailboxGate> = {}) {
   const pauses: Array<{ connectionId: string; untilMs: number; reason: string }> = [];
+  const reserved: Array<{ connectionId: string; recipients: number }> = [];
   let inSlot = 0;
   const gate: MailboxGate = {
     async withSlot(_id, fn) {
@@ -49,9 +50,18 @@ function fakeGate(overrides: Partial<MailboxGate> = {}) {
       return null;
     },
     async reserveSend() {},
+    async withSendSlot(connectionId, recipients, _limits, fn) {
+      reserved.push({ connectionId, recipients });
+      inSlot += 1;
+      try {
+        return await fn();
+      } finally {
+        inSlot -= 1;
+      }
+    },
     ...overrides,
   };
-  return { gate, pauses, inSlot: () => inSlot };
+  return { gate, pauses, reserved, inSlot: () => inSlot };
 }
 
 function fakeTokens(): AccessTokens & { renewed: string[] } {
@@ -139,6 +149,47 @@ describe('mailbox Graph middleware', () => {
     expect(result).toEqual({ id: 'draft' });
     expect(tokens.renewed).toEqual(['token-1']);
     expect(fetch.seen.map((s) => s.auth)).toEqual(['Bearer token-1', 'Bearer token-2']);
+  });
+
+  it('a request carrying a SendBudget reserves it with its slot, once: a replay after a 401 takes only a slot', async () => {
+    const tokens = fakeTokens();
+    const slots: string[] = [];
+    const fake = fakeGate({
+      withSlot: async (_id, fn) => {
+        slots.push('slot');
+        return fn();
+      },
+    });
+    const fetch = new ScriptedFetch([
+      () => json(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } }),
+      () => json(202, {}),
+      () => json(200, { id: 'me' }),
+    ]);
+    const graph = client({ tokens, gate: fake.gate, fetch });
+    const budget = new SendBudget(3, { sendsPerMinute: 30, dailyRecipientCap: 10_000 });
+    await graph.api('/me/sendMail').middlewareOptions([budget]).post({});
+    expect(fake.reserved).toEqual([{ connectionId: 'conn_1', recipients: 3 }]);
+    expect(slots).toEqual(['slot']); // the replay
+    await graph.api('/me').get(); // a request without a budget reserves nothing
+    expect(fake.reserved).toHaveLength(1);
+    expect(slots).toEqual(['slot', 'slot']);
+  });
+
+  it('a refused send reservation comes out as the busy mailbox it is, and nothing is requested', async () => {
+    const fetch = new ScriptedFetch([]);
+    const { gate } = fakeGate({
+      withSendSlot: async () => {
+        throw new MailboxBusyError('conn_1', 61_000, 'send_rate');
+      },
+    });
+    const err = await callGraph(() =>
+      client({ tokens: fakeTokens(), gate, fetch })
+        .api('/me/sendMail')
+        .middlewareOptions([new SendBudget(1, { sendsPerMinute: 1, dailyRecipientCap: 10 })])
+        .post({}),
+    ).catch((e: unknown) => e);
+    expect(mailboxBusyOf(err)).toMatchObject({ why: 'send_rate', retryAtMs: 61_000 });
+    expect(fetch.seen).toHaveLength(0);
   });
 
   it('a 429 pauses the mailbox until Retry-After and surfaces as a classified GraphError, without a retry', async () => {

@@ -1,4 +1,9 @@
-import { GraphClientError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  GraphClientError,
+  type Context,
+  type Middleware,
+  type MiddlewareOptions,
+} from '@microsoft/microsoft-graph-client';
 import { GraphAccessTokenError, GraphTransportError, parseRetryAfter } from '@outlook-connect/shared';
 import {
   ConnectionUnusableError,
@@ -6,6 +11,7 @@ import {
   type AccessTokens,
   type AccessTokenSeed,
   type MailboxGate,
+  type SendBudgetLimits,
 } from '../contracts';
 import { TokenRefreshFailedError } from '../tokens/access-tokens';
 import { MailboxRequestError, OwnRequestError } from './errors';
@@ -95,6 +101,18 @@ export interface GateMiddlewareOptions {
   onPause?: (info: { connectionId: string; status: number; untilMs: number }) => void;
 }
 
+/**
+ * A request option for the request that sends (`.middlewareOptions([new SendBudget(...)])`): the gate takes its slot
+ * and reserves the send budget in one step (withSendSlot). Reserved once: a replay after a 401 takes only a slot.
+ */
+export class SendBudget implements MiddlewareOptions {
+  reserved = false;
+  constructor(
+    readonly recipients: number,
+    readonly limits: SendBudgetLimits,
+  ) {}
+}
+
 /** Holds one of the mailbox's slots for the request; a 429 (or 503/504 with Retry-After) pauses the whole mailbox. */
 export class MailboxGateMiddleware extends Link {
   constructor(private readonly opts: GateMiddlewareOptions) {
@@ -103,8 +121,14 @@ export class MailboxGateMiddleware extends Link {
 
   async execute(context: Context): Promise<void> {
     const { connectionId, gate } = this.opts;
+    const budget = context.middlewareControl?.getMiddlewareOptions(SendBudget) as SendBudget | undefined;
     try {
-      await gate.withSlot(connectionId, () => this.pass(context));
+      if (budget && !budget.reserved) {
+        await gate.withSendSlot(connectionId, budget.recipients, budget.limits, () => {
+          budget.reserved = true;
+          return this.pass(context);
+        });
+      } else await gate.withSlot(connectionId, () => this.pass(context));
     } catch (err) {
       throw carry(err);
     }

@@ -13,3 +13,4 @@ export {
   type SendLimits,
 } from './limits';
 export { callGraph, isMicrosoftError, MicrosoftCallError, microsoftFailureOf } from './graph-call';
+export { SendBudget } from './graph-middleware';

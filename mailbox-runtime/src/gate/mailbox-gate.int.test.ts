@@ -136,4 +136,58 @@ describe('mailbox gate on Redis', () => {
     t = Date.parse('2030-01-02T00:00:01Z');
     await expect(gate.reserveSend('conn_daily', 5, limits)).resolves.toBeUndefined();
   });
+
+  describe('withSendSlot: the pause, a slot and the send budget in one step', () => {
+    const keysOf = (conn: string) => redisKeys.mailbox(iso.queuePrefix, conn);
+
+    it('takes a slot and the budget together, frees the slot after, and shares the budget with reserveSend', async () => {
+      let t = Date.parse('2030-02-01T10:00:00Z');
+      const limits = { sendsPerMinute: 3, dailyRecipientCap: 10 };
+      const a = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, now: () => t });
+      const b = createMailboxGate({ redis: redisB, prefix: iso.queuePrefix, now: () => t });
+      let slotsDuring = -1;
+      await a.withSendSlot('conn_send', 2, limits, async () => {
+        slotsDuring = await redisA.zcard(keysOf('conn_send').slots);
+      });
+      expect(slotsDuring).toBe(1);
+      expect(await redisA.zcard(keysOf('conn_send').slots)).toBe(0);
+      await b.reserveSend('conn_send', 2, limits);
+      await b.withSendSlot('conn_send', 2, limits, async () => 'sent');
+      // The minute's 3 sends are taken: refused, and the refusal took no slot and no recipients.
+      const err = await a.withSendSlot('conn_send', 1, limits, async () => 'ran').catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'MailboxBusyError', why: 'send_rate', retryAtMs: t + 60_001 });
+      expect(await redisA.zcard(keysOf('conn_send').slots)).toBe(0);
+      expect(await redisA.get(keysOf('conn_send').recipients('2030-02-01'))).toBe('6');
+      t += 60_001;
+      // 6 of 10 recipients used today: 5 more is over the cap (nothing taken), 4 fits.
+      const over = await a.withSendSlot('conn_send', 5, limits, async () => 'ran').catch((e: unknown) => e);
+      expect(over).toMatchObject({ why: 'daily_recipients', retryAtMs: Date.parse('2030-02-02T00:00:00Z') });
+      expect(await redisA.get(keysOf('conn_send').recipients('2030-02-01'))).toBe('6');
+      expect(await redisA.zcount(keysOf('conn_send').sendWindow, t - 60_000, '+inf')).toBe(0);
+      await expect(a.withSendSlot('conn_send', 4, limits, async () => 'sent')).resolves.toBe('sent');
+      await expect(a.withSendSlot('conn_send', 11, limits, async () => 'ran')).rejects.toMatchObject({
+        name: 'RecipientsOverDailyCapError',
+      });
+    });
+
+    it('a paused mailbox takes nothing; every slot taken waits, then gives up without reserving', async () => {
+      const t = 7_000_000;
+      const limits = { sendsPerMinute: 100, dailyRecipientCap: 1_000 };
+      const gate = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, now: () => t, acquireWaitMs: 0 });
+      await gate.pause('conn_send_paused', t + 2_000, 'http_429');
+      const paused = await gate.withSendSlot('conn_send_paused', 1, limits, async () => 'ran').catch((e: unknown) => e);
+      expect(paused).toMatchObject({ why: 'paused', retryAtMs: t + 2_000 });
+      expect(await redisA.exists(keysOf('conn_send_paused').sendWindow)).toBe(0);
+
+      const hold = deferred();
+      const held = Array.from({ length: 4 }, () => gate.withSlot('conn_send_full', () => hold.promise));
+      await new Promise((r) => setTimeout(r, 30));
+      const busy = await gate.withSendSlot('conn_send_full', 1, limits, async () => 'ran').catch((e: unknown) => e);
+      expect(busy).toMatchObject({ why: 'concurrency' });
+      expect(await redisA.exists(keysOf('conn_send_full').sendWindow)).toBe(0);
+      hold.resolve();
+      await Promise.all(held);
+      await expect(gate.withSendSlot('conn_send_full', 1, limits, async () => 'sent')).resolves.toBe('sent');
+    });
+  });
 });

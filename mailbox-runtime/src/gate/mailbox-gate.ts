@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisConnection } from '@outlook-connect/queues';
-import { MailboxBusyError, type MailboxGate } from '../contracts';
+import { MailboxBusyError, type MailboxGate, type SendBudgetLimits } from '../contracts';
 import {
   concurrencyRetryAt,
   DEFAULT_MAILBOX_LIMITS,
@@ -74,34 +74,86 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
     return { why: 'concurrency', until: concurrencyRetryAt(t, concurrencyRetryMs, random()) };
   }
 
-  async function acquire(connectionId: string): Promise<string> {
+  /** One attempt at the send call's step: a slot and the send budget together, or why not (nothing taken then). */
+  async function tryAcquireForSend(
+    connectionId: string,
+    recipients: number,
+    limits: SendBudgetLimits,
+  ): Promise<{ leaseId: string } | { why: MailboxBusyError['why']; until: number }> {
+    const keys = mailboxKeys(prefix, connectionId);
+    const leaseId = randomBytes(8).toString('hex');
+    const t = now();
+    const midnight = nextUtcMidnight(t);
+    const [ok, why, hint] = (await lua.ocReserveSendSlot(
+      keys.slots,
+      keys.pausedUntil,
+      keys.sendWindow,
+      keys.recipients(utcDay(t)),
+      t,
+      leaseId,
+      t + leaseMs,
+      maxConcurrent,
+      keyTtlMs,
+      `${t}-${leaseId}`,
+      limits.sendsPerMinute,
+      limits.dailyRecipientCap,
+      recipients,
+      midnight,
+      trimFlag(),
+    )) as ScriptReply;
+    if (ok === 1) return { leaseId };
+    if (why === 'paused') return { why, until: Number(hint) };
+    if (why === 'send_rate') return { why, until: sendRateRetryAt(Number(hint), t) };
+    if (why === 'daily_recipients') return { why, until: midnight };
+    return { why: 'concurrency', until: concurrencyRetryAt(t, concurrencyRetryMs, random()) };
+  }
+
+  /** Tries until a slot is free (bounded by acquireWaitMs); any other refusal (paused, over a limit) at once. */
+  async function acquire(
+    connectionId: string,
+    attempt: () => Promise<{ leaseId: string } | { why: MailboxBusyError['why']; until: number }>,
+  ): Promise<string> {
     const deadline = now() + acquireWaitMs;
     for (;;) {
-      const result = await tryAcquire(connectionId);
+      const result = await attempt();
       if ('leaseId' in result) return result.leaseId;
-      if (result.why === 'paused' || now() >= deadline)
+      if (result.why !== 'concurrency' || now() >= deadline)
         throw new MailboxBusyError(connectionId, result.until, result.why);
       await sleep(20 + Math.floor(random() * 60));
     }
   }
 
+  /** Runs fn holding the lease (renewed while it runs), then frees it. */
+  async function holding<T>(connectionId: string, leaseId: string, fn: () => Promise<T>): Promise<T> {
+    const keys = mailboxKeys(prefix, connectionId);
+    const renew = setInterval(
+      () => {
+        lua.ocRenewSlot(keys.slots, leaseId, now() + leaseMs, keyTtlMs).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
+    renew.unref();
+    try {
+      return await fn();
+    } finally {
+      clearInterval(renew);
+      await redis.zrem(keys.slots, leaseId).catch(() => undefined);
+    }
+  }
+
   const gate: MailboxGate = {
     async withSlot(connectionId, fn) {
-      const leaseId = await acquire(connectionId);
-      const keys = mailboxKeys(prefix, connectionId);
-      const renew = setInterval(
-        () => {
-          lua.ocRenewSlot(keys.slots, leaseId, now() + leaseMs, keyTtlMs).catch(() => undefined);
-        },
-        Math.max(10, Math.floor(leaseMs / 3)),
-      );
-      renew.unref();
-      try {
-        return await fn();
-      } finally {
-        clearInterval(renew);
-        await redis.zrem(keys.slots, leaseId).catch(() => undefined);
+      return holding(connectionId, await acquire(connectionId, () => tryAcquire(connectionId)), fn);
+    },
+
+    async withSendSlot(connectionId, recipients, limits, fn) {
+      if (exceedsDailyCap(recipients, limits)) {
+        throw new RecipientsOverDailyCapError(
+          `${recipients} recipients exceed the daily cap of ${limits.dailyRecipientCap}`,
+        );
       }
+      const leaseId = await acquire(connectionId, () => tryAcquireForSend(connectionId, recipients, limits));
+      return holding(connectionId, leaseId, fn);
     },
 
     async pause(connectionId, untilMs) {

@@ -8,6 +8,7 @@ const gate: MailboxGate = {
   pause: async () => undefined,
   pausedUntil: async () => null,
   reserveSend: async () => undefined,
+  withSendSlot: (_id, _recipients, _limits, fn) => fn(),
 };
 
 const tokens: AccessTokens = {

@@ -10,6 +10,7 @@ const SCRIPTS = {
   ocRenewSlot: { file: 'renew-slot.lua', keys: 1 },
   ocPause: { file: 'pause.lua', keys: 1 },
   ocReserveSend: { file: 'reserve-send.lua', keys: 2 },
+  ocReserveSendSlot: { file: 'reserve-send-slot.lua', keys: 4 },
   ocReleaseLease: { file: 'release-lease.lua', keys: 1 },
   ocExtendLease: { file: 'extend-lease.lua', keys: 1 },
 } as const;

@@ -6,6 +6,7 @@ import {
   connectionUnusableOf,
   mailboxBusyOf,
   microsoftFailureOf,
+  SendBudget,
   sendLimitsFor,
 } from '@outlook-connect/mailbox-runtime';
 import { recipientTotal } from './graph-message';
@@ -179,8 +180,9 @@ export async function sendViaSendMail(
 ): Promise<SentRecord> {
   const client = deps.graph(send.connectionId, seed);
   try {
-    await deps.gate.reserveSend(send.connectionId, recipientTotal(send.message), sendLimitsFor(conn));
-    await submit(state, () => sendMail(client, send.message, send.marker));
+    // The gate reserves the budget with the request's slot, in one step (a refusal: nothing taken, nothing sent).
+    const budget = new SendBudget(recipientTotal(send.message), sendLimitsFor(conn));
+    await submit(state, () => sendMail(client, send.message, send.marker, budget));
   } catch (err) {
     // Released through an outage too: a claim left behind would fail the send as delivery_unknown on its next attempt.
     if (!state.irreversible) await persist(() => releaseSubmission(deps, send._id));

@@ -1,5 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { callGraph } from '@outlook-connect/mailbox-runtime';
+import { callGraph, type SendBudget } from '@outlook-connect/mailbox-runtime';
 import type { OutgoingMessage } from '@outlook-connect/shared';
 import { markerFilter, toGraphMessage } from './graph-message';
 import type { MarkedMessage } from './send-policy';
@@ -81,14 +81,25 @@ export async function deleteDraft(client: Client, draftId: string): Promise<void
   });
 }
 
-/** send_only connections: one sendMail (or reply) call; Graph answers 202 with no id. */
-export async function sendMail(client: Client, message: OutgoingMessage, marker: string): Promise<void> {
+/**
+ * send_only connections: one sendMail (or reply) call; Graph answers 202 with no id. The gate reserves `budget` with
+ * the request's slot (one step: a refusal takes neither, and nothing is sent).
+ */
+export async function sendMail(
+  client: Client,
+  message: OutgoingMessage,
+  marker: string,
+  budget: SendBudget,
+): Promise<void> {
   return callGraph(async () => {
     const graphMessage = toGraphMessage(message, marker);
     if (message.replyToMessageId) {
-      await client.api(`/me/messages/${enc(message.replyToMessageId)}/reply`).post({ message: graphMessage });
+      await client
+        .api(`/me/messages/${enc(message.replyToMessageId)}/reply`)
+        .middlewareOptions([budget])
+        .post({ message: graphMessage });
       return;
     }
-    await client.api('/me/sendMail').post({ message: graphMessage, saveToSentItems: true });
+    await client.api('/me/sendMail').middlewareOptions([budget]).post({ message: graphMessage, saveToSentItems: true });
   });
 }
