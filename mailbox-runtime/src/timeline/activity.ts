@@ -1,7 +1,9 @@
-import type { ActivityType, ConnectionDoc, Models } from '@outlook-connect/shared';
+import { isDuplicateKeyError, type ActivityType, type ConnectionDoc, type Models } from '@outlook-connect/shared';
 import { createGroupWriter, type GroupWriter } from './group-writer';
 
 export type ActivityLine = {
+  /** A stable id for a line that a retry may write again (`sent` of a send): written twice, it is stored once. */
+  _id?: string;
   workspaceId: string;
   connectionId: string;
   type: ActivityType;
@@ -17,7 +19,12 @@ function writerFor(model: Models['ConnectionActivity']): GroupWriter<ActivityLin
   let writer = writers.get(model);
   if (!writer) {
     writer = createGroupWriter<ActivityLine>(async (lines) => {
-      await model.insertMany(lines, { ordered: false });
+      try {
+        await model.insertMany(lines, { ordered: false });
+      } catch (err) {
+        // Unordered: every other line went in; a line refused only for its stable id is already there.
+        if (!isDuplicateKeyError(err)) throw err;
+      }
     });
     writers.set(model, writer);
   }

@@ -79,7 +79,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
 
   /** It went out: the record must say so (a send_only retry could not find out), so a store outage is waited out here. */
   async function recordSent(record: SendDoc, ids: SentRecord): Promise<void> {
-    const sent = await persist(() => markSent(deps, record._id, ids));
+    const sent = await persist(() => markSent(deps, record, ids));
     if (sent?.sentItemsStatus === 'seen') await emitConfirmed(deps, sent); // a retry found the copy in Sent Items
     if (ids.sentItemsStatus === 'pending')
       await confirmLater({ _id: record._id, connectionId: record.connectionId, sentAt: null });
@@ -93,20 +93,23 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     if (modes.size > MODES_KEPT) modes.delete(modes.keys().next().value!);
   };
 
-  /** The claim (compare-and-set) with the connection and pause read alongside; null when the careful path must run. */
+  /**
+   * The claim (compare-and-set) with the connection read alongside; null when the careful path must run. The mailbox's
+   * pause is not read here: the gate checks it with the first Graph request (for sendMail, in the same Redis call that
+   * takes the slot and the budget), and a paused mailbox postpones the send there with nothing sent.
+   */
   async function claimWithConnection(sendId: string, data: { connectionId?: unknown }): Promise<SendDoc | null> {
     const connectionId = typeof data.connectionId === 'string' ? data.connectionId : null;
     const guess = connectionId ? modes.get(connectionId) : undefined;
     if (!connectionId || !guess) return null;
-    const [claim, seed, paused] = await Promise.all([
+    const [claim, seed] = await Promise.all([
       claimAttempt(deps, sendId, { claimSubmission: guess === 'send_mail' }),
       deps.tokens.get(connectionId).catch(() => null),
-      deps.gate.pausedUntil(connectionId).catch(() => -1),
     ]);
     if (!claim) return null;
     const mode = seed ? sendModeFor(seed.connection.grantedScopes) : 'none';
     if (seed && mode !== 'none') rememberMode(connectionId, mode);
-    const ready = seed?.connection.status === 'active' && mode === guess && paused === null;
+    const ready = seed?.connection.status === 'active' && mode === guess;
     if (!seed || !ready || claim.after.connectionId !== connectionId) {
       await persist(() => releaseClaim(deps, claim.before));
       return null;
@@ -120,7 +123,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     concurrency: deps.concurrency,
     policy: sendOperationPolicy(policy),
 
-    // The hot path: the claim, the connection (with its token) and the mailbox's pause in one round trip, when the job
+    // The hot path: the claim and the connection (with its token) in one round trip, when the job
     // names its connection and this process knows the connection's send mode. Anything else (a connection not ready,
     // its mode changed, a record not open or not due) undoes the claim and takes the careful path below.
     async open(sendId, ctx) {

@@ -18,8 +18,10 @@ export async function activity(
   send: SendDoc,
   type: ActivityType,
   detail: Record<string, unknown>,
+  stableId?: string,
 ): Promise<void> {
   const line: ActivityLine = {
+    ...(stableId ? { _id: stableId } : {}),
     workspaceId: send.workspaceId,
     connectionId: send.connectionId,
     type,
@@ -183,14 +185,26 @@ export async function emitOutcome(deps: Deps, send: SendDoc): Promise<void> {
   }
 }
 
-export async function markSent(deps: Deps, sendId: string, ids: SentRecord): Promise<SendDoc | null> {
+/** The send's `sent` line has a stable id: markSent run again (a retry through an outage) stores it once. */
+export const sentLineId = (sendId: string) => `act_sent_${sendId}`;
+
+/**
+ * The outcome of a send that went out, in one store round trip: the compare-and-set to `sent` and its timeline line
+ * (group-committed) together. The line is true whatever the write finds (Graph took the message), and its stable id
+ * keeps a retry from adding a second one. Then the event (Redis).
+ */
+export async function markSent(deps: Deps, send: SendDoc, ids: SentRecord): Promise<SendDoc | null> {
+  const sendId = send._id;
   const now = new Date(deps.now());
   const seenAt = ids.sentItemsStatus === 'seen' ? now : null;
-  const sent = await deps.models.Send.findOneAndUpdate(
-    { _id: sendId, status: { $in: OPEN } },
-    { $set: { status: 'sent', sentAt: now, error: null, ...ids, sentItemsSeenAt: seenAt } },
-    { returnDocument: 'after' },
-  ).lean<SendDoc>();
+  const [sent] = await Promise.all([
+    deps.models.Send.findOneAndUpdate(
+      { _id: sendId, status: { $in: OPEN } },
+      { $set: { status: 'sent', sentAt: now, error: null, ...ids, sentItemsSeenAt: seenAt } },
+      { returnDocument: 'after' },
+    ).lean<SendDoc>(),
+    activity(deps, send, 'sent', { recipients: recipientCount(send) }, sentLineId(sendId)),
+  ]);
   if (!sent) {
     // A retry after this very write went through (the activity line or the event failed): the event must still go out.
     const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
@@ -202,15 +216,12 @@ export async function markSent(deps: Deps, sendId: string, ids: SentRecord): Pro
   }
   // The files are on the sent message now: their copies in our store go (the sweep retries a crash here).
   await removeUploadedFiles(deps, sent);
-  // The timeline line (a grouped insert) and the event (Redis) together: a retry after either failed emits again.
-  await Promise.all([
-    activity(deps, sent, 'sent', {
-      recipients: sent.message.to.length + (sent.message.cc?.length ?? 0) + (sent.message.bcc?.length ?? 0),
-    }),
-    emitOutcome(deps, sent),
-  ]);
+  await emitOutcome(deps, sent);
   return sent;
 }
+
+const recipientCount = (send: SendDoc) =>
+  send.message.to.length + (send.message.cc?.length ?? 0) + (send.message.bcc?.length ?? 0);
 
 export async function markFailed(deps: Deps, sendId: string, error: SendError): Promise<SendDoc | null> {
   const failed = await deps.models.Send.findOneAndUpdate(
