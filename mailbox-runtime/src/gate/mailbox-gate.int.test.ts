@@ -170,6 +170,20 @@ describe('mailbox gate on Redis', () => {
       });
     });
 
+    it('a send over the rate is told at once, even while every slot is taken', async () => {
+      const t = 8_000_000;
+      const limits = { sendsPerMinute: 1, dailyRecipientCap: 1_000 };
+      const gate = createMailboxGate({ redis: redisA, prefix: iso.queuePrefix, now: () => t, acquireWaitMs: 60_000 });
+      await gate.reserveSend('conn_send_rate', 1, limits);
+      const hold = deferred();
+      const held = Array.from({ length: 4 }, () => gate.withSlot('conn_send_rate', () => hold.promise));
+      await new Promise((r) => setTimeout(r, 30));
+      const err = await gate.withSendSlot('conn_send_rate', 1, limits, async () => 'ran').catch((e: unknown) => e);
+      expect(err).toMatchObject({ why: 'send_rate', retryAtMs: t + 60_001 });
+      hold.resolve();
+      await Promise.all(held);
+    });
+
     it('a paused mailbox takes nothing; every slot taken waits, then gives up without reserving', async () => {
       const t = 7_000_000;
       const limits = { sendsPerMinute: 100, dailyRecipientCap: 1_000 };

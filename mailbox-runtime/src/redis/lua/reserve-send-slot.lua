@@ -9,17 +9,18 @@ local now = tonumber(ARGV[1])
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 if paused > now then return {0, 'paused', paused} end
 local trim = ARGV[11] ~= '0'
-local live = '(' .. ARGV[1]
-if trim then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
-if redis.call('ZCOUNT', KEYS[1], live, '+inf') >= tonumber(ARGV[4]) then
-  local first = redis.call('ZRANGEBYSCORE', KEYS[1], live, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-  return {0, 'concurrency', tonumber(first[2])}
-end
+-- The send rate first: a send over it is told at once, not after waiting for a slot.
 local since = string.format('%d', now - 60000)
 if trim then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', since) end
 if redis.call('ZCOUNT', KEYS[3], '(' .. since, '+inf') >= tonumber(ARGV[7]) then
   local first = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. since, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
   return {0, 'send_rate', tonumber(first[2])}
+end
+local live = '(' .. ARGV[1]
+if trim then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
+if redis.call('ZCOUNT', KEYS[1], live, '+inf') >= tonumber(ARGV[4]) then
+  local first = redis.call('ZRANGEBYSCORE', KEYS[1], live, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  return {0, 'concurrency', tonumber(first[2])}
 end
 -- The day's recipients are counted first and given back when over (one command on the way that goes through).
 local recipients = tonumber(ARGV[9])
