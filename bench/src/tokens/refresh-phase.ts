@@ -45,6 +45,10 @@ export function compressedPolicy(lifetimeSec: number): CompressedPolicy {
 
 /** The refresh worker process, with the compressed policy (it keeps running into the compressed-lifetime run). */
 export function spawnRefreshWorker(env: BenchEnv, policy: CompressedPolicy, concurrency: number): Spawned {
+  // BENCH_CPU_PROF_DIR: the worker writes a V8 CPU profile there when it stops (where its time goes).
+  const cpuProf = process.env.BENCH_CPU_PROF_DIR ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` : '';
+  const counted = countStoreOps().NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
+  const nodeOptions = [counted, cpuProf].filter(Boolean).join(' ');
   return spawnTs(
     'refresh worker (ours)',
     workersMain,
@@ -56,7 +60,7 @@ export function spawnRefreshWorker(env: BenchEnv, policy: CompressedPolicy, conc
       REFRESH_JITTER_SEC: String(policy.jitterSec),
       REFRESH_SWEEP_EVERY_SEC: String(policy.sweepEverySec),
       REFRESH_LOCK_TTL_SEC: '10',
-      ...countStoreOps(),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     },
     env.rss,
   );
