@@ -64,7 +64,13 @@ export { acquireLease, isLeased, type HeldLease } from './redis/lease';
 export { commands as runtimeCommands } from './redis/commands';
 
 // the operators' timeline
-export { recordActivity, writeActivityLine, type ActivityLine } from './timeline/activity';
+export {
+  flushActivityLines,
+  recordActivity,
+  recordActivityLater,
+  writeActivityLine,
+  type ActivityLine,
+} from './timeline/activity';
 
 export { createFreeBusyLookup, type FreeBusyDeps } from './free-busy/free-busy';
 

@@ -1,4 +1,4 @@
-import { createGroupWriter } from './group-writer';
+import { createGroupWriter, createLingeringWriter } from './group-writer';
 
 /** An insert whose calls stay open until released, recording what each call carried. */
 function heldInsert() {
@@ -75,5 +75,64 @@ describe('group writer', () => {
     expect(h.calls[2]).toEqual([4]);
     h.release(2);
     await Promise.all(all);
+  });
+});
+
+describe('lingering writer', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('holds lines for lingerMs and writes them in one insert', async () => {
+    const calls: number[][] = [];
+    const writer = createLingeringWriter(async (docs: number[]) => void calls.push(docs), {
+      lingerMs: 500,
+      onError: () => undefined,
+    });
+    writer.add(1);
+    writer.add(2);
+    jest.advanceTimersByTime(499);
+    expect(calls).toEqual([]);
+    writer.add(3);
+    jest.advanceTimersByTime(1);
+    await writer.flush();
+    expect(calls).toEqual([[1, 2, 3]]);
+  });
+
+  it('writes at once when maxBatch lines are held, and flush writes what is held', async () => {
+    const calls: number[][] = [];
+    const writer = createLingeringWriter(async (docs: number[]) => void calls.push(docs), {
+      lingerMs: 10_000,
+      maxBatch: 2,
+      onError: () => undefined,
+    });
+    writer.add(1);
+    writer.add(2);
+    writer.add(3);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(calls).toEqual([[1, 2]]);
+    await writer.flush();
+    expect(calls).toEqual([[1, 2], [3]]);
+  });
+
+  it('hands a failed insert to onError with its lines count and goes on', async () => {
+    const errors: Array<[string, number]> = [];
+    let fail = true;
+    const calls: number[][] = [];
+    const writer = createLingeringWriter(
+      async (docs: number[]) => {
+        if (fail) throw new Error('store down');
+        calls.push(docs);
+      },
+      { lingerMs: 100, onError: (err, lines) => errors.push([(err as Error).message, lines]) },
+    );
+    writer.add(1);
+    writer.add(2);
+    await writer.flush();
+    fail = false;
+    writer.add(3);
+    await writer.flush();
+    expect(errors).toEqual([['store down', 2]]);
+    expect(calls).toEqual([[3]]);
   });
 });

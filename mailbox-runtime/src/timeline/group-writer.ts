@@ -37,3 +37,50 @@ export function createGroupWriter<T>(insert: (docs: T[]) => Promise<void>, maxBa
     },
   };
 }
+
+/**
+ * Lines nobody waits for (a scheduled refresh's `refreshed` line): held up to `lingerMs` (or until `maxBatch` are
+ * waiting), then written in one insertMany, so a steady trickle costs one insert per linger instead of one per line.
+ * `flush` writes what is held now (a process stopping); a failed insert goes to `onError` with its lines' count.
+ */
+export interface LingeringWriter<T> {
+  add(doc: T): void;
+  flush(): Promise<void>;
+}
+
+export function createLingeringWriter<T>(
+  insert: (docs: T[]) => Promise<void>,
+  opts: { lingerMs: number; maxBatch?: number; onError: (err: unknown, lines: number) => void },
+): LingeringWriter<T> {
+  const maxBatch = opts.maxBatch ?? 100;
+  let held: T[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let written: Promise<void> = Promise.resolve();
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const docs = held;
+    held = [];
+    // One insert at a time, in the order the lines came.
+    written = written.then(async () => {
+      for (let i = 0; i < docs.length; i += maxBatch) {
+        const batch = docs.slice(i, i + maxBatch);
+        await insert(batch).catch((err: unknown) => opts.onError(err, batch.length));
+      }
+    });
+    return written;
+  }
+
+  return {
+    add(doc) {
+      held.push(doc);
+      if (held.length >= maxBatch) void flush();
+      else if (!timer) {
+        timer = setTimeout(() => void flush(), opts.lingerMs);
+        timer.unref();
+      }
+    },
+    flush,
+  };
+}

@@ -7,14 +7,16 @@ import {
   tokenContext,
   type ConnectionDoc,
   type MicrosoftFailure,
+  type Models,
 } from '@outlook-connect/shared';
-import { recordActivity } from '../timeline/activity';
+import { recordActivity, recordActivityLater } from '../timeline/activity';
 import type { ConnectionHealthService } from '../connection-status/health';
 import { markRecovered } from '../connection-status/connection-status';
 import { APP_REASON_CODES } from '../connection-status/next-status';
 import type { RuntimeDeps } from '../runtime-deps';
 import { redisKeys } from '@outlook-connect/queues';
 import { acquireLease } from '../redis/lease';
+import { createGroupReader, type GroupReader } from './group-reader';
 import { cachedOAuthApp, forgetOAuthApp } from './oauth-app-cache';
 import { scheduleRefresh } from './refresh-schedule';
 import { nextRefreshAt } from './should-refresh';
@@ -44,6 +46,22 @@ export interface RefreshOptions {
 
 const processName = `${hostname()}:${process.pid}`;
 
+// One group reader per store (per models instance): the refreshes of this process that read their connection at the
+// same time share one `_id $in` query.
+const readers = new WeakMap<Models['Connection'], GroupReader<ConnectionDoc>>();
+
+function readConnection(models: Pick<Models, 'Connection'>, connectionId: string): Promise<ConnectionDoc | null> {
+  let reader = readers.get(models.Connection);
+  if (!reader) {
+    const model = models.Connection;
+    reader = createGroupReader<ConnectionDoc>(
+      async (ids) => (await model.find({ _id: { $in: ids } }).lean()) as ConnectionDoc[],
+    );
+    readers.set(model, reader);
+  }
+  return reader.read(connectionId);
+}
+
 type RefreshDeps = RuntimeDeps & { health: ConnectionHealthService };
 
 const usable = (conn: ConnectionDoc, mode: 'normal' | 'recovery') =>
@@ -68,9 +86,15 @@ export async function refreshConnection(
     deps.policy.lockTtlMs,
   );
   if (!lock) return { kind: 'busy' };
+  let released: Promise<void> | undefined;
+  const releaseLock = () =>
+    (released ??= lock
+      .release()
+      .then(() => undefined)
+      .catch((err: unknown) => deps.logger.warn({ err, connectionId }, 'could not release the refresh lock')));
   try {
     // Read under the lock: a refresh that finished just before we took it is seen here.
-    const conn = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
+    const conn = await readConnection(deps.models, connectionId);
     if (!conn || !usable(conn, mode) || !conn.refreshTokenEnc) return { kind: 'unusable', connection: conn };
     if (opts.expectedVersion !== undefined && conn.tokenVersion !== opts.expectedVersion)
       return { kind: 'superseded', connection: conn };
@@ -136,8 +160,7 @@ export async function refreshConnection(
         ? { kind: 'superseded', connection: current }
         : { kind: 'unusable', connection: current };
     }
-    if (mode === 'normal') await scheduleRefresh(deps, updated, now, conn.nextRefreshAt);
-    await recordActivity(deps.models, updated, 'refreshed', at, {
+    const line = {
       reason: opts.reason ?? (mode === 'recovery' ? 'recovery' : 'on_demand'),
       by: processName,
       tokenVersion: updated.tokenVersion,
@@ -145,11 +168,19 @@ export async function refreshConnection(
       expiresAt: tokens.expiresAt,
       nextRefreshAt: updated.nextRefreshAt,
       ...(conn.refreshFailures ? { afterFailures: conn.refreshFailures } : {}),
-    });
+    };
+    // A scheduled refresh's line waits to be written with others (nobody waits for it; on FerretDB its own insert
+    // would hold up the next compare-and-set); on demand and recovery the caller gets its answer once it is written.
+    if (opts.reason === 'scheduled') recordActivityLater(deps, updated, 'refreshed', at, line);
+    // The new token is stored: what is left needs no lock. The lock is freed, the next refresh scheduled and the line
+    // written at the same time (one wait instead of three).
+    await Promise.all([
+      releaseLock(),
+      mode === 'normal' ? scheduleRefresh(deps, updated, now, conn.nextRefreshAt) : undefined,
+      opts.reason === 'scheduled' ? undefined : recordActivity(deps.models, updated, 'refreshed', at, line),
+    ]);
     return { kind: 'refreshed', connection: updated, accessToken: tokens.accessToken };
   } finally {
-    await lock
-      .release()
-      .catch((err: unknown) => deps.logger.warn({ err, connectionId }, 'could not release the refresh lock'));
+    await releaseLock();
   }
 }

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import type { ServiceDeps } from './worker-deps';
 import {
   createMailboxRuntime,
+  flushActivityLines,
   refreshEnv,
   refreshPolicyFromEnv,
   type RefreshPolicy,
@@ -125,9 +126,10 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
       pushPolicy: pushPolicyFromConfig(config),
     },
     workerRedis,
-    // Queue client before Redis, store last.
+    // Queue client before Redis, store last (after the activity lines still held for it).
     async close() {
       await queues.close();
+      await flushActivityLines();
       redis.disconnect();
       workerRedis.disconnect();
       await closeStore(store);

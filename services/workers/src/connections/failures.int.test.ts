@@ -195,12 +195,19 @@ describe('transient failures', () => {
     const healed = await load(conn!._id);
     expect(healed).toMatchObject({ status: 'active', refreshFailures: 0, lastRefreshError: null });
     expect(healed.tokenVersion).toBe(failed.tokenVersion + 1);
-    const lines = await h.clients.deps.models.ConnectionActivity.find({
-      connectionId: conn!._id,
-      type: { $in: ['refresh_failed', 'refreshed'] },
-    })
-      .sort({ at: 1 })
-      .lean();
+    // A scheduled refresh's line is written with others shortly after (recordActivityLater), not before the job ends.
+    const linesOf = () =>
+      h.clients.deps.models.ConnectionActivity.find({
+        connectionId: conn!._id,
+        type: { $in: ['refresh_failed', 'refreshed'] },
+      })
+        .sort({ at: 1 })
+        .lean();
+    let lines = await linesOf();
+    for (let i = 0; i < 30 && lines.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      lines = await linesOf();
+    }
     expect(lines.map((l) => l.type)).toEqual(['refresh_failed', 'refreshed']);
   });
 });
