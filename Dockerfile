@@ -22,4 +22,7 @@ COPY queues queues
 COPY mailbox-runtime mailbox-runtime
 COPY services services
 USER node
-CMD ["sh", "-c", "exec node_modules/.bin/tsx services/$SERVICE/src/main.ts"]
+# One node process per service (tsx as a loader, not its CLI wrapper, which would be a second process), run with the
+# node and V8 flags of services/$SERVICE/node-options when it has one (test/stack/src/service-args.ts starts it the
+# same way in the sandbox, the bench and the tests).
+CMD ["sh", "-c", "exec node $(cat services/$SERVICE/node-options 2>/dev/null) --import tsx services/$SERVICE/src/main.ts"]

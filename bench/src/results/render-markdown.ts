@@ -66,7 +66,7 @@ function storeRows(r: BenchResults): Row[] {
     ]);
   if (x)
     rows.push([
-      'Send worker live JS heap after a full GC (heap snapshot): after warm-up -> end; RSS just after the last full GC',
+      'Send worker live JS heap after a full GC: after warm-up -> end; RSS just after the last full GC',
       `${fmt(x.liveHeapAfterWarmUpMb, 1)} -> ${fmt(x.liveHeapEndMb, 1)} MB`,
       '',
       `RSS ${fmt(x.rssAfterFullGcMb, 1)} MB after GC`,

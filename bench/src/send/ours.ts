@@ -23,7 +23,7 @@ export function oursSubject(env: BenchEnv, concurrency: number, processName = 's
       });
       return send.marker;
     },
-    startWorker: (nodeOptions?: string) =>
+    startWorker: (extra?: { nodeOptions: string; env: Record<string, string> }) =>
       spawnTs(
         processName,
         workersMain,
@@ -33,9 +33,11 @@ export function oursSubject(env: BenchEnv, concurrency: number, processName = 's
           WORKER_CONCURRENCY: String(concurrency),
           // BENCH_CPU_PROF_DIR: the worker writes a V8 CPU profile there when it stops (where its time goes).
           ...nodeOptionsEnv([
+            process.env.NODE_OPTIONS ?? '',
             process.env.BENCH_CPU_PROF_DIR ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}` : '',
-            nodeOptions ?? '',
+            extra?.nodeOptions ?? '',
           ]),
+          ...extra?.env,
         },
         env.rss,
       ),

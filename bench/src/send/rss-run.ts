@@ -4,25 +4,26 @@ import { join } from 'node:path';
 import { inParallel, progress, sleep } from '../lib/progress';
 import { procStatusBytes } from '../lib/proc-status';
 import type { BenchEnv } from '../setup/bench-env';
-import { heapSnapshotFlags, takeLiveHeap } from './heap-snapshot';
+import { liveHeapEnv, takeLiveHeap } from './live-heap';
 import { rssGrowth, type RssGrowth, type RssSample } from './rss-growth';
 import type { Mailbox, SendSubject } from './send-driver';
 
 // Flat RSS over a long send run: one send worker process takes `sends` sends, fed in chunks so the backlog stays
 // bounded, while its resident set (VmRSS) is sampled; growth is measured after a warm-up (the first fifth of the sends).
 // RSS alone cannot tell a leak from garbage V8 has not collected yet (it grows its old space lazily under a high
-// allocation rate), so the live heap is also read twice, at the end of warm-up and at the end, from heap snapshots
-// (each runs a full GC first): a leak shows as live-heap growth.
+// allocation rate), so the live heap is also read twice, at the end of warm-up and at the end, after a full GC
+// (bench/src/lib/live-heap.cjs; not a heap snapshot, whose own native memory stayed in the RSS): a leak shows as
+// live-heap growth.
 
 export interface RssRunResult extends RssGrowth {
   sends: number;
   sent: number;
   seconds: number;
   samples: number;
-  /** Reachable JS heap after a full GC, at the end of warm-up and at the end, MB (null: no snapshot came). */
+  /** Reachable JS heap after a full GC, at the end of warm-up and at the end, MB (null: the worker did not answer). */
   liveHeapAfterWarmUpMb: number | null;
   liveHeapEndMb: number | null;
-  /** VmRSS just after the last snapshot's full GC, MB. */
+  /** RSS just after the last full GC, MB. */
   rssAfterFullGcMb: number | null;
 }
 
@@ -43,8 +44,9 @@ export async function runRssRun(
   opts: { sends: number; timeoutMs: number; chunk?: number },
 ): Promise<RssRunResult> {
   const chunk = opts.chunk ?? 500;
-  const snapshots = mkdtempSync(join(tmpdir(), 'oc-bench-heap-'));
-  const worker = subject.startWorker(heapSnapshotFlags(snapshots));
+  const dir = mkdtempSync(join(tmpdir(), 'oc-bench-heap-'));
+  const heapFile = join(dir, 'live-heap.jsonl');
+  const worker = subject.startWorker(liveHeapEnv(heapFile));
   const pid = worker.child.pid!;
   const warmUpSends = Math.floor(opts.sends / 5);
   let liveAfterWarmUp: number | null = null;
@@ -83,19 +85,21 @@ export async function runRssRun(
       }
       await sleep(1_000);
       sent = countSent();
-      if (liveAfterWarmUp === null && sent >= warmUpSends) liveAfterWarmUp = await takeLiveHeap(pid, snapshots);
+      if (liveAfterWarmUp === null && sent >= warmUpSends)
+        liveAfterWarmUp = (await takeLiveHeap(pid, heapFile))?.heapUsed ?? null;
       if (Date.now() - lastLog > 10_000) {
         const last = samples[samples.length - 1];
         progress(`  rss: ${sent}/${opts.sends} sent, worker RSS ${((last?.bytes ?? 0) / 1048576).toFixed(1)} MB`);
         lastLog = Date.now();
       }
     }
-    liveEnd = await takeLiveHeap(pid, snapshots);
-    rssAfterFullGc = readRss(pid);
+    const end = await takeLiveHeap(pid, heapFile);
+    liveEnd = end?.heapUsed ?? null;
+    rssAfterFullGc = end?.rss ?? null;
   } finally {
     clearInterval(sampler);
     await worker.stop();
-    rmSync(snapshots, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     if (sent < opts.sends) await subject.discardBacklog();
   }
   return {

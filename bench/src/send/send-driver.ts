@@ -17,8 +17,8 @@ export interface SendSubject {
   name: string;
   /** Enqueues send number i from this mailbox; resolves its marker once enqueued. */
   enqueue(mailbox: Mailbox, i: number, tag: string): Promise<string>;
-  /** `nodeOptions`: extra node flags for the worker process (the RSS run's heap snapshots). */
-  startWorker(nodeOptions?: string): Spawned;
+  /** `extra`: node flags and environment for the worker process (the RSS run's live-heap preload). */
+  startWorker(extra?: { nodeOptions: string; env: Record<string, string> }): Spawned;
   /** Nothing waiting, active or delayed on its queue. */
   drained(): Promise<boolean>;
   /** Removes what is still waiting (a run that hit its time limit must not slow the next one). */

@@ -1,13 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { repoRoot } from '@outlook-connect/stack';
+import { repoRoot, serviceNodeArgs } from '@outlook-connect/stack';
 import type { RssSampler } from '../lib/rss-sampler';
 import { monitorPreload, storeOpsFile } from '../store/store-ops';
 
 // Worker processes of the bench: the workers' real main (like production) and the bench's bare baselines.
 
 export const workersMain = join(repoRoot, 'services', 'workers', 'src', 'main.ts');
+
+/** A service's main runs with its node flags, as the image starts it (services/<name>/node-options); a bench script as is. */
+function nodeArgsFor(script: string): string[] {
+  const service = /[/\\]services[/\\]([^/\\]+)[/\\]src[/\\]main\.ts$/.exec(script)?.[1];
+  return service && script === join(repoRoot, 'services', service, 'src', 'main.ts')
+    ? serviceNodeArgs(service)
+    : ['--import', 'tsx', script];
+}
 
 /** BENCH_COUNT_STORE_OPS=1: a worker prints its store round trips by operation and filter when it stops. */
 export const countStoreOps = (): Record<string, string> =>
@@ -49,7 +57,7 @@ function withStoreMonitor(name: string, env: Record<string, string>): Record<str
 }
 
 export function spawnTs(name: string, script: string, env: Record<string, string>, rss: RssSampler): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, nodeArgsFor(script), {
     env: withStoreMonitor(name, env),
     stdio: ['ignore', 'inherit', 'inherit'],
   });

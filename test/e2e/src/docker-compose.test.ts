@@ -63,6 +63,12 @@ describe('Dockerfile', () => {
     for (const pkg of ['shared', 'queues', 'mailbox-runtime', 'services'])
       expect(dockerfile).toContain(`COPY ${pkg} ${pkg}\n`);
   });
+
+  it('starts a service as the sandbox, the bench and the tests do: its node-options flags, tsx as a loader (service-args.ts)', () => {
+    expect(dockerfile).toContain(
+      'exec node $(cat services/$SERVICE/node-options 2>/dev/null) --import tsx services/$SERVICE/src/main.ts',
+    );
+  });
 });
 
 describe('docker-compose.yml', () => {

@@ -5,6 +5,7 @@ export { testIsolation, type TestIsolation } from './testing';
 export { freePort, pingMongo, pingRedis, waitFor } from './probe';
 export { ensureFerretDbBinary } from './ferretdb-build';
 export { repoRoot, localDir, devCaDir } from './paths';
+export { serviceNodeArgs, serviceNodeFlags } from './service-args';
 export {
   connectMailbox,
   ConnectMailboxError,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { seedSandbox, startEmulator, type StartOptions } from '@outlook-connect/ms-emulator';
 import { startProcess, type Started } from './child';
 import { repoRoot } from './paths';
+import { serviceNodeArgs } from './service-args';
 import { explainAddressInUse, portProblems, type NamedPort } from './ports';
 import { waitFor } from './probe';
 import { sandboxBanner } from './sandbox-banner';
@@ -32,18 +33,12 @@ export function sandboxPorts(
 }
 
 function startService(name: string, env: Record<string, string>, logDir: string): Started {
-  // One process per service (tsx as a loader, not its CLI wrapper): our SIGTERM reaches the service itself, once.
-  return startProcess(
-    name,
-    process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'services', name, 'src', 'main.ts')],
-    join(logDir, `${name}.log`),
-    {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      layer: Layer.service,
-    },
-  );
+  // One process per service, started as the image starts it (service-args.ts): our SIGTERM reaches the service itself, once.
+  return startProcess(name, process.execPath, serviceNodeArgs(name), join(logDir, `${name}.log`), {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    layer: Layer.service,
+  });
 }
 
 async function httpOk(url: string): Promise<boolean> {

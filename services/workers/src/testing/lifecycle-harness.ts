@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { startEmulator, type Emulator } from '@outlook-connect/ms-emulator';
 import {
   deleteKeysMatching,
@@ -10,7 +9,13 @@ import {
   type RunningWorkers,
 } from '@outlook-connect/queues';
 import { generateKeyringSpec, parseEnv, type ConnectionDoc } from '@outlook-connect/shared';
-import { connectMailbox, seedOAuthApp, testIsolation, type SeededOAuthApp } from '@outlook-connect/stack';
+import {
+  connectMailbox,
+  seedOAuthApp,
+  serviceNodeArgs,
+  testIsolation,
+  type SeededOAuthApp,
+} from '@outlook-connect/stack';
 import pino from 'pino';
 import { createClients, workersEnv, type Clients } from '../clients';
 import { registrationsFor } from '../handlers';
@@ -108,8 +113,7 @@ export async function startHarness(
       return { workers: workers.workers, close: handle.close };
     },
     spawnWorker(extra) {
-      const main = path.resolve(__dirname, '..', 'main.ts');
-      const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      const child = spawn(process.execPath, serviceNodeArgs('workers'), {
         env: {
           ...process.env,
           ...env,

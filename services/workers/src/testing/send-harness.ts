@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import type { Emulator, LimitsConfig } from '@outlook-connect/ms-emulator';
+import { serviceNodeArgs } from '@outlook-connect/stack';
 import { createSendClient, type SendClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, ScopePresetName } from '@outlook-connect/shared';
 import type { Clients } from '../clients';
@@ -60,8 +60,7 @@ export async function startSendHarness(
     startWorker: () => stack.startWorkers([handler, confirm], ['send', 'send-confirm']),
     stopWorker: () => stack.stopWorkers(),
     spawnWorker() {
-      const main = path.resolve(__dirname, '..', 'main.ts');
-      const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      const child = spawn(process.execPath, serviceNodeArgs('workers'), {
         env: {
           ...process.env,
           ...stack.childEnv,
