@@ -1,5 +1,11 @@
 import type { INetworkModule, NetworkResponse } from '@azure/msal-node';
-import { RetryAfterRecorder, withRetryAfter } from './msal-network';
+import {
+  DISCOVERY_TTL_MS,
+  isDiscoveryUrl,
+  RetryAfterRecorder,
+  withDiscoveryCache,
+  withRetryAfter,
+} from './msal-network';
 
 const answering = (res: NetworkResponse<unknown>): INetworkModule => ({
   sendGetRequestAsync: async <T>() => res as NetworkResponse<T>,
@@ -24,5 +30,63 @@ describe('RetryAfterRecorder', () => {
     });
     expect(withRetryAfter({ status: 503 }, { lastRetryAfter: undefined, lastStatus: 429 })).toEqual({ status: 503 });
     expect(withRetryAfter('text', { lastRetryAfter: '3', lastStatus: 429 })).toBe('text');
+  });
+});
+
+describe('withDiscoveryCache', () => {
+  const discovery = 'https://login.test/contoso/v2.0/.well-known/openid-configuration';
+  const counting = (status: number) => {
+    const calls: string[] = [];
+    const inner: INetworkModule = {
+      sendGetRequestAsync: async <T>(url: string) => {
+        calls.push(`GET ${url}`);
+        return { status, headers: {}, body: { issuer: 'https://login.test/contoso/v2.0' } } as NetworkResponse<T>;
+      },
+      sendPostRequestAsync: async <T>(url: string) => {
+        calls.push(`POST ${url}`);
+        return { status: 200, headers: {}, body: {} } as NetworkResponse<T>;
+      },
+    };
+    return { calls, inner };
+  };
+
+  it('asks once per URL for a day, one request for callers at the same time, each with its own copy', async () => {
+    let t = 0;
+    const { calls, inner } = counting(200);
+    const net = withDiscoveryCache(inner, () => t);
+    const [a, b] = await Promise.all([net.sendGetRequestAsync(discovery), net.sendGetRequestAsync(discovery)]);
+    (a.body as { issuer: string }).issuer = 'changed';
+    expect((b.body as { issuer: string }).issuer).toBe('https://login.test/contoso/v2.0');
+    t = DISCOVERY_TTL_MS - 1;
+    await net.sendGetRequestAsync(discovery);
+    expect(calls).toEqual([`GET ${discovery}`]);
+    t = DISCOVERY_TTL_MS;
+    await net.sendGetRequestAsync(discovery);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('asks again after an answer other than 200, and never keeps token requests or other GETs', async () => {
+    const { calls, inner } = counting(400);
+    const net = withDiscoveryCache(inner, () => 0);
+    await net.sendGetRequestAsync(discovery);
+    await net.sendGetRequestAsync(discovery);
+    const other = counting(200);
+    const plain = withDiscoveryCache(other.inner, () => 0);
+    await plain.sendPostRequestAsync('https://login.test/contoso/oauth2/v2.0/token');
+    await plain.sendPostRequestAsync('https://login.test/contoso/oauth2/v2.0/token');
+    await plain.sendGetRequestAsync('https://login.test/contoso/v2.0/other');
+    await plain.sendGetRequestAsync('https://login.test/contoso/v2.0/other');
+    expect(calls).toHaveLength(2);
+    expect(other.calls).toHaveLength(4);
+  });
+
+  it('knows the discovery URLs', () => {
+    expect(isDiscoveryUrl(discovery)).toBe(true);
+    expect(
+      isDiscoveryUrl(
+        'https://login.microsoftonline.com/common/discovery/instance?api-version=1.1&authorization_endpoint=x',
+      ),
+    ).toBe(true);
+    expect(isDiscoveryUrl('https://login.test/contoso/oauth2/v2.0/token')).toBe(false);
   });
 });
