@@ -30,15 +30,18 @@ export async function scheduleInboxSync(
 }
 
 /**
- * scheduleInboxSync for many connections (the sync sweep): their job states read in one pipelined burst, finished
- * jobs removed, and the missing ones added in one addBulk. Returns how many were added.
+ * scheduleInboxSync for many connections (the sync sweep): their jobs read in one pipelined burst, finished ones
+ * removed, and the missing ones added in one addBulk. Returns how many were added. A job is read by id (its hash, a
+ * constant cost), never by getJobState: that looks for a missing job in the whole wait list, so after a Redis loss,
+ * with many jobs just put back there, each check would cost as much as the backlog.
  */
 export async function scheduleInboxSyncs(queues: QueueClient, connectionIds: readonly string[]): Promise<number> {
   if (!connectionIds.length) return 0;
   const queue = queues.queue('inbox-sync');
-  const states = await Promise.all(connectionIds.map((c) => queue.getJobState(inboxSyncJobId(c))));
-  const finished = connectionIds.filter((_, i) => states[i] === 'completed' || states[i] === 'failed');
-  const missing = [...connectionIds.filter((_, i) => states[i] === 'unknown'), ...finished];
+  const jobs = await Promise.all(connectionIds.map((c) => queue.getJob(inboxSyncJobId(c))));
+  // finishedOn is set only when a job completed or failed for good (a retry or a re-delay leaves it unset).
+  const finished = connectionIds.filter((_, i) => Boolean(jobs[i]?.finishedOn));
+  const missing = [...connectionIds.filter((_, i) => !jobs[i]), ...finished];
   await Promise.all(finished.map((c) => queue.remove(inboxSyncJobId(c))));
   if (missing.length)
     await queue.addBulk(
