@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from './redis-keys';
-import type { QueueClient } from './queue-client';
+import { jobOptionsFor, validatePayload, type QueueClient } from './queue-client';
 
 // The producer side of inbox sync. One long-lived `inbox-sync` job per connection (job id from the connection id): each run re-delays the same job,
 // so a mailbox never has two syncs queued; the sync sweep re-creates it when Redis lost it.
@@ -27,6 +27,31 @@ export async function scheduleInboxSync(
   if (state !== 'unknown') await queue.remove(id);
   await queues.enqueue('inbox-sync', { connectionId }, { jobId: id, delay: Math.max(0, Math.round(delayMs)) });
   return 'added';
+}
+
+/**
+ * scheduleInboxSync for many connections (the sync sweep): their jobs read in one pipelined burst, finished ones
+ * removed, and the missing ones added in one addBulk. Returns how many were added. A job is read by id (its hash, a
+ * constant cost), never by getJobState: that looks for a missing job in the whole wait list, so after a Redis loss,
+ * with many jobs just put back there, each check would cost as much as the backlog.
+ */
+export async function scheduleInboxSyncs(queues: QueueClient, connectionIds: readonly string[]): Promise<number> {
+  if (!connectionIds.length) return 0;
+  const queue = queues.queue('inbox-sync');
+  const jobs = await Promise.all(connectionIds.map((c) => queue.getJob(inboxSyncJobId(c))));
+  // finishedOn is set only when a job completed or failed for good (a retry or a re-delay leaves it unset).
+  const finished = connectionIds.filter((_, i) => Boolean(jobs[i]?.finishedOn));
+  const missing = [...connectionIds.filter((_, i) => !jobs[i]), ...finished];
+  await Promise.all(finished.map((c) => queue.remove(inboxSyncJobId(c))));
+  if (missing.length)
+    await queue.addBulk(
+      missing.map((connectionId) => ({
+        name: 'inbox-sync',
+        data: validatePayload('inbox-sync', { connectionId }),
+        opts: { ...jobOptionsFor('inbox-sync'), jobId: inboxSyncJobId(connectionId) },
+      })),
+    );
+  return missing.length;
 }
 
 /** Runs the connection's sync now: promotes its delayed job, or schedules one. */

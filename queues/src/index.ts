@@ -45,6 +45,7 @@ export {
   markInboxSyncStarted,
   requestInboxSync,
   scheduleInboxSync,
+  scheduleInboxSyncs,
   syncInboxNow,
   type PushSyncTiming,
   type ScheduleOutcome,

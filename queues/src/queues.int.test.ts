@@ -2,6 +2,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import pino from 'pino';
 import { testIsolation } from '@outlook-connect/shared/testing';
 import { emitEvent, eventId } from './events';
+import { inboxSyncJobId, scheduleInboxSyncs } from './inbox-sync';
 import { createQueueClient } from './queue-client';
 import { createRedis, deleteKeysMatching, scanKeys } from './redis';
 import { redisKeys } from './redis-keys';
@@ -55,6 +56,36 @@ describe('queues on a real Redis', () => {
     await events.close();
     eventsRedis.disconnect();
     await raw.close();
+  });
+
+  it('puts back inbox sync jobs that are missing or finished, and leaves live ones alone', async () => {
+    const [live, lost, done] = [
+      'conn_a00000000000000000000001',
+      'conn_b00000000000000000000001',
+      'conn_c00000000000000000000001',
+    ];
+    const queue = client.queue('inbox-sync');
+    await client.enqueue('inbox-sync', { connectionId: live }, { jobId: inboxSyncJobId(live), delay: 60_000 });
+    const liveJob = await queue.getJob(inboxSyncJobId(live));
+    await client.enqueue('inbox-sync', { connectionId: done }, { jobId: inboxSyncJobId(done) });
+    // A poller that stopped (its job completed and kept): the add would be swallowed under the same id.
+    const workers = startWorkers({
+      registrations: [handlerFor('inbox-sync', async () => ({ stopped: 'test' }))],
+      served: ['inbox-sync'],
+      connection: workerRedis,
+      prefix: iso.queuePrefix,
+      logger,
+    });
+    for (let i = 0; i < 100 && (await queue.getJobState(inboxSyncJobId(done))) !== 'completed'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await workers.close();
+    expect(await queue.getJobState(inboxSyncJobId(done))).toBe('completed');
+
+    expect(await scheduleInboxSyncs(client, [live, lost, done])).toBe(2);
+    expect(await queue.getJobState(inboxSyncJobId(done))).toBe('waiting');
+    expect(await queue.getJobState(inboxSyncJobId(lost))).toBe('waiting');
+    expect((await queue.getJob(inboxSyncJobId(live)))?.timestamp).toBe(liveJob?.timestamp);
+    expect(await queue.getJobState(inboxSyncJobId(live))).toBe('delayed');
   });
 
   it('delivers an event emitted twice with the same id once', async () => {

@@ -125,6 +125,22 @@ function tokenRows(r: BenchResults): Row[] {
         `${fmtBytes(s.redisBytesPerConnection)}/connection`,
       ],
     );
+    if (s.syncSweepPer1000DueMs !== undefined)
+      rows.push(
+        [
+          `Inbox sync sweep after a Redis loss, per 1,000 due among ${fmt(s.connections)} (next syncs over ${fmt(s.syncPeriodMs / 60_000)} min)`,
+          `${fmt(s.syncSweepPer1000DueMs)} ms`,
+          '',
+          `${fmt(s.syncDueInPass)} due, jobs put back`,
+        ],
+        [
+          `  Next sync sweep pass: time (interval ${fmt(s.syncSweepIntervalMs / 1000)} s)`,
+          `${fmt(s.syncSteadyPassMs)} ms`,
+          '',
+          `${fmt(s.syncSteadyPassChecked)} checked, ${fmt(s.syncSteadyPassScheduled)} put back`,
+        ],
+        ['  Redis memory per inbox sync job (one per polled connection)', fmtBytes(s.syncRedisBytesPerJob), '', ''],
+      );
   }
   const f = r.refresh;
   if (f)

@@ -1,7 +1,12 @@
 import { createQueueClient } from '@outlook-connect/queues';
 import { closeStore, connectStore, createModels } from '@outlook-connect/shared';
-import { addToRefreshSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
-import { refreshSweep } from '@outlook-connect/workers';
+import {
+  addToRefreshSchedule,
+  addToSyncSchedule,
+  BUCKET_MS,
+  defaultRefreshPolicy,
+} from '@outlook-connect/mailbox-runtime';
+import { DEFAULT_INBOX_POLICY, DEFAULT_PUSH_POLICY, refreshSweep, syncSweep } from '@outlook-connect/workers';
 import { progress } from '../lib/progress';
 import { usedMemoryBytes } from '../lib/redis-info';
 import { ratePerSec } from '../lib/stats';
@@ -12,6 +17,9 @@ import { realisticConnections } from './realistic-connections';
 // store's refresh schedule), then the real refresh sweep on a queue prefix of its own (no worker serves it, so the
 // delayed jobs just sit there to be measured). The sweeps run on a clock of their own, placed where the connections
 // come due: the figures are those of a fleet whose refreshes are spread over one period, as in production.
+// Then the real inbox sync sweep on the same fleet, each connection filed on the store's sync schedule at its next
+// sync (as its last poll left it), those spread over one push safety poll (15 min: at this size a fleet is on push;
+// polled every 60 s it would need 1,667 syncs/s), and no sync job in Redis: the sweep after a Redis loss.
 
 export interface ScalePhaseResult {
   connectionsWanted: number;
@@ -29,12 +37,25 @@ export interface ScalePhaseResult {
   scheduledJobs: number;
   redisMemoryBytes: number | null;
   redisBytesPerConnection: number | null;
+  /** The inbox sync sweep after a Redis loss: one pass over the first minute of next syncs (jobs put back), per 1,000. */
+  syncSweepPer1000DueMs: number | null;
+  syncDueInPass: number;
+  /** The next pass, one sweep interval later: time, syncs checked (and put back) against the interval. */
+  syncSteadyPassMs: number | null;
+  syncSteadyPassChecked: number;
+  syncSteadyPassScheduled: number;
+  syncSweepIntervalMs: number;
+  syncPeriodMs: number;
+  /** Redis memory the sync jobs put back took (used_memory diff over the two passes), per job. */
+  syncRedisBytesPerJob: number | null;
 }
 
 const LEAD_MS = 10 * 60_000;
 /** About one refresh period (tokens live 60-90 min, refreshed 10-12 min ahead). */
 const SPREAD_MS = 60 * 60_000;
 const CHUNK = 2_000;
+/** Next syncs spread over one push safety poll (a healthy push mailbox's polling interval). */
+const SYNC_PERIOD_MS = DEFAULT_PUSH_POLICY.safetyPollMs;
 
 export async function runScalePhase(
   env: BenchEnv,
@@ -48,9 +69,14 @@ export async function runScalePhase(
   const policy = defaultRefreshPolicy;
   const sweep = (nowMs: number, horizonMs: number) =>
     refreshSweep({ models, queues, logger, now: () => nowMs, policy: { ...policy, sweepHorizonMs: horizonMs } });
+  const sync = (nowMs: number) => syncSweep({ models, queues, logger, now: () => nowMs });
+  // Next syncs on a clock of their own, after the refresh passes' (neither sweep reads the other's schedule).
+  const firstSyncAt = firstDueAt + 2 * SPREAD_MS;
+  const syncDueOf = (k: number) => firstSyncAt + Math.ceil((k * SYNC_PERIOD_MS) / opts.count);
   try {
-    // The sweep ran before these connections were made (a deployment in service): its first pass on an empty store.
+    // The sweeps ran before these connections were made (a deployment in service): their first pass on an empty store.
     await sweep(Date.now(), policy.sweepHorizonMs);
+    await sync(Date.now());
     let buildAndEncryptMs = 0;
     let inserted = 0;
     const t = Date.now();
@@ -68,9 +94,16 @@ export async function runScalePhase(
         spreadMs: Math.floor((n * SPREAD_MS) / opts.count),
         leadMs: LEAD_MS,
       });
+      // Their next syncs, in the same random order over the sync period.
+      const synced = docs.map((d, k) => ({ ...d, sync: { nextSyncAt: new Date(syncDueOf(i + k)) } }));
       buildAndEncryptMs += Date.now() - b;
       await addToRefreshSchedule(models, docs, Date.now());
-      await models.Connection.insertMany(docs, { ordered: false, lean: true });
+      await addToSyncSchedule(
+        models,
+        synced.map((d) => ({ _id: d._id, atMs: d.sync.nextSyncAt.getTime() })),
+        Date.now(),
+      );
+      await models.Connection.insertMany(synced, { ordered: false, lean: true });
       inserted += n;
       if (inserted % 20_000 === 0) progress(`  ${inserted} inserted`);
     }
@@ -99,7 +132,37 @@ export async function runScalePhase(
       `scale: production pass (${policy.sweepHorizonMs / 1000} s horizon) handed out ${steady.enqueued} in ${steadyMs} ms ` +
         `(interval ${policy.sweepEveryMs / 1000} s); ${scheduledJobs} delayed jobs, +${((memAfter - memBefore) / 1048576).toFixed(1)} MB`,
     );
+
+    // The sync sweep after a Redis loss. It reads a minute once it is over: the first pass just after the first
+    // minute of next syncs (those due, jobs put back), then the next one an interval later.
+    const syncEvery = DEFAULT_INBOX_POLICY.sweepEveryMs;
+    const syncMemBefore = usedMemoryBytes(await redis.info('memory'));
+    const syncFirstNow = (Math.floor(firstSyncAt / BUCKET_MS) + 2) * BUCKET_MS + 1_000;
+    await sync(firstSyncAt - 10 * 60_000); // the pass before: nothing due yet
+    ms = Date.now();
+    const syncFirst = await sync(syncFirstNow);
+    const syncFirstMs = Date.now() - ms;
+    progress(
+      `scale: sync sweep pass with ${syncFirst.checked} due took ${syncFirstMs} ms (${syncFirst.scheduled} put back, ${syncFirst.read} entries read)`,
+    );
+    ms = Date.now();
+    const syncSteady = await sync(syncFirstNow + syncEvery);
+    const syncSteadyMs = Date.now() - ms;
+    const syncMemAfter = usedMemoryBytes(await redis.info('memory'));
+    const syncJobs = syncFirst.scheduled + syncSteady.scheduled;
+    progress(
+      `scale: next sync sweep pass (${syncEvery / 1000} s later) checked ${syncSteady.checked}, put back ${syncSteady.scheduled} in ${syncSteadyMs} ms; ` +
+        `${syncJobs} sync jobs, +${((syncMemAfter - syncMemBefore) / 1048576).toFixed(1)} MB`,
+    );
     return {
+      syncSweepPer1000DueMs: syncFirst.checked > 0 ? (syncFirstMs * 1000) / syncFirst.checked : null,
+      syncDueInPass: syncFirst.checked,
+      syncSteadyPassMs: syncSteadyMs,
+      syncSteadyPassChecked: syncSteady.checked,
+      syncSteadyPassScheduled: syncSteady.scheduled,
+      syncSweepIntervalMs: syncEvery,
+      syncPeriodMs: SYNC_PERIOD_MS,
+      syncRedisBytesPerJob: syncJobs > 0 ? (syncMemAfter - syncMemBefore) / syncJobs : null,
       connectionsWanted: opts.count,
       connections: inserted,
       buildAndEncryptMs,
@@ -115,10 +178,11 @@ export async function runScalePhase(
     };
   } finally {
     progress('scale: cleaning up (queue and database)');
-    await queues
-      .queue('token-refresh')
-      .obliterate({ force: true, count: 5_000 })
-      .catch(() => undefined);
+    for (const q of ['token-refresh', 'inbox-sync'] as const)
+      await queues
+        .queue(q)
+        .obliterate({ force: true, count: 5_000 })
+        .catch(() => undefined);
     await queues.close();
     await store.dropDatabase().catch(() => undefined);
     await closeStore(store);

@@ -1,12 +1,14 @@
 import { emitEvent, eventId, lookForSentCopiesNow } from '@outlook-connect/queues';
-import type {
-  AppSecretStatus,
-  ConnectionDoc,
-  MicrosoftFailure,
-  OAuthAppDoc,
-  StatusReason,
+import {
+  canReadMail,
+  type AppSecretStatus,
+  type ConnectionDoc,
+  type MicrosoftFailure,
+  type OAuthAppDoc,
+  type StatusReason,
 } from '@outlook-connect/shared';
 import type { RuntimeDeps } from '../runtime-deps';
+import { addToSyncSchedule } from '../schedule/sync-schedule';
 import { recordActivity } from '../timeline/activity';
 import { scheduleRefresh, unscheduleRefresh } from '../tokens/refresh-schedule';
 import { retryDelayMs } from '../tokens/should-refresh';
@@ -223,8 +225,10 @@ export async function markRecovered(
     { returnDocument: 'after' },
   ).lean()) as ConnectionDoc | null;
   if (!updated) return null;
-  // Off the store's schedule while it needed reconnecting: filed again.
+  // Off the store's schedules while it needed reconnecting: filed again (its inbox sync due now).
   await scheduleRefresh(deps, updated, ctx.at.getTime());
+  if (canReadMail(updated.grantedScopes))
+    await addToSyncSchedule(deps.models, [{ _id: updated._id, atMs: ctx.at.getTime() }], ctx.at.getTime());
   await emitEvent(
     deps.queues,
     'connection.recovered',

@@ -1,4 +1,5 @@
 import {
+  canReadMail,
   defaultNextRefreshAt,
   grantIdentity,
   isDuplicateKeyError as isDuplicateKey,
@@ -10,6 +11,7 @@ import {
   type ScopePresetName,
   type SecretBox,
 } from '@outlook-connect/shared';
+import { addToSyncSchedule } from '../schedule/sync-schedule';
 import { addToRefreshSchedule } from '../tokens/refresh-schedule';
 
 export interface RecordGrantInput {
@@ -60,9 +62,12 @@ export async function recordGrant(
 
   const firstRefreshAt = input.nextRefreshAt ?? defaultNextRefreshAt(input.grant.expiresAt);
   // Filed before the connection is written: a crash in between leaves an entry the sweep drops, never an active
-  // connection the sweep cannot find.
-  const fileSchedule = (connectionId: string) =>
-    addToRefreshSchedule(input.models, [{ _id: connectionId, nextRefreshAt: firstRefreshAt }], now.getTime());
+  // connection the sweep cannot find. Its refresh, and (a grant that reads mail) its first inbox sync: now.
+  const fileSchedule = async (connectionId: string) => {
+    await addToRefreshSchedule(input.models, [{ _id: connectionId, nextRefreshAt: firstRefreshAt }], now.getTime());
+    if (canReadMail(input.grant.grantedScopes))
+      await addToSyncSchedule(input.models, [{ _id: connectionId, atMs: now.getTime() }], now.getTime());
+  };
   const fields = (connectionId: string) => ({
     workspaceId: input.workspaceId,
     status: 'active' as const,

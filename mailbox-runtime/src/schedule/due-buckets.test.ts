@@ -1,4 +1,13 @@
-import { BUCKET_MS, bucketId, bucketIdsOf, groupByBucket, passWindow, planBucketPass, shardOf } from './due-buckets';
+import {
+  BUCKET_MS,
+  bucketId,
+  bucketIdsOf,
+  groupByBucket,
+  passWindow,
+  planBucketPass,
+  recheckDueAt,
+  shardOf,
+} from './due-buckets';
 
 const MIN = BUCKET_MS;
 
@@ -91,5 +100,30 @@ describe('planBucketPass', () => {
     const plan = planBucketPass([bucket(96, ['a']), bucket(97, ['a'])], () => 120 * MIN, opts);
     expect(plan.moves).toHaveLength(1);
     expect(plan.pulls.size).toBe(2);
+  });
+});
+
+describe('recheckDueAt', () => {
+  const bucket = (minute: number, ids: string[]) => ({ _id: `s:${minute}:0`, minute, ids });
+  it('files what is handed out again at the recheck time, pulled from every bucket it was in', () => {
+    const buckets = [bucket(96, ['a', 'b']), bucket(97, ['a'])];
+    const plan = planBucketPass(buckets, (id) => (id === 'a' ? 96 * MIN : 150 * MIN), {
+      windowStart: 95,
+      horizonEndMs: 100 * MIN,
+    });
+    expect(plan.due).toEqual(['a']);
+    const later = recheckDueAt(plan, buckets, 105 * MIN);
+    expect(later.due).toEqual(['a']);
+    expect(later.moves).toEqual([
+      { id: 'b', atMs: 150 * MIN },
+      { id: 'a', atMs: 105 * MIN },
+    ]);
+    expect(later.pulls.get('s:96:0')?.sort()).toEqual(['a', 'b']);
+    expect(later.pulls.get('s:97:0')).toEqual(['a']);
+    expect(later.emptied.sort()).toEqual(['s:96:0', 's:97:0']);
+  });
+  it('leaves a plan with nothing due as it is', () => {
+    const plan = planBucketPass([bucket(96, ['a'])], () => 150 * MIN, { windowStart: 95, horizonEndMs: 100 * MIN });
+    expect(recheckDueAt(plan, [bucket(96, ['a'])], 105 * MIN)).toBe(plan);
   });
 });

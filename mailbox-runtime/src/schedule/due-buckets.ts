@@ -128,3 +128,22 @@ export function planBucketPass(
   }
   return plan;
 }
+
+/**
+ * The plan with every entry it hands out filed again at `atMs` (pulled from each bucket it was read in): a sweep that
+ * only checks on what is overdue looks at one it handed out again then, not on every pass until its record moves on.
+ */
+export function recheckDueAt(plan: BucketPassPlan, buckets: readonly BucketRead[], atMs: number): BucketPassPlan {
+  if (!plan.due.length) return plan;
+  const due = new Set(plan.due);
+  const pulls = new Map(plan.pulls);
+  const emptied: string[] = [];
+  for (const b of buckets) {
+    const pulled = new Set(pulls.get(b._id) ?? []);
+    for (const id of b.ids) if (due.has(id)) pulled.add(id);
+    if (pulled.size) pulls.set(b._id, [...pulled]);
+    if (pulled.size === b.ids.length) emptied.push(b._id);
+  }
+  const moves = [...plan.moves.filter((m) => !due.has(m.id)), ...plan.due.map((id) => ({ id, atMs }))];
+  return { due: plan.due, pulls, moves, emptied };
+}

@@ -1,2 +1,3 @@
 export * from './due-buckets';
 export * from './schedule-store';
+export * from './sync-schedule';

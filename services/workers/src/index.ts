@@ -3,6 +3,8 @@ export { workersEnv, type WorkersConfig } from './clients';
 // The benchmarks (bench/) drive the real pieces directly.
 export { createClients, type Clients } from './clients';
 export { refreshSweep, type SweepResult } from './maintenance/refresh-sweep';
+export { syncSweep, type SyncSweepResult } from './inbox/sync-sweep';
+export { DEFAULT_PUSH_POLICY } from './push/push-policy';
 // Tests of other packages run the real workers in-process.
 export { registrationsFor } from './handlers';
 export { DEFAULT_INBOX_POLICY, receivedEventId, type InboxPolicy } from './inbox';

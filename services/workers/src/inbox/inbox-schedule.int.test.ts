@@ -34,6 +34,8 @@ async function until<T>(
 
 const deltaRequests = (email: string) =>
   h.emu.control.requestLog(email).filter((e) => e.path.endsWith('/messages/delta'));
+/** The sweep reads a minute once it is over: these deps run it a minute and a bit from now. */
+const minuteLater = () => ({ ...h.deps, now: () => Date.now() + 61_000 });
 const count = (connectionId: string) => h.deps.models.InboxMessage.countDocuments({ connectionId });
 
 describe('inbox polling', () => {
@@ -59,7 +61,8 @@ describe('inbox polling', () => {
     expect(await h.deps.gate.pausedUntil(throttled.connection._id)).toBeGreaterThan(Date.now() + 100_000);
 
     // The sweep schedules what the store says is due: the healthy read connection, not send_only, not the paused one.
-    const sweep = await syncSweep(h.deps);
+    expect((await syncSweep(h.deps)).scheduled).toBe(0); // their minute is not over yet
+    const sweep = await syncSweep(minuteLater());
     expect(sweep.scheduled).toBe(1);
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(healthy.connection._id))).not.toBe(
       'unknown',
@@ -99,11 +102,11 @@ describe('inbox polling', () => {
       { _id: connection._id },
       { $set: { 'sync.nextSyncAt': new Date(Date.now() - 1_000) } },
     );
-    const healed = await syncSweep(h.deps);
+    const healed = await syncSweep(minuteLater());
     expect(healed.scheduled).toBeGreaterThanOrEqual(1);
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');
     const job = await h.deps.queues.queue('inbox-sync').getJob(inboxSyncJobId(connection._id));
-    await syncSweep(h.deps);
+    await syncSweep(minuteLater());
     const after = await h.deps.queues.queue('inbox-sync').getJob(inboxSyncJobId(connection._id));
     expect(after?.timestamp).toBe(job?.timestamp); // the same job, not removed and re-added
   });
@@ -113,12 +116,31 @@ describe('inbox polling', () => {
     await h.deps.models.Connection.updateOne({ _id: connection._id }, { $set: { status: 'needs_reconnect' } });
     const stopped = await syncConnection(h.deps, connection._id, false);
     expect(stopped).toEqual({ kind: 'stopped', reason: 'needs_reconnect' });
-    await syncSweep(h.deps);
+    const passed = await syncSweep(minuteLater());
+    expect(passed.moved).toBeGreaterThanOrEqual(1); // looked at again in an hour
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('unknown');
     expect(deltaRequests(email)).toHaveLength(0);
 
+    // Active again by a store write (not markRecovered, which files it for now): the sweep looks at a connection
+    // that needs reconnecting again within the hour, and resumes it then.
     await h.deps.models.Connection.updateOne({ _id: connection._id }, { $set: { status: 'active' } });
-    expect((await syncSweep(h.deps)).scheduled).toBeGreaterThanOrEqual(1);
+    expect((await syncSweep({ ...h.deps, now: () => Date.now() + 3 * 60_000 })).scheduled).toBe(0);
+    expect((await syncSweep({ ...h.deps, now: () => Date.now() + 63 * 60_000 })).scheduled).toBeGreaterThanOrEqual(1);
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');
+  });
+
+  it('after a Redis loss the sweep finds a connection at its next sync, filed by its last poll', async () => {
+    const { connection, email } = await h.connect('read_only', 'lost');
+    h.emu.control.deliverMessages(email, 2);
+    const synced = await syncConnection(h.deps, connection._id, false);
+    expect(synced.kind).toBe('synced');
+    const nextAt = synced.kind === 'synced' ? synced.atMs : 0;
+    // Its job is gone (no worker ran it, as after a flush); nothing is due before its next sync.
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('unknown');
+    await syncSweep({ ...h.deps, now: () => nextAt - 1 });
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('unknown');
+    const after = await syncSweep({ ...h.deps, now: () => nextAt + 60_000 });
+    expect(after.scheduled).toBeGreaterThanOrEqual(1);
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');
   });
 });

@@ -7,7 +7,7 @@ import {
   type Models,
 } from '@outlook-connect/shared';
 import type { RedisConnection } from '@outlook-connect/queues';
-import { recordActivity } from '@outlook-connect/mailbox-runtime';
+import { addToSyncSchedule, recordActivity, syncNeedsFiling } from '@outlook-connect/mailbox-runtime';
 import type { ConnectionHealth, MailboxGraph } from '@outlook-connect/mailbox-runtime';
 import { connectionUnusableOf, mailboxBusyOf } from '@outlook-connect/mailbox-runtime';
 import type { InboxPolicy } from './inbox-policy';
@@ -24,7 +24,16 @@ import type { PushPolicy } from '../push/push-policy';
 // the next one runs. Returns what the queue should do with the job; records everything it decides.
 
 export interface InboxSyncDeps {
-  models: Pick<Models, 'Connection' | 'InboxMessage' | 'Send' | 'ConnectionActivity' | 'InboxSubscription'>;
+  models: Pick<
+    Models,
+    | 'Connection'
+    | 'InboxMessage'
+    | 'Send'
+    | 'ConnectionActivity'
+    | 'InboxSubscription'
+    | 'ScheduleBucket'
+    | 'ScheduleCursor'
+  >;
   queues: Pick<QueueClient, 'emit' | 'emitMany' | 'prefix'>;
   redis: RedisConnection;
   graph: MailboxGraph;
@@ -90,6 +99,7 @@ async function syncLocked(
       const now = deps.now();
       // A pass cut at the page budget continues right away, behind the other mailboxes already waiting.
       const atMs = result.passCompleted ? now + (await nextSyncDelayMs(deps, conn._id, startedAtMs, random())) : now;
+      await fileNextSync(deps, conn, atMs);
       await recordSyncSuccess(deps.models, conn._id, new Date(now), new Date(atMs));
       if (shouldRecordSuccess(result, conn.sync?.consecutiveFailures ?? 0)) {
         const { added, updated, removed, purged, events, pages, full, passCompleted } = result;
@@ -171,6 +181,17 @@ async function failed(
       return { kind: 'stopped', reason: skip };
     }
   }
+  await fileNextSync(deps, conn, atMs);
   await setNextSyncAt(deps.models, conn._id, new Date(atMs));
   return { kind: 'failed', atMs, failure, failures };
+}
+
+/**
+ * The store's sync schedule (what the sync sweep reads) gets the next sync only when the connection was on it at no
+ * earlier minute; a later one costs no write (the sweep moves the entry on). Filed before nextSyncAt is written: a
+ * crash in between leaves an entry the sweep moves or drops, never a polled connection it cannot find.
+ */
+async function fileNextSync(deps: InboxSyncDeps, conn: ConnectionDoc, atMs: number): Promise<void> {
+  if (syncNeedsFiling(conn.sync?.nextSyncAt, new Date(atMs)))
+    await addToSyncSchedule(deps.models, [{ _id: conn._id, atMs }], deps.now());
 }

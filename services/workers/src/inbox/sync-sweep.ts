@@ -1,48 +1,137 @@
-import type { QueueClient } from '@outlook-connect/queues';
+import { scheduleInboxSyncs, type QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Logger, Models } from '@outlook-connect/shared';
+import {
+  addToSyncSchedule,
+  applyScheduleChanges,
+  BUCKET_MS,
+  INBOX_SYNC_SCHEDULE,
+  passWindow,
+  planBucketPass,
+  readBuckets,
+  recheckDueAt,
+  saveScheduleCursor,
+  scheduleCursor,
+} from '@outlook-connect/mailbox-runtime';
 import { notPolledReason } from './poll-schedule';
-import { scheduleInboxSync } from '@outlook-connect/queues';
 
-// The store is the source of truth for who is polled: after a Redis loss, a recovery from needs_reconnect, or a new
-// connection, the sweep puts the connection's sync job back. Indexed on {status, sync.nextSyncAt}.
+// The store is the source of truth for who is polled: after a Redis loss (or an enqueue that failed) the sweep puts
+// a polled connection's sync job back once its next sync is overdue. It reads the store's sync schedule buckets of
+// its window by `_id` (a few documents, whatever the fleet's size), then those connections by `_id`: a pass costs
+// what came due since the last one, not the fleet (on FerretDB any other filter decodes every connection).
 
-/** Bounds one sweep's work; the next sweep continues. */
-const MAX_PER_SWEEP = 5_000;
+/** Connections per `_id $in` read, and job checks per pipelined burst (with one addBulk of the missing). */
+const BATCH = 500;
+/** A connection the sweep found due (job checked, or put back) is looked at again this much later if still due. */
+const RECHECK_MS = 5 * 60_000;
+/** The window reaches back this far (clock skew between the pollers and the sweep). */
+const SLACK_MINUTES = 5;
+/** A backlog (the sweep did not run for a while) is read at most this many minutes per pass. */
+const MAX_BACKLOG_MINUTES = 24 * 60;
+/**
+ * A connection that needs reconnecting is not polled; its entry is looked at again this much later (markRecovered
+ * and a reconnect file it for now, so this only bounds a return to active by any other path).
+ */
+const NOT_POLLED_RECHECK_MS = 60 * 60_000;
 
 export interface SyncSweepDeps {
-  models: Pick<Models, 'Connection'>;
+  models: Pick<Models, 'Connection' | 'ScheduleBucket' | 'ScheduleCursor'>;
   queues: QueueClient;
   logger: Logger;
   now: () => number;
 }
 
 export interface SyncSweepResult {
+  /** Polled connections whose next sync is due, their job checked. */
   checked: number;
   /** Connections whose sync job was missing (or finished) and was put back. */
   scheduled: number;
+  /** Polled connections filed on the schedule by the first pass on a store. */
+  initialized: number;
+  /** Schedule entries read, moved on to their connection's next sync, and dropped (not polled any more). */
+  read: number;
+  moved: number;
+  dropped: number;
 }
 
-type Candidate = Pick<ConnectionDoc, '_id' | 'status' | 'grantedScopes'>;
+type Candidate = Pick<ConnectionDoc, '_id' | 'status' | 'grantedScopes' | 'sync'>;
+
+/** When a schedule entry's connection is due: its next sync, now if it has none yet, null when it is off the schedule. */
+export function syncDueAt(conn: Candidate | undefined, nowMs: number): number | null {
+  if (!conn) return null;
+  const skip = notPolledReason(conn);
+  if (skip === 'needs_reconnect') return nowMs + NOT_POLLED_RECHECK_MS;
+  if (skip) return null;
+  return conn.sync?.nextSyncAt?.getTime() ?? nowMs;
+}
 
 export async function syncSweep(deps: SyncSweepDeps): Promise<SyncSweepResult> {
-  const now = new Date(deps.now());
-  const result: SyncSweepResult = { checked: 0, scheduled: 0 };
-  // Never scheduled (new, or stopped and since recovered), or overdue: a live poller keeps nextSyncAt ahead of now.
-  // send_only connections never read mail, so they are left out in the query (their grant is checked again below).
-  for (const nextSyncAt of [null, { $lte: now }]) {
-    const cursor = deps.models.Connection.find(
-      { status: 'active', 'sync.nextSyncAt': nextSyncAt, scopePreset: { $ne: 'send_only' } },
-      { _id: 1, status: 1, grantedScopes: 1 },
-    )
-      .limit(MAX_PER_SWEEP)
-      .lean()
-      .cursor();
-    for await (const conn of cursor as AsyncIterable<Candidate>) {
-      if (notPolledReason(conn)) continue;
-      result.checked++;
-      if ((await scheduleInboxSync(deps.queues, conn._id)) === 'added') result.scheduled++;
+  const now = deps.now();
+  const { models } = deps;
+  const result: SyncSweepResult = { checked: 0, scheduled: 0, initialized: 0, read: 0, moved: 0, dropped: 0 };
+  const cursor = await scheduleCursor(models, INBOX_SYNC_SCHEDULE);
+  if (cursor === null) result.initialized = await backfill(deps, now);
+  // A minute is read once it is over (its entries are then due or moved on), so a pass reads what came due.
+  const win = passWindow({
+    cursorMinute: cursor,
+    nowMs: now,
+    horizonMs: -BUCKET_MS,
+    slackMinutes: SLACK_MINUTES,
+    maxBacklog: MAX_BACKLOG_MINUTES,
+  });
+  const buckets = await readBuckets(models, INBOX_SYNC_SCHEDULE, win.ranges);
+  const ids = [...new Set(buckets.flatMap((b) => b.ids))];
+  const byId = new Map<string, Candidate>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const found = (await models.Connection.find(
+      { _id: { $in: ids.slice(i, i + BATCH) } },
+      { _id: 1, status: 1, grantedScopes: 1, 'sync.nextSyncAt': 1 },
+    ).lean()) as Candidate[];
+    for (const c of found) byId.set(c._id, c);
+  }
+  const dueAt = new Map(ids.map((id) => [id, syncDueAt(byId.get(id), now)]));
+  const base = planBucketPass(buckets, (id) => dueAt.get(id) ?? null, {
+    windowStart: win.windowStart,
+    horizonEndMs: now,
+  });
+  const plan = recheckDueAt(base, buckets, now + RECHECK_MS);
+  const due = new Set(plan.due);
+  result.read = ids.length;
+  result.moved = base.moves.filter((m) => !due.has(m.id)).length;
+  result.dropped = [...dueAt.values()].filter((at) => at === null).length;
+  // Due: a live poller has its job delayed, waiting or running ('exists'); a lost one is added back.
+  for (let i = 0; i < plan.due.length; i += BATCH) {
+    const batch = plan.due.slice(i, i + BATCH);
+    result.scheduled += await scheduleInboxSyncs(deps.queues, batch);
+    result.checked += batch.length;
+  }
+  await applyScheduleChanges(models, INBOX_SYNC_SCHEDULE, { ...plan, notBefore: win.windowStart });
+  if (cursor !== win.nextCursor) await saveScheduleCursor(models, INBOX_SYNC_SCHEDULE, win.nextCursor);
+  if (result.scheduled || result.initialized) deps.logger.info(result, 'sync sweep put inbox syncs back on the queue');
+  return result;
+}
+
+/**
+ * The first pass on a store (no cursor yet: a new deployment, or one from before the sync schedule): every polled
+ * connection filed at its next sync (now when it has none, or it is overdue). One scan, once.
+ */
+async function backfill(deps: SyncSweepDeps, now: number): Promise<number> {
+  let filed = 0;
+  let batch: Array<{ _id: string; atMs: number }> = [];
+  const cursor = deps.models.Connection.find(
+    { status: 'active', scopePreset: { $ne: 'send_only' } },
+    { _id: 1, status: 1, grantedScopes: 1, 'sync.nextSyncAt': 1 },
+  )
+    .lean()
+    .cursor();
+  for await (const c of cursor as AsyncIterable<Candidate>) {
+    if (notPolledReason(c)) continue;
+    batch.push({ _id: c._id, atMs: Math.max(c.sync?.nextSyncAt?.getTime() ?? now, now) });
+    filed++;
+    if (batch.length >= 5_000) {
+      await addToSyncSchedule(deps.models, batch, now);
+      batch = [];
     }
   }
-  if (result.scheduled) deps.logger.info(result, 'sync sweep put inbox syncs back on the queue');
-  return result;
+  await addToSyncSchedule(deps.models, batch, now);
+  return filed;
 }

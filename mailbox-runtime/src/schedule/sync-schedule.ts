@@ -1,0 +1,35 @@
+import type { Models } from '@outlook-connect/shared';
+import { minuteOf } from './due-buckets';
+import { addToSchedule } from './schedule-store';
+
+/**
+ * The bucketed schedule the inbox sync sweep reads (schedule_buckets `_id` prefix): each polled connection filed at
+ * the minute its next sync is due (`sync.nextSyncAt`), or at the minute it became pollable (a new grant, a recovery).
+ * The sweep moves an entry on to its connection's next sync and drops it once the connection is not polled.
+ */
+export const INBOX_SYNC_SCHEDULE = 'inbox-sync';
+
+type ScheduleModels = Pick<Models, 'ScheduleBucket' | 'ScheduleCursor'>;
+
+/** Files connections on the inbox sync schedule (one upsert per bucket, one round trip). */
+export async function addToSyncSchedule(
+  models: ScheduleModels,
+  entries: ReadonlyArray<{ _id: string; atMs: number }>,
+  nowMs: number,
+): Promise<void> {
+  await addToSchedule(
+    models,
+    INBOX_SYNC_SCHEDULE,
+    entries.map((e) => ({ id: e._id, atMs: e.atMs })),
+    nowMs,
+  );
+}
+
+/**
+ * Whether a poll that moves a connection's next sync from `previousAt` to `nextAt` must file it: only when it was on
+ * no schedule (null) or moves to an earlier minute. A later one costs no write: the sweep moves the entry it reads.
+ */
+export function syncNeedsFiling(previousAt: Date | null | undefined, nextAt: Date | null): boolean {
+  if (!nextAt) return false;
+  return !previousAt || minuteOf(nextAt.getTime()) < minuteOf(previousAt.getTime());
+}

@@ -1,0 +1,18 @@
+import type { ConnectionDoc } from '@outlook-connect/shared';
+import { syncDueAt } from './sync-sweep';
+
+describe('syncDueAt', () => {
+  const now = 1_000_000;
+  const conn = (over: Partial<ConnectionDoc>) =>
+    ({ _id: 'conn_1', status: 'active', grantedScopes: ['Mail.Read'], ...over }) as ConnectionDoc;
+  it('is the next sync of a polled connection, or now when it has none yet', () => {
+    expect(syncDueAt(conn({ sync: { nextSyncAt: new Date(now + 5) } as ConnectionDoc['sync'] }), now)).toBe(now + 5);
+    expect(syncDueAt(conn({}), now)).toBe(now);
+  });
+  it('takes connections that are not polled off the schedule, and looks at one needing reconnect an hour later', () => {
+    expect(syncDueAt(undefined, now)).toBeNull();
+    expect(syncDueAt(conn({ status: 'disconnected' }), now)).toBeNull();
+    expect(syncDueAt(conn({ grantedScopes: ['Mail.Send'] }), now)).toBeNull();
+    expect(syncDueAt(conn({ status: 'needs_reconnect' }), now)).toBe(now + 60 * 60_000);
+  });
+});
