@@ -71,6 +71,8 @@ export {
   writeActivityLine,
   type ActivityLine,
 } from './timeline/activity';
+/** Group commit: writes made together by concurrent jobs go out as one (activity lines, reply keys). */
+export { createGroupWriter, type GroupWriter } from './timeline/group-writer';
 
 export { createFreeBusyLookup, type FreeBusyDeps } from './free-busy/free-busy';
 

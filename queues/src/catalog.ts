@@ -45,6 +45,7 @@ export const catalog = {
         'operation-sweep',
         'retention',
         'subscription-sweep',
+        'reply-key-backfill',
       ]),
     }),
     attempts: 3,

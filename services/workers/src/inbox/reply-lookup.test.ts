@@ -1,8 +1,8 @@
-import type { Models } from '@outlook-connect/shared';
+import { replyKeyId, type Models } from '@outlook-connect/shared';
 import type { InboxMessageFields } from './graph-message';
 import {
   createSendsLookup,
-  replyLookupFilter,
+  replyLookupKeys,
   replyLookupRequest,
   rowsOf,
   type ReplyLookupRequest,
@@ -32,6 +32,7 @@ const row = (id: string, over: Partial<SentRow> = {}): SentRow => ({
   internetMessageId: `<${id}@fabrikam.com>`,
   conversationId: 'conv-1',
   sentAt: new Date('2024-05-01T12:00:00Z'),
+  status: 'sent',
   ...over,
 });
 
@@ -50,19 +51,16 @@ describe('replyLookupRequest', () => {
   });
 });
 
-describe('replyLookupFilter', () => {
-  it('one $or branch per connection and kind, sent sends only; nothing to ask is no query', () => {
+describe('replyLookupKeys', () => {
+  it("the message and conversation keys of every request's connection, each once; nothing to ask is no key", () => {
     const a: ReplyLookupRequest = { connectionId: 'conn_a', conversationIds: ['c1'], messageIds: ['<m1>'] };
     const b: ReplyLookupRequest = { connectionId: 'conn_b', conversationIds: [], messageIds: ['<m2>'] };
-    expect(replyLookupFilter([a, b])).toEqual({
-      status: 'sent',
-      $or: [
-        { connectionId: 'conn_a', conversationId: { $in: ['c1'] } },
-        { connectionId: 'conn_a', internetMessageId: { $in: ['<m1>'] } },
-        { connectionId: 'conn_b', internetMessageId: { $in: ['<m2>'] } },
-      ],
-    });
-    expect(replyLookupFilter([{ connectionId: 'conn_a', conversationIds: [], messageIds: [] }])).toBeNull();
+    expect(replyLookupKeys([a, b, a])).toEqual([
+      replyKeyId('conn_a', 'message', '<m1>'),
+      replyKeyId('conn_a', 'conversation', 'c1'),
+      replyKeyId('conn_b', 'message', '<m2>'),
+    ]);
+    expect(replyLookupKeys([{ connectionId: 'conn_a', conversationIds: [], messageIds: [] }])).toEqual([]);
   });
 });
 
@@ -75,6 +73,7 @@ describe('rowsOf', () => {
       row('s3', { conversationId: 'conv-7' }),
       row('s4', { conversationId: 'conv-7', internetMessageId: '<s9@x>' }),
       row('s5', { conversationId: null, internetMessageId: null }),
+      row('s6', { status: 'sending' }),
     ];
     expect(rowsOf(req, rows).map((r) => r._id)).toEqual(['s1', 's4']);
     expect(rowsOf(req, rows)[0]).toEqual({
@@ -87,22 +86,33 @@ describe('rowsOf', () => {
 });
 
 describe('createSendsLookup', () => {
+  /** Every send is filed under every key asked (the keys' own reads are the store's: reply-lookup.int.test.ts). */
   function fakeSends(rows: SentRow[]) {
     const filters: unknown[] = [];
+    const keyFilters: unknown[] = [];
     let release: (() => void) | null = null;
     let hold = false;
+    const ReplyKey = {
+      find: (filter: { _id: { $in: string[] } }) => ({
+        lean: async () => {
+          keyFilters.push(filter);
+          if (hold) await new Promise<void>((r) => (release = r));
+          return filter._id.$in.map((key) => ({ _id: key, sendIds: rows.map((r) => r._id) }));
+        },
+      }),
+    } as unknown as Models['ReplyKey'];
     const Send = {
       find: (filter: unknown) => ({
         lean: async () => {
           filters.push(filter);
-          if (hold) await new Promise<void>((r) => (release = r));
           return rows;
         },
       }),
     } as unknown as Models['Send'];
     return {
-      models: { Send },
+      models: { Send, ReplyKey },
       filters,
+      keyFilters,
       holdNext: () => (hold = true),
       release: () => {
         hold = false;
@@ -120,7 +130,8 @@ describe('createSendsLookup', () => {
     const store = fakeSends([row('s1'), row('s2', { connectionId: 'conn_b', conversationId: 'conv-2' })]);
     const lookup = createSendsLookup(store.models);
     const [a, b] = await Promise.all([lookup(req('conn_a', 'conv-1')), lookup(req('conn_b', 'conv-2'))]);
-    expect(store.filters).toHaveLength(1);
+    expect(store.keyFilters).toHaveLength(1);
+    expect(store.filters).toEqual([{ _id: { $in: ['s1', 's2'] } }]);
     expect(a.map((r) => r._id)).toEqual(['s1']);
     expect(b.map((r) => r._id)).toEqual(['s2']);
   });
@@ -131,32 +142,34 @@ describe('createSendsLookup', () => {
     store.holdNext();
     const first = lookup(req('conn_a', 'conv-1'));
     await new Promise((r) => setImmediate(r));
-    expect(store.filters).toHaveLength(1);
+    expect(store.keyFilters).toHaveLength(1);
     const later = [lookup(req('conn_b', 'conv-2')), lookup(req('conn_c', 'conv-3'))];
     await new Promise((r) => setImmediate(r));
-    expect(store.filters).toHaveLength(1);
+    expect(store.keyFilters).toHaveLength(1);
     store.release();
     await first;
     await Promise.all(later);
-    expect(store.filters).toHaveLength(2);
-    expect((store.filters[1] as { $or: unknown[] }).$or).toEqual([
-      { connectionId: 'conn_b', conversationId: { $in: ['conv-2'] } },
-      { connectionId: 'conn_c', conversationId: { $in: ['conv-3'] } },
-    ]);
+    expect(store.keyFilters).toHaveLength(2);
+    expect(store.keyFilters[1]).toEqual({
+      _id: {
+        $in: [replyKeyId('conn_b', 'conversation', 'conv-2'), replyKeyId('conn_c', 'conversation', 'conv-3')],
+      },
+    });
   });
 
-  it('a failed query fails every request it served, and the next one queries again', async () => {
+  it('a failed lookup fails every request it served, and the next one looks again', async () => {
     let calls = 0;
-    const Send = {
+    const ReplyKey = {
       find: () => ({
         lean: async () => {
           calls += 1;
           if (calls === 1) throw new Error('store down');
-          return [row('s1')];
+          return [{ _id: 'k', sendIds: ['s1'] }];
         },
       }),
-    } as unknown as Models['Send'];
-    const lookup = createSendsLookup({ Send });
+    } as unknown as Models['ReplyKey'];
+    const Send = { find: () => ({ lean: async () => [row('s1')] }) } as unknown as Models['Send'];
+    const lookup = createSendsLookup({ Send, ReplyKey });
     const results = await Promise.allSettled([lookup(req('conn_a', 'conv-1')), lookup(req('conn_b', 'conv-1'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect((await lookup(req('conn_a', 'conv-1'))).map((r) => r._id)).toEqual(['s1']);
@@ -166,6 +179,7 @@ describe('createSendsLookup', () => {
     const store = fakeSends([row('s1')]);
     const lookup = createSendsLookup(store.models);
     expect(await lookup({ connectionId: 'conn_a', conversationIds: [], messageIds: [] })).toEqual([]);
+    expect(store.keyFilters).toHaveLength(0);
     expect(store.filters).toHaveLength(0);
   });
 });

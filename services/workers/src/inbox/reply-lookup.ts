@@ -1,11 +1,12 @@
 import type { Models, SendDoc } from '@outlook-connect/shared';
+import { lookupKeysOf, sendIdsUnder } from '../send/reply-keys';
 import type { InboxMessageFields } from './graph-message';
 import type { SentRef } from './reply-link';
 
-// The sends new messages could answer, looked up for every run in flight at once: one store query serves all the
-// pages waiting for one. On FerretDB a filter without `_id` scans the whole `sends` collection (shared/src/store),
-// so N mailboxes receiving mail at the same time cost one scan instead of N running side by side; on MongoDB each
-// `$or` branch is served by the {connectionId, status} index either way.
+// The sends new messages could answer, found by `_id` only (FerretDB indexes nothing else): the reply keys of the
+// page's ids and conversations (`_id $in`, ../send/reply-keys.ts), then the sends they name (`_id $in`), kept when
+// sent and still carrying what was asked. Its cost follows the pages, not the number of stored sends. The lookups of
+// every run in flight go out together: one pair of reads serves all the pages waiting for one.
 
 export interface ReplyLookupRequest {
   connectionId: string;
@@ -13,7 +14,7 @@ export interface ReplyLookupRequest {
   messageIds: string[];
 }
 
-export type SentRow = SentRef & Pick<SendDoc, 'connectionId'>;
+export type SentRow = SentRef & Pick<SendDoc, 'connectionId' | 'status'>;
 
 /** What a page of new messages asks: their conversations and every message id they carry or point at. */
 export function replyLookupRequest(connectionId: string, messages: InboxMessageFields[]): ReplyLookupRequest {
@@ -28,22 +29,22 @@ export function replyLookupRequest(connectionId: string, messages: InboxMessageF
   return { connectionId, conversationIds, messageIds };
 }
 
-/** One filter for several requests: a sent send of a request's connection in one of its conversations or ids. */
-export function replyLookupFilter(requests: ReplyLookupRequest[]): Record<string, unknown> | null {
-  const branches = requests.flatMap((r) => [
-    ...(r.conversationIds.length ? [{ connectionId: r.connectionId, conversationId: { $in: r.conversationIds } }] : []),
-    ...(r.messageIds.length ? [{ connectionId: r.connectionId, internetMessageId: { $in: r.messageIds } }] : []),
-  ]);
-  return branches.length ? { status: 'sent', $or: branches } : null;
+/** The reply keys several requests ask for, each once. */
+export function replyLookupKeys(requests: ReplyLookupRequest[]): string[] {
+  return [...new Set(requests.flatMap((r) => lookupKeysOf(r.connectionId, r.messageIds, r.conversationIds)))];
 }
 
-/** A request's share of the rows a combined query returned (exactly what its own query would have returned). */
+/**
+ * A request's share of the sends a combined lookup read: the sent ones of its connection in one of its conversations
+ * or ids (a key is a hint: a send that no longer carries the id, or is not sent, is not a reply target).
+ */
 export function rowsOf(request: ReplyLookupRequest, rows: SentRow[]): SentRef[] {
   const conversations = new Set(request.conversationIds);
   const ids = new Set(request.messageIds);
   return rows
     .filter(
       (r) =>
+        r.status === 'sent' &&
         r.connectionId === request.connectionId &&
         ((!!r.conversationId && conversations.has(r.conversationId)) ||
           (!!r.internetMessageId && ids.has(r.internetMessageId))),
@@ -60,10 +61,10 @@ interface Waiting {
 }
 
 /**
- * One per worker process. A request made while no query runs goes out on the next turn of the event loop (with the
- * others made in the same turn); requests made while a query runs wait for it and go out together right after.
+ * One per worker process. A request made while no lookup runs goes out on the next turn of the event loop (with the
+ * others made in the same turn); requests made while a lookup runs wait for it and go out together right after.
  */
-export function createSendsLookup(models: Pick<Models, 'Send'>): SendsLookup {
+export function createSendsLookup(models: Pick<Models, 'Send' | 'ReplyKey'>): SendsLookup {
   let waiting: Waiting[] = [];
   let running = false;
 
@@ -72,15 +73,12 @@ export function createSendsLookup(models: Pick<Models, 'Send'>): SendsLookup {
     waiting = [];
     running = true;
     try {
-      const filter = replyLookupFilter(batch.map((w) => w.request));
-      const rows = filter
-        ? ((await models.Send.find(filter, {
-            _id: 1,
-            connectionId: 1,
-            internetMessageId: 1,
-            conversationId: 1,
-            sentAt: 1,
-          }).lean()) as SentRow[])
+      const sendIds = await sendIdsUnder(models, replyLookupKeys(batch.map((w) => w.request)));
+      const rows = sendIds.length
+        ? ((await models.Send.find(
+            { _id: { $in: sendIds } },
+            { _id: 1, connectionId: 1, status: 1, internetMessageId: 1, conversationId: 1, sentAt: 1 },
+          ).lean()) as SentRow[])
         : [];
       for (const w of batch) w.resolve(rowsOf(w.request, rows));
     } catch (err) {

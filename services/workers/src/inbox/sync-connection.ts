@@ -29,6 +29,7 @@ export interface InboxSyncDeps {
     | 'Connection'
     | 'InboxMessage'
     | 'Send'
+    | 'ReplyKey'
     | 'ConnectionActivity'
     | 'InboxSubscription'
     | 'ScheduleBucket'

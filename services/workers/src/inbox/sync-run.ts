@@ -28,7 +28,7 @@ import { beginFullPass, completePass, passCompletionSet, savePageProgress } from
 // One run of a mailbox's inbox sync: up to maxPagesPerRun delta pages, each applied to the store before the next.
 
 export interface SyncRunDeps {
-  models: Pick<Models, 'InboxMessage' | 'Send' | 'Connection'>;
+  models: Pick<Models, 'InboxMessage' | 'Send' | 'ReplyKey' | 'Connection'>;
   queues: Pick<QueueClient, 'emitMany'>;
   graph: MailboxGraph;
   inboxPolicy: InboxPolicy;

@@ -8,6 +8,7 @@ import { operationSweep } from './operation-sweep';
 import { retention } from './retention';
 import { pushPolicyOf } from '../push/inbox-subscription.handler';
 import { subscriptionSweep } from '../push/subscription-sweep';
+import { backfillReplyKeys } from '../send/reply-key-backfill';
 
 export type MaintenanceTaskName = Payload<'maintenance'>['task'];
 
@@ -40,4 +41,6 @@ export const maintenanceTasks: Record<MaintenanceTaskName, MaintenanceTask> = {
     run: (deps) => subscriptionSweep({ ...deps, pushPolicy: pushPolicyOf(deps) }),
     everyMs: (deps) => pushPolicyOf(deps).sweepEveryMs,
   },
+  // Once per store: the reply keys of sends recorded before they existed (10,000 sends a run; then one _id read a run).
+  'reply-key-backfill': { run: (deps) => backfillReplyKeys(deps), everyMs: () => 60_000 },
 };

@@ -15,6 +15,7 @@ import {
   slotMs,
   type ConfirmPolicy,
 } from './send-confirm-policy';
+import { recordReplyKeys } from './reply-keys';
 import { findInSentItems } from './send-graph';
 import { emitConfirmed, markNotSeenYet, markSeenInSentItems } from './send-records';
 
@@ -168,7 +169,16 @@ export async function confirmSends(deps: ConfirmDeps, connectionId: string, p: C
       due === null ? ({ action: 'give_up' } as const) : confirmVerdict(!!copy, sentAtMs, send.sentItemsChecks, p);
     if (verdict.action === 'seen' && copy) {
       const seen = await markSeenInSentItems(deps, send, copy);
-      if (seen) await emitConfirmed(deps, seen);
+      if (seen) {
+        // The copy's ids, when they are not the draft's (filed when the send was recorded sent).
+        await recordReplyKeys(deps.models, {
+          _id: seen._id,
+          connectionId: seen.connectionId,
+          internetMessageId: seen.internetMessageId !== send.internetMessageId ? seen.internetMessageId : null,
+          conversationId: seen.conversationId !== send.conversationId ? seen.conversationId : null,
+        });
+        await emitConfirmed(deps, seen);
+      }
       await deps.redis.zrem(key, id);
       run.seen += 1;
     } else if (verdict.action === 'wait') {

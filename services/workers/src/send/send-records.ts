@@ -2,6 +2,7 @@ import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/qu
 import { isAttachmentRef, type ActivityType, type Models, type SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
 import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
+import { recordReplyKeys } from './reply-keys';
 import type { SentRecord } from './send-policy';
 
 // Every write to a Send record is a compare-and-set on its status (or draft id), so two processes holding the same
@@ -204,6 +205,9 @@ export async function markSent(deps: Deps, send: SendDoc, ids: SentRecord): Prom
       { returnDocument: 'after' },
     ).lean<SendDoc>(),
     activity(deps, send, 'sent', { recipients: recipientCount(send) }, sentLineId(sendId)),
+    // The reply keys of its ids (a grouped upsert; none for sendMail, which has none): a hint, true or not whatever
+    // the write finds, and filed again by a retry.
+    recordReplyKeys(deps.models, { _id: sendId, connectionId: send.connectionId, ...ids }),
   ]);
   if (!sent) {
     // A retry after this very write went through (the activity line or the event failed): the event must still go out.

@@ -7,6 +7,7 @@ import { connectionActivitySchema, type ConnectionActivityDoc } from './connecti
 import { inboxMessageSchema, type InboxMessageDoc } from './inbox-message';
 import { inboxSubscriptionSchema, type InboxSubscriptionDoc } from './inbox-subscription';
 import { oauthAppSchema, type OAuthAppDoc } from './oauth-app';
+import { replyKeySchema, type ReplyKeyDoc } from './reply-key';
 import {
   scheduleBucketSchema,
   scheduleCursorSchema,
@@ -26,6 +27,7 @@ export * from './connection-activity';
 export * from './inbox-message';
 export * from './inbox-subscription';
 export * from './oauth-app';
+export * from './reply-key';
 export * from './schedule-bucket';
 export * from './send';
 export * from './webhook-delivery';
@@ -49,6 +51,7 @@ export interface Models {
   WebhookDelivery: Model<WebhookDeliveryDoc>;
   ScheduleBucket: Model<ScheduleBucketDoc>;
   ScheduleCursor: Model<ScheduleCursorDoc>;
+  ReplyKey: Model<ReplyKeyDoc>;
 }
 
 /** Registers every model on a connection and waits for their indexes (unique indexes carry invariants). */
@@ -69,6 +72,7 @@ export async function createModels(conn: Connection): Promise<Models> {
     WebhookDelivery: conn.model<WebhookDeliveryDoc>('WebhookDelivery', webhookDeliverySchema),
     ScheduleBucket: conn.model<ScheduleBucketDoc>('ScheduleBucket', scheduleBucketSchema),
     ScheduleCursor: conn.model<ScheduleCursorDoc>('ScheduleCursor', scheduleCursorSchema),
+    ReplyKey: conn.model<ReplyKeyDoc>('ReplyKey', replyKeySchema),
   };
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.init()));
   return models;
