@@ -1,4 +1,5 @@
 import type { ConnectionDoc, InboxMessageDoc } from '@outlook-connect/shared';
+import { recordReplyKeys } from '../send/reply-keys';
 import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { inboxMessageId } from './message-store';
 import { receivedEventId } from './received-events';
@@ -67,6 +68,8 @@ async function sendAndReply(conn: ConnectionDoc, email: string, subject: string)
     internetMessageId: sentItem.internetMessageId,
     sentAt: new Date(),
   });
+  // Filed under its reply keys as markSent files a send it records sent (the inbox finds it by them).
+  await recordReplyKeys(h.deps.models, send);
   const reply = h.emu.control.deliverMessage(email, {
     from: 'prospect@external.example',
     subject: `Re: ${subject}`,

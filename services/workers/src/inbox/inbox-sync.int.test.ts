@@ -1,5 +1,6 @@
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import { waitFor } from '@outlook-connect/stack';
+import { recordReplyKeys } from '../send/reply-keys';
 import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { inboxMessageId } from './message-store';
 import { receivedEventId } from './received-events';
@@ -172,6 +173,8 @@ describe('inbox sync', () => {
       internetMessageId: sentItem.internetMessageId,
       sentAt: new Date(),
     });
+    // Filed under its reply keys as markSent files a send it records sent (the inbox finds it by them).
+    await recordReplyKeys(h.deps.models, send);
     const reply = h.emu.control.deliverMessage(email, {
       from: { address: 'prospect@external.example', name: 'Pat Prospect' },
       subject: 'Re: Quick question',

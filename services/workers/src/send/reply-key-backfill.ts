@@ -36,7 +36,8 @@ export async function backfillReplyKeys(
   const result: BackfillResult = { done: mark?.done === true, read: 0, filed: 0 };
   if (result.done) return result;
   let after = mark?.after ?? null;
-  // One cursor a run (the `_id` range and order may be all FerretDB can serve from its index), read in pages.
+  // One cursor a run, read in pages: a range on `_id` is a scan on FerretDB (only values and `$in` use the index), so
+  // a run costs one scan of `sends` however many pages it files; once done, none.
   const cursor = Send.find(after ? { _id: { $gt: after } } : {}, {
     _id: 1,
     connectionId: 1,
