@@ -167,7 +167,10 @@ async function runMode(
     }
     const idleFrom = new Map(boxes.map((b) => [b.email, env.emu.control.requestLog(b.email).length]));
     const idleStart = Date.now();
-    if (opts.idleSec > 0) await new Promise((r) => setTimeout(r, opts.idleSec * 1000));
+    // A quiet window shorter than two poll intervals may hold no poll at all (the polling mode's rate read 0): it lasts
+    // at least that long.
+    const idleSec = opts.idleSec > 0 ? Math.max(opts.idleSec, mode === 'polling' ? 2 * pollIntervalSec : 0) : 0;
+    if (idleSec > 0) await new Promise((r) => setTimeout(r, idleSec * 1000));
     const idleMs = Date.now() - idleStart;
     const idleRequests = boxes.reduce(
       (n, b) => n + env.emu.control.requestLog(b.email).length - idleFrom.get(b.email)!,
@@ -177,7 +180,7 @@ async function runMode(
       mode,
       pollIntervalSec,
       idleGraphRequestsPerMailboxHour:
-        boxes.length && opts.idleSec > 0 ? (idleRequests / boxes.length) * (3_600_000 / idleMs) : null,
+        boxes.length && idleSec > 0 ? (idleRequests / boxes.length) * (3_600_000 / idleMs) : null,
       messages: sent.length,
       arrived: latencies.length,
       latency: summarizeLatencies(latencies),

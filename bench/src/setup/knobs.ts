@@ -39,7 +39,10 @@ const schema = z.object({
   BENCH_PUSH_WINDOW_SEC: int(30, 'seconds each mode (push, then polling) delivers messages for'),
   BENCH_PUSH_POLL_SEC: int(15, "the polling mode's INBOX_POLL_INTERVAL_SEC (the sandbox's 15 s)"),
   BENCH_PUSH_MESSAGE_EVERY_SEC: int(3, 'seconds between two messages to each mailbox'),
-  BENCH_PUSH_IDLE_SEC: int(15, 'seconds without mail after each mode, for the quiet-mailbox request rate (0 = skip)'),
+  BENCH_PUSH_IDLE_SEC: int(
+    15,
+    'seconds without mail after each mode, for the quiet-mailbox request rate (polling: at least two poll intervals; 0 = skip)',
+  ),
   BENCH_ATTACHMENT_SENDS: int(5, 'sends with one uploaded file each in the attachment phase'),
   BENCH_ATTACHMENT_MB: int(10, 'size of each of those files in MB (through an upload session from 3 MB)'),
   BENCH_WEBHOOK_EVENTS: int(1000, 'events delivered as webhooks to a local receiver (and bare POSTs in the baseline)'),
