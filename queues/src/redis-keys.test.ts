@@ -24,6 +24,7 @@ describe('redisKeys', () => {
 
   it("keeps the prefix's own keys under the queue prefix's tag, with BullMQ's", () => {
     expect(tagOf(redisKeys.operationSweepCursor('oc', 'send'))).toBe('oc');
+    expect(tagOf(redisKeys.subscriptionSweepCursor('oc'))).toBe('oc');
     expect(tagOf(redisKeys.webhookMetrics('{oc}'))).toBe('oc');
   });
 
