@@ -29,9 +29,6 @@ export const redisKeys = {
   sendConfirmations: (prefix: string, connectionId: string) => `${untagged(prefix)}:send-confirm:{${connectionId}}`,
   /** Where the operation sweep (sends, calendar operations) continues its next pass; lost with a flush, it starts over. */
   operationSweepCursor: (prefix: string, queue: string) => `${tagged(prefix)}:sweep:operations:${queue}`,
-  /** Where the subscription sweep's walk over the connections continues (the last `_id` checked); lost with a flush,
-   * it starts over. */
-  subscriptionSweepCursor: (prefix: string) => `${tagged(prefix)}:sweep:subscriptions:connections`,
   /** A webhook endpoint's delivery slots (its concurrency cap across processes) and its Retry-After pause. */
   webhookEndpoint(prefix: string, endpointId: string) {
     const base = `${untagged(prefix)}:webhook:{${endpointId}}`;

@@ -34,7 +34,7 @@ export interface PushPolicy extends PushSettings {
   /** With healthy push a mailbox is still polled, this slowly (never faster than INBOX_POLL_INTERVAL_SEC). */
   safetyPollMs: number;
   sweepEveryMs: number;
-  /** Records (and connections) a subscription sweep reads per query; the connections are walked a page per pass. */
+  /** With push off, the subscription records a sweep puts back per pass (their jobs remove them). */
   sweepPageSize: number;
 }
 

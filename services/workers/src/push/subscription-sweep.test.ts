@@ -1,14 +1,25 @@
-import { nextScanCursor } from './subscription-sweep';
+import { subscriptionDueAt } from './subscription-sweep';
 
-describe('nextScanCursor', () => {
-  const page = (...ids: string[]) => ids.map((_id) => ({ _id }));
+describe('subscriptionDueAt', () => {
+  const now = 1_700_000_000_000;
+  const reader = { _id: 'c1', status: 'active' as const, grantedScopes: ['Mail.Read', 'offline_access'] };
+  const sub = (at: number | null) => ({ _id: 'c1', nextCheckAt: at === null ? null : new Date(at) });
 
-  it('continues after the last _id of a full page', () => {
-    expect(nextScanCursor(page('a', 'b'), 2)).toBe('b');
+  it('a record is due at its next check, whatever its connection', () => {
+    expect(subscriptionDueAt(reader, sub(now + 60_000), now)).toBe(now + 60_000);
+    expect(subscriptionDueAt(undefined, sub(now - 60_000), now)).toBe(now - 60_000);
+    expect(subscriptionDueAt({ ...reader, status: 'disconnected' }, sub(now + 5), now)).toBe(now + 5);
+    expect(subscriptionDueAt(reader, sub(null), now)).toBe(now);
   });
 
-  it('starts over after a short or empty page', () => {
-    expect(nextScanCursor(page('c'), 2)).toBeNull();
-    expect(nextScanCursor([], 2)).toBeNull();
+  it('a record of a connection that needs reconnecting is looked at again in an hour', () => {
+    expect(subscriptionDueAt({ ...reader, status: 'needs_reconnect' }, sub(now - 1), now)).toBe(now + 3_600_000);
+  });
+
+  it('no record: due now when the connection wants one, off the schedule when not', () => {
+    expect(subscriptionDueAt(reader, undefined, now)).toBe(now);
+    expect(subscriptionDueAt({ ...reader, grantedScopes: ['Mail.Send'] }, undefined, now)).toBeNull();
+    expect(subscriptionDueAt({ ...reader, status: 'disconnected' }, undefined, now)).toBeNull();
+    expect(subscriptionDueAt(undefined, undefined, now)).toBeNull();
   });
 });
