@@ -12,8 +12,10 @@ describe('subscriptionDueAt', () => {
     expect(subscriptionDueAt(reader, sub(null), now)).toBe(now);
   });
 
-  it('a record of a connection that needs reconnecting is looked at again in an hour', () => {
+  it('a connection that needs reconnecting stays on the schedule, looked at again in an hour', () => {
     expect(subscriptionDueAt({ ...reader, status: 'needs_reconnect' }, sub(now - 1), now)).toBe(now + 3_600_000);
+    // No record either: a recovery without a new grant (markRecovered) files nothing, so the entry must stay.
+    expect(subscriptionDueAt({ ...reader, status: 'needs_reconnect' }, undefined, now)).toBe(now + 3_600_000);
   });
 
   it('no record: due now when the connection wants one, off the schedule when not', () => {

@@ -26,7 +26,7 @@ import type { PushPolicy } from './push-policy';
 const BATCH = 500;
 /** An entry the sweep found due (job put back or already there) is looked at again this much later if still due. */
 const RECHECK_MS = 5 * 60_000;
-/** A connection that needs reconnecting keeps its record; its entry is looked at again this much later. */
+/** A connection that needs reconnecting keeps its entry (and its record); it is looked at again this much later. */
 const NEEDS_RECONNECT_RECHECK_MS = 60 * 60_000;
 /** The window reaches back this far (clock skew between the writers and the sweep). */
 const SLACK_MINUTES = 5;
@@ -58,10 +58,12 @@ type Sub = Pick<InboxSubscriptionDoc, '_id' | 'nextCheckAt'>;
 
 /**
  * When a schedule entry is due (push configured): a record at its next check (its job renews, retries, or removes it
- * whatever the connection's state); no record: now when the connection wants one, null (off the schedule) when not.
+ * whatever the connection's state); no record: now when the connection wants one, null (off the schedule) when not;
+ * a connection that needs reconnecting, an hour later (its job has nothing to do until it is back).
  */
 export function subscriptionDueAt(conn: Conn | undefined, sub: Sub | undefined, nowMs: number): number | null {
-  if (conn?.status === 'needs_reconnect' && sub) return nowMs + NEEDS_RECONNECT_RECHECK_MS;
+  // Kept (record or not) while it needs reconnecting: a recovery that is not a new grant files nothing.
+  if (conn?.status === 'needs_reconnect') return nowMs + NEEDS_RECONNECT_RECHECK_MS;
   if (sub) return sub.nextCheckAt?.getTime() ?? nowMs;
   return wantsSubscription(conn ?? null, true) ? nowMs : null;
 }
