@@ -11,6 +11,7 @@ import {
   type ScopePresetName,
   type SecretBox,
 } from '@outlook-connect/shared';
+import { addToSubscriptionSchedule } from '../schedule/subscription-schedule';
 import { addToSyncSchedule } from '../schedule/sync-schedule';
 import { addToRefreshSchedule } from '../tokens/refresh-schedule';
 
@@ -62,11 +63,15 @@ export async function recordGrant(
 
   const firstRefreshAt = input.nextRefreshAt ?? defaultNextRefreshAt(input.grant.expiresAt);
   // Filed before the connection is written: a crash in between leaves an entry the sweep drops, never an active
-  // connection the sweep cannot find. Its refresh, and (a grant that reads mail) its first inbox sync: now.
+  // connection the sweep cannot find. Its refresh, and (a grant that reads mail) its first inbox sync and subscription
+  // check: now.
   const fileSchedule = async (connectionId: string) => {
     await addToRefreshSchedule(input.models, [{ _id: connectionId, nextRefreshAt: firstRefreshAt }], now.getTime());
-    if (canReadMail(input.grant.grantedScopes))
+    if (canReadMail(input.grant.grantedScopes)) {
       await addToSyncSchedule(input.models, [{ _id: connectionId, atMs: now.getTime() }], now.getTime());
+      // Its subscription is created after connect: the subscription sweep checks it from this minute on.
+      await addToSubscriptionSchedule(input.models, [{ _id: connectionId, atMs: now.getTime() }], now.getTime());
+    }
   };
   const fields = (connectionId: string) => ({
     workspaceId: input.workspaceId,

@@ -1,3 +1,4 @@
 export * from './due-buckets';
 export * from './schedule-store';
 export * from './sync-schedule';
+export * from './subscription-schedule';

@@ -75,3 +75,8 @@ export async function scheduleCursor(models: ScheduleModels, schedule: string): 
 export async function saveScheduleCursor(models: ScheduleModels, schedule: string, minute: number): Promise<void> {
   await models.ScheduleCursor.updateOne({ _id: schedule }, { $set: { minute } }, { upsert: true });
 }
+
+/** Forgets where a schedule's sweep was: its next pass is a first pass again (it files the records once more). */
+export async function clearScheduleCursor(models: ScheduleModels, schedule: string): Promise<void> {
+  await models.ScheduleCursor.deleteOne({ _id: schedule });
+}

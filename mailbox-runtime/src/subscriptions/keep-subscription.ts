@@ -31,7 +31,7 @@ import {
 // when to look again. Our own errors (store, Redis) are thrown for the queue to retry.
 
 export interface SubscriptionDeps {
-  models: Pick<Models, 'Connection' | 'InboxSubscription'>;
+  models: Pick<Models, 'Connection' | 'InboxSubscription' | 'ScheduleBucket' | 'ScheduleCursor'>;
   box: SecretBox;
   graph: MailboxGraph;
   health: Pick<ConnectionHealthService, 'reportFailure'>;

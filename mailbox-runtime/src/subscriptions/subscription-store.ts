@@ -5,11 +5,17 @@ import {
   type Models,
   type SecretBox,
 } from '@outlook-connect/shared';
+import { addToSubscriptionSchedule } from '../schedule/subscription-schedule';
 import { clientStateMatches } from './client-state';
 
 // The one owner of InboxSubscription records: every read and write of a connection's subscription state is here.
 
 type SubModels = Pick<Models, 'InboxSubscription'>;
+/** The writes that move `nextCheckAt` also file the record on the subscription schedule (its sweep's only input). */
+type ScheduledSubModels = Pick<Models, 'InboxSubscription' | 'ScheduleBucket' | 'ScheduleCursor'>;
+
+const fileNextCheck = (models: ScheduledSubModels, connectionId: string, nextCheckAt: Date) =>
+  addToSubscriptionSchedule(models, [{ _id: connectionId, atMs: nextCheckAt.getTime() }], nextCheckAt.getTime());
 
 export async function findSubscription(models: SubModels, connectionId: string): Promise<InboxSubscriptionDoc | null> {
   return (await models.InboxSubscription.findById(connectionId).lean()) as InboxSubscriptionDoc | null;
@@ -17,7 +23,7 @@ export async function findSubscription(models: SubModels, connectionId: string):
 
 /** A subscription Graph just created: its id, secret (encrypted), expiry and renewal time replace what was there. */
 export async function recordCreated(
-  models: SubModels,
+  models: ScheduledSubModels,
   box: SecretBox,
   conn: { _id: string; workspaceId: string },
   created: { subscriptionId: string; clientState: string; expiresAt: Date; nextCheckAt: Date; at: Date },
@@ -39,11 +45,12 @@ export async function recordCreated(
     },
     { upsert: true },
   );
+  await fileNextCheck(models, conn._id, created.nextCheckAt);
 }
 
 /** A renewal (or reauthorization) Graph accepted; only for the subscription it was made on. */
 export async function recordRenewed(
-  models: SubModels,
+  models: ScheduledSubModels,
   connectionId: string,
   subscriptionId: string,
   renewed: { expiresAt: Date; nextCheckAt: Date; at: Date },
@@ -61,11 +68,12 @@ export async function recordRenewed(
       },
     },
   );
+  await fileNextCheck(models, connectionId, renewed.nextCheckAt);
 }
 
 /** A failed creation or renewal: counted, visible to operators, retried at nextCheckAt. Returns the failure count. */
 export async function recordSubscriptionFailure(
-  models: SubModels,
+  models: ScheduledSubModels,
   conn: { _id: string; workspaceId: string },
   error: InboxSubscriptionError,
   nextCheckAt: (failures: number) => Date,
@@ -76,7 +84,9 @@ export async function recordSubscriptionFailure(
     { upsert: true, new: true },
   ).lean()) as InboxSubscriptionDoc | null;
   const failures = after?.failures ?? 1;
-  await models.InboxSubscription.updateOne({ _id: conn._id }, { $set: { nextCheckAt: nextCheckAt(failures) } });
+  const at = nextCheckAt(failures);
+  await models.InboxSubscription.updateOne({ _id: conn._id }, { $set: { nextCheckAt: at } });
+  await fileNextCheck(models, conn._id, at);
   return failures;
 }
 

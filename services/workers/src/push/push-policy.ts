@@ -34,6 +34,8 @@ export interface PushPolicy extends PushSettings {
   /** With healthy push a mailbox is still polled, this slowly (never faster than INBOX_POLL_INTERVAL_SEC). */
   safetyPollMs: number;
   sweepEveryMs: number;
+  /** With push off, the subscription records a sweep puts back per pass (their jobs remove them). */
+  sweepPageSize: number;
 }
 
 export const DEFAULT_PUSH_POLICY: PushPolicy = {
@@ -41,6 +43,7 @@ export const DEFAULT_PUSH_POLICY: PushPolicy = {
   subscription: DEFAULT_SUBSCRIPTION_POLICY,
   safetyPollMs: 900_000,
   sweepEveryMs: 300_000,
+  sweepPageSize: 5_000,
 };
 
 export function pushPolicyFromEnv(env: NodeJS.ProcessEnv): PushPolicy {
@@ -57,5 +60,6 @@ export function pushPolicyFromConfig(e: z.infer<z.ZodObject<typeof pushWorkerEnv
     },
     safetyPollMs: e.INBOX_PUSH_SAFETY_POLL_SEC * 1000,
     sweepEveryMs: e.PUSH_SWEEP_EVERY_SEC * 1000,
+    sweepPageSize: DEFAULT_PUSH_POLICY.sweepPageSize,
   };
 }
