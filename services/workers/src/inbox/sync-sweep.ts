@@ -1,17 +1,6 @@
 import { scheduleInboxSyncs, type QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Logger, Models } from '@outlook-connect/shared';
-import {
-  addToSyncSchedule,
-  applyScheduleChanges,
-  BUCKET_MS,
-  INBOX_SYNC_SCHEDULE,
-  passWindow,
-  planBucketPass,
-  readBuckets,
-  recheckDueAt,
-  saveScheduleCursor,
-  scheduleCursor,
-} from '@outlook-connect/mailbox-runtime';
+import { addToSyncSchedule, INBOX_SYNC_SCHEDULE, openOverMinutesPass } from '@outlook-connect/mailbox-runtime';
 import { notPolledReason } from './poll-schedule';
 
 // The store is the source of truth for who is polled: after a Redis loss (or an enqueue that failed) the sweep puts
@@ -23,10 +12,6 @@ import { notPolledReason } from './poll-schedule';
 const BATCH = 500;
 /** A connection the sweep found due (job checked, or put back) is looked at again this much later if still due. */
 const RECHECK_MS = 5 * 60_000;
-/** The window reaches back this far (clock skew between the pollers and the sweep). */
-const SLACK_MINUTES = 5;
-/** A backlog (the sweep did not run for a while) is read at most this many minutes per pass. */
-const MAX_BACKLOG_MINUTES = 24 * 60;
 /**
  * A connection that needs reconnecting is not polled; its entry is looked at again this much later (markRecovered
  * and a reconnect file it for now, so this only bounds a return to active by any other path).
@@ -68,44 +53,36 @@ export async function syncSweep(deps: SyncSweepDeps): Promise<SyncSweepResult> {
   const now = deps.now();
   const { models } = deps;
   const result: SyncSweepResult = { checked: 0, scheduled: 0, initialized: 0, read: 0, moved: 0, dropped: 0 };
-  const cursor = await scheduleCursor(models, INBOX_SYNC_SCHEDULE);
-  if (cursor === null) result.initialized = await backfill(deps, now);
-  // A minute is read once it is over (its entries are then due or moved on), so a pass reads what came due.
-  const win = passWindow({
-    cursorMinute: cursor,
+  const pass = await openOverMinutesPass(models, INBOX_SYNC_SCHEDULE, {
     nowMs: now,
-    horizonMs: -BUCKET_MS,
-    slackMinutes: SLACK_MINUTES,
-    maxBacklog: MAX_BACKLOG_MINUTES,
+    recheckMs: RECHECK_MS,
+    firstPass: () => backfill(deps, now),
+    dueAt: async (ids) => {
+      const byId = new Map<string, Candidate>();
+      for (let i = 0; i < ids.length; i += BATCH) {
+        const found = (await models.Connection.find(
+          { _id: { $in: ids.slice(i, i + BATCH) } },
+          { _id: 1, status: 1, grantedScopes: 1, 'sync.nextSyncAt': 1 },
+        ).lean()) as Candidate[];
+        for (const c of found) byId.set(c._id, c);
+      }
+      return new Map(ids.map((id) => [id, syncDueAt(byId.get(id), now)]));
+    },
   });
-  const buckets = await readBuckets(models, INBOX_SYNC_SCHEDULE, win.ranges);
-  const ids = [...new Set(buckets.flatMap((b) => b.ids))];
-  const byId = new Map<string, Candidate>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const found = (await models.Connection.find(
-      { _id: { $in: ids.slice(i, i + BATCH) } },
-      { _id: 1, status: 1, grantedScopes: 1, 'sync.nextSyncAt': 1 },
-    ).lean()) as Candidate[];
-    for (const c of found) byId.set(c._id, c);
-  }
-  const dueAt = new Map(ids.map((id) => [id, syncDueAt(byId.get(id), now)]));
-  const base = planBucketPass(buckets, (id) => dueAt.get(id) ?? null, {
-    windowStart: win.windowStart,
-    horizonEndMs: now,
+  const { plan } = pass;
+  Object.assign(result, {
+    initialized: pass.initialized,
+    read: pass.ids.length,
+    moved: pass.moved,
+    dropped: pass.dropped,
   });
-  const plan = recheckDueAt(base, buckets, now + RECHECK_MS);
-  const due = new Set(plan.due);
-  result.read = ids.length;
-  result.moved = base.moves.filter((m) => !due.has(m.id)).length;
-  result.dropped = [...dueAt.values()].filter((at) => at === null).length;
   // Due: a live poller has its job delayed, waiting or running ('exists'); a lost one is added back.
   for (let i = 0; i < plan.due.length; i += BATCH) {
     const batch = plan.due.slice(i, i + BATCH);
     result.scheduled += await scheduleInboxSyncs(deps.queues, batch);
     result.checked += batch.length;
   }
-  await applyScheduleChanges(models, INBOX_SYNC_SCHEDULE, { ...plan, notBefore: win.windowStart });
-  if (cursor !== win.nextCursor) await saveScheduleCursor(models, INBOX_SYNC_SCHEDULE, win.nextCursor);
+  await pass.commit();
   if (result.scheduled || result.initialized) deps.logger.info(result, 'sync sweep put inbox syncs back on the queue');
   return result;
 }

@@ -1,15 +1,8 @@
 import {
   addToSubscriptionSchedule,
-  applyScheduleChanges,
-  BUCKET_MS,
   clearScheduleCursor,
   INBOX_SUBSCRIPTION_SCHEDULE,
-  passWindow,
-  planBucketPass,
-  readBuckets,
-  recheckDueAt,
-  saveScheduleCursor,
-  scheduleCursor,
+  openOverMinutesPass,
   wantsSubscription,
 } from '@outlook-connect/mailbox-runtime';
 import { scheduleInboxSubscription, type QueueClient } from '@outlook-connect/queues';
@@ -28,10 +21,6 @@ const BATCH = 500;
 const RECHECK_MS = 5 * 60_000;
 /** A connection that needs reconnecting keeps its entry (and its record); it is looked at again this much later. */
 const NEEDS_RECONNECT_RECHECK_MS = 60 * 60_000;
-/** The window reaches back this far (clock skew between the writers and the sweep). */
-const SLACK_MINUTES = 5;
-/** A backlog (the sweep did not run for a while) is read at most this many minutes per pass. */
-const MAX_BACKLOG_MINUTES = 24 * 60;
 
 export interface SubscriptionSweepDeps {
   models: Pick<Models, 'Connection' | 'InboxSubscription' | 'ScheduleBucket' | 'ScheduleCursor'>;
@@ -85,40 +74,28 @@ export async function subscriptionSweep(deps: SubscriptionSweepDeps): Promise<Su
     if (result.scheduled) deps.logger.info(result, 'subscription sweep put subscription jobs back on the queue');
     return result;
   }
-  const cursor = await scheduleCursor(models, INBOX_SUBSCRIPTION_SCHEDULE);
-  if (cursor === null) result.initialized = await backfill(deps, now);
-  // A minute is read once it is over (its entries are then due or moved on), so a pass reads what came due.
-  const win = passWindow({
-    cursorMinute: cursor,
+  const pass = await openOverMinutesPass(models, INBOX_SUBSCRIPTION_SCHEDULE, {
     nowMs: now,
-    horizonMs: -BUCKET_MS,
-    slackMinutes: SLACK_MINUTES,
-    maxBacklog: MAX_BACKLOG_MINUTES,
+    recheckMs: RECHECK_MS,
+    firstPass: () => backfill(deps, now),
+    dueAt: async (ids) => {
+      const conns = new Map<string, Conn>();
+      const subs = new Map<string, Sub>();
+      for (let i = 0; i < ids.length; i += BATCH) {
+        const batch = ids.slice(i, i + BATCH);
+        const [foundConns, foundSubs] = await Promise.all([
+          models.Connection.find({ _id: { $in: batch } }, { _id: 1, status: 1, grantedScopes: 1 }).lean(),
+          models.InboxSubscription.find({ _id: { $in: batch } }, { _id: 1, nextCheckAt: 1 }).lean(),
+        ]);
+        for (const c of foundConns as Conn[]) conns.set(c._id, c);
+        for (const s of foundSubs as Sub[]) subs.set(s._id, s);
+      }
+      return new Map(ids.map((id) => [id, subscriptionDueAt(conns.get(id), subs.get(id), now)]));
+    },
   });
-  const buckets = await readBuckets(models, INBOX_SUBSCRIPTION_SCHEDULE, win.ranges);
-  const ids = [...new Set(buckets.flatMap((b) => b.ids))];
-  const conns = new Map<string, Conn>();
-  const subs = new Map<string, Sub>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const batch = ids.slice(i, i + BATCH);
-    const [foundConns, foundSubs] = await Promise.all([
-      models.Connection.find({ _id: { $in: batch } }, { _id: 1, status: 1, grantedScopes: 1 }).lean(),
-      models.InboxSubscription.find({ _id: { $in: batch } }, { _id: 1, nextCheckAt: 1 }).lean(),
-    ]);
-    for (const c of foundConns as Conn[]) conns.set(c._id, c);
-    for (const s of foundSubs as Sub[]) subs.set(s._id, s);
-  }
-  const dueAt = new Map(ids.map((id) => [id, subscriptionDueAt(conns.get(id), subs.get(id), now)]));
-  const base = planBucketPass(buckets, (id) => dueAt.get(id) ?? null, {
-    windowStart: win.windowStart,
-    horizonEndMs: now,
-  });
-  const plan = recheckDueAt(base, buckets, now + RECHECK_MS);
-  result.read = ids.length;
-  result.dropped = [...dueAt.values()].filter((at) => at === null).length;
-  for (const id of plan.due) await put(id);
-  await applyScheduleChanges(models, INBOX_SUBSCRIPTION_SCHEDULE, { ...plan, notBefore: win.windowStart });
-  if (cursor !== win.nextCursor) await saveScheduleCursor(models, INBOX_SUBSCRIPTION_SCHEDULE, win.nextCursor);
+  Object.assign(result, { initialized: pass.initialized, read: pass.ids.length, dropped: pass.dropped });
+  for (const id of pass.plan.due) await put(id);
+  await pass.commit();
   if (result.scheduled || result.initialized)
     deps.logger.info(result, 'subscription sweep put subscription jobs back on the queue');
   return result;
