@@ -95,8 +95,8 @@ describe('sending at load', () => {
   it('20% of Graph calls throttled (429/503 + Retry-After): each sent exactly once, no request to a mailbox before its Retry-After', async () => {
     const mailboxes = await connectMany(10, 'throttled');
     h.emu.control.resetCounters();
-    const f429 = h.emu.control.injectFault({ path: '^/v1\\.0/', status: 429, retryAfterSec: 1, rate: 0.1 });
-    const f503 = h.emu.control.injectFault({ path: '^/v1\\.0/', status: 503, retryAfterSec: 1, rate: 0.11 });
+    const f429 = h.emu.control.injectFault({ path: '^/v1\\.0/', status: 429, retryAfterSec: 3, rate: 0.1 });
+    const f503 = h.emu.control.injectFault({ path: '^/v1\\.0/', status: 503, retryAfterSec: 3, rate: 0.11 });
     const sends = await enqueueAll(mailboxes, 10, 'throttled');
     h.startWorker();
     try {
@@ -112,8 +112,11 @@ describe('sending at load', () => {
     }
     expectEachMarkerOnce(sends);
 
-    // Requests already on the wire when a throttling answer came back cannot be recalled: allow them a short grace.
-    const inFlightGraceMs = 250;
+    // Requests already on the wire when a throttling answer came back cannot be recalled: allow them a grace. The
+    // emulator logs a request when it arrives, so one that left the gate just before the pause was written can arrive
+    // later than that on a loaded 2-core machine (seen: 265-668 ms at load 7-18). Retry-After is 3 s so that the
+    // checked window (grace to 3 s after each throttling answer) still catches a mailbox that ignores it.
+    const inFlightGraceMs = 1_000;
     const violations: string[] = [];
     let throttled = 0;
     for (const { email } of mailboxes) {
