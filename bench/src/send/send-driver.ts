@@ -1,4 +1,11 @@
-import { diffCommandStats, parseCommandStats, topCommands, totalCalls } from '../lib/redis-info';
+import {
+  diffCommandStats,
+  parseCommandStats,
+  perUnit,
+  topCommands,
+  totalCalls,
+  type CommandShares,
+} from '../lib/redis-info';
 import { inParallel, pollUntil, progress, sleep } from '../lib/progress';
 import { rateFromTimestamps, summarizeLatencies, type LatencySummary } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
@@ -37,6 +44,8 @@ export interface ThroughputResult {
   topCommands: Array<{ command: string; calls: number }>;
   /** Every command's calls per send (enqueue and worker together), for comparing pipelines command by command. */
   perSendByCommand: Record<string, number>;
+  /** The same, the enqueue share (per send enqueued) and the worker share (per send that went out) apart. */
+  perSendByCommandShares: CommandShares;
 }
 
 export interface LatencyResult extends LatencySummary {
@@ -108,7 +117,8 @@ export async function measureThroughput(
   const all = sentTimes(env, mailboxes);
   const times = markers.map((m) => all.get(m)).filter((t): t is number => t !== undefined);
   const total = diffCommandStats(before, after);
-  const enqueueCalls = totalCalls(diffCommandStats(before, afterEnqueue));
+  const enqueueStats = diffCommandStats(before, afterEnqueue);
+  const enqueueCalls = totalCalls(enqueueStats);
   return {
     worker,
     result: {
@@ -127,6 +137,10 @@ export async function measureThroughput(
           .filter(([, n]) => n > 0)
           .map(([c, n]) => [c, Math.round((n / Math.max(1, seen)) * 100) / 100]),
       ),
+      perSendByCommandShares: {
+        enqueue: perUnit(enqueueStats, count),
+        worker: perUnit(diffCommandStats(afterEnqueue, after), seen),
+      },
     },
   };
 }

@@ -1,4 +1,5 @@
 import { progress } from '../lib/progress';
+import { compareCommands, renderCommandTable } from '../lib/redis-info';
 import { ratio } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
 import { baselineSubject } from './baseline';
@@ -53,6 +54,9 @@ export async function runSendPhase(env: BenchEnv, opts: SendPhaseOptions): Promi
     );
     const baseLatency = await measureLatency(env, baseline, opts.mailboxes, latencySends, perSec, opts.timeoutMs);
     await baseRun.worker.stop();
+    progress('send: Redis commands per send, ours against bare (INFO commandstats, scripts counted inside):');
+    const rows = compareCommands(oursRun.result.perSendByCommandShares, baseRun.result.perSendByCommandShares);
+    for (const line of renderCommandTable(rows)) progress(`  ${line}`);
     return {
       mailboxes: opts.mailboxes.length,
       sends: opts.sends,
