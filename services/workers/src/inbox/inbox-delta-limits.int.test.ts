@@ -48,6 +48,39 @@ describe('inbox sync under delta limits', () => {
     expect((await connection(conn._id)).sync.syncedCount).toBe(180);
   });
 
+  it('a run cut at its page budget writes its success with the last pageLink, and the next run resumes there', async () => {
+    const { connection: conn, email } = await h.connect('read_only', 'budgetcut');
+    h.emu.control.deliverMessages(email, 70);
+    const spy = jest.spyOn(h.deps.models.Connection, 'updateOne');
+    const writes = () => spy.mock.calls.filter(([filter]) => (filter as { _id?: unknown })._id === conn._id).length;
+    try {
+      const first = await syncConnection(h.deps, conn._id, false);
+      expect(first.kind === 'synced' && first.result).toMatchObject({ passCompleted: false, pages: 3, added: 60 });
+      // beginFullPass with the attempt, the first two pages' links, the third's with the success
+      expect(writes()).toBe(4);
+      const cut = await connection(conn._id);
+      expect(cut.sync.pageLink).toContain('$skiptoken=');
+      expect(cut.sync).toMatchObject({ syncedCount: 60, consecutiveFailures: 0, lastError: null });
+      expect(cut.sync.lastSuccessAt).toBeInstanceOf(Date);
+      // a cut pass continues at once
+      expect(first.kind === 'synced' && first.atMs).toBe(cut.sync.nextSyncAt!.getTime());
+      expect(cut.sync.nextSyncAt!.getTime()).toBe(cut.sync.lastSuccessAt!.getTime());
+
+      const next = await syncConnection(h.deps, conn._id, false);
+      expect(next.kind === 'synced' && next.result).toMatchObject({
+        start: { kind: 'resume' },
+        passCompleted: true,
+        added: 10,
+      });
+      const done = await connection(conn._id);
+      expect(done.sync).toMatchObject({ pageLink: null, syncedCount: 70, initialSyncComplete: true });
+      expect(done.sync.nextSyncAt!.getTime()).toBeGreaterThan(done.sync.lastSuccessAt!.getTime());
+      expect(await h.deps.models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(70);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('a reset in the middle of a pass (410 + Location) or after it (400 syncStateNotFound) loses and duplicates nothing', async () => {
     const { connection: conn, email } = await h.connect('read_only', 'midreset');
     h.emu.control.deliverMessages(email, 150);

@@ -25,7 +25,7 @@ export const inboxEnv = {
     .int()
     .min(1)
     .max(1000)
-    .default(100)
+    .default(500)
     .describe('messages per delta page (Prefer: odata.maxpagesize, 1..1000)'),
   INBOX_MAX_PAGES_PER_RUN: positiveInt(
     50,
@@ -56,6 +56,12 @@ export interface InboxPolicy {
   pollIntervalMs: number;
   /** Fraction of the interval; the next poll lands uniformly in interval * (1 +/- jitter). */
   jitter: number;
+  /**
+   * Prefer: odata.maxpagesize (a preference: Graph may send fewer, the pass follows nextLink either way). Each page
+   * costs a Graph request, a pageLink write and an insertMany on a store that serializes writes, so the default asks
+   * for 500 (INBOX_PAGE_SIZE allows up to 1000), not the 10 Graph sends unasked. Graph documents no maximum for
+   * message delta.
+   */
   pageSize: number;
   maxPagesPerRun: number;
   staleAfterIntervals: number;
@@ -68,7 +74,7 @@ export const DEFAULT_INBOX_POLICY: InboxPolicy = {
   mirrorDays: null,
   pollIntervalMs: 60_000,
   jitter: 0.1,
-  pageSize: 100,
+  pageSize: 500,
   maxPagesPerRun: 50,
   staleAfterIntervals: 3,
   maxBackoffMs: 3_600_000,

@@ -68,6 +68,37 @@ describe('inbox sync', () => {
     expect(delta.length).toBe(pages);
   });
 
+  it("writes a run's connection state twice: the start with the attempt, the cursor with the success", async () => {
+    const { connection: conn, email } = await h.connect('read_only', 'writes');
+    h.emu.control.deliverMessages(email, 30);
+    // Connection writes of this mailbox's runs (FerretDB serializes every write: each one costs every mailbox).
+    const spy = jest.spyOn(h.deps.models.Connection, 'updateOne');
+    const writes = () => spy.mock.calls.filter(([filter]) => (filter as { _id?: unknown })._id === conn._id).length;
+    try {
+      const [first] = await syncUntilCaughtUp(conn._id);
+      expect(first?.kind === 'synced' && first.result).toMatchObject({ start: { kind: 'full' }, added: 30 });
+      // beginFullPass (with lastAttemptAt), then the completed pass's cursor with lastSuccessAt and nextSyncAt
+      expect(writes()).toBe(2);
+      const afterFull = await connection(conn._id);
+      expect(afterFull.sync).toMatchObject({ initialSyncComplete: true, consecutiveFailures: 0, lastError: null });
+      expect(afterFull.sync.lastAttemptAt).toBeInstanceOf(Date);
+      expect(afterFull.sync.lastSuccessAt!.getTime()).toBeGreaterThanOrEqual(afterFull.sync.lastAttemptAt!.getTime());
+      expect(afterFull.sync.nextSyncAt!.getTime()).toBeGreaterThan(afterFull.sync.lastSuccessAt!.getTime());
+      const before = writes();
+
+      h.emu.control.deliverMessage(email, { from: 'next@external.example', subject: 'Incremental' });
+      const [next] = await syncUntilCaughtUp(conn._id);
+      expect(next?.kind === 'synced' && next.result).toMatchObject({ start: { kind: 'incremental' }, added: 1 });
+      // the attempt, then the new cursor with the success
+      expect(writes() - before).toBe(2);
+      const afterNext = await connection(conn._id);
+      expect(afterNext.sync.lastSuccessAt!.getTime()).toBeGreaterThan(afterFull.sync.lastSuccessAt!.getTime());
+      expect(afterNext.sync.deltaLink).not.toBe(afterFull.sync.deltaLink);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('reflects new, changed and deleted messages after the next sync', async () => {
     const { connection: conn, email } = await h.connect('full', 'changes');
     const [first, second, third] = h.emu.control.deliverMessages(email, 3).map((id) => immutableIdOf(email, id));

@@ -7,7 +7,12 @@ import {
   type Models,
 } from '@outlook-connect/shared';
 import type { RedisConnection } from '@outlook-connect/queues';
-import { addToSyncSchedule, recordActivity, syncNeedsFiling } from '@outlook-connect/mailbox-runtime';
+import {
+  addToSyncSchedule,
+  recordActivity,
+  recordActivityLater,
+  syncNeedsFiling,
+} from '@outlook-connect/mailbox-runtime';
 import type { ConnectionHealth, MailboxGraph } from '@outlook-connect/mailbox-runtime';
 import { connectionUnusableOf, mailboxBusyOf } from '@outlook-connect/mailbox-runtime';
 import type { InboxPolicy } from './inbox-policy';
@@ -16,7 +21,7 @@ import { acquireSyncLock, SyncLockLostError } from './sync-lock';
 import { failureAction, shouldRecordFailure, shouldRecordSuccess } from './sync-outcome';
 import type { SendsLookup } from './reply-lookup';
 import { runInboxSync, type SyncRunResult } from './sync-run';
-import { markAttempt, recordSyncFailure, recordSyncSuccess, setNextSyncAt } from './sync-state';
+import { recordSyncFailure, recordSyncSuccess, setNextSyncAt, syncSuccessSet } from './sync-state';
 import { nextSyncDelayMs, syncRunStarted } from '../push/next-sync';
 import type { PushPolicy } from '../push/push-policy';
 
@@ -91,20 +96,38 @@ async function syncLocked(
   const random = deps.random ?? Math.random;
   const startedAtMs = deps.now();
   await syncRunStarted(deps, conn._id, startedAtMs);
-  await markAttempt(deps.models, conn._id, new Date(deps.now()));
+  // The attempt is written with the first run's first store write; a resync in the same run has it already.
+  let attemptAt: Date | undefined = new Date(deps.now());
   let force: 'resync' | 'requested' | null = requestedFull ? 'requested' : null;
   let current = conn;
   for (;;) {
     try {
-      const result = await runInboxSync({ ...deps, onPage }, current, force);
-      const now = deps.now();
-      // A pass cut at the page budget continues right away, behind the other mailboxes already waiting.
-      const atMs = result.passCompleted ? now + (await nextSyncDelayMs(deps, conn._id, startedAtMs, random())) : now;
-      await fileNextSync(deps, conn, atMs);
-      await recordSyncSuccess(deps.models, conn._id, new Date(now), new Date(atMs));
+      const success: { now?: number; atMs?: number } = {};
+      const nextSync = async (passCompleted: boolean) => {
+        const now = deps.now();
+        // A pass cut at the page budget continues right away, behind the other mailboxes already waiting.
+        const atMs = passCompleted ? now + (await nextSyncDelayMs(deps, conn._id, startedAtMs, random())) : now;
+        await fileNextSync(deps, conn, atMs);
+        Object.assign(success, { now, atMs });
+        return { now, atMs };
+      };
+      // The success is written with the run's last cursor write (one store write fewer per run).
+      const finish = async (passCompleted: boolean) => {
+        const { now, atMs } = await nextSync(passCompleted);
+        return syncSuccessSet(new Date(now), new Date(atMs));
+      };
+      const result = await runInboxSync({ ...deps, onPage, attemptAt, finish }, current, force);
+      if (success.atMs === undefined) {
+        // A run that ended without writing its cursor (none does today): the success in a write of its own.
+        const { now, atMs } = await nextSync(result.passCompleted);
+        await recordSyncSuccess(deps.models, conn._id, new Date(now), new Date(atMs));
+      }
+      const now = success.now!;
+      const atMs = success.atMs!;
       if (shouldRecordSuccess(result, conn.sync?.consecutiveFailures ?? 0)) {
         const { added, updated, removed, purged, events, pages, full, passCompleted } = result;
-        await recordActivity(deps.models, conn, 'synced', new Date(now), {
+        // For operators, nobody waits for it: written with the other lines of the next moments in one insert.
+        recordActivityLater(deps, conn, 'synced', new Date(now), {
           added,
           updated,
           removed,
@@ -134,6 +157,7 @@ async function syncLocked(
           'inbox delta cursor invalid; full resync',
         );
         force = 'resync';
+        attemptAt = undefined;
         current = ((await deps.models.Connection.findById(conn._id).lean()) as ConnectionDoc | null) ?? current;
         continue;
       }

@@ -23,7 +23,7 @@ import {
 } from './message-store';
 import { isNewArrival, receivedEvent } from './received-events';
 import { createSendsLookup, replyLookupRequest, type SendsLookup } from './reply-lookup';
-import { beginFullPass, completePass, passCompletionSet, savePageProgress } from './sync-state';
+import { beginFullPass, completePass, markAttempt, passCompletionSet, savePageProgress } from './sync-state';
 
 // One run of a mailbox's inbox sync: up to maxPagesPerRun delta pages, each applied to the store before the next.
 
@@ -37,6 +37,14 @@ export interface SyncRunDeps {
   sendsLookup?: SendsLookup;
   /** Called between pages (keeps the run's lock alive). */
   onPage?: () => Promise<void>;
+  /** When the run's attempt started: written with its first store write (beginFullPass's, else on its own). */
+  attemptAt?: Date;
+  /**
+   * The run's success, written with its last cursor write (the completed pass's cursor, or the pageLink where the
+   * page budget cut it) instead of one write of its own: called just before that write, with whether the pass
+   * completed; returns the fields to add (sync-connection: lastSuccessAt, the next sync).
+   */
+  finish?: (passCompleted: boolean) => Promise<Record<string, unknown>>;
 }
 
 export interface SyncRunResult {
@@ -87,13 +95,18 @@ export async function runInboxSync(
   let page: Promise<DeltaPage>;
   const migrating =
     full && ((start.kind === 'full' && start.reason === 'ids') || isMigrationPass(conn.sync, start.generation));
+  // The first page is asked for while the run's start is written (neither needs the other); nothing of it is written
+  // before that write is done, so a pass's generation is still recorded before any of its rows.
   if (start.kind === 'full') {
-    await beginFullPass(models, conn._id, start.generation, start.reason === 'ids');
     const req = fullPassRequest(messageSelect(policy.readHeaders));
-    page = client.api(req.path).select(req.select).header('Prefer', prefer).get();
+    const begun = beginFullPass(models, conn._id, start.generation, start.reason === 'ids', deps.attemptAt);
+    page = settledLater(client.api(req.path).select(req.select).header('Prefer', prefer).get() as Promise<DeltaPage>);
+    await begun;
   } else {
     const link = start.link;
-    page = client.api(link).header('Prefer', prefer).get();
+    const marked = deps.attemptAt ? markAttempt(models, conn._id, deps.attemptAt) : null;
+    page = settledLater(client.api(link).header('Prefer', prefer).get() as Promise<DeltaPage>);
+    await marked;
   }
 
   while (result.pages < policy.maxPagesPerRun) {
@@ -157,9 +170,13 @@ export async function runInboxSync(
 
     if (plan.next.kind === 'next') {
       const link = plan.next.link;
+      if (!prefetched) {
+        // The page budget is spent: the run ends with this write (a next run resumes from the link).
+        await savePageProgress(models, conn._id, link, storedDelta, (await deps.finish?.(false)) ?? {});
+        break;
+      }
       await savePageProgress(models, conn._id, link, storedDelta);
       await deps.onPage?.();
-      if (!prefetched) break;
       page = prefetched;
       continue;
     }
@@ -169,12 +186,8 @@ export async function runInboxSync(
     if (full && (conn.sync?.generation ?? 0) > 0)
       result.purged = await removeOlderGenerations(models, conn, start.generation);
     storedDelta -= result.purged;
-    await completePass(
-      models,
-      conn._id,
-      passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now())),
-      storedDelta,
-    );
+    const completion = passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now()));
+    await completePass(models, conn._id, { ...completion, ...(await deps.finish?.(true)) }, storedDelta);
     result.passCompleted = true;
     break;
   }

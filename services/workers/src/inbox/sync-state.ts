@@ -39,6 +39,7 @@ export async function beginFullPass(
   connectionId: string,
   generation: number,
   migratingIds = false,
+  attemptAt?: Date,
 ): Promise<void> {
   const set: Record<string, unknown> = {
     'sync.pendingGeneration': generation,
@@ -46,23 +47,26 @@ export async function beginFullPass(
     'sync.idType': 'immutable',
   };
   if (migratingIds) set['sync.idMigrationGeneration'] = generation;
+  // The run's attempt, in the same write (markAttempt's field): one store write fewer per full pass.
+  if (attemptAt) set['sync.lastAttemptAt'] = attemptAt;
   await models.Connection.updateOne({ _id: connectionId }, { $set: set });
 }
 
 /**
  * `storedDelta`: rows the page added minus rows it removed, counted into `sync.syncedCount` with the progress (a count
  * of the stored rows costs a scan on FerretDB). A crash between a page's writes and this one leaves the count off by
- * that page's rows.
+ * that page's rows. `also`: fields written with it (the run's success when this is its last page).
  */
 export async function savePageProgress(
   models: ConnModels,
   connectionId: string,
   pageLink: string,
   storedDelta: number,
+  also: Record<string, unknown> = {},
 ): Promise<void> {
   await models.Connection.updateOne(
     { _id: connectionId },
-    { $set: { 'sync.pageLink': pageLink }, $inc: { 'sync.syncedCount': storedDelta } },
+    { $set: { ...also, 'sync.pageLink': pageLink }, $inc: { 'sync.syncedCount': storedDelta } },
   );
 }
 
@@ -75,23 +79,23 @@ export async function completePass(
   await models.Connection.updateOne({ _id: connectionId }, { $set: set, $inc: { 'sync.syncedCount': storedDelta } });
 }
 
+/** What a successful run records: its time, the failure streak cleared, the next sync. */
+export function syncSuccessSet(now: Date, nextSyncAt: Date): Record<string, unknown> {
+  return {
+    'sync.lastSuccessAt': now,
+    'sync.lastError': null,
+    'sync.consecutiveFailures': 0,
+    'sync.nextSyncAt': nextSyncAt,
+  };
+}
+
 export async function recordSyncSuccess(
   models: ConnModels,
   connectionId: string,
   now: Date,
   nextSyncAt: Date,
 ): Promise<void> {
-  await models.Connection.updateOne(
-    { _id: connectionId },
-    {
-      $set: {
-        'sync.lastSuccessAt': now,
-        'sync.lastError': null,
-        'sync.consecutiveFailures': 0,
-        'sync.nextSyncAt': nextSyncAt,
-      },
-    },
-  );
+  await models.Connection.updateOne({ _id: connectionId }, { $set: syncSuccessSet(now, nextSyncAt) });
 }
 
 /** Records a failed run; returns the streak length including this failure. */
