@@ -69,6 +69,7 @@ export {
   recordActivity,
   recordActivityLater,
   writeActivityLine,
+  writeActivityLineLater,
   type ActivityLine,
 } from './timeline/activity';
 /** Group commit: writes made together by concurrent jobs go out as one (activity lines, reply keys). */

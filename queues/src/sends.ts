@@ -1,4 +1,5 @@
 import {
+  isAttachmentRef,
   isDuplicateKeyError as isDuplicateKey,
   newId,
   normalizeScope,
@@ -14,6 +15,7 @@ import {
   withAttachmentDetails,
 } from './attachments';
 import { parseInput } from './calendar';
+import { checkOwner, createOwnerCache } from './connection-owners';
 import { emitEvent, eventId } from './events';
 import { InvalidPayloadError, type QueueClient } from './queue-client';
 import { IdempotencyKeyReusedError, requestHash, sameRequest } from './request-hash';
@@ -63,6 +65,7 @@ export function createSendClient(opts: {
   const { models, queues } = opts;
   const now = opts.now ?? Date.now;
   const maxMessageBytes = maxMessageBytesOf(opts.maxMessageBytes);
+  const owners = createOwnerCache();
 
   /** The job id dedupes: enqueued on every call while waiting, so a crash between insert and enqueue heals on retry. */
   async function ensureJob(send: SendDoc): Promise<void> {
@@ -74,15 +77,26 @@ export function createSendClient(opts: {
   return {
     async enqueueSend(input) {
       const v = parseInput(enqueueSendInputSchema, input, 'send');
-      // By _id alone (the store answers that from its key), the workspace checked here.
-      const found = await models.Connection.findById(v.connectionId, { workspaceId: 1, grantedScopes: 1 }).lean<{
-        workspaceId: string;
-        grantedScopes?: string[];
-      }>();
-      if (found?.workspaceId !== v.workspaceId) throw new SendNotFoundError('connection', v.connectionId);
+      const owner = checkOwner(owners.get(v.connectionId), v.workspaceId);
+      if (owner === 'not_owned') throw new SendNotFoundError('connection', v.connectionId);
+      // Uploaded files need the connection's scopes, which a reconnect changes: read every time. Otherwise a connection
+      // seen before needs no read (its workspace never changes).
+      const namesUploads = (v.message.attachments ?? []).some(isAttachmentRef);
+      let grantedScopes: string[] = [];
+      if (owner === 'unknown' || namesUploads) {
+        // By _id alone (the store answers that from its key), the workspace checked here.
+        const found = await models.Connection.findById(v.connectionId, { workspaceId: 1, grantedScopes: 1 }).lean<{
+          workspaceId: string;
+          grantedScopes?: string[];
+        }>();
+        if (!found) throw new SendNotFoundError('connection', v.connectionId);
+        owners.remember(v.connectionId, found.workspaceId);
+        if (found.workspaceId !== v.workspaceId) throw new SendNotFoundError('connection', v.connectionId);
+        grantedScopes = found.grantedScopes ?? [];
+      }
       const uploaded = await resolveAttachmentRefs(models, v, v.message, maxMessageBytes);
       // Uploaded files go onto a draft (upload sessions); a send_only connection (Mail.Send alone) cannot make one.
-      if (uploaded.length && !(found.grantedScopes ?? []).some((s) => normalizeScope(s) === 'mail.readwrite')) {
+      if (uploaded.length && !grantedScopes.some((s) => normalizeScope(s) === 'mail.readwrite')) {
         throw new InvalidPayloadError('send', [
           {
             path: 'message.attachments',

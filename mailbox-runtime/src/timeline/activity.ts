@@ -71,6 +71,14 @@ export function recordActivityLater(
   at: Date,
   detail: Record<string, unknown>,
 ): void {
+  writeActivityLineLater(deps, { workspaceId: conn.workspaceId, connectionId: conn._id, type, at, detail });
+}
+
+/** `recordActivityLater` for a whole line (one with a stable id: held twice, it is still stored once). */
+export function writeActivityLineLater(
+  deps: { models: Pick<Models, 'ConnectionActivity'>; logger: Pick<Logger, 'warn'> },
+  line: ActivityLine,
+): void {
   const model = deps.models.ConnectionActivity;
   let writer = lingering.get(model);
   if (!writer) {
@@ -89,7 +97,7 @@ export function recordActivityLater(
     );
     lingering.set(model, writer);
   }
-  writer.add({ workspaceId: conn.workspaceId, connectionId: conn._id, type, at, detail });
+  writer.add(line);
 }
 
 /** Writes every line `recordActivityLater` still holds (before a process closes its store). */

@@ -1,5 +1,5 @@
 import { createSendClient } from '@outlook-connect/queues';
-import type { ConnectionDoc } from '@outlook-connect/shared';
+import { newId, type ConnectionDoc } from '@outlook-connect/shared';
 import { call } from '../testing/http';
 import { connectedMailbox } from '../testing/connected-mailbox';
 import { startGatewayHarness, type GatewayHarness } from '../testing/harness';
@@ -143,5 +143,43 @@ describe('sends over HTTP: idempotency keys', () => {
     const overHttp = await post(send('k-node', { metadata: { other: true } }));
     expect(overHttp.body).toMatchObject({ error: 'idempotency_key_reused', sendId: first.send._id });
     expect((await post(send('k-node'))).body).toMatchObject({ id: first.send._id, created: false });
+  });
+
+  it("reads a connection's workspace once per producer, and still refuses another workspace's sends", async () => {
+    const sends = createSendClient({ models: h.deps.models, queues: h.deps.queues });
+    const input = (key: string, workspaceId = h.workspaceId) =>
+      ({
+        workspaceId,
+        connectionId: conn._id,
+        ...send(key),
+        source: 'sequence' as const,
+      }) as Parameters<typeof sends.enqueueSend>[0];
+    const reads = jest.spyOn(h.deps.models.Connection, 'findById');
+    try {
+      await sends.enqueueSend(input('k-owner-1'));
+      await sends.enqueueSend(input('k-owner-2'));
+      // The second send of the same connection needed no store read (a connection never changes workspace).
+      expect(reads).toHaveBeenCalledTimes(1);
+      await expect(sends.enqueueSend(input('k-owner-3', 'ws_someone_else'))).rejects.toMatchObject({
+        name: 'SendNotFoundError',
+        what: 'connection',
+      });
+      expect(reads).toHaveBeenCalledTimes(1);
+      // A connection the store does not have is refused, and asked about again next time (nothing remembered).
+      const ghost = { ...input('k-owner-4'), connectionId: newId('conn') };
+      await expect(sends.enqueueSend(ghost)).rejects.toMatchObject({ name: 'SendNotFoundError' });
+      await expect(sends.enqueueSend(ghost)).rejects.toMatchObject({ name: 'SendNotFoundError' });
+      expect(reads).toHaveBeenCalledTimes(3);
+    } finally {
+      reads.mockRestore();
+    }
+    // A fresh producer (another process) that meets the connection first from the wrong workspace refuses it too.
+    const other = createSendClient({ models: h.deps.models, queues: h.deps.queues });
+    await expect(other.enqueueSend(input('k-owner-5', 'ws_someone_else'))).rejects.toMatchObject({
+      name: 'SendNotFoundError',
+    });
+    await expect(other.enqueueSend(input('k-owner-6', 'ws_someone_else'))).rejects.toMatchObject({
+      name: 'SendNotFoundError',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/queues';
 import { isAttachmentRef, type ActivityType, type Models, type SendDoc } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
-import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
+import { writeActivityLine, writeActivityLineLater, type ActivityLine } from '@outlook-connect/mailbox-runtime';
 import { recordReplyKeys } from './reply-keys';
 import type { SentRecord } from './send-policy';
 
@@ -190,27 +190,41 @@ export async function emitOutcome(deps: Deps, send: SendDoc): Promise<void> {
 export const sentLineId = (sendId: string) => `act_sent_${sendId}`;
 
 /**
- * The outcome of a send that went out, in one store round trip: the compare-and-set to `sent` and its timeline line
- * (group-committed) together. The line is true whatever the write finds (Graph took the message), and its stable id
- * keeps a retry from adding a second one. Then the event (Redis).
+ * The outcome of a send that went out, in one store round trip: the compare-and-set to `sent`. Its timeline line is
+ * held and written with the other lines of the next ACTIVITY_LINGER_MS in one insert (writeActivityLineLater, like a
+ * refresh's): the record is what says the send went out, the line is the operators' view of it, and on FerretDB every
+ * write is serialized, so a line inserted per send held up the next sends' records and claims. The line is true
+ * whatever the write finds (Graph took the message), and its stable id keeps a retry from adding a second one. Then
+ * the event (Redis).
  */
-export async function markSent(deps: Deps, send: SendDoc, ids: SentRecord): Promise<SendDoc | null> {
+export async function markSent(
+  deps: Deps & Pick<WorkerDeps, 'logger'>,
+  send: SendDoc,
+  ids: SentRecord,
+): Promise<SendDoc | null> {
   const sendId = send._id;
   const now = new Date(deps.now());
   const seenAt = ids.sentItemsStatus === 'seen' ? now : null;
+  writeActivityLineLater(deps, {
+    _id: sentLineId(sendId),
+    workspaceId: send.workspaceId,
+    connectionId: send.connectionId,
+    type: 'sent',
+    at: now,
+    detail: { sendId, recipients: recipientCount(send) },
+  });
   const [sent] = await Promise.all([
     deps.models.Send.findOneAndUpdate(
       { _id: sendId, status: { $in: OPEN } },
       { $set: { status: 'sent', sentAt: now, error: null, ...ids, sentItemsSeenAt: seenAt } },
       { returnDocument: 'after' },
     ).lean<SendDoc>(),
-    activity(deps, send, 'sent', { recipients: recipientCount(send) }, sentLineId(sendId)),
     // The reply keys of its ids (a grouped upsert; none for sendMail, which has none): a hint, true or not whatever
     // the write finds, and filed again by a retry.
     recordReplyKeys(deps.models, { _id: sendId, connectionId: send.connectionId, ...ids }),
   ]);
   if (!sent) {
-    // A retry after this very write went through (the activity line or the event failed): the event must still go out.
+    // A retry after this very write went through (the event failed): the event must still go out.
     const current = await deps.models.Send.findById(sendId).lean<SendDoc>();
     if (current?.status === 'sent') {
       await emitOutcome(deps, current);
