@@ -23,6 +23,6 @@ COPY mailbox-runtime mailbox-runtime
 COPY services services
 USER node
 # One node process per service (tsx as a loader, not its CLI wrapper, which would be a second process), run with the
-# node and V8 flags of services/$SERVICE/node-options when it has one (test/stack/src/service-args.ts starts it the
-# same way in the sandbox, the bench and the tests).
-CMD ["sh", "-c", "exec node $(cat services/$SERVICE/node-options 2>/dev/null) --import tsx services/$SERVICE/src/main.ts"]
+# node and V8 flags services/node-flags.sh gives it (node-options, then those of the queues it serves;
+# test/stack/src/service-args.ts starts it the same way in the sandbox, the bench and the tests).
+CMD ["sh", "-c", "exec node $(sh services/node-flags.sh $SERVICE) --import tsx services/$SERVICE/src/main.ts"]

@@ -9,11 +9,14 @@ import { monitorPreload, storeOpsFile } from '../store/store-ops';
 
 export const workersMain = join(repoRoot, 'services', 'workers', 'src', 'main.ts');
 
-/** A service's main runs with its node flags, as the image starts it (services/<name>/node-options); a bench script as is. */
-function nodeArgsFor(script: string): string[] {
+/**
+ * A service's main runs with the node flags of the queues it serves, as the image starts it (services/node-flags.sh);
+ * a bench script as is.
+ */
+function nodeArgsFor(script: string, env: Record<string, string | undefined>): string[] {
   const service = /[/\\]services[/\\]([^/\\]+)[/\\]src[/\\]main\.ts$/.exec(script)?.[1];
   return service && script === join(repoRoot, 'services', service, 'src', 'main.ts')
-    ? serviceNodeArgs(service)
+    ? serviceNodeArgs(service, env)
     : ['--import', 'tsx', script];
 }
 
@@ -57,8 +60,9 @@ function withStoreMonitor(name: string, env: Record<string, string>): Record<str
 }
 
 export function spawnTs(name: string, script: string, env: Record<string, string>, rss: RssSampler): Spawned {
-  const child = spawn(process.execPath, nodeArgsFor(script), {
-    env: withStoreMonitor(name, env),
+  const childEnv = withStoreMonitor(name, env);
+  const child = spawn(process.execPath, nodeArgsFor(script, childEnv), {
+    env: childEnv,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   rss.watch(name, child);

@@ -64,9 +64,9 @@ describe('Dockerfile', () => {
       expect(dockerfile).toContain(`COPY ${pkg} ${pkg}\n`);
   });
 
-  it('starts a service as the sandbox, the bench and the tests do: its node-options flags, tsx as a loader (service-args.ts)', () => {
+  it('starts a service as the sandbox, the bench and the tests do: the flags of node-flags.sh, tsx as a loader (service-args.ts)', () => {
     expect(dockerfile).toContain(
-      'exec node $(cat services/$SERVICE/node-options 2>/dev/null) --import tsx services/$SERVICE/src/main.ts',
+      'exec node $(sh services/node-flags.sh $SERVICE) --import tsx services/$SERVICE/src/main.ts',
     );
   });
 });

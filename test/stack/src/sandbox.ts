@@ -34,9 +34,10 @@ export function sandboxPorts(
 
 function startService(name: string, env: Record<string, string>, logDir: string): Started {
   // One process per service, started as the image starts it (service-args.ts): our SIGTERM reaches the service itself, once.
-  return startProcess(name, process.execPath, serviceNodeArgs(name), join(logDir, `${name}.log`), {
+  const childEnv = { ...process.env, ...env };
+  return startProcess(name, process.execPath, serviceNodeArgs(name, childEnv), join(logDir, `${name}.log`), {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: childEnv,
     layer: Layer.service,
   });
 }

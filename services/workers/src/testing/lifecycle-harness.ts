@@ -113,14 +113,15 @@ export async function startHarness(
       return { workers: workers.workers, close: handle.close };
     },
     spawnWorker(extra) {
-      const child = spawn(process.execPath, serviceNodeArgs('workers'), {
-        env: {
-          ...process.env,
-          ...env,
-          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-          WORKER_QUEUES: 'token-refresh,maintenance,app-recovery',
-          ...extra,
-        },
+      const childEnv = {
+        ...process.env,
+        ...env,
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+        WORKER_QUEUES: 'token-refresh,maintenance,app-recovery',
+        ...extra,
+      };
+      const child = spawn(process.execPath, serviceNodeArgs('workers', childEnv), {
+        env: childEnv,
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       children.push(child);

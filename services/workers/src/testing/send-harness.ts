@@ -60,16 +60,17 @@ export async function startSendHarness(
     startWorker: () => stack.startWorkers([handler, confirm], ['send', 'send-confirm']),
     stopWorker: () => stack.stopWorkers(),
     spawnWorker() {
-      const child = spawn(process.execPath, serviceNodeArgs('workers'), {
-        env: {
-          ...process.env,
-          ...stack.childEnv,
-          WORKER_QUEUES: 'send,send-confirm',
-          SEND_WAIT_FOR_RECONNECT_SEC: String(Math.round(sendPolicy.waitForReconnectMs / 1000)),
-          SEND_CONFIRM_AFTER_SEC: String(Math.max(1, Math.round(sendPolicy.confirm.firstCheckMs / 1000))),
-          SEND_CONFIRM_CHECKS: String(sendPolicy.confirm.maxChecks),
-          SEND_TRANSIT_MAX_SEC: String(Math.max(5, Math.round(sendPolicy.transitMaxMs / 1000))),
-        },
+      const childEnv = {
+        ...process.env,
+        ...stack.childEnv,
+        WORKER_QUEUES: 'send,send-confirm',
+        SEND_WAIT_FOR_RECONNECT_SEC: String(Math.round(sendPolicy.waitForReconnectMs / 1000)),
+        SEND_CONFIRM_AFTER_SEC: String(Math.max(1, Math.round(sendPolicy.confirm.firstCheckMs / 1000))),
+        SEND_CONFIRM_CHECKS: String(sendPolicy.confirm.maxChecks),
+        SEND_TRANSIT_MAX_SEC: String(Math.max(5, Math.round(sendPolicy.transitMaxMs / 1000))),
+      };
+      const child = spawn(process.execPath, serviceNodeArgs('workers', childEnv), {
+        env: childEnv,
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       children.add(child);
