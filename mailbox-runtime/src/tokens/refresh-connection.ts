@@ -54,8 +54,11 @@ function readConnection(models: Pick<Models, 'Connection'>, connectionId: string
   let reader = readers.get(models.Connection);
   if (!reader) {
     const model = models.Connection;
+    // The driver's own find (what `.lean()` returns, without mongoose casting a filter of strings): this read is on
+    // every refresh's critical path.
     reader = createGroupReader<ConnectionDoc>(
-      async (ids) => (await model.find({ _id: { $in: ids } }).lean()) as ConnectionDoc[],
+      async (ids) =>
+        (await model.collection.find({ _id: { $in: ids } } as never).toArray()) as unknown as ConnectionDoc[],
     );
     readers.set(model, reader);
   }
@@ -63,6 +66,26 @@ function readConnection(models: Pick<Models, 'Connection'>, connectionId: string
 }
 
 type RefreshDeps = RuntimeDeps & { health: ConnectionHealthService };
+
+/**
+ * The compare-and-set of a plain refresh: the new tokens, only if nobody refreshed (tokenVersion) or marked (status)
+ * the connection since it was read. Sent through the driver (the document as `.lean()` returns it, `updatedAt` set as
+ * the schema's timestamps would): every value is already of its stored type, and mongoose's casting of the filter and
+ * update was a large share of a refresh's CPU in the worker.
+ */
+async function storeRefreshedTokens(
+  models: Pick<Models, 'Connection'>,
+  conn: ConnectionDoc,
+  set: Record<string, unknown>,
+  at: Date,
+): Promise<ConnectionDoc | null> {
+  const updated = await models.Connection.collection.findOneAndUpdate(
+    { _id: conn._id, tokenVersion: conn.tokenVersion, status: 'active' } as never,
+    { $set: { ...set, updatedAt: at }, $inc: { tokenVersion: 1 } },
+    { returnDocument: 'after' },
+  );
+  return updated as unknown as ConnectionDoc | null;
+}
 
 const usable = (conn: ConnectionDoc, mode: 'normal' | 'recovery') =>
   mode === 'normal'
@@ -87,6 +110,7 @@ export async function refreshConnection(
   );
   if (!lock) return { kind: 'busy' };
   let released: Promise<void> | undefined;
+  let lockFreed = false;
   const releaseLock = () =>
     (released ??= lock
       .release()
@@ -143,11 +167,7 @@ export async function refreshConnection(
     const updated =
       mode === 'recovery'
         ? await markRecovered(deps, conn, set, { secretVersion: app.secretVersion, at })
-        : ((await deps.models.Connection.findOneAndUpdate(
-            { _id: conn._id, tokenVersion: conn.tokenVersion, status: 'active' },
-            { $set: set, $inc: { tokenVersion: 1 } },
-            { returnDocument: 'after' },
-          ).lean()) as ConnectionDoc | null);
+        : await storeRefreshedTokens(deps.models, conn, set, at);
     if (!updated) {
       // Our refresh outlived its lock and someone else stored a newer token: ours is dropped (the grant is wasted).
       await recordActivity(deps.models, conn, 'refresh_failed', at, {
@@ -172,15 +192,18 @@ export async function refreshConnection(
     // A scheduled refresh's line waits to be written with others (nobody waits for it; on FerretDB its own insert
     // would hold up the next compare-and-set); on demand and recovery the caller gets its answer once it is written.
     if (opts.reason === 'scheduled') recordActivityLater(deps, updated, 'refreshed', at, line);
-    // The new token is stored: what is left needs no lock. The lock is freed, the next refresh scheduled and the line
-    // written at the same time (one wait instead of three).
+    // The new token is stored: what is left needs no lock. The lock is freed without waiting for Redis's answer (the
+    // token version has moved on, so a refresher or waiter that still finds it held for that moment reads the new
+    // token from the store; this process's next command on the connection goes out after the release), while the next
+    // refresh is scheduled and the line written (one wait instead of three).
+    lockFreed = true;
+    void releaseLock();
     await Promise.all([
-      releaseLock(),
       mode === 'normal' ? scheduleRefresh(deps, updated, now, conn.nextRefreshAt) : undefined,
       opts.reason === 'scheduled' ? undefined : recordActivity(deps.models, updated, 'refreshed', at, line),
     ]);
     return { kind: 'refreshed', connection: updated, accessToken: tokens.accessToken };
   } finally {
-    await releaseLock();
+    if (!lockFreed) await releaseLock();
   }
 }
