@@ -90,6 +90,9 @@ export const catalog = {
     attempts: 5,
     backoff: { type: 'exponential', delay: 10_000 },
     ...keep,
+    // A sync job ends after its run whenever the next sync is more than a sweep interval away; kept, a completed job
+    // would swallow the sweep's next add under the same id (and hold Redis memory per connection): removed at once.
+    removeOnComplete: { count: 0, age: 0 },
     consumer: 'workers',
     description: "Pulls a mailbox's Inbox delta into the store",
   },

@@ -2,8 +2,10 @@ import type { Redis } from 'ioredis';
 import { redisKeys } from './redis-keys';
 import { jobOptionsFor, validatePayload, type QueueClient } from './queue-client';
 
-// The producer side of inbox sync. One long-lived `inbox-sync` job per connection (job id from the connection id): each run re-delays the same job,
-// so a mailbox never has two syncs queued; the sync sweep re-creates it when Redis lost it.
+// The producer side of inbox sync. One `inbox-sync` job id per connection (from the connection id), so a mailbox never
+// has two syncs queued. The job is in Redis only around a sync: the sync sweep hands it out shortly before the
+// connection's next sync is due (the store's schedule says when); a run whose next sync is further away than one sweep
+// interval ends its job, and one due sooner re-delays it.
 
 export function inboxSyncJobId(connectionId: string): string {
   return `inbox-sync-${connectionId}`;
@@ -13,7 +15,9 @@ export type ScheduleOutcome = 'added' | 'exists';
 
 /**
  * Puts the connection's sync job on the queue unless it is already there (waiting, delayed or running). A job that
- * finished (stopped polling, or failed its attempts) would swallow the add under the same id, so it is removed first.
+ * finished for good (failed its attempts) would swallow the add under the same id, so it is removed first. The job is
+ * read by id (its hash, a constant cost), never by getJobState: that looks for a missing job in the whole wait list,
+ * and most connections have no job between their syncs (the sync sweep hands each out shortly before it is due).
  */
 export async function scheduleInboxSync(
   queues: QueueClient,
@@ -22,36 +26,47 @@ export async function scheduleInboxSync(
 ): Promise<ScheduleOutcome> {
   const queue = queues.queue('inbox-sync');
   const id = inboxSyncJobId(connectionId);
-  const state = await queue.getJobState(id);
-  if (state !== 'unknown' && state !== 'completed' && state !== 'failed') return 'exists';
-  if (state !== 'unknown') await queue.remove(id);
+  const job = await queue.getJob(id);
+  // finishedOn is set only when a job completed or failed for good (a retry or a re-delay leaves it unset).
+  if (job && !job.finishedOn) return 'exists';
+  if (job) await queue.remove(id);
   await queues.enqueue('inbox-sync', { connectionId }, { jobId: id, delay: Math.max(0, Math.round(delayMs)) });
   return 'added';
 }
 
+export interface SyncHandOut {
+  connectionId: string;
+  /** When the job runs, from now (its next sync). */
+  delayMs: number;
+  /** Its sync should have run already: a job finished for good under its id is looked for (and removed). */
+  overdue: boolean;
+}
+
 /**
- * scheduleInboxSync for many connections (the sync sweep): their jobs read in one pipelined burst, finished ones
- * removed, and the missing ones added in one addBulk. Returns how many were added. A job is read by id (its hash, a
- * constant cost), never by getJobState: that looks for a missing job in the whole wait list, so after a Redis loss,
- * with many jobs just put back there, each check would cost as much as the backlog.
+ * The sync sweep's hand-out: each connection's sync job added under its one id with its delay, all in one addBulk; a
+ * job already there (waiting, delayed or running) stays as it is. Only the overdue ones are read first, by id and
+ * pipelined: a job that failed its attempts keeps its id and would swallow the add, so it is removed. Returns how
+ * many finished jobs were removed.
  */
-export async function scheduleInboxSyncs(queues: QueueClient, connectionIds: readonly string[]): Promise<number> {
-  if (!connectionIds.length) return 0;
+export async function handOutInboxSyncs(queues: QueueClient, syncs: readonly SyncHandOut[]): Promise<number> {
+  if (!syncs.length) return 0;
   const queue = queues.queue('inbox-sync');
-  const jobs = await Promise.all(connectionIds.map((c) => queue.getJob(inboxSyncJobId(c))));
-  // finishedOn is set only when a job completed or failed for good (a retry or a re-delay leaves it unset).
-  const finished = connectionIds.filter((_, i) => Boolean(jobs[i]?.finishedOn));
-  const missing = [...connectionIds.filter((_, i) => !jobs[i]), ...finished];
-  await Promise.all(finished.map((c) => queue.remove(inboxSyncJobId(c))));
-  if (missing.length)
-    await queue.addBulk(
-      missing.map((connectionId) => ({
-        name: 'inbox-sync',
-        data: validatePayload('inbox-sync', { connectionId }),
-        opts: { ...jobOptionsFor('inbox-sync'), jobId: inboxSyncJobId(connectionId) },
-      })),
-    );
-  return missing.length;
+  const overdue = syncs.filter((s) => s.overdue);
+  const jobs = await Promise.all(overdue.map((s) => queue.getJob(inboxSyncJobId(s.connectionId))));
+  const finished = overdue.filter((_, i) => Boolean(jobs[i]?.finishedOn));
+  await Promise.all(finished.map((s) => queue.remove(inboxSyncJobId(s.connectionId))));
+  await queue.addBulk(
+    syncs.map((s) => ({
+      name: 'inbox-sync',
+      data: validatePayload('inbox-sync', { connectionId: s.connectionId }),
+      opts: {
+        ...jobOptionsFor('inbox-sync'),
+        jobId: inboxSyncJobId(s.connectionId),
+        delay: Math.max(0, Math.round(s.delayMs)),
+      },
+    })),
+  );
+  return finished.length;
 }
 
 /** Runs the connection's sync now: promotes its delayed job, or schedules one. */

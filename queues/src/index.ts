@@ -45,10 +45,11 @@ export {
   markInboxSyncStarted,
   requestInboxSync,
   scheduleInboxSync,
-  scheduleInboxSyncs,
+  handOutInboxSyncs,
   syncInboxNow,
   type PushSyncTiming,
   type ScheduleOutcome,
+  type SyncHandOut,
 } from './inbox-sync';
 export { lookForSentCopiesNow } from './send-confirm';
 export { checkInboxSubscriptionNow, inboxSubscriptionJobId, scheduleInboxSubscription } from './inbox-subscriptions';

@@ -2,7 +2,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import pino from 'pino';
 import { testIsolation } from '@outlook-connect/shared/testing';
 import { emitEvent, eventId } from './events';
-import { inboxSyncJobId, scheduleInboxSyncs } from './inbox-sync';
+import { handOutInboxSyncs, inboxSyncJobId } from './inbox-sync';
 import { createQueueClient } from './queue-client';
 import { createRedis, deleteKeysMatching, scanKeys } from './redis';
 import { redisKeys } from './redis-keys';
@@ -58,7 +58,7 @@ describe('queues on a real Redis', () => {
     await raw.close();
   });
 
-  it('puts back inbox sync jobs that are missing or finished, and leaves live ones alone', async () => {
+  it('hands out inbox sync jobs: adds the missing, replaces one that failed for good, leaves live ones alone', async () => {
     const [live, lost, done] = [
       'conn_a00000000000000000000001',
       'conn_b00000000000000000000001',
@@ -67,25 +67,54 @@ describe('queues on a real Redis', () => {
     const queue = client.queue('inbox-sync');
     await client.enqueue('inbox-sync', { connectionId: live }, { jobId: inboxSyncJobId(live), delay: 60_000 });
     const liveJob = await queue.getJob(inboxSyncJobId(live));
-    await client.enqueue('inbox-sync', { connectionId: done }, { jobId: inboxSyncJobId(done) });
-    // A poller that stopped (its job completed and kept): the add would be swallowed under the same id.
+    // A sync job that failed its attempts keeps its id: the add would be swallowed under it.
+    await queue.add('inbox-sync', { connectionId: done }, { jobId: inboxSyncJobId(done), attempts: 1 });
     const workers = startWorkers({
-      registrations: [handlerFor('inbox-sync', async () => ({ stopped: 'test' }))],
+      registrations: [
+        handlerFor('inbox-sync', async () => {
+          throw new Error('store down');
+        }),
+      ],
       served: ['inbox-sync'],
       connection: workerRedis,
       prefix: iso.queuePrefix,
       logger,
     });
-    for (let i = 0; i < 100 && (await queue.getJobState(inboxSyncJobId(done))) !== 'completed'; i++)
+    for (let i = 0; i < 100 && (await queue.getJobState(inboxSyncJobId(done))) !== 'failed'; i++)
       await new Promise((r) => setTimeout(r, 100));
     await workers.close();
-    expect(await queue.getJobState(inboxSyncJobId(done))).toBe('completed');
+    expect(await queue.getJobState(inboxSyncJobId(done))).toBe('failed');
 
-    expect(await scheduleInboxSyncs(client, [live, lost, done])).toBe(2);
+    const healed = await handOutInboxSyncs(client, [
+      { connectionId: live, delayMs: 0, overdue: true },
+      { connectionId: lost, delayMs: 5_000, overdue: false },
+      { connectionId: done, delayMs: 0, overdue: true },
+    ]);
+    expect(healed).toBe(1);
     expect(await queue.getJobState(inboxSyncJobId(done))).toBe('waiting');
-    expect(await queue.getJobState(inboxSyncJobId(lost))).toBe('waiting');
+    expect(await queue.getJobState(inboxSyncJobId(lost))).toBe('delayed');
+    expect((await queue.getJob(inboxSyncJobId(lost)))?.opts.delay).toBe(5_000);
     expect((await queue.getJob(inboxSyncJobId(live)))?.timestamp).toBe(liveJob?.timestamp);
     expect(await queue.getJobState(inboxSyncJobId(live))).toBe('delayed');
+  });
+
+  it('removes a sync job once it completes, so the next hand-out under its id takes effect', async () => {
+    const id = 'conn_d00000000000000000000001';
+    const queue = client.queue('inbox-sync');
+    await client.enqueue('inbox-sync', { connectionId: id }, { jobId: inboxSyncJobId(id) });
+    const workers = startWorkers({
+      registrations: [handlerFor('inbox-sync', async () => ({ nextSyncAt: 0 }))],
+      served: ['inbox-sync'],
+      connection: workerRedis,
+      prefix: iso.queuePrefix,
+      logger,
+    });
+    for (let i = 0; i < 100 && (await queue.getJob(inboxSyncJobId(id))); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await workers.close();
+    expect(await queue.getJob(inboxSyncJobId(id))).toBeUndefined();
+    expect(await handOutInboxSyncs(client, [{ connectionId: id, delayMs: 0, overdue: false }])).toBe(0);
+    expect(await queue.getJobState(inboxSyncJobId(id))).toBe('waiting');
   });
 
   it('delivers an event emitted twice with the same id once', async () => {

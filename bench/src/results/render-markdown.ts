@@ -128,18 +128,23 @@ function tokenRows(r: BenchResults): Row[] {
     if (s.syncSweepPer1000DueMs !== undefined)
       rows.push(
         [
-          `Inbox sync sweep after a Redis loss, per 1,000 due among ${fmt(s.connections)} (next syncs over ${fmt(s.syncPeriodMs / 60_000)} min)`,
+          `Inbox sync sweep pass per 1,000 due among ${fmt(s.connections)} (next syncs over ${fmt(s.syncPeriodMs / 60_000)} min, ${fmt(s.syncHorizonMs / 1000)} s horizon)`,
           `${fmt(s.syncSweepPer1000DueMs)} ms`,
           '',
-          `${fmt(s.syncDueInPass)} due, jobs put back`,
+          `${fmt(s.syncDueInPass)} handed out`,
         ],
         [
-          `  Next sync sweep pass: time (interval ${fmt(s.syncSweepIntervalMs / 1000)} s)`,
+          `  Next sync sweep pass, after those ran: time (interval ${fmt(s.syncSweepIntervalMs / 1000)} s)`,
           `${fmt(s.syncSteadyPassMs)} ms`,
           '',
-          `${fmt(s.syncSteadyPassChecked)} checked, ${fmt(s.syncSteadyPassScheduled)} put back`,
+          `${fmt(s.syncSteadyPassHandedOut)} handed out, ${fmt(s.syncSteadyPassMoved)} moved on`,
         ],
-        ['  Redis memory per inbox sync job (one per polled connection)', fmtBytes(s.syncRedisBytesPerJob), '', ''],
+        [
+          `  Redis memory for the sync schedule (used_memory diff, ${fmt(s.syncScheduledJobs)} delayed jobs)`,
+          fmtBytes(s.syncRedisMemoryBytes),
+          '',
+          `${fmtBytes(s.syncRedisBytesPerConnection)}/connection; polled every 60 s: ${fmtBytes(s.syncRedisBytesPerConnectionPolled60s)}/connection`,
+        ],
       );
   }
   const f = r.refresh;

@@ -1,12 +1,13 @@
 import { createQueueClient } from '@outlook-connect/queues';
 import { closeStore, connectStore, createModels } from '@outlook-connect/shared';
+import { addToRefreshSchedule, addToSyncSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
 import {
-  addToRefreshSchedule,
-  addToSyncSchedule,
-  BUCKET_MS,
-  defaultRefreshPolicy,
-} from '@outlook-connect/mailbox-runtime';
-import { DEFAULT_INBOX_POLICY, DEFAULT_PUSH_POLICY, refreshSweep, syncSweep } from '@outlook-connect/workers';
+  DEFAULT_INBOX_POLICY,
+  DEFAULT_PUSH_POLICY,
+  refreshSweep,
+  syncHorizonMs,
+  syncSweep,
+} from '@outlook-connect/workers';
 import { progress } from '../lib/progress';
 import { usedMemoryBytes } from '../lib/redis-info';
 import { ratePerSec } from '../lib/stats';
@@ -19,7 +20,9 @@ import { realisticConnections } from './realistic-connections';
 // come due: the figures are those of a fleet whose refreshes are spread over one period, as in production.
 // Then the real inbox sync sweep on the same fleet, each connection filed on the store's sync schedule at its next
 // sync (as its last poll left it), those spread over one push safety poll (15 min: at this size a fleet is on push;
-// polled every 60 s it would need 1,667 syncs/s), and no sync job in Redis: the sweep after a Redis loss.
+// polled every 60 s it would need 1,667 syncs/s), and no sync job in Redis: the first pass hands out the syncs due
+// within its horizon (one interval), they run (the bench plays their end: the job goes, the next sync moves 15 min
+// on), and the next pass, one interval later, moves their entries on and hands out the next interval's syncs.
 
 export interface ScalePhaseResult {
   connectionsWanted: number;
@@ -37,17 +40,26 @@ export interface ScalePhaseResult {
   scheduledJobs: number;
   redisMemoryBytes: number | null;
   redisBytesPerConnection: number | null;
-  /** The inbox sync sweep after a Redis loss: one pass over the first minute of next syncs (jobs put back), per 1,000. */
+  /** The inbox sync sweep's first pass over the fleet's first horizon of next syncs (all handed out), per 1,000. */
   syncSweepPer1000DueMs: number | null;
   syncDueInPass: number;
-  /** The next pass, one sweep interval later: time, syncs checked (and put back) against the interval. */
+  /** The next pass, one interval later, after those syncs ran: time against the interval, what it did. */
   syncSteadyPassMs: number | null;
-  syncSteadyPassChecked: number;
-  syncSteadyPassScheduled: number;
+  syncSteadyPassHandedOut: number;
+  syncSteadyPassRead: number;
+  syncSteadyPassMoved: number;
+  /** Where the next pass spent its time (ms). */
+  syncSteadyPassSplitMs: { buckets: number; connections: number; queue: number; schedule: number } | null;
   syncSweepIntervalMs: number;
+  syncHorizonMs: number;
   syncPeriodMs: number;
-  /** Redis memory the sync jobs put back took (used_memory diff over the two passes), per job. */
+  /** Sync jobs in Redis after the first pass (one horizon of syncs) and the Redis memory they took (used_memory diff). */
+  syncScheduledJobs: number;
+  syncRedisMemoryBytes: number | null;
+  syncRedisBytesPerConnection: number | null;
   syncRedisBytesPerJob: number | null;
+  /** The same jobs for a fleet polled every 60 s instead (computed: a horizon of 60 s polls is horizon / 60 s of it). */
+  syncRedisBytesPerConnectionPolled60s: number | null;
 }
 
 const LEAD_MS = 10 * 60_000;
@@ -70,9 +82,13 @@ export async function runScalePhase(
   const sweep = (nowMs: number, horizonMs: number) =>
     refreshSweep({ models, queues, logger, now: () => nowMs, policy: { ...policy, sweepHorizonMs: horizonMs } });
   const sync = (nowMs: number) => syncSweep({ models, queues, logger, now: () => nowMs });
+  const syncEvery = DEFAULT_INBOX_POLICY.sweepEveryMs;
+  const syncHorizon = syncHorizonMs(DEFAULT_INBOX_POLICY);
   // Next syncs on a clock of their own, after the refresh passes' (neither sweep reads the other's schedule).
   const firstSyncAt = firstDueAt + 2 * SPREAD_MS;
   const syncDueOf = (k: number) => firstSyncAt + Math.ceil((k * SYNC_PERIOD_MS) / opts.count);
+  // The connections the first sync pass hands out (due within its horizon): the bench plays their syncs' end.
+  const firstSynced: Array<{ _id: string; atMs: number }> = [];
   try {
     // The sweeps ran before these connections were made (a deployment in service): their first pass on an empty store.
     await sweep(Date.now(), policy.sweepHorizonMs);
@@ -96,6 +112,9 @@ export async function runScalePhase(
       });
       // Their next syncs, in the same random order over the sync period.
       const synced = docs.map((d, k) => ({ ...d, sync: { nextSyncAt: new Date(syncDueOf(i + k)) } }));
+      for (const d of synced)
+        if (d.sync.nextSyncAt.getTime() <= firstSyncAt + syncHorizon)
+          firstSynced.push({ _id: d._id, atMs: d.sync.nextSyncAt.getTime() });
       buildAndEncryptMs += Date.now() - b;
       await addToRefreshSchedule(models, docs, Date.now());
       await addToSyncSchedule(
@@ -133,36 +152,53 @@ export async function runScalePhase(
         `(interval ${policy.sweepEveryMs / 1000} s); ${scheduledJobs} delayed jobs, +${((memAfter - memBefore) / 1048576).toFixed(1)} MB`,
     );
 
-    // The sync sweep after a Redis loss. It reads a minute once it is over: the first pass just after the first
-    // minute of next syncs (those due, jobs put back), then the next one an interval later.
-    const syncEvery = DEFAULT_INBOX_POLICY.sweepEveryMs;
+    // The sync sweep: the pass before the first next syncs (nothing due yet), then the pass when they come due, which
+    // hands out the horizon's syncs (Redis holds those: measured), then the next pass one interval later, after they ran.
+    await sync(firstSyncAt - 10 * 60_000);
     const syncMemBefore = usedMemoryBytes(await redis.info('memory'));
-    const syncFirstNow = (Math.floor(firstSyncAt / BUCKET_MS) + 2) * BUCKET_MS + 1_000;
-    await sync(firstSyncAt - 10 * 60_000); // the pass before: nothing due yet
     ms = Date.now();
-    const syncFirst = await sync(syncFirstNow);
+    const syncFirst = await sync(firstSyncAt);
     const syncFirstMs = Date.now() - ms;
-    progress(
-      `scale: sync sweep pass with ${syncFirst.checked} due took ${syncFirstMs} ms (${syncFirst.scheduled} put back, ${syncFirst.read} entries read)`,
-    );
-    ms = Date.now();
-    const syncSteady = await sync(syncFirstNow + syncEvery);
-    const syncSteadyMs = Date.now() - ms;
+    const syncJobs = await queues.queue('inbox-sync').getDelayedCount();
     const syncMemAfter = usedMemoryBytes(await redis.info('memory'));
-    const syncJobs = syncFirst.scheduled + syncSteady.scheduled;
+    const syncMem = syncMemAfter - syncMemBefore;
     progress(
-      `scale: next sync sweep pass (${syncEvery / 1000} s later) checked ${syncSteady.checked}, put back ${syncSteady.scheduled} in ${syncSteadyMs} ms; ` +
-        `${syncJobs} sync jobs, +${((syncMemAfter - syncMemBefore) / 1048576).toFixed(1)} MB`,
+      `scale: sync sweep pass with ${syncFirst.handedOut} due within ${syncHorizon / 1000} s took ${syncFirstMs} ms ` +
+        `(${syncFirst.read} entries read); ${syncJobs} sync jobs, +${(syncMem / 1048576).toFixed(1)} MB`,
     );
+    // Their syncs ran: each job ended (the next sync is 15 min away) and the next sync is stored, as a run leaves it.
+    await queues.queue('inbox-sync').obliterate({ force: true, count: 5_000 });
+    for (let i = 0; i < firstSynced.length; i += 500) {
+      const batch = firstSynced.slice(i, i + 500);
+      await models.Connection.updateMany(
+        { _id: { $in: batch.map((c) => c._id) } },
+        { $set: { 'sync.nextSyncAt': new Date(batch[batch.length - 1]!.atMs + SYNC_PERIOD_MS) } },
+      );
+    }
+    ms = Date.now();
+    const syncSteady = await sync(firstSyncAt + syncEvery);
+    const syncSteadyMs = Date.now() - ms;
+    progress(
+      `scale: next sync sweep pass (${syncEvery / 1000} s later) handed out ${syncSteady.handedOut}, moved ${syncSteady.moved} ` +
+        `(${syncSteady.read} read) in ${syncSteadyMs} ms: ${JSON.stringify(syncSteady.ms)}`,
+    );
+    const perJob = syncJobs > 0 ? syncMem / syncJobs : null;
     return {
-      syncSweepPer1000DueMs: syncFirst.checked > 0 ? (syncFirstMs * 1000) / syncFirst.checked : null,
-      syncDueInPass: syncFirst.checked,
+      syncSweepPer1000DueMs: syncFirst.handedOut > 0 ? (syncFirstMs * 1000) / syncFirst.handedOut : null,
+      syncDueInPass: syncFirst.handedOut,
       syncSteadyPassMs: syncSteadyMs,
-      syncSteadyPassChecked: syncSteady.checked,
-      syncSteadyPassScheduled: syncSteady.scheduled,
+      syncSteadyPassHandedOut: syncSteady.handedOut,
+      syncSteadyPassRead: syncSteady.read,
+      syncSteadyPassMoved: syncSteady.moved,
+      syncSteadyPassSplitMs: syncSteady.ms,
       syncSweepIntervalMs: syncEvery,
+      syncHorizonMs: syncHorizon,
       syncPeriodMs: SYNC_PERIOD_MS,
-      syncRedisBytesPerJob: syncJobs > 0 ? (syncMemAfter - syncMemBefore) / syncJobs : null,
+      syncScheduledJobs: syncJobs,
+      syncRedisMemoryBytes: syncMem,
+      syncRedisBytesPerConnection: inserted > 0 ? syncMem / inserted : null,
+      syncRedisBytesPerJob: perJob,
+      syncRedisBytesPerConnectionPolled60s: perJob === null ? null : (perJob * syncHorizon) / 60_000,
       connectionsWanted: opts.count,
       connections: inserted,
       buildAndEncryptMs,

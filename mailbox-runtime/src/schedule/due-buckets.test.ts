@@ -122,6 +122,20 @@ describe('recheckDueAt', () => {
     expect(later.pulls.get('s:97:0')).toEqual(['a']);
     expect(later.emptied.sort()).toEqual(['s:96:0', 's:97:0']);
   });
+  it('never pulls an entry from the bucket it is filed in again (the pull would undo the add)', () => {
+    const buckets = [bucket(96, ['a', 'c']), bucket(99, ['a', 'gone'])];
+    const plan = planBucketPass(buckets, (id) => (id === 'gone' ? null : 96 * MIN), {
+      windowStart: 95,
+      horizonEndMs: 100 * MIN,
+    });
+    const later = recheckDueAt(plan, buckets, 99 * MIN + 30_000);
+    expect(later.pulls.get('s:99:0')).toEqual(['gone']);
+    expect(later.pulls.get('s:96:0')?.sort()).toEqual(['a', 'c']);
+    expect(later.emptied).toEqual(['s:96:0']);
+    // Filed before the first minute the sweep reads: that minute, where it is already.
+    const early = recheckDueAt(plan, buckets, 90 * MIN, 99);
+    expect(early.pulls.get('s:99:0')).toEqual(['gone']);
+  });
   it('leaves a plan with nothing due as it is', () => {
     const plan = planBucketPass([bucket(96, ['a'])], () => 150 * MIN, { windowStart: 95, horizonEndMs: 100 * MIN });
     expect(recheckDueAt(plan, [bucket(96, ['a'])], 105 * MIN)).toBe(plan);

@@ -130,17 +130,28 @@ export function planBucketPass(
 }
 
 /**
- * The plan with every entry it hands out filed again at `atMs` (pulled from each bucket it was read in): a sweep that
- * only checks on what is overdue looks at one it handed out again then, not on every pass until its record moves on.
+ * The plan with every entry it hands out filed again at `atMs` (pulled from each bucket it was read in, but the one it
+ * is filed in: a pull and an add of one entry in one bucket would race in the unordered bulkWrite): a sweep that only
+ * checks on what is overdue looks at one it handed out again then, not on every pass until its record moves on.
+ * `notBefore` is the first minute the sweep still reads (an earlier `atMs` is filed there, as the store does).
  */
-export function recheckDueAt(plan: BucketPassPlan, buckets: readonly BucketRead[], atMs: number): BucketPassPlan {
+export function recheckDueAt(
+  plan: BucketPassPlan,
+  buckets: readonly BucketRead[],
+  atMs: number,
+  notBefore = Number.NEGATIVE_INFINITY,
+): BucketPassPlan {
   if (!plan.due.length) return plan;
   const due = new Set(plan.due);
   const pulls = new Map(plan.pulls);
   const emptied: string[] = [];
+  const target = Math.max(minuteOf(atMs), notBefore);
   for (const b of buckets) {
     const pulled = new Set(pulls.get(b._id) ?? []);
-    for (const id of b.ids) if (due.has(id)) pulled.add(id);
+    for (const id of b.ids)
+      if (!due.has(id)) continue;
+      else if (b.minute === target) pulled.delete(id);
+      else pulled.add(id);
     if (pulled.size) pulls.set(b._id, [...pulled]);
     if (pulled.size === b.ids.length) emptied.push(b._id);
   }

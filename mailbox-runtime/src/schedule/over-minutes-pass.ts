@@ -2,8 +2,9 @@ import type { Models } from '@outlook-connect/shared';
 import { BUCKET_MS, passWindow, planBucketPass, recheckDueAt, type BucketPassPlan } from './due-buckets';
 import { applyScheduleChanges, readBuckets, saveScheduleCursor, scheduleCursor } from './schedule-store';
 
-// One pass of a sweep over a schedule whose minutes are read once they are over (the inbox sync and the push
-// subscription sweeps): every entry read is then due or has moved on. The caller says when each entry is due, acts on
+// One pass of a sweep over a schedule whose minutes are read once they are over (the push subscription sweep; the
+// inbox sync sweep reads ahead to its horizon instead, like the refresh sweep): every entry read is then due or has
+// moved on. The caller says when each entry is due, acts on
 // the due ones, then commits (moves, drops, rechecks, and the cursor).
 
 /** The window reaches back this far (clock skew between the writers and the sweep). */

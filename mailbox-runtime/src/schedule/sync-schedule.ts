@@ -5,7 +5,9 @@ import { addToSchedule } from './schedule-store';
 /**
  * The bucketed schedule the inbox sync sweep reads (schedule_buckets `_id` prefix): each polled connection filed at
  * the minute its next sync is due (`sync.nextSyncAt`), or at the minute it became pollable (a new grant, a recovery).
- * The sweep moves an entry on to its connection's next sync and drops it once the connection is not polled.
+ * It is the source of truth for who syncs when: the sweep hands each connection due within its horizon to the queue
+ * as a job delayed to its next sync (Redis holds nothing else for it), moves an entry on to its connection's next
+ * sync and drops it once the connection is not polled.
  */
 export const INBOX_SYNC_SCHEDULE = 'inbox-sync';
 

@@ -4,6 +4,7 @@ export { workersEnv, type WorkersConfig } from './clients';
 export { createClients, type Clients } from './clients';
 export { refreshSweep, type SweepResult } from './maintenance/refresh-sweep';
 export { syncSweep, type SyncSweepResult } from './inbox/sync-sweep';
+export { syncHorizonMs } from './inbox/poll-schedule';
 export { DEFAULT_PUSH_POLICY } from './push/push-policy';
 // Tests of other packages run the real workers in-process.
 export { registrationsFor } from './handlers';

@@ -37,8 +37,8 @@ export const inboxEnv = {
   ),
   INBOX_MAX_BACKOFF_SEC: positiveInt(3600, 'the longest wait between two failed syncs, in seconds'),
   INBOX_SWEEP_EVERY_SEC: positiveInt(
-    60,
-    'seconds between two sync sweeps that heal the polling schedule from the store',
+    30,
+    'seconds between two sync sweeps, which hand out the syncs due within the next interval from the store (a positive integer)',
   ),
   INBOX_READ_HEADERS: z
     .enum(['true', 'false'])
@@ -78,7 +78,7 @@ export const DEFAULT_INBOX_POLICY: InboxPolicy = {
   maxPagesPerRun: 50,
   staleAfterIntervals: 3,
   maxBackoffMs: 3_600_000,
-  sweepEveryMs: 60_000,
+  sweepEveryMs: 30_000,
   readHeaders: true,
 };
 

@@ -3,6 +3,7 @@ import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { syncConnection } from './sync-connection';
 import { inboxSyncJobId, scheduleInboxSync } from '@outlook-connect/queues';
 import { syncSweep } from './sync-sweep';
+import { syncHorizonMs } from './poll-schedule';
 
 // Who is polled and when: the sweep, send_only connections, a throttled mailbox next to healthy ones, Redis loss.
 
@@ -37,6 +38,11 @@ const deltaRequests = (email: string) =>
 /** The sweep reads a minute once it is over: these deps run it a minute and a bit from now. */
 const minuteLater = () => ({ ...h.deps, now: () => Date.now() + 61_000 });
 const count = (connectionId: string) => h.deps.models.InboxMessage.countDocuments({ connectionId });
+const syncJob = (connectionId: string) => h.deps.queues.queue('inbox-sync').getJob(inboxSyncJobId(connectionId));
+let horizon: number;
+beforeAll(() => {
+  horizon = syncHorizonMs(h.policy);
+});
 
 describe('inbox polling', () => {
   it('polls read connections, never send_only ones, and a throttled mailbox does not hold up the others', async () => {
@@ -60,10 +66,10 @@ describe('inbox polling', () => {
     expect(first.kind === 'failed' ? first.atMs : 0).toBeGreaterThanOrEqual(Date.now() + 100_000);
     expect(await h.deps.gate.pausedUntil(throttled.connection._id)).toBeGreaterThan(Date.now() + 100_000);
 
-    // The sweep schedules what the store says is due: the healthy read connection, not send_only, not the paused one.
-    expect((await syncSweep(h.deps)).scheduled).toBe(0); // their minute is not over yet
-    const sweep = await syncSweep(minuteLater());
-    expect(sweep.scheduled).toBe(1);
+    // The sweep hands out what the store says is due within its horizon: the healthy read connection, not send_only,
+    // not the paused one (due after its Retry-After, beyond the horizon).
+    const sweep = await syncSweep(h.deps);
+    expect(sweep.handedOut).toBe(1);
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(healthy.connection._id))).not.toBe(
       'unknown',
     );
@@ -84,9 +90,9 @@ describe('inbox polling', () => {
     // A send_only connection is never polled, even when a job is put there by hand: it ends without a Graph call.
     await scheduleInboxSync(h.deps.queues, sendOnly.connection._id);
     await until(
-      'the send_only job ended',
+      'the send_only job ended (and is gone: a finished sync job is removed)',
       async () =>
-        (await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(sendOnly.connection._id))) === 'completed',
+        (await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(sendOnly.connection._id))) === 'unknown',
     );
     expect(deltaRequests(sendOnly.email)).toHaveLength(0);
     await h.stopWorker();
@@ -103,7 +109,7 @@ describe('inbox polling', () => {
       { $set: { 'sync.nextSyncAt': new Date(Date.now() - 1_000) } },
     );
     const healed = await syncSweep(minuteLater());
-    expect(healed.scheduled).toBeGreaterThanOrEqual(1);
+    expect(healed.handedOut).toBeGreaterThanOrEqual(1);
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');
     const job = await h.deps.queues.queue('inbox-sync').getJob(inboxSyncJobId(connection._id));
     await syncSweep(minuteLater());
@@ -124,8 +130,9 @@ describe('inbox polling', () => {
     // Active again by a store write (not markRecovered, which files it for now): the sweep looks at a connection
     // that needs reconnecting again within the hour, and resumes it then.
     await h.deps.models.Connection.updateOne({ _id: connection._id }, { $set: { status: 'active' } });
-    expect((await syncSweep({ ...h.deps, now: () => Date.now() + 3 * 60_000 })).scheduled).toBe(0);
-    expect((await syncSweep({ ...h.deps, now: () => Date.now() + 63 * 60_000 })).scheduled).toBeGreaterThanOrEqual(1);
+    await syncSweep({ ...h.deps, now: () => Date.now() + 3 * 60_000 });
+    expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('unknown');
+    expect((await syncSweep({ ...h.deps, now: () => Date.now() + 63 * 60_000 })).handedOut).toBeGreaterThanOrEqual(1);
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');
   });
 
@@ -137,10 +144,48 @@ describe('inbox polling', () => {
     const nextAt = synced.kind === 'synced' ? synced.atMs : 0;
     // Its job is gone (no worker ran it, as after a flush); nothing is due before its next sync.
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('unknown');
-    await syncSweep({ ...h.deps, now: () => nextAt - 1 });
+    await syncSweep({ ...h.deps, now: () => nextAt - horizon - 1 });
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('unknown');
     const after = await syncSweep({ ...h.deps, now: () => nextAt + 60_000 });
-    expect(after.scheduled).toBeGreaterThanOrEqual(1);
+    expect(after.handedOut).toBeGreaterThanOrEqual(1);
     expect(await h.deps.queues.queue('inbox-sync').getJobState(inboxSyncJobId(connection._id))).toBe('waiting');
+  });
+
+  it('a run whose next sync is beyond the horizon ends its job; the sweep hands it out shortly before it is due', async () => {
+    const { connection, email } = await h.connect('read_only', 'later');
+    h.emu.control.deliverMessages(email, 1);
+    // Only this mailbox's job runs (the fault below is any mailbox's next delta request).
+    await h.deps.queues.queue('inbox-sync').obliterate({ force: true });
+    // Throttled for longer than the horizon: the next sync waits for the Retry-After.
+    const fault = h.emu.control.injectFault({
+      method: 'GET',
+      path: '/messages/delta$',
+      status: 429,
+      retryAfterSec: 300,
+      times: 1,
+    });
+    expect(await scheduleInboxSync(h.deps.queues, connection._id)).toBe('added');
+    h.startWorker();
+    await until('the throttled run', async () => {
+      const c = await h.deps.models.Connection.findById(connection._id).lean();
+      return c?.sync?.lastError?.code === 'throttled';
+    });
+    // Its job ends: Redis holds nothing for this mailbox until its next sync comes near.
+    await until('the job ended', async () => !(await syncJob(connection._id)));
+    await h.stopWorker();
+    const nextAt = (await h.deps.models.Connection.findById(connection._id).lean())!.sync.nextSyncAt!;
+    h.emu.control.removeFault(fault);
+    expect(nextAt.getTime()).toBeGreaterThanOrEqual(Date.now() + 250_000);
+
+    // The store's schedule has it: a pass before its horizon leaves it there, the pass within it hands it out delayed
+    // to its next sync (never before the Retry-After).
+    const at = nextAt.getTime();
+    await syncSweep({ ...h.deps, now: () => at - horizon - 10_000 });
+    expect(await syncJob(connection._id)).toBeUndefined();
+    await syncSweep({ ...h.deps, now: () => at - horizon / 2 });
+    const job = await syncJob(connection._id);
+    expect(await job?.getState()).toBe('delayed');
+    expect(job?.opts.delay).toBeGreaterThanOrEqual(horizon / 2 - 1);
+    expect(job?.opts.delay).toBeLessThanOrEqual(horizon / 2 + 1);
   });
 });

@@ -1,6 +1,7 @@
 import { handlerFor, postpone } from '@outlook-connect/queues';
 import type { WorkerDeps } from '../worker-deps';
 import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
+import { keepsSyncJob } from './poll-schedule';
 import { createSendsLookup } from './reply-lookup';
 import { syncConnection } from './sync-connection';
 import type { PushPolicy } from '../push/push-policy';
@@ -13,8 +14,10 @@ export function inboxPolicyOf(deps: InboxDeps): InboxPolicy {
 }
 
 /**
- * The `inbox-sync` queue: each job is one connection's poller. A run ends by delaying its own job to the next poll
- * (same job id, so one mailbox never has two syncs queued); it completes only when the connection stops being polled.
+ * The `inbox-sync` queue: one job id per connection (one mailbox never has two syncs queued). A run whose next sync is
+ * within one sweep interval (or that must wait: busy) delays its own job to it; otherwise the job ends (removed) and
+ * the sync sweep hands the next sync out from the store's schedule shortly before it is due, so Redis holds only the
+ * syncs due soon, not one job per polled connection.
  */
 export const inboxSyncRegistration = (deps: InboxDeps) => {
   const policy = inboxPolicyOf(deps);
@@ -32,7 +35,9 @@ export const inboxSyncRegistration = (deps: InboxDeps) => {
       // A requested full resync happens once, not on every later poll of this long-lived job.
       if (payload.full && outcome.kind === 'synced') await ctx.job.updateData({ connectionId: payload.connectionId });
       ctx.log.debug({ outcome: outcome.kind, atMs: outcome.atMs }, 'inbox sync run done');
-      throw await postpone(ctx, outcome.atMs);
+      if (outcome.kind === 'busy' || keepsSyncJob(policy, outcome.atMs, deps.now()))
+        throw await postpone(ctx, outcome.atMs);
+      return { nextSyncAt: outcome.atMs };
     },
     5,
   );

@@ -1,5 +1,12 @@
 export { inboxEnv, inboxPolicyFromEnv, DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
-export { notPolledReason, nextPollDelayMs, withJitter, type NotPolledReason } from './poll-schedule';
+export {
+  keepsSyncJob,
+  notPolledReason,
+  nextPollDelayMs,
+  syncHorizonMs,
+  withJitter,
+  type NotPolledReason,
+} from './poll-schedule';
 export { toInboxMessage, messageSelect, type GraphMessage, type InboxMessageFields } from './graph-message';
 export { inboxMessageId } from './message-store';
 export { receivedEventId } from './received-events';

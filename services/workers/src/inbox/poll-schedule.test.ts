@@ -1,5 +1,5 @@
 import { DEFAULT_INBOX_POLICY } from './inbox-policy';
-import { nextPollDelayMs, notPolledReason, withJitter } from './poll-schedule';
+import { keepsSyncJob, nextPollDelayMs, notPolledReason, syncHorizonMs, withJitter } from './poll-schedule';
 
 describe('notPolledReason', () => {
   it('polls active connections that may read mail', () => {
@@ -48,5 +48,18 @@ describe('nextPollDelayMs', () => {
     const jittered = { ...policy, jitter: 0.1 };
     expect(nextPollDelayMs(jittered, 2, 0)).toBe(108_000);
     expect(nextPollDelayMs(jittered, 2, 0.999999)).toBe(132_000);
+  });
+});
+
+describe('the sync job between syncs', () => {
+  const policy = { sweepEveryMs: 30_000 };
+  it('is handed out one sweep interval ahead', () => {
+    expect(syncHorizonMs(policy)).toBe(30_000);
+  });
+  it('waits in Redis only for a next sync within one interval; a later one is left to the sweep', () => {
+    expect(keepsSyncJob(policy, 1_000 + 30_000, 1_000)).toBe(true);
+    expect(keepsSyncJob(policy, 1_000, 1_000)).toBe(true);
+    expect(keepsSyncJob(policy, 1_000 + 30_001, 1_000)).toBe(false);
+    expect(keepsSyncJob(policy, 1_000 + 60_000, 1_000)).toBe(false);
   });
 });

@@ -38,3 +38,23 @@ export function nextPollDelayMs(
         );
   return Math.max(withJitter(base, policy.jitter, random), retryAfterMs ?? 0);
 }
+
+/**
+ * How far ahead the sync sweep hands syncs to the queue as delayed jobs: one sweep interval, so every sync is handed
+ * out by the last pass before it is due (a pass that starts late hands out the syncs due meanwhile at once), and no
+ * more, so Redis holds only the syncs due within one interval: for a mailbox polled every 60 s with the default 30 s
+ * interval, its job is in Redis for at most half of the time.
+ */
+export function syncHorizonMs(policy: Pick<InboxPolicy, 'sweepEveryMs'>): number {
+  return policy.sweepEveryMs;
+}
+
+/**
+ * After a run, whether its job waits in Redis for the next sync (due within one sweep interval: a continuation, a
+ * push rerun, a short Retry-After) or ends, leaving the next sync to the sweep, which hands it out from the store's
+ * schedule once it is within the horizon. One interval at most: the pass that next reads the connection's entry
+ * comes at most one interval after the run ends, so a next sync further away is handed out before it is due.
+ */
+export function keepsSyncJob(policy: Pick<InboxPolicy, 'sweepEveryMs'>, nextAtMs: number, nowMs: number): boolean {
+  return nextAtMs - nowMs <= policy.sweepEveryMs;
+}

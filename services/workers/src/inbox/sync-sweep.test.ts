@@ -1,5 +1,5 @@
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { syncDueAt } from './sync-sweep';
+import { syncDueAt, syncHandOuts } from './sync-sweep';
 
 describe('syncDueAt', () => {
   const now = 1_000_000;
@@ -14,5 +14,21 @@ describe('syncDueAt', () => {
     expect(syncDueAt(conn({ status: 'disconnected' }), now)).toBeNull();
     expect(syncDueAt(conn({ grantedScopes: ['Mail.Send'] }), now)).toBeNull();
     expect(syncDueAt(conn({ status: 'needs_reconnect' }), now)).toBe(now + 60 * 60_000);
+  });
+});
+
+describe('syncHandOuts', () => {
+  it('delays each job to its next sync, and marks as overdue only what should have run by the previous pass', () => {
+    const now = 1_000_000;
+    const dueAt = new Map<string, number | null>([
+      ['soon', now + 20_000],
+      ['now', now - 5_000],
+      ['late', now - 31_000],
+    ]);
+    expect(syncHandOuts(['soon', 'now', 'late'], dueAt, now, 30_000)).toEqual([
+      { connectionId: 'soon', delayMs: 20_000, overdue: false },
+      { connectionId: 'now', delayMs: 0, overdue: false },
+      { connectionId: 'late', delayMs: 0, overdue: true },
+    ]);
   });
 });

@@ -1,17 +1,32 @@
-import { scheduleInboxSyncs, type QueueClient } from '@outlook-connect/queues';
+import { handOutInboxSyncs, type QueueClient, type SyncHandOut } from '@outlook-connect/queues';
 import type { ConnectionDoc, Logger, Models } from '@outlook-connect/shared';
-import { addToSyncSchedule, INBOX_SYNC_SCHEDULE, openOverMinutesPass } from '@outlook-connect/mailbox-runtime';
-import { notPolledReason } from './poll-schedule';
+import {
+  addToSyncSchedule,
+  applyScheduleChanges,
+  INBOX_SYNC_SCHEDULE,
+  passWindow,
+  planBucketPass,
+  readBuckets,
+  recheckDueAt,
+  saveScheduleCursor,
+  scheduleCursor,
+} from '@outlook-connect/mailbox-runtime';
+import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
+import { notPolledReason, syncHorizonMs } from './poll-schedule';
 
-// The store is the source of truth for who is polled: after a Redis loss (or an enqueue that failed) the sweep puts
-// a polled connection's sync job back once its next sync is overdue. It reads the store's sync schedule buckets of
-// its window by `_id` (a few documents, whatever the fleet's size), then those connections by `_id`: a pass costs
-// what came due since the last one, not the fleet (on FerretDB any other filter decodes every connection).
+// The store is the source of truth for when each polled connection syncs next (`sync.nextSyncAt`, filed on the
+// store's `inbox-sync` schedule buckets); Redis holds only the syncs due within the horizon (about one sweep interval).
+// Each pass reads the schedule buckets of its window by `_id` (a few documents, whatever the fleet's size), then those
+// connections by `_id`, and hands every polled connection due within the horizon to the queue as a delayed job under
+// its one job id (a job already there stays as it is). After a Redis loss the next pass puts back every sync due
+// within its horizon; the others were never in Redis.
 
-/** Connections per `_id $in` read, and job checks per pipelined burst (with one addBulk of the missing). */
+/** Connections per `_id $in` read, and syncs per addBulk. */
 const BATCH = 500;
-/** A connection the sweep found due (job checked, or put back) is looked at again this much later if still due. */
-const RECHECK_MS = 5 * 60_000;
+/** The window reaches back this far (clock skew between the writers and the sweep). */
+const SLACK_MINUTES = 5;
+/** A backlog (the sweep did not run for a while) is read at most this many minutes per pass. */
+const MAX_BACKLOG_MINUTES = 24 * 60;
 /**
  * A connection that needs reconnecting is not polled; its entry is looked at again this much later (markRecovered
  * and a reconnect file it for now, so this only bounds a return to active by any other path).
@@ -23,19 +38,23 @@ export interface SyncSweepDeps {
   queues: QueueClient;
   logger: Logger;
   now: () => number;
+  /** Its sweep interval sets the horizon; absent: the defaults. */
+  inboxPolicy?: Pick<InboxPolicy, 'sweepEveryMs'>;
 }
 
 export interface SyncSweepResult {
-  /** Polled connections whose next sync is due, their job checked. */
-  checked: number;
-  /** Connections whose sync job was missing (or finished) and was put back. */
-  scheduled: number;
+  /** Polled connections due within the horizon, handed to the queue (an existing job under the id stays). */
+  handedOut: number;
+  /** Of those, overdue ones whose job had failed for good, removed so the hand-out takes effect. */
+  healed: number;
   /** Polled connections filed on the schedule by the first pass on a store. */
   initialized: number;
   /** Schedule entries read, moved on to their connection's next sync, and dropped (not polled any more). */
   read: number;
   moved: number;
   dropped: number;
+  /** Where the pass spent its time (ms): bucket reads, connection reads, queue adds, schedule writes. */
+  ms: { buckets: number; connections: number; queue: number; schedule: number };
 }
 
 type Candidate = Pick<ConnectionDoc, '_id' | 'status' | 'grantedScopes' | 'sync'>;
@@ -49,41 +68,87 @@ export function syncDueAt(conn: Candidate | undefined, nowMs: number): number | 
   return conn.sync?.nextSyncAt?.getTime() ?? nowMs;
 }
 
+/**
+ * What a pass hands to the queue: each due connection's job delayed to its next sync; overdue (it should have run by
+ * the previous pass, so its job may have failed for good) when due before now minus one interval.
+ */
+export function syncHandOuts(
+  due: readonly string[],
+  dueAt: ReadonlyMap<string, number | null>,
+  nowMs: number,
+  intervalMs: number,
+): SyncHandOut[] {
+  return due.map((connectionId) => {
+    const at = dueAt.get(connectionId) ?? nowMs;
+    return { connectionId, delayMs: Math.max(0, at - nowMs), overdue: at < nowMs - intervalMs };
+  });
+}
+
 export async function syncSweep(deps: SyncSweepDeps): Promise<SyncSweepResult> {
   const now = deps.now();
   const { models } = deps;
-  const result: SyncSweepResult = { checked: 0, scheduled: 0, initialized: 0, read: 0, moved: 0, dropped: 0 };
-  const pass = await openOverMinutesPass(models, INBOX_SYNC_SCHEDULE, {
+  const intervalMs = (deps.inboxPolicy ?? DEFAULT_INBOX_POLICY).sweepEveryMs;
+  const horizonMs = syncHorizonMs({ sweepEveryMs: intervalMs });
+  const result: SyncSweepResult = {
+    handedOut: 0,
+    healed: 0,
+    initialized: 0,
+    read: 0,
+    moved: 0,
+    dropped: 0,
+    ms: { buckets: 0, connections: 0, queue: 0, schedule: 0 },
+  };
+  let t = Date.now();
+  const lap = (what: keyof SyncSweepResult['ms']) => {
+    const at = Date.now();
+    result.ms[what] += at - t;
+    t = at;
+  };
+  const cursor = await scheduleCursor(models, INBOX_SYNC_SCHEDULE);
+  if (cursor === null) result.initialized = await backfill(deps, now);
+  const win = passWindow({
+    cursorMinute: cursor,
     nowMs: now,
-    recheckMs: RECHECK_MS,
-    firstPass: () => backfill(deps, now),
-    dueAt: async (ids) => {
-      const byId = new Map<string, Candidate>();
-      for (let i = 0; i < ids.length; i += BATCH) {
-        const found = (await models.Connection.find(
-          { _id: { $in: ids.slice(i, i + BATCH) } },
-          { _id: 1, status: 1, grantedScopes: 1, 'sync.nextSyncAt': 1 },
-        ).lean()) as Candidate[];
-        for (const c of found) byId.set(c._id, c);
-      }
-      return new Map(ids.map((id) => [id, syncDueAt(byId.get(id), now)]));
-    },
+    horizonMs,
+    slackMinutes: SLACK_MINUTES,
+    maxBacklog: MAX_BACKLOG_MINUTES,
   });
-  const { plan } = pass;
-  Object.assign(result, {
-    initialized: pass.initialized,
-    read: pass.ids.length,
-    moved: pass.moved,
-    dropped: pass.dropped,
-  });
-  // Due: a live poller has its job delayed, waiting or running ('exists'); a lost one is added back.
-  for (let i = 0; i < plan.due.length; i += BATCH) {
-    const batch = plan.due.slice(i, i + BATCH);
-    result.scheduled += await scheduleInboxSyncs(deps.queues, batch);
-    result.checked += batch.length;
+  const buckets = await readBuckets(models, INBOX_SYNC_SCHEDULE, win.ranges);
+  const ids = [...new Set(buckets.flatMap((b) => b.ids))];
+  lap('buckets');
+  const byId = new Map<string, Candidate>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const found = (await models.Connection.find(
+      { _id: { $in: ids.slice(i, i + BATCH) } },
+      { _id: 1, status: 1, grantedScopes: 1, 'sync.nextSyncAt': 1 },
+    ).lean()) as Candidate[];
+    for (const c of found) byId.set(c._id, c);
   }
-  await pass.commit();
-  if (result.scheduled || result.initialized) deps.logger.info(result, 'sync sweep put inbox syncs back on the queue');
+  const dueAt = new Map(ids.map((id) => [id, syncDueAt(byId.get(id), now)]));
+  lap('connections');
+  const base = planBucketPass(buckets, (id) => dueAt.get(id) ?? null, {
+    windowStart: win.windowStart,
+    horizonEndMs: now + horizonMs,
+  });
+  // What is handed out is looked at again by the next pass (filed just past its horizon): by then its sync has run
+  // and its entry moves on to the next one, or it is overdue (its job was lost) and handed out again.
+  const plan = recheckDueAt(base, buckets, now + intervalMs + horizonMs, win.windowStart);
+  const due = new Set(plan.due);
+  Object.assign(result, {
+    read: ids.length,
+    moved: base.moves.filter((m) => !due.has(m.id)).length,
+    dropped: ids.filter((id) => (dueAt.get(id) ?? null) === null).length,
+  });
+  const handOuts = syncHandOuts(plan.due, dueAt, now, intervalMs);
+  for (let i = 0; i < handOuts.length; i += BATCH) {
+    result.healed += await handOutInboxSyncs(deps.queues, handOuts.slice(i, i + BATCH));
+    result.handedOut += Math.min(BATCH, handOuts.length - i);
+  }
+  lap('queue');
+  await applyScheduleChanges(models, INBOX_SYNC_SCHEDULE, { ...plan, notBefore: win.windowStart });
+  if (cursor !== win.nextCursor) await saveScheduleCursor(models, INBOX_SYNC_SCHEDULE, win.nextCursor);
+  lap('schedule');
+  if (result.healed || result.initialized) deps.logger.info(result, 'sync sweep healed the inbox sync schedule');
   return result;
 }
 
