@@ -1,7 +1,13 @@
 import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/queues';
-import { isAttachmentRef, type ActivityType, type Models, type SendDoc } from '@outlook-connect/shared';
+import {
+  isAttachmentRef,
+  SEND_CONFIRM_SCHEDULE,
+  type ActivityType,
+  type Models,
+  type SendDoc,
+} from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
-import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
+import { fileOnScheduleGrouped, writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
 import { recordReplyKeys } from './reply-keys';
 import type { SentRecord } from './send-policy';
 
@@ -190,9 +196,10 @@ export async function emitOutcome(deps: Deps, send: SendDoc): Promise<void> {
 export const sentLineId = (sendId: string) => `act_sent_${sendId}`;
 
 /**
- * The outcome of a send that went out, in one store round trip: the compare-and-set to `sent` and its timeline line
- * (group-committed) together. The line is true whatever the write finds (Graph took the message), and its stable id
- * keeps a retry from adding a second one. Then the event (Redis).
+ * The outcome of a send that went out, in one store round trip: the compare-and-set to `sent`, its timeline line and
+ * (copy still to be seen) its follow-up's schedule entry, both group-committed, together. The line is true whatever
+ * the write finds (Graph took the message), and its stable id keeps a retry from adding a second one. Then the event
+ * (Redis).
  */
 export async function markSent(deps: Deps, send: SendDoc, ids: SentRecord): Promise<SendDoc | null> {
   const sendId = send._id;
@@ -208,6 +215,10 @@ export async function markSent(deps: Deps, send: SendDoc, ids: SentRecord): Prom
     // The reply keys of its ids (a grouped upsert; none for sendMail, which has none): a hint, true or not whatever
     // the write finds, and filed again by a retry.
     recordReplyKeys(deps.models, { _id: sendId, connectionId: send.connectionId, ...ids }),
+    // A copy still to be seen in Sent Items: the operation sweep's entry for its follow-up (grouped, like the line).
+    ids.sentItemsStatus === 'pending'
+      ? fileOnScheduleGrouped(deps.models, SEND_CONFIRM_SCHEDULE, { id: sendId, atMs: now.getTime() }, now.getTime())
+      : undefined,
   ]);
   if (!sent) {
     // A retry after this very write went through (the activity line or the event failed): the event must still go out.
