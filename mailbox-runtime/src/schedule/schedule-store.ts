@@ -1,6 +1,5 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
-import { isDuplicateKeyError, type Models, type ScheduleBucketDoc } from '@outlook-connect/shared';
-import { createGroupWriter, type GroupWriter } from '../timeline/group-writer';
+import type { Models, ScheduleBucketDoc } from '@outlook-connect/shared';
 import { bucketIdsOf, groupByBucket, minuteOf, type DueEntry } from './due-buckets';
 
 // The store side of a bucketed due-time schedule: every filter is on `_id` (FerretDB's one indexed filter), every
@@ -80,50 +79,4 @@ export async function saveScheduleCursor(models: ScheduleModels, schedule: strin
 /** Forgets where a schedule's sweep was: its next pass is a first pass again (it files the records once more). */
 export async function clearScheduleCursor(models: ScheduleModels, schedule: string): Promise<void> {
   await models.ScheduleCursor.deleteOne({ _id: schedule });
-}
-
-type Filing = { schedule: string; entry: DueEntry; nowMs: number };
-
-// One group writer per store: records filed together by concurrent jobs of this process (sends recorded sent) go out
-// in one bulkWrite, as their activity lines do, and each caller still awaits its own entry.
-const filers = new WeakMap<ScheduleModels['ScheduleBucket'], GroupWriter<Filing>>();
-
-function filerFor(model: ScheduleModels['ScheduleBucket']): GroupWriter<Filing> {
-  let writer = filers.get(model);
-  if (!writer) {
-    writer = createGroupWriter<Filing>(async (filings) => {
-      const bySchedule = new Map<string, Filing[]>();
-      for (const f of filings) bySchedule.set(f.schedule, [...(bySchedule.get(f.schedule) ?? []), f]);
-      const nowMs = Math.max(...filings.map((f) => f.nowMs));
-      const ops = [...bySchedule].flatMap(([schedule, fs]) =>
-        addOps(
-          schedule,
-          fs.map((f) => f.entry),
-          minuteOf(nowMs),
-        ),
-      );
-      try {
-        await model.bulkWrite(ops, { ordered: false });
-      } catch (err) {
-        // Two first upserts of one bucket raced (a unique `_id`): the document exists now, so the same writes go through.
-        if (!isDuplicateKeyError(err)) throw err;
-        await model.bulkWrite(ops, { ordered: false });
-      }
-    });
-    filers.set(model, writer);
-  }
-  return writer;
-}
-
-/**
- * Files one record on a schedule at `atMs` (not before the minute of `nowMs`), grouped with the filings of concurrent
- * callers in one bulkWrite: for a hot path that files one record next to a write it already makes.
- */
-export function fileOnScheduleGrouped(
-  models: Pick<ScheduleModels, 'ScheduleBucket'>,
-  schedule: string,
-  entry: DueEntry,
-  nowMs: number,
-): Promise<void> {
-  return filerFor(models.ScheduleBucket).add({ schedule, entry, nowMs });
 }

@@ -1,5 +1,6 @@
 import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/queues';
 import {
+  fileOnSchedule,
   isAttachmentRef,
   SEND_CONFIRM_SCHEDULE,
   type ActivityType,
@@ -7,7 +8,7 @@ import {
   type SendDoc,
 } from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
-import { fileOnScheduleGrouped, writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
+import { writeActivityLine, type ActivityLine } from '@outlook-connect/mailbox-runtime';
 import { recordReplyKeys } from './reply-keys';
 import type { SentRecord } from './send-policy';
 
@@ -217,7 +218,7 @@ export async function markSent(deps: Deps, send: SendDoc, ids: SentRecord): Prom
     recordReplyKeys(deps.models, { _id: sendId, connectionId: send.connectionId, ...ids }),
     // A copy still to be seen in Sent Items: the operation sweep's entry for its follow-up (grouped, like the line).
     ids.sentItemsStatus === 'pending'
-      ? fileOnScheduleGrouped(deps.models, SEND_CONFIRM_SCHEDULE, { id: sendId, atMs: now.getTime() }, now.getTime())
+      ? fileOnSchedule(deps.models, SEND_CONFIRM_SCHEDULE, sendId, now.getTime(), now.getTime())
       : undefined,
   ]);
   if (!sent) {
