@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CALENDAR_OPEN_SCHEDULE,
+  fileOnSchedule,
   isDuplicateKeyError as isDuplicateKey,
+  newId,
   type CalendarOperationDoc,
   type CalendarOperationKind,
   type Models,
@@ -24,6 +27,7 @@ import { IdempotencyKeyReusedError, requestHash, sameRequest } from './request-h
 import type { z } from 'zod';
 
 // The producer side of calendar operations: one CalendarOperation record per idempotency key, then a `calendar` job.
+// The record is filed on the operation sweep's `calendar-open` schedule with its insert (see sends.ts).
 
 export type FreeBusyStatus = 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
 
@@ -135,15 +139,22 @@ export function createCalendarClient(opts: {
     const hash = requestHash({ request, metadata: base.metadata });
     let operation: CalendarOperationDoc;
     let created = true;
+    const fileOpen = (id: string) => fileOnSchedule(models, CALENDAR_OPEN_SCHEDULE, id, Date.now(), Date.now());
+    const operationId = newId('cal');
     try {
-      const doc = await models.CalendarOperation.create({
-        ...base,
-        requestHash: hash,
-        kind: request.kind,
-        request,
-        transactionId: randomUUID(),
-        status: 'queued',
-      });
+      // The schedule entry goes with the insert (an entry whose insert failed is dropped by the sweep).
+      const [doc] = await Promise.all([
+        models.CalendarOperation.create({
+          _id: operationId,
+          ...base,
+          requestHash: hash,
+          kind: request.kind,
+          request,
+          transactionId: randomUUID(),
+          status: 'queued',
+        }),
+        fileOpen(operationId),
+      ]);
       operation = doc.toObject();
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -158,6 +169,8 @@ export function createCalendarClient(opts: {
         throw new IdempotencyKeyReusedError(base.idempotencyKey, 'calendar operation', existing._id);
       operation = existing;
       created = false;
+      // The same request again: an open operation is filed again, in case the first call's entry was what failed.
+      if (existing.status === 'queued' || existing.status === 'running') await fileOpen(existing._id);
     }
     // Enqueued on every call while queued: the job id dedupes, and a crash between insert and enqueue heals on retry.
     if (operation.status === 'queued') {

@@ -46,6 +46,7 @@ export const catalog = {
         'retention',
         'subscription-sweep',
         'reply-key-backfill',
+        'operation-backfill',
       ]),
     }),
     attempts: 3,

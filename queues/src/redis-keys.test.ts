@@ -23,7 +23,6 @@ describe('redisKeys', () => {
   });
 
   it("keeps the prefix's own keys under the queue prefix's tag, with BullMQ's", () => {
-    expect(tagOf(redisKeys.operationSweepCursor('oc', 'send'))).toBe('oc');
     expect(tagOf(redisKeys.webhookMetrics('{oc}'))).toBe('oc');
   });
 

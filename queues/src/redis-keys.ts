@@ -27,8 +27,6 @@ export const redisKeys = {
   syncLock: (prefix: string, connectionId: string) => `${untagged(prefix)}:lock:inbox-sync:{${connectionId}}`,
   /** A mailbox's sends waiting for a look in Sent Items (sorted set: send id -> when the look is due, ms). */
   sendConfirmations: (prefix: string, connectionId: string) => `${untagged(prefix)}:send-confirm:{${connectionId}}`,
-  /** Where the operation sweep (sends, calendar operations) continues its next pass; lost with a flush, it starts over. */
-  operationSweepCursor: (prefix: string, queue: string) => `${tagged(prefix)}:sweep:operations:${queue}`,
   /** A webhook endpoint's delivery slots (its concurrency cap across processes) and its Retry-After pause. */
   webhookEndpoint(prefix: string, endpointId: string) {
     const base = `${untagged(prefix)}:webhook:{${endpointId}}`;

@@ -1,8 +1,10 @@
 import {
+  fileOnSchedule,
   isAttachmentRef,
   isDuplicateKeyError as isDuplicateKey,
   newId,
   normalizeScope,
+  SEND_OPEN_SCHEDULE,
   type Models,
   type SendDoc,
 } from '@outlook-connect/shared';
@@ -22,6 +24,10 @@ import { IdempotencyKeyReusedError, requestHash, sameRequest } from './request-h
 import { enqueueSendInputSchema, type EnqueueSendInput } from './send-schemas';
 
 // The producer side of sends: one Send record per (connection, idempotency key), then a `send` job with the same id.
+// The record is filed on the operation sweep's `send-open` schedule with its insert (at its send-at, or now), so a
+// send whose job is lost is found by `_id` (services/workers/src/maintenance/README.md).
+
+const OPEN = new Set<SendDoc['status']>(['queued', 'scheduled', 'sending']);
 
 export class SendNotFoundError extends Error {
   override name = 'SendNotFoundError';
@@ -116,20 +122,26 @@ export function createSendClient(opts: {
       const scheduled = v.sendAt !== undefined && v.sendAt.getTime() > now();
       let send: SendDoc;
       let created = true;
+      const fileOpen = (id: string) =>
+        fileOnSchedule(models, SEND_OPEN_SCHEDULE, id, v.sendAt?.getTime() ?? now(), now());
       try {
-        const doc = await models.Send.create({
-          _id: sendId,
-          workspaceId: v.workspaceId,
-          connectionId: v.connectionId,
-          idempotencyKey: v.idempotencyKey,
-          requestHash: hash,
-          source: v.source,
-          status: scheduled ? 'scheduled' : 'queued',
-          message: withAttachmentDetails(v.message, uploaded),
-          sendAt: v.sendAt ?? null,
-          metadata: v.metadata,
-          marker: `oc-${sendId}`,
-        });
+        // The schedule entry goes with the insert (not after it): an entry whose insert failed is dropped by the sweep.
+        const [doc] = await Promise.all([
+          models.Send.create({
+            _id: sendId,
+            workspaceId: v.workspaceId,
+            connectionId: v.connectionId,
+            idempotencyKey: v.idempotencyKey,
+            requestHash: hash,
+            source: v.source,
+            status: scheduled ? 'scheduled' : 'queued',
+            message: withAttachmentDetails(v.message, uploaded),
+            sendAt: v.sendAt ?? null,
+            metadata: v.metadata,
+            marker: `oc-${sendId}`,
+          }),
+          fileOpen(sendId),
+        ]);
         send = doc.toObject();
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -142,6 +154,8 @@ export function createSendClient(opts: {
           throw new IdempotencyKeyReusedError(v.idempotencyKey, 'send', existing._id);
         send = existing;
         created = false;
+        // The same request again: an open send is filed again, in case the first call's entry was what failed.
+        if (OPEN.has(existing.status)) await fileOpen(existing._id);
       }
       try {
         await claimAttachments(models, uploaded, send._id);

@@ -6,3 +6,4 @@ export * from './microsoft';
 export * from './store';
 export * from './infrastructure';
 export * from './webhooks';
+export * from './group-writer';

@@ -1,19 +1,8 @@
-import { createHash } from 'node:crypto';
+import { bucketId, BUCKET_SHARDS, minuteOf, shardOf } from '@outlook-connect/shared';
 
 // Pure parts of a bucketed due-time schedule: which bucket a record at a time goes to, and which buckets a sweep reads.
-
-/** One bucket per minute (and shard): fixed, so every process (gateway, workers) writes where the sweep reads. */
-export const BUCKET_MS = 60_000;
-/** Each minute split in shards, so one bucket document stays small even when many records fall in one minute. */
-export const BUCKET_SHARDS = 8;
-
-export const minuteOf = (atMs: number): number => Math.floor(atMs / BUCKET_MS);
-
-export function shardOf(id: string): number {
-  return createHash('sha1').update(id).digest()[0]! % BUCKET_SHARDS;
-}
-
-export const bucketId = (schedule: string, minute: number, shard: number): string => `${schedule}:${minute}:${shard}`;
+// The key scheme itself (minute, shard, bucket id) lives with the model in shared, where the producers reach it.
+export { BUCKET_MS, BUCKET_SHARDS, bucketId, minuteOf, shardOf } from '@outlook-connect/shared';
 
 /** Every bucket id of the minutes [from, to] (inclusive), all shards. */
 export function bucketIdsOf(schedule: string, from: number, to: number): string[] {

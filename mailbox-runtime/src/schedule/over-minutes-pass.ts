@@ -3,8 +3,8 @@ import { BUCKET_MS, passWindow, planBucketPass, recheckDueAt, type BucketPassPla
 import { applyScheduleChanges, readBuckets, saveScheduleCursor, scheduleCursor } from './schedule-store';
 
 // One pass of a sweep over a schedule whose minutes are read once they are over (the push subscription sweep; the
-// inbox sync sweep reads ahead to its horizon instead, like the refresh sweep): every entry read is then due or has
-// moved on. The caller says when each entry is due, acts on
+// operation sweep reads the minute under way too; the inbox sync sweep reads ahead to its horizon instead, like the
+// refresh sweep): every entry read is then due or has moved on. The caller says when each entry is due, acts on
 // the due ones, then commits (moves, drops, rechecks, and the cursor).
 
 /** The window reaches back this far (clock skew between the writers and the sweep). */
@@ -22,6 +22,11 @@ export interface OverMinutesPassOptions {
   firstPass: () => Promise<number>;
   /** When each entry read is due; null takes it off the schedule. */
   dueAt: (ids: string[]) => Promise<Map<string, number | null>>;
+  /**
+   * Also read the minute under way (default: only the minutes that are over). For a schedule whose entries are filed
+   * when their record starts to need a look (the operation sweep's): an entry of this minute not due yet stays put.
+   */
+  currentMinute?: boolean;
 }
 
 export interface OverMinutesPass {
@@ -50,7 +55,7 @@ export async function openOverMinutesPass(
   const win = passWindow({
     cursorMinute: cursor,
     nowMs,
-    horizonMs: -BUCKET_MS,
+    horizonMs: opts.currentMinute ? 0 : -BUCKET_MS,
     slackMinutes: SLACK_MINUTES,
     maxBacklog: MAX_BACKLOG_MINUTES,
   });

@@ -1,3 +1,4 @@
 export { closeStore, connectStore, describeStoreUrl, StoreUnreachableError, type StoreOptions } from './connect';
 export { isDuplicateKeyError } from './duplicate-key';
 export * from './models';
+export { fileOnSchedule } from './schedule-entry';

@@ -1,19 +1,22 @@
 import type { QueueClient, RedisConnection } from '@outlook-connect/queues';
-import type { Logger, Models, SendDoc } from '@outlook-connect/shared';
+import { SEND_CONFIRM_SCHEDULE, type Logger, type Models, type SendDoc } from '@outlook-connect/shared';
 import type { Model } from 'mongoose';
 import { bookedLookAt, scheduleConfirmRun, waitForLook } from '../send/send-confirm';
 import { confirmSlot, repairFollowUp, type ConfirmPolicy } from '../send/send-confirm-policy';
 import { markNotSeenYet } from '../send/send-records';
 import type { MaintenancePolicy } from './maintenance-policy';
-import { sweepPage } from './sweep-page';
+import { followUpLookAt } from './operation-schedule';
+import { openOperationPass, readByIds } from './operation-pass';
 
 // The follow-up after Exchange's 202 keeps which sends wait for a look in Redis (a per-mailbox sorted set) and books
-// its runs as `send-confirm` jobs. The store says which sends still wait (`sent`, `sentItemsStatus: pending`): a send
-// whose look is missing from the set (Redis flushed) or overdue (its run was lost, the looks stopped while the
-// connection needed reconnecting) gets it booked again; one past the follow-up is `not_seen`, as after its last look.
+// its runs as `send-confirm` jobs. The store says which sends still wait (`sent`, `sentItemsStatus: pending`), and each
+// is filed on the `send-confirm` schedule when it is recorded sent (markSent): a pass reads the entries whose next look
+// is overdue by two slots, by `_id`. A send whose look is missing from the set (Redis flushed) or overdue (its run was
+// lost, the looks stopped while the connection needed reconnecting) gets it booked again; one past the follow-up is
+// `not_seen`, as after its last look.
 
 export interface FollowUpSweepDeps {
-  models: Pick<Models, 'Send' | 'Connection'>;
+  models: Pick<Models, 'Send' | 'Connection' | 'ScheduleBucket' | 'ScheduleCursor'>;
   queues: QueueClient;
   redis: RedisConnection;
   logger: Logger;
@@ -30,22 +33,32 @@ export interface FollowUpSweepResult {
   gaveUp: number;
 }
 
-type Pending = Pick<SendDoc, '_id' | 'connectionId' | 'sentAt' | 'sentItemsChecks' | 'updatedAt'>;
+type Pending = Pick<
+  SendDoc,
+  '_id' | 'connectionId' | 'status' | 'sentItemsStatus' | 'sentAt' | 'sentItemsChecks' | 'updatedAt'
+>;
 
 export async function followUpSweep(deps: FollowUpSweepDeps): Promise<FollowUpSweepResult> {
   const p = deps.sendPolicy.confirm;
   const result: FollowUpSweepResult = { checked: 0, booked: 0, gaveUp: 0 };
-  const page = await sweepPage<Pending>(
-    deps,
-    'send-confirm',
-    deps.models.Send as unknown as Model<Record<string, unknown>>,
-    { status: 'sent', sentItemsStatus: 'pending' },
-    { connectionId: 1, sentAt: 1, sentItemsChecks: 1 },
-    deps.maintenancePolicy.operationSweepBatch,
-  );
+  let records = new Map<string, Pending>();
+  const passNow = deps.now();
+  const pass = await openOperationPass(deps.models, SEND_CONFIRM_SCHEDULE, {
+    nowMs: passNow,
+    dueAt: async (ids) => {
+      records = await readByIds<Pending>(
+        deps.models.Send as unknown as Model<Record<string, unknown>>,
+        ids,
+        { connectionId: 1, status: 1, sentItemsStatus: 1, sentAt: 1, sentItemsChecks: 1, updatedAt: 1 },
+        deps.maintenancePolicy.operationSweepBatch,
+      );
+      return new Map(ids.map((id) => [id, followUpLookAt(records.get(id), passNow, p)]));
+    },
+  });
   const usable = new Map<string, boolean>(); // connection id -> active, read once per pass by _id
   const runs = new Set<string>(); // runs booked in this pass (one per mailbox and slot)
-  for (const send of page.records) {
+  for (const id of pass.plan.due) {
+    const send = records.get(id)!;
     result.checked++;
     const now = deps.now();
     let active = usable.get(send.connectionId);
@@ -68,7 +81,7 @@ export async function followUpSweep(deps: FollowUpSweepDeps): Promise<FollowUpSw
       result.booked++;
     }
   }
-  await page.done();
+  await pass.commit();
   if (result.booked || result.gaveUp)
     deps.logger.warn(result, 'operation sweep booked the Sent Items follow-up of sends that had lost it');
   return result;

@@ -3,9 +3,11 @@ import { z } from 'zod';
 // The settings of the maintenance tasks that heal sends and calendar operations and prune old records (workersEnv).
 
 export interface MaintenancePolicy {
-  /** How often the operation sweep runs, and how many open records of each kind one pass checks. */
+  /** How often the operation sweep runs, and how many records one of its `_id $in` reads takes. */
   operationSweepEveryMs: number;
   operationSweepBatch: number;
+  /** An open send or calendar operation unchanged this long gets its job checked (a scheduled send this long before its send-at). */
+  operationGraceMs: number;
   /** How often retention runs, how many records one delete takes, and how many deletes one run does per collection. */
   retentionEveryMs: number;
   retentionBatch: number;
@@ -24,6 +26,7 @@ const DAY_MS = 24 * 3600_000;
 export const DEFAULT_MAINTENANCE_POLICY: MaintenancePolicy = {
   operationSweepEveryMs: 30_000,
   operationSweepBatch: 500,
+  operationGraceMs: 30_000,
   retentionEveryMs: 3600_000,
   retentionBatch: 500,
   retentionMaxBatches: 20,
@@ -47,8 +50,13 @@ export const maintenanceEnv = {
   ),
   OPERATION_SWEEP_BATCH: count(
     d.operationSweepBatch,
-    'open sends (and calendar operations) one sweep pass checks',
+    'sends (and calendar operations) one `_id $in` read of the operation sweep takes',
     10_000,
+  ),
+  OPERATION_SWEEP_GRACE_SEC: count(
+    d.operationGraceMs / 1000,
+    'seconds an open send or calendar operation stays unchanged before the operation sweep checks its job',
+    86_400,
   ),
   RETENTION_EVERY_SEC: count(d.retentionEveryMs / 1000, 'seconds between two retention runs', 86_400),
   RETENTION_BATCH: count(d.retentionBatch, 'records one retention delete takes', 10_000),
@@ -76,6 +84,7 @@ export function maintenancePolicyFromConfig(e: z.infer<z.ZodObject<typeof mainte
     ...DEFAULT_MAINTENANCE_POLICY,
     operationSweepEveryMs: e.OPERATION_SWEEP_EVERY_SEC * 1000,
     operationSweepBatch: e.OPERATION_SWEEP_BATCH,
+    operationGraceMs: e.OPERATION_SWEEP_GRACE_SEC * 1000,
     retentionEveryMs: e.RETENTION_EVERY_SEC * 1000,
     retentionBatch: e.RETENTION_BATCH,
     connectAttemptRetentionMs: e.CONNECT_ATTEMPT_RETENTION_DAYS * DAY_MS,

@@ -11,6 +11,7 @@ import { createSendHandler } from '../send/send.handler';
 import { startPrivateServers, type PrivateServers } from '../testing/private-servers';
 import { startWorkerStack, type WorkerStack } from '../testing/worker-stack';
 import { maintenanceRegistration } from './maintenance.handler';
+import { OPERATION_RECHECK_MS } from './operation-schedule';
 import { keepMaintenanceScheduled } from './schedule';
 
 // Redis loses everything (FLUSHALL) in the middle of a batch of immediate and scheduled sends, and is down when a
@@ -20,6 +21,8 @@ import { keepMaintenanceScheduled } from './schedule';
 jest.setTimeout(240_000);
 
 const SWEEP_EVERY_MS = 1_000;
+/** An open record unchanged this long gets its job checked (the production default is 30 s). */
+const GRACE_MS = 2_000;
 const BATCH = 8;
 let servers: PrivateServers;
 let stack: WorkerStack;
@@ -44,11 +47,16 @@ it('FLUSHALL mid-batch and Redis down at enqueue: every send goes out once, with
   const mailboxes: ConnectionDoc[] = [];
   for (let i = 0; i < 4; i++) mailboxes.push((await stack.connect('full_calendar', `m${i}`)).connection);
 
-  // A small batch per pass, so the cursor has to carry the sweep over several passes.
+  // A small `_id $in` batch, so a pass reads its records in several queries.
   const maintenance = {
     ...deps,
     policy: { ...deps.policy, sweepEveryMs: SWEEP_EVERY_MS },
-    maintenancePolicy: { ...deps.maintenancePolicy, operationSweepEveryMs: SWEEP_EVERY_MS, operationSweepBatch: BATCH },
+    maintenancePolicy: {
+      ...deps.maintenancePolicy,
+      operationSweepEveryMs: SWEEP_EVERY_MS,
+      operationSweepBatch: BATCH,
+      operationGraceMs: GRACE_MS,
+    },
   };
   stack.startWorkers(
     [createSendHandler(deps), createCalendarHandler(deps), maintenanceRegistration(maintenance)],
@@ -132,8 +140,9 @@ it('FLUSHALL mid-batch and Redis down at enqueue: every send goes out once, with
       doubled: after.filter((s) => (counts[s.marker] ?? 0) > 1).length,
       failed: failed.length,
     };
-    // Bound: an open record without its job is found within (ceil(open / batch) + 1) sweep intervals.
-    const boundMs = (Math.ceil(ids.length / BATCH) + 1) * SWEEP_EVERY_MS;
+    // Bound: an open record is first looked at once unchanged for the grace, then every OPERATION_RECHECK_MS while it
+    // stays open, so a job lost at any moment is back within the recheck plus one sweep interval.
+    const boundMs = Math.max(GRACE_MS, OPERATION_RECHECK_MS) + SWEEP_EVERY_MS;
     process.stdout.write(
       `FLUSHALL mid-batch: ${JSON.stringify(figures)}; all out ${(healedInMs / 1000).toFixed(1)} s after the flush (sweep bound ${boundMs / 1000} s + sending)\n`,
     );

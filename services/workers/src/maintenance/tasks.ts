@@ -9,6 +9,7 @@ import { retention } from './retention';
 import { pushPolicyOf } from '../push/inbox-subscription.handler';
 import { subscriptionSweep } from '../push/subscription-sweep';
 import { backfillReplyKeys } from '../send/reply-key-backfill';
+import { backfillOperations } from './operation-backfill';
 
 export type MaintenanceTaskName = Payload<'maintenance'>['task'];
 
@@ -43,4 +44,6 @@ export const maintenanceTasks: Record<MaintenanceTaskName, MaintenanceTask> = {
   },
   // Once per store: the reply keys of sends recorded before they existed (10,000 sends a run; then one _id read a run).
   'reply-key-backfill': { run: (deps) => backfillReplyKeys(deps), everyMs: () => 60_000 },
+  // Once per store: sends and calendar operations stored before the operation sweep's schedules get their entry.
+  'operation-backfill': { run: (deps) => backfillOperations(deps), everyMs: () => 60_000 },
 };

@@ -1,5 +1,12 @@
 import { emitEvent, eventId, removeAttachmentsOfSend } from '@outlook-connect/queues';
-import { isAttachmentRef, type ActivityType, type Models, type SendDoc } from '@outlook-connect/shared';
+import {
+  fileOnSchedule,
+  isAttachmentRef,
+  SEND_CONFIRM_SCHEDULE,
+  type ActivityType,
+  type Models,
+  type SendDoc,
+} from '@outlook-connect/shared';
 import type { WorkerDeps } from '../worker-deps';
 import { writeActivityLine, writeActivityLineLater, type ActivityLine } from '@outlook-connect/mailbox-runtime';
 import { recordReplyKeys } from './reply-keys';
@@ -190,12 +197,12 @@ export async function emitOutcome(deps: Deps, send: SendDoc): Promise<void> {
 export const sentLineId = (sendId: string) => `act_sent_${sendId}`;
 
 /**
- * The outcome of a send that went out, in one store round trip: the compare-and-set to `sent`. Its timeline line is
- * held and written with the other lines of the next ACTIVITY_LINGER_MS in one insert (writeActivityLineLater, like a
- * refresh's): the record is what says the send went out, the line is the operators' view of it, and on FerretDB every
- * write is serialized, so a line inserted per send held up the next sends' records and claims. The line is true
- * whatever the write finds (Graph took the message), and its stable id keeps a retry from adding a second one. Then
- * the event (Redis).
+ * The outcome of a send that went out, in one store round trip: the compare-and-set to `sent` and (copy still to be
+ * seen) its follow-up's schedule entry, group-committed, together. Its timeline line is held and written with the other
+ * lines of the next ACTIVITY_LINGER_MS in one insert (writeActivityLineLater, like a refresh's): the record is what
+ * says the send went out, the line is the operators' view of it, and on FerretDB every write is serialized, so a line
+ * inserted per send held up the next sends' records and claims. The line is true whatever the write finds (Graph took
+ * the message), and its stable id keeps a retry from adding a second one. Then the event (Redis).
  */
 export async function markSent(
   deps: Deps & Pick<WorkerDeps, 'logger'>,
@@ -222,6 +229,10 @@ export async function markSent(
     // The reply keys of its ids (a grouped upsert; none for sendMail, which has none): a hint, true or not whatever
     // the write finds, and filed again by a retry.
     recordReplyKeys(deps.models, { _id: sendId, connectionId: send.connectionId, ...ids }),
+    // A copy still to be seen in Sent Items: the operation sweep's entry for its follow-up (grouped, like the line).
+    ids.sentItemsStatus === 'pending'
+      ? fileOnSchedule(deps.models, SEND_CONFIRM_SCHEDULE, sendId, now.getTime(), now.getTime())
+      : undefined,
   ]);
   if (!sent) {
     // A retry after this very write went through (the event failed): the event must still go out.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Schema } from 'mongoose';
 
 /**
@@ -28,12 +29,50 @@ export const scheduleBucketSchema = new Schema<ScheduleBucketDoc>(
 export interface ScheduleCursorDoc {
   _id: string;
   minute: number;
+  /** Only on a one-off backfill's mark (`~backfill:...`): the last record it filed, and whether it is over. */
+  after?: string | null;
+  done?: boolean;
 }
 
 export const scheduleCursorSchema = new Schema<ScheduleCursorDoc>(
   {
     _id: { type: String, required: true },
     minute: { type: Number, required: true },
+    after: { type: String, default: undefined },
+    done: { type: Boolean, default: undefined },
   },
   { collection: 'schedule_cursors', minimize: false, versionKey: false },
 );
+
+// The bucket key scheme, here with the model so that every writer (the producers in `queues`, the gateway, the
+// workers) files where the sweeps read (`mailbox-runtime/src/schedule/due-buckets.ts` re-exports it).
+
+/** One bucket per minute (and shard): fixed, so every process (gateway, workers) writes where the sweep reads. */
+export const BUCKET_MS = 60_000;
+/** Each minute split in shards, so one bucket document stays small even when many records fall in one minute. */
+export const BUCKET_SHARDS = 8;
+
+export const minuteOf = (atMs: number): number => Math.floor(atMs / BUCKET_MS);
+
+export function shardOf(id: string): number {
+  return createHash('sha1').update(id).digest()[0]! % BUCKET_SHARDS;
+}
+
+export const bucketId = (schedule: string, minute: number, shard: number): string => `${schedule}:${minute}:${shard}`;
+
+/**
+ * The operation sweep's schedules (services/workers/src/maintenance/README.md): a send or calendar operation is filed
+ * when it is created (open), a send recorded sent with its Sent Items copy still pending when it is recorded.
+ */
+export const SEND_OPEN_SCHEDULE = 'send-open';
+export const CALENDAR_OPEN_SCHEDULE = 'calendar-open';
+export const SEND_CONFIRM_SCHEDULE = 'send-confirm';
+
+/** The single-document upsert that files `id` in its bucket at `atMs` (never before the minute of `nowMs`). */
+export function scheduleEntryUpsert(schedule: string, id: string, atMs: number, nowMs: number) {
+  const minute = Math.max(minuteOf(atMs), minuteOf(nowMs));
+  return {
+    filter: { _id: bucketId(schedule, minute, shardOf(id)) },
+    update: { $setOnInsert: { schedule, minute }, $addToSet: { ids: id } },
+  };
+}
