@@ -2,3 +2,4 @@ export { closeStore, connectStore, describeStoreUrl, StoreUnreachableError, type
 export { isDuplicateKeyError } from './duplicate-key';
 export * from './models';
 export { fileOnSchedule } from './schedule-entry';
+export { groupedUpserts, type BulkWritable } from './grouped-upserts';

@@ -1,6 +1,5 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
-import { createGroupWriter, type GroupWriter } from '../group-writer';
-import { isDuplicateKeyError } from './duplicate-key';
+import { groupedUpserts } from './grouped-upserts';
 import type { Models } from './models';
 import { scheduleEntryUpsert, type ScheduleBucketDoc } from './models/schedule-bucket';
 
@@ -24,27 +23,9 @@ function filingOps(filings: readonly Filing[]): AnyBulkWriteOperation<ScheduleBu
   }));
 }
 
-// One group writer per store: records filed together by concurrent callers of this process (producers creating
-// sends, sends recorded sent) go out in one bulkWrite, as activity lines do, and each caller still awaits its own.
-const writers = new WeakMap<Models['ScheduleBucket'], GroupWriter<Filing>>();
-
-function writerFor(model: Models['ScheduleBucket']): GroupWriter<Filing> {
-  let writer = writers.get(model);
-  if (!writer) {
-    writer = createGroupWriter<Filing>(async (filings) => {
-      const ops = filingOps(filings);
-      try {
-        await model.bulkWrite(ops, { ordered: false });
-      } catch (err) {
-        // Two first upserts of one bucket raced (a unique `_id`): the document exists now, so the same writes go through.
-        if (!isDuplicateKeyError(err)) throw err;
-        await model.bulkWrite(ops, { ordered: false });
-      }
-    });
-    writers.set(model, writer);
-  }
-  return writer;
-}
+// Records filed together by concurrent callers of this process (producers creating sends, sends recorded sent) go
+// out in one bulkWrite, as activity lines do.
+const writerFor = groupedUpserts<Filing, AnyBulkWriteOperation<ScheduleBucketDoc>, Models['ScheduleBucket']>(filingOps);
 
 /**
  * Files one record on a schedule at `atMs` (never before the minute of `nowMs`): what a producer sends next to the

@@ -1,5 +1,4 @@
-import { createGroupWriter, type GroupWriter } from '@outlook-connect/mailbox-runtime';
-import { isDuplicateKeyError, replyKeyId, type Models, type SendDoc } from '@outlook-connect/shared';
+import { groupedUpserts, replyKeyId, type Models, type SendDoc } from '@outlook-connect/shared';
 
 // The one owner of the reply keys (shared/src/store/models/reply-key.ts): which sends carry a Message-ID or a
 // conversation of a connection. Written when a send's ids become known (recorded sent, or its Sent Items copy
@@ -39,27 +38,9 @@ export function keyUpserts(entries: Entry[]) {
   }));
 }
 
-// One group writer per store: the keys of sends recorded together by concurrent jobs of this process go out in one
-// bulk write (as activity lines do), and each caller still awaits its own keys.
-const writers = new WeakMap<Models['ReplyKey'], GroupWriter<Entry>>();
-
-function writerFor(model: Models['ReplyKey']): GroupWriter<Entry> {
-  let writer = writers.get(model);
-  if (!writer) {
-    writer = createGroupWriter<Entry>(async (entries) => {
-      const ops = keyUpserts(entries);
-      try {
-        await model.bulkWrite(ops, { ordered: false });
-      } catch (err) {
-        // Two first upserts of one key raced (a unique `_id`): the document exists now, so the same writes go through.
-        if (!isDuplicateKeyError(err)) throw err;
-        await model.bulkWrite(ops, { ordered: false });
-      }
-    });
-    writers.set(model, writer);
-  }
-  return writer;
-}
+// The keys of sends recorded together by concurrent jobs of this process go out in one bulk write (as activity lines
+// do), and each caller still awaits its own keys.
+const writerFor = groupedUpserts<Entry, ReturnType<typeof keyUpserts>[number], Models['ReplyKey']>(keyUpserts);
 
 /** Files a send under its keys (resolves once written; nothing to write for a send without ids). */
 export async function recordReplyKeys(models: KeyModels, send: KeyedSend): Promise<void> {
