@@ -57,7 +57,7 @@ describe('/metrics', () => {
     for (const status of ['queued', 'sent', 'failed'] as const)
       expect(before.m.get(`outlook_connect_sends{status="${status}"}`)).toBe(0);
     expect(before.m.get('outlook_connect_token_refresh_outcomes{class="none",outcome="refreshed"}')).toBe(0);
-    expect(before.m.get('outlook_connect_queue_jobs{queue="inbox-sync",state="waiting"}')).toBe(0);
+    expect(before.m.get('outlook_connect_queue_jobs{queue="token-refresh",state="waiting"}')).toBe(0);
     expect(before.m.get('outlook_connect_inbox_syncing_connections')).toBe(0);
 
     // Store side: connections, an app, sends and timeline activity (one refresh outside the window).
@@ -82,9 +82,11 @@ describe('/metrics', () => {
       activity(a._id, 'throttled', { retryAfterMs: 30_000 }),
     ]);
 
-    // Queue side: two inbox-sync jobs waiting, one delayed send, one failed calendar job.
-    await t.client.enqueue('inbox-sync', { connectionId: a._id });
-    await t.client.enqueue('inbox-sync', { connectionId: a._id, full: true });
+    // Queue side: two token-refresh jobs waiting, one delayed send, one failed calendar job. (The durations come from a
+    // queue's completed set: inbox-sync jobs are removed when they complete, so Redis holds no job per polled
+    // connection between its syncs; their runs show in the store's sync lag instead.)
+    await t.client.enqueue('token-refresh', { connectionId: a._id, reason: 'scheduled' });
+    await t.client.enqueue('token-refresh', { connectionId: a._id, reason: 'on_demand' });
     await t.client.enqueue('send', { sendId: newId('send') }, { delay: 3_600_000 });
     await failOneJob(t, 'calendar', { operationId: newId('cal') }, 'calendar failed');
 
@@ -104,37 +106,37 @@ describe('/metrics', () => {
     expect(mid.m.get('outlook_connect_inbox_sync_lag_seconds{stat="p50"}')).toBe(60);
     expect(mid.m.get(`outlook_connect_oauth_app_secret_days_to_expiry{app_id="${app._id}"}`)).toBeCloseTo(10, 5);
     expect(mid.m.get(`outlook_connect_oauth_app_secret_status{app_id="${app._id}",status="ok"}`)).toBe(1);
-    expect(mid.m.get('outlook_connect_queue_jobs{queue="inbox-sync",state="waiting"}')).toBe(2);
+    expect(mid.m.get('outlook_connect_queue_jobs{queue="token-refresh",state="waiting"}')).toBe(2);
     expect(mid.m.get('outlook_connect_queue_jobs{queue="send",state="delayed"}')).toBe(1);
     expect(mid.m.get('outlook_connect_queue_jobs{queue="calendar",state="failed"}')).toBe(1);
-    expect(mid.m.get('outlook_connect_job_duration_seconds_count{queue="inbox-sync"}')).toBe(0);
+    expect(mid.m.get('outlook_connect_job_duration_seconds_count{queue="token-refresh"}')).toBe(0);
     // No label names a connection, a mailbox or a send.
     expect(mid.text).not.toContain(a._id);
     expect(mid.text).not.toContain('@contoso.com');
 
-    // A worker completes the two inbox-sync jobs: waiting -> completed, and their run times reach the histogram.
+    // A worker completes the two token-refresh jobs: waiting -> completed, and their run times reach the histogram.
     const connection = createRedis(t.iso.redisUrl, 'worker');
-    const worker = new Worker('inbox-sync', async () => new Promise((r) => setTimeout(r, 20)), {
+    const worker = new Worker('token-refresh', async () => new Promise((r) => setTimeout(r, 20)), {
       connection,
       prefix: t.client.prefix,
     });
     await waitFor(
-      async () => (await t.client.queue('inbox-sync').getCompletedCount()) === 2,
+      async () => (await t.client.queue('token-refresh').getCompletedCount()) === 2,
       15_000,
-      'two inbox-sync jobs completing',
+      'two token-refresh jobs completing',
     );
     await worker.close();
     connection.disconnect();
 
     const after = await scrape();
-    expect(after.m.get('outlook_connect_queue_jobs{queue="inbox-sync",state="waiting"}')).toBe(0);
-    expect(after.m.get('outlook_connect_queue_jobs{queue="inbox-sync",state="completed"}')).toBe(2);
-    expect(after.m.get('outlook_connect_job_duration_seconds_count{queue="inbox-sync"}')).toBe(2);
-    expect(after.m.get('outlook_connect_job_duration_seconds_sum{queue="inbox-sync"}')).toBeGreaterThan(0);
+    expect(after.m.get('outlook_connect_queue_jobs{queue="token-refresh",state="waiting"}')).toBe(0);
+    expect(after.m.get('outlook_connect_queue_jobs{queue="token-refresh",state="completed"}')).toBe(2);
+    expect(after.m.get('outlook_connect_job_duration_seconds_count{queue="token-refresh"}')).toBe(2);
+    expect(after.m.get('outlook_connect_job_duration_seconds_sum{queue="token-refresh"}')).toBeGreaterThan(0);
     expect(
-      after.m.get('outlook_connect_job_duration_seconds_bucket{le="0.05",queue="inbox-sync"}'),
+      after.m.get('outlook_connect_job_duration_seconds_bucket{le="0.05",queue="token-refresh"}'),
     ).toBeLessThanOrEqual(2);
-    expect(after.m.get('outlook_connect_job_duration_seconds_bucket{le="+Inf",queue="inbox-sync"}')).toBe(2);
+    expect(after.m.get('outlook_connect_job_duration_seconds_bucket{le="+Inf",queue="token-refresh"}')).toBe(2);
 
     // More sends and a refresh later: the numbers move again; completed jobs are not counted twice.
     await t.models.Send.create([sendDoc(a._id, 'sent'), sendDoc(a._id, 'sent')]);
@@ -147,6 +149,6 @@ describe('/metrics', () => {
     expect(last.m.get('outlook_connect_token_refresh_outcomes{class="none",outcome="refreshed"}')).toBe(3);
     expect(last.m.get('outlook_connect_connections{status="needs_reconnect"}')).toBe(2);
     expect(last.m.get('outlook_connect_inbox_syncing_connections')).toBe(1);
-    expect(last.m.get('outlook_connect_job_duration_seconds_count{queue="inbox-sync"}')).toBe(2);
+    expect(last.m.get('outlook_connect_job_duration_seconds_count{queue="token-refresh"}')).toBe(2);
   });
 });
