@@ -4,15 +4,12 @@ import { redisKeys } from './redis-keys';
 const tagOf = (key: string) => /\{([^{}]+)\}/.exec(key)?.[1];
 
 describe('redisKeys', () => {
-  it("puts a mailbox's keys under its own hash tag, from the raw or the tagged prefix", () => {
+  it("puts a mailbox's one gate key under its own hash tag, from the raw or the tagged prefix", () => {
     const raw = redisKeys.mailbox('oc', 'conn_1');
-    const tagged = redisKeys.mailbox('{oc}', 'conn_1');
-    expect(raw).toMatchObject({ slots: 'oc:mailbox:{conn_1}:slots', pausedUntil: 'oc:mailbox:{conn_1}:paused' });
-    expect(tagged.sendWindow).toBe(raw.sendWindow);
-    expect(raw.recipients('2025-03-04')).toBe('oc:mailbox:{conn_1}:recipients:2025-03-04');
-    const tags = [raw.slots, raw.pausedUntil, raw.sendWindow, raw.recipients('2025-03-04')].map(tagOf);
-    expect(new Set(tags)).toEqual(new Set(['conn_1']));
-    expect(tagOf(redisKeys.mailbox('oc', 'conn_2').slots)).not.toBe(tagOf(raw.slots));
+    expect(raw.gate).toBe('oc:mailbox:{conn_1}:gate');
+    expect(redisKeys.mailbox('{oc}', 'conn_1').gate).toBe(raw.gate);
+    expect(tagOf(raw.gate)).toBe('conn_1');
+    expect(tagOf(redisKeys.mailbox('oc', 'conn_2').gate)).not.toBe(tagOf(raw.gate));
   });
 
   it("puts a connection's locks under its tag and an endpoint's two keys under the endpoint's", () => {
@@ -31,9 +28,9 @@ describe('redisKeys', () => {
     expect(patterns).toEqual(['{t-a}:*', 't-a:*']);
     const glob = (p: string) => new RegExp(`^${p.replace(/[{}]/g, (c) => `\\${c}`).replace('*', '.*')}$`);
     const matches = (key: string) => patterns.some((p) => glob(p).test(key));
-    for (const key of [redisKeys.mailbox('t-a', 'conn_1').slots, redisKeys.refreshLock('t-a', 'c'), '{t-a}:send:wait'])
+    for (const key of [redisKeys.mailbox('t-a', 'conn_1').gate, redisKeys.refreshLock('t-a', 'c'), '{t-a}:send:wait'])
       expect(matches(key)).toBe(true);
-    expect(matches(redisKeys.mailbox('t-ab', 'conn_1').slots)).toBe(false);
+    expect(matches(redisKeys.mailbox('t-ab', 'conn_1').gate)).toBe(false);
     expect(matches('{t-ab}:send:wait')).toBe(false);
   });
 });

@@ -11,15 +11,10 @@ const tagged = (prefix: string) => (/^\{[^{}]+\}$/.test(prefix) ? prefix : clust
 const untagged = (prefix: string) => tagged(prefix).slice(1, -1);
 
 export const redisKeys = {
-  /** The mailbox gate's keys of one connection: concurrency slots, Retry-After pause, send window, daily recipients. */
+  /** The mailbox gate's key of one connection: one sorted set with its concurrency slots, Retry-After pause, send
+   * window and daily recipients (mailbox-runtime's gate-layout.ts). */
   mailbox(prefix: string, connectionId: string) {
-    const base = `${untagged(prefix)}:mailbox:{${connectionId}}`;
-    return {
-      slots: `${base}:slots`,
-      pausedUntil: `${base}:paused`,
-      sendWindow: `${base}:sends`,
-      recipients: (day: string) => `${base}:recipients:${day}`,
-    };
+    return { gate: `${untagged(prefix)}:mailbox:{${connectionId}}:gate` };
   },
   /** The one refresh of a connection across processes. */
   refreshLock: (prefix: string, connectionId: string) => `${untagged(prefix)}:lock:token-refresh:{${connectionId}}`,

@@ -11,6 +11,7 @@ import {
 } from './limits';
 import { redisKeys } from '@outlook-connect/queues';
 import { commands } from '../redis/commands';
+import { MARK, PAUSE_MEMBER } from '../redis/gate-layout';
 
 export interface MailboxGateOptions {
   redis: RedisConnection;
@@ -34,7 +35,7 @@ export class RecipientsOverDailyCapError extends Error {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 type ScriptReply = [number, string?, number?];
-const TRIM_EVERY = 8;
+const HOUR_MS = 3600_000;
 
 /** The mailbox gate in Redis: one semaphore, pause and send budget per mailbox, shared by every worker process. */
 export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
@@ -45,29 +46,28 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
   const leaseMs = opts.leaseMs ?? 30_000;
   const acquireWaitMs = opts.acquireWaitMs ?? 2_000;
   const concurrencyRetryMs = opts.concurrencyRetryMs ?? 500;
-  const keyTtlMs = leaseMs * 4;
+  /** How far past what it must outlive the gate key's expiry is set (so it is set again only now and then). */
+  const slackMs = leaseMs * 4;
 
   const lua = commands(redis);
-  /** Expired members never count; one call in TRIM_EVERY also removes them (a Redis command fewer on the others). */
-  const trimFlag = () => (random() < 1 / TRIM_EVERY ? '1' : '0');
-  const mailboxKeys = redisKeys.mailbox;
+  const gateKey = (connectionId: string) => redisKeys.mailbox(prefix, connectionId).gate;
+  /** Today (the recipients counted) and the first day still kept (a past day's counter outlives it by an hour). */
+  const days = (t: number) => [utcDay(t), utcDay(t - HOUR_MS)] as const;
 
   /** One attempt: a lease id, or why not (paused -> until when). */
   async function tryAcquire(
     connectionId: string,
   ): Promise<{ leaseId: string } | { why: 'paused' | 'concurrency'; until: number }> {
-    const keys = mailboxKeys(prefix, connectionId);
     const leaseId = randomBytes(8).toString('hex');
     const t = now();
-    const [ok, why, hint] = (await lua.ocAcquireSlot(
-      keys.slots,
-      keys.pausedUntil,
+    const [ok, why, hint] = (await lua.ocGateAcquire(
+      gateKey(connectionId),
       t,
       leaseId,
       t + leaseMs,
       maxConcurrent,
-      keyTtlMs,
-      trimFlag(),
+      slackMs,
+      ...days(t),
     )) as ScriptReply;
     if (ok === 1) return { leaseId };
     if (why === 'paused') return { why, until: Number(hint) };
@@ -80,26 +80,22 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
     recipients: number,
     limits: SendBudgetLimits,
   ): Promise<{ leaseId: string } | { why: MailboxBusyError['why']; until: number }> {
-    const keys = mailboxKeys(prefix, connectionId);
     const leaseId = randomBytes(8).toString('hex');
     const t = now();
     const midnight = nextUtcMidnight(t);
-    const [ok, why, hint] = (await lua.ocReserveSendSlot(
-      keys.slots,
-      keys.pausedUntil,
-      keys.sendWindow,
-      keys.recipients(utcDay(t)),
+    const [ok, why, hint] = (await lua.ocGateAcquireSend(
+      gateKey(connectionId),
       t,
       leaseId,
       t + leaseMs,
       maxConcurrent,
-      keyTtlMs,
+      slackMs,
       `${t}-${leaseId}`,
       limits.sendsPerMinute,
       limits.dailyRecipientCap,
       recipients,
       midnight,
-      trimFlag(),
+      ...days(t),
     )) as ScriptReply;
     if (ok === 1) return { leaseId };
     if (why === 'paused') return { why, until: Number(hint) };
@@ -125,10 +121,11 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
 
   /** Runs fn holding the lease (renewed while it runs), then frees it. */
   async function holding<T>(connectionId: string, leaseId: string, fn: () => Promise<T>): Promise<T> {
-    const keys = mailboxKeys(prefix, connectionId);
+    const key = gateKey(connectionId);
     const renew = setInterval(
       () => {
-        lua.ocRenewSlot(keys.slots, leaseId, now() + leaseMs, keyTtlMs).catch(() => undefined);
+        const t = now();
+        lua.ocGateRenew(key, leaseId, t + leaseMs, t, slackMs).catch(() => undefined);
       },
       Math.max(10, Math.floor(leaseMs / 3)),
     );
@@ -137,7 +134,7 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
       return await fn();
     } finally {
       clearInterval(renew);
-      await redis.zrem(keys.slots, leaseId).catch(() => undefined);
+      await redis.zrem(key, leaseId).catch(() => undefined);
     }
   }
 
@@ -157,12 +154,12 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
     },
 
     async pause(connectionId, untilMs) {
-      const keys = mailboxKeys(prefix, connectionId);
-      await lua.ocPause(keys.pausedUntil, Math.ceil(untilMs), now());
+      await lua.ocGatePause(gateKey(connectionId), Math.ceil(untilMs), now(), slackMs);
     },
 
     async pausedUntil(connectionId) {
-      const value = Number(await redis.get(mailboxKeys(prefix, connectionId).pausedUntil));
+      const score = await redis.zscore(gateKey(connectionId), PAUSE_MEMBER);
+      const value = score === null ? NaN : Number(score) - MARK;
       return Number.isFinite(value) && value > now() ? value : null;
     },
 
@@ -172,20 +169,19 @@ export function createMailboxGate(opts: MailboxGateOptions): MailboxGate {
           `${recipients} recipients exceed the daily cap of ${limits.dailyRecipientCap}`,
         );
       }
-      const keys = mailboxKeys(prefix, connectionId);
       const t = now();
       const midnight = nextUtcMidnight(t);
       const member = `${t}-${randomBytes(6).toString('hex')}`;
-      const [ok, why, hint] = (await lua.ocReserveSend(
-        keys.sendWindow,
-        keys.recipients(utcDay(t)),
+      const [ok, why, hint] = (await lua.ocGateReserveSend(
+        gateKey(connectionId),
         t,
         member,
         limits.sendsPerMinute,
         limits.dailyRecipientCap,
         recipients,
         midnight,
-        trimFlag(),
+        slackMs,
+        ...days(t),
       )) as ScriptReply;
       if (ok === 1) return;
       if (why === 'send_rate') throw new MailboxBusyError(connectionId, sendRateRetryAt(Number(hint), t), 'send_rate');
