@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventSchema } from './events';
+import { eventGroupSchema } from './events';
 
 // The one queue catalog: every queue, its payload schema and its retry/retention defaults. Producers and workers
 // both import it; the worker runtime refuses to start unless each served queue has exactly one handler.
@@ -114,7 +114,8 @@ export const catalog = {
     description: 'Creates, updates or cancels a calendar event',
   },
   events: {
-    schema: eventSchema,
+    // Events in groups (events/carrier.ts): the ones emitted while the previous group was being added.
+    schema: eventGroupSchema,
     attempts: 10,
     backoff: { type: 'exponential', delay: 2_000 },
     removeOnComplete: { count: 10000, age: 7 * 24 * 3600 },

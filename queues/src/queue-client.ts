@@ -1,7 +1,7 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { RedisConnection } from './redis';
 import { catalog, type Payload, type QueueName } from './catalog';
-import { eventSchema, type EventName, type ProductEvent } from './events';
+import { createEventCarrier, eventSchema, type EventName, type ProductEvent } from './events';
 import { clusterSafePrefix } from './prefix';
 
 export class InvalidPayloadError extends Error {
@@ -41,7 +41,8 @@ export interface EmitInput {
   connectionId?: string;
   appId?: string;
   data: Record<string, unknown>;
-  /** From eventId (one convention): an event emitted twice (e.g. `send.sent` of one send) is delivered once. */
+  /** From eventId (one convention): an event emitted twice (e.g. `send.sent` of one send) is delivered once (by its
+   * webhook delivery's id). */
   id: string;
   occurredAt?: Date;
 }
@@ -53,8 +54,9 @@ export interface QueueClient {
     payload: Payload<Q>,
     opts?: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'>,
   ): Promise<Job>;
+  /** Resolves once the event is in Redis, in an `events` job with the others emitted meanwhile (events/carrier.ts). */
   emit(event: EmitInput): Promise<ProductEvent>;
-  /** Many events in one round trip (each validated first; an id already emitted is a no-op, as with emit). */
+  /** Many events at once (each validated first; emitted twice, an event is still delivered once, as with emit). */
   emitMany(events: readonly EmitInput[]): Promise<ProductEvent[]>;
   queue(name: QueueName): Queue;
   close(): Promise<void>;
@@ -94,6 +96,11 @@ export function createQueueClient(opts: { connection: RedisConnection; prefix: s
     return q;
   };
 
+  const carrier = createEventCarrier(
+    () => queue('events'),
+    () => jobOptionsFor('events'),
+  );
+
   return {
     prefix,
     queue,
@@ -103,15 +110,12 @@ export function createQueueClient(opts: { connection: RedisConnection; prefix: s
     },
     async emit(input) {
       const event = toEvent(input);
-      await queue('events').add(event.type, event, { ...jobOptionsFor('events'), jobId: event.id });
+      await carrier.add([event]);
       return event;
     },
     async emitMany(inputs) {
       const events = inputs.map(toEvent);
-      if (events.length)
-        await queue('events').addBulk(
-          events.map((e) => ({ name: e.type, data: e, opts: { ...jobOptionsFor('events'), jobId: e.id } })),
-        );
+      await carrier.add(events);
       return events;
     },
     async close() {

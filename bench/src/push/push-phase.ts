@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { checkInboxSubscriptionNow, inboxSyncJobId, startWorkers } from '@outlook-connect/queues';
+import { checkInboxSubscriptionNow, inboxSyncJobId, startWorkers, type EventGroup } from '@outlook-connect/queues';
+import type { JobType } from 'bullmq';
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import { freePort, repoRoot, startHttpsFront, waitFor } from '@outlook-connect/stack';
 import { DEFAULT_INBOX_POLICY, receivedEventId, registrationsFor } from '@outlook-connect/workers';
@@ -7,6 +8,8 @@ import { progress } from '../lib/progress';
 import { ratio, summarizeLatencies, type LatencySummary } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
 import { spawnTs } from '../setup/child-process';
+
+const EVERY_STATE: JobType[] = ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'];
 
 // Push vs polling in the same run: message arrival (the emulator delivers it) -> `message.received` on the events
 // queue, and Graph requests per mailbox per hour, with the real gateway (a child process behind an HTTPS front with a
@@ -131,12 +134,20 @@ async function runMode(
     const sent: Array<{ connectionId: string; graphId: string; at: number }> = [];
     const latencies: number[] = [];
     const pending = new Set<number>();
+    // When each message.received went into Redis: its events job's timestamp (a job carries a group of events). The
+    // jobs are read every half second at most: the timestamps, not the reads, give the latency.
+    let checkedAt = 0;
     const check = async () => {
+      if (!pending.size || Date.now() - checkedAt < 500) return;
+      checkedAt = Date.now();
+      const addedAt = new Map<string, number>();
+      for (const job of await deps.queues.queue('events').getJobs(EVERY_STATE, 0, -1))
+        for (const e of (job?.data as EventGroup | undefined)?.events ?? []) addedAt.set(e.id, job.timestamp);
       for (const i of [...pending]) {
         const m = sent[i]!;
-        const job = await deps.queues.queue('events').getJob(receivedEventId(m.connectionId, m.graphId));
-        if (job) {
-          latencies.push(job.timestamp - m.at);
+        const at = addedAt.get(receivedEventId(m.connectionId, m.graphId));
+        if (at !== undefined) {
+          latencies.push(at - m.at);
           pending.delete(i);
         }
       }

@@ -6,7 +6,7 @@ export const eventNames = Object.keys(eventCatalog) as [EventName, ...EventName[
 /** The envelope of every event on the `events` queue; `data` is checked against the event type's own schema. */
 export const eventSchema = z
   .object({
-    /** Unique per event (see eventId); used as the job id so an event emitted twice is delivered once. */
+    /** Unique per event (see eventId): an event emitted twice is delivered once (its webhook delivery's id). */
     id: z.string().min(1).max(200),
     type: z.enum(eventNames),
     workspaceId: z.string().min(1),

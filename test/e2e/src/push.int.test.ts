@@ -1,4 +1,4 @@
-import { inboxSyncJobId, readPushMetrics, redisKeys } from '@outlook-connect/queues';
+import { inboxSyncJobId, readPushMetrics, redisKeys, findEvent } from '@outlook-connect/queues';
 import type { InboxSubscriptionDoc } from '@outlook-connect/shared';
 import { receivedEventId } from '@outlook-connect/workers';
 import {
@@ -74,11 +74,11 @@ describe('push: Graph change notifications end to end', () => {
     const job = await h.deps.queues.queue('inbox-sync').getJob(inboxSyncJobId(connectionId));
     return !job || (await job.getState()) === 'delayed';
   };
-  /** The message is stored and message.received was emitted (the events job, whose id is the event id). */
+  /** The message is stored and message.received was emitted (in an events job). */
   const arrived = async (graphId: string) => {
     const stored = await h.deps.models.InboxMessage.findOne({ connectionId, graphId }).lean();
-    const event = await h.deps.queues.queue('events').getJob(receivedEventId(connectionId, graphId));
-    return stored && event?.data.type === 'message.received' ? { stored, event } : null;
+    const event = await findEvent(h.deps.queues.queue('events'), receivedEventId(connectionId, graphId));
+    return stored && event?.type === 'message.received' ? { stored, event } : null;
   };
   const deliver = (subject: string) =>
     String(h.emulator.control.deliverMessage(MAILBOX, { from: 'buyer@customer.test', subject }).immutableId);

@@ -1,3 +1,4 @@
+import { eventsOnQueue } from '@outlook-connect/queues';
 import { normalizeScope, PRESET_SCOPES, SCOPE_PRESETS, type ScopePresetName } from '@outlook-connect/shared';
 import { connectMailbox, seedOAuthApp } from '@outlook-connect/stack';
 import { connectThroughApi, createApp, followAuthorize, getJson } from '../testing/browser-flow';
@@ -17,8 +18,8 @@ describe('connect flow over HTTP against the emulator', () => {
   afterAll(async () => h.close());
 
   const events = async () =>
-    (await h.deps.queues.queue('events').getJobs(['waiting', 'delayed', 'prioritized'])).map(
-      (j) => j.data as { type: string; connectionId: string },
+    (await eventsOnQueue(h.deps.queues.queue('events'), ['waiting', 'delayed', 'prioritized'])).map(
+      (e) => e as { type: string; connectionId: string },
     );
 
   const cases: Array<[ScopePresetName, 'common' | 'tenant']> = SCOPE_PRESETS.flatMap(

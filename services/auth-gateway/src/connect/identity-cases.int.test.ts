@@ -1,3 +1,4 @@
+import { eventsOnQueue } from '@outlook-connect/queues';
 import { connectThroughApi, createApp, followAuthorize, getJson, startConnect } from '../testing/browser-flow';
 import { RETURN_URL, startGatewayHarness, type GatewayHarness } from '../testing/harness';
 import { call } from '../testing/http';
@@ -44,8 +45,8 @@ describe('connect flow against Microsoft identity as it really behaves', () => {
       body: { returnUrl: RETURN_URL, scopePreset: 'read_only', ...body },
     });
   const events = async () =>
-    (await h.deps.queues.queue('events').getJobs(['waiting', 'delayed', 'prioritized'])).map(
-      (j) => j.data as { type: string; connectionId: string },
+    (await eventsOnQueue(h.deps.queues.queue('events'), ['waiting', 'delayed', 'prioritized'])).map(
+      (e) => e as { type: string; connectionId: string },
     );
 
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { eventsOnQueue } from '@outlook-connect/queues';
 import { clientSecretContext, codeVerifierContext, tokenContext } from '@outlook-connect/shared';
 import { connectThroughApi, createApp, getJson, startConnect } from '../testing/browser-flow';
 import { call } from '../testing/http';
@@ -189,10 +190,8 @@ describe('gateway API: isolation, validation, state safety, disconnect, secrets'
       const left = await h.deps.queues.queue(q).getJobs(['waiting', 'delayed']);
       expect(left.filter((j) => (j.data as { connectionId: string }).connectionId === id)).toHaveLength(0);
     }
-    const events = await h.deps.queues.queue('events').getJobs(['waiting']);
-    expect(events.filter((e) => e.data.type === 'connection.disconnected' && e.data.connectionId === id)).toHaveLength(
-      1,
-    );
+    const events = await eventsOnQueue(h.deps.queues.queue('events'), ['waiting']);
+    expect(events.filter((e) => e.type === 'connection.disconnected' && e.connectionId === id)).toHaveLength(1);
   });
 
   it('an app with live connections is not deleted unless asked, and then they are disconnected', async () => {

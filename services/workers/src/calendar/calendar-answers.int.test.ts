@@ -1,3 +1,4 @@
+import { findEvent } from '@outlook-connect/queues';
 import { waitFor } from '@outlook-connect/stack';
 import type { CalendarOperationDoc, ConnectionDoc } from '@outlook-connect/shared';
 import { startCalendarHarness, type CalendarHarness } from '../testing/calendar-harness';
@@ -41,8 +42,8 @@ function booking(subject: string, isOnlineMeeting: boolean) {
 }
 
 async function crmEvent(id: string) {
-  const job = await h.clients.deps.queues.queue('events').getJob(id.replace(/:/g, '_'));
-  return job?.data as { type: string; data: { event: { joinUrl: string | null } | null; eventId: string } } | undefined;
+  const event = await findEvent(h.clients.deps.queues.queue('events'), id.replace(/:/g, '_'));
+  return event as { type: string; data: { event: { joinUrl: string | null } | null; eventId: string } } | undefined;
 }
 
 describe('calendar creates and their answers', () => {

@@ -1,3 +1,4 @@
+import { findEvent } from '@outlook-connect/queues';
 import { waitFor } from '@outlook-connect/stack';
 import type { CalendarOperationDoc, ConnectionDoc } from '@outlook-connect/shared';
 import { startCalendarHarness, type CalendarHarness } from '../testing/calendar-harness';
@@ -63,8 +64,8 @@ function booking(subject: string, hour: number) {
 const eventsWith = (email: string, subject: string) => h.emu.control.events(email).filter((e) => e.subject === subject);
 
 async function productEvent(id: string) {
-  const job = await h.clients.deps.queues.queue('events').getJob(id.replace(/:/g, '_'));
-  return job?.data as { type: string; data: Record<string, unknown> } | undefined;
+  const event = await findEvent(h.clients.deps.queues.queue('events'), id.replace(/:/g, '_'));
+  return event as { type: string; data: Record<string, unknown> } | undefined;
 }
 
 describe('calendar operations against the emulator', () => {

@@ -1,3 +1,4 @@
+import { findEvent } from '@outlook-connect/queues';
 import { connectMailbox } from '@outlook-connect/stack';
 import { startInboxHarness, type InboxHarness } from '../testing/inbox-harness';
 import { receivedEventId } from './received-events';
@@ -40,10 +41,10 @@ it('fromSelf compares with the mailbox address, not the UPN', async () => {
   const other = h.emu.control.deliverMessage(user.mail!, { from: user.upn, subject: 'From the sign-in name' });
   expect(await syncConnection(h.deps, conn._id, false)).toMatchObject({ kind: 'synced' });
   const events = h.deps.queues.queue('events');
-  expect((await events.getJob(receivedEventId(conn._id, String(self.immutableId))))?.data.data).toMatchObject({
+  expect((await findEvent(events, receivedEventId(conn._id, String(self.immutableId))))?.data).toMatchObject({
     fromSelf: true,
   });
-  expect((await events.getJob(receivedEventId(conn._id, String(other.immutableId))))?.data.data).toMatchObject({
+  expect((await findEvent(events, receivedEventId(conn._id, String(other.immutableId))))?.data).toMatchObject({
     fromSelf: false,
   });
 });

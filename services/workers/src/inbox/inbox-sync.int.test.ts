@@ -1,3 +1,4 @@
+import { eventsOnQueue, findEvent } from '@outlook-connect/queues';
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import { waitFor } from '@outlook-connect/stack';
 import { recordReplyKeys } from '../send/reply-keys';
@@ -216,8 +217,8 @@ describe('inbox sync', () => {
     const unrelated = h.emu.control.deliverMessage(email, { from: 'news@external.example', subject: 'Newsletter' });
     await syncUntilCaughtUp(conn._id);
 
-    const replyEvent = await eventsQueue().getJob(receivedEventId(conn._id, String(reply.immutableId)));
-    expect(replyEvent?.data).toMatchObject({
+    const replyEvent = await findEvent(eventsQueue(), receivedEventId(conn._id, String(reply.immutableId)));
+    expect(replyEvent).toMatchObject({
       type: 'message.received',
       workspaceId: h.workspaceId,
       connectionId: conn._id,
@@ -232,12 +233,12 @@ describe('inbox sync', () => {
         inReplyToSendId: send._id,
       },
     });
-    const other = await eventsQueue().getJob(receivedEventId(conn._id, String(unrelated.immutableId)));
-    expect(other?.data.data.inReplyToSendId).toBeNull();
+    const other = await findEvent(eventsQueue(), receivedEventId(conn._id, String(unrelated.immutableId)));
+    expect(other?.data.inReplyToSendId).toBeNull();
 
     const countEvents = async () =>
-      (await eventsQueue().getJobs(['waiting', 'delayed', 'completed', 'active'])).filter(
-        (j) => j.data.connectionId === conn._id,
+      (await eventsOnQueue(eventsQueue(), ['waiting', 'delayed', 'completed', 'active'])).filter(
+        (e) => e.connectionId === conn._id,
       ).length;
     const eventsBefore = await countEvents();
     expect(eventsBefore).toBe(2);

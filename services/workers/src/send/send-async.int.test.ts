@@ -1,3 +1,4 @@
+import { findEvent } from '@outlook-connect/queues';
 import { waitFor } from '@outlook-connect/stack';
 import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import { DEFAULT_INBOX_POLICY } from '../inbox/inbox-policy';
@@ -36,8 +37,8 @@ async function until(id: string, ok: (s: SendDoc) => boolean, what: string, ms =
 }
 const events = () => h.clients.deps.queues.queue('events');
 async function productEvent(id: string) {
-  await waitFor(async () => (await events().getJob(id)) !== undefined, 20_000, `event ${id}`);
-  return (await events().getJob(id))?.data as { type: string; data: Record<string, unknown> };
+  await waitFor(async () => (await findEvent(events(), id)) !== undefined, 20_000, `event ${id}`);
+  return (await findEvent(events(), id)) as { type: string; data: Record<string, unknown> };
 }
 const markerCount = (marker: string) => h.emu.control.counters().sendsByMarker[marker] ?? 0;
 const sentCopy = (marker: string) =>
@@ -73,8 +74,8 @@ async function syncInbox(): Promise<void> {
 }
 
 async function replyLinkOf(reply: Record<string, unknown>): Promise<unknown> {
-  const job = await events().getJob(receivedEventId(full.connection._id, String(reply.immutableId)));
-  return (job?.data as { data?: { inReplyToSendId?: unknown } } | undefined)?.data?.inReplyToSendId;
+  const event = await findEvent(events(), receivedEventId(full.connection._id, String(reply.immutableId)));
+  return (event as { data?: { inReplyToSendId?: unknown } } | undefined)?.data?.inReplyToSendId;
 }
 
 describe('asynchronous send (Exchange finishes after the 202)', () => {

@@ -1,5 +1,5 @@
 import { markNeedsReconnect, refreshConnection } from '@outlook-connect/mailbox-runtime';
-import { deleteKeysMatching, eventId, queueNames, redisKeys } from '@outlook-connect/queues';
+import { deleteKeysMatching, eventId, queueNames, redisKeys, findEvent } from '@outlook-connect/queues';
 import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import { waitFor } from '@outlook-connect/stack';
 import { operationSweep } from '../maintenance/operation-sweep';
@@ -26,7 +26,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const record = async (id: string) => (await h.clients.deps.models.Send.findById(id).lean()) as SendDoc;
 const confirmed = async (sendId: string) =>
-  (await h.clients.deps.queues.queue('events').getJob(eventId('send.confirmed', sendId))) !== undefined;
+  (await findEvent(h.clients.deps.queues.queue('events'), eventId('send.confirmed', sendId))) !== undefined;
 /** Long enough for the first look (D after the 202, at the end of its slot) and the retry of a failed run. */
 const PAST_FIRST_LOOK_MS = TEST_CONFIRM.firstCheckMs * 3;
 

@@ -1,3 +1,4 @@
+import { findEvent } from '@outlook-connect/queues';
 import { waitFor } from '@outlook-connect/stack';
 import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
 import { startSendHarness, type SendHarness } from '../testing/send-harness';
@@ -29,8 +30,8 @@ const markerCount = (marker: string) => h.emu.control.counters().sendsByMarker[m
 /** The product event, once emitted (that happens just after the send's status is written, so wait for it). */
 async function productEvent(id: string) {
   const events = h.clients.deps.queues.queue('events');
-  await waitFor(async () => (await events.getJob(id)) !== undefined, 10_000, `event ${id}`);
-  return (await events.getJob(id))?.data as { type: string; data: Record<string, unknown> } | undefined;
+  await waitFor(async () => (await findEvent(events, id)) !== undefined, 10_000, `event ${id}`);
+  return (await findEvent(events, id)) as { type: string; data: Record<string, unknown> } | undefined;
 }
 
 let n = 0;

@@ -7,6 +7,7 @@ import {
   type ProductEvent,
   type QueueName,
   type RunningWorkers,
+  eventsOnQueue,
 } from '@outlook-connect/queues';
 import { generateKeyringSpec, parseEnv, type ConnectionDoc } from '@outlook-connect/shared';
 import {
@@ -128,10 +129,13 @@ export async function startHarness(
       return child;
     },
     async events(type) {
-      const jobs = await clients.deps.queues
-        .queue('events')
-        .getJobs(['waiting', 'delayed', 'completed', 'failed'], 0, -1);
-      return jobs.map((j) => j.data as ProductEvent).filter((e) => !type || e.type === type);
+      const events = await eventsOnQueue(clients.deps.queues.queue('events'), [
+        'waiting',
+        'delayed',
+        'completed',
+        'failed',
+      ]);
+      return events.filter((e) => !type || e.type === type);
     },
     async flushRedis() {
       return deleteKeysMatching(clients.deps.redis, ...redisKeys.keyPatterns(iso.queuePrefix));

@@ -141,6 +141,30 @@ describe('events out as signed webhooks', () => {
     expect(log.attempts[0]).toMatchObject({ outcome: 'delivered', statusCode: 200, responseBody: 'ok', error: null });
   });
 
+  it('delivers an event emitted twice once, whether the two land in one events job or in two', async () => {
+    const r = await receiver();
+    const ws = newId('ws');
+    const ep = await endpoint(ws, r.url);
+    n += 1;
+    const connectionId = `conn_${n}`;
+    const again = () =>
+      emitEvent(
+        clients.deps.queues,
+        'connection.disconnected',
+        { workspaceId: ws, connectionId },
+        { mailbox: `u${n}@contoso.test` },
+        { id: eventId('connection.disconnected', connectionId, 'twice') },
+      );
+    // Three at once: the first alone, the other two together in the next job; then once more, later, in its own.
+    const [event] = await Promise.all([again(), again(), again()]);
+    await waitFor(async () => (await delivery(event.id, ep.id))?.status === 'delivered', 10_000, 'the delivery');
+    await again();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(r.received.map((x) => x.headers['webhook-id'])).toEqual([event.id]);
+    expect((await delivery(event.id, ep.id))!.attempts).toHaveLength(1);
+    expect(await clients.deps.models.WebhookDelivery.countDocuments({ eventId: event.id })).toBe(1);
+  });
+
   it('sends only the event types an endpoint subscribed to, and nothing to another workspace', async () => {
     const [sub, other, elsewhere] = [await receiver(), await receiver(), await receiver()];
     const ws = newId('ws');

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { JobType, Queue } from 'bullmq';
+import { eventSchema, type ProductEvent } from './envelope';
+
+// The events queue's jobs carry events in groups: the events emitted while the previous group was being added go
+// together in the next job (a group commit, no timer), so a busy process adds one job for many events and an idle one
+// one job per event, at once. A job's id is BullMQ's own, not an event's: an event emitted twice is delivered once by
+// its webhook delivery's id (webhookDeliveryId(event id, endpoint), unique in the store), not by the job id.
+
+/** At most this many events in one job (a delta page's arrivals are split). */
+export const EVENTS_PER_JOB = 100;
+
+/** One `events` job's data. */
+export const eventGroupSchema = z.object({ events: z.array(eventSchema).min(1).max(EVENTS_PER_JOB) });
+export type EventGroup = z.infer<typeof eventGroupSchema>;
+
+/** A job's name on the board: its event types. */
+const groupName = (events: readonly ProductEvent[]) => [...new Set(events.map((e) => e.type))].join(' ');
+
+type Waiting = { events: ProductEvent[]; done: (err?: unknown) => void };
+
+/** Adds events to the queue in groups; a caller's promise settles once its events are in Redis (or could not be). */
+export function createEventCarrier(queue: () => Queue, jobOptions: () => object) {
+  let waiting: Waiting[] = [];
+  let adding = false;
+
+  async function addWaiting(): Promise<void> {
+    adding = true;
+    while (waiting.length) {
+      const batch = waiting;
+      waiting = [];
+      const events = batch.flatMap((w) => w.events);
+      const jobs = [];
+      for (let i = 0; i < events.length; i += EVENTS_PER_JOB) {
+        const group = events.slice(i, i + EVENTS_PER_JOB);
+        jobs.push({ name: groupName(group), data: { events: group } satisfies EventGroup, opts: jobOptions() });
+      }
+      try {
+        if (jobs.length === 1) await queue().add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
+        else await queue().addBulk(jobs);
+        for (const w of batch) w.done();
+      } catch (err) {
+        for (const w of batch) w.done(err);
+      }
+    }
+    adding = false;
+  }
+
+  return {
+    add(events: ProductEvent[]): Promise<void> {
+      if (!events.length) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ events, done: (err) => (err === undefined ? resolve() : reject(err)) });
+        if (!adding) void addWaiting();
+      });
+    },
+  };
+}
+
+const EVERY_STATE: JobType[] = ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'];
+
+/** The events on the queue, in the jobs of the states asked for (tests, benches, operators: not a hot path). */
+export async function eventsOnQueue(queue: Queue, states: JobType[] = EVERY_STATE): Promise<ProductEvent[]> {
+  const jobs = await queue.getJobs(states, 0, -1);
+  return jobs.flatMap((job) => (job?.data as EventGroup | undefined)?.events ?? []);
+}
+
+/** The event of this id on the queue (the first, should it have been emitted twice), or undefined. */
+export async function findEvent(queue: Queue, id: string, states?: JobType[]): Promise<ProductEvent | undefined> {
+  return (await eventsOnQueue(queue, states)).find((e) => e.id === id);
+}
