@@ -3,7 +3,7 @@ import pino from 'pino';
 import { testIsolation } from '@outlook-connect/shared/testing';
 import { emitEvent, eventId, eventsOnQueue, findEvent, type EventGroup } from './events';
 import { handOutInboxSyncs, inboxSyncJobId } from './inbox-sync';
-import { createQueueClient } from './queue-client';
+import { createQueueClient, validatePayload } from './queue-client';
 import { createRedis, deleteKeysMatching, scanKeys } from './redis';
 import { redisKeys } from './redis-keys';
 import { handlerFor, startWorkers } from './worker-runtime';
@@ -134,6 +134,19 @@ describe('queues on a real Redis', () => {
     expect(
       (await eventsOnQueue(client.queue('events'))).filter((e) => e.id === eventId('send.canceled', 'send_1')),
     ).toHaveLength(2);
+  });
+
+  it('reads a job of one bare event, as added before events came in groups, as a group of one', async () => {
+    const event = {
+      id: eventId('send.canceled', 'send_legacy'),
+      type: 'send.canceled',
+      workspaceId: 'ws_1',
+      occurredAt: new Date().toISOString(),
+      data: { sendId: 'send_legacy', idempotencyKey: 'k', source: 'test', metadata: {} },
+    };
+    expect(validatePayload('events', event)).toEqual({ events: [event] });
+    expect(validatePayload('events', { events: [event] })).toEqual({ events: [event] });
+    expect(() => validatePayload('events', { events: [] })).toThrow(/invalid events payload/);
   });
 
   it('refuses an event whose data does not match its type in the catalog, naming the field', async () => {

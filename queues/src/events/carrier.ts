@@ -10,9 +10,10 @@ import { eventSchema, type ProductEvent } from './envelope';
 /** At most this many events in one job (a delta page's arrivals are split). */
 export const EVENTS_PER_JOB = 100;
 
-/** One `events` job's data. */
-export const eventGroupSchema = z.object({ events: z.array(eventSchema).min(1).max(EVENTS_PER_JOB) });
-export type EventGroup = z.infer<typeof eventGroupSchema>;
+const groupSchema = z.object({ events: z.array(eventSchema).min(1).max(EVENTS_PER_JOB) });
+/** One `events` job's data; a job of one bare event (what was added before groups) reads as a group of one. */
+export const eventGroupSchema = z.union([groupSchema, eventSchema.transform((event) => ({ events: [event] }))]);
+export type EventGroup = z.infer<typeof groupSchema>;
 
 /** A job's name on the board: its event types. */
 const groupName = (events: readonly ProductEvent[]) => [...new Set(events.map((e) => e.type))].join(' ');
