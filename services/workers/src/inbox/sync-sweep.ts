@@ -87,6 +87,16 @@ export function syncHandOuts(
   });
 }
 
+/**
+ * Where a pass files an entry it hands out, to be looked at again: half a horizon before the next pass's horizon
+ * ends, so the next pass reads it even when it starts up to half a horizon early (its slot is then still within that
+ * pass's window: a next sync its run moved within that pass's horizon is handed out in time), and a pass started again
+ * right away does not (its horizon ends before).
+ */
+export function syncRecheckAt(nowMs: number, intervalMs: number, horizonMs: number): number {
+  return nowMs + intervalMs + horizonMs / 2;
+}
+
 export async function syncSweep(deps: SyncSweepDeps): Promise<SyncSweepResult> {
   const now = deps.now();
   const { models } = deps;
@@ -128,9 +138,9 @@ export async function syncSweep(deps: SyncSweepDeps): Promise<SyncSweepResult> {
     horizonEndMs: now + horizonMs,
     slotMs: SYNC_SLOT_MS,
   });
-  // What is handed out is looked at again by the next pass (filed in the last slot it reads): by then its sync has
-  // run and its entry moves on to the next one, or it is overdue (its job was lost) and handed out again.
-  const plan = recheckDueAt(base, buckets, now + intervalMs + horizonMs, win.windowStart, SYNC_SLOT_MS);
+  // What is handed out is looked at again by the next pass: by then its sync has run and its entry moves on to the
+  // next one, or it is overdue (its job was lost) and handed out again.
+  const plan = recheckDueAt(base, buckets, syncRecheckAt(now, intervalMs, horizonMs), win.windowStart, SYNC_SLOT_MS);
   const due = new Set(plan.due);
   Object.assign(result, {
     read: ids.length,
