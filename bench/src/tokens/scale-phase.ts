@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { createQueueClient } from '@outlook-connect/queues';
 import { closeStore, connectStore, createModels } from '@outlook-connect/shared';
 import { addToRefreshSchedule, addToSyncSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
@@ -51,6 +52,8 @@ export interface ScalePhaseResult {
   /** Where the next pass spent its time (ms). */
   syncSteadyPassSplitMs: { buckets: number; connections: number; queue: number; schedule: number } | null;
   syncSweepIntervalMs: number;
+  /** The 1-min load average when the sync sweep's first pass started and when its next pass ended (a noisy machine). */
+  syncLoadAvg: { firstPass: number; nextPass: number };
   syncHorizonMs: number;
   syncPeriodMs: number;
   /** Sync jobs in Redis after the first pass (one horizon of syncs) and the Redis memory they took (used_memory diff). */
@@ -156,6 +159,7 @@ export async function runScalePhase(
     // hands out the horizon's syncs (Redis holds those: measured), then the next pass one interval later, after they ran.
     await sync(firstSyncAt - 10 * 60_000);
     const syncMemBefore = usedMemoryBytes(await redis.info('memory'));
+    const loadFirst = os.loadavg()[0]!;
     ms = Date.now();
     const syncFirst = await sync(firstSyncAt);
     const syncFirstMs = Date.now() - ms;
@@ -178,9 +182,11 @@ export async function runScalePhase(
     ms = Date.now();
     const syncSteady = await sync(firstSyncAt + syncEvery);
     const syncSteadyMs = Date.now() - ms;
+    const loadNext = os.loadavg()[0]!;
     progress(
       `scale: next sync sweep pass (${syncEvery / 1000} s later) handed out ${syncSteady.handedOut}, moved ${syncSteady.moved} ` +
-        `(${syncSteady.read} read) in ${syncSteadyMs} ms: ${JSON.stringify(syncSteady.ms)}`,
+        `(${syncSteady.read} read) in ${syncSteadyMs} ms: ${JSON.stringify(syncSteady.ms)}; ` +
+        `load average ${loadFirst.toFixed(1)} -> ${loadNext.toFixed(1)}`,
     );
     const perJob = syncJobs > 0 ? syncMem / syncJobs : null;
     return {
@@ -192,6 +198,7 @@ export async function runScalePhase(
       syncSteadyPassMoved: syncSteady.moved,
       syncSteadyPassSplitMs: syncSteady.ms,
       syncSweepIntervalMs: syncEvery,
+      syncLoadAvg: { firstPass: loadFirst, nextPass: loadNext },
       syncHorizonMs: syncHorizon,
       syncPeriodMs: SYNC_PERIOD_MS,
       syncScheduledJobs: syncJobs,

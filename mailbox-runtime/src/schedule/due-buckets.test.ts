@@ -7,6 +7,7 @@ import {
   planBucketPass,
   recheckDueAt,
   shardOf,
+  slotOf,
 } from './due-buckets';
 
 const MIN = BUCKET_MS;
@@ -139,5 +140,44 @@ describe('recheckDueAt', () => {
   it('leaves a plan with nothing due as it is', () => {
     const plan = planBucketPass([bucket(96, ['a'])], () => 150 * MIN, { windowStart: 95, horizonEndMs: 100 * MIN });
     expect(recheckDueAt(plan, [bucket(96, ['a'])], 105 * MIN)).toBe(plan);
+  });
+});
+
+describe('buckets narrower than a minute (slotMs)', () => {
+  const SLOT = 5_000;
+  it('files, windows and plans by slot', () => {
+    expect(slotOf(12 * SLOT + 4_999, SLOT)).toBe(12);
+    expect(slotOf(2 * MIN)).toBe(2);
+    const groups = groupByBucket('s', [{ id: 'a', atMs: 12 * SLOT + 1 }], 10, SLOT);
+    expect(groups.get(bucketId('s', 12, shardOf('a')))).toEqual({ minute: 12, ids: ['a'] });
+    // Slack and backlog count slots: a 30 s horizon from 100 slots and a bit reads slots 94..106.
+    expect(
+      passWindow({
+        cursorMinute: 95,
+        nowMs: 100 * SLOT + 1_000,
+        horizonMs: 30_000,
+        slackMinutes: 6,
+        maxBacklog: 10,
+        slotMs: SLOT,
+      }),
+    ).toEqual({ ranges: [[94, 106]], windowStart: 94, nextCursor: 94 });
+    // Due at the next slot's start, read in this one: moved there; one due beyond the horizon stays unread in its slot.
+    const plan = planBucketPass(
+      [{ _id: 'b', minute: 100, ids: ['a', 'b'] }],
+      (id) => (id === 'a' ? 101 * SLOT : 100 * SLOT),
+      {
+        windowStart: 94,
+        horizonEndMs: 100 * SLOT + 30_000,
+        slotMs: SLOT,
+      },
+    );
+    expect(plan.due).toEqual(['a', 'b']);
+    expect(plan.moves).toEqual([{ id: 'a', atMs: 101 * SLOT }]);
+    const rechecked = recheckDueAt(plan, [{ _id: 'b', minute: 100, ids: ['a', 'b'] }], 112 * SLOT, 94, SLOT);
+    expect(rechecked.moves).toEqual([
+      { id: 'a', atMs: 112 * SLOT },
+      { id: 'b', atMs: 112 * SLOT },
+    ]);
+    expect(rechecked.emptied).toEqual(['b']);
   });
 });

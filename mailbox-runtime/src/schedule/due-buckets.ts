@@ -1,8 +1,14 @@
-import { bucketId, BUCKET_SHARDS, minuteOf, shardOf } from '@outlook-connect/shared';
+import { bucketId, BUCKET_MS, BUCKET_SHARDS, shardOf } from '@outlook-connect/shared';
 
 // Pure parts of a bucketed due-time schedule: which bucket a record at a time goes to, and which buckets a sweep reads.
 // The key scheme itself (minute, shard, bucket id) lives with the model in shared, where the producers reach it.
+// A schedule whose every writer goes through mailbox-runtime may use buckets narrower than a minute (`slotMs`, the
+// inbox sync schedule's): its bucket's `minute` is then the index of its slot of that width, and every function here
+// takes the same `slotMs` (default: one minute, the shared scheme).
 export { BUCKET_MS, BUCKET_SHARDS, bucketId, minuteOf, shardOf } from '@outlook-connect/shared';
+
+/** The index of the bucket of width `slotMs` that `atMs` falls in (the minute, by default). */
+export const slotOf = (atMs: number, slotMs: number = BUCKET_MS): number => Math.floor(atMs / slotMs);
 
 /** Every bucket id of the minutes [from, to] (inclusive), all shards. */
 export function bucketIdsOf(schedule: string, from: number, to: number): string[] {
@@ -21,10 +27,11 @@ export function groupByBucket(
   schedule: string,
   entries: readonly DueEntry[],
   notBefore = Number.NEGATIVE_INFINITY,
+  slotMs: number = BUCKET_MS,
 ): Map<string, { minute: number; ids: string[] }> {
   const out = new Map<string, { minute: number; ids: string[] }>();
   for (const e of entries) {
-    const minute = Math.max(minuteOf(e.atMs), notBefore);
+    const minute = Math.max(slotOf(e.atMs, slotMs), notBefore);
     const key = bucketId(schedule, minute, shardOf(e.id));
     const group = out.get(key);
     if (group) {
@@ -36,7 +43,8 @@ export function groupByBucket(
 
 /**
  * The minutes one sweep pass reads: the backlog from the cursor (at most `maxBacklog` minutes of it) and always the
- * window from `slack` minutes back to the horizon; a backlog that did not fit is continued by the next pass.
+ * window from `slack` minutes back to the horizon; a backlog that did not fit is continued by the next pass. With
+ * `slotMs`, every figure here (cursor, slack, backlog, the ranges) counts buckets of that width instead of minutes.
  */
 export function passWindow(opts: {
   cursorMinute: number | null;
@@ -44,9 +52,10 @@ export function passWindow(opts: {
   horizonMs: number;
   slackMinutes: number;
   maxBacklog: number;
+  slotMs?: number;
 }): { ranges: Array<[number, number]>; windowStart: number; nextCursor: number } {
-  const windowStart = minuteOf(opts.nowMs) - opts.slackMinutes;
-  const end = minuteOf(opts.nowMs + opts.horizonMs);
+  const windowStart = slotOf(opts.nowMs, opts.slotMs) - opts.slackMinutes;
+  const end = slotOf(opts.nowMs + opts.horizonMs, opts.slotMs);
   const from = opts.cursorMinute === null ? windowStart : Math.min(opts.cursorMinute, windowStart);
   if (from >= windowStart) return { ranges: [[windowStart, end]], windowStart, nextCursor: windowStart };
   const backlogEnd = Math.min(windowStart - 1, from + opts.maxBacklog - 1);
@@ -87,7 +96,7 @@ export interface BucketPassPlan {
 export function planBucketPass(
   buckets: readonly BucketRead[],
   dueAtOf: (id: string) => number | null,
-  opts: { windowStart: number; horizonEndMs: number },
+  opts: { windowStart: number; horizonEndMs: number; slotMs?: number },
 ): BucketPassPlan {
   const plan: BucketPassPlan = { due: [], pulls: new Map(), moves: [], emptied: [] };
   const dueSet = new Set<string>();
@@ -104,7 +113,7 @@ export function planBucketPass(
         dueSet.add(id);
         plan.due.push(id);
       }
-      if (Math.max(minuteOf(at), opts.windowStart) !== b.minute) {
+      if (Math.max(slotOf(at, opts.slotMs), opts.windowStart) !== b.minute) {
         pulled.push(id);
         if (!moved.has(id)) {
           moved.add(id);
@@ -129,12 +138,13 @@ export function recheckDueAt(
   buckets: readonly BucketRead[],
   atMs: number,
   notBefore = Number.NEGATIVE_INFINITY,
+  slotMs: number = BUCKET_MS,
 ): BucketPassPlan {
   if (!plan.due.length) return plan;
   const due = new Set(plan.due);
   const pulls = new Map(plan.pulls);
   const emptied: string[] = [];
-  const target = Math.max(minuteOf(atMs), notBefore);
+  const target = Math.max(slotOf(atMs, slotMs), notBefore);
   for (const b of buckets) {
     const pulled = new Set(pulls.get(b._id) ?? []);
     for (const id of b.ids)

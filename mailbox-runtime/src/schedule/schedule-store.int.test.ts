@@ -106,3 +106,31 @@ it('files a due time already past in the current minute, where the sweep still r
   const read = await readBuckets(models, 's3', [[M + 30, M + 30]]);
   expect(read.map((b) => [b.minute, b.ids])).toEqual([[M + 30, ['late']]]);
 });
+
+it('files by slots narrower than a minute, and deletes an emptied bucket whole, even one a move lands in', async () => {
+  const SLOT = 5_000;
+  const S = (M * BUCKET_MS) / SLOT; // a slot index
+  const now = S * SLOT;
+  const ids = ['p', 'q', 'r', 's', 't', 'u', 'v', 'w'];
+  await addToSchedule(
+    models,
+    's4',
+    ids.map((id, i) => ({ id, atMs: now + (i % 2) * SLOT + 1 })),
+    now,
+    SLOT,
+  );
+  const read = await readBuckets(models, 's4', [[S, S + 1]]);
+  expect(read.every((b) => b.minute === S || b.minute === S + 1)).toBe(true);
+  expect(read.flatMap((b) => b.ids).sort()).toEqual(ids);
+  // Every entry of every bucket read is pulled; those of slot S move to slot S + 1, whose buckets are emptied too.
+  await applyScheduleChanges(models, 's4', {
+    pulls: new Map(read.map((b) => [b._id, b.ids])),
+    moves: read.filter((b) => b.minute === S).flatMap((b) => b.ids.map((id) => ({ id, atMs: now + SLOT }))),
+    notBefore: S,
+    emptied: read.map((b) => b._id),
+    slotMs: SLOT,
+  });
+  const after = await readBuckets(models, 's4', [[S, S + 1]]);
+  expect(after.map((b) => b.minute).every((m) => m === S + 1)).toBe(true);
+  expect(after.flatMap((b) => b.ids).sort()).toEqual(ids.filter((_, i) => i % 2 === 0));
+});

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { Models, ScheduleBucketDoc } from '@outlook-connect/shared';
-import { bucketIdsOf, groupByBucket, minuteOf, type DueEntry } from './due-buckets';
+import { bucketIdsOf, groupByBucket, slotOf, type DueEntry } from './due-buckets';
 
 // The store side of a bucketed due-time schedule: every filter is on `_id` (FerretDB's one indexed filter), every
 // write a single-document upsert or update, grouped into one bulkWrite.
@@ -10,29 +10,34 @@ type ScheduleModels = Pick<Models, 'ScheduleBucket' | 'ScheduleCursor'>;
 /** Bucket ids per `$in` (FerretDB's `_id` pushdown takes up to 10,000). */
 const IDS_PER_QUERY = 2_000;
 
-function addOps(schedule: string, entries: readonly DueEntry[], notBefore?: number) {
-  return [...groupByBucket(schedule, entries, notBefore)].map(([_id, g]): AnyBulkWriteOperation<ScheduleBucketDoc> => ({
-    updateOne: {
-      filter: { _id },
-      update: { $setOnInsert: { schedule, minute: g.minute }, $addToSet: { ids: { $each: g.ids } } },
-      upsert: true,
-    },
-  }));
+function addOps(schedule: string, entries: readonly DueEntry[], notBefore?: number, slotMs?: number) {
+  return [...groupByBucket(schedule, entries, notBefore, slotMs)].map(
+    ([_id, g]): AnyBulkWriteOperation<ScheduleBucketDoc> => ({
+      updateOne: {
+        filter: { _id },
+        update: { $setOnInsert: { schedule, minute: g.minute }, $addToSet: { ids: { $each: g.ids } } },
+        upsert: true,
+      },
+    }),
+  );
 }
 
 /**
  * Puts records on the schedule at their due times (one upsert per bucket, one round trip). A due time already past is
  * filed in the current minute (`nowMs`): a bucket behind the sweep's window is never read again, so an overdue record
- * filed there would be lost to the schedule.
+ * filed there would be lost to the schedule. `slotMs`: the schedule's bucket width, when narrower than a minute.
  */
 export async function addToSchedule(
   models: ScheduleModels,
   schedule: string,
   entries: readonly DueEntry[],
   nowMs: number,
+  slotMs?: number,
 ): Promise<void> {
   if (entries.length)
-    await models.ScheduleBucket.bulkWrite(addOps(schedule, entries, minuteOf(nowMs)), { ordered: false });
+    await models.ScheduleBucket.bulkWrite(addOps(schedule, entries, slotOf(nowMs, slotMs), slotMs), {
+      ordered: false,
+    });
 }
 
 /** The buckets of the given minute ranges that exist (a minute with nothing due has no document). */
@@ -52,19 +57,46 @@ export async function readBuckets(
 
 /**
  * What a pass learned: entries to drop from their bucket, entries to (re)file at their record's due time (never
- * before `notBefore`), in one bulkWrite; then the buckets it emptied are deleted (only if still empty).
+ * before `notBefore`), in one bulkWrite; the buckets it emptied are deleted. A bucket the pass empties (each of its
+ * entries pulled) is deleted first, whole, as long as it still holds as many entries as were read (only the sweep
+ * takes entries out, so it then holds just those): a `$pullAll` rewrites the document and compares each entry with
+ * each pulled one. One that grew meanwhile (a writer filed a new entry) has its entries pulled, and is deleted if
+ * empty then. Deleting first also lets a move into a bucket the pass empties land in a bucket created anew.
  */
 export async function applyScheduleChanges(
   models: ScheduleModels,
   schedule: string,
-  changes: { pulls: Map<string, string[]>; moves: DueEntry[]; notBefore: number; emptied: string[] },
+  changes: { pulls: Map<string, string[]>; moves: DueEntry[]; notBefore: number; emptied: string[]; slotMs?: number },
 ): Promise<void> {
-  const ops: AnyBulkWriteOperation<ScheduleBucketDoc>[] = addOps(schedule, changes.moves, changes.notBefore);
+  const emptied = new Set(changes.emptied);
+  let left = emptied;
+  if (emptied.size) {
+    const deletes = [...emptied].map((_id): AnyBulkWriteOperation<ScheduleBucketDoc> => ({
+      deleteOne: { filter: { _id, ids: { $size: changes.pulls.get(_id)?.length ?? 0 } } },
+    }));
+    const res = await models.ScheduleBucket.bulkWrite(deletes, { ordered: false });
+    left =
+      res.deletedCount === emptied.size
+        ? new Set()
+        : new Set(
+            (
+              (await models.ScheduleBucket.find({ _id: { $in: [...emptied] } }, { _id: 1 }).lean()) as Array<{
+                _id: string;
+              }>
+            ).map((b) => b._id),
+          );
+  }
+  const ops: AnyBulkWriteOperation<ScheduleBucketDoc>[] = addOps(
+    schedule,
+    changes.moves,
+    changes.notBefore,
+    changes.slotMs,
+  );
   for (const [_id, ids] of changes.pulls)
-    if (ids.length) ops.push({ updateOne: { filter: { _id }, update: { $pullAll: { ids } } } });
+    if (ids.length && (!emptied.has(_id) || left.has(_id)))
+      ops.push({ updateOne: { filter: { _id }, update: { $pullAll: { ids } } } });
   if (ops.length) await models.ScheduleBucket.bulkWrite(ops, { ordered: false });
-  if (changes.emptied.length)
-    await models.ScheduleBucket.deleteMany({ _id: { $in: changes.emptied }, ids: { $size: 0 } });
+  if (left.size) await models.ScheduleBucket.deleteMany({ _id: { $in: [...left] }, ids: { $size: 0 } });
 }
 
 export async function scheduleCursor(models: ScheduleModels, schedule: string): Promise<number | null> {

@@ -1,5 +1,6 @@
 import type { ConnectionDoc } from '@outlook-connect/shared';
-import { syncDueAt, syncHandOuts } from './sync-sweep';
+import { SYNC_SLOT_MS, slotOf } from '@outlook-connect/mailbox-runtime';
+import { syncDueAt, syncHandOuts, syncRecheckAt } from './sync-sweep';
 
 describe('syncDueAt', () => {
   const now = 1_000_000;
@@ -30,5 +31,20 @@ describe('syncHandOuts', () => {
       { connectionId: 'now', delayMs: 0, overdue: false },
       { connectionId: 'late', delayMs: 0, overdue: true },
     ]);
+  });
+});
+
+describe('syncRecheckAt', () => {
+  const interval = 30_000;
+  const horizon = 30_000;
+  // The last slot a pass at `at` reads (its horizon's).
+  const lastSlot = (at: number) => slotOf(at + horizon, SYNC_SLOT_MS);
+  it('is read by the next pass even when it starts early, never by a pass started again at once', () => {
+    for (let now = 1_000_000; now < 1_000_000 + 2 * SYNC_SLOT_MS; now += 250) {
+      const recheck = slotOf(syncRecheckAt(now, interval, horizon), SYNC_SLOT_MS);
+      for (const early of [0, 100, 2_000, 10_000])
+        expect(lastSlot(now + interval - early)).toBeGreaterThanOrEqual(recheck);
+      expect(lastSlot(now + 1_000)).toBeLessThan(recheck);
+    }
   });
 });

@@ -10,23 +10,26 @@ import {
   recheckDueAt,
   saveScheduleCursor,
   scheduleCursor,
+  SYNC_SLOT_MS,
 } from '@outlook-connect/mailbox-runtime';
 import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
 import { notPolledReason, syncHorizonMs } from './poll-schedule';
 
 // The store is the source of truth for when each polled connection syncs next (`sync.nextSyncAt`, filed on the
 // store's `inbox-sync` schedule buckets); Redis holds only the syncs due within the horizon (about one sweep interval).
-// Each pass reads the schedule buckets of its window by `_id` (a few documents, whatever the fleet's size), then those
-// connections by `_id`, and hands every polled connection due within the horizon to the queue as a delayed job under
-// its one job id (a job already there stays as it is). After a Redis loss the next pass puts back every sync due
-// within its horizon; the others were never in Redis.
+// Each pass reads the schedule buckets of its window by `_id` (5 s slots: the slots of its horizon, a few documents
+// each, whatever the fleet's size), then those connections by `_id`, and hands every polled connection due within the
+// horizon to the queue as a delayed job under its one job id (a job already there stays as it is). After a Redis loss
+// the next pass puts back every sync due within its horizon; the others were never in Redis.
 
 /** Connections per `_id $in` read, and syncs per addBulk. */
-const BATCH = 500;
-/** The window reaches back this far (clock skew between the writers and the sweep). */
-const SLACK_MINUTES = 5;
-/** A backlog (the sweep did not run for a while) is read at most this many minutes per pass. */
-const MAX_BACKLOG_MINUTES = 24 * 60;
+const BATCH = 1_000;
+/** Connection reads in flight at once (the store works on one while this process decodes another). */
+const READS_IN_FLIGHT = 2;
+/** The window reaches back this far (clock skew between the writers and the sweep), in slots. */
+const SLACK_SLOTS = (5 * 60_000) / SYNC_SLOT_MS;
+/** A backlog (the sweep did not run for a while) is read at most this many slots per pass (24 hours). */
+const MAX_BACKLOG_SLOTS = (24 * 60 * 60_000) / SYNC_SLOT_MS;
 /**
  * A connection that needs reconnecting is not polled; its entry is looked at again this much later (markRecovered
  * and a reconnect file it for now, so this only bounds a return to active by any other path).
@@ -84,6 +87,16 @@ export function syncHandOuts(
   });
 }
 
+/**
+ * Where a pass files an entry it hands out, to be looked at again: half a horizon before the next pass's horizon
+ * ends, so the next pass reads it even when it starts up to half a horizon early (its slot is then still within that
+ * pass's window: a next sync its run moved within that pass's horizon is handed out in time), and a pass started again
+ * right away does not (its horizon ends before).
+ */
+export function syncRecheckAt(nowMs: number, intervalMs: number, horizonMs: number): number {
+  return nowMs + intervalMs + horizonMs / 2;
+}
+
 export async function syncSweep(deps: SyncSweepDeps): Promise<SyncSweepResult> {
   const now = deps.now();
   const { models } = deps;
@@ -110,29 +123,24 @@ export async function syncSweep(deps: SyncSweepDeps): Promise<SyncSweepResult> {
     cursorMinute: cursor,
     nowMs: now,
     horizonMs,
-    slackMinutes: SLACK_MINUTES,
-    maxBacklog: MAX_BACKLOG_MINUTES,
+    slackMinutes: SLACK_SLOTS,
+    maxBacklog: MAX_BACKLOG_SLOTS,
+    slotMs: SYNC_SLOT_MS,
   });
   const buckets = await readBuckets(models, INBOX_SYNC_SCHEDULE, win.ranges);
   const ids = [...new Set(buckets.flatMap((b) => b.ids))];
   lap('buckets');
-  const byId = new Map<string, Candidate>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const found = (await models.Connection.find(
-      { _id: { $in: ids.slice(i, i + BATCH) } },
-      { _id: 1, status: 1, grantedScopes: 1, 'sync.nextSyncAt': 1 },
-    ).lean()) as Candidate[];
-    for (const c of found) byId.set(c._id, c);
-  }
+  const byId = await readCandidates(models, ids);
   const dueAt = new Map(ids.map((id) => [id, syncDueAt(byId.get(id), now)]));
   lap('connections');
   const base = planBucketPass(buckets, (id) => dueAt.get(id) ?? null, {
     windowStart: win.windowStart,
     horizonEndMs: now + horizonMs,
+    slotMs: SYNC_SLOT_MS,
   });
-  // What is handed out is looked at again by the next pass (filed just past its horizon): by then its sync has run
-  // and its entry moves on to the next one, or it is overdue (its job was lost) and handed out again.
-  const plan = recheckDueAt(base, buckets, now + intervalMs + horizonMs, win.windowStart);
+  // What is handed out is looked at again by the next pass: by then its sync has run and its entry moves on to the
+  // next one, or it is overdue (its job was lost) and handed out again.
+  const plan = recheckDueAt(base, buckets, syncRecheckAt(now, intervalMs, horizonMs), win.windowStart, SYNC_SLOT_MS);
   const due = new Set(plan.due);
   Object.assign(result, {
     read: ids.length,
@@ -145,11 +153,38 @@ export async function syncSweep(deps: SyncSweepDeps): Promise<SyncSweepResult> {
     result.handedOut += Math.min(BATCH, handOuts.length - i);
   }
   lap('queue');
-  await applyScheduleChanges(models, INBOX_SYNC_SCHEDULE, { ...plan, notBefore: win.windowStart });
+  await applyScheduleChanges(models, INBOX_SYNC_SCHEDULE, {
+    ...plan,
+    notBefore: win.windowStart,
+    slotMs: SYNC_SLOT_MS,
+  });
   if (cursor !== win.nextCursor) await saveScheduleCursor(models, INBOX_SYNC_SCHEDULE, win.nextCursor);
   lap('schedule');
   if (result.healed || result.initialized) deps.logger.info(result, 'sync sweep healed the inbox sync schedule');
   return result;
+}
+
+/** The schedule entries' connections, by `_id`, `READS_IN_FLIGHT` batches at a time (a gone one is absent). */
+async function readCandidates(
+  models: SyncSweepDeps['models'],
+  ids: readonly string[],
+): Promise<Map<string, Candidate>> {
+  const byId = new Map<string, Candidate>();
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += BATCH) batches.push(ids.slice(i, i + BATCH));
+  let next = 0;
+  const reader = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      const found = (await models.Connection.find(
+        { _id: { $in: batch } },
+        { _id: 1, status: 1, grantedScopes: 1, 'sync.nextSyncAt': 1 },
+      ).lean()) as Candidate[];
+      for (const c of found) byId.set(c._id, c);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, batches.length) }, reader));
+  return byId;
 }
 
 /**
