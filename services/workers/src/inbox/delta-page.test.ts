@@ -1,4 +1,12 @@
-import { fullPassRequest, inWindow, InvalidDeltaPageError, isFullPass, planDeltaPage, runStart } from './delta-page';
+import {
+  fullPassRequest,
+  inWindow,
+  InvalidDeltaPageError,
+  isFullPass,
+  planDeltaPage,
+  runStart,
+  splitPage,
+} from './delta-page';
 
 const msg = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -59,6 +67,42 @@ describe('fullPassRequest / inWindow', () => {
     expect(inWindow(new Date('2001-01-01T00:00:00Z'), now, null)).toBe(true);
     expect(inWindow(new Date('2024-05-01T12:00:00.123Z'), now, 30)).toBe(true);
     expect(inWindow(new Date('2024-05-01T12:00:00.122Z'), now, 30)).toBe(false);
+  });
+});
+
+describe('splitPage', () => {
+  const now = Date.parse('2024-05-31T12:00:00Z');
+  const conn = { createdAt: new Date('2024-05-31T11:00:00Z') };
+  const at = (id: string, receivedDateTime: string) =>
+    planDeltaPage({ value: [msg(id, { receivedDateTime })], '@odata.deltaLink': 'd' }).upserts[0]!;
+  const old = at('old', '2024-05-20T10:00:00Z');
+  // ARRIVAL_SKEW_MS (5 min) before the connection counts as arrived while connected.
+  const justBefore = at('skew', '2024-05-31T10:56:00Z');
+  const fresh = at('fresh', '2024-05-31T11:30:00Z');
+  const ancient = at('ancient', '2024-01-01T10:00:00Z');
+  const ids = (ms: Array<{ graphId: string }>) => ms.map((m) => m.graphId);
+
+  it('writes the history at once and holds the arrivals for their lookup and events', () => {
+    const split = splitPage([old, justBefore, fresh, ancient], conn, now, null, false);
+    expect(ids(split.direct)).toEqual(['old', 'ancient']);
+    expect(ids(split.candidates)).toEqual(['skew', 'fresh']);
+    expect(ids(split.held)).toEqual(['skew', 'fresh']);
+    expect(split.outside).toEqual([]);
+  });
+
+  it('looks up what is outside the mirror window instead of writing it', () => {
+    const split = splitPage([old, fresh, ancient], conn, now, 30, false);
+    expect(ids(split.direct)).toEqual(['old']);
+    expect(ids(split.outside)).toEqual(['ancient']);
+    expect(ids(split.held)).toEqual(['fresh']);
+  });
+
+  it('holds every row of the window during the id migration pass (each may re-key an old row)', () => {
+    const split = splitPage([old, fresh, ancient], conn, now, 30, true);
+    expect(split.direct).toEqual([]);
+    expect(ids(split.held)).toEqual(['old', 'fresh']);
+    expect(ids(split.candidates)).toEqual(['fresh']);
+    expect(ids(split.outside)).toEqual(['ancient']);
   });
 });
 

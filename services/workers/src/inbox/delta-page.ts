@@ -1,6 +1,7 @@
 import type { SyncState } from '@outlook-connect/shared';
 import { toInboxMessage, type GraphMessage, type InboxMessageFields } from './graph-message';
 import { needsIdMigration } from './id-migration';
+import { isNewArrival } from './received-events';
 
 // Pure decisions of a delta pass: where a run starts, what one page asks of the store, where the pass goes next.
 
@@ -75,6 +76,39 @@ export function fullPassRequest(select: string[]): FullPassRequest {
 /** True when a message belongs to the mirror window (null = every message). */
 export function inWindow(receivedAt: Date, nowMs: number, mirrorDays: number | null): boolean {
   return mirrorDays === null || receivedAt.getTime() >= nowMs - mirrorDays * DAY_MS;
+}
+
+/**
+ * A page's upserts by what they need before their rows are written. `direct`: in the window and older than the
+ * connection (the history a first pass mirrors): no event, no lookup, written at once (a row already stored shows up
+ * as a duplicate key and is updated). `candidates`: in the window and arrived while connected: looked up by `_id`,
+ * and those not stored get their `message.received` event before their rows. `outside`: outside the mirror window,
+ * looked up and kept up to date only when stored. `held`: the window's rows written after the lookup (the candidates;
+ * during the id migration pass every row of the window, since each may re-key an old row).
+ */
+export interface PageSplit {
+  direct: InboxMessageFields[];
+  held: InboxMessageFields[];
+  candidates: InboxMessageFields[];
+  outside: InboxMessageFields[];
+}
+
+export function splitPage(
+  upserts: InboxMessageFields[],
+  conn: { createdAt: Date },
+  nowMs: number,
+  mirrorDays: number | null,
+  migrating: boolean,
+): PageSplit {
+  const split: PageSplit = { direct: [], held: [], candidates: [], outside: [] };
+  for (const m of upserts) {
+    if (!inWindow(m.receivedAt, nowMs, mirrorDays)) split.outside.push(m);
+    else if (isNewArrival(m, conn)) {
+      split.candidates.push(m);
+      split.held.push(m);
+    } else (migrating ? split.held : split.direct).push(m);
+  }
+  return split;
 }
 
 export type RunStart =

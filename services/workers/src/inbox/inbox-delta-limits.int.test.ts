@@ -56,9 +56,12 @@ describe('inbox sync under delta limits', () => {
     try {
       const first = await syncConnection(h.deps, conn._id, false);
       expect(first.kind === 'synced' && first.result).toMatchObject({ passCompleted: false, pages: 3, added: 60 });
-      // beginFullPass with the attempt, the first two pages' links, the third's with the success
-      expect(writes()).toBe(4);
+      // the first page's link with the pass's start and the attempt (a never-synced connection), the second's, the
+      // third's with the success
+      expect(writes()).toBe(3);
       const cut = await connection(conn._id);
+      expect(cut.sync).toMatchObject({ pendingGeneration: 1, idType: 'immutable', initialSyncComplete: false });
+      expect(cut.sync.lastAttemptAt).toBeInstanceOf(Date);
       expect(cut.sync.pageLink).toContain('$skiptoken=');
       expect(cut.sync).toMatchObject({ syncedCount: 60, consecutiveFailures: 0, lastError: null });
       expect(cut.sync.lastSuccessAt).toBeInstanceOf(Date);

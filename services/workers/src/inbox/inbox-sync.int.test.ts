@@ -69,7 +69,7 @@ describe('inbox sync', () => {
     expect(delta.length).toBe(pages);
   });
 
-  it("writes a run's connection state twice: the start with the attempt, the cursor with the success", async () => {
+  it("writes a first run's connection state once and a later run's twice (the attempt, the cursor with the success)", async () => {
     const { connection: conn, email } = await h.connect('read_only', 'writes');
     h.emu.control.deliverMessages(email, 30);
     // Connection writes of this mailbox's runs (FerretDB serializes every write: each one costs every mailbox).
@@ -78,8 +78,9 @@ describe('inbox sync', () => {
     try {
       const [first] = await syncUntilCaughtUp(conn._id);
       expect(first?.kind === 'synced' && first.result).toMatchObject({ start: { kind: 'full' }, added: 30 });
-      // beginFullPass (with lastAttemptAt), then the completed pass's cursor with lastSuccessAt and nextSyncAt
-      expect(writes()).toBe(2);
+      // A never-synced connection: the pass's start (with lastAttemptAt) goes with the completed pass's cursor,
+      // lastSuccessAt and nextSyncAt in one write.
+      expect(writes()).toBe(1);
       const afterFull = await connection(conn._id);
       expect(afterFull.sync).toMatchObject({ initialSyncComplete: true, consecutiveFailures: 0, lastError: null });
       expect(afterFull.sync.lastAttemptAt).toBeInstanceOf(Date);
@@ -249,6 +250,52 @@ describe('inbox sync', () => {
     expect(replayed?.kind === 'synced' && replayed.result).toMatchObject({ added: 0, events: 0 });
     expect(await h.deps.models.InboxMessage.countDocuments({ connectionId: conn._id })).toBe(2);
     expect(await countEvents()).toBe(eventsBefore);
+  });
+
+  it("a first sync that dies before its first connection write stores each message once and emits each arrival's event once", async () => {
+    const { connection: conn, email } = await h.connect('read_only', 'crashfirst');
+    for (let i = 0; i < 3; i++)
+      h.emu.control.deliverMessage(email, {
+        from: 'old@external.example',
+        subject: `History ${i}`,
+        receivedDateTime: new Date(Date.now() - (10 + i) * 24 * 3600_000).toISOString(),
+      });
+    h.emu.control.deliverMessages(email, 2, { subject: 'Arrived' });
+    // The run's rows and events are written, then its first connection write (the pass's start and cursor) fails.
+    const cursorWrite = jest.spyOn(h.deps.models.Connection, 'updateOne');
+    cursorWrite.mockImplementationOnce((() => Promise.reject(new Error('store lost'))) as never);
+    try {
+      const crashed = await syncConnection(h.deps, conn._id, false);
+      expect(crashed.kind).toBe('failed');
+    } finally {
+      cursorWrite.mockRestore();
+    }
+    expect(await stored(conn._id)).toHaveLength(5);
+    const pristine = await connection(conn._id);
+    expect(pristine.sync).toMatchObject({ generation: 0, pendingGeneration: null, pageLink: null, deltaLink: null });
+
+    // The next run starts the same pass (generation 1) and finds every row and event already there.
+    const [again] = await syncUntilCaughtUp(conn._id);
+    expect(again?.kind === 'synced' && again.result).toMatchObject({
+      start: { kind: 'full', generation: 1 },
+      added: 0,
+      updated: 5,
+      events: 0,
+    });
+    const rows = await stored(conn._id);
+    expect(rows).toHaveLength(5);
+    expect(new Set(rows.map((r) => r.graphId))).toEqual(new Set(inboxIds(email)));
+    expect(rows.every((r) => r.syncGeneration === 1)).toBe(true);
+    const events = (await eventsQueue().getJobs(['waiting', 'delayed', 'completed', 'active'])).filter(
+      (j) => j.data.connectionId === conn._id,
+    );
+    expect(events.map((j) => j.data.data.subject).sort()).toEqual(['Arrived 1', 'Arrived 2']);
+    expect((await connection(conn._id)).sync).toMatchObject({
+      generation: 1,
+      pendingGeneration: null,
+      idType: 'immutable',
+      initialSyncComplete: true,
+    });
   });
 
   it('emits no events for the history the first sync mirrors', async () => {

@@ -13,7 +13,7 @@ import {
   recordActivityLater,
   syncNeedsFiling,
 } from '@outlook-connect/mailbox-runtime';
-import type { ConnectionHealth, MailboxGraph } from '@outlook-connect/mailbox-runtime';
+import type { AccessTokens, AccessTokenSeed, ConnectionHealth, MailboxGraph } from '@outlook-connect/mailbox-runtime';
 import { connectionUnusableOf, mailboxBusyOf } from '@outlook-connect/mailbox-runtime';
 import type { InboxPolicy } from './inbox-policy';
 import { nextPollDelayMs, notPolledReason } from './poll-schedule';
@@ -42,6 +42,8 @@ export interface InboxSyncDeps {
   >;
   queues: Pick<QueueClient, 'emit' | 'emitMany' | 'prefix'>;
   redis: RedisConnection;
+  /** The connection is read with its token (one store read serves the checks and the first Graph request). */
+  tokens: Pick<AccessTokens, 'get'>;
   graph: MailboxGraph;
   health: ConnectionHealth;
   logger: Logger;
@@ -69,7 +71,7 @@ export async function syncConnection(
   connectionId: string,
   requestedFull: boolean,
 ): Promise<SyncOutcome> {
-  const conn = (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null;
+  const { conn, seed } = await connectionWithToken(deps, connectionId);
   if (!conn) return { kind: 'stopped', reason: 'not_found' };
   const skip = notPolledReason(conn);
   if (skip) {
@@ -79,7 +81,7 @@ export async function syncConnection(
   const lock = await acquireSyncLock(deps.redis, deps.queues.prefix, conn._id);
   if (!lock) return { kind: 'busy', atMs: deps.now() + LOCK_RETRY_MS, why: 'locked' };
   try {
-    return await syncLocked(deps, conn, requestedFull, async () => {
+    return await syncLocked(deps, conn, seed, requestedFull, async () => {
       if (!(await lock.extend())) throw new SyncLockLostError(`lost the inbox sync lock of ${conn._id}`);
     });
   } finally {
@@ -87,9 +89,27 @@ export async function syncConnection(
   }
 }
 
+/**
+ * The connection as AccessTokens.get read it, with its token for the first Graph request (the send path does the same).
+ * A connection that is not active, or whose token could not be had (a refresh failing), is read on its own: the checks
+ * below stop the first, and the first Graph request asks again for the second's token and classifies what fails.
+ */
+async function connectionWithToken(
+  deps: InboxSyncDeps,
+  connectionId: string,
+): Promise<{ conn: ConnectionDoc | null; seed?: AccessTokenSeed }> {
+  try {
+    const seed = await deps.tokens.get(connectionId);
+    return { conn: seed.connection, seed };
+  } catch {
+    return { conn: (await deps.models.Connection.findById(connectionId).lean()) as ConnectionDoc | null };
+  }
+}
+
 async function syncLocked(
   deps: InboxSyncDeps,
   conn: ConnectionDoc,
+  firstSeed: AccessTokenSeed | undefined,
   requestedFull: boolean,
   onPage: () => Promise<void>,
 ): Promise<SyncOutcome> {
@@ -98,6 +118,8 @@ async function syncLocked(
   await syncRunStarted(deps, conn._id, startedAtMs);
   // The attempt is written with the first run's first store write; a resync in the same run has it already.
   let attemptAt: Date | undefined = new Date(deps.now());
+  // Only the first run's first request: a resync in the same run reads the token again.
+  let seed = firstSeed;
   let force: 'resync' | 'requested' | null = requestedFull ? 'requested' : null;
   let current = conn;
   for (;;) {
@@ -116,7 +138,7 @@ async function syncLocked(
         const { now, atMs } = await nextSync(passCompleted);
         return syncSuccessSet(new Date(now), new Date(atMs));
       };
-      const result = await runInboxSync({ ...deps, onPage, attemptAt, finish }, current, force);
+      const result = await runInboxSync({ ...deps, onPage, attemptAt, seed, finish }, current, force);
       if (success.atMs === undefined) {
         // A run that ended without writing its cursor (none does today): the success in a write of its own.
         const { now, atMs } = await nextSync(result.passCompleted);
@@ -158,6 +180,7 @@ async function syncLocked(
         );
         force = 'resync';
         attemptAt = undefined;
+        seed = undefined;
         current = ((await deps.models.Connection.findById(conn._id).lean()) as ConnectionDoc | null) ?? current;
         continue;
       }

@@ -1,29 +1,22 @@
-import { emitEvents, type QueueClient } from '@outlook-connect/queues';
+import type { QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Models } from '@outlook-connect/shared';
-import type { MailboxGraph } from '@outlook-connect/mailbox-runtime';
-import {
-  fullPassRequest,
-  inWindow,
-  isFullPass,
-  planDeltaPage,
-  runStart,
-  type DeltaPage,
-  type RunStart,
-} from './delta-page';
+import type { AccessTokenSeed, MailboxGraph } from '@outlook-connect/mailbox-runtime';
+import { fullPassRequest, isFullPass, planDeltaPage, runStart, type DeltaPage, type RunStart } from './delta-page';
 import { messageSelect } from './graph-message';
 import type { InboxPolicy } from './inbox-policy';
-import { isMigrationPass, pairLegacyRows, type LegacyRow } from './id-migration';
+import { isMigrationPass } from './id-migration';
+import { removeOlderGenerations } from './message-store';
+import { writePage } from './page-writes';
+import { createSendsLookup, type SendsLookup } from './reply-lookup';
 import {
-  legacyRowsFor,
-  removeMessages,
-  removeOlderGenerations,
-  removeRows,
-  storedMessages,
-  writeMessages,
-} from './message-store';
-import { isNewArrival, receivedEvent } from './received-events';
-import { createSendsLookup, replyLookupRequest, type SendsLookup } from './reply-lookup';
-import { beginFullPass, completePass, markAttempt, passCompletionSet, savePageProgress } from './sync-state';
+  beginFullPass,
+  completePass,
+  fullPassStartSet,
+  markAttempt,
+  passCompletionSet,
+  passStartCanWait,
+  savePageProgress,
+} from './sync-state';
 
 // One run of a mailbox's inbox sync: up to maxPagesPerRun delta pages, each applied to the store before the next.
 
@@ -35,6 +28,8 @@ export interface SyncRunDeps {
   now: () => number;
   /** The process's reply-link lookup (shared by the runs in flight); absent: one of the run's own. */
   sendsLookup?: SendsLookup;
+  /** The token the run's connection was read with (AccessTokens.get): its first Graph request uses it. */
+  seed?: AccessTokenSeed;
   /** Called between pages (keeps the run's lock alive). */
   onPage?: () => Promise<void>;
   /** When the run's attempt started: written with its first store write (beginFullPass's, else on its own). */
@@ -75,7 +70,7 @@ export async function runInboxSync(
   const { models, inboxPolicy: policy } = deps;
   const start = runStart(conn.sync, force);
   const full = isFullPass(start);
-  const client = deps.graph(conn._id);
+  const client = deps.graph(conn._id, deps.seed);
   const prefer = `odata.maxpagesize=${policy.pageSize}`;
   const sendsLookup = deps.sendsLookup ?? createSendsLookup(models);
   const result: SyncRunResult = {
@@ -95,11 +90,16 @@ export async function runInboxSync(
   let page: Promise<DeltaPage>;
   const migrating =
     full && ((start.kind === 'full' && start.reason === 'ids') || isMigrationPass(conn.sync, start.generation));
+  // Fields the run's first progress write carries: a never-synced connection's pass start (passStartCanWait).
+  let pending: Record<string, unknown> = {};
   // The first page is asked for while the run's start is written (neither needs the other); nothing of it is written
   // before that write is done, so a pass's generation is still recorded before any of its rows.
   if (start.kind === 'full') {
     const req = fullPassRequest(messageSelect(policy.readHeaders));
-    const begun = beginFullPass(models, conn._id, start.generation, start.reason === 'ids', deps.attemptAt);
+    const migratingIds = start.reason === 'ids';
+    const waits = passStartCanWait(conn.sync, start);
+    if (waits) pending = fullPassStartSet(start.generation, migratingIds, deps.attemptAt);
+    const begun = waits ? null : beginFullPass(models, conn._id, start.generation, migratingIds, deps.attemptAt);
     page = settledLater(client.api(req.path).select(req.select).header('Prefer', prefer).get() as Promise<DeltaPage>);
     await begun;
   } else {
@@ -119,63 +119,26 @@ export async function runInboxSync(
       plan.next.kind === 'next' && result.pages < policy.maxPagesPerRun
         ? settledLater(client.api(plan.next.link).header('Prefer', prefer).get() as Promise<DeltaPage>)
         : null;
-    // Only messages that arrived while connected can need an event, so only those are looked up before writing (one
-    // `_id` query; FerretDB scans for it); the rest (the history of a first pass) go straight to insertMany, where a
-    // row already stored shows up as a duplicate key and is updated instead.
-    // Outside the mirror window a message is only kept up to date when already stored (never added, never removed).
-    const nowMs = deps.now();
-    const windowed = plan.upserts.filter((m) => inWindow(m.receivedAt, nowMs, policy.mirrorDays));
-    const outside = plan.upserts.filter((m) => !inWindow(m.receivedAt, nowMs, policy.mirrorDays));
-    const candidates = windowed.filter((m) => isNewArrival(m, conn));
-    const stored = await storedMessages(models, conn, [...candidates, ...outside]);
-    // The id migration: a message stored under its REST id is the same message (same internetMessageId), not news.
-    const legacy: Map<string, LegacyRow> = migrating
-      ? pairLegacyRows(plan.upserts, await legacyRowsFor(models, conn, plan.upserts, start.generation))
-      : new Map();
-    const known = (m: { graphId: string }) => stored.has(m.graphId) || legacy.has(m.graphId);
-    const kept = outside.length ? [...windowed, ...outside.filter(known)] : plan.upserts;
-    result.outsideWindow += plan.upserts.length - kept.length;
-    // Events go out before the rows are written: a crash in between re-emits under the same id (delivered once)
-    // instead of storing a message whose event was never sent.
-    const arrivals = candidates.filter((m) => !known(m));
-    if (arrivals.length > 0) {
-      const sends = await sendsLookup(replyLookupRequest(conn._id, arrivals));
-      // The page's events in one round trip.
-      await emitEvents(
-        deps.queues,
-        arrivals.map((m) => {
-          const e = receivedEvent(conn, m, sends);
-          return {
-            type: e.type,
-            subject: { workspaceId: e.workspaceId, connectionId: e.connectionId },
-            data: e.data,
-            opts: { id: e.id, occurredAt: e.occurredAt },
-          };
-        }),
-      );
-      result.events += arrivals.length;
-    }
-    const written = await writeMessages(models, conn, kept, stored, start.generation);
-    // The old row goes only once its re-keyed copy is written (a crash in between finds it again on the replay).
-    const rekeyed = await removeRows(
-      models,
-      kept.flatMap((m) => legacy.get(m.graphId)?._id ?? []),
-    );
-    result.rekeyed += rekeyed;
-    const removed = await removeMessages(models, conn, plan.removedIds);
-    result.removed += removed;
+    // Its rows, removals and events (page-writes.ts): the history written at once, while new arrivals are looked up.
+    const written = await writePage(deps, conn, plan, { generation: start.generation, migrating, sendsLookup });
     result.added += written.inserted;
-    let storedDelta = written.inserted - removed - rekeyed;
-    result.updated += written.updated + written.unchanged;
+    result.updated += written.updated;
+    result.removed += written.removed;
+    result.rekeyed += written.rekeyed;
+    result.outsideWindow += written.outsideWindow;
+    result.events += written.events;
+    let storedDelta = written.inserted - written.removed - written.rekeyed;
 
     if (plan.next.kind === 'next') {
       const link = plan.next.link;
       if (!prefetched) {
         // The page budget is spent: the run ends with this write (a next run resumes from the link).
-        await savePageProgress(models, conn._id, link, storedDelta, (await deps.finish?.(false)) ?? {});
+        const finished = (await deps.finish?.(false)) ?? {};
+        await savePageProgress(models, conn._id, link, storedDelta, { ...pending, ...finished });
         break;
       }
-      await savePageProgress(models, conn._id, link, storedDelta);
+      await savePageProgress(models, conn._id, link, storedDelta, pending);
+      pending = {};
       await deps.onPage?.();
       page = prefetched;
       continue;
@@ -187,7 +150,8 @@ export async function runInboxSync(
       result.purged = await removeOlderGenerations(models, conn, start.generation);
     storedDelta -= result.purged;
     const completion = passCompletionSet(full, start.generation, plan.next.deltaLink, new Date(deps.now()));
-    await completePass(models, conn._id, { ...completion, ...(await deps.finish?.(true)) }, storedDelta);
+    const finished = (await deps.finish?.(true)) ?? {};
+    await completePass(models, conn._id, { ...pending, ...completion, ...finished }, storedDelta);
     result.passCompleted = true;
     break;
   }

@@ -1,4 +1,4 @@
-import type { ConnectionDoc, MicrosoftFailure, Models } from '@outlook-connect/shared';
+import type { ConnectionDoc, MicrosoftFailure, Models, SyncState } from '@outlook-connect/shared';
 
 // The connection's `sync` sub-document: cursor, pass progress and health fields. Single-document $set/$inc only.
 
@@ -32,8 +32,41 @@ export async function markAttempt(models: ConnModels, connectionId: string, now:
 /**
  * A full pass starts: its generation is recorded before the first page, so a crash restarts the same generation. It
  * asks for immutable ids (every request does), so from here on the connection's rows are immutable-id rows; the pass
- * that migrates REST-id rows records its generation, so a resumed or reset run keeps re-keying.
+ * that migrates REST-id rows records its generation, so a resumed or reset run keeps re-keying. `attemptAt`: the
+ * run's attempt in the same write (markAttempt's field).
  */
+export function fullPassStartSet(generation: number, migratingIds = false, attemptAt?: Date): Record<string, unknown> {
+  const set: Record<string, unknown> = {
+    'sync.pendingGeneration': generation,
+    'sync.pageLink': null,
+    'sync.idType': 'immutable',
+  };
+  if (migratingIds) set['sync.idMigrationGeneration'] = generation;
+  if (attemptAt) set['sync.lastAttemptAt'] = attemptAt;
+  return set;
+}
+
+/**
+ * Whether a full pass's start may go with its first page's progress write instead of a write of its own: only on a
+ * connection with no sync state at all (never synced, no pass begun, no cursor). A crash before that write leaves it
+ * so, and the next run starts this very pass again (generation 1, immutable ids, nothing older to purge), updating the
+ * rows it finds instead of duplicating them.
+ */
+export function passStartCanWait(sync: SyncCursorState, start: { kind: string; generation: number }): boolean {
+  return (
+    start.kind === 'full' &&
+    start.generation === 1 &&
+    sync.generation === 0 &&
+    !sync.deltaLink &&
+    !sync.pageLink &&
+    sync.pendingGeneration == null &&
+    sync.idMigrationGeneration == null
+  );
+}
+
+type SyncCursorState = Pick<SyncState, 'generation' | 'deltaLink' | 'pageLink' | 'pendingGeneration'> &
+  Partial<Pick<SyncState, 'idMigrationGeneration'>>;
+
 export async function beginFullPass(
   models: ConnModels,
   connectionId: string,
@@ -41,15 +74,10 @@ export async function beginFullPass(
   migratingIds = false,
   attemptAt?: Date,
 ): Promise<void> {
-  const set: Record<string, unknown> = {
-    'sync.pendingGeneration': generation,
-    'sync.pageLink': null,
-    'sync.idType': 'immutable',
-  };
-  if (migratingIds) set['sync.idMigrationGeneration'] = generation;
-  // The run's attempt, in the same write (markAttempt's field): one store write fewer per full pass.
-  if (attemptAt) set['sync.lastAttemptAt'] = attemptAt;
-  await models.Connection.updateOne({ _id: connectionId }, { $set: set });
+  await models.Connection.updateOne(
+    { _id: connectionId },
+    { $set: fullPassStartSet(generation, migratingIds, attemptAt) },
+  );
 }
 
 /**
