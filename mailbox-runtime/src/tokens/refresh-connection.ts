@@ -17,6 +17,7 @@ import type { RuntimeDeps } from '../runtime-deps';
 import { redisKeys } from '@outlook-connect/queues';
 import { acquireLease } from '../redis/lease';
 import { createGroupReader, type GroupReader } from './group-reader';
+import { createTokenWriter, type TokenCollection, type TokenWriter } from './grouped-token-writes';
 import { cachedOAuthApp, forgetOAuthApp } from './oauth-app-cache';
 import { scheduleRefresh } from './refresh-schedule';
 import { nextRefreshAt } from './should-refresh';
@@ -87,6 +88,32 @@ async function storeRefreshedTokens(
   return updated as unknown as ConnectionDoc | null;
 }
 
+// One token writer per store: the scheduled refreshes of this process that store their tokens at the same time share
+// one unordered bulkWrite of compare-and-sets.
+const writers = new WeakMap<Models['Connection'], TokenWriter>();
+
+/**
+ * A scheduled refresh's compare-and-set, grouped with the others of this process (`grouped-token-writes.ts`). Nobody
+ * reads the connection it answers beyond what the refresh wrote (schedule, line, token version): it is the document
+ * read under the lock with the refresh's fields applied, not read back. On-demand refreshes answer their caller with
+ * the stored document (`storeRefreshedTokens`).
+ */
+async function storeScheduledTokens(
+  models: Pick<Models, 'Connection'>,
+  conn: ConnectionDoc,
+  set: Record<string, unknown> & { accessTokenEnc: string },
+  at: Date,
+): Promise<ConnectionDoc | null> {
+  let writer = writers.get(models.Connection);
+  if (!writer) {
+    writer = createTokenWriter(models.Connection.collection as unknown as TokenCollection);
+    writers.set(models.Connection, writer);
+  }
+  const fields = { ...set, updatedAt: at };
+  const won = await writer.write({ id: conn._id, tokenVersion: conn.tokenVersion, set: fields });
+  return won ? ({ ...conn, ...fields, tokenVersion: conn.tokenVersion + 1 } as ConnectionDoc) : null;
+}
+
 const usable = (conn: ConnectionDoc, mode: 'normal' | 'recovery') =>
   mode === 'normal'
     ? conn.status === 'active'
@@ -152,7 +179,7 @@ export async function refreshConnection(
 
     const now = deps.now();
     const at = new Date(now);
-    const set: Record<string, unknown> = {
+    const set: Record<string, unknown> & { accessTokenEnc: string } = {
       accessTokenEnc: deps.box.encrypt(tokens.accessToken, tokenContext(conn._id, 'accessToken')),
       accessTokenExpiresAt: tokens.expiresAt,
       lastRefreshAt: at,
@@ -167,7 +194,9 @@ export async function refreshConnection(
     const updated =
       mode === 'recovery'
         ? await markRecovered(deps, conn, set, { secretVersion: app.secretVersion, at })
-        : await storeRefreshedTokens(deps.models, conn, set, at);
+        : opts.reason === 'scheduled'
+          ? await storeScheduledTokens(deps.models, conn, set, at)
+          : await storeRefreshedTokens(deps.models, conn, set, at);
     if (!updated) {
       // Our refresh outlived its lock and someone else stored a newer token: ours is dropped (the grant is wasted).
       await recordActivity(deps.models, conn, 'refresh_failed', at, {
