@@ -230,9 +230,7 @@ export async function markSent(
     // the write finds, and filed again by a retry.
     recordReplyKeys(deps.models, { _id: sendId, connectionId: send.connectionId, ...ids }),
     // A copy still to be seen in Sent Items: the operation sweep's entry for its follow-up (grouped, like the line).
-    ids.sentItemsStatus === 'pending'
-      ? fileOnSchedule(deps.models, SEND_CONFIRM_SCHEDULE, sendId, now.getTime(), now.getTime())
-      : undefined,
+    ids.sentItemsStatus === 'pending' ? fileFollowUp(deps, { _id: sendId, sentAt: now }) : undefined,
   ]);
   if (!sent) {
     // A retry after this very write went through (the event failed): the event must still go out.
@@ -247,6 +245,17 @@ export async function markSent(
   await removeUploadedFiles(deps, sent);
   await emitOutcome(deps, sent);
   return sent;
+}
+
+/**
+ * Files a sent send whose copy is still to be seen on the `send-confirm` schedule (the operation sweep's entry for its
+ * follow-up), at its `sentAt`. With markSent's compare-and-set, and again by the next run of its job when that finds
+ * the record `sent` and `pending` (the filing failed, or the process died, after the compare-and-set went through):
+ * filing twice is one entry.
+ */
+export async function fileFollowUp(deps: Deps, send: Pick<SendDoc, '_id' | 'sentAt'>): Promise<void> {
+  const nowMs = deps.now();
+  await fileOnSchedule(deps.models, SEND_CONFIRM_SCHEDULE, send._id, send.sentAt?.getTime() ?? nowMs, nowMs);
 }
 
 const recipientCount = (send: SendDoc) =>
