@@ -124,24 +124,23 @@ export function createSendClient(opts: {
       let created = true;
       const fileOpen = (id: string) =>
         fileOnSchedule(models, SEND_OPEN_SCHEDULE, id, v.sendAt?.getTime() ?? now(), now());
+      // The schedule entry goes with the insert (not after it): an entry whose insert failed is dropped by the sweep.
+      let filing: Promise<void> = fileOpen(sendId);
+      filing.catch(() => undefined); // awaited below; the insert's own error is the one to report
       try {
-        // The schedule entry goes with the insert (not after it): an entry whose insert failed is dropped by the sweep.
-        const [doc] = await Promise.all([
-          models.Send.create({
-            _id: sendId,
-            workspaceId: v.workspaceId,
-            connectionId: v.connectionId,
-            idempotencyKey: v.idempotencyKey,
-            requestHash: hash,
-            source: v.source,
-            status: scheduled ? 'scheduled' : 'queued',
-            message: withAttachmentDetails(v.message, uploaded),
-            sendAt: v.sendAt ?? null,
-            metadata: v.metadata,
-            marker: `oc-${sendId}`,
-          }),
-          fileOpen(sendId),
-        ]);
+        const doc = await models.Send.create({
+          _id: sendId,
+          workspaceId: v.workspaceId,
+          connectionId: v.connectionId,
+          idempotencyKey: v.idempotencyKey,
+          requestHash: hash,
+          source: v.source,
+          status: scheduled ? 'scheduled' : 'queued',
+          message: withAttachmentDetails(v.message, uploaded),
+          sendAt: v.sendAt ?? null,
+          metadata: v.metadata,
+          marker: `oc-${sendId}`,
+        });
         send = doc.toObject();
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -155,8 +154,16 @@ export function createSendClient(opts: {
         send = existing;
         created = false;
         // The same request again: an open send is filed again, in case the first call's entry was what failed.
-        if (OPEN.has(existing.status)) await fileOpen(existing._id);
+        filing = OPEN.has(existing.status) ? fileOpen(existing._id) : Promise.resolve();
       }
+      if (uploaded.length === 0) {
+        // No files to claim: the job is added as soon as the record exists, while its schedule entry is written (on
+        // FerretDB the two writes take turns, so waiting for both put the second one on every send's path). A failed
+        // filing still fails the call, whose retry (same key) files the send again; its job id dedupes the job.
+        await Promise.all([filing, ensureJob(send)]);
+        return { send, created };
+      }
+      await filing;
       try {
         await claimAttachments(models, uploaded, send._id);
       } catch (err) {

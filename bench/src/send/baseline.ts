@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import type { BenchEnv } from '../setup/bench-env';
 import { spawnTs } from '../setup/child-process';
 import { BASELINE_SEND_QUEUE, type BaselineSendJob } from './baseline-job';
-import type { SendSubject } from './send-driver';
+import { jobTimesOf, type SendSubject } from './send-driver';
 
 /** The bare baseline: a BullMQ job with the message -> a bare BullMQ worker process -> POST /me/sendMail. No records, no gate. */
 export function baselineSubject(env: BenchEnv, concurrency: number): SendSubject & { close(): Promise<void> } {
@@ -39,6 +39,7 @@ export function baselineSubject(env: BenchEnv, concurrency: number): SendSubject
         env.rss,
       ),
     discardBacklog: () => queue.drain(true),
+    jobTimes: () => jobTimesOf(queue, (data) => String(data.marker)),
     async drained() {
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       return Object.values(c).every((n) => n === 0);

@@ -1,7 +1,7 @@
 import { createSendClient } from '@outlook-connect/queues';
 import type { BenchEnv } from '../setup/bench-env';
 import { spawnTs, workersMain } from '../setup/child-process';
-import type { SendSubject } from './send-driver';
+import { jobTimesOf, type SendSubject } from './send-driver';
 
 /** Our pipeline: createSendClient (Send record + job) -> the workers' real main serving `send` -> the mailbox gate -> Graph. */
 export function oursSubject(env: BenchEnv, concurrency: number, processName = 'send worker (ours)'): SendSubject {
@@ -42,6 +42,7 @@ export function oursSubject(env: BenchEnv, concurrency: number, processName = 's
         env.rss,
       ),
     discardBacklog: () => queue.drain(true),
+    jobTimes: () => jobTimesOf(queue, (data) => `oc-${String(data.sendId)}`),
     async drained() {
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       return Object.values(c).every((n) => n === 0);

@@ -6,11 +6,13 @@ import {
   totalCalls,
   type CommandShares,
 } from '../lib/redis-info';
+import type { Queue } from 'bullmq';
 import { inParallel, pollUntil, progress, sleep } from '../lib/progress';
 import { rateFromTimestamps, summarizeLatencies, type LatencySummary } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
 import type { Spawned } from '../setup/child-process';
 import { latenciesFor, sentTimesByMarker } from './sent-times';
+import { summarizeStages, type SendTimes, type StageSummary } from './send-stages';
 
 // Drives one send pipeline (ours or the bare baseline) the same way: a backlog drained by a fresh worker process
 // (throughput, Redis commands), then a paced stream into the running worker (enqueue-to-Graph latency).
@@ -30,6 +32,14 @@ export interface SendSubject {
   drained(): Promise<boolean>;
   /** Removes what is still waiting (a run that hit its time limit must not slow the next one). */
   discardBacklog(): Promise<void>;
+  /** marker -> its job's times (created by the producer, taken by the worker, done), for the stage breakdown. */
+  jobTimes(): Promise<Map<string, JobTimes>>;
+}
+
+export interface JobTimes {
+  addedAt: number;
+  processedOn: number | undefined;
+  finishedOn: number | undefined;
 }
 
 export interface ThroughputResult {
@@ -51,6 +61,8 @@ export interface ThroughputResult {
 export interface LatencyResult extends LatencySummary {
   offeredPerSec: number;
   missing: number;
+  /** Where each send's time went (bench/README.md): record, add, pick-up, to Graph, outcome. */
+  stages: StageSummary;
 }
 
 async function commandStats(env: BenchEnv): Promise<Record<string, number>> {
@@ -155,6 +167,7 @@ export async function measureLatency(
   timeoutMs: number,
 ): Promise<LatencyResult> {
   const enqueuedAt = new Map<string, number>();
+  const returnedAt = new Map<string, number>();
   const pending: Array<Promise<void>> = [];
   const t0 = Date.now();
   for (let i = 0; i < count; i++) {
@@ -162,13 +175,48 @@ export async function measureLatency(
     if (wait > 0) await sleep(wait);
     const at = Date.now();
     pending.push(
-      subject
-        .enqueue(mailboxes[i % mailboxes.length]!, i, `lat-${subject.name}-${i}`)
-        .then((marker) => void enqueuedAt.set(marker, at)),
+      subject.enqueue(mailboxes[i % mailboxes.length]!, i, `lat-${subject.name}-${i}`).then((marker) => {
+        enqueuedAt.set(marker, at);
+        returnedAt.set(marker, Date.now());
+      }),
     );
   }
   await Promise.all(pending);
   await waitForGraph(env, enqueuedAt.keys(), timeoutMs);
-  const { latenciesMs, missing } = latenciesFor(enqueuedAt, sentTimes(env, mailboxes));
-  return { ...summarizeLatencies(latenciesMs), offeredPerSec: perSec, missing };
+  await pollUntil(() => subject.drained(), 10_000, 100).catch(() => undefined);
+  const sent = sentTimes(env, mailboxes);
+  const { latenciesMs, missing } = latenciesFor(enqueuedAt, sent);
+  const jobs = await subject.jobTimes();
+  const times: SendTimes[] = [];
+  for (const [marker, calledAt] of enqueuedAt) {
+    const job = jobs.get(marker);
+    const graphAt = sent.get(marker);
+    if (!job || job.processedOn === undefined || graphAt === undefined) continue;
+    times.push({
+      calledAt,
+      enqueuedAt: returnedAt.get(marker)!,
+      addedAt: job.addedAt,
+      processedOn: job.processedOn,
+      graphAt,
+      finishedOn: job.finishedOn ?? null,
+    });
+  }
+  return { ...summarizeLatencies(latenciesMs), offeredPerSec: perSec, missing, stages: summarizeStages(times) };
+}
+
+/** The times BullMQ kept on the queue's jobs (completed ones are kept: `keep` in the catalog), by marker. */
+export async function jobTimesOf(
+  queue: Pick<Queue, 'getJobs'>,
+  markerOf: (data: Record<string, unknown>) => string,
+): Promise<Map<string, JobTimes>> {
+  const out = new Map<string, JobTimes>();
+  for (const job of await queue.getJobs(['completed', 'active', 'failed', 'delayed'], 0, 5_000)) {
+    if (!job) continue;
+    out.set(markerOf(job.data as Record<string, unknown>), {
+      addedAt: job.timestamp,
+      processedOn: job.processedOn,
+      finishedOn: job.finishedOn,
+    });
+  }
+  return out;
 }

@@ -4,6 +4,7 @@ import { ratio } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
 import { baselineSubject } from './baseline';
 import { oursSubject } from './ours';
+import { STAGES } from './send-stages';
 import {
   measureLatency,
   measureThroughput,
@@ -43,6 +44,7 @@ export async function runSendPhase(env: BenchEnv, opts: SendPhaseOptions): Promi
   // At most ~30 s of offered load per pipeline, whatever the rate.
   const latencySends = Math.max(10, Math.min(opts.latencySends, perSec * 30));
   const oursLatency = await measureLatency(env, ours, opts.mailboxes, latencySends, perSec, opts.timeoutMs);
+  logStages('ours', oursLatency);
   await oursRun.worker.stop();
 
   const baseline = baselineSubject(env, opts.concurrency);
@@ -53,6 +55,7 @@ export async function runSendPhase(env: BenchEnv, opts: SendPhaseOptions): Promi
       `send: baseline drained at ${baseRun.result.sendsPerSec?.toFixed(1)} sends/s; latency at ${perSec}/s offered`,
     );
     const baseLatency = await measureLatency(env, baseline, opts.mailboxes, latencySends, perSec, opts.timeoutMs);
+    logStages('baseline', baseLatency);
     await baseRun.worker.stop();
     progress('send: Redis commands per send, ours against bare (INFO commandstats, scripts counted inside):');
     const rows = compareCommands(oursRun.result.perSendByCommandShares, baseRun.result.perSendByCommandShares);
@@ -74,4 +77,13 @@ export async function runSendPhase(env: BenchEnv, opts: SendPhaseOptions): Promi
   } finally {
     await baseline.close();
   }
+}
+
+/** The paced run's stages (ms): p50 / p99 of each, and the mean of each over the slowest 2% of sends. */
+function logStages(name: string, latency: LatencyResult): void {
+  const { p50, p99, slowest } = latency.stages;
+  const row = (r: Record<string, number | null>) => STAGES.map((s) => `${s} ${r[s] ?? '-'}`).join(', ');
+  progress(`  ${name} latency p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms; stages (ms) p50: ${row(p50)}`);
+  progress(`  ${name} stages p99: ${row(p99)}`);
+  progress(`  ${name} slowest ${slowest.sends} (mean ${slowest.totalMs} ms): ${row(slowest)}`);
 }

@@ -1,6 +1,6 @@
 import { markNeedsReconnect, refreshConnection } from '@outlook-connect/mailbox-runtime';
 import { deleteKeysMatching, eventId, queueNames, redisKeys, findEvent } from '@outlook-connect/queues';
-import type { ConnectionDoc, SendDoc } from '@outlook-connect/shared';
+import { SEND_CONFIRM_SCHEDULE, type ConnectionDoc, type SendDoc } from '@outlook-connect/shared';
 import { waitFor } from '@outlook-connect/stack';
 import { operationSweep } from '../maintenance/operation-sweep';
 import { startSendHarness, TEST_CONFIRM, type SendHarness } from '../testing/send-harness';
@@ -95,4 +95,41 @@ it('the looks stopped while the connection needed reconnecting: its recovery boo
   expect((await deps.models.Connection.findById(connection._id).lean())?.status).toBe('active');
   await waitFor(() => confirmed(send._id), 30_000, 'send.confirmed after the recovery');
   expect(await record(send._id)).toMatchObject({ sentItemsStatus: 'seen' });
+});
+
+it('the follow-up could not be filed after the send was recorded sent: the retry of its job files it', async () => {
+  const { deps } = h.clients;
+  const { connection } = await h.connect('full', 'unfiled');
+  const buckets = deps.models.ScheduleBucket;
+  const bulkWrite = buckets.bulkWrite.bind(buckets);
+  let refused = 0;
+  // The store takes the compare-and-set to `sent` and refuses the filing next to it, once.
+  const filing = jest.spyOn(buckets, 'bulkWrite').mockImplementation(((ops: unknown, options: unknown) => {
+    if (refused === 0 && JSON.stringify(ops).includes(`"${SEND_CONFIRM_SCHEDULE}:`)) {
+      refused++;
+      return Promise.reject(new Error('write refused while filing the follow-up'));
+    }
+    return (bulkWrite as (o: unknown, p: unknown) => Promise<unknown>)(ops, options);
+  }) as typeof buckets.bulkWrite);
+  let sendId: string;
+  try {
+    const { send } = await h.sends.enqueueSend({
+      workspaceId: h.workspaceId,
+      connectionId: connection._id,
+      idempotencyKey: 'heal-unfiled',
+      source: 'sequence',
+      message: { to: ['prospect@external.example'], subject: 'Unfiled', body: { contentType: 'text', content: 'Hi' } },
+    });
+    sendId = send._id;
+    await waitFor(async () => refused === 1, 30_000, 'the filing refused');
+  } finally {
+    filing.mockRestore();
+  }
+  const job = await deps.queues.queue('send').getJob(sendId);
+  await waitFor(async () => (await job?.getState()) === 'completed', 60_000, 'the send job retried and completed');
+  expect(await record(sendId)).toMatchObject({ status: 'sent' });
+  expect(h.emu.control.counters().sendsByMarker[`oc-${sendId}`]).toBe(1);
+  // Filed: the operation sweep would find the send's follow-up from the store if Redis lost it.
+  const filed = (await buckets.find({ schedule: SEND_CONFIRM_SCHEDULE }).lean()).flatMap((b) => b.ids);
+  expect(filed).toContain(sendId);
 });

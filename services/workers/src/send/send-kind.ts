@@ -30,6 +30,7 @@ import {
   releaseClaim,
   emitOutcome,
   markFailed,
+  fileFollowUp,
   markSent,
   noteWaiting,
   submittedEarlier,
@@ -133,7 +134,10 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
       if (!record) return { done: { skipped: 'missing' } };
       if (TERMINAL.includes(record.status)) {
         await emitOutcome(deps, record); // heals a crash between the status write and the event
-        if (record.status === 'sent' && record.sentItemsStatus === 'pending') await confirmLater(record); // and this one
+        // and these: the follow-up's look (Redis) and its entry on the sweep's schedule (store), both lost if the
+        // filing next to the `sent` write failed or the process died right after that write
+        if (record.status === 'sent' && record.sentItemsStatus === 'pending')
+          await Promise.all([confirmLater(record), fileFollowUp(deps, record)]);
         if (record.status === 'sent' && record.sentItemsStatus === 'seen') await emitConfirmed(deps, record);
         return { done: { status: record.status } };
       }

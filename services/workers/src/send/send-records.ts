@@ -11,6 +11,7 @@ import type { WorkerDeps } from '../worker-deps';
 import { writeActivityLine, writeActivityLineLater, type ActivityLine } from '@outlook-connect/mailbox-runtime';
 import { recordReplyKeys } from './reply-keys';
 import type { SentRecord } from './send-policy';
+import { sendWriteLane } from './write-lane';
 
 // Every write to a Send record is a compare-and-set on its status (or draft id), so two processes holding the same
 // job (a stalled lock) cannot both move it, and a cancel never crosses a send.
@@ -19,6 +20,10 @@ type Deps = Pick<WorkerDeps, 'models' | 'queues' | 'now'>;
 export type SendError = { kind: string; code: string; message: string };
 
 const OPEN = ['queued', 'scheduled', 'sending'] as const;
+
+/** Every write to a Send record goes through the process's lane for its store (write-lane.ts). */
+const inLane = <T>(deps: { models: object }, write: () => PromiseLike<T>): Promise<T> =>
+  sendWriteLane(deps.models).run(async () => write());
 
 /** A line on the connection's timeline, grouped with other lines written at the same time (written when it resolves). */
 export async function activity(
@@ -50,14 +55,16 @@ export async function beginAttempt(
   opts: { claimSubmission?: boolean } = {},
 ): Promise<SendDoc | null> {
   const claim = opts.claimSubmission === true;
-  return deps.models.Send.findOneAndUpdate(
-    claim ? { _id: sendId, status: { $in: OPEN }, submittedAt: null } : { _id: sendId, status: { $in: OPEN } },
-    {
-      $set: claim ? { status: 'sending', submittedAt: new Date(deps.now()) } : { status: 'sending' },
-      $inc: { attempts: 1 },
-    },
-    { returnDocument: 'after' },
-  ).lean<SendDoc>();
+  return inLane(deps, () =>
+    deps.models.Send.findOneAndUpdate(
+      claim ? { _id: sendId, status: { $in: OPEN }, submittedAt: null } : { _id: sendId, status: { $in: OPEN } },
+      {
+        $set: claim ? { status: 'sending', submittedAt: new Date(deps.now()) } : { status: 'sending' },
+        $inc: { attempts: 1 },
+      },
+      { returnDocument: 'after' },
+    ).lean<SendDoc>(),
+  );
 }
 
 /**
@@ -72,16 +79,18 @@ export async function claimAttempt(
 ): Promise<{ before: SendDoc; after: SendDoc } | null> {
   const at = new Date(deps.now());
   const due = { $or: [{ sendAt: null }, { sendAt: { $lte: at } }] };
-  const before = await deps.models.Send.findOneAndUpdate(
-    opts.claimSubmission
-      ? { _id: sendId, status: { $in: OPEN }, submittedAt: null, ...due }
-      : { _id: sendId, status: { $in: OPEN }, ...due },
-    {
-      $set: opts.claimSubmission ? { status: 'sending', submittedAt: at } : { status: 'sending' },
-      $inc: { attempts: 1 },
-    },
-    { returnDocument: 'before' },
-  ).lean<SendDoc>();
+  const before = await inLane(deps, () =>
+    deps.models.Send.findOneAndUpdate(
+      opts.claimSubmission
+        ? { _id: sendId, status: { $in: OPEN }, submittedAt: null, ...due }
+        : { _id: sendId, status: { $in: OPEN }, ...due },
+      {
+        $set: opts.claimSubmission ? { status: 'sending', submittedAt: at } : { status: 'sending' },
+        $inc: { attempts: 1 },
+      },
+      { returnDocument: 'before' },
+    ).lean<SendDoc>(),
+  );
   if (!before) return null;
   const after: SendDoc = {
     ...before,
@@ -94,9 +103,11 @@ export async function claimAttempt(
 
 /** Undoes a `claimAttempt` that turned out early (the connection was not ready): the record is as it was before. */
 export async function releaseClaim(deps: Deps, before: SendDoc): Promise<void> {
-  await deps.models.Send.updateOne(
-    { _id: before._id, status: 'sending', attempts: before.attempts + 1 },
-    { $set: { status: before.status, attempts: before.attempts, submittedAt: before.submittedAt ?? null } },
+  await inLane(deps, () =>
+    deps.models.Send.updateOne(
+      { _id: before._id, status: 'sending', attempts: before.attempts + 1 },
+      { $set: { status: before.status, attempts: before.attempts, submittedAt: before.submittedAt ?? null } },
+    ),
   );
 }
 
@@ -108,12 +119,14 @@ export async function submittedEarlier(deps: Deps, sendId: string): Promise<bool
 
 /** Back to queued while nothing irreversible happened, so a postponed send can still be canceled. */
 export async function backToQueued(deps: Deps, sendId: string, error: SendError | null = null): Promise<void> {
-  await deps.models.Send.updateOne({ _id: sendId, status: 'sending' }, { $set: { status: 'queued', error } });
+  await inLane(deps, () =>
+    deps.models.Send.updateOne({ _id: sendId, status: 'sending' }, { $set: { status: 'queued', error } }),
+  );
 }
 
 /** A waiting send shows why it waits (status unchanged). */
 export async function noteWaiting(deps: Deps, sendId: string, error: SendError): Promise<void> {
-  await deps.models.Send.updateOne({ _id: sendId, status: { $in: OPEN } }, { $set: { error } });
+  await inLane(deps, () => deps.models.Send.updateOne({ _id: sendId, status: { $in: OPEN } }, { $set: { error } }));
 }
 
 export type SubmissionClaim = { claimed: true } | { claimed: false; current: SendDoc | null };
@@ -128,25 +141,29 @@ export async function claimDraftSubmission(
   sendId: string,
   draft: { id: string; internetMessageId: string | null; conversationId: string | null },
 ): Promise<SubmissionClaim> {
-  const won = await deps.models.Send.findOneAndUpdate(
-    { _id: sendId, status: 'sending', submittedAt: null, draftId: { $in: [null, draft.id] } },
-    {
-      $set: {
-        draftId: draft.id,
-        submittedAt: new Date(deps.now()),
-        internetMessageId: draft.internetMessageId,
-        conversationId: draft.conversationId,
+  const won = await inLane(deps, () =>
+    deps.models.Send.findOneAndUpdate(
+      { _id: sendId, status: 'sending', submittedAt: null, draftId: { $in: [null, draft.id] } },
+      {
+        $set: {
+          draftId: draft.id,
+          submittedAt: new Date(deps.now()),
+          internetMessageId: draft.internetMessageId,
+          conversationId: draft.conversationId,
+        },
       },
-    },
-    { returnDocument: 'after' },
-  ).lean<SendDoc>();
+      { returnDocument: 'after' },
+    ).lean<SendDoc>(),
+  );
   if (won) return { claimed: true };
   return { claimed: false, current: await deps.models.Send.findById(sendId).lean<SendDoc>() };
 }
 
 /** Graph certainly refused the submission: a later attempt may submit again. */
 export async function releaseSubmission(deps: Deps, sendId: string): Promise<void> {
-  await deps.models.Send.updateOne({ _id: sendId, status: 'sending' }, { $set: { submittedAt: null } });
+  await inLane(deps, () =>
+    deps.models.Send.updateOne({ _id: sendId, status: 'sending' }, { $set: { submittedAt: null } }),
+  );
 }
 
 /** The send's uploaded files leave the store once it is finished; a send naming none has none (claimAttachments). */
@@ -221,18 +238,18 @@ export async function markSent(
     detail: { sendId, recipients: recipientCount(send) },
   });
   const [sent] = await Promise.all([
-    deps.models.Send.findOneAndUpdate(
-      { _id: sendId, status: { $in: OPEN } },
-      { $set: { status: 'sent', sentAt: now, error: null, ...ids, sentItemsSeenAt: seenAt } },
-      { returnDocument: 'after' },
-    ).lean<SendDoc>(),
+    inLane(deps, () =>
+      deps.models.Send.findOneAndUpdate(
+        { _id: sendId, status: { $in: OPEN } },
+        { $set: { status: 'sent', sentAt: now, error: null, ...ids, sentItemsSeenAt: seenAt } },
+        { returnDocument: 'after' },
+      ).lean<SendDoc>(),
+    ),
     // The reply keys of its ids (a grouped upsert; none for sendMail, which has none): a hint, true or not whatever
     // the write finds, and filed again by a retry.
     recordReplyKeys(deps.models, { _id: sendId, connectionId: send.connectionId, ...ids }),
     // A copy still to be seen in Sent Items: the operation sweep's entry for its follow-up (grouped, like the line).
-    ids.sentItemsStatus === 'pending'
-      ? fileOnSchedule(deps.models, SEND_CONFIRM_SCHEDULE, sendId, now.getTime(), now.getTime())
-      : undefined,
+    ids.sentItemsStatus === 'pending' ? fileFollowUp(deps, { _id: sendId, sentAt: now }) : undefined,
   ]);
   if (!sent) {
     // A retry after this very write went through (the event failed): the event must still go out.
@@ -249,15 +266,28 @@ export async function markSent(
   return sent;
 }
 
+/**
+ * Files a sent send whose copy is still to be seen on the `send-confirm` schedule (the operation sweep's entry for its
+ * follow-up), at its `sentAt`. With markSent's compare-and-set, and again by the next run of its job when that finds
+ * the record `sent` and `pending` (the filing failed, or the process died, after the compare-and-set went through):
+ * filing twice is one entry.
+ */
+export async function fileFollowUp(deps: Deps, send: Pick<SendDoc, '_id' | 'sentAt'>): Promise<void> {
+  const nowMs = deps.now();
+  await fileOnSchedule(deps.models, SEND_CONFIRM_SCHEDULE, send._id, send.sentAt?.getTime() ?? nowMs, nowMs);
+}
+
 const recipientCount = (send: SendDoc) =>
   send.message.to.length + (send.message.cc?.length ?? 0) + (send.message.bcc?.length ?? 0);
 
 export async function markFailed(deps: Deps, sendId: string, error: SendError): Promise<SendDoc | null> {
-  const failed = await deps.models.Send.findOneAndUpdate(
-    { _id: sendId, status: { $in: OPEN } },
-    { $set: { status: 'failed', failedAt: new Date(deps.now()), error } },
-    { returnDocument: 'after' },
-  ).lean<SendDoc>();
+  const failed = await inLane(deps, () =>
+    deps.models.Send.findOneAndUpdate(
+      { _id: sendId, status: { $in: OPEN } },
+      { $set: { status: 'failed', failedAt: new Date(deps.now()), error } },
+      { returnDocument: 'after' },
+    ).lean<SendDoc>(),
+  );
   if (!failed) return null;
   await removeUploadedFiles(deps, failed);
   await activity(deps, failed, 'send_failed', { code: error.code, kind: error.kind });
@@ -273,20 +303,22 @@ export async function markSeenInSentItems(
   send: Pick<SendDoc, '_id' | 'internetMessageId' | 'conversationId'>,
   copy: SentItemsCopy,
 ): Promise<SendDoc | null> {
-  return deps.models.Send.findOneAndUpdate(
-    { _id: send._id, status: 'sent', sentItemsStatus: 'pending' },
-    {
-      $set: {
-        sentItemsStatus: 'seen',
-        sentItemsSeenAt: new Date(deps.now()),
-        sentMessageId: copy.id,
-        internetMessageId: copy.internetMessageId ?? send.internetMessageId,
-        conversationId: copy.conversationId ?? send.conversationId,
+  return inLane(deps, () =>
+    deps.models.Send.findOneAndUpdate(
+      { _id: send._id, status: 'sent', sentItemsStatus: 'pending' },
+      {
+        $set: {
+          sentItemsStatus: 'seen',
+          sentItemsSeenAt: new Date(deps.now()),
+          sentMessageId: copy.id,
+          internetMessageId: copy.internetMessageId ?? send.internetMessageId,
+          conversationId: copy.conversationId ?? send.conversationId,
+        },
+        $inc: { sentItemsChecks: 1 },
       },
-      $inc: { sentItemsChecks: 1 },
-    },
-    { returnDocument: 'after' },
-  ).lean<SendDoc>();
+      { returnDocument: 'after' },
+    ).lean<SendDoc>(),
+  );
 }
 
 /** One more look found nothing; `giveUp`: the bound is reached and the record says so (the send stays sent). */
@@ -295,9 +327,11 @@ export async function markNotSeenYet(
   sendId: string,
   giveUp: boolean,
 ): Promise<void> {
-  await deps.models.Send.updateOne(
-    { _id: sendId, status: 'sent', sentItemsStatus: 'pending' },
-    { $inc: { sentItemsChecks: 1 }, ...(giveUp ? { $set: { sentItemsStatus: 'not_seen' } } : {}) },
+  await inLane(deps, () =>
+    deps.models.Send.updateOne(
+      { _id: sendId, status: 'sent', sentItemsStatus: 'pending' },
+      { $inc: { sentItemsChecks: 1 }, ...(giveUp ? { $set: { sentItemsStatus: 'not_seen' } } : {}) },
+    ),
   );
 }
 
