@@ -286,10 +286,10 @@ describe('inbox sync', () => {
     expect(rows).toHaveLength(5);
     expect(new Set(rows.map((r) => r.graphId))).toEqual(new Set(inboxIds(email)));
     expect(rows.every((r) => r.syncGeneration === 1)).toBe(true);
-    const events = (await eventsQueue().getJobs(['waiting', 'delayed', 'completed', 'active'])).filter(
-      (j) => j.data.connectionId === conn._id,
+    const events = (await eventsOnQueue(eventsQueue(), ['waiting', 'delayed', 'completed', 'active'])).filter(
+      (e) => e.connectionId === conn._id,
     );
-    expect(events.map((j) => j.data.data.subject).sort()).toEqual(['Arrived 1', 'Arrived 2']);
+    expect(events.map((e) => (e.data as { subject: string }).subject).sort()).toEqual(['Arrived 1', 'Arrived 2']);
     expect((await connection(conn._id)).sync).toMatchObject({
       generation: 1,
       pendingGeneration: null,
