@@ -13,6 +13,15 @@ export interface QueueSpec<S extends z.ZodType = z.ZodType> {
   /** Completed jobs kept (count/age in seconds) for dashboards; failed ones longer, for operators. */
   removeOnComplete: { count: number; age: number };
   removeOnFail: { count: number; age: number };
+  /**
+   * Which of these defaults each job stores in its Redis hash: all of them, or only `attempts` (BullMQ stores that
+   * field in every job anyway). With 'attempts', the worker applies the backoff and the retention from this catalog,
+   * so a small job's hash stays listpack-encoded in Redis (every value within `hash-max-listpack-value`, 64 bytes):
+   * for queues that hold a job per connection.
+   */
+  storedJobOptions?: 'all' | 'attempts';
+  /** Entries kept in the queue's BullMQ events stream (BullMQ's default: 10,000); nothing of ours reads it. */
+  eventsMaxLen?: number;
   /** Who consumes it: our workers, or the CRM (events). */
   consumer: 'workers' | 'crm';
   description: string;
@@ -94,6 +103,11 @@ export const catalog = {
     // A sync job ends after its run whenever the next sync is more than a sweep interval away; kept, a completed job
     // would swallow the sweep's next add under the same id (and hold Redis memory per connection): removed at once.
     removeOnComplete: { count: 0, age: 0 },
+    // Redis holds a sync job for every connection due within the sweep's horizon: each job's hash carries only its id,
+    // delay and attempts (a listpack of about 330 bytes instead of an 835-byte hashtable), and two events per hand-out
+    // would otherwise keep up to 10,000 stream entries.
+    storedJobOptions: 'attempts',
+    eventsMaxLen: 1_000,
     consumer: 'workers',
     description: "Pulls a mailbox's Inbox delta into the store",
   },

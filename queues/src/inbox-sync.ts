@@ -7,8 +7,15 @@ import { jobOptionsFor, validatePayload, type QueueClient } from './queue-client
 // connection's next sync is due (the store's schedule says when); a run whose next sync is further away than one sweep
 // interval ends its job, and one due sooner re-delays it.
 
+const CONNECTION_ID_PREFIX = 'conn_';
+
+/**
+ * The connection id's 24 hex digits: the job's stored options (its id, delay and attempts) then fit in 64 bytes, so
+ * its hash stays listpack-encoded in Redis (catalog: storedJobOptions). The queue holds only sync jobs, so the hex is
+ * unique in it; BullMQ refuses ids that read as integers, which 24 digits never do (they print in exponent form).
+ */
 export function inboxSyncJobId(connectionId: string): string {
-  return `inbox-sync-${connectionId}`;
+  return connectionId.startsWith(CONNECTION_ID_PREFIX) ? connectionId.slice(CONNECTION_ID_PREFIX.length) : connectionId;
 }
 
 export type ScheduleOutcome = 'added' | 'exists';

@@ -1,6 +1,6 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { RedisConnection } from './redis';
-import { catalog, type Payload, type QueueName } from './catalog';
+import { catalog, type Payload, type QueueName, type QueueSpec } from './catalog';
 import { createEventCarrier, eventSchema, type EventName, type ProductEvent } from './events';
 import { clusterSafePrefix } from './prefix';
 
@@ -25,8 +25,10 @@ export function validatePayload<Q extends QueueName>(queue: Q, payload: unknown)
   return result.data as Payload<Q>;
 }
 
+/** The catalog's defaults a job of this queue stores (see `storedJobOptions`; the worker applies the rest). */
 export function jobOptionsFor(queue: QueueName): JobsOptions {
-  const spec = catalog[queue];
+  const spec: QueueSpec = catalog[queue];
+  if (spec.storedJobOptions === 'attempts') return { attempts: spec.attempts };
   return {
     attempts: spec.attempts,
     backoff: spec.backoff,
@@ -90,7 +92,13 @@ export function createQueueClient(opts: { connection: RedisConnection; prefix: s
   const queue = (name: QueueName): Queue => {
     let q = queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: opts.connection, prefix, defaultJobOptions: jobOptionsFor(name) });
+      const eventsMaxLen = (catalog[name] as QueueSpec).eventsMaxLen;
+      q = new Queue(name, {
+        connection: opts.connection,
+        prefix,
+        defaultJobOptions: jobOptionsFor(name),
+        ...(eventsMaxLen ? { streams: { events: { maxLen: eventsMaxLen } } } : {}),
+      });
       queues.set(name, q);
     }
     return q;

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { testIsolation } from '@outlook-connect/shared/testing';
 import { emitEvent, eventId, eventsOnQueue, findEvent, type EventGroup } from './events';
 import { handOutInboxSyncs, inboxSyncJobId } from './inbox-sync';
+import { catalog } from './catalog';
 import { createQueueClient, validatePayload } from './queue-client';
 import { createRedis, deleteKeysMatching, scanKeys } from './redis';
 import { redisKeys } from './redis-keys';
@@ -115,6 +116,39 @@ describe('queues on a real Redis', () => {
     expect(await queue.getJob(inboxSyncJobId(id))).toBeUndefined();
     expect(await handOutInboxSyncs(client, [{ connectionId: id, delayMs: 0, overdue: false }])).toBe(0);
     expect(await queue.getJobState(inboxSyncJobId(id))).toBe('waiting');
+  });
+
+  it("keeps a handed-out sync job's hash a listpack, yet retries it with the catalog's backoff", async () => {
+    const id = 'conn_e00000000000000000000001';
+    const queue = client.queue('inbox-sync');
+    await handOutInboxSyncs(client, [{ connectionId: id, delayMs: 29_999, overdue: false }]);
+    const key = queue.toKey(inboxSyncJobId(id));
+    // Every value within hash-max-listpack-value (64 bytes): the job stores its id, delay and attempts, nothing more.
+    expect(await producerRedis.object('ENCODING', key)).toBe('listpack');
+    const stored = JSON.parse((await producerRedis.hget(key, 'opts'))!) as Record<string, unknown>;
+    expect(stored).toEqual({ jobId: inboxSyncJobId(id), delay: 29_999, attempts: catalog['inbox-sync'].attempts });
+
+    await (await queue.getJob(inboxSyncJobId(id)))!.promote();
+    const workers = startWorkers({
+      registrations: [
+        handlerFor('inbox-sync', async () => {
+          throw new Error('Graph down');
+        }),
+      ],
+      served: ['inbox-sync'],
+      connection: workerRedis,
+      prefix: iso.queuePrefix,
+      logger,
+    });
+    for (let i = 0; i < 100 && !(await queue.getJob(inboxSyncJobId(id)))?.attemptsMade; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await workers.close();
+    // Without a backoff BullMQ would retry at once; the catalog's (exponential, 10 s) puts the retry 10 s out.
+    const retried = await queue.getJob(inboxSyncJobId(id));
+    expect(retried?.attemptsMade).toBe(1);
+    expect(await queue.getJobState(inboxSyncJobId(id))).toBe('delayed');
+    expect(retried?.delay).toBe(catalog['inbox-sync'].backoff.delay);
+    await queue.remove(inboxSyncJobId(id));
   });
 
   it('carries the events emitted while a group is being added in the next job, in order; emitted twice, an event is carried twice', async () => {

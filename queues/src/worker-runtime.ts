@@ -1,7 +1,7 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job, type JobJson, type WorkerOptions } from 'bullmq';
 import type { RedisConnection } from './redis';
 import type { Logger } from 'pino';
-import { catalog, workerQueueNames, type Payload, type QueueName } from './catalog';
+import { catalog, workerQueueNames, type Payload, type QueueName, type QueueSpec } from './catalog';
 import { InvalidPayloadError, validatePayload } from './queue-client';
 import { clusterSafePrefix } from './prefix';
 
@@ -76,6 +76,27 @@ export function jobLogBindings(
   };
 }
 
+/**
+ * A worker that applies its queue's catalog defaults to jobs that do not store them (`storedJobOptions`): the
+ * backoff, to each job as it is read (BullMQ reads it from the job on a failure), and the retention, as the worker's
+ * own removeOnComplete/removeOnFail (BullMQ's fallback for a job without them).
+ */
+class CatalogWorker extends Worker {
+  private readonly spec: QueueSpec;
+
+  constructor(queue: QueueName, processor: ConstructorParameters<typeof Worker>[1], opts: WorkerOptions) {
+    const spec: QueueSpec = catalog[queue];
+    super(queue, processor, { ...opts, removeOnComplete: spec.removeOnComplete, removeOnFail: spec.removeOnFail });
+    this.spec = spec;
+  }
+
+  protected override createJob(data: JobJson, jobId: string): Job {
+    const job = super.createJob(data, jobId);
+    job.opts.backoff ??= { ...this.spec.backoff };
+    return job;
+  }
+}
+
 export interface WorkersOptions {
   registrations: HandlerRegistration[];
   served?: readonly QueueName[];
@@ -96,7 +117,7 @@ export function startWorkers(opts: WorkersOptions): RunningWorkers {
   checkHandlers(opts.registrations, opts.served);
   const prefix = clusterSafePrefix(opts.prefix);
   const workers = opts.registrations.map((reg) => {
-    const worker = new Worker(
+    const worker = new CatalogWorker(
       reg.queue,
       async (job: Job, token?: string, signal?: AbortSignal) => {
         const log = opts.logger.child(jobLogBindings(reg.queue, job));

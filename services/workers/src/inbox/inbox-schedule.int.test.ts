@@ -188,4 +188,16 @@ describe('inbox polling', () => {
     expect(job?.opts.delay).toBeGreaterThanOrEqual(horizon / 2 - 1);
     expect(job?.opts.delay).toBeLessThanOrEqual(horizon / 2 + 1);
   });
+  it("a job under the former id convention runs once and hands its next sync to the connection's one job id", async () => {
+    const { connection } = await h.connect('read_only', 'formerid');
+    await h.deps.queues.queue('inbox-sync').obliterate({ force: true });
+    const former = `inbox-sync-${connection._id}`;
+    await h.deps.queues.enqueue('inbox-sync', { connectionId: connection._id }, { jobId: former });
+    h.startWorker();
+    await until('the former job ended', async () => !(await h.deps.queues.queue('inbox-sync').getJob(former)));
+    const job = await until('the job under its id', () => syncJob(connection._id));
+    await h.stopWorker();
+    expect(job.data).toEqual({ connectionId: connection._id });
+    expect(await h.deps.queues.queue('inbox-sync').getJob(former)).toBeUndefined();
+  });
 });

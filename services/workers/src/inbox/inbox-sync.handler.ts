@@ -1,4 +1,4 @@
-import { handlerFor, postpone } from '@outlook-connect/queues';
+import { handlerFor, inboxSyncJobId, postpone, scheduleInboxSync } from '@outlook-connect/queues';
 import type { WorkerDeps } from '../worker-deps';
 import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
 import { keepsSyncJob } from './poll-schedule';
@@ -35,8 +35,15 @@ export const inboxSyncRegistration = (deps: InboxDeps) => {
       // A requested full resync happens once, not on every later poll of this long-lived job.
       if (payload.full && outcome.kind === 'synced') await ctx.job.updateData({ connectionId: payload.connectionId });
       ctx.log.debug({ outcome: outcome.kind, atMs: outcome.atMs }, 'inbox sync run done');
-      if (outcome.kind === 'busy' || keepsSyncJob(policy, outcome.atMs, deps.now()))
+      if (outcome.kind === 'busy' || keepsSyncJob(policy, outcome.atMs, deps.now())) {
+        // A job under the former id convention (`inbox-sync-conn_…`, before an upgrade) hands its next run to the
+        // connection's one job id instead of keeping a second job for the mailbox.
+        if (ctx.job.id !== inboxSyncJobId(payload.connectionId)) {
+          await scheduleInboxSync(deps.queues, payload.connectionId, outcome.atMs - deps.now());
+          return { nextSyncAt: outcome.atMs };
+        }
         throw await postpone(ctx, outcome.atMs);
+      }
       return { nextSyncAt: outcome.atMs };
     },
     5,
