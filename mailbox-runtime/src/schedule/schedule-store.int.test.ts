@@ -107,7 +107,7 @@ it('files a due time already past in the current minute, where the sweep still r
   expect(read.map((b) => [b.minute, b.ids])).toEqual([[M + 30, ['late']]]);
 });
 
-it('files by slots narrower than a minute, and deletes an emptied bucket whole, even one a move lands in', async () => {
+it('files by slots narrower than a minute, and deletes an emptied bucket but not one a move lands in', async () => {
   const SLOT = 5_000;
   const S = (M * BUCKET_MS) / SLOT; // a slot index
   const now = S * SLOT;
