@@ -74,8 +74,19 @@ export async function applyScheduleChanges(
     changes.notBefore,
     changes.slotMs,
   );
-  for (const [_id, ids] of changes.pulls)
+  // An entry moved into the bucket it is pulled from stays: in one unordered bulkWrite the pull could land after the
+  // move and take it out (push.int.test.ts lost a subscription's recheck that way).
+  const movedInto = new Map(
+    [...groupByBucket(schedule, changes.moves, changes.notBefore, changes.slotMs)].map(([_id, g]) => [
+      _id,
+      new Set(g.ids),
+    ]),
+  );
+  for (const [_id, pulled] of changes.pulls) {
+    const staying = movedInto.get(_id);
+    const ids = staying ? pulled.filter((id) => !staying.has(id)) : pulled;
     if (ids.length) ops.push({ updateOne: { filter: { _id }, update: { $pullAll: { ids } } } });
+  }
   if (ops.length) await models.ScheduleBucket.bulkWrite(ops, { ordered: false });
   if (changes.emptied.length)
     await models.ScheduleBucket.deleteMany({ _id: { $in: changes.emptied }, ids: { $size: 0 } });
