@@ -8,6 +8,8 @@ const roots = [
   '<rootDir>/test',
   '<rootDir>/bench',
 ];
+// jest-environment-node that names a test file which left a socket, server or timer open.
+const testEnvironment = '<rootDir>/test/stack/src/handle-check-environment.ts';
 const testPathIgnorePatterns = ['/node_modules/', '/.local/'];
 // ESM-only packages jest (on Node 20) cannot require: compiled to CommonJS by @swc/jest like our own files.
 const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|cookie)/)'];
@@ -16,6 +18,9 @@ const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|cookie)/
 module.exports = {
   // Jest reads testTimeout only here, not per project; integration tests drive real servers.
   testTimeout: 60000,
+  // On 2 cores jest runs in band: one file's leaked socket or timer would keep it from exiting after every test
+  // passed, and CI would wait out its budget. The test environment below names the file that leaked; this exits.
+  forceExit: true,
   projects: [
     {
       displayName: 'unit',
@@ -26,7 +31,7 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       testRegex: undefined,
       modulePathIgnorePatterns: ['\\.int\\.test\\.ts$'],
-      testEnvironment: 'node',
+      testEnvironment,
     },
     {
       displayName: 'integration',
@@ -35,7 +40,7 @@ module.exports = {
       transformIgnorePatterns,
       testPathIgnorePatterns,
       testMatch: ['**/*.int.test.ts'],
-      testEnvironment: 'node',
+      testEnvironment,
       globalSetup: '<rootDir>/test/stack/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/test/stack/src/jest-global-teardown.ts',
     },
