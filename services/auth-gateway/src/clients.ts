@@ -77,9 +77,12 @@ export async function createGatewayDeps(env: GatewayEnv, opts: CreateGatewayDeps
 }
 
 /** Shutdown order: queues (producers), then Redis, then the store; the HTTP server is closed before this. */
+// Each client is closed even when one before it fails to (Redis gone at shutdown): a client left open keeps
+// reconnecting and the process from exiting.
 export async function closeGatewayDeps(deps: GatewayDeps): Promise<void> {
   deps.dependencies.close();
-  await deps.queues.close();
+  const closing = await Promise.allSettled([deps.queues.close()]);
   await deps.redis.quit().catch(() => deps.redis.disconnect());
   await deps.store.close();
+  for (const c of closing) if (c.status === 'rejected') throw c.reason;
 }

@@ -144,7 +144,9 @@ describe('push: Graph change notifications end to end', () => {
       const s = live(await subscription());
       return s && s.subscriptionId !== old.subscriptionId ? s : null;
     });
-    expect(fresh.pending).toBeNull();
+    // The removal is handled (no recreate left). A 1-minute subscription is inside Graph's "about to expire" hour
+    // from its start, so the emulator may already have asked for a reauthorize: that is the renewal it wants.
+    expect(fresh.pending).not.toBe('recreate');
     const graphId = deliver('after removal');
     await until('message.received through the new subscription', () => arrived(graphId), 20_000);
   });

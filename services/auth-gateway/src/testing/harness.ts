@@ -71,15 +71,19 @@ export async function startGatewayHarness(
     auth: { authorization: `Bearer ${apiKey}` },
     baseUrl,
     async close() {
-      await app.close();
-      await Promise.all(
-        ['token-refresh', 'inbox-sync', 'send', 'calendar', 'events', 'app-recovery', 'webhook-delivery'].map((q) =>
-          deps.queues.queue(q as 'events').obliterate({ force: true }),
-        ),
-      );
-      await deps.store.dropDatabase();
-      await closeGatewayDeps(deps);
-      await emulator.close();
+      // The clients and the emulator are closed also when the cleanup before them fails (a test that restarted
+      // Redis or the store): left open, their reconnect timers and the emulator's server keep jest from exiting.
+      try {
+        await app.close();
+        await Promise.all(
+          ['token-refresh', 'inbox-sync', 'send', 'calendar', 'events', 'app-recovery', 'webhook-delivery'].map((q) =>
+            deps.queues.queue(q as 'events').obliterate({ force: true }),
+          ),
+        );
+        await deps.store.dropDatabase();
+      } finally {
+        await closeGatewayDeps(deps).finally(() => emulator.close());
+      }
     },
   };
 }
