@@ -1,4 +1,13 @@
-import { jobDurationSeconds, newCompletions, percentile, refreshClassOf, START_WATERMARK, syncLag } from './compute';
+import {
+  jobDurationSeconds,
+  newCompletions,
+  percentile,
+  refreshClassOf,
+  runsFromEvents,
+  START_WATERMARK,
+  streamIdMs,
+  syncLag,
+} from './compute';
 
 describe('percentile', () => {
   it('uses the nearest rank', () => {
@@ -91,5 +100,61 @@ describe('refresh outcome class', () => {
     expect(refreshClassOf('app_credentials')).toBe('app_credentials');
     expect(refreshClassOf('conn_123')).toBe('other');
     expect(refreshClassOf(undefined)).toBe('other');
+  });
+});
+
+describe('runs from a queue events stream', () => {
+  const ev = (ms: number, event: string, jobId?: string, seq = 0) => ({ id: `${ms}-${seq}`, event, jobId });
+
+  it('pairs each completed with its active, once, and carries open runs to the next read', () => {
+    const open = new Map<string, number>();
+    expect(
+      runsFromEvents(
+        [ev(1000, 'added', 'a'), ev(1200, 'active', 'a'), ev(1300, 'active', 'b'), ev(1450, 'completed', 'a')],
+        open,
+        100,
+      ),
+    ).toEqual([0.25]);
+    expect([...open.keys()]).toEqual(['b']);
+    expect(runsFromEvents([ev(2300, 'completed', 'b', 1), ev(2400, 'completed', 'a')], open, 100)).toEqual([1]);
+    expect(open.size).toBe(0);
+  });
+
+  it('times a retried job from its last start, and a failed run gives no figure', () => {
+    const open = new Map<string, number>();
+    const events = [
+      ev(1000, 'active', 'a'),
+      ev(1100, 'failed', 'a'),
+      ev(5000, 'active', 'a'),
+      ev(5050, 'completed', 'a'),
+      ev(6000, 'active', 'c'),
+      ev(6100, 'failed', 'c'),
+    ];
+    expect(runsFromEvents(events, open, 100)).toEqual([0.05]);
+    expect(open.size).toBe(0);
+  });
+
+  it('skips completions whose start it never saw, and entries without a job id or a stream id', () => {
+    const open = new Map<string, number>();
+    expect(
+      runsFromEvents(
+        [ev(1000, 'completed', 'x'), ev(1000, 'active'), { id: 'bad', event: 'active', jobId: 'y' }],
+        open,
+        10,
+      ),
+    ).toEqual([]);
+    expect(open.size).toBe(0);
+  });
+
+  it('holds at most maxOpen open runs, dropping the oldest', () => {
+    const open = new Map<string, number>();
+    runsFromEvents([ev(1, 'active', 'a'), ev(2, 'active', 'b'), ev(3, 'active', 'c')], open, 2);
+    expect([...open.keys()]).toEqual(['b', 'c']);
+    expect(runsFromEvents([ev(10, 'completed', 'a'), ev(12, 'completed', 'b')], open, 2)).toEqual([0.01]);
+  });
+
+  it('reads the millisecond part of a stream id', () => {
+    expect(streamIdMs('1700000000123-4')).toBe(1700000000123);
+    expect(streamIdMs('nope')).toBeNull();
   });
 });

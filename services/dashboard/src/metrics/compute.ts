@@ -75,3 +75,41 @@ export type RefreshClass = (typeof FAILURE_KINDS)[number] | 'other';
 export function refreshClassOf(kind: unknown): RefreshClass {
   return (FAILURE_KINDS as readonly unknown[]).includes(kind) ? (kind as RefreshClass) : 'other';
 }
+
+/** One entry of a BullMQ queue's events stream: its id ("<ms>-<seq>", Redis time) and the fields used here. */
+export interface QueueEvent {
+  id: string;
+  event: string;
+  jobId: string | undefined;
+}
+
+/** The millisecond part of a stream id, or null when it is not one. */
+export function streamIdMs(id: string): number | null {
+  const ms = Number(id.split('-')[0]);
+  return Number.isFinite(ms) && id.includes('-') ? ms : null;
+}
+
+/**
+ * Run times (seconds) of jobs a queue does not keep once completed (inbox-sync), from its events stream: each
+ * 'completed' is paired with the latest 'active' of the same job before it (a retried job ran again). `open` holds the
+ * jobs seen active and not yet completed, across reads, at most `maxOpen` (the oldest go first); a 'failed' closes
+ * its run without a figure, like the completed-set histogram, which observes completed jobs only.
+ */
+export function runsFromEvents(events: readonly QueueEvent[], open: Map<string, number>, maxOpen: number): number[] {
+  const runs: number[] = [];
+  for (const e of events) {
+    if (!e.jobId) continue;
+    const at = streamIdMs(e.id);
+    if (at === null) continue;
+    if (e.event === 'active') {
+      open.delete(e.jobId);
+      open.set(e.jobId, at);
+      while (open.size > maxOpen) open.delete(open.keys().next().value!);
+    } else if (e.event === 'completed' || e.event === 'failed') {
+      const started = open.get(e.jobId);
+      open.delete(e.jobId);
+      if (e.event === 'completed' && started !== undefined && at >= started) runs.push((at - started) / 1000);
+    }
+  }
+  return runs;
+}

@@ -83,8 +83,7 @@ describe('/metrics', () => {
     ]);
 
     // Queue side: two token-refresh jobs waiting, one delayed send, one failed calendar job. (The durations come from a
-    // queue's completed set: inbox-sync jobs are removed when they complete, so Redis holds no job per polled
-    // connection between its syncs; their runs show in the store's sync lag instead.)
+    // queue's completed set; inbox-sync jobs are removed when they complete, so theirs come from the events stream.)
     await t.client.enqueue('token-refresh', { connectionId: a._id, reason: 'scheduled' });
     await t.client.enqueue('token-refresh', { connectionId: a._id, reason: 'on_demand' });
     await t.client.enqueue('send', { sendId: newId('send') }, { delay: 3_600_000 });
@@ -138,6 +137,31 @@ describe('/metrics', () => {
     ).toBeLessThanOrEqual(2);
     expect(after.m.get('outlook_connect_job_duration_seconds_bucket{le="+Inf",queue="token-refresh"}')).toBe(2);
 
+    // An inbox sync is removed once it completes (no completed set to read): its run is timed from the events stream.
+    expect(after.m.get('outlook_connect_job_duration_seconds_count{queue="inbox-sync"}')).toBe(0);
+    await t.client.enqueue('inbox-sync', { connectionId: a._id });
+    const syncConnection = createRedis(t.iso.redisUrl, 'worker');
+    const syncWorker = new Worker('inbox-sync', async () => new Promise((r) => setTimeout(r, 300)), {
+      connection: syncConnection,
+      prefix: t.client.prefix,
+      removeOnComplete: { count: 0 },
+    });
+    await waitFor(
+      async () =>
+        (await t.client.queue('inbox-sync').count()) === 0 &&
+        (await t.client.queue('inbox-sync').getActiveCount()) === 0,
+      15_000,
+      'the inbox-sync job completing',
+    );
+    await syncWorker.close();
+    syncConnection.disconnect();
+    const synced = await scrape();
+    expect(await t.client.queue('inbox-sync').getCompletedCount()).toBe(0);
+    expect(synced.m.get('outlook_connect_job_duration_seconds_count{queue="inbox-sync"}')).toBe(1);
+    expect(synced.m.get('outlook_connect_job_duration_seconds_sum{queue="inbox-sync"}')).toBeGreaterThanOrEqual(0.3);
+    expect(synced.m.get('outlook_connect_job_duration_seconds_bucket{le="0.25",queue="inbox-sync"}')).toBe(0);
+    expect(synced.m.get('outlook_connect_job_duration_seconds_bucket{le="+Inf",queue="inbox-sync"}')).toBe(1);
+
     // More sends and a refresh later: the numbers move again; completed jobs are not counted twice.
     await t.models.Send.create([sendDoc(a._id, 'sent'), sendDoc(a._id, 'sent')]);
     await t.models.Send.updateOne({ connectionId: a._id, status: 'queued' }, { $set: { status: 'sent' } });
@@ -150,5 +174,6 @@ describe('/metrics', () => {
     expect(last.m.get('outlook_connect_connections{status="needs_reconnect"}')).toBe(2);
     expect(last.m.get('outlook_connect_inbox_syncing_connections')).toBe(1);
     expect(last.m.get('outlook_connect_job_duration_seconds_count{queue="token-refresh"}')).toBe(2);
+    expect(last.m.get('outlook_connect_job_duration_seconds_count{queue="inbox-sync"}')).toBe(1);
   });
 });

@@ -1,8 +1,16 @@
 import type { Queue } from 'bullmq';
 import type { RedisConnection } from '@outlook-connect/queues';
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import { queueNames, type QueueName } from '@outlook-connect/queues';
-import { jobDurationSeconds, newCompletions, START_WATERMARK, type Completion, type Watermark } from './compute';
+import { catalog, queueNames, type QueueName } from '@outlook-connect/queues';
+import {
+  jobDurationSeconds,
+  newCompletions,
+  runsFromEvents,
+  START_WATERMARK,
+  type Completion,
+  type QueueEvent,
+  type Watermark,
+} from './compute';
 
 export interface QueueMetricsOptions {
   registry: Registry;
@@ -22,6 +30,10 @@ const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
  * QueueEvents because it needs no long-lived subscription, costs nothing between scrapes and cannot miss events
  * while the dashboard restarts; the trade-off is that more than `durationSample` completions between two scrapes
  * are sampled (the newest are kept), which the help text says.
+ *
+ * A queue that keeps no completed job (inbox-sync: Redis holds no job per polled connection between its syncs) is
+ * timed from its events stream instead: 'active' to 'completed' of each job, read from where the previous scrape
+ * stopped (the newest entries when more came; the stream is capped by the catalog's eventsMaxLen).
  */
 export function registerQueueMetrics(opts: QueueMetricsOptions): void {
   const { registry, queue, redis } = opts;
@@ -53,15 +65,25 @@ export function registerQueueMetrics(opts: QueueMetricsOptions): void {
   });
 
   const marks = new Map<QueueName, Watermark>();
+  const streams = new Map<QueueName, { lastId: string; open: Map<string, number> }>();
   const histogram = new Histogram({
     name: 'outlook_connect_job_duration_seconds',
-    help: `Run time (processedOn -> finishedOn) of completed jobs per queue; each job observed once, at most ${opts.durationSample} per queue per scrape`,
+    help: `Run time (processedOn -> finishedOn; active -> completed in the events stream for inbox-sync, which keeps no completed job) of completed jobs per queue; each job observed once, at most ${opts.durationSample} per queue per scrape`,
     labelNames: ['queue'],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [registry],
     async collect() {
       for (const name of queueNames) {
         const q = queue(name);
+        if (catalog[name].removeOnComplete.count === 0) {
+          const read = streams.get(name) ?? { lastId: '0', open: new Map<string, number>() };
+          const events = await newestEvents(redis, q, read.lastId, opts.durationSample * EVENTS_PER_RUN);
+          if (events.length > 0) read.lastId = events[events.length - 1]!.id;
+          streams.set(name, read);
+          for (const seconds of runsFromEvents(events, read.open, opts.durationSample * 4))
+            this.observe({ queue: name }, seconds);
+          continue;
+        }
         const mark = marks.get(name) ?? START_WATERMARK;
         const entries = await newestCompletions(redis, q, mark.at, opts.durationSample);
         const { fresh, next } = newCompletions(entries, mark);
@@ -72,6 +94,21 @@ export function registerQueueMetrics(opts: QueueMetricsOptions): void {
   });
   // Every queue's series exists from the first scrape, so rate() has a zero to start from.
   for (const name of queueNames) histogram.zero({ queue: name });
+}
+
+// A sync job's entries in its queue's events stream per run: added or delayed, waiting, active, completed, removed.
+const EVENTS_PER_RUN = 6;
+
+/** The newest entries of a queue's events stream after `afterId`, oldest first. */
+async function newestEvents(redis: RedisConnection, q: Queue, afterId: string, limit: number): Promise<QueueEvent[]> {
+  const entries = (await redis.xrevrange(q.keys.events!, '+', `(${afterId}`, 'COUNT', limit)) as Array<
+    [string, string[]]
+  >;
+  return entries.reverse().map(([id, fields]) => {
+    const f = new Map<string, string>();
+    for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+    return { id, event: f.get('event') ?? '', jobId: f.get('jobId') };
+  });
 }
 
 async function newestCompletions(
