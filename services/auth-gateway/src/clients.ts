@@ -81,8 +81,10 @@ export async function createGatewayDeps(env: GatewayEnv, opts: CreateGatewayDeps
 // reconnecting and the process from exiting.
 export async function closeGatewayDeps(deps: GatewayDeps): Promise<void> {
   deps.dependencies.close();
-  const closing = await Promise.allSettled([deps.queues.close()]);
-  await deps.redis.quit().catch(() => deps.redis.disconnect());
-  await deps.store.close();
-  for (const c of closing) if (c.status === 'rejected') throw c.reason;
+  try {
+    await deps.queues.close();
+  } finally {
+    await deps.redis.quit().catch(() => deps.redis.disconnect());
+    await deps.store.close();
+  }
 }
