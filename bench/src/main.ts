@@ -93,6 +93,15 @@ async function main(): Promise<void> {
         env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_MESSAGES, { spacingSec: 60 });
       },
     );
+    // As many more, small: the worker's warm-up before the ingest window (inbox-phase.ts).
+    const warmBoxes = await env.connectMany(
+      runs('inbox') && knobs.BENCH_INBOX_WARMUP_MESSAGES > 0 ? knobs.BENCH_INBOX_MAILBOXES : 0,
+      'full',
+      'inboxwarm',
+      (email) => {
+        env.emu.control.deliverMessages(email, knobs.BENCH_INBOX_WARMUP_MESSAGES, { spacingSec: 60 });
+      },
+    );
     const [largeBox] = await env.connectMany(
       runs('inbox') && knobs.BENCH_INBOX_LARGE_MESSAGES > 0 ? 1 : 0,
       'full',
@@ -176,6 +185,7 @@ async function main(): Promise<void> {
           inboxBoxes.map((m) => m.connection),
           knobs.BENCH_INBOX_MESSAGES,
           timeoutMs,
+          warmBoxes.map((m) => m.connection),
         );
       if (largeBox)
         results.largeInbox = await runLargeInbox(

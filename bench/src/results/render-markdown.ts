@@ -186,7 +186,7 @@ function inboxRows(r: BenchResults): Row[] {
   if (!i) return [];
   return [
     [
-      `Inbox ingest, messages/s (${fmt(i.messages)} in ${i.mailboxes} mailboxes; baseline: bare insertMany)`,
+      `Inbox ingest, messages/s (${fmt(i.messages)} in ${i.mailboxes} mailboxes${i.warmupMessagesEach ? `, worker warmed up on ${i.mailboxes} x ${fmt(i.warmupMessagesEach)}` : ''}; baseline: bare insertMany)`,
       fmt(i.messagesPerSec),
       fmt(i.baselineMessagesPerSec),
       fmtRatio(i.ratio),

@@ -29,6 +29,14 @@ export const countStoreOps = (): Record<string, string> =>
       }
     : {};
 
+/** The signal that makes a child's store-op counts start again (sent once its warm-up is done; inbox-phase.ts). */
+export const STORE_OPS_RESET_SIGNAL = 'SIGUSR2';
+
+/** A child that clears its store-op counts on STORE_OPS_RESET_SIGNAL (command-monitor.cjs, store-op-counter.cjs). */
+export const resetStoreOpsOnSignal = (): Record<string, string> => ({
+  BENCH_STORE_OPS_RESET_SIGNAL: STORE_OPS_RESET_SIGNAL,
+});
+
 /**
  * BENCH_INBOX_CPU_PROF_DIR=<dir>: a worker writes a V8 CPU profile there when it stops (where its time goes). Merges
  * with the other NODE_OPTIONS of `env` (countStoreOps).

@@ -31,6 +31,10 @@ const schema = z.object({
   ),
   BENCH_INBOX_MAILBOXES: int(5, 'mailboxes synced in the inbox ingest phase'),
   BENCH_INBOX_MESSAGES: int(200, 'messages in each of those Inboxes'),
+  BENCH_INBOX_WARMUP_MESSAGES: int(
+    20,
+    'messages in each of as many more Inboxes the ingest worker syncs before its window opens (0 = no warm-up)',
+  ),
   BENCH_INBOX_LARGE_MESSAGES: int(
     20_000,
     'messages in one more Inbox, above the 5,000 filtered-delta cap, synced with a delta reset mid-pass (0 = skip)',

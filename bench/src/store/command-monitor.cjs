@@ -56,6 +56,8 @@ MongoClient.prototype.connect = function monitored(...args) {
   return connect.apply(this, args);
 };
 
+// The bench's inbox phase clears the counts once the worker's warm-up is done (its window's commands only).
+if (process.env.BENCH_STORE_OPS_RESET_SIGNAL) process.on(process.env.BENCH_STORE_OPS_RESET_SIGNAL, () => stats.clear());
 process.on('exit', () => {
   const all = Object.fromEntries(stats);
   if (OUT) fs.writeFileSync(OUT, JSON.stringify(all));

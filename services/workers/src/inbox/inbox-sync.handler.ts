@@ -3,6 +3,7 @@ import type { WorkerDeps } from '../worker-deps';
 import { DEFAULT_INBOX_POLICY, type InboxPolicy } from './inbox-policy';
 import { keepsSyncJob } from './poll-schedule';
 import { createSendsLookup } from './reply-lookup';
+import { createRowInserts } from './row-inserts';
 import { syncConnection } from './sync-connection';
 import type { PushPolicy } from '../push/push-policy';
 
@@ -23,11 +24,13 @@ export const inboxSyncRegistration = (deps: InboxDeps) => {
   const policy = inboxPolicyOf(deps);
   // One reply-link lookup for the process: the runs in flight share its store queries.
   const sendsLookup = createSendsLookup(deps.models);
+  // And one insert lane: the new rows of the runs in flight go to the store together.
+  const rowInserts = createRowInserts(deps.models);
   return handlerFor(
     'inbox-sync',
     async (payload, ctx) => {
       const outcome = await syncConnection(
-        { ...deps, inboxPolicy: policy, sendsLookup },
+        { ...deps, inboxPolicy: policy, sendsLookup, rowInserts },
         payload.connectionId,
         payload.full === true,
       );

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { isDuplicateKeyError, type ConnectionDoc, type InboxMessageDoc, type Models } from '@outlook-connect/shared';
+import type { ConnectionDoc, InboxMessageDoc, Models } from '@outlook-connect/shared';
 import type { InboxMessageFields } from './graph-message';
 import type { LegacyRow } from './id-migration';
 import { COMPARED_FIELDS, messageChanges, type StoredMessage } from './message-diff';
+import { createRowInserts, type RowInserts } from './row-inserts';
 
 // The store side of a delta page: idempotent writes by our deterministic `_id` (FerretDB answers only `_id` filters
 // from an index; see shared/src/store/README.md), removals, generation cleanup.
@@ -61,27 +62,15 @@ function newRow(conn: Conn, m: InboxMessageFields, generation: number, at: Date)
 
 /** Inserts the rows; returns the Graph ids another writer stored first (duplicate key), which the caller updates. */
 async function insertNew(
-  models: InboxModels,
   conn: Conn,
   fresh: InboxMessageFields[],
   generation: number,
+  insertRows: RowInserts,
 ): Promise<InboxMessageFields[]> {
   if (fresh.length === 0) return [];
   const at = new Date();
-  const rows = fresh.map((m) => newRow(conn, m, generation, at));
-  try {
-    // The driver's insertMany: rows are complete (timestamps included), and a write error's index is the row's.
-    const collection = models.InboxMessage.collection;
-    await collection.insertMany(rows as unknown as Parameters<typeof collection.insertMany>[0], { ordered: false });
-    return [];
-  } catch (err) {
-    const writeErrors = (
-      err as { writeErrors?: Array<{ index: number; code?: number }> | { index: number; code?: number } }
-    ).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (list.length === 0 || list.some((e) => !isDuplicateKeyError(e))) throw err;
-    return list.map((e) => fresh[e.index]!);
-  }
+  const duplicates = await insertRows(fresh.map((m) => newRow(conn, m, generation, at)));
+  return duplicates.map((i) => fresh[i]!);
 }
 
 /**
@@ -89,7 +78,7 @@ async function insertNew(
  * subset): the others in one unordered insertMany under our deterministic id (one row per {connectionId, graphId},
  * which the unique index also guards; a row already stored - a replay, a racing writer, a message not looked up -
  * fails with a duplicate key and is updated by `_id` instead), and the looked-up ones updated by `_id`, only the
- * fields that changed.
+ * fields that changed. `insertRows`: the process's insert lane (row-inserts.ts); absent, one of this call's own.
  */
 export async function writeMessages(
   models: InboxModels,
@@ -97,10 +86,11 @@ export async function writeMessages(
   upserts: InboxMessageFields[],
   stored: Map<string, StoredMessage>,
   generation: number,
+  insertRows: RowInserts = createRowInserts(models),
 ): Promise<WriteCounts> {
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const fresh = upserts.filter((m) => !stored.has(m.graphId));
-  const raced = await insertNew(models, conn, fresh, generation);
+  const raced = await insertNew(conn, fresh, generation, insertRows);
   counts.inserted = fresh.length - raced.length;
 
   const updates: Array<{ _id: string; set: Partial<InboxMessageDoc> }> = raced.map((m) => ({

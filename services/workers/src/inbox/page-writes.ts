@@ -5,6 +5,7 @@ import { pairLegacyRows, type LegacyRow } from './id-migration';
 import { legacyRowsFor, removeMessages, removeRows, storedMessages, writeMessages } from './message-store';
 import { receivedEvent } from './received-events';
 import { replyLookupRequest, type SendsLookup } from './reply-lookup';
+import type { RowInserts } from './row-inserts';
 import type { SyncRunDeps } from './sync-run';
 
 // What one delta page writes before the run saves its pageLink: its rows, its removals and the events of its new
@@ -27,6 +28,8 @@ export interface PageContext {
   /** The one-time id migration pass: rows re-key the REST-id rows of the same internetMessageId. */
   migrating: boolean;
   sendsLookup: SendsLookup;
+  /** The process's insert lane for new rows (row-inserts.ts). */
+  insertRows: RowInserts;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function writePage(
   const { models } = deps;
   const split = splitPage(plan.upserts, conn, deps.now(), deps.inboxPolicy.mirrorDays, ctx.migrating);
   const [direct, held] = await allSettledOrThrow([
-    writeMessages(models, conn, split.direct, new Map(), ctx.generation),
+    writeMessages(models, conn, split.direct, new Map(), ctx.generation, ctx.insertRows),
     writeHeld(deps, conn, plan, split, ctx),
   ]);
   const removed = await removeMessages(models, conn, plan.removedIds);
@@ -93,7 +96,7 @@ async function writeHeld(
     );
   }
   const kept = [...held, ...keptOutside];
-  const written = await writeMessages(models, conn, kept, stored, ctx.generation);
+  const written = await writeMessages(models, conn, kept, stored, ctx.generation, ctx.insertRows);
   // The old row goes only once its re-keyed copy is written (a crash in between finds it again on the replay).
   const rekeyed = await removeRows(
     models,

@@ -20,6 +20,7 @@ import { nextPollDelayMs, notPolledReason } from './poll-schedule';
 import { acquireSyncLock, SyncLockLostError } from './sync-lock';
 import { failureAction, shouldRecordFailure, shouldRecordSuccess } from './sync-outcome';
 import type { SendsLookup } from './reply-lookup';
+import type { RowInserts } from './row-inserts';
 import { runInboxSync, type SyncRunResult } from './sync-run';
 import { recordSyncFailure, recordSyncSuccess, setNextSyncAt, syncSuccessSet } from './sync-state';
 import { nextSyncDelayMs, syncRunStarted } from '../push/next-sync';
@@ -54,6 +55,8 @@ export interface InboxSyncDeps {
   random?: () => number;
   /** The process's reply-link lookup (inbox-sync.handler); absent: each run uses one of its own. */
   sendsLookup?: SendsLookup;
+  /** The process's insert lane for new rows (inbox-sync.handler); absent: each run uses one of its own. */
+  rowInserts?: RowInserts;
 }
 
 export type SyncOutcome =

@@ -8,6 +8,7 @@ import { isMigrationPass } from './id-migration';
 import { removeOlderGenerations } from './message-store';
 import { writePage } from './page-writes';
 import { createSendsLookup, type SendsLookup } from './reply-lookup';
+import { createRowInserts, type RowInserts } from './row-inserts';
 import {
   beginFullPass,
   completePass,
@@ -28,6 +29,8 @@ export interface SyncRunDeps {
   now: () => number;
   /** The process's reply-link lookup (shared by the runs in flight); absent: one of the run's own. */
   sendsLookup?: SendsLookup;
+  /** The process's insert lane for new rows (shared by the runs in flight); absent: one of the run's own. */
+  rowInserts?: RowInserts;
   /** The token the run's connection was read with (AccessTokens.get): its first Graph request uses it. */
   seed?: AccessTokenSeed;
   /** Called between pages (keeps the run's lock alive). */
@@ -73,6 +76,7 @@ export async function runInboxSync(
   const client = deps.graph(conn._id, deps.seed);
   const prefer = `odata.maxpagesize=${policy.pageSize}`;
   const sendsLookup = deps.sendsLookup ?? createSendsLookup(models);
+  const insertRows = deps.rowInserts ?? createRowInserts(models);
   const result: SyncRunResult = {
     start,
     full,
@@ -120,7 +124,12 @@ export async function runInboxSync(
         ? settledLater(client.api(plan.next.link).header('Prefer', prefer).get() as Promise<DeltaPage>)
         : null;
     // Its rows, removals and events (page-writes.ts): the history written at once, while new arrivals are looked up.
-    const written = await writePage(deps, conn, plan, { generation: start.generation, migrating, sendsLookup });
+    const written = await writePage(deps, conn, plan, {
+      generation: start.generation,
+      migrating,
+      sendsLookup,
+      insertRows,
+    });
     result.added += written.inserted;
     result.updated += written.updated;
     result.removed += written.removed;
