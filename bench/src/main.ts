@@ -247,7 +247,13 @@ async function main(): Promise<void> {
       const conns: ConnectionDoc[] = refreshBoxes.map((m) => m.connection);
       const worker = spawnRefreshWorker(env, policy, knobs.BENCH_REFRESH_CONCURRENCY);
       try {
-        results.refresh = await runRefreshRate(env, conns, knobs.BENCH_REFRESH_CONCURRENCY, timeoutMs);
+        results.refresh = await runRefreshRate(
+          env,
+          conns,
+          knobs.BENCH_REFRESH_CONCURRENCY,
+          timeoutMs,
+          worker.child.pid,
+        );
         results.compressed = await runCompressed(env, {
           count: knobs.BENCH_COMPRESSED_CONNECTIONS,
           wanted: COMPRESSED_WANTED,

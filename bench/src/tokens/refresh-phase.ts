@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import { addToRefreshSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
 import { refreshSweep } from '@outlook-connect/workers';
+import { startCpuWindow } from '../lib/cpu-usage';
 import { pollUntil, progress } from '../lib/progress';
+import { diffCommandStats, parseCommandStats, perUnit, topCommands, totalCalls } from '../lib/redis-info';
 import { rateFromTimestamps, ratio } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
 import { countStoreOps, runTs, spawnTs, workersMain, type Spawned } from '../setup/child-process';
@@ -21,6 +23,11 @@ export interface RefreshRateResult {
   baselineFailed: number;
   baselineRefreshesPerSec: number | null;
   ratio: number | null;
+  /** Redis commands per refresh of ours (INFO commandstats over the run, commands inside scripts counted). */
+  redisCommandsPerRefresh: number | null;
+  /** CPU of our worker process per refresh over the run, and the machine's busy share of all cores meanwhile. */
+  workerCpuMsPerRefresh: number | null;
+  machineBusy: number | null;
 }
 
 export interface CompressedPolicy {
@@ -71,9 +78,13 @@ export async function runRefreshRate(
   conns: ConnectionDoc[],
   concurrency: number,
   timeoutMs: number,
+  workerPid?: number,
 ): Promise<RefreshRateResult> {
-  const { models, queues, logger } = env.clients.deps;
+  const { models, queues, logger, redis } = env.clients.deps;
+  const commandStats = async () => parseCommandStats(await redis.info('commandstats'));
   const ids = conns.map((c) => c._id);
+  const statsBefore = await commandStats();
+  const cpu = startCpuWindow([workerPid]);
   const start = new Date();
   await models.Connection.updateMany({ _id: { $in: ids } }, { $set: { nextRefreshAt: start } });
   // Filed where the sweep looks, as a writer moving a schedule earlier does.
@@ -105,7 +116,19 @@ export async function runRefreshRate(
   // Timed out: what got done.
   if (done.length < ids.length) done = await refreshedSince();
   const ours = rateFromTimestamps(done.map((c) => c.lastRefreshAt!.getTime()));
-  progress(`refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s; bare baseline`);
+  const window = cpu.end();
+  const redisCalls = diffCommandStats(statsBefore, await commandStats());
+  const refreshed = Math.max(1, done.length);
+  const redisPerRefresh = totalCalls(redisCalls) / refreshed;
+  const workerCores = window.processCores[0];
+  const workerCpuMs = workerCores == null ? null : (workerCores * window.seconds * 1000) / refreshed;
+  progress(
+    `refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s; worker CPU ${workerCpuMs?.toFixed(1)} ms per refresh ` +
+      `(machine ${((window.machineBusy ?? 0) * 100).toFixed(0)}% busy over ${window.seconds.toFixed(1)} s); Redis ` +
+      `${redisPerRefresh.toFixed(1)} commands per refresh: ${topCommands(perUnit(redisCalls, refreshed), 12)
+        .map((c) => `${c.command} ${c.calls}`)
+        .join(', ')}; bare baseline`,
+  );
 
   const idsFile = join(tmpdir(), `bench-refresh-ids-${process.pid}.json`);
   writeFileSync(idsFile, JSON.stringify(ids));
@@ -128,5 +151,8 @@ export async function runRefreshRate(
     baselineFailed: base.failed,
     baselineRefreshesPerSec: baseline,
     ratio: ratio(ours, baseline),
+    redisCommandsPerRefresh: redisPerRefresh,
+    workerCpuMsPerRefresh: workerCpuMs,
+    machineBusy: window.machineBusy,
   };
 }
