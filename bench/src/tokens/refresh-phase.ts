@@ -25,7 +25,7 @@ export interface RefreshRateResult {
   ratio: number | null;
   /** Redis commands per refresh of ours (INFO commandstats over the run, commands inside scripts counted). */
   redisCommandsPerRefresh: number | null;
-  /** CPU of our worker process per refresh over the run, and the machine's busy share of all cores meanwhile. */
+  /** CPU of our worker process per refresh over the run (its start-up included: it starts with the run), and the machine's busy share of all cores meanwhile. */
   workerCpuMsPerRefresh: number | null;
   machineBusy: number | null;
 }
@@ -123,7 +123,7 @@ export async function runRefreshRate(
   const workerCores = window.processCores[0];
   const workerCpuMs = workerCores == null ? null : (workerCores * window.seconds * 1000) / refreshed;
   progress(
-    `refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s; worker CPU ${workerCpuMs?.toFixed(1)} ms per refresh ` +
+    `refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s; worker CPU ${workerCpuMs?.toFixed(1)} ms per refresh with its start-up ` +
       `(machine ${((window.machineBusy ?? 0) * 100).toFixed(0)}% busy over ${window.seconds.toFixed(1)} s); Redis ` +
       `${redisPerRefresh.toFixed(1)} commands per refresh: ${topCommands(perUnit(redisCalls, refreshed), 12)
         .map((c) => `${c.command} ${c.calls}`)
