@@ -37,7 +37,11 @@ export async function storedMessages(
   return out;
 }
 
-/** FerretDB 1.24 stalls on one bulkWrite of ~100 updates of existing rows; batches of 50 stay fast on both stores. */
+/**
+ * Updates of existing rows go out 50 per bulkWrite. Unpatched FerretDB 1.24 hung for good on one bulkWrite of ~100
+ * updates (test/stack/ferretdb/patches/sqlite-zz-update-iterators.patch has the cause and the fix); batches of 50
+ * stay fast on both stores and bound what one command holds up on either.
+ */
 export const UPSERT_BATCH = 50;
 
 export interface WriteCounts {
