@@ -2,12 +2,13 @@ import type { Connection } from 'mongoose';
 import { testIsolation } from '@outlook-connect/shared/testing';
 import { connectStore } from './connect';
 
-// Our grouped writers (token compare-and-sets, schedule entries, send outcomes) send many single-document updates as
-// one unordered bulkWrite, which the driver sends as one `update` command; MongoDB takes up to 100,000 statements in
-// one. FerretDB 1.24 kept each statement's read open until the whole command returned, and each held one of its
-// SQLite pool's 100 connections: the 100th statement's write then waited for a connection forever, and so did every
-// other command on the store (test/stack/ferretdb/patches/sqlite-zz-update-iterators.patch). A refresh backlog of
-// 1,000 connections hung the bench that way.
+// Our grouped writers (token compare-and-sets, schedule filings and sweep moves, reply keys) send many
+// single-document updates as one unordered bulkWrite, which the driver sends as one `update` command; MongoDB takes
+// up to 100,000 statements in one. FerretDB 1.24 kept each statement's read open until the whole command returned,
+// and each held one of its SQLite pool's 100 connections: the 100th statement's write then waited for a connection
+// forever, and so did every other command on the store
+// (test/stack/ferretdb/patches/sqlite-zz-update-iterators.patch). A refresh backlog of 1,000 connections hung the
+// bench that way.
 
 const STATEMENTS = 250;
 
