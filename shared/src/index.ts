@@ -7,3 +7,4 @@ export * from './store';
 export * from './infrastructure';
 export * from './webhooks';
 export * from './group-writer';
+export * from './lane';
