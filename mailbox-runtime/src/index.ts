@@ -34,6 +34,12 @@ export {
 // tokens
 export { createAccessTokens, TokenRefreshFailedError } from './tokens/access-tokens';
 export { refreshConnection, type RefreshOptions, type RefreshOutcome } from './tokens/refresh-connection';
+export {
+  createTokenRequestSlots,
+  REFRESH_JOBS_PER_TOKEN_REQUEST,
+  refreshJobsInFlight,
+  underTokenCap,
+} from './tokens/token-request-slots';
 export { defaultRefreshPolicy, refreshEnv, refreshPolicyFromEnv, type RefreshPolicy } from './tokens/refresh-policy';
 export {
   addToRefreshSchedule,

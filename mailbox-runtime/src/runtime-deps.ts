@@ -1,5 +1,5 @@
 import type { QueueClient } from '@outlook-connect/queues';
-import type { Logger, Models, SecretBox } from '@outlook-connect/shared';
+import type { Lane, Logger, Models, SecretBox } from '@outlook-connect/shared';
 import type { RedisConnection } from '@outlook-connect/queues';
 import type { RefreshPolicy } from './tokens/refresh-policy';
 
@@ -13,4 +13,9 @@ export interface RuntimeDeps {
   microsoft: { loginUrl: string; graphUrl: string };
   now: () => number;
   policy: RefreshPolicy;
+  /**
+   * The process's token requests to Microsoft in flight at once (tokens/token-request-slots.ts); absent: no cap (the
+   * gateway's on-demand refreshes). The workers set it, and overlap more refresh jobs than it lets grants go.
+   */
+  tokenRequests?: Lane;
 }

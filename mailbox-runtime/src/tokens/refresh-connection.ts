@@ -21,6 +21,7 @@ import { createTokenWriter, type TokenCollection, type TokenWriter } from './gro
 import { cachedOAuthApp, forgetOAuthApp } from './oauth-app-cache';
 import { scheduleRefresh } from './refresh-schedule';
 import { nextRefreshAt } from './should-refresh';
+import { underTokenCap } from './token-request-slots';
 
 export type RefreshOutcome =
   | { kind: 'refreshed'; connection: ConnectionDoc; accessToken: string }
@@ -156,18 +157,21 @@ export async function refreshConnection(
 
     let tokens;
     try {
-      tokens = await refreshWithToken(
-        {
-          loginUrl: deps.microsoft.loginUrl,
-          tenant: conn.tenantId,
-          clientId: app.clientId,
-          clientSecret: deps.box.decrypt(app.clientSecretEnc, clientSecretContext(app._id)),
-          logger: deps.logger,
-        },
-        {
-          refreshToken: deps.box.decrypt(conn.refreshTokenEnc, tokenContext(conn._id, 'refreshToken')),
-          scopes: scopesForPreset(conn.scopePreset),
-        },
+      const refreshTokenEnc = conn.refreshTokenEnc;
+      tokens = await underTokenCap(deps.tokenRequests, lock, deps.policy.lockTtlMs, () =>
+        refreshWithToken(
+          {
+            loginUrl: deps.microsoft.loginUrl,
+            tenant: conn.tenantId,
+            clientId: app.clientId,
+            clientSecret: deps.box.decrypt(app.clientSecretEnc, clientSecretContext(app._id)),
+            logger: deps.logger,
+          },
+          {
+            refreshToken: deps.box.decrypt(refreshTokenEnc, tokenContext(conn._id, 'refreshToken')),
+            scopes: scopesForPreset(conn.scopePreset),
+          },
+        ),
       );
     } catch (err) {
       const failure = classifyMicrosoftError(err, { now: deps.now() });

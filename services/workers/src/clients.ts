@@ -23,6 +23,7 @@ import { z } from 'zod';
 import type { ServiceDeps } from './worker-deps';
 import {
   createMailboxRuntime,
+  createTokenRequestSlots,
   flushActivityLines,
   refreshEnv,
   refreshPolicyFromEnv,
@@ -64,7 +65,9 @@ export const workersEnv = {
     .min(1)
     .max(500)
     .default(10)
-    .describe('jobs run at once per queue (1-500)'),
+    .describe(
+      'jobs run at once per queue (1-500); token-refresh: token requests to Microsoft at once, beside twice as many jobs',
+    ),
   WORKER_LOCK_SEC: z.coerce
     .number()
     .int()
@@ -114,6 +117,8 @@ export async function createClients(config: WorkersConfig, opts: ClientOptions =
     microsoft: { loginUrl: config.MICROSOFT_LOGIN_URL, graphUrl: config.MICROSOFT_GRAPH_URL },
     now: opts.now ?? Date.now,
     policy: opts.policy ?? refreshPolicyFromEnv(config),
+    // As many grants in flight as WORKER_CONCURRENCY says; the token-refresh queue overlaps more jobs than that.
+    tokenRequests: createTokenRequestSlots(config.WORKER_CONCURRENCY),
   });
   return {
     deps: {
