@@ -2,8 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repoRoot } from './paths';
+import { join, resolve } from 'node:path';
+import { devCaDir, repoRoot } from './paths';
 import { probePort } from './ports';
 import { freePort } from './probe';
 import { findProcesses } from './proc-scan';
@@ -80,7 +80,16 @@ async function main(): Promise<boolean> {
 
     const tCi = Date.now();
     say('npm ci');
-    const ci = spawn('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // npm ci reaches the registry the way this machine does: a network whose TLS proxy needs a CA of its own keeps it
+    // (NODE_EXTRA_CA_CERTS, unless it is our emulator's dev CA). npm start runs without it, as a newcomer's would.
+    const machineCa = process.env.NODE_EXTRA_CA_CERTS;
+    const ownCa = machineCa !== undefined && resolve(machineCa).startsWith(resolve(devCaDir));
+    const ciEnv = machineCa && !ownCa ? { ...env, NODE_EXTRA_CA_CERTS: machineCa } : env;
+    const ci = spawn('npm', ['ci', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      env: ciEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const ciOutput: string[] = [];
     relay(ci, (l) => ciOutput.push(l));
     const ciExit = await exitOf(ci);
