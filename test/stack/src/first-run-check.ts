@@ -63,7 +63,7 @@ async function main(): Promise<boolean> {
       throw new Error('the clone is not clean');
 
     // Ports of their own, so a sandbox already running on this machine does not decide the result; everything else
-    // as a newcomer has it: no REDIS_URL / MONGO_URL (the stack starts its own), no CA settings.
+    // as a newcomer has it: no REDIS_URL / MONGO_URL (the stack starts its own), no CA settings (but npm ci's, below).
     const ports: Record<string, number> = {};
     for (const v of ['SANDBOX_PORT', 'SANDBOX_DASHBOARD_PORT', 'EMULATOR_PORT', 'EMULATOR_HTTP_PORT'])
       ports[v] = await freePort();
@@ -83,8 +83,8 @@ async function main(): Promise<boolean> {
     // npm ci reaches the registry the way this machine does: a network whose TLS proxy needs a CA of its own keeps it
     // (NODE_EXTRA_CA_CERTS, unless it is our emulator's dev CA). npm start runs without it, as a newcomer's would.
     const machineCa = process.env.NODE_EXTRA_CA_CERTS;
-    const ownCa = machineCa !== undefined && resolve(machineCa).startsWith(resolve(devCaDir));
-    const ciEnv = machineCa && !ownCa ? { ...env, NODE_EXTRA_CA_CERTS: machineCa } : env;
+    const ciEnv =
+      machineCa && !resolve(machineCa).startsWith(resolve(devCaDir)) ? { ...env, NODE_EXTRA_CA_CERTS: machineCa } : env;
     const ci = spawn('npm', ['ci', '--no-audit', '--no-fund'], {
       cwd: dir,
       env: ciEnv,
