@@ -45,6 +45,7 @@ export {
   addToRefreshSchedule,
   clearFinishedRefresh,
   REFRESH_SCHEDULE,
+  REFRESH_SLOT_MS,
   refreshJobId,
   scheduleRefresh,
   scheduleRefreshes,

@@ -1,13 +1,25 @@
 import { jobOptionsFor, validatePayload, type QueueClient } from '@outlook-connect/queues';
 import type { ConnectionDoc, Models } from '@outlook-connect/shared';
-import { minuteOf } from '../schedule/due-buckets';
+import { slotOf } from '../schedule/due-buckets';
 import { addToSchedule } from '../schedule/schedule-store';
 import type { RefreshPolicy } from './refresh-policy';
 
 export type ScheduledFields = Pick<ConnectionDoc, '_id' | 'tokenVersion' | 'refreshFailures' | 'nextRefreshAt'>;
 
-/** The bucketed schedule the refresh sweep reads (schedule_buckets `_id` prefix). */
-export const REFRESH_SCHEDULE = 'token-refresh';
+/**
+ * The bucketed schedule the refresh sweep reads (schedule_buckets `_id` prefix). (`token-refresh`, its name while its
+ * buckets were minutes, is read no more: a store that has only that one gets its first pass, which files every active
+ * connection again; its old buckets are left as they are, a few small documents per minute of the last refresh period.)
+ */
+export const REFRESH_SCHEDULE = 'token-refresh-10s';
+
+/**
+ * Its buckets' width. With minutes, a pass read the whole minute at its horizon's edge: at 1,000,000 connections
+ * (16,667 due per minute) a pass that hands out 1,000 read 16,667 connections and took 4 s (bench/results/2026-12-03-1m.md).
+ * With 10 s slots it reads at most one slot (2,778 there) beyond what it hands out; each refreshed connection's entry is
+ * still moved once, to the slot of its next refresh.
+ */
+export const REFRESH_SLOT_MS = 10_000;
 
 export interface ScheduleDeps {
   queues: QueueClient;
@@ -37,8 +49,8 @@ function jobFor(conn: ScheduledFields, now: number) {
  * Puts the connection's refresh at its nextRefreshAt. Redis gets a delayed job only when that is within the sweep's
  * horizon (the sweep hands out the rest as they come near), so Redis holds refresh rate x horizon jobs, not one per
  * connection. The store's schedule gets an entry only when the connection was not on it at an earlier time
- * (`previousAt`): the sweep itself moves an entry on to its connection's next due time, so a refresh at or after its
- * schedule costs no schedule write.
+ * (`previousAt`, compared by slot): the sweep itself moves an entry on to its connection's next due time, so a refresh
+ * at or after its schedule costs no schedule write.
  */
 export async function scheduleRefresh(
   deps: ScheduleDeps,
@@ -48,8 +60,8 @@ export async function scheduleRefresh(
 ): Promise<void> {
   const at = conn.nextRefreshAt?.getTime();
   if (at === undefined) return;
-  if (!previousAt || minuteOf(at) < minuteOf(previousAt.getTime()))
-    await addToSchedule(deps.models, REFRESH_SCHEDULE, [{ id: conn._id, atMs: at }], now);
+  if (!previousAt || slotOf(at, REFRESH_SLOT_MS) < slotOf(previousAt.getTime(), REFRESH_SLOT_MS))
+    await addToSchedule(deps.models, REFRESH_SCHEDULE, [{ id: conn._id, atMs: at }], now, REFRESH_SLOT_MS);
   if (at <= now + deps.policy.sweepHorizonMs) {
     const job = jobFor(conn, now);
     await deps.queues.queue('token-refresh').add(job.name, job.data, job.opts);
@@ -68,7 +80,7 @@ export async function addToRefreshSchedule(
   nowMs: number,
 ): Promise<void> {
   const entries = conns.flatMap((c) => (c.nextRefreshAt ? [{ id: c._id, atMs: c.nextRefreshAt.getTime() }] : []));
-  await addToSchedule(models, REFRESH_SCHEDULE, entries, nowMs);
+  await addToSchedule(models, REFRESH_SCHEDULE, entries, nowMs, REFRESH_SLOT_MS);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   planBucketPass,
   readBuckets,
   REFRESH_SCHEDULE,
+  REFRESH_SLOT_MS,
   saveScheduleCursor,
   scheduleCursor,
   scheduleRefreshes,
@@ -17,10 +18,10 @@ import {
 
 /** Connections per `_id $in` read and per addBulk. */
 const BATCH = 500;
-/** The window reaches back this far (clock skew between the writers and the sweep). */
-const SLACK_MINUTES = 5;
-/** A backlog (the sweep did not run for a while) is read at most this many minutes per pass. */
-const MAX_BACKLOG_MINUTES = 24 * 60;
+/** The window reaches back this far (clock skew between the writers and the sweep), in slots (5 minutes). */
+const SLACK_SLOTS = (5 * 60_000) / REFRESH_SLOT_MS;
+/** A backlog (the sweep did not run for a while) is read at most this many slots per pass (24 hours). */
+const MAX_BACKLOG_SLOTS = (24 * 60 * 60_000) / REFRESH_SLOT_MS;
 
 export interface SweepResult {
   /** Active connections due within the horizon whose job was (re)enqueued (existing jobs collapse). */
@@ -40,7 +41,7 @@ type Scheduled = Pick<ConnectionDoc, '_id' | 'status' | 'tokenVersion' | 'refres
 
 /**
  * The store is the source of truth for the refresh schedule. The sweep reads the store's schedule buckets of its
- * window by `_id` (a few documents, whatever the fleet's size), then those connections by `_id`, and hands every
+ * window by `_id` (10 s slots: the slots of its horizon and slack, a few documents each, whatever the fleet's size), then those connections by `_id`, and hands every
  * active connection due within the horizon to the queue under its deterministic job id; entries whose connection
  * moved on are filed at its new due time. After a Redis flush every connection due soon is back within one sweep;
  * the rest were never in Redis.
@@ -57,8 +58,9 @@ export async function refreshSweep(deps: Deps): Promise<SweepResult> {
     cursorMinute: cursor,
     nowMs: now,
     horizonMs: deps.policy.sweepHorizonMs,
-    slackMinutes: SLACK_MINUTES,
-    maxBacklog: MAX_BACKLOG_MINUTES,
+    slackMinutes: SLACK_SLOTS,
+    maxBacklog: MAX_BACKLOG_SLOTS,
+    slotMs: REFRESH_SLOT_MS,
   });
   const buckets = await readBuckets(models, REFRESH_SCHEDULE, win.ranges);
   const ids = [...new Set(buckets.flatMap((b) => b.ids))];
@@ -76,7 +78,7 @@ export async function refreshSweep(deps: Deps): Promise<SweepResult> {
       const c = byId.get(id);
       return c?.status === 'active' && c.nextRefreshAt ? c.nextRefreshAt.getTime() : null;
     },
-    { windowStart: win.windowStart, horizonEndMs },
+    { windowStart: win.windowStart, horizonEndMs, slotMs: REFRESH_SLOT_MS },
   );
   result.read = ids.length;
   result.moved = plan.moves.length;
@@ -94,7 +96,11 @@ export async function refreshSweep(deps: Deps): Promise<SweepResult> {
     await scheduleRefreshes(deps.queues, batch, now);
     result.enqueued += batch.length;
   }
-  await applyScheduleChanges(models, REFRESH_SCHEDULE, { ...plan, notBefore: win.windowStart });
+  await applyScheduleChanges(models, REFRESH_SCHEDULE, {
+    ...plan,
+    notBefore: win.windowStart,
+    slotMs: REFRESH_SLOT_MS,
+  });
   if (cursor !== win.nextCursor) await saveScheduleCursor(models, REFRESH_SCHEDULE, win.nextCursor);
   if (result.healed || result.initialized) deps.logger.info(result, 'refresh sweep healed the schedule');
   return result;
