@@ -118,6 +118,16 @@ function tokenRows(r: BenchResults): Row[] {
         '',
         `${fmt(s.steadyPassDue)} handed out`,
       ],
+      ...(s.nextPassMs !== undefined
+        ? [
+            [
+              `  Next sweep pass, after that interval's refreshes ran: time (interval ${fmt(s.sweepIntervalMs / 1000)} s)`,
+              `${fmt(s.nextPassMs)} ms`,
+              '',
+              `${fmt(s.nextPassHandedOut)} handed out, ${fmt(s.nextPassMoved)} moved on (${fmt(s.nextPassRead)} read)`,
+            ] satisfies Row,
+          ]
+        : []),
       [
         `  Redis memory for the schedule (used_memory diff, ${fmt(s.scheduledJobs)} delayed jobs)`,
         fmtBytes(s.redisMemoryBytes),

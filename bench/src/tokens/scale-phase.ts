@@ -1,7 +1,13 @@
 import os from 'node:os';
 import { createQueueClient } from '@outlook-connect/queues';
 import { closeStore, connectStore, createModels } from '@outlook-connect/shared';
-import { addToRefreshSchedule, addToSyncSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
+import {
+  addToRefreshSchedule,
+  addToSyncSchedule,
+  defaultRefreshPolicy,
+  nextRefreshAt,
+  refreshJobId,
+} from '@outlook-connect/mailbox-runtime';
 import {
   DEFAULT_INBOX_POLICY,
   DEFAULT_PUSH_POLICY,
@@ -36,6 +42,14 @@ export interface ScalePhaseResult {
   /** The production policy's pass (horizon, interval) once the fleet's refreshes come due: time and jobs handed out. */
   steadyPassMs: number | null;
   steadyPassDue: number;
+  /**
+   * The pass one interval later, after the refreshes due in that interval ran (each connection's next refresh 48-80
+   * min on, as a grant of 60-90 min leaves it): time against the interval, what it handed out, read and moved on.
+   */
+  nextPassMs: number | null;
+  nextPassHandedOut: number;
+  nextPassRead: number;
+  nextPassMoved: number;
   sweepIntervalMs: number;
   /** Delayed jobs in Redis after those passes, and the Redis memory they and the scheduling took. */
   scheduledJobs: number;
@@ -92,6 +106,8 @@ export async function runScalePhase(
   const syncDueOf = (k: number) => firstSyncAt + Math.ceil((k * SYNC_PERIOD_MS) / opts.count);
   // The connections the first sync pass hands out (due within its horizon): the bench plays their syncs' end.
   const firstSynced: Array<{ _id: string; atMs: number }> = [];
+  // The connections whose refreshes come due in the production pass's first interval: the bench plays their refresh.
+  const firstRefreshed: Array<{ _id: string; atMs: number; tokenVersion: number }> = [];
   try {
     // The sweeps ran before these connections were made (a deployment in service): their first pass on an empty store.
     await sweep(Date.now(), policy.sweepHorizonMs);
@@ -118,6 +134,9 @@ export async function runScalePhase(
       for (const d of synced)
         if (d.sync.nextSyncAt.getTime() <= firstSyncAt + syncHorizon)
           firstSynced.push({ _id: d._id, atMs: d.sync.nextSyncAt.getTime() });
+      for (const d of docs)
+        if (d.nextRefreshAt && d.nextRefreshAt.getTime() < firstDueAt + policy.sweepEveryMs)
+          firstRefreshed.push({ _id: d._id, atMs: d.nextRefreshAt.getTime(), tokenVersion: d.tokenVersion });
       buildAndEncryptMs += Date.now() - b;
       await addToRefreshSchedule(models, docs, Date.now());
       await addToSyncSchedule(
@@ -153,6 +172,36 @@ export async function runScalePhase(
     progress(
       `scale: production pass (${policy.sweepHorizonMs / 1000} s horizon) handed out ${steady.enqueued} in ${steadyMs} ms ` +
         `(interval ${policy.sweepEveryMs / 1000} s); ${scheduledJobs} delayed jobs, +${((memAfter - memBefore) / 1048576).toFixed(1)} MB`,
+    );
+
+    // The refreshes due in that interval ran: each job went, each connection holds a new token version and its next
+    // refresh (a grant of 60-90 min, refreshed ahead as the policy says), as a refresh leaves it (no schedule write).
+    const queue = queues.queue('token-refresh');
+    for (let i = 0; i < firstRefreshed.length; i += 500) {
+      const batch = firstRefreshed.slice(i, i + 500);
+      await Promise.all(batch.map((c) => queue.remove(refreshJobId({ ...c, refreshFailures: 0 }))));
+      await models.Connection.bulkWrite(
+        batch.map((c) => {
+          const expiresAt = new Date(c.atMs + (60 + Math.random() * 30) * 60_000);
+          return {
+            updateOne: {
+              filter: { _id: c._id },
+              update: {
+                $set: { nextRefreshAt: nextRefreshAt(expiresAt, c.atMs, policy), lastRefreshAt: new Date(c.atMs) },
+                $inc: { tokenVersion: 1 },
+              },
+            },
+          };
+        }),
+        { ordered: false },
+      );
+    }
+    ms = Date.now();
+    const next = await sweep(firstDueAt + policy.sweepEveryMs, policy.sweepHorizonMs);
+    const nextMs = Date.now() - ms;
+    progress(
+      `scale: next refresh pass (${policy.sweepEveryMs / 1000} s later, ${firstRefreshed.length} refreshed since) ` +
+        `handed out ${next.enqueued}, moved ${next.moved} (${next.read} read) in ${nextMs} ms`,
     );
 
     // The sync sweep: the pass before the first next syncs (nothing due yet), then the pass when they come due, which
@@ -214,6 +263,10 @@ export async function runScalePhase(
       dueInPass: first.enqueued,
       steadyPassMs: steadyMs,
       steadyPassDue: steady.enqueued,
+      nextPassMs: nextMs,
+      nextPassHandedOut: next.enqueued,
+      nextPassRead: next.read,
+      nextPassMoved: next.moved,
       sweepIntervalMs: policy.sweepEveryMs,
       scheduledJobs,
       redisMemoryBytes: memAfter - memBefore,
