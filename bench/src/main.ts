@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const pushBoxes = await env.connectMany(runs('push') ? knobs.BENCH_PUSH_MAILBOXES : 0, 'read_only', 'push');
     const t = Date.now();
     const refreshBoxes = await env.connectMany(
-      runs('refresh') ? knobs.BENCH_REFRESH_CONNECTIONS : 0,
+      runs('refresh') ? knobs.BENCH_REFRESH_CONNECTIONS + knobs.BENCH_REFRESH_WARMUP : 0,
       'full',
       'refresh',
     );
@@ -245,6 +245,7 @@ async function main(): Promise<void> {
       // Tokens issued from here on live seconds: the refreshes below start the compressed-lifetime run.
       env.emu.control.setTokenLifetimes({ accessTokenSec: policy.lifetimeSec });
       const conns: ConnectionDoc[] = refreshBoxes.map((m) => m.connection);
+      const warmup = conns.splice(0, knobs.BENCH_REFRESH_WARMUP);
       const worker = spawnRefreshWorker(env, policy, knobs.BENCH_REFRESH_CONCURRENCY);
       try {
         results.refresh = await runRefreshRate(
@@ -253,6 +254,7 @@ async function main(): Promise<void> {
           knobs.BENCH_REFRESH_CONCURRENCY,
           timeoutMs,
           worker.child.pid,
+          warmup,
         );
         results.compressed = await runCompressed(env, {
           count: knobs.BENCH_COMPRESSED_CONNECTIONS,

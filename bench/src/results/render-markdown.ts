@@ -160,7 +160,7 @@ function tokenRows(r: BenchResults): Row[] {
   const f = r.refresh;
   if (f)
     rows.push([
-      `Refreshes/s (${f.connections} real connections, ${f.concurrency} at once; baseline: bare MSAL)`,
+      `Refreshes/s (${f.connections} real connections, ${f.concurrency} at once, after ${f.warmup?.connections ?? 0} each to warm up; baseline: bare MSAL)`,
       fmt(f.refreshesPerSec, 1),
       fmt(f.baselineRefreshesPerSec, 1),
       fmtRatio(f.ratio),

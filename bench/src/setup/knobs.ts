@@ -21,6 +21,10 @@ const schema = z.object({
   ),
   BENCH_REFRESH_CONNECTIONS: int(200, 'real connections (connect flow) refreshed against the emulator'),
   BENCH_REFRESH_CONCURRENCY: int(10, 'refreshes at once (our worker and the bare baseline)'),
+  BENCH_REFRESH_WARMUP: int(
+    50,
+    'more real connections each refresher (ours, the bare baseline) refreshes before its window opens (0 = no warm-up)',
+  ),
   BENCH_COMPRESSED_CONNECTIONS: int(
     10_000,
     'connections in the compressed-lifetime run (emulator users with issued refresh tokens)',

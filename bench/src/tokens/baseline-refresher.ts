@@ -11,7 +11,8 @@ import {
 } from '@outlook-connect/shared';
 
 // The bare refresh baseline, a process of its own: refresh tokens decrypted up front, then one MSAL refresh grant per
-// connection, BENCH_CONCURRENCY at a time. No lock, no compare-and-set, no re-encryption, no job. Prints JSON.
+// connection, BENCH_CONCURRENCY at a time. No lock, no compare-and-set, no re-encryption, no job. Prints JSON. The
+// connections of BENCH_WARMUP_IDS_FILE (if any) are refreshed the same way first, uncounted, as our worker's are.
 
 function need(name: string): string {
   const v = process.env[name];
@@ -21,40 +22,52 @@ function need(name: string): string {
 
 async function main(): Promise<void> {
   const ids = JSON.parse(readFileSync(need('BENCH_IDS_FILE'), 'utf8')) as string[];
+  const warmupFile = process.env.BENCH_WARMUP_IDS_FILE;
+  const warmupIds = warmupFile ? (JSON.parse(readFileSync(warmupFile, 'utf8')) as string[]) : [];
   const store = await connectStore({ url: need('MONGO_URL') });
   const models = await createModels(store);
   const box = createSecretBox(need('SECRETS_KEYS'));
-  const conns = await models.Connection.find({ _id: { $in: ids } }).lean();
+  const conns = await models.Connection.find({ _id: { $in: [...warmupIds, ...ids] } }).lean();
   const app = await models.OAuthApp.findById(conns[0]?.appId).lean();
   if (!app) throw new Error('no OAuth app for the connections');
   const clientSecret = box.decrypt(app.clientSecretEnc, clientSecretContext(app._id));
-  const work = conns.map((c) => ({
-    tenant: c.tenant,
-    refreshToken: box.decrypt(c.refreshTokenEnc ?? '', tokenContext(c._id, 'refreshToken')),
-  }));
+  const warm = new Set(warmupIds);
+  const workOf = (list: typeof conns) =>
+    list.map((c) => ({
+      tenant: c.tenant,
+      refreshToken: box.decrypt(c.refreshTokenEnc ?? '', tokenContext(c._id, 'refreshToken')),
+    }));
+  const warmup = workOf(conns.filter((c) => warm.has(c._id)));
+  const work = workOf(conns.filter((c) => !warm.has(c._id)));
   await closeStore(store);
 
   const scopes = scopesForPreset('full');
-  const done: number[] = [];
-  let failed = 0;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Number(need('BENCH_CONCURRENCY')) }, async () => {
-      while (next < work.length) {
-        const w = work[next++]!;
-        try {
-          await refreshWithToken(
-            { loginUrl: need('MICROSOFT_LOGIN_URL'), tenant: w.tenant, clientId: app.clientId, clientSecret },
-            { refreshToken: w.refreshToken, scopes },
-          );
-          done.push(Date.now());
-        } catch {
-          failed++;
+  const concurrency = Number(need('BENCH_CONCURRENCY'));
+  const refreshAll = async (list: typeof work) => {
+    const done: number[] = [];
+    let failed = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < list.length) {
+          const w = list[next++]!;
+          try {
+            await refreshWithToken(
+              { loginUrl: need('MICROSOFT_LOGIN_URL'), tenant: w.tenant, clientId: app.clientId, clientSecret },
+              { refreshToken: w.refreshToken, scopes },
+            );
+            done.push(Date.now());
+          } catch {
+            failed++;
+          }
         }
-      }
-    }),
-  );
-  process.stdout.write(`${JSON.stringify({ done, failed })}\n`);
+      }),
+    );
+    return { done, failed };
+  };
+  const warmed = await refreshAll(warmup);
+  const { done, failed } = await refreshAll(work);
+  process.stdout.write(`${JSON.stringify({ done, failed, warmupFailed: warmed.failed })}\n`);
 }
 
 main().then(
