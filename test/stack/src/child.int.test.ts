@@ -1,4 +1,7 @@
-import { runCommand } from './child';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand, startProcess } from './child';
 import { registered, stopAll } from './shutdown';
 
 // The FerretDB build runs through runCommand: while it runs, timers (the readiness checks) must keep firing.
@@ -31,5 +34,28 @@ describe('runCommand', () => {
     await expect(running).rejects.toThrow(/long build failed \(killed by SIGKILL\)/);
     expect(Date.now() - t).toBeLessThan(5000);
     expect(registered()).not.toContain('long build');
+  });
+});
+
+describe('startProcess', () => {
+  it("keeps a helper's output that comes after one of its pipes closed, and stops without a stream error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oc-child-'));
+    try {
+      const logFile = join(dir, 'helper.log');
+      // stdout closes first, then the helper still writes to stderr: with each pipe ending the log, that last line
+      // was a write after end, an unhandled error that crashed the stack CLI while it stopped.
+      const helper = startProcess(
+        'late writer',
+        'sh',
+        ['-c', 'echo first; exec 1>&-; sleep 0.3; echo "last line" >&2; sleep 0.2'],
+        logFile,
+      );
+      await expect(helper.exited).resolves.toBe('exit code 0');
+      await helper.stop();
+      expect(readFileSync(logFile, 'utf8')).toBe('first\nlast line\n');
+      expect(registered()).not.toContain('late writer');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,6 +31,9 @@ function signalOf(child: ChildProcess, detached: boolean): (signal: NodeJS.Signa
   };
 }
 
+/** How long a stopped helper's output pipes may stay open after it exited before its log is closed anyway. */
+const CLOSE_WAIT_MS = 2_000;
+
 /**
  * Starts a long-running helper, output to a log file. Under the stack CLI it leads a process group of its own and
  * only we stop it (services before stores); stop() sends SIGTERM, then SIGKILL after 5 s.
@@ -60,11 +63,18 @@ export function startProcess(
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Both pipes into one log, neither ending it: with the default, the first to end (stdout) ended the log and the
+  // other's last lines crashed the stack CLI on SIGTERM (ERR_STREAM_WRITE_AFTER_END, a first-run check in CI).
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`could not start ${cmd}: ${err.message}`));
     child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
+  });
+  // 'close' comes once its output pipes are closed too (after 'exit'): all of it has reached the log.
+  const closed = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+    child.once('error', () => resolve());
   });
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -77,6 +87,12 @@ export function startProcess(
         // Whatever the leader left behind in its group goes too.
         if (detached) signal('SIGKILL');
       }
+      // A moment at most for its last output (a process it started may still hold the pipes when not in its group).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+      clearTimeout(timer);
+      child.stdout?.unpipe(log);
+      child.stderr?.unpipe(log);
       unregister();
       log.end();
     })();
