@@ -9,7 +9,8 @@ export type ScheduledFields = Pick<ConnectionDoc, '_id' | 'tokenVersion' | 'refr
 /**
  * The bucketed schedule the refresh sweep reads (schedule_buckets `_id` prefix). (`token-refresh`, its name while its
  * buckets were minutes, is read no more: a store that has only that one gets its first pass, which files every active
- * connection again; its old buckets are left as they are, a few small documents per minute of the last refresh period.)
+ * connection again; its old buckets are left in the store, unread: 8 documents per minute of the last refresh period,
+ * together holding each connection's id once.)
  */
 export const REFRESH_SCHEDULE = 'token-refresh-10s';
 
