@@ -16,9 +16,9 @@ export const REFRESH_SCHEDULE = 'token-refresh-10s';
 
 /**
  * Its buckets' width. With minutes, a pass read the whole minute at its horizon's edge: at 1,000,000 connections
- * (16,667 due per minute) a pass that hands out 1,000 read 16,667 connections and took 4 s (bench/results/2026-12-03-1m.md).
- * With 10 s slots it reads at most one slot (2,778 there) beyond what it hands out; each refreshed connection's entry is
- * still moved once, to the slot of its next refresh.
+ * (16,667 due per minute) a pass that hands out 1,000 read 16,667 connections and took 4 s
+ * (bench/results/2026-12-03-1m.md). With 10 s slots it reads at most one slot (2,778 there) beyond what it hands out;
+ * each refreshed connection's entry is still moved once, to the slot of its next refresh.
  */
 export const REFRESH_SLOT_MS = 10_000;
 

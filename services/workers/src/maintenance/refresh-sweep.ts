@@ -41,9 +41,9 @@ type Scheduled = Pick<ConnectionDoc, '_id' | 'status' | 'tokenVersion' | 'refres
 
 /**
  * The store is the source of truth for the refresh schedule. The sweep reads the store's schedule buckets of its
- * window by `_id` (10 s slots: the slots of its horizon and slack, a few documents each, whatever the fleet's size), then those connections by `_id`, and hands every
- * active connection due within the horizon to the queue under its deterministic job id; entries whose connection
- * moved on are filed at its new due time. After a Redis flush every connection due soon is back within one sweep;
+ * window by `_id` (10 s slots: those of its horizon and slack, a few documents each, whatever the fleet's size), then
+ * those connections by `_id`, and hands every active connection due within the horizon to the queue under its
+ * deterministic job id; entries whose connection moved on are filed at its new due time. After a Redis flush every connection due soon is back within one sweep;
  * the rest were never in Redis.
  */
 export async function refreshSweep(deps: Deps): Promise<SweepResult> {
