@@ -127,6 +127,7 @@ export function createQueueClient(opts: { connection: RedisConnection; prefix: s
       return events;
     },
     async close() {
+      await carrier.flush();
       await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };
