@@ -53,6 +53,13 @@ export {
   type ScheduleDeps,
   type ScheduledFields,
 } from './tokens/refresh-schedule';
+export {
+  LEGACY_MOVE_MARK,
+  LEGACY_REFRESH_SCHEDULE,
+  planLegacyMove,
+  settleLegacyMove,
+  type LegacyMoveState,
+} from './tokens/legacy-refresh-schedule';
 // bucketed due-time schedules (refreshes; any schedule a sweep reads by time)
 export * from './schedule';
 export {

@@ -8,9 +8,9 @@ export type ScheduledFields = Pick<ConnectionDoc, '_id' | 'tokenVersion' | 'refr
 
 /**
  * The bucketed schedule the refresh sweep reads (schedule_buckets `_id` prefix). (`token-refresh`, its name while its
- * buckets were minutes, is read no more: a store that has only that one gets its first pass, which files every active
- * connection again; its old buckets are left in the store, unread: 8 documents per minute of the last refresh period,
- * together holding each connection's id once.)
+ * buckets were minutes, is read by the sweep only to move it here: a store that has only that one gets its first pass,
+ * which files every active connection again, and its old buckets are copied here and deleted minute by minute:
+ * legacy-refresh-schedule.ts.)
  */
 export const REFRESH_SCHEDULE = 'token-refresh-10s';
 

@@ -15,6 +15,7 @@ import {
   type RuntimeDeps,
   type ScheduledFields,
 } from '@outlook-connect/mailbox-runtime';
+import { moveLegacyRefreshSchedule } from './legacy-refresh-move';
 
 /** Connections per `_id $in` read and per addBulk. */
 const BATCH = 500;
@@ -50,6 +51,14 @@ export async function refreshSweep(deps: Deps): Promise<SweepResult> {
   const now = deps.now();
   const { models } = deps;
   const result: SweepResult = { enqueued: 0, healed: 0, initialized: 0, read: 0, moved: 0, dropped: 0 };
+  // The old minute buckets' due entries first, so this pass reads what it copies; a failure here only delays the move.
+  try {
+    const legacy = await moveLegacyRefreshSchedule(deps, now);
+    if (legacy && (legacy.copied || legacy.deleted || legacy.done))
+      deps.logger.info(legacy, 'refresh sweep moved the old minute-bucket schedule');
+  } catch (err) {
+    deps.logger.warn({ err }, 'refresh sweep could not move the old minute-bucket schedule; the next pass tries again');
+  }
   const cursor = await scheduleCursor(models, REFRESH_SCHEDULE);
   if (cursor === null) result.initialized = await backfill(deps, now);
 

@@ -32,6 +32,9 @@ export interface ScheduleCursorDoc {
   /** Only on a one-off backfill's mark (`~backfill:...`): the last record it filed, and whether it is over. */
   after?: string | null;
   done?: boolean;
+  /** Only on the mark of a schedule's move to another (`~moved:...`): the next minute to delete, the last one found. */
+  purged?: number;
+  lastFound?: number;
 }
 
 export const scheduleCursorSchema = new Schema<ScheduleCursorDoc>(
@@ -40,6 +43,8 @@ export const scheduleCursorSchema = new Schema<ScheduleCursorDoc>(
     minute: { type: Number, required: true },
     after: { type: String, default: undefined },
     done: { type: Boolean, default: undefined },
+    purged: { type: Number, default: undefined },
+    lastFound: { type: Number, default: undefined },
   },
   { collection: 'schedule_cursors', minimize: false, versionKey: false },
 );
