@@ -28,6 +28,14 @@ function fakeQueue(answerMs = 1) {
   return { queue, jobs };
 }
 
+/** A carrier on `queue` with the linger given (20 ms unless set), on the (fake) clock. */
+const carrierOn = (queue: Queue, lingerMs = 20) =>
+  createEventCarrier(
+    () => queue,
+    () => ({}),
+    { lingerMs, now: () => Date.now() },
+  );
+
 describe('lingerWait', () => {
   it('is the rest of the linger since the last add, never negative', () => {
     expect(lingerWait(1_000, Number.NEGATIVE_INFINITY, 20)).toBe(0);
@@ -44,11 +52,7 @@ describe('event carrier', () => {
 
   it('adds the first event of an idle process at once', async () => {
     const { queue, jobs } = fakeQueue();
-    const carrier = createEventCarrier(
-      () => queue,
-      () => ({}),
-      { lingerMs: 20, now: () => Date.now() },
-    );
+    const carrier = carrierOn(queue);
     const done = carrier.add([event(1)]);
     expect(jobs).toEqual([['evt_1']]);
     await jest.advanceTimersByTimeAsync(1);
@@ -57,11 +61,7 @@ describe('event carrier', () => {
 
   it('holds events emitted soon after an add for the rest of the linger, then adds them as one job', async () => {
     const { queue, jobs } = fakeQueue();
-    const carrier = createEventCarrier(
-      () => queue,
-      () => ({}),
-      { lingerMs: 20, now: () => Date.now() },
-    );
+    const carrier = carrierOn(queue);
     const settled: string[] = [];
     const track = (n: number) => carrier.add([event(n)]).then(() => settled.push(`evt_${n}`));
     const first = track(1); // t=0: at once
@@ -81,11 +81,7 @@ describe('event carrier', () => {
 
   it('adds the events that arrived during an add right after it, in one job', async () => {
     const { queue, jobs } = fakeQueue(10);
-    const carrier = createEventCarrier(
-      () => queue,
-      () => ({}),
-      { lingerMs: 20, now: () => Date.now() },
-    );
+    const carrier = carrierOn(queue);
     const all = [carrier.add([event(1)])];
     await jest.advanceTimersByTimeAsync(3);
     all.push(carrier.add([event(2)]), carrier.add([event(3)]));
@@ -97,11 +93,7 @@ describe('event carrier', () => {
 
   it('with no linger, adds an event at once whenever no add is running', async () => {
     const { queue, jobs } = fakeQueue();
-    const carrier = createEventCarrier(
-      () => queue,
-      () => ({}),
-      { lingerMs: 0, now: () => Date.now() },
-    );
+    const carrier = carrierOn(queue, 0);
     const first = carrier.add([event(1)]);
     await jest.advanceTimersByTimeAsync(2);
     const second = carrier.add([event(2)]);
@@ -112,11 +104,7 @@ describe('event carrier', () => {
 
   it('splits a group over EVENTS_PER_JOB into several jobs', async () => {
     const { queue, jobs } = fakeQueue();
-    const carrier = createEventCarrier(
-      () => queue,
-      () => ({}),
-      { lingerMs: 20, now: () => Date.now() },
-    );
+    const carrier = carrierOn(queue);
     const many = Array.from({ length: EVENTS_PER_JOB + 1 }, (_, i) => event(i));
     const done = carrier.add(many);
     expect(jobs.map((j) => j.length)).toEqual([EVENTS_PER_JOB, 1]);
@@ -126,11 +114,7 @@ describe('event carrier', () => {
 
   it('flush adds what is lingering at once', async () => {
     const { queue, jobs } = fakeQueue();
-    const carrier = createEventCarrier(
-      () => queue,
-      () => ({}),
-      { lingerMs: 20, now: () => Date.now() },
-    );
+    const carrier = carrierOn(queue);
     const first = carrier.add([event(1)]);
     await jest.advanceTimersByTimeAsync(2);
     const second = carrier.add([event(2)]);
@@ -150,11 +134,7 @@ describe('event carrier', () => {
         if (fail) throw new Error('redis down');
       },
     } as unknown as Queue;
-    const carrier = createEventCarrier(
-      () => queue,
-      () => ({}),
-      { lingerMs: 20, now: () => Date.now() },
-    );
+    const carrier = carrierOn(queue);
     await expect(carrier.add([event(1)])).rejects.toThrow('redis down');
     fail = false;
     const next = carrier.add([event(2)]);

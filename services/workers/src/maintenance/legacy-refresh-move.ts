@@ -35,10 +35,10 @@ type Deps = Pick<RuntimeDeps, 'models' | 'policy'>;
  */
 export async function moveLegacyRefreshSchedule(deps: Deps, now: number): Promise<LegacyMoveResult | null> {
   const { models } = deps;
-  const [mark, oldCursor] = await Promise.all([
-    models.ScheduleCursor.findById(LEGACY_MOVE_MARK).lean(),
-    scheduleCursor(models, LEGACY_REFRESH_SCHEDULE),
-  ]);
+  const mark = await models.ScheduleCursor.findById(LEGACY_MOVE_MARK).lean();
+  // Once over, a pass reads only the mark.
+  if (mark?.done) return null;
+  const oldCursor = await scheduleCursor(models, LEGACY_REFRESH_SCHEDULE);
   const state: LegacyMoveState | null = mark
     ? {
         copied: mark.minute,
