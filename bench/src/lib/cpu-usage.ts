@@ -59,7 +59,7 @@ const read = (path: string): string | null => {
 };
 
 let clockTicks: number | null = null;
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   if (clockTicks === null) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;

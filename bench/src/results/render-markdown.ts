@@ -1,3 +1,4 @@
+import { describeCpu } from '../lib/cpu-sampler';
 import { fmt, fmtBytes, fmtPercent, fmtRatio, markdownTable } from '../lib/format';
 import { scaleOutMarkdown } from '../send/scale-out-render';
 import { ratio } from '../lib/stats';
@@ -160,10 +161,18 @@ function tokenRows(r: BenchResults): Row[] {
   const f = r.refresh;
   if (f)
     rows.push([
-      `Refreshes/s (${f.connections} real connections, ${f.concurrency} at once, after ${f.warmup?.connections ?? 0} each to warm up; baseline: bare MSAL)`,
+      `Refreshes/s (${f.connections} connections of emulator users, ${f.concurrency} at once, after ${f.warmup?.connections ?? 0} each to warm up; baseline: bare MSAL)`,
       fmt(f.refreshesPerSec, 1),
       fmt(f.baselineRefreshesPerSec, 1),
       fmtRatio(f.ratio),
+    ]);
+  const fc = f?.cpuPerRefresh;
+  if (fc?.ours?.machineMs && fc.baseline?.machineMs)
+    rows.push([
+      '  Machine CPU per refresh in its window, ms (all cores; by process, the emulator in the bench process); bare / ours',
+      describeCpu(fc.ours),
+      describeCpu(fc.baseline),
+      fmtRatio(fc.baseline.machineMs / fc.ours.machineMs),
     ]);
   const c = r.compressed;
   if (c) {

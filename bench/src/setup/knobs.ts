@@ -19,11 +19,11 @@ const schema = z.object({
     0,
     'stop inserting after this long and measure what is there (0 = 120 s per 100,000 connections, at least 120 s)',
   ),
-  BENCH_REFRESH_CONNECTIONS: int(200, 'real connections (connect flow) refreshed against the emulator'),
+  BENCH_REFRESH_CONNECTIONS: int(1_000, 'connections of real emulator users (seeded) refreshed against the emulator'),
   BENCH_REFRESH_CONCURRENCY: int(10, 'refreshes at once (our worker and the bare baseline)'),
   BENCH_REFRESH_WARMUP: int(
     50,
-    'more real connections each refresher (ours, the bare baseline) refreshes before its window opens (0 = no warm-up)',
+    'more such connections each refresher (ours, the bare baseline) refreshes before its window opens (0 = no warm-up)',
   ),
   BENCH_COMPRESSED_CONNECTIONS: int(
     10_000,

@@ -43,8 +43,16 @@ async function main(): Promise<void> {
 
   const scopes = scopesForPreset('full');
   const concurrency = Number(need('BENCH_CONCURRENCY'));
+  // Its own CPU between its first and last refresh done (process.cpuUsage, user + system): the bench's sampler reads
+  // the other processes, but this one exits just after its last refresh.
+  const cpuMicros = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
   const refreshAll = async (list: typeof work) => {
     const done: number[] = [];
+    let cpuFirst: number | null = null;
+    let cpuLast: number | null = null;
     let failed = 0;
     let next = 0;
     await Promise.all(
@@ -57,17 +65,19 @@ async function main(): Promise<void> {
               { refreshToken: w.refreshToken, scopes },
             );
             done.push(Date.now());
+            cpuLast = cpuMicros();
+            cpuFirst ??= cpuLast;
           } catch {
             failed++;
           }
         }
       }),
     );
-    return { done, failed };
+    return { done, failed, cpuMs: cpuFirst === null || cpuLast === null ? null : (cpuLast - cpuFirst) / 1000 };
   };
   const warmed = await refreshAll(warmup);
-  const { done, failed } = await refreshAll(work);
-  process.stdout.write(`${JSON.stringify({ done, failed, warmupFailed: warmed.failed })}\n`);
+  const { done, failed, cpuMs } = await refreshAll(work);
+  process.stdout.write(`${JSON.stringify({ done, failed, cpuMs, warmupFailed: warmed.failed })}\n`);
 }
 
 main().then(

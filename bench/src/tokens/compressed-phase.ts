@@ -1,14 +1,11 @@
-import { scopesForPreset } from '@outlook-connect/shared';
-import { addToRefreshSchedule } from '@outlook-connect/mailbox-runtime';
-import { inParallel, progress, sleep } from '../lib/progress';
+import { progress, sleep } from '../lib/progress';
 import { ratePerSec } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
 import { lapseReport, type LapseReport } from './lapses';
-import { realisticConnections, type SeededIdentity } from './realistic-connections';
 import type { CompressedPolicy } from './refresh-phase';
+import { seedConnections } from './seeded-connections';
 
-// Compressed lifetimes at scale: `count` connections of real emulator users (refresh tokens issued by the emulator's
-// issueRefreshToken, as if each had connected earlier), inserted like the connect flow stores them, with the access
+// Compressed lifetimes at scale: `count` connections of real emulator users (seeded-connections.ts), with the access
 // tokens they hold expiring one after another over one refresh period, so the refresh load is the steady state's.
 // The worker (already running, with the policy scaled to the lifetime) must find them through its sweep and refresh
 // each before its token expires. Judged from the emulator's grant log at the end.
@@ -28,44 +25,21 @@ export interface CompressedResult {
   shareRefreshedBeforeExpiry: number;
 }
 
-const SCOPES = ['openid', 'profile', 'email', 'offline_access', ...scopesForPreset('full')];
-
 export async function runCompressed(
   env: BenchEnv,
   opts: { count: number; wanted: number; policy: CompressedPolicy },
 ): Promise<CompressedResult> {
-  const { models, box } = env.clients.deps;
   const { policy } = opts;
   const periodMs = (policy.lifetimeSec - policy.aheadSec - policy.jitterSec / 2) * 1000;
   let t = Date.now();
-  const identities: SeededIdentity[] = [];
-  for (let i = 0; i < opts.count; i++) {
-    const email = `compressed${i}@${env.tenant.domain}`;
-    const user = env.emu.control.createUser({ tenantId: env.tenant.id, email, displayName: `Compressed ${i}` });
-    const { refreshToken } = env.emu.control.issueRefreshToken(email, env.app.clientId, SCOPES);
-    identities.push({ email: user.email, userId: user.id, refreshToken });
-  }
   // The first connection is due just after the worker's next sweep (which has to find it), the last one period later.
-  const firstDueAt = Date.now() + (policy.sweepEverySec + 5) * 1000;
-  const docs = realisticConnections(box, {
+  const { docs, firstDueAt } = await seedConnections(env, {
     count: opts.count,
-    workspaceId: env.workspaceId,
-    appId: env.app.id,
-    tenantId: env.tenant.id,
-    firstDueAt,
+    label: 'compressed',
+    firstDueInMs: (policy.sweepEverySec + 5) * 1000,
     spreadMs: periodMs,
     leadMs: policy.aheadSec * 1000,
-    identities,
   });
-  await inParallel(
-    Array.from({ length: Math.ceil(docs.length / 1_000) }, (_, i) => docs.slice(i * 1_000, (i + 1) * 1_000)),
-    2,
-    async (batch) => {
-      // As the connect flow stores them: on the store's refresh schedule, then the connection.
-      await addToRefreshSchedule(models, batch, Date.now());
-      await models.Connection.insertMany(batch, { ordered: false, lean: true });
-    },
-  );
   const seedSec = (Date.now() - t) / 1000;
   const watched = docs.map((d) => ({ email: d.mailbox, expiresAt: d.accessTokenExpiresAt!.getTime() }));
   const until = Math.max(...watched.map((w) => w.expiresAt)) + 5_000;

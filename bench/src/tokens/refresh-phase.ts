@@ -5,6 +5,7 @@ import type { ConnectionDoc } from '@outlook-connect/shared';
 import { addToRefreshSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
 import { refreshSweep } from '@outlook-connect/workers';
 import { startCpuWindow } from '../lib/cpu-usage';
+import { cpuPerUnit, describeCpu, findPid, startCpuSampler, type CpuPerUnit } from '../lib/cpu-sampler';
 import { pollUntil, progress } from '../lib/progress';
 import { diffCommandStats, parseCommandStats, perUnit, topCommands, totalCalls } from '../lib/redis-info';
 import { rateFromTimestamps, ratio } from '../lib/stats';
@@ -37,7 +38,23 @@ export interface RefreshRateResult {
   /** CPU of our worker process per refresh over the run (after its warm-up), and the machine's busy share of all cores meanwhile. */
   workerCpuMsPerRefresh: number | null;
   machineBusy: number | null;
+  /**
+   * CPU per refresh inside each side's rate window (first refresh stored to the last), ms: the whole machine (all
+   * cores) and by process. On a machine the run keeps busy, refreshes/s is the cores divided by the machine's figure.
+   */
+  cpuPerRefresh: { ours: CpuPerUnit | null; baseline: CpuPerUnit | null };
   warmup: RefreshWarmup;
+}
+
+/** The store's and Redis's processes, found by the port they listen on (the stack starts them for the run). */
+function serverPids(env: BenchEnv): { store?: number; redis?: number } {
+  const portOf = (url: string | undefined) => (url ? new URL(url).port : '');
+  const storePort = portOf(env.childEnv.MONGO_URL);
+  const redisPort = portOf(env.childEnv.REDIS_URL);
+  return {
+    store: storePort ? findPid((c) => /ferretdb|mongod/.test(c) && c.includes(`:${storePort}`)) : undefined,
+    redis: redisPort ? findPid((c) => c.includes('redis-server') && c.includes(`:${redisPort}`)) : undefined,
+  };
 }
 
 export interface CompressedPolicy {
@@ -103,56 +120,85 @@ export async function runRefreshRate(
     progress(`refresh: warm-up, ${warm.length}/${warmupIds.length} refreshed by our worker in ${Date.now() - t} ms`);
   }
   const statsBefore = await commandStats();
-  const cpu = startCpuWindow([workerPid]);
-  const done = await refreshAllDue(env, ids, timeoutMs);
-  const ours = rateFromTimestamps(done.map((c) => c.lastRefreshAt!.getTime()));
-  const window = cpu.end();
-  const redisCalls = diffCommandStats(statsBefore, await commandStats());
-  const refreshed = Math.max(1, done.length);
-  const redisPerRefresh = totalCalls(redisCalls) / refreshed;
-  const workerCores = window.processCores[0];
-  const workerCpuMs = workerCores == null ? null : (workerCores * window.seconds * 1000) / refreshed;
-  progress(
-    `refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s; worker CPU ${workerCpuMs?.toFixed(1)} ms per refresh ${warmupIds.length ? 'after its warm-up' : 'with its start-up'} ` +
-      `(machine ${((window.machineBusy ?? 0) * 100).toFixed(0)}% busy over ${window.seconds.toFixed(1)} s); Redis ` +
-      `${redisPerRefresh.toFixed(1)} commands per refresh: ${topCommands(perUnit(redisCalls, refreshed), 12)
-        .map((c) => `${c.command} ${c.calls}`)
-        .join(', ')}; bare baseline`,
-  );
+  // The bench process runs the emulator: its CPU is the token endpoint's, for both sides.
+  const sampler = startCpuSampler({ worker: workerPid, ...serverPids(env), emulator: process.pid });
+  try {
+    const cpu = startCpuWindow([workerPid]);
+    const done = await refreshAllDue(env, ids, timeoutMs);
+    const oursTimes = done.map((c) => c.lastRefreshAt!.getTime());
+    const ours = rateFromTimestamps(oursTimes);
+    const window = cpu.end();
+    const redisCalls = diffCommandStats(statsBefore, await commandStats());
+    const refreshed = Math.max(1, done.length);
+    const redisPerRefresh = totalCalls(redisCalls) / refreshed;
+    const workerCores = window.processCores[0];
+    const workerCpuMs = workerCores == null ? null : (workerCores * window.seconds * 1000) / refreshed;
+    progress(
+      `refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s; worker CPU ${workerCpuMs?.toFixed(1)} ms per refresh ${warmupIds.length ? 'after its warm-up' : 'with its start-up'} ` +
+        `(machine ${((window.machineBusy ?? 0) * 100).toFixed(0)}% busy over ${window.seconds.toFixed(1)} s); Redis ` +
+        `${redisPerRefresh.toFixed(1)} commands per refresh: ${topCommands(perUnit(redisCalls, refreshed), 12)
+          .map((c) => `${c.command} ${c.calls}`)
+          .join(', ')}; bare baseline`,
+    );
 
-  const idsFile = join(tmpdir(), `bench-refresh-ids-${process.pid}.json`);
-  writeFileSync(idsFile, JSON.stringify(ids));
-  const warmupFile = join(tmpdir(), `bench-refresh-warmup-ids-${process.pid}.json`);
-  writeFileSync(warmupFile, JSON.stringify(warmupIds));
-  const out = await runTs(
-    'refresher (bare baseline)',
-    join(__dirname, 'baseline-refresher.ts'),
-    {
-      ...env.childEnv,
-      BENCH_IDS_FILE: idsFile,
-      BENCH_WARMUP_IDS_FILE: warmupFile,
-      BENCH_CONCURRENCY: String(concurrency),
-    },
-    env.rss,
-    timeoutMs,
-  );
-  const base = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { done: number[]; failed: number };
-  const baseline = rateFromTimestamps(base.done);
-  progress(`refresh: baseline ${base.done.length} at ${baseline?.toFixed(1)}/s (${base.failed} failed)`);
-  return {
-    connections: ids.length,
-    concurrency,
-    refreshed: done.length,
-    refreshesPerSec: ours,
-    baselineRefreshed: base.done.length,
-    baselineFailed: base.failed,
-    baselineRefreshesPerSec: baseline,
-    ratio: ratio(ours, baseline),
-    redisCommandsPerRefresh: redisPerRefresh,
-    workerCpuMsPerRefresh: workerCpuMs,
-    machineBusy: window.machineBusy,
-    warmup: { connections: warmupIds.length, oursMs: warmupMs },
-  };
+    const idsFile = join(tmpdir(), `bench-refresh-ids-${process.pid}.json`);
+    writeFileSync(idsFile, JSON.stringify(ids));
+    const warmupFile = join(tmpdir(), `bench-refresh-warmup-ids-${process.pid}.json`);
+    writeFileSync(warmupFile, JSON.stringify(warmupIds));
+    const out = await runTs(
+      'refresher (bare baseline)',
+      join(__dirname, 'baseline-refresher.ts'),
+      {
+        ...env.childEnv,
+        BENCH_IDS_FILE: idsFile,
+        BENCH_WARMUP_IDS_FILE: warmupFile,
+        BENCH_CONCURRENCY: String(concurrency),
+      },
+      env.rss,
+      timeoutMs,
+    );
+    const samples = sampler.stop();
+    const base = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+      done: number[];
+      failed: number;
+      cpuMs: number | null;
+    };
+    const baseline = rateFromTimestamps(base.done);
+    // Per refresh as the rates count them: n refreshes stored over the window make n - 1 intervals.
+    const cpuOf = (times: number[]) =>
+      times.length < 2
+        ? null
+        : cpuPerUnit(samples, Math.min(...times), Math.max(...times), times.length - 1, sampler.hz);
+    const oursCpu = cpuOf(oursTimes);
+    const baseCpu = cpuOf(base.done);
+    if (baseCpu) {
+      // The bare refresher exits just after its window: its own count, not the sampler's.
+      delete baseCpu.byProcess.worker;
+      baseCpu.byProcess.refresher =
+        base.cpuMs == null || base.done.length < 2 ? null : base.cpuMs / (base.done.length - 1);
+    }
+    progress(
+      `refresh: baseline ${base.done.length} at ${baseline?.toFixed(1)}/s (${base.failed} failed); machine CPU per ` +
+        `refresh, ms: ours ${describeCpu(oursCpu)}, bare ${describeCpu(baseCpu)}`,
+    );
+    return {
+      connections: ids.length,
+      concurrency,
+      refreshed: done.length,
+      refreshesPerSec: ours,
+      baselineRefreshed: base.done.length,
+      baselineFailed: base.failed,
+      baselineRefreshesPerSec: baseline,
+      ratio: ratio(ours, baseline),
+      redisCommandsPerRefresh: redisPerRefresh,
+      workerCpuMsPerRefresh: workerCpuMs,
+      machineBusy: window.machineBusy,
+      cpuPerRefresh: { ours: oursCpu, baseline: baseCpu },
+      warmup: { connections: warmupIds.length, oursMs: warmupMs },
+    };
+  } finally {
+    sampler.stop();
+  }
 }
 
 /**
