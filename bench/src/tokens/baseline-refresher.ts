@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   const warm = new Set(warmupIds);
   const workOf = (list: typeof conns) =>
     list.map((c) => ({
-      tenant: c.tenant,
+      // The account's own tenant, as our worker asks (refresh-connection.ts): the same token request on both sides.
+      tenant: c.tenantId,
       refreshToken: box.decrypt(c.refreshTokenEnc ?? '', tokenContext(c._id, 'refreshToken')),
     }));
   const warmup = workOf(conns.filter((c) => warm.has(c._id)));
