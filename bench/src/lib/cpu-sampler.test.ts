@@ -1,4 +1,4 @@
-import { cpuPerUnit, describeCpu, type CpuSample } from './cpu-sampler';
+import { cpuOverTimes, cpuPerUnit, describeCpu, type CpuSample } from './cpu-sampler';
 
 const sample = (at: number, busy: number, worker: number | null, store: number | null): CpuSample => ({
   at,
@@ -29,6 +29,19 @@ describe('cpuPerUnit', () => {
     expect(cpuPerUnit(samples, 100, 700, 1, 100)).toBeNull();
     expect(cpuPerUnit(samples, -5, 100, 1, 100)).toBeNull();
     expect(cpuPerUnit(samples, 0, 600, 0, 100)).toBeNull();
+  });
+});
+
+describe('cpuOverTimes', () => {
+  it('counts between the samples inside the run, and only the units done between them', () => {
+    // Samples at 200 and 400 lie inside the run (150-550): the units after 200 up to 400 are 250, 300 and 400.
+    expect(cpuOverTimes(samples, [550, 150, 250, 300, 400, 180], 100)).toEqual(cpuPerUnit(samples, 200, 400, 3, 100));
+  });
+
+  it('gives null for a run shorter than its samples, or with under two units between them', () => {
+    expect(cpuOverTimes(samples, [300], 100)).toBeNull();
+    expect(cpuOverTimes(samples, [250, 350], 100)).toBeNull();
+    expect(cpuOverTimes(samples, [150, 300, 450], 100)).toBeNull();
   });
 });
 

@@ -75,13 +75,48 @@ export function findPid(match: (cmdline: string) => boolean): number | undefined
   return undefined;
 }
 
+/**
+ * The store's and Redis's processes, found by the port each listens on (the bench's stack starts them for the run;
+ * from the URLs the children are given). Undefined where none matches (a server of the machine's own, say).
+ */
+export function serverPids(childEnv: Record<string, string | undefined>): { store?: number; redis?: number } {
+  const portOf = (url: string | undefined) => (url ? new URL(url).port : '');
+  const storePort = portOf(childEnv.MONGO_URL);
+  const redisPort = portOf(childEnv.REDIS_URL);
+  return {
+    store: storePort ? findPid((c) => /ferretdb|mongod/.test(c) && c.includes(`:${storePort}`)) : undefined,
+    redis: redisPort ? findPid((c) => c.includes('redis-server') && c.includes(`:${redisPort}`)) : undefined,
+  };
+}
+
+/**
+ * CPU per unit over a run's own timestamps, between the first sample after its first unit and the last sample before
+ * its last, counting the units done between those two samples: the edges (a process starting up before its first
+ * unit, idle after its last) stay out, which matters for runs of a second or two sampled every 100-200 ms. Null when
+ * fewer than two units fall between two samples.
+ */
+export function cpuOverTimes(samples: readonly CpuSample[], times: readonly number[], hz: number): CpuPerUnit | null {
+  if (times.length < 2) return null;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of times) {
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const from = samples.find((s) => s.at >= first);
+  const to = [...samples].reverse().find((s) => s.at <= last);
+  if (!from || !to || to.at <= from.at) return null;
+  const units = times.filter((t) => t > from.at && t <= to.at).length;
+  return units < 2 ? null : cpuPerUnit(samples, from.at, to.at, units, hz);
+}
+
 export interface CpuSampler {
   watch(name: string, pid: number | undefined): void;
   stop(): CpuSample[];
   hz: number;
 }
 
-export function startCpuSampler(pids: Record<string, number | undefined>, everyMs = 200): CpuSampler {
+export function startCpuSampler(pids: Record<string, number | undefined>, everyMs = 100): CpuSampler {
   const watched = new Map(Object.entries(pids));
   const samples: CpuSample[] = [];
   const sample = () => {

@@ -1,4 +1,4 @@
-import { describeCpu } from '../lib/cpu-sampler';
+import { describeCpu, type CpuPerUnit } from '../lib/cpu-sampler';
 import { fmt, fmtBytes, fmtPercent, fmtRatio, markdownTable } from '../lib/format';
 import { scaleOutMarkdown } from '../send/scale-out-render';
 import { ratio } from '../lib/stats';
@@ -7,6 +7,19 @@ import type { BenchResults } from './bench-results';
 // The results as a markdown table (printed, written next to the JSON, and copied into the README).
 
 type Row = [string, string, string, string];
+
+/** Machine CPU per unit in each side's window, by process; the ratio is bare / ours (the rate the CPU allows). */
+function cpuRow(unit: string, ours: CpuPerUnit | null | undefined, bare: CpuPerUnit | null | undefined): Row[] {
+  if (!ours?.machineMs || !bare?.machineMs) return [];
+  return [
+    [
+      `  Machine CPU per ${unit} in its window, ms (all cores; by process, the emulator in the bench process); bare / ours`,
+      describeCpu(ours),
+      describeCpu(bare),
+      fmtRatio(bare.machineMs / ours.machineMs),
+    ],
+  ];
+}
 
 function sendRows(r: BenchResults): Row[] {
   const s = r.send;
@@ -20,6 +33,7 @@ function sendRows(r: BenchResults): Row[] {
       fmt(b.throughput.sendsPerSec, 1),
       fmtRatio(s.ratios.sendsPerSec),
     ],
+    ...cpuRow('send', o.throughput.cpuPerSend, b.throughput.cpuPerSend),
     [
       `Enqueue -> Graph p50, ms (${fmt(o.latency.offeredPerSec)} sends/s offered)`,
       fmt(o.latency.p50Ms),
@@ -166,14 +180,7 @@ function tokenRows(r: BenchResults): Row[] {
       fmt(f.baselineRefreshesPerSec, 1),
       fmtRatio(f.ratio),
     ]);
-  const fc = f?.cpuPerRefresh;
-  if (fc?.ours?.machineMs && fc.baseline?.machineMs)
-    rows.push([
-      '  Machine CPU per refresh in its window, ms (all cores; by process, the emulator in the bench process); bare / ours',
-      describeCpu(fc.ours),
-      describeCpu(fc.baseline),
-      fmtRatio(fc.baseline.machineMs / fc.ours.machineMs),
-    ]);
+  if (f?.cpuPerRefresh) rows.push(...cpuRow('refresh', f.cpuPerRefresh.ours, f.cpuPerRefresh.baseline));
   const c = r.compressed;
   if (c) {
     rows.push(

@@ -7,6 +7,7 @@ import {
   type CommandShares,
 } from '../lib/redis-info';
 import type { Queue } from 'bullmq';
+import { cpuOverTimes, serverPids, startCpuSampler, type CpuPerUnit } from '../lib/cpu-sampler';
 import { inParallel, pollUntil, progress, sleep } from '../lib/progress';
 import { rateFromTimestamps, summarizeLatencies, type LatencySummary } from '../lib/stats';
 import type { BenchEnv } from '../setup/bench-env';
@@ -56,6 +57,12 @@ export interface ThroughputResult {
   perSendByCommand: Record<string, number>;
   /** The same, the enqueue share (per send enqueued) and the worker share (per send that went out) apart. */
   perSendByCommandShares: CommandShares;
+  /**
+   * Machine CPU per send between the first and the last send at Graph (all cores, ms), and by process: the worker,
+   * the store, Redis and the emulator (the bench process, which also polls for the sends). On a machine the run keeps
+   * busy, sends/s is about the cores over the machine's figure.
+   */
+  cpuPerSend: CpuPerUnit | null;
 }
 
 export interface LatencyResult extends LatencySummary {
@@ -116,8 +123,10 @@ export async function measureThroughput(
   const enqueueMs = Date.now() - t0;
   const afterEnqueue = await commandStats(env);
   progress(`  ${subject.name}: ${count} sends enqueued in ${enqueueMs} ms; starting the worker process`);
+  const sampler = startCpuSampler({ ...serverPids(env.childEnv), emulator: process.pid });
   const worker = subject.startWorker();
-  const seen = await waitForGraph(env, markers, timeoutMs);
+  sampler.watch('worker', worker.child.pid);
+  const seen = await waitForGraph(env, markers, timeoutMs).finally(() => sampler.stop());
   if (seen < count) {
     progress(
       `  ${subject.name}: only ${seen}/${count} reached Graph within ${timeoutMs / 1000} s; the rest is dropped`,
@@ -153,6 +162,7 @@ export async function measureThroughput(
         enqueue: perUnit(enqueueStats, count),
         worker: perUnit(diffCommandStats(afterEnqueue, after), seen),
       },
+      cpuPerSend: cpuOverTimes(sampler.stop(), times, sampler.hz),
     },
   };
 }

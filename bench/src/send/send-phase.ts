@@ -1,3 +1,4 @@
+import { describeCpu } from '../lib/cpu-sampler';
 import { progress } from '../lib/progress';
 import { compareCommands, renderCommandTable } from '../lib/redis-info';
 import { ratio } from '../lib/stats';
@@ -58,6 +59,10 @@ export async function runSendPhase(env: BenchEnv, opts: SendPhaseOptions): Promi
     logStages('baseline', baseLatency);
     await baseRun.worker.stop();
     progress('send: Redis commands per send, ours against bare (INFO commandstats, scripts counted inside):');
+    progress(
+      `send: machine CPU per send in the backlog drain, ms: ours ${describeCpu(oursRun.result.cpuPerSend)}, ` +
+        `bare ${describeCpu(baseRun.result.cpuPerSend)}`,
+    );
     const rows = compareCommands(oursRun.result.perSendByCommandShares, baseRun.result.perSendByCommandShares);
     for (const line of renderCommandTable(rows)) progress(`  ${line}`);
     return {

@@ -6,7 +6,7 @@ const int = (def: number, what: string) => z.coerce.number().int().min(0).defaul
 
 const schema = z.object({
   BENCH_SEND_MAILBOXES: int(20, 'send_only mailboxes the sends are spread over'),
-  BENCH_SENDS: int(400, 'sends per pipeline in the backlog drain'),
+  BENCH_SENDS: int(2_000, 'sends per pipeline in the backlog drain (400 timed the bare worker in its warm-up)'),
   BENCH_LATENCY_SENDS: int(200, 'sends per pipeline in the paced latency run'),
   BENCH_SEND_CONCURRENCY: int(20, 'jobs at once in each send worker process (ours and baseline)'),
   BENCH_STORE_OPS: int(400, 'operations of each kind in the store-ceiling phase (compare-and-set, _id read, inserts)'),

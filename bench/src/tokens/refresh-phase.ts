@@ -5,7 +5,7 @@ import type { ConnectionDoc } from '@outlook-connect/shared';
 import { addToRefreshSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
 import { refreshSweep } from '@outlook-connect/workers';
 import { startCpuWindow } from '../lib/cpu-usage';
-import { cpuPerUnit, describeCpu, findPid, startCpuSampler, type CpuPerUnit } from '../lib/cpu-sampler';
+import { cpuOverTimes, describeCpu, serverPids, startCpuSampler, type CpuPerUnit } from '../lib/cpu-sampler';
 import { pollUntil, progress } from '../lib/progress';
 import { diffCommandStats, parseCommandStats, perUnit, topCommands, totalCalls } from '../lib/redis-info';
 import { rateFromTimestamps, ratio } from '../lib/stats';
@@ -44,17 +44,6 @@ export interface RefreshRateResult {
    */
   cpuPerRefresh: { ours: CpuPerUnit | null; baseline: CpuPerUnit | null };
   warmup: RefreshWarmup;
-}
-
-/** The store's and Redis's processes, found by the port they listen on (the stack starts them for the run). */
-function serverPids(env: BenchEnv): { store?: number; redis?: number } {
-  const portOf = (url: string | undefined) => (url ? new URL(url).port : '');
-  const storePort = portOf(env.childEnv.MONGO_URL);
-  const redisPort = portOf(env.childEnv.REDIS_URL);
-  return {
-    store: storePort ? findPid((c) => /ferretdb|mongod/.test(c) && c.includes(`:${storePort}`)) : undefined,
-    redis: redisPort ? findPid((c) => c.includes('redis-server') && c.includes(`:${redisPort}`)) : undefined,
-  };
 }
 
 export interface CompressedPolicy {
@@ -121,7 +110,7 @@ export async function runRefreshRate(
   }
   const statsBefore = await commandStats();
   // The bench process runs the emulator: its CPU is the token endpoint's, for both sides.
-  const sampler = startCpuSampler({ worker: workerPid, ...serverPids(env), emulator: process.pid });
+  const sampler = startCpuSampler({ worker: workerPid, ...serverPids(env.childEnv), emulator: process.pid });
   try {
     const cpu = startCpuWindow([workerPid]);
     const done = await refreshAllDue(env, ids, timeoutMs);
@@ -164,13 +153,8 @@ export async function runRefreshRate(
       cpuMs: number | null;
     };
     const baseline = rateFromTimestamps(base.done);
-    // Per refresh as the rates count them: n refreshes stored over the window make n - 1 intervals.
-    const cpuOf = (times: number[]) =>
-      times.length < 2
-        ? null
-        : cpuPerUnit(samples, Math.min(...times), Math.max(...times), times.length - 1, sampler.hz);
-    const oursCpu = cpuOf(oursTimes);
-    const baseCpu = cpuOf(base.done);
+    const oursCpu = cpuOverTimes(samples, oursTimes, sampler.hz);
+    const baseCpu = cpuOverTimes(samples, base.done, sampler.hz);
     if (baseCpu) {
       // The bare refresher exits just after its window: its own count, not the sampler's.
       delete baseCpu.byProcess.worker;
