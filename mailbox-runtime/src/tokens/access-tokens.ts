@@ -4,6 +4,7 @@ import type { ConnectionHealthService } from '../connection-status/health';
 import type { RuntimeDeps } from '../runtime-deps';
 import { redisKeys } from '@outlook-connect/queues';
 import { isLeased } from '../redis/lease';
+import { readConnection } from './connection-reads';
 import { refreshConnection } from './refresh-connection';
 
 /** A refresh failed transiently and the stored token is no longer valid: the caller's job retries later. */
@@ -22,7 +23,7 @@ const POLL_MS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createAccessTokens(deps: RuntimeDeps & { health: ConnectionHealthService }): AccessTokens {
-  const load = async (id: string) => (await deps.models.Connection.findById(id).lean()) as ConnectionDoc | null;
+  const load = (id: string) => readConnection(deps.models, id);
 
   const unusable = (id: string, conn: ConnectionDoc | null) =>
     new ConnectionUnusableError(

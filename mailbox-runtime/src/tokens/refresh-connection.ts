@@ -16,7 +16,7 @@ import { APP_REASON_CODES } from '../connection-status/next-status';
 import type { RuntimeDeps } from '../runtime-deps';
 import { redisKeys } from '@outlook-connect/queues';
 import { acquireLease } from '../redis/lease';
-import { createGroupReader, type GroupReader } from './group-reader';
+import { readConnection } from './connection-reads';
 import { createTokenWriter, type TokenCollection, type TokenWriter } from './grouped-token-writes';
 import { cachedOAuthApp, forgetOAuthApp } from './oauth-app-cache';
 import { scheduleRefresh } from './refresh-schedule';
@@ -47,25 +47,6 @@ export interface RefreshOptions {
 }
 
 const processName = `${hostname()}:${process.pid}`;
-
-// One group reader per store (per models instance): the refreshes of this process that read their connection at the
-// same time share one `_id $in` query.
-const readers = new WeakMap<Models['Connection'], GroupReader<ConnectionDoc>>();
-
-function readConnection(models: Pick<Models, 'Connection'>, connectionId: string): Promise<ConnectionDoc | null> {
-  let reader = readers.get(models.Connection);
-  if (!reader) {
-    const model = models.Connection;
-    // The driver's own find (what `.lean()` returns, without mongoose casting a filter of strings): this read is on
-    // every refresh's critical path.
-    reader = createGroupReader<ConnectionDoc>(
-      async (ids) =>
-        (await model.collection.find({ _id: { $in: ids } } as never).toArray()) as unknown as ConnectionDoc[],
-    );
-    readers.set(model, reader);
-  }
-  return reader.read(connectionId);
-}
 
 type RefreshDeps = RuntimeDeps & { health: ConnectionHealthService };
 
