@@ -37,7 +37,17 @@ export interface AccessTokens {
    */
   get(
     connectionId: string,
-    opts?: { minValidityMs?: number },
+    opts?: {
+      minValidityMs?: number;
+      /**
+       * A caller that accepts a view of the connection up to this old (a send's hot path: its status, scopes and
+       * limits as this process read them at most that long ago) gets it without a store read, if that read was asked
+       * for at or after `readAfter` (ms epoch). The token is checked against `minValidityMs` now either way. Absent:
+       * read from the store.
+       */
+      maxAgeMs?: number;
+      readAfter?: number;
+    },
   ): Promise<{ accessToken: string; connection: ConnectionDoc }>;
   /** Graph rejected this token (401): refresh once (single flight) unless someone already did, and return the new one. */
   renew(connectionId: string, rejectedToken: string): Promise<{ accessToken: string; connection: ConnectionDoc }>;

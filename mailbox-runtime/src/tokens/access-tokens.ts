@@ -20,10 +20,32 @@ export class TokenRefreshFailedError extends Error {
 }
 
 const POLL_MS = 100;
+/** Connections kept for `get` with maxAgeMs (a few hundred bytes to a few KB each). */
+const RECENT_KEPT = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createAccessTokens(deps: RuntimeDeps & { health: ConnectionHealthService }): AccessTokens {
-  const load = (id: string) => readConnection(deps.models, id);
+  // The connections as this process last read (or refreshed) them, for `get` with maxAgeMs. Any read or refresh
+  // replaces its entry; a failed refresh removes it. At most RECENT_KEPT, the oldest going first.
+  const recent = new Map<string, { conn: ConnectionDoc; at: number }>();
+  // `at`: when the read was asked for (the group reader sends it after that), so the view is at least that new.
+  const remember = (id: string, conn: ConnectionDoc | null, at: number) => {
+    recent.delete(id);
+    if (!conn) return;
+    recent.set(id, { conn, at });
+    if (recent.size > RECENT_KEPT) recent.delete(recent.keys().next().value!);
+  };
+  const load = async (id: string) => {
+    const at = deps.now();
+    const conn = await readConnection(deps.models, id);
+    remember(id, conn, at);
+    return conn;
+  };
+  const loadRecent = (id: string, opts: { maxAgeMs?: number; readAfter?: number }) => {
+    const hit = opts.maxAgeMs === undefined ? undefined : recent.get(id);
+    const usable = hit && deps.now() - hit.at <= opts.maxAgeMs! && hit.at >= (opts.readAfter ?? -Infinity);
+    return usable ? Promise.resolve(hit.conn) : load(id);
+  };
 
   const unusable = (id: string, conn: ConnectionDoc | null) =>
     new ConnectionUnusableError(
@@ -45,7 +67,19 @@ export function createAccessTokens(deps: RuntimeDeps & { health: ConnectionHealt
     const key = `${id}:${fromVersion}`;
     let shared = inFlight.get(key);
     if (!shared) {
-      shared = refreshPastOnce(id, fromVersion).finally(() => inFlight.delete(key));
+      const at = deps.now();
+      shared = refreshPastOnce(id, fromVersion)
+        .then(
+          (got) => {
+            remember(id, got.connection, at);
+            return got;
+          },
+          (err: unknown) => {
+            recent.delete(id);
+            throw err;
+          },
+        )
+        .finally(() => inFlight.delete(key));
       inFlight.set(key, shared);
     }
     return shared;
@@ -92,7 +126,7 @@ export function createAccessTokens(deps: RuntimeDeps & { health: ConnectionHealt
   return {
     async get(connectionId, opts = {}) {
       const minValidityMs = opts.minValidityMs ?? deps.policy.minValidityMs;
-      const conn = await load(connectionId);
+      const conn = await loadRecent(connectionId, opts);
       if (!conn || conn.status !== 'active') throw unusable(connectionId, conn);
       const token = stored(conn, minValidityMs);
       if (token) return { accessToken: token, connection: conn };

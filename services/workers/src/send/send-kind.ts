@@ -62,6 +62,18 @@ const TERMINAL = ['sent', 'failed', 'canceled'];
 /** Connections whose send mode this process has seen (the mode picks the claim's filter before the connection is read). */
 const MODES_KEPT = 10_000;
 
+/**
+ * How old a view of its connection a send's hot path accepts (status, scopes, limits; the token is checked for
+ * validity now either way): a backlog of a mailbox's sends reads its connection about once a second instead of once
+ * per send, so the claim and the outcome are a send's only store round trips. Only a view read after the send's job
+ * was added (plus SEND_CONNECTION_CLOCK_MARGIN_MS, for clocks that differ between the producer and this process):
+ * a send enqueued after a disconnect always reads the store, and a disconnect fails the sends queued before it in
+ * their records, which the claim reads. A change of limits or a mark applies to queued sends claimed up to this long
+ * after it (the careful path and a 401's renewal always read the store).
+ */
+const SEND_CONNECTION_MAX_AGE_MS = 1_000;
+const SEND_CONNECTION_CLOCK_MARGIN_MS = 500;
+
 /** A send claimed by `open` with its connection read alongside: the runner's connection and prepare steps reuse both. */
 interface Claimed {
   found: Found;
@@ -99,13 +111,22 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
    * pause is not read here: the gate checks it with the first Graph request (for sendMail, in the same Redis call that
    * takes the slot and the budget), and a paused mailbox postpones the send there with nothing sent.
    */
-  async function claimWithConnection(sendId: string, data: { connectionId?: unknown }): Promise<SendDoc | null> {
+  async function claimWithConnection(
+    sendId: string,
+    data: { connectionId?: unknown },
+    jobAddedAt: number,
+  ): Promise<SendDoc | null> {
     const connectionId = typeof data.connectionId === 'string' ? data.connectionId : null;
     const guess = connectionId ? modes.get(connectionId) : undefined;
     if (!connectionId || !guess) return null;
     const [claim, seed] = await Promise.all([
       claimAttempt(deps, sendId, { claimSubmission: guess === 'send_mail' }),
-      deps.tokens.get(connectionId).catch(() => null),
+      deps.tokens
+        .get(connectionId, {
+          maxAgeMs: SEND_CONNECTION_MAX_AGE_MS,
+          readAfter: jobAddedAt + SEND_CONNECTION_CLOCK_MARGIN_MS,
+        })
+        .catch(() => null),
     ]);
     if (!claim) return null;
     const mode = seed ? sendModeFor(seed.connection.grantedScopes) : 'none';
@@ -128,7 +149,7 @@ export function sendKind(deps: SendDeps): OperationKind<SendDoc, SendWork> {
     // names its connection and this process knows the connection's send mode. Anything else (a connection not ready,
     // its mode changed, a record not open or not due) undoes the claim and takes the careful path below.
     async open(sendId, ctx) {
-      const fast = await claimWithConnection(sendId, ctx.job.data as { connectionId?: unknown });
+      const fast = await claimWithConnection(sendId, ctx.job.data as { connectionId?: unknown }, ctx.job.timestamp);
       if (fast) return { record: fast };
       const record = (await deps.models.Send.findById(sendId).lean()) as SendDoc | null;
       if (!record) return { done: { skipped: 'missing' } };
