@@ -92,13 +92,16 @@ describe("a send's view of its connection", () => {
     await new Promise((r) => setTimeout(r, 600));
     const counter = countConnectionReads(connection);
     try {
+      const started = Date.now();
       await queue.resume();
       for (const s of backlog) expect((await settled(s._id)).status).toBe('sent');
+      const seconds = (Date.now() - started) / 1000;
       expect(backlog.map((s) => markerCount(s.marker))).toEqual(backlog.map(() => 1));
       expect(counter.reads()).toBeGreaterThan(0);
-      // A view lasts a second and the backlog goes out in about that (each send reading the store, grouped reads
-      // included: 14-17 reads here).
-      expect(counter.reads()).toBeLessThanOrEqual(3);
+      // A view lasts a second: about one read per second of the drain, whatever the machine's speed (with each send
+      // reading the store, grouped reads included: 14-17 reads in a 1 s drain here).
+      expect(counter.reads()).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+      expect(counter.reads()).toBeLessThan(backlog.length / 2);
     } finally {
       counter.stop();
     }
