@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { spanOf } from './stats';
 import { parseMachineTicks, parseProcessTicks, ticksPerSecond, type MachineTicks } from './cpu-usage';
 
 // Where a window's CPU went, process by process: /proc read every `everyMs` while a run goes on, and afterwards the
@@ -96,15 +97,10 @@ export function serverPids(childEnv: Record<string, string | undefined>): { stor
  * fewer than two units fall between two samples.
  */
 export function cpuOverTimes(samples: readonly CpuSample[], times: readonly number[], hz: number): CpuPerUnit | null {
-  if (times.length < 2) return null;
-  let first = Infinity;
-  let last = -Infinity;
-  for (const t of times) {
-    if (t < first) first = t;
-    if (t > last) last = t;
-  }
-  const from = samples.find((s) => s.at >= first);
-  const to = [...samples].reverse().find((s) => s.at <= last);
+  const span = spanOf(times);
+  if (!span || times.length < 2) return null;
+  const from = samples.find((s) => s.at >= span.first);
+  const to = [...samples].reverse().find((s) => s.at <= span.last);
   if (!from || !to || to.at <= from.at) return null;
   const units = times.filter((t) => t > from.at && t <= to.at).length;
   return units < 2 ? null : cpuPerUnit(samples, from.at, to.at, units, hz);

@@ -36,14 +36,20 @@ export function ratePerSec(count: number, spanMs: number): number | null {
  * start-up (spawning a worker, connecting) is not part of it.
  */
 export function rateFromTimestamps(times: readonly number[]): number | null {
-  if (times.length < 2) return null;
-  let min = Infinity;
-  let max = -Infinity;
+  const span = spanOf(times);
+  return span && times.length >= 2 ? ratePerSec(times.length - 1, span.last - span.first) : null;
+}
+
+/** The earliest and the latest of some times (no spread into Math.min: runs have 100,000 of them); null when none. */
+export function spanOf(times: readonly number[]): { first: number; last: number } | null {
+  if (times.length === 0) return null;
+  let first = Infinity;
+  let last = -Infinity;
   for (const t of times) {
-    if (t < min) min = t;
-    if (t > max) max = t;
+    if (t < first) first = t;
+    if (t > last) last = t;
   }
-  return ratePerSec(times.length - 1, max - min);
+  return { first, last };
 }
 
 /** ours / baseline, null when either is missing or the baseline is 0. */

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import type { ConnectionDoc } from '@outlook-connect/shared';
 import { addToRefreshSchedule, defaultRefreshPolicy } from '@outlook-connect/mailbox-runtime';
 import { refreshSweep } from '@outlook-connect/workers';
-import { startCpuWindow } from '../lib/cpu-usage';
 import { cpuOverTimes, describeCpu, serverPids, startCpuSampler, type CpuPerUnit } from '../lib/cpu-sampler';
 import { pollUntil, progress } from '../lib/progress';
 import { diffCommandStats, parseCommandStats, perUnit, topCommands, totalCalls } from '../lib/redis-info';
@@ -35,9 +34,6 @@ export interface RefreshRateResult {
   ratio: number | null;
   /** Redis commands per refresh of ours (INFO commandstats over the run, commands inside scripts counted). */
   redisCommandsPerRefresh: number | null;
-  /** CPU of our worker process per refresh over the run (after its warm-up), and the machine's busy share of all cores meanwhile. */
-  workerCpuMsPerRefresh: number | null;
-  machineBusy: number | null;
   /**
    * CPU per refresh inside each side's rate window (first refresh stored to the last), ms: the whole machine (all
    * cores) and by process. On a machine the run keeps busy, refreshes/s is the cores divided by the machine's figure.
@@ -112,19 +108,14 @@ export async function runRefreshRate(
   // The bench process runs the emulator: its CPU is the token endpoint's, for both sides.
   const sampler = startCpuSampler({ worker: workerPid, ...serverPids(env.childEnv), emulator: process.pid });
   try {
-    const cpu = startCpuWindow([workerPid]);
     const done = await refreshAllDue(env, ids, timeoutMs);
     const oursTimes = done.map((c) => c.lastRefreshAt!.getTime());
     const ours = rateFromTimestamps(oursTimes);
-    const window = cpu.end();
     const redisCalls = diffCommandStats(statsBefore, await commandStats());
     const refreshed = Math.max(1, done.length);
     const redisPerRefresh = totalCalls(redisCalls) / refreshed;
-    const workerCores = window.processCores[0];
-    const workerCpuMs = workerCores == null ? null : (workerCores * window.seconds * 1000) / refreshed;
     progress(
-      `refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s; worker CPU ${workerCpuMs?.toFixed(1)} ms per refresh ${warmupIds.length ? 'after its warm-up' : 'with its start-up'} ` +
-        `(machine ${((window.machineBusy ?? 0) * 100).toFixed(0)}% busy over ${window.seconds.toFixed(1)} s); Redis ` +
+      `refresh: ours ${done.length}/${ids.length} at ${ours?.toFixed(1)}/s ${warmupIds.length ? 'after its warm-up' : 'with its start-up'}; Redis ` +
         `${redisPerRefresh.toFixed(1)} commands per refresh: ${topCommands(perUnit(redisCalls, refreshed), 12)
           .map((c) => `${c.command} ${c.calls}`)
           .join(', ')}; bare baseline`,
@@ -175,8 +166,6 @@ export async function runRefreshRate(
       baselineRefreshesPerSec: baseline,
       ratio: ratio(ours, baseline),
       redisCommandsPerRefresh: redisPerRefresh,
-      workerCpuMsPerRefresh: workerCpuMs,
-      machineBusy: window.machineBusy,
       cpuPerRefresh: { ours: oursCpu, baseline: baseCpu },
       warmup: { connections: warmupIds.length, oursMs: warmupMs },
     };
